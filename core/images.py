@@ -1,0 +1,137 @@
+"""Safe image loading: every odd file becomes a clear BadImageError or a clean RGB image."""
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import warnings
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from core.errors import BadImageError
+
+log = logging.getLogger(__name__)
+
+MIN_SIDE = 8
+DEFAULT_MAX_PIXELS = 40_000_000
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".gif", ".tif", ".tiff"}
+
+ImageSource = bytes | bytearray | str | Path | BinaryIO
+
+
+def _describe(source) -> str:
+    if isinstance(source, (str, Path)):
+        return Path(source).name
+    return getattr(source, "name", None) or "the image"
+
+
+def _to_8bit_rgb(img: Image.Image) -> Image.Image:
+    mode = img.mode
+    if mode in ("I;16", "I;16B", "I;16L", "I", "F"):
+        # 16-bit / float greyscale: stretch to 8 bits instead of PIL's clipping to 255.
+        arr = np.asarray(img, dtype=np.float64)
+        lo, hi = float(arr.min()), float(arr.max())
+        arr = (arr - lo) / (hi - lo) * 255.0 if hi > lo else np.zeros_like(arr)
+        return Image.fromarray(arr.astype(np.uint8), "L").convert("RGB")
+    if mode == "P":
+        img = img.convert("RGBA") if "transparency" in img.info else img.convert("RGB")
+        mode = img.mode
+    if mode in ("RGBA", "LA", "PA", "RGBa", "La"):
+        rgba = img.convert("RGBA")
+        canvas = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(canvas, rgba).convert("RGB")
+    if mode == "RGB":
+        return img
+    return img.convert("RGB")  # CMYK, YCbCr, LAB, HSV, L, 1
+
+
+def load_image(source: ImageSource, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.Image:
+    """Open any image file/bytes as an upright 8-bit RGB image, or raise BadImageError saying why."""
+    name = _describe(source)
+    if isinstance(source, (bytes, bytearray)):
+        if len(source) == 0:
+            raise BadImageError(f"{name} is empty (0 bytes).")
+        fh: BinaryIO = io.BytesIO(source)
+    elif isinstance(source, (str, Path)):
+        path = Path(source)
+        try:
+            if path.stat().st_size == 0:
+                raise BadImageError(f"{name} is empty (0 bytes).")
+            fh = open(path, "rb")
+        except FileNotFoundError as exc:
+            raise BadImageError(f"{name} does not exist.") from exc
+        except IsADirectoryError as exc:
+            raise BadImageError(f"{name} is a folder, not an image.") from exc
+        except PermissionError as exc:
+            raise BadImageError(f"{name} cannot be read (permission denied).") from exc
+    else:
+        fh = source
+        data = fh.read()
+        if not data:
+            raise BadImageError(f"{name} is empty (0 bytes).")
+        fh = io.BytesIO(data)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            try:
+                img = Image.open(fh)
+            except UnidentifiedImageError as exc:
+                raise BadImageError(f"{name} is not an image Atelier can read (JPEG, PNG, WebP, ...).") from exc
+            except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+                raise BadImageError(f"{name} is too large to open safely.") from exc
+            w, h = img.size
+            if w * h > max_pixels:
+                raise BadImageError(
+                    f"{name} is {w}x{h} ({w * h / 1e6:.0f} megapixels); the limit is "
+                    f"{max_pixels / 1e6:.0f} megapixels. Please downscale it."
+                )
+            if min(w, h) < MIN_SIDE:
+                raise BadImageError(f"{name} is only {w}x{h} pixels; at least {MIN_SIDE}x{MIN_SIDE} is needed.")
+            if getattr(img, "n_frames", 1) > 1:
+                img.seek(0)  # animated GIF/WebP/APNG: use the first frame
+            try:
+                img.load()
+            except (OSError, SyntaxError, ValueError) as exc:
+                raise BadImageError(f"{name} is damaged or truncated and cannot be decoded.") from exc
+            except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+                raise BadImageError(f"{name} is too large to open safely.") from exc
+            try:
+                img = ImageOps.exif_transpose(img)
+            except Exception:  # a broken EXIF block should not lose the picture
+                log.warning("ignoring unreadable EXIF orientation in %s", name)
+            return _to_8bit_rgb(img).copy()
+    except BadImageError:
+        raise
+    except (OSError, SyntaxError, ValueError, MemoryError, EOFError) as exc:
+        raise BadImageError(f"{name} could not be read as an image ({type(exc).__name__}).") from exc
+    finally:
+        if isinstance(source, (str, Path)):
+            fh.close()
+
+
+def file_fingerprint(path: str | Path) -> str:
+    """Content hash used to decide whether a catalog file changed since it was indexed."""
+    h = hashlib.sha1()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def background_colour(rgb: np.ndarray) -> np.ndarray:
+    """Median colour of the outer border: the backdrop of a product shot."""
+    border = np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]]).astype(np.float32)
+    return np.median(border, axis=0)
+
+
+def foreground_mask(img: Image.Image, threshold: float = 28.0) -> np.ndarray:
+    """Boolean mask of pixels that differ from the plain backdrop (product shots, sketches)."""
+    rgb = np.asarray(img.convert("RGB"), dtype=np.float32)
+    dist = np.linalg.norm(rgb - background_colour(rgb), axis=2)
+    mask = dist > threshold
+    if mask.mean() < 0.005:  # no clear backdrop: treat the whole frame as the subject
+        mask[:] = True
+    return mask
