@@ -1,0 +1,208 @@
+"""Atelier's command line: `python -m core VERB ...` over the same core functions as the pages."""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+from core.errors import AtelierError
+
+log = logging.getLogger("atelier")
+
+
+def _settings(args):
+    from core.config import load_settings
+
+    over = {}
+    if getattr(args, "db", None):
+        over["db_dir"] = Path(args.db)
+    if getattr(args, "collection", None):
+        over["catalog_name"] = args.collection
+    if getattr(args, "encoder", None):
+        over["encoder"] = args.encoder
+    return load_settings(**over)
+
+
+class _Bar:
+    """A plain-text progress bar on stderr (no extra dependency)."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet or not sys.stderr.isatty() and os.environ.get("ATELIER_PROGRESS") != "1"
+        self.last = -1
+
+    def __call__(self, done: int, total: int, msg: str) -> None:
+        if self.quiet or total <= 0:
+            return
+        pct = int(100 * done / total)
+        if pct != self.last:
+            self.last = pct
+            bar = "#" * (pct // 4)
+            print(f"\r[{bar:<25}] {pct:3d}% {msg[:50]:<50}", end="", file=sys.stderr, flush=True)
+            if done >= total:
+                print(file=sys.stderr)
+
+
+def cmd_ingest(args) -> int:
+    from core.studio import open_studio
+    from core.ingest import ingest_catalog
+
+    settings = _settings(args)
+    studio = open_studio(settings)
+    print(f"encoder: {studio.encoder.info.name} on {studio.encoder.info.device} ({studio.choice.reason})", file=sys.stderr)
+    report = ingest_catalog(args.path, studio.store, studio.encoder, settings, catalog_name=settings.catalog_name,
+                            metadata=args.metadata, progress=_Bar(args.json))
+    if args.json:
+        from dataclasses import asdict
+
+        print(json.dumps(asdict(report) | {"images_per_second": report.images_per_second}))
+    else:
+        print(report.summary())
+        for s in report.skipped[:20]:
+            print(f"  skipped {s['path']}: {s['reason']}")
+        if len(report.skipped) > 20:
+            print(f"  ... and {len(report.skipped) - 20} more (see {report.report_path})")
+        for p in report.metadata_problems[:10]:
+            print(f"  metadata: {p}")
+        if report.report_path:
+            print(f"report: {report.report_path}")
+    return 0
+
+
+def _query_from(obj: dict, base: Path | None = None):
+    from core.images import load_image
+    from core.search import Filters, SearchQuery
+
+    def img(key):
+        val = obj.get(key)
+        if not val:
+            return None
+        p = Path(val)
+        if base is not None and not p.is_absolute():
+            p = base / p
+        return load_image(p)
+
+    image, sketch = img("image"), img("sketch")
+    return SearchQuery(text=obj.get("text") or "", image=image, sketch=sketch,
+                       image_weight=float(obj.get("image_weight", 0.5 if obj.get("text") else 1.0)),
+                       filters=Filters.from_dict(obj.get("filters")), like_id=obj.get("like"),
+                       page=int(obj.get("page", 0)), page_size=int(obj.get("k", obj.get("page_size", 10))))
+
+
+def cmd_search(args) -> int:
+    from core.search import Filters, search_catalog
+    from core.studio import open_studio
+
+    studio = open_studio(_settings(args))
+    if args.batch:
+        base = Path(args.batch).resolve().parent
+        with open(args.batch) as fh:
+            for n, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                try:
+                    obj = json.loads(line)
+                    if not isinstance(obj, dict):
+                        raise AtelierError("each line must be a JSON object")
+                    obj.setdefault("k", args.k)
+                    page = search_catalog(studio.index, studio.encoder, _query_from(obj, base))
+                    print(json.dumps([h.to_json() for h in page.hits]))
+                except (AtelierError, json.JSONDecodeError, ValueError) as exc:
+                    print(json.dumps({"error": str(exc), "line": n}))
+        return 0
+    obj = {"text": args.text, "image": args.image, "sketch": args.sketch, "like": args.like, "k": args.k,
+           "page": args.page}
+    if args.image_weight is not None:
+        obj["image_weight"] = args.image_weight
+    query = _query_from(obj)
+    query.filters = Filters.from_pairs(args.filter)
+    page = search_catalog(studio.index, studio.encoder, query)
+    if args.json:
+        print(json.dumps([h.to_json() for h in page.hits]))
+    else:
+        print(f"{page.total} items match; page {page.page + 1}/{page.pages}; {page.method} search in {page.elapsed_ms:.0f} ms "
+              f"with {studio.encoder.info.name}")
+        for h in page.hits:
+            m = h.metadata
+            print(f"{h.score:6.3f}  {h.id:<28} {m.get('name', '')[:40]:<40} {m.get('category', '')}/{m.get('colour', '')}"
+                  f"  {h.path}")
+    return 0
+
+
+def cmd_info(args) -> int:
+    from core.studio import open_studio
+
+    studio = open_studio(_settings(args))
+    status = studio.status()
+    print(json.dumps(status, indent=2) if args.json else "\n".join(f"{k}: {v}" for k, v in status.items()))
+    return 0
+
+
+def cmd_sample(args) -> int:
+    from core.samples import generate_sample_catalog
+
+    out = generate_sample_catalog(args.out, per_category=args.per_category, seed=args.seed)
+    print(f"sample catalog written to {out}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m core", description="Atelier: AI fashion studio (command line)")
+    sub = p.add_subparsers(dest="verb", required=True)
+
+    def common(sp):
+        sp.add_argument("--db", help="index folder (default: data/index or ATELIER_DB_DIR)")
+        sp.add_argument("--collection", help="catalog name; the collection is <name>--<encoder>")
+        sp.add_argument("--encoder", help="auto | lite | clip | a CLIP-family Hugging Face id or folder")
+        sp.add_argument("--json", action="store_true", help="machine-readable output")
+        sp.add_argument("-v", "--verbose", action="store_true")
+
+    sp = sub.add_parser("ingest", help="index a folder of images (+ CSV/JSONL metadata, VITON-HD, Kaggle layouts)")
+    sp.add_argument("path")
+    sp.add_argument("--metadata", help="CSV or JSONL keyed by file name")
+    common(sp)
+    sp.set_defaults(func=cmd_ingest)
+
+    sp = sub.add_parser("search", help="search the catalog by text, image, both, sketch or item")
+    sp.add_argument("--text", default="")
+    sp.add_argument("--image")
+    sp.add_argument("--sketch")
+    sp.add_argument("--like", help="item id: more like this")
+    sp.add_argument("--image-weight", type=float, help="0 = text only, 1 = image only (default 0.5 with both)")
+    sp.add_argument("--filter", action="append", default=[], help="KEY=VALUE: category, colour, pattern, price_min, price_max")
+    sp.add_argument("--k", type=int, default=10)
+    sp.add_argument("--page", type=int, default=0)
+    sp.add_argument("--batch", help="JSON lines file, one query object per line")
+    common(sp)
+    sp.set_defaults(func=cmd_search)
+
+    sp = sub.add_parser("info", help="active encoder, device, index and item count")
+    common(sp)
+    sp.set_defaults(func=cmd_info)
+
+    sp = sub.add_parser("make-sample", help="regenerate the bundled sample catalog")
+    sp.add_argument("--out", default="assets/sample_catalog")
+    sp.add_argument("--per-category", type=int, default=30)
+    sp.add_argument("--seed", type=int, default=7)
+    sp.set_defaults(func=cmd_sample)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return args.func(args)
+    except AtelierError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted; re-run the same command to resume", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

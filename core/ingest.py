@@ -1,0 +1,202 @@
+"""Ingest a catalog into its (catalog, encoder) collection: idempotent, resumable, never aborted by one file."""
+from __future__ import annotations
+
+import json
+import logging
+import queue
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from core.attributes import detect_pattern, dominant_colours
+from core.catalog import Item, read_catalog
+from core.config import ASSETS_DIR, Settings
+from core.encoders import Encoder
+from core.errors import AtelierError, BadImageError
+from core.images import file_fingerprint, load_image
+from core.store import IndexStore, collection_name
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int, str], None]  # (done, total, message)
+
+
+@dataclass
+class IngestReport:
+    collection: str
+    catalog_root: str
+    layout: str
+    encoder: str
+    total: int = 0
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    skipped: list[dict] = field(default_factory=list)  # {"path", "reason"}
+    metadata_problems: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    encode_seconds: float = 0.0
+    report_path: str = ""
+
+    @property
+    def images_per_second(self) -> float:
+        n = self.added + self.updated
+        return n / self.seconds if self.seconds > 0 else 0.0
+
+    def summary(self) -> str:
+        return (f"{self.collection}: {self.added} added, {self.updated} re-embedded, {self.unchanged} unchanged, "
+                f"{self.removed} removed, {len(self.skipped)} skipped in {self.seconds:.1f}s")
+
+
+def category_vocabulary() -> list[str]:
+    return [c.strip() for c in (ASSETS_DIR / "labels" / "categories.txt").read_text().splitlines() if c.strip()]
+
+
+def tag_categories(encoder: Encoder, vectors: np.ndarray, vocabulary: list[str]) -> list[str]:
+    """Zero-shot category per image vector: nearest 'a photo of a {category}' text vector."""
+    text = encoder.encode_texts([f"a photo of a {c}" for c in vocabulary])
+    return [vocabulary[i] for i in np.argmax(vectors @ text.T, axis=1)]
+
+
+def _load(item: Item, max_pixels: int):
+    try:
+        return item, load_image(item.path, max_pixels=max_pixels), None
+    except BadImageError as exc:
+        return item, None, str(exc)
+    except Exception as exc:  # one bad file never aborts the run
+        return item, None, f"{type(exc).__name__}: {exc}"
+
+
+def ingest_catalog(
+    source: str | Path,
+    store: IndexStore,
+    encoder: Encoder,
+    settings: Settings,
+    catalog_name: str | None = None,
+    metadata: str | Path | None = None,
+    progress: Progress | None = None,
+    batch_size: int = 32,
+) -> IngestReport:
+    t0 = time.perf_counter()
+    listing = read_catalog(source, metadata)
+    name = collection_name(catalog_name or settings.catalog_name, encoder.info.slug)
+    report = IngestReport(name, str(listing.root.resolve()), listing.layout, encoder.info.name, total=len(listing.items),
+                          metadata_problems=listing.problems)
+    progress = progress or (lambda done, total, msg: None)
+    progress(0, len(listing.items), "checking what changed")
+    fingerprints = {}
+    for item in listing.items:
+        try:
+            fingerprints[item.id] = file_fingerprint(item.path)
+        except OSError as exc:
+            report.skipped.append({"path": str(item.path), "reason": f"cannot read file: {exc.strerror or exc}"})
+    vocabulary = category_vocabulary()
+    published = _fingerprints(store.reader_collection(name))
+    listed = {it.id for it in listing.items}
+    if published is not None and not any(published.get(i) != fp for i, fp in fingerprints.items()) \
+            and not any(i not in listed for i in published):
+        report.unchanged = len(fingerprints)  # nothing to write: no private copy of the index needed
+        progress(1, 1, "index is up to date")
+        report.seconds = time.perf_counter() - t0
+        report.report_path = str(_write_report(store, report))
+        return report
+    with store.writer() as writer:
+        col = writer.collection(name, {
+            "encoder": encoder.info.name, "encoder_slug": encoder.info.slug, "dim": encoder.info.dim,
+            "catalog_root": report.catalog_root, "layout": listing.layout,
+        })
+        existing = _fingerprints(col) or {}
+        todo = [it for it in listing.items if it.id in fingerprints and existing.get(it.id) != fingerprints[it.id]]
+        report.unchanged = sum(1 for it in listing.items if it.id in fingerprints and existing.get(it.id) == fingerprints[it.id])
+        gone = [i for i in existing if i not in listed]
+        if gone:
+            col.delete(ids=gone)
+            report.removed = len(gone)
+            writer.mark_changed(col)
+        done = 0
+        progress(0, len(todo), f"embedding {len(todo)} new or changed images")
+        # Decode ahead in threads while the encoder works: keeps ingest close to raw encoder speed.
+        batches: queue.Queue = queue.Queue(maxsize=3)
+
+        def produce() -> None:
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                for i in range(0, len(todo), batch_size):
+                    batches.put(list(pool.map(lambda it: _load(it, settings.max_image_pixels), todo[i : i + batch_size])))
+            batches.put(None)
+
+        threading.Thread(target=produce, daemon=True).start()
+        while (batch := batches.get()) is not None:
+            good = [(it, im) for it, im, err in batch if im is not None]
+            for it, _, err in batch:
+                if err is not None:
+                    report.skipped.append({"path": str(it.path), "reason": err})
+            if good:
+                te = time.perf_counter()
+                vecs = encoder.encode_images([im for _, im in good])
+                report.encode_seconds += time.perf_counter() - te
+                needs_cat = [k for k, (it, _) in enumerate(good) if not it.category]
+                cats = tag_categories(encoder, vecs[needs_cat], vocabulary) if needs_cat else []
+                cat_of = dict(zip(needs_cat, cats))
+                metas = []
+                for k, (it, im) in enumerate(good):
+                    meta = it.metadata()
+                    tagged = []
+                    if not it.colour:
+                        meta["colour"] = dominant_colours(im)[0]
+                        tagged.append("colour")
+                    if not it.pattern:
+                        meta["pattern"] = detect_pattern(im)[0]
+                        tagged.append("pattern")
+                    if k in cat_of:
+                        meta["category"] = cat_of[k]
+                        tagged.append("category")
+                    if not it.name:
+                        meta["name"] = " ".join(w for w in (meta["colour"].capitalize(), meta["category"]) if w)
+                    meta.update(path=it.path.relative_to(listing.root).as_posix(), fingerprint=fingerprints[it.id],
+                                tagged_from_pixels=",".join(tagged), width=im.width, height=im.height)
+                    metas.append(meta)
+                ids = [it.id for it, _ in good]
+                for it, _ in good:
+                    if it.id in existing:
+                        report.updated += 1
+                    else:
+                        report.added += 1
+                col.upsert(ids=ids, embeddings=vecs, metadatas=metas)
+                writer.mark_changed(col)
+            done += len(batch)
+            progress(done, len(todo), f"embedded {done}/{len(todo)}")
+    report.seconds = time.perf_counter() - t0
+    report.report_path = str(_write_report(store, report))
+    log.info(report.summary())
+    return report
+
+
+def _fingerprints(col) -> dict[str, str] | None:
+    """id -> file fingerprint of what a collection holds (None when there is no collection)."""
+    if col is None:
+        return None
+    out: dict[str, str] = {}
+    total = col.count()
+    for offset in range(0, total, 5000):
+        got = col.get(include=["metadatas"], limit=5000, offset=offset)
+        out.update({i: (m or {}).get("fingerprint", "") for i, m in zip(got["ids"], got["metadatas"])})
+    return out
+
+
+def _write_report(store: IndexStore, report: IngestReport) -> Path | str:
+    if store.remote:
+        return ""
+    folder = store.root / "reports"
+    try:
+        folder.mkdir(exist_ok=True)
+        path = folder / f"ingest-{time.strftime('%Y%m%d-%H%M%S')}-{report.collection[:60]}.json"
+        path.write_text(json.dumps(asdict(report), indent=2))
+        return path
+    except OSError as exc:
+        log.warning("could not write the ingest report: %s", exc)
+        return ""

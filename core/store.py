@@ -1,0 +1,269 @@
+"""Chroma storage: one collection per (catalog, encoder); persistent on disk or a Chroma server over HTTP.
+
+The persistent client is not process-safe, so on disk an index is a series of *generations*:
+an ingest copies the published generation, writes only to its copy, and publishes it by atomically
+replacing the CURRENT pointer. Readers (the app) only ever open a published generation and switch on
+their next query; a killed ingest leaves the published data untouched and is resumed on the next run.
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import logging
+import os
+import shutil
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+
+from core.config import Settings
+from core.errors import AtelierError, IndexUnavailableError
+
+log = logging.getLogger(__name__)
+
+KEEP_OLD_GENERATIONS = 2
+_CLIENTS: dict[str, object] = {}
+_CLIENTS_LOCK = threading.Lock()
+
+
+def collection_name(catalog: str, encoder_slug: str) -> str:
+    """Chroma names: 3-512 chars of [a-zA-Z0-9._-], alphanumeric at both ends."""
+    raw = f"{catalog}--{encoder_slug}"
+    name = "".join(ch if ch.isalnum() or ch in "._-" else "-" for ch in raw).strip("-._")
+    return (name or "catalog")[:200].ljust(3, "0")
+
+
+def _chroma_settings():
+    from chromadb.config import Settings as ChromaSettings
+
+    return ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+
+
+def _persistent_client(path: Path):
+    import chromadb
+
+    key = str(path.resolve())
+    with _CLIENTS_LOCK:
+        if key not in _CLIENTS:
+            _CLIENTS[key] = chromadb.PersistentClient(path=key, settings=_chroma_settings())
+        return _CLIENTS[key]
+
+
+def http_client(host: str, port: int):
+    import chromadb
+
+    try:
+        client = chromadb.HttpClient(host=host, port=int(port), settings=_chroma_settings())
+        client.heartbeat()
+        return client
+    except Exception as exc:  # connection refused, DNS, TLS ...
+        raise IndexUnavailableError(
+            f"The Chroma server at {host}:{port} is not reachable ({type(exc).__name__}). "
+            "Check that `chroma run` is up, or unset CHROMA_HOST to use the local index."
+        ) from exc
+
+
+def _get_or_create(client, name: str, metadata: dict):
+    return client.get_or_create_collection(
+        name, metadata=metadata, embedding_function=None,
+        configuration={"hnsw": {"space": "cosine", "ef_construction": 200, "ef_search": 200}},
+    )
+
+
+@dataclass
+class Snapshot:
+    """An in-memory copy of a collection for exact search and metadata filters."""
+
+    version: str
+    ids: list[str]
+    index_of: dict[str, int]
+    embeddings: np.ndarray  # (n, dim) float32, L2-normalised
+    metadatas: list[dict]
+    columns: dict[str, np.ndarray]  # category/colour/pattern (str) and price (float) as arrays
+    collection_metadata: dict
+
+    @classmethod
+    def build(cls, version: str, ids, embeddings, metadatas, collection_metadata) -> "Snapshot":
+        emb = np.asarray(embeddings, np.float32).reshape(len(ids), -1) if len(ids) else np.zeros((0, 1), np.float32)
+        cols = {k: np.array([str(m.get(k, "") or "") for m in metadatas], dtype=object)
+                for k in ("category", "colour", "pattern")}
+        cols["price"] = np.array([float(m.get("price", -1.0) or -1.0) for m in metadatas], np.float64)
+        return cls(version, list(ids), {i: n for n, i in enumerate(ids)}, emb, list(metadatas), cols,
+                   dict(collection_metadata or {}))
+
+
+class IndexStore:
+    """Where collections live. `reader_collection` for queries, `writer()` for ingest."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.remote = bool(settings.chroma_host)
+        self.root = settings.index_dir
+        if not self.remote:
+            try:
+                (self.root / "gens").mkdir(parents=True, exist_ok=True)
+            except PermissionError as exc:
+                raise IndexUnavailableError(f"The index folder {self.root} is not writable: {exc.strerror}.") from exc
+            except OSError as exc:
+                raise IndexUnavailableError(f"Cannot create the index folder {self.root}: {exc.strerror}.") from exc
+
+    # ---- where -----------------------------------------------------------------------------------
+    def describe(self) -> str:
+        if self.remote:
+            return f"Chroma server {self.settings.chroma_host}:{self.settings.chroma_port}"
+        return f"local index {self.root} (generation {self.current_generation() or 'none'})"
+
+    def current_generation(self) -> str | None:
+        if self.remote:
+            return None
+        try:
+            gen = (self.root / "CURRENT").read_text().strip()
+        except FileNotFoundError:
+            return None
+        return gen if gen and (self.root / "gens" / gen).is_dir() else None
+
+    def _reader_client(self):
+        if self.remote:
+            return http_client(self.settings.chroma_host, self.settings.chroma_port)
+        gen = self.current_generation()
+        if gen is None:
+            return None
+        return _persistent_client(self.root / "gens" / gen)
+
+    # ---- reading ---------------------------------------------------------------------------------
+    def reader_collection(self, name: str):
+        """The published collection, or None when it has not been built yet."""
+        client = self._reader_client()
+        if client is None:
+            return None
+        try:
+            return client.get_collection(name, embedding_function=None)
+        except Exception as exc:
+            if "does not exist" in str(exc) or "NotFound" in type(exc).__name__:
+                return None
+            raise IndexUnavailableError(f"The index could not be opened ({type(exc).__name__}: {exc}).") from exc
+
+    def version(self, name: str) -> str | None:
+        """Changes whenever the published data of `name` changes; cheap enough to call per query."""
+        if not self.remote:
+            gen = self.current_generation()
+            return None if gen is None else f"{gen}"
+        col = self.reader_collection(name)
+        return None if col is None else str((col.metadata or {}).get("atelier_version", "0"))
+
+    def load_snapshot(self, name: str, page: int = 5000) -> Snapshot | None:
+        col = self.reader_collection(name)
+        if col is None:
+            return None
+        version = self.version(name) or "0"
+        ids, embs, metas = [], [], []
+        try:
+            total = col.count()
+            for offset in range(0, total, page):
+                got = col.get(include=["embeddings", "metadatas"], limit=page, offset=offset)
+                ids += got["ids"]
+                embs.append(np.asarray(got["embeddings"], np.float32))
+                metas += got["metadatas"]
+        except IndexUnavailableError:
+            raise
+        except Exception as exc:
+            raise IndexUnavailableError(f"The index {name} could not be read ({type(exc).__name__}: {exc}). "
+                                        "Re-run `python -m core ingest` to rebuild it.") from exc
+        emb = np.concatenate(embs) if embs else np.zeros((0, 1), np.float32)
+        return Snapshot.build(version, ids, emb, metas, col.metadata)
+
+    def list_collections(self) -> list[str]:
+        client = self._reader_client()
+        if client is None:
+            return []
+        return [c if isinstance(c, str) else c.name for c in client.list_collections()]
+
+    # ---- writing ---------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def writer(self) -> Iterator["Writer"]:
+        """Exclusive write access. On disk: a private copy of the published generation, published on exit."""
+        if self.remote:
+            yield Writer(http_client(self.settings.chroma_host, self.settings.chroma_port), remote=True)
+            return
+        lock_path = self.root / ".ingest.lock"
+        with open(lock_path, "a+") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError as exc:
+                raise AtelierError("Another ingest is writing to this index right now; try again when it ends.") from exc
+            gen_dir = self._prepare_generation()
+            writer = Writer(_persistent_client(gen_dir), remote=False)
+            yield writer
+            if writer.changed or self.current_generation() is None:
+                self._publish(gen_dir.name)
+            else:
+                self._abandon(gen_dir)
+
+    def _prepare_generation(self) -> Path:
+        gens = self.root / "gens"
+        current = self.current_generation()
+        building = self.root / "BUILDING"
+        if building.exists():
+            name, _, base = building.read_text().strip().partition(" ")
+            if (gens / name).is_dir() and base == (current or "-"):
+                log.info("resuming the interrupted ingest in generation %s", name)
+                return gens / name
+            shutil.rmtree(gens / name, ignore_errors=True)
+        numbers = [int(p.name[1:]) for p in gens.glob("g*") if p.name[1:].isdigit()]
+        name = f"g{max(numbers, default=0) + 1:06d}"
+        target = gens / name
+        if current:
+            shutil.copytree(gens / current, target)
+        else:
+            target.mkdir()
+        tmp = building.with_suffix(".tmp")
+        tmp.write_text(f"{name} {current or '-'}")
+        os.replace(tmp, building)
+        return target
+
+    def _publish(self, name: str) -> None:
+        tmp = self.root / "CURRENT.tmp"
+        with open(tmp, "w") as fh:
+            fh.write(name)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, self.root / "CURRENT")  # the atomic step readers see
+        (self.root / "BUILDING").unlink(missing_ok=True)
+        gens = sorted(p for p in (self.root / "gens").glob("g*") if p.name[1:].isdigit())
+        for old in gens[: max(0, len(gens) - 1 - KEEP_OLD_GENERATIONS)]:
+            if old.name != name:
+                with _CLIENTS_LOCK:
+                    _CLIENTS.pop(str(old.resolve()), None)
+                shutil.rmtree(old, ignore_errors=True)
+        log.info("published index generation %s", name)
+
+    def _abandon(self, gen_dir: Path) -> None:
+        with _CLIENTS_LOCK:
+            _CLIENTS.pop(str(gen_dir.resolve()), None)
+        (self.root / "BUILDING").unlink(missing_ok=True)
+        shutil.rmtree(gen_dir, ignore_errors=True)
+
+
+class Writer:
+    def __init__(self, client, remote: bool) -> None:
+        self.client = client
+        self.remote = remote
+        self.changed = False
+
+    def collection(self, name: str, metadata: dict):
+        col = _get_or_create(self.client, name, metadata)
+        stored = col.metadata or {}
+        if stored.get("encoder_slug") and stored.get("encoder_slug") != metadata.get("encoder_slug"):
+            raise AtelierError(f"Collection {name} holds vectors of {stored.get('encoder_slug')}; refusing to mix spaces.")
+        return col
+
+    def mark_changed(self, col) -> None:
+        self.changed = True
+        if self.remote:  # tells other app processes that their snapshot is stale
+            meta = dict(col.metadata or {})
+            meta["atelier_version"] = f"{time.time():.6f}"
+            col.modify(metadata=meta)

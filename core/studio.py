@@ -1,0 +1,75 @@
+"""The process-wide objects a page or CLI verb needs: settings, encoder, store, catalog index.
+
+`open_studio` loads everything once (pages cache it with st.cache_resource); `ensure_catalog_index`
+builds the configured catalog's index on first start and reuses it afterwards.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.config import Settings, load_settings
+from core.encoders import Encoder, EncoderChoice, load_encoder
+from core.ingest import IngestReport, Progress, ingest_catalog
+from core.search import CatalogIndex
+from core.store import IndexStore, collection_name
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Studio:
+    settings: Settings
+    encoder: Encoder
+    choice: EncoderChoice
+    store: IndexStore
+    index: CatalogIndex
+
+    def status(self) -> dict:
+        info = self.encoder.info
+        return {
+            "encoder": info.name, "encoder_detail": info.detail, "full_model": info.full_model,
+            "device": info.device, "dim": info.dim, "why": self.choice.reason, "store": self.store.describe(),
+            "collection": self.index.name, "items": self.index.count(),
+        }
+
+
+def open_studio(settings: Settings | None = None, encoder: Encoder | None = None) -> Studio:
+    settings = settings or load_settings()
+    if encoder is None:
+        encoder, choice = load_encoder(settings)
+    else:
+        choice = EncoderChoice("given", None, "encoder passed in by the caller")
+    store = IndexStore(settings)
+    index = CatalogIndex(store, collection_name(settings.catalog_name, encoder.info.slug),
+                         settings.exact_search_threshold)
+    return Studio(settings, encoder, choice, store, index)
+
+
+def ensure_catalog_index(studio: Studio, progress: Progress | None = None) -> IngestReport | None:
+    """Build the configured catalog's index if it is missing or empty; None when it was already there."""
+    if studio.index.count() > 0:
+        return None
+    log.info("building the index for %s", studio.settings.catalog_dir)
+    return ingest_catalog(studio.settings.catalog_dir, studio.store, studio.encoder, studio.settings,
+                          catalog_name=studio.settings.catalog_name, progress=progress)
+
+
+def embedding_map(studio: Studio, max_points: int = 3000) -> dict:
+    """2-D PCA of the catalog's vectors for the Home page's picture of the catalog."""
+    snap = studio.index.snapshot()
+    n = len(snap.ids)
+    take = np.linspace(0, n - 1, min(n, max_points)).astype(int) if n else np.zeros(0, int)
+    x = snap.embeddings[take].astype(np.float64)
+    if len(x) < 3:
+        return {"x": [], "y": [], "category": [], "name": [], "id": []}
+    x = x - x.mean(0)
+    _, _, vt = np.linalg.svd(x, full_matrices=False)
+    xy = x @ vt[:2].T
+    return {
+        "x": xy[:, 0].tolist(), "y": xy[:, 1].tolist(),
+        "category": [snap.metadatas[i].get("category", "") or "untagged" for i in take],
+        "name": [snap.metadatas[i].get("name", "") for i in take], "id": [snap.ids[i] for i in take],
+    }

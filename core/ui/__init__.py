@@ -1,0 +1,110 @@
+"""Shared Streamlit widgets: the only part of core that imports Streamlit."""
+from __future__ import annotations
+
+import logging
+import os
+
+import streamlit as st
+
+from core.errors import AtelierError
+from core.images import load_image
+
+log = logging.getLogger(__name__)
+
+
+@st.cache_resource(show_spinner="Loading models and the catalog index ...")
+def get_studio():
+    """Models and the Chroma client, loaded once per process and shared by every session."""
+    from core.studio import open_studio
+
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    return open_studio()
+
+
+def studio_or_stop():
+    """The studio with its catalog index built; shows a progress bar on first start, a clear error if it fails."""
+    from core.studio import ensure_catalog_index
+
+    try:
+        studio = get_studio()
+    except AtelierError as exc:
+        st.error(str(exc))
+        st.stop()
+    except Exception as exc:  # never a traceback in the UI
+        log.exception("startup failed")
+        st.error(f"Atelier could not start: {type(exc).__name__}: {exc}")
+        st.stop()
+    if studio.index.count() == 0:
+        bar = st.progress(0.0, text="Building the catalog index (first start only) ...")
+
+        def progress(done: int, total: int, msg: str) -> None:
+            bar.progress(min(1.0, done / total) if total else 0.0, text=f"Building the catalog index: {msg}")
+
+        try:
+            report = ensure_catalog_index(studio, progress)
+        except AtelierError as exc:
+            bar.empty()
+            st.error(str(exc))
+            st.stop()
+        bar.empty()
+        if report is not None:
+            st.toast(f"Indexed {report.added} items in {report.seconds:.0f}s")
+    return studio
+
+
+def model_banner(studio) -> None:
+    info = studio.encoder.info
+    if info.full_model:
+        st.caption(f"Encoder: **{info.name}** on **{info.device}** · {info.detail}")
+    else:
+        st.info(
+            f"Encoder: **{info.name}** (offline stand-in) on **{info.device}**: {info.detail}. "
+            f"{studio.choice.reason}", icon="ℹ️")
+
+
+def show_error(exc: Exception) -> None:
+    if isinstance(exc, AtelierError):
+        st.error(str(exc))
+    else:
+        log.exception("unexpected error")
+        st.error(f"Something went wrong ({type(exc).__name__}). Nothing was lost; please try again.")
+
+
+def read_upload(uploaded, max_pixels: int):
+    """An uploaded file as an RGB image, or None after showing why it cannot be used."""
+    if uploaded is None:
+        return None
+    try:
+        return load_image(uploaded.getvalue(), max_pixels=max_pixels)
+    except AtelierError as exc:
+        st.error(f"{uploaded.name}: {exc}")
+        return None
+
+
+def item_grid(hits, key: str, columns: int = 4, on_like=None, favourites: set | None = None, on_fav=None) -> None:
+    """Result cards: image, name, attributes, score, and per-item actions."""
+    if not hits:
+        st.write("No items match. Loosen the filters or change the query.")
+        return
+    cols = st.columns(columns)
+    for n, hit in enumerate(hits):
+        m = hit.metadata
+        with cols[n % columns]:
+            with st.container(border=True):
+                try:
+                    st.image(hit.path, width="stretch")
+                except Exception:
+                    st.write("(image file missing)")
+                st.markdown(f"**{m.get('name') or hit.id}**")
+                price = m.get("price", -1)
+                st.caption(" · ".join(x for x in (m.get("category", ""), m.get("colour", ""), m.get("pattern", ""),
+                                                  f"${price:.2f}" if isinstance(price, (int, float)) and price >= 0 else "")
+                                      if x) + f"  \nscore {hit.score:.3f}")
+                a, b = st.columns(2)
+                if on_like is not None:
+                    a.button("More like this", key=f"{key}-like-{hit.id}", on_click=on_like, args=(hit.id,),
+                             width="stretch")
+                if on_fav is not None:
+                    faved = favourites is not None and hit.id in favourites
+                    b.button("★ Saved" if faved else "☆ Save", key=f"{key}-fav-{hit.id}", on_click=on_fav,
+                             args=(hit.id,), width="stretch")

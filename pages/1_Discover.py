@@ -1,0 +1,96 @@
+"""Discover: text, image or both (weighted), filters, pages, more like this, favourites."""
+import streamlit as st
+
+st.set_page_config(page_title="Atelier · Discover", page_icon="🔎", layout="wide")
+
+from core.search import Filters, SearchQuery, search_catalog  # noqa: E402
+from core.ui import item_grid, model_banner, read_upload, show_error, studio_or_stop  # noqa: E402
+
+PAGE_SIZE = 12
+studio = studio_or_stop()
+state = st.session_state
+state.setdefault("discover_page", 0)
+state.setdefault("discover_like", None)
+state.setdefault("favourites", [])
+
+
+def reset_page() -> None:
+    state.discover_page = 0
+
+
+def more_like(item_id: str) -> None:
+    state.discover_like = item_id
+    state.discover_page = 0
+
+
+def toggle_fav(item_id: str) -> None:
+    favs = state.favourites
+    favs.remove(item_id) if item_id in favs else favs.append(item_id)
+
+
+st.title("🔎 Discover")
+model_banner(studio)
+
+try:
+    snap = studio.index.snapshot()
+except Exception as exc:
+    show_error(exc)
+    st.stop()
+
+with st.sidebar:
+    st.header("Filters")
+    options = {k: sorted({str(v) for v in snap.columns[k] if v}) for k in ("category", "colour", "pattern")}
+    cats = st.multiselect("Category", options["category"], key="f_category", on_change=reset_page)
+    cols = st.multiselect("Colour", options["colour"], key="f_colour", on_change=reset_page)
+    pats = st.multiselect("Pattern", options["pattern"], key="f_pattern", on_change=reset_page)
+    prices = [p for p in snap.columns["price"] if p >= 0]
+    price = None
+    if prices:
+        lo, hi = float(min(prices)), float(max(prices))
+        if hi > lo:
+            price = st.slider("Price", lo, hi, (lo, hi), key="f_price", on_change=reset_page)
+    if state.favourites:
+        with st.expander(f"★ Saved items ({len(state.favourites)})"):
+            for fid in list(state.favourites):
+                st.button(f"✕ {fid}", key=f"unfav-{fid}", on_click=toggle_fav, args=(fid,))
+
+text = st.text_input("Describe what you are looking for", key="q_text", on_change=reset_page,
+                     placeholder="an elegant black gown")
+upload = st.file_uploader("…or search with a photo", type=["jpg", "jpeg", "png", "webp"], key="q_image",
+                          on_change=reset_page)
+image = read_upload(upload, studio.settings.max_image_pixels)
+weight = 0.5
+if image is not None and text.strip():
+    weight = st.slider("Image ↔ text weight (0 = text only, 1 = image only)", 0.0, 1.0, 0.5, 0.05, key="q_weight",
+                       on_change=reset_page)
+if image is not None:
+    st.image(image, caption="Your photo", width=160)
+
+like = state.discover_like
+if like:
+    c1, c2 = st.columns([4, 1])
+    c1.info(f"Showing items like **{like}**")
+    c2.button("Clear", on_click=lambda: state.update(discover_like=None, discover_page=0))
+
+filters = Filters(category=cats, colour=cols, pattern=pats,
+                  price_min=price[0] if price and price[0] > min(prices) else None,
+                  price_max=price[1] if price and price[1] < max(prices) else None)
+if not (text.strip() or image is not None or like):
+    st.caption("Type a description or upload a photo to search. Tip: combine both and weigh them with the slider.")
+    st.stop()
+
+try:
+    result = search_catalog(studio.index, studio.encoder, SearchQuery(
+        text=text, image=image, image_weight=weight if text.strip() else 1.0, filters=filters, like_id=like,
+        page=state.discover_page, page_size=PAGE_SIZE))
+except Exception as exc:
+    show_error(exc)
+    st.stop()
+
+st.caption(f"{result.total:,} items match · page {result.page + 1} of {result.pages} · "
+           f"{result.method} search in {result.elapsed_ms:.0f} ms")
+item_grid(result.hits, key="discover", on_like=more_like, favourites=set(state.favourites), on_fav=toggle_fav)
+p1, p2, p3 = st.columns([1, 3, 1])
+p1.button("← Previous", disabled=result.page == 0, on_click=lambda: state.update(discover_page=state.discover_page - 1))
+p3.button("Next →", disabled=result.page + 1 >= result.pages,
+          on_click=lambda: state.update(discover_page=state.discover_page + 1))
