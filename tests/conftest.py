@@ -1,0 +1,81 @@
+"""Shared fixtures. Tests never touch the network: HF_HUB_OFFLINE=1 and tiny models built here."""
+from __future__ import annotations
+
+import os
+
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["TRANSFORMERS_VERBOSITY"] = "error"
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+import shutil  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).parent))
+from tiny_models import build_tiny_clip, build_tiny_siglip  # noqa: E402
+
+from core.config import SAMPLE_CATALOG_DIR, load_settings  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def session_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("atelier")
+
+
+@pytest.fixture(scope="session")
+def tiny_clip_dir(session_dir) -> Path:
+    return build_tiny_clip(session_dir / "tiny-clip")
+
+
+@pytest.fixture(scope="session")
+def tiny_siglip_dir(session_dir) -> Path:
+    return build_tiny_siglip(session_dir / "tiny-siglip")
+
+
+@pytest.fixture(scope="session")
+def tiny_clip(tiny_clip_dir):
+    from core.encoders.clip import ClipEncoder
+
+    return ClipEncoder(tiny_clip_dir)
+
+
+@pytest.fixture(scope="session")
+def lite():
+    from core.encoders.lite import LiteEncoder
+
+    return LiteEncoder()
+
+
+@pytest.fixture(scope="session")
+def sample_studio(session_dir, lite):
+    """The bundled sample catalog indexed once with the real offline encoder (about 30 s)."""
+    from core.studio import ensure_catalog_index, open_studio
+
+    settings = load_settings(db_dir=session_dir / "sample-index", encoder="lite", catalog_dir=SAMPLE_CATALOG_DIR)
+    studio = open_studio(settings, encoder=lite)
+    ensure_catalog_index(studio)
+    return studio
+
+
+@pytest.fixture
+def small_catalog(tmp_path) -> Path:
+    """Twelve sample items copied into a writable folder with their metadata."""
+    import csv
+
+    src = SAMPLE_CATALOG_DIR
+    rows = list(csv.DictReader(open(src / "catalog.csv")))[::35][:12]
+    dst = tmp_path / "catalog"
+    (dst / "images").mkdir(parents=True)
+    for r in rows:
+        shutil.copy(src / r["file"], dst / r["file"])
+    with open(dst / "catalog.csv", "w", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    return dst
+
+
+def tiny_settings(tmp_path, **kw):
+    return load_settings(db_dir=tmp_path / "index", **kw)
