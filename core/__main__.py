@@ -87,6 +87,7 @@ def _query_from(obj: dict, base: Path | None = None):
     image, sketch = img("image"), img("sketch")
     return SearchQuery(text=obj.get("text") or "", image=image, sketch=sketch,
                        image_weight=float(obj.get("image_weight", 0.5 if obj.get("text") else 1.0)),
+                   shape_weight=float(obj.get("shape_weight", 0.7)),
                        filters=Filters.from_dict(obj.get("filters")), like_id=obj.get("like"),
                        page=int(obj.get("page", 0)), page_size=int(obj.get("k", obj.get("page_size", 10))))
 
@@ -107,7 +108,7 @@ def cmd_search(args) -> int:
                     if not isinstance(obj, dict):
                         raise AtelierError("each line must be a JSON object")
                     obj.setdefault("k", args.k)
-                    page = search_catalog(studio.index, studio.encoder, _query_from(obj, base))
+                    page = search_catalog(studio.index, studio.encoder, _query_from(obj, base), studio.sketch_index)
                     print(json.dumps([h.to_json() for h in page.hits]))
                 except (AtelierError, json.JSONDecodeError, ValueError) as exc:
                     print(json.dumps({"error": str(exc), "line": n}))
@@ -118,7 +119,7 @@ def cmd_search(args) -> int:
         obj["image_weight"] = args.image_weight
     query = _query_from(obj)
     query.filters = Filters.from_pairs(args.filter)
-    page = search_catalog(studio.index, studio.encoder, query)
+    page = search_catalog(studio.index, studio.encoder, query, studio.sketch_index)
     if args.json:
         print(json.dumps([h.to_json() for h in page.hits]))
     else:

@@ -19,6 +19,7 @@ from core.config import ASSETS_DIR, Settings
 from core.encoders import Encoder
 from core.errors import AtelierError, BadImageError
 from core.images import file_fingerprint, load_image
+from core.sketch import SHAPE_DIM, SKETCH_SLUG, SketchError, outline_of_product, shape_descriptor
 from core.store import IndexStore, collection_name
 
 log = logging.getLogger(__name__)
@@ -96,9 +97,12 @@ def ingest_catalog(
         except OSError as exc:
             report.skipped.append({"path": str(item.path), "reason": f"cannot read file: {exc.strerror or exc}"})
     vocabulary = category_vocabulary()
+    sketch_name = collection_name(catalog_name or settings.catalog_name, SKETCH_SLUG)
     published = _fingerprints(store.reader_collection(name))
+    published_sketch = _fingerprints(store.reader_collection(sketch_name))
     listed = {it.id for it in listing.items}
-    if published is not None and not any(published.get(i) != fp for i, fp in fingerprints.items()) \
+    if published is not None and published_sketch is not None \
+            and not any(published.get(i) != fp or published_sketch.get(i) != fp for i, fp in fingerprints.items()) \
             and not any(i not in listed for i in published):
         report.unchanged = len(fingerprints)  # nothing to write: no private copy of the index needed
         progress(1, 1, "index is up to date")
@@ -110,10 +114,23 @@ def ingest_catalog(
             "encoder": encoder.info.name, "encoder_slug": encoder.info.slug, "dim": encoder.info.dim,
             "catalog_root": report.catalog_root, "layout": listing.layout,
         })
+        # The same items in the sketch domain (outlines), for Sketch to Cloth; independent of the encoder.
+        sketch_col = writer.collection(sketch_name, {"encoder": "outline shape (HOG + silhouette)",
+                                                     "encoder_slug": SKETCH_SLUG, "dim": SHAPE_DIM,
+                                                     "catalog_root": report.catalog_root, "layout": listing.layout})
         existing = _fingerprints(col) or {}
-        todo = [it for it in listing.items if it.id in fingerprints and existing.get(it.id) != fingerprints[it.id]]
-        report.unchanged = sum(1 for it in listing.items if it.id in fingerprints and existing.get(it.id) == fingerprints[it.id])
+        existing_sketch = _fingerprints(sketch_col) or {}
+
+        def current(it: Item) -> bool:
+            fp = fingerprints[it.id]
+            return existing.get(it.id) == fp and existing_sketch.get(it.id) == fp
+
+        todo = [it for it in listing.items if it.id in fingerprints and not current(it)]
+        report.unchanged = sum(1 for it in listing.items if it.id in fingerprints and current(it))
         gone = [i for i in existing if i not in listed]
+        gone_sketch = [i for i in existing_sketch if i not in listed]
+        if gone_sketch:
+            sketch_col.delete(ids=gone_sketch)
         if gone:
             col.delete(ids=gone)
             report.removed = len(gone)
@@ -167,6 +184,16 @@ def ingest_catalog(
                     else:
                         report.added += 1
                 col.upsert(ids=ids, embeddings=vecs, metadatas=metas)
+                shapes, shape_ids, shape_metas = [], [], []
+                for (it, im), meta in zip(good, metas):
+                    try:
+                        shapes.append(shape_descriptor(outline_of_product(im)))
+                    except SketchError:
+                        continue  # no garment outline found: the item is still searchable by text and image
+                    shape_ids.append(it.id)
+                    shape_metas.append({k: meta[k] for k in ("fingerprint", "category", "colour", "pattern", "price", "path", "name")})
+                if shapes:
+                    sketch_col.upsert(ids=shape_ids, embeddings=np.stack(shapes), metadatas=shape_metas)
                 writer.mark_changed(col)
             done += len(batch)
             progress(done, len(todo), f"embedded {done}/{len(todo)}")

@@ -83,17 +83,28 @@ class Snapshot:
     index_of: dict[str, int]
     embeddings: np.ndarray  # (n, dim) float32, L2-normalised
     metadatas: list[dict]
-    columns: dict[str, np.ndarray]  # category/colour/pattern (str) and price (float) as arrays
+    columns: dict[str, np.ndarray]  # category/colour/pattern (lower-case str) and price (float) as arrays
     collection_metadata: dict
+    codes: dict[str, tuple[dict[str, int], np.ndarray]]  # categorical column -> (value -> code, int32 codes)
+
+    def isin(self, column: str, values: list[str]) -> np.ndarray:
+        """Rows whose `column` is one of `values`, on integer codes (string compares cost ~30 ms at 100k)."""
+        vocab, codes = self.codes[column]
+        wanted = [vocab[v] for v in values if v in vocab]
+        return np.isin(codes, np.array(wanted, np.int32)) if wanted else np.zeros(len(codes), bool)
 
     @classmethod
     def build(cls, version: str, ids, embeddings, metadatas, collection_metadata) -> "Snapshot":
         emb = np.asarray(embeddings, np.float32).reshape(len(ids), -1) if len(ids) else np.zeros((0, 1), np.float32)
-        cols = {k: np.array([str(m.get(k, "") or "") for m in metadatas], dtype=object)
+        cols = {k: np.array([str(m.get(k, "") or "").lower() for m in metadatas], dtype=object)
                 for k in ("category", "colour", "pattern")}
         cols["price"] = np.array([float(m.get("price", -1.0) or -1.0) for m in metadatas], np.float64)
+        codes = {}
+        for k in ("category", "colour", "pattern"):
+            vocab: dict[str, int] = {}
+            codes[k] = (vocab, np.array([vocab.setdefault(v, len(vocab)) for v in cols[k]], np.int32))
         return cls(version, list(ids), {i: n for n, i in enumerate(ids)}, emb, list(metadatas), cols,
-                   dict(collection_metadata or {}))
+                   dict(collection_metadata or {}), codes)
 
 
 class IndexStore:

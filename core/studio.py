@@ -14,6 +14,7 @@ from core.config import Settings, load_settings
 from core.encoders import Encoder, EncoderChoice, load_encoder
 from core.ingest import IngestReport, Progress, ingest_catalog
 from core.search import CatalogIndex
+from core.sketch import SKETCH_SLUG
 from core.store import IndexStore, collection_name
 
 log = logging.getLogger(__name__)
@@ -26,6 +27,7 @@ class Studio:
     choice: EncoderChoice
     store: IndexStore
     index: CatalogIndex
+    sketch_index: CatalogIndex
 
     def status(self) -> dict:
         info = self.encoder.info
@@ -45,12 +47,13 @@ def open_studio(settings: Settings | None = None, encoder: Encoder | None = None
     store = IndexStore(settings)
     index = CatalogIndex(store, collection_name(settings.catalog_name, encoder.info.slug),
                          settings.exact_search_threshold)
-    return Studio(settings, encoder, choice, store, index)
+    sketch_index = CatalogIndex(store, collection_name(settings.catalog_name, SKETCH_SLUG), settings.exact_search_threshold)
+    return Studio(settings, encoder, choice, store, index, sketch_index)
 
 
 def ensure_catalog_index(studio: Studio, progress: Progress | None = None) -> IngestReport | None:
     """Build the configured catalog's index if it is missing or empty; None when it was already there."""
-    if studio.index.count() > 0:
+    if studio.index.count() > 0 and studio.sketch_index.count() > 0:
         return None
     log.info("building the index for %s", studio.settings.catalog_dir)
     return ingest_catalog(studio.settings.catalog_dir, studio.store, studio.encoder, studio.settings,

@@ -34,7 +34,7 @@ def studio_or_stop():
         log.exception("startup failed")
         st.error(f"Atelier could not start: {type(exc).__name__}: {exc}")
         st.stop()
-    if studio.index.count() == 0:
+    if studio.index.count() == 0 or studio.sketch_index.count() == 0:
         bar = st.progress(0.0, text="Building the catalog index (first start only) ...")
 
         def progress(done: int, total: int, msg: str) -> None:

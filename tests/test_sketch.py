@@ -1,0 +1,97 @@
+"""Sketch normalisation, the sketch-domain index, and sketch retrieval on the sample catalog."""
+import io
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from core.search import SearchQuery, search_catalog
+from core.sketch import SketchError, normalise_sketch, outline_of_product, shape_descriptor
+from sketches import dress_outline, sketch_from_product
+
+
+def test_normalised_sketch_is_centred_with_fixed_line_width():
+    thin = Image.new("RGB", (500, 300), "white")
+    ImageDraw.Draw(thin).rectangle((40, 40, 140, 200), outline="black", width=2)
+    thick = Image.new("RGB", (300, 600), "white")
+    ImageDraw.Draw(thick).rectangle((100, 200, 250, 440), outline="black", width=14)
+    a, b = normalise_sketch(thin), normalise_sketch(thick)
+    assert a.image.size == b.image.size == (256, 256)
+    for sk in (a, b):
+        ys, xs = np.nonzero(sk.strokes)
+        assert abs((xs.min() + xs.max()) / 2 - 128) < 12 and abs((ys.min() + ys.max()) / 2 - 128) < 12
+    assert abs(a.strokes.mean() - b.strokes.mean()) < 0.02  # pen thickness no longer matters
+
+
+def test_paper_photo_with_shading_and_exif_rotation_normalises_like_the_drawing():
+    clean = dress_outline(rgba=False)
+    arr = np.asarray(clean, np.float32)
+    yy, xx = np.mgrid[0:400, 0:400]
+    shade = (0.55 + 0.4 * xx / 400)[..., None]  # paper lit from one side
+    paper = Image.fromarray(np.clip(arr * shade * np.array([1.0, 0.97, 0.9]), 0, 255).astype(np.uint8))
+    rotated = paper.rotate(90, expand=True)
+    exif = Image.Exif()
+    exif[0x0112] = 6  # tells viewers to rotate 90° clockwise, undoing the scan
+    buf = io.BytesIO()
+    rotated.save(buf, "JPEG", exif=exif)
+    from core.images import load_image
+
+    a = shape_descriptor(normalise_sketch(load_image(buf.getvalue())))
+    b = shape_descriptor(normalise_sketch(clean))
+    assert float(a @ b) > 0.9
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda: Image.new("RGBA", (400, 400), (0, 0, 0, 0)), "empty"),
+    (lambda: _dot(), "too small"),
+    (lambda: _scribble(), "filled"),
+    (lambda: Image.open("assets/sample_catalog/images/dress-001.jpg").convert("RGB"), "photo"),
+])
+def test_bad_sketches_get_guidance(make, message):
+    with pytest.raises(SketchError, match=message):
+        normalise_sketch(make())
+
+
+def _dot():
+    img = Image.new("RGBA", (400, 400), (0, 0, 0, 0))
+    ImageDraw.Draw(img).ellipse((200, 200, 212, 212), fill=(0, 0, 0, 255))
+    return img
+
+
+def _scribble():
+    img = Image.new("RGBA", (400, 400), (0, 0, 0, 0))
+    d = ImageDraw.Draw(img)
+    for y in range(20, 380, 6):
+        d.line([(20, y), (380, y + 3)], fill=(0, 0, 0, 255), width=8)
+    return img
+
+
+def test_catalog_outline_matches_a_sketch_of_the_same_item_better_than_other_categories():
+    prod = Image.open("assets/sample_catalog/images/dress-007.jpg").convert("RGB")
+    own = shape_descriptor(outline_of_product(prod))
+    sk = shape_descriptor(normalise_sketch(sketch_from_product(prod, seed=3)))
+    trousers = shape_descriptor(outline_of_product(Image.open("assets/sample_catalog/images/trousers-007.jpg")))
+    assert float(sk @ own) > float(sk @ trousers) + 0.1
+
+
+def test_drawn_dress_outline_ranks_dresses_first(sample_studio):
+    page = search_catalog(sample_studio.index, sample_studio.encoder, SearchQuery(sketch=dress_outline(), page_size=10),
+                          sample_studio.sketch_index)
+    cats = [h.metadata["category"] for h in page.hits]
+    assert cats[0] == "dress" and cats.count("dress") >= 6, cats
+    assert page.normalised_sketch is not None
+
+
+def test_text_hint_moves_sketch_results_towards_the_words(sample_studio):
+    base = search_catalog(sample_studio.index, sample_studio.encoder, SearchQuery(sketch=dress_outline(), page_size=10),
+                          sample_studio.sketch_index)
+    hinted = search_catalog(sample_studio.index, sample_studio.encoder,
+                            SearchQuery(sketch=dress_outline(), text="red", image_weight=0.5, page_size=10),
+                            sample_studio.sketch_index)
+    red = lambda page: sum(h.metadata["colour"] == "red" for h in page.hits)  # noqa: E731
+    assert red(hinted) > red(base)
+    assert sum(h.metadata["category"] == "dress" for h in hinted.hits) >= 3
+
+
+def test_sketch_index_holds_every_sample_item(sample_studio):
+    assert sample_studio.sketch_index.count() == sample_studio.index.count() == 420
