@@ -45,4 +45,5 @@ except Exception as exc:
 
 st.subheader("Studio")
 st.page_link("pages/1_Discover.py", label="Discover: search by text, image or both", icon="🔎")
+st.page_link("pages/2_Creative_Director.py", label="Creative Director: repaint part of a garment, find real matches", icon="🎨")
 st.page_link("pages/3_Sketch_to_Cloth.py", label="Sketch to Cloth: draw a garment, find the real ones", icon="✏️")

@@ -132,6 +132,40 @@ def cmd_search(args) -> int:
     return 0
 
 
+def cmd_design(args) -> int:
+    from core.design import DesignRequest, enhance_prompt, load_design_backend
+    from core.images import load_image
+
+    settings = _settings(args)
+    if bool(args.image) == bool(args.item):
+        raise AtelierError("Give exactly one of --image FILE or --item ID.")
+    if args.item:
+        from core.studio import open_studio
+
+        studio = open_studio(settings)
+        image = load_image(studio.index.item(args.item).path, settings.max_image_pixels)
+    else:
+        image = load_image(args.image, settings.max_image_pixels)
+    mask = load_image(args.mask, settings.max_image_pixels)
+    backend, why = load_design_backend(args.model or settings.inpaint_model, settings.device)
+    prompt, negative = (args.prompt, "") if backend.name == "offline editor" else enhance_prompt(args.prompt)
+    result = backend.generate(DesignRequest(image=image, mask=mask, prompt=prompt, negative_prompt=negative,
+                                            steps=args.steps, guidance=args.guidance, seed=args.seed,
+                                            strength=args.strength, variations=args.variations))
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for n, img in enumerate(result.images):
+        p = out if len(result.images) == 1 else out.with_name(f"{out.stem}-{n + 1}{out.suffix or '.png'}")
+        img.save(p)
+        paths.append(str(p))
+    info = {"outputs": paths, "backend": result.backend, "model": result.model, "why": why, "prompt": result.prompt,
+            "negative_prompt": result.negative_prompt, "seed": result.seed, "steps": result.steps,
+            "seconds": round(result.seconds, 3), "notes": result.notes, "size": list(result.images[0].size)}
+    print(json.dumps(info) if args.json else f"wrote {', '.join(paths)} with {result.backend} ({why})")
+    return 0
+
+
 def cmd_info(args) -> int:
     from core.studio import open_studio
 
@@ -178,6 +212,21 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--batch", help="JSON lines file, one query object per line")
     common(sp)
     sp.set_defaults(func=cmd_search)
+
+    sp = sub.add_parser("design", help="repaint the masked part of a garment (inpainting or the offline editor)")
+    sp.add_argument("--image", help="garment photo")
+    sp.add_argument("--item", help="catalog item id")
+    sp.add_argument("--mask", required=True, help="white (or opaque) = change")
+    sp.add_argument("--prompt", required=True)
+    sp.add_argument("--model", help="inpainting model id or folder, or 'offline' (default: ATELIER_INPAINT_MODEL)")
+    sp.add_argument("--steps", type=int, default=30)
+    sp.add_argument("--guidance", type=float, default=7.5)
+    sp.add_argument("--seed", type=int, default=0)
+    sp.add_argument("--strength", type=float, default=1.0)
+    sp.add_argument("--variations", type=int, default=1)
+    sp.add_argument("--out", required=True)
+    common(sp)
+    sp.set_defaults(func=cmd_design)
 
     sp = sub.add_parser("info", help="active encoder, device, index and item count")
     common(sp)

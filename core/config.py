@@ -22,6 +22,7 @@ class Settings:
     encoder: str = "auto"  # auto | lite | clip (any CLIP-family id or folder via clip_model)
     clip_model: str = DEFAULT_CLIP_MODEL
     device: str = "auto"  # auto | cpu | cuda
+    inpaint_model: str = "stable-diffusion-v1-5/stable-diffusion-inpainting"  # id, folder, or "offline"
     chroma_host: str | None = None
     chroma_port: int = 8000
     max_image_pixels: int = 40_000_000
@@ -43,6 +44,7 @@ _ENV = {
     "encoder": "ATELIER_ENCODER",
     "clip_model": "ATELIER_CLIP_MODEL",
     "device": "ATELIER_DEVICE",
+    "inpaint_model": "ATELIER_INPAINT_MODEL",
     "chroma_host": "CHROMA_HOST",
     "chroma_port": "CHROMA_PORT",
     "max_image_pixels": "ATELIER_MAX_IMAGE_PIXELS",

@@ -12,6 +12,10 @@ state = st.session_state
 state.setdefault("discover_page", 0)
 state.setdefault("discover_like", None)
 state.setdefault("favourites", [])
+if state.pop("goto_design", False):  # set by an "Edit in Creative Director" click
+    st.switch_page("pages/2_Creative_Director.py")
+if state.pop("goto_discover", False):  # set by a "More like this" click on another page
+    st.switch_page("pages/1_Discover.py")
 
 
 def reset_page() -> None:
@@ -26,6 +30,11 @@ def more_like(item_id: str) -> None:
 def toggle_fav(item_id: str) -> None:
     favs = state.favourites
     favs.remove(item_id) if item_id in favs else favs.append(item_id)
+
+
+def edit_item(item_id: str) -> None:
+    state.design_base_id = item_id
+    state.goto_design = True
 
 
 st.title("🔎 Discover")
@@ -89,7 +98,7 @@ except Exception as exc:
 
 st.caption(f"{result.total:,} items match · page {result.page + 1} of {result.pages} · "
            f"{result.method} search in {result.elapsed_ms:.0f} ms")
-item_grid(result.hits, key="discover", on_like=more_like, favourites=set(state.favourites), on_fav=toggle_fav)
+item_grid(result.hits, key="discover", on_like=more_like, on_edit=edit_item, favourites=set(state.favourites), on_fav=toggle_fav)
 p1, p2, p3 = st.columns([1, 3, 1])
 p1.button("← Previous", disabled=result.page == 0, on_click=lambda: state.update(discover_page=state.discover_page - 1))
 p3.button("Next →", disabled=result.page + 1 >= result.pages,

@@ -12,6 +12,10 @@ state = st.session_state
 state.setdefault("sketch_canvas_n", 0)
 state.setdefault("sketch_result", None)
 state.setdefault("sketch_page", 0)
+if state.pop("goto_design", False):  # set by an "Edit in Creative Director" click
+    st.switch_page("pages/2_Creative_Director.py")
+if state.pop("goto_discover", False):  # set by a "More like this" click on another page
+    st.switch_page("pages/1_Discover.py")
 
 
 def clear_canvas() -> None:
@@ -23,6 +27,11 @@ def more_like(item_id: str) -> None:
     state.discover_like = item_id
     state.discover_page = 0
     state.goto_discover = True
+
+
+def edit_item(item_id: str) -> None:
+    state.design_base_id = item_id
+    state.goto_design = True
 
 
 st.title("✏️ Sketch to Cloth")
@@ -68,6 +77,4 @@ if result is not None:
         st.image(result.normalised_sketch, caption="What Atelier matched (normalised sketch)", width=200)
         st.caption(f"{result.total:,} catalog outlines compared in {result.elapsed_ms:.0f} ms")
     st.subheader("Matching garments")
-    item_grid(result.hits, key="sketch", on_like=more_like)
-if state.pop("goto_discover", False):
-    st.switch_page("pages/1_Discover.py")
+    item_grid(result.hits, key="sketch", on_like=more_like, on_edit=edit_item)

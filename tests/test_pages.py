@@ -1,6 +1,7 @@
 """Home and Discover under AppTest: search flow, filters, pagination, bad upload."""
 import io
 
+import numpy as np
 import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
@@ -75,3 +76,95 @@ def test_discover_image_upload_searches_by_image(app_env):
     assert not at.exception and not _errors(at)
     names = [m.value for m in at.markdown if m.value.startswith("**")]
     assert names and "bag" in names[0].lower()
+
+
+SKETCH = str(REPO_ROOT / "pages" / "3_Sketch_to_Cloth.py")
+
+
+def test_sketch_page_upload_finds_dresses_and_shows_the_normalised_sketch(app_env):
+    from sketches import dress_outline
+
+    buf = io.BytesIO()
+    dress_outline(rgba=False).save(buf, "PNG")
+    at = AppTest.from_file(SKETCH, default_timeout=180).run()
+    assert not at.exception
+    go = next(b for b in at.button if b.label == "Find matching garments")
+    assert go.disabled  # nothing drawn or uploaded yet
+    at.file_uploader(key="sketch_upload").upload("dress.png", buf.getvalue(), "image/png").run()
+    next(b for b in at.button if b.label == "Find matching garments").click().run()
+    assert not at.exception and not _errors(at)
+    cats = [c.value.split(" · ")[0] for c in at.caption if "score" in c.value]
+    assert cats[0] == "dress" and cats.count("dress") >= 6
+    assert any("outlines compared" in c.value for c in at.caption)
+
+
+def test_sketch_page_photo_upload_gets_guidance(app_env):
+    at = AppTest.from_file(SKETCH, default_timeout=180).run()
+    data = open(REPO_ROOT / "assets/sample_catalog/images/coat-005.jpg", "rb").read()
+    at.file_uploader(key="sketch_upload").upload("coat.jpg", data, "image/jpeg").run()
+    next(b for b in at.button if b.label == "Find matching garments").click().run()
+    assert not at.exception
+    assert any("looks like a photo" in e for e in _errors(at))
+
+
+DESIGN = str(REPO_ROOT / "pages" / "2_Creative_Director.py")
+
+
+@pytest.fixture
+def offline_design(app_env, monkeypatch):
+    monkeypatch.setenv("ATELIER_INPAINT_MODEL", "offline")
+    from core.ui import get_design_backend
+
+    get_design_backend.clear()
+    yield
+    get_design_backend.clear()
+
+
+def _pick_shirt(at):
+    at.text_input(key="design_search").set_value("shirt").run()
+    next(b for b in at.button if b.label == "Use").click().run()
+    return at
+
+
+def test_creative_director_paints_generates_and_finds_similar(offline_design, monkeypatch):
+    from core.ui import canvas as canvas_ui
+
+    def fake_canvas(key, **kw):  # what the real canvas returns after a brush stroke (RGBA, painted = opaque)
+        w, h = kw["width"], kw["height"]
+        arr = np.zeros((h, w, 4), np.uint8)
+        arr[h // 3 : 2 * h // 3, w // 3 : 2 * w // 3] = (255, 60, 60, 153)
+        return Image.fromarray(arr, "RGBA")
+
+    monkeypatch.setattr(canvas_ui, "drawing_canvas", fake_canvas)
+    at = _pick_shirt(AppTest.from_file(DESIGN, default_timeout=180).run())
+    assert not at.exception and not _errors(at)
+    at.text_input(key="design_prompt").set_value("make it red").run()
+    next(b for b in at.button if b.label == "Generate").click().run()
+    assert not at.exception and not _errors(at)
+    assert any("History (1 designs" in s.value for s in at.subheader)
+    next(b for b in at.button if b.label == "Find similar real items").click().run()
+    assert any("Real catalog items like design 1" in s.value for s in at.subheader)
+    names = [m.value for m in at.markdown if m.value.startswith("**") and "Design" not in m.value]
+    assert len(names) >= 4
+
+
+def test_creative_director_bad_prompt_and_empty_mask_keep_history(offline_design):
+    at = _pick_shirt(AppTest.from_file(DESIGN, default_timeout=180).run())
+    mask = Image.new("L", (384, 384), 0)
+    buf = io.BytesIO()
+    mask.save(buf, "PNG")
+    at.file_uploader(key="design_mask_upload").upload("mask.png", buf.getvalue(), "image/png").run()
+    at.text_input(key="design_prompt").set_value("make it red").run()
+    next(b for b in at.button if b.label == "Generate").click().run()
+    assert not at.exception and any("mask is empty" in e for e in _errors(at))
+    full = Image.new("L", (384, 384), 0)
+    full.paste(255, (100, 100, 250, 250))
+    buf = io.BytesIO()
+    full.save(buf, "PNG")
+    at.file_uploader(key="design_mask_upload").upload("mask2.png", buf.getvalue(), "image/png").run()
+    next(b for b in at.button if b.label == "Generate").click().run()
+    assert any("History (1 designs" in s.value for s in at.subheader)
+    at.text_input(key="design_prompt").set_value("sparkly unicorn vibes").run()
+    next(b for b in at.button if b.label == "Generate").click().run()
+    assert not at.exception and any("does not understand" in e for e in _errors(at))
+    assert any("History (1 designs" in s.value for s in at.subheader)  # nothing lost

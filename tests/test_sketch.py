@@ -95,3 +95,34 @@ def test_text_hint_moves_sketch_results_towards_the_words(sample_studio):
 
 def test_sketch_index_holds_every_sample_item(sample_studio):
     assert sample_studio.sketch_index.count() == sample_studio.index.count() == 420
+
+
+def test_sketch_search_works_with_a_clip_family_encoder(tmp_path, small_catalog, tiny_clip):
+    from conftest import tiny_settings
+    from core.studio import ensure_catalog_index, open_studio
+
+    studio = open_studio(tiny_settings(tmp_path, catalog_dir=small_catalog), encoder=tiny_clip)
+    ensure_catalog_index(studio)
+    assert studio.sketch_index.count() == 12
+    page = search_catalog(studio.index, studio.encoder, SearchQuery(sketch=dress_outline(), page_size=5),
+                          studio.sketch_index)
+    assert len(page.hits) == 5 and page.hits[0].score >= page.hits[-1].score
+
+
+def test_cli_sketch_and_batch_sketch_key(sample_studio, tmp_path, capsys):
+    import json
+
+    from core.__main__ import main
+
+    path = tmp_path / "dress.png"
+    dress_outline().save(path)
+    db = str(sample_studio.settings.index_dir)
+    assert main(["search", "--sketch", str(path), "--k", "5", "--db", db, "--encoder", "lite", "--json"]) == 0
+    hits = json.loads(capsys.readouterr().out)
+    assert hits[0]["metadata"]["category"] == "dress"
+    batch = tmp_path / "b.jsonl"
+    batch.write_text(json.dumps({"sketch": "dress.png", "text": "red", "image_weight": 0.6}) + "\n"
+                     + json.dumps({"sketch": "dress.png"}) + "\n")
+    assert main(["search", "--batch", str(batch), "--k", "5", "--db", db, "--encoder", "lite"]) == 0
+    lines = [json.loads(x) for x in capsys.readouterr().out.strip().splitlines()]
+    assert len(lines) == 2 and all(len(x) == 5 for x in lines)

@@ -21,6 +21,14 @@ def get_studio():
     return open_studio()
 
 
+@st.cache_resource(show_spinner="Loading the design model ...")
+def get_design_backend(model: str, device: str):
+    """The inpainting pipeline (or the offline editor), loaded once per process."""
+    from core.design import load_design_backend
+
+    return load_design_backend(model, device)
+
+
 def studio_or_stop():
     """The studio with its catalog index built; shows a progress bar on first start, a clear error if it fails."""
     from core.studio import ensure_catalog_index
@@ -81,7 +89,8 @@ def read_upload(uploaded, max_pixels: int):
         return None
 
 
-def item_grid(hits, key: str, columns: int = 4, on_like=None, favourites: set | None = None, on_fav=None) -> None:
+def item_grid(hits, key: str, columns: int = 4, on_like=None, favourites: set | None = None, on_fav=None,
+              on_edit=None) -> None:
     """Result cards: image, name, attributes, score, and per-item actions."""
     if not hits:
         st.write("No items match. Loosen the filters or change the query.")
@@ -108,3 +117,6 @@ def item_grid(hits, key: str, columns: int = 4, on_like=None, favourites: set | 
                     faved = favourites is not None and hit.id in favourites
                     b.button("★ Saved" if faved else "☆ Save", key=f"{key}-fav-{hit.id}", on_click=on_fav,
                              args=(hit.id,), width="stretch")
+                if on_edit is not None:
+                    st.button("Edit in Creative Director", key=f"{key}-edit-{hit.id}", on_click=on_edit, args=(hit.id,),
+                              width="stretch")

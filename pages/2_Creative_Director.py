@@ -1,0 +1,193 @@
+"""Creative Director: choose a garment, paint the part to change, describe it, generate, find real matches."""
+import io
+import threading
+
+import numpy as np
+import streamlit as st
+from PIL import Image
+
+st.set_page_config(page_title="Atelier · Creative Director", page_icon="🎨", layout="wide")
+
+from core.design import DesignRequest, enhance_prompt  # noqa: E402
+from core.errors import AtelierError  # noqa: E402
+from core.search import SearchQuery, search_catalog  # noqa: E402
+from core.ui import (get_design_backend, item_grid, model_banner, read_upload, show_error,  # noqa: E402
+                     studio_or_stop)
+from core.ui import canvas as canvas_ui  # noqa: E402
+
+CANVAS_W = 448
+studio = studio_or_stop()
+state = st.session_state
+state.setdefault("design_base", None)  # {"image": PIL, "label": str, "item_id": str|None}
+state.setdefault("design_history", [])  # newest last: {"image", "prompt", "seed", "backend", "model", "base"}
+state.setdefault("design_canvas_n", 0)
+state.setdefault("design_similar", None)
+if state.pop("goto_discover", False):
+    st.switch_page("pages/1_Discover.py")
+
+
+def set_base(image: Image.Image, label: str, item_id: str | None = None) -> None:
+    state.design_base = {"image": image, "label": label, "item_id": item_id}
+    state.design_canvas_n += 1
+    state.design_similar = None
+
+
+def use_item(item_id: str) -> None:
+    hit = studio.index.item(item_id)
+    set_base(Image.open(hit.path).convert("RGB"), hit.metadata.get("name") or item_id, item_id)
+
+
+def use_history(n: int) -> None:
+    entry = state.design_history[n]
+    set_base(entry["image"], f"design {n + 1}: {entry['prompt'][:40]}")
+
+
+def more_like(item_id: str) -> None:
+    state.discover_like = item_id
+    state.discover_page = 0
+    state.goto_discover = True
+
+
+if "design_base_id" in state:  # arrived from Discover / Sketch ("Edit in Creative Director")
+    try:
+        use_item(state.pop("design_base_id"))
+    except AtelierError as exc:
+        st.error(str(exc))
+
+backend, backend_why = get_design_backend(studio.settings.inpaint_model, studio.settings.device)
+st.title("🎨 Creative Director")
+model_banner(studio)
+if backend.name == "offline editor":
+    st.info(f"Design model: **offline editor** (not generative): recolour, patterns, textures and removal "
+            f"inside the mask. {backend_why}", icon="🎨")
+else:
+    st.caption(f"Design model: **{backend.info}**")
+
+# 1. Base ---------------------------------------------------------------------------------------------
+st.subheader("1. Choose a garment")
+pick_tab, upload_tab = st.tabs(["From the catalog", "Upload a photo"])
+with pick_tab:
+    q = st.text_input("Search the catalog", key="design_search", placeholder="striped shirt")
+    if q.strip():
+        try:
+            found = search_catalog(studio.index, studio.encoder, SearchQuery(text=q, page_size=8)).hits
+            cols = st.columns(8)
+            for n, hit in enumerate(found):
+                with cols[n]:
+                    st.image(hit.path, width="stretch")
+                    st.button("Use", key=f"design-use-{hit.id}", on_click=use_item, args=(hit.id,), width="stretch")
+        except Exception as exc:
+            show_error(exc)
+with upload_tab:
+    up = st.file_uploader("Garment photo", type=["jpg", "jpeg", "png", "webp"], key="design_upload")
+    img = read_upload(up, studio.settings.max_image_pixels)
+    if img is not None and st.button("Use this photo", key="design_use_upload"):
+        set_base(img, up.name)
+        st.rerun()
+
+base = state.design_base
+if base is None:
+    st.caption("Pick an item above (or use 'Edit in Creative Director' on any search result) to start.")
+    st.stop()
+
+# 2. Paint --------------------------------------------------------------------------------------------
+st.subheader(f"2. Paint over the part to change · {base['label']}")
+image = base["image"]
+scale = CANVAS_W / image.width
+canvas_h = max(64, int(round(image.height * scale)))
+left, right = st.columns([1, 1])
+with left:
+    c1, c2, c3 = st.columns([2, 2, 1])
+    brush = c1.slider("Brush size", 4, 80, 30, key="design_brush")
+    tool = c2.selectbox("Tool", ["freedraw", "rect"], key="design_tool",
+                        help="Undo and redo are in the canvas toolbar below the picture.")
+    if c3.button("Clear", key="design_clear"):
+        state.design_canvas_n += 1
+        st.rerun()
+    drawn = canvas_ui.drawing_canvas(f"design-canvas-{state.design_canvas_n}", stroke_width=brush, mode=tool,
+                                     height=canvas_h, width=CANVAS_W, background=image.resize((CANVAS_W, canvas_h)),
+                                     stroke_color="rgba(255, 60, 60, 0.6)")
+    with st.expander("…or upload a mask (white = change)"):
+        mask_up = st.file_uploader("Mask image", type=["png", "jpg", "jpeg"], key="design_mask_upload")
+mask = read_upload(mask_up, studio.settings.max_image_pixels) if mask_up is not None else drawn
+with right:
+    if mask is not None:
+        m = np.asarray(mask.convert("RGBA"))[..., 3] > 0 if mask.mode == "RGBA" else np.asarray(mask.convert("L")) > 127
+        m_img = Image.fromarray((m * 255).astype(np.uint8)).resize(image.size, Image.NEAREST)
+        overlay = Image.composite(Image.new("RGB", image.size, (255, 40, 40)), image,
+                                  m_img.point(lambda v: 110 if v else 0))
+        st.image(overlay, caption=f"Mask preview: {np.mean(np.asarray(m_img) > 0):.0%} of the picture", width=CANVAS_W)
+    else:
+        st.image(image, caption="Original", width=CANVAS_W)
+
+# 3. Describe -----------------------------------------------------------------------------------------
+st.subheader("3. Describe the change")
+prompt = st.text_input("Prompt", key="design_prompt", placeholder="navy with white polka dots")
+enhanced, negative = ("", "")
+if prompt.strip():
+    enhanced, negative = enhance_prompt(prompt)
+with st.expander("Enhanced prompt and advanced settings", expanded=False):
+    enhanced = st.text_area("Prompt sent to the model (editable)", enhanced, key=f"design_enh_{hash(prompt)}")
+    negative = st.text_area("Negative prompt", negative, key=f"design_neg_{hash(prompt)}")
+    a1, a2, a3, a4, a5 = st.columns(5)
+    steps = a1.number_input("Steps", 1, 150, 30, key="design_steps")
+    guidance = a2.number_input("Guidance", 0.0, 30.0, 7.5, 0.5, key="design_guidance")
+    seed = a3.number_input("Seed", 0, 2**31 - 1, 42, key="design_seed")
+    strength = a4.slider("Strength", 0.1, 1.0, 1.0, 0.05, key="design_strength")
+    variations = a5.number_input("Variations", 1, 4, 1, key="design_variations")
+
+# 4. Generate -----------------------------------------------------------------------------------------
+if st.button("Generate", type="primary", key="design_go", disabled=mask is None or not prompt.strip()):
+    bar = st.progress(0.0, text="Generating ...")
+
+    def on_step(done: int, total: int) -> None:
+        bar.progress(min(1.0, done / max(1, total)), text=f"Step {done}/{total}")
+
+    text = prompt if backend.name == "offline editor" else (enhanced or prompt)
+    try:
+        result = backend.generate(
+            DesignRequest(image=image, mask=mask, prompt=text, negative_prompt=negative, steps=int(steps),
+                          guidance=float(guidance), seed=int(seed), strength=float(strength), variations=int(variations)),
+            progress=on_step, cancel=threading.Event())
+        for n, out in enumerate(result.images):
+            state.design_history.append({"image": out, "prompt": prompt, "seed": int(seed) + n, "backend": result.backend,
+                                         "model": result.model, "base": base["label"], "notes": result.notes,
+                                         "base_image": image,
+                                         "source_item": base.get("item_id")})
+        state.design_similar = None
+        bar.progress(1.0, text=f"Done in {result.seconds:.1f}s" + (f" · {result.notes[0]}" if result.notes else ""))
+    except Exception as exc:
+        bar.empty()
+        show_error(exc)  # the history is untouched
+
+# 5. Results, history, similar items ------------------------------------------------------------------
+history = state.design_history
+if history:
+    latest = history[-1]
+    st.subheader("Result")
+    c1, c2 = st.columns(2)
+    c1.image(latest["base_image"], caption=f"Before · {latest['base']}", width="stretch")
+    c2.image(latest["image"], caption=f"After · {latest['prompt']} (seed {latest['seed']}, {latest['backend']})",
+             width="stretch")
+    st.subheader(f"History ({len(history)} designs this session)")
+    for n in range(len(history) - 1, -1, -1):
+        entry = history[n]
+        c_img, c_txt, c_act = st.columns([1, 3, 2])
+        c_img.image(entry["image"], width=120)
+        c_txt.markdown(f"**Design {n + 1}** · {entry['prompt']}  \nfrom {entry['base']} · seed {entry['seed']} · "
+                       f"{entry['backend']}" + (f" · {entry['notes'][0]}" if entry["notes"] else ""))
+        buf = io.BytesIO()
+        entry["image"].save(buf, "PNG")
+        c_act.download_button("Download PNG", buf.getvalue(), file_name=f"atelier-design-{n + 1}.png",
+                              mime="image/png", key=f"design-dl-{n}")
+        c_act.button("Use as new base", key=f"design-rebase-{n}", on_click=use_history, args=(n,))
+        if c_act.button("Find similar real items", key=f"design-similar-{n}"):
+            try:
+                state.design_similar = (n, search_catalog(studio.index, studio.encoder,
+                                                          SearchQuery(image=entry["image"], page_size=8)))
+            except Exception as exc:
+                show_error(exc)
+    if state.design_similar is not None:
+        n, page = state.design_similar
+        st.subheader(f"Real catalog items like design {n + 1}")
+        item_grid(page.hits, key="design-similar", on_like=more_like)
