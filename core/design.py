@@ -330,6 +330,13 @@ class OfflineEditor:
         mask = prepare_mask(req.image, req.mask)
         plan = parse_edit(req.prompt)
         rgb = np.asarray(req.image.convert("RGB"))
+        if plan.kind != "remove":
+            # Loose brush strokes past the garment's edge should not paint the backdrop.
+            from core.images import foreground_mask
+
+            on_garment = mask & foreground_mask(req.image)
+            if on_garment.sum() >= 0.2 * mask.sum():
+                mask = on_garment
         h, w = mask.shape
         images = []
         for v in range(max(1, req.variations)):

@@ -78,7 +78,7 @@ def browser_page():
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page = browser.new_page(viewport={"width": 1400, "height": 1300})
         try:
             yield page
         finally:
@@ -87,6 +87,7 @@ def browser_page():
 
 def draw_polyline(page, canvas, points, scale=1.0):
     """Mouse down, move through the points, mouse up: what a stylist's hand does on the canvas."""
+    canvas.scroll_into_view_if_needed()
     box = canvas.bounding_box()
     x0, y0 = box["x"], box["y"]
     page.mouse.move(x0 + points[0][0] * scale, y0 + points[0][1] * scale)

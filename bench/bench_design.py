@@ -1,0 +1,76 @@
+"""Creative Director timing: seconds per denoising step and peak memory of the tiny random inpainting pipeline on
+CPU, and of the offline editor (prints figures, not a test). With --model it times real weights instead.
+
+    .venv/bin/python bench/bench_design.py                      # tiny pipeline + offline editor, CPU
+    # GPU with real weights (a machine with internet or the weights cached):
+    .venv/bin/python bench/bench_design.py --model stable-diffusion-v1-5/stable-diffusion-inpainting --size 512 --steps 30
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+import numpy as np  # noqa: E402
+from PIL import Image  # noqa: E402
+
+from core.design import DesignRequest, DiffusersInpaint, OfflineEditor  # noqa: E402
+
+
+def peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--model", help="inpainting model id or folder (default: a tiny random pipeline)")
+    ap.add_argument("--size", type=int, default=256)
+    ap.add_argument("--steps", type=int, default=10)
+    args = ap.parse_args()
+    img = Image.open(ROOT / "assets/sample_catalog/images/dress-010.jpg").convert("RGB").resize((args.size, args.size))
+    mask = np.zeros((args.size, args.size), np.uint8)
+    mask[args.size // 4 : 3 * args.size // 4, args.size // 4 : 3 * args.size // 4] = 255
+    req = DesignRequest(img, Image.fromarray(mask), "navy with white polka dots", steps=args.steps, seed=1)
+    t0 = time.perf_counter()
+    OfflineEditor().generate(DesignRequest(img, Image.fromarray(mask), "navy with white polka dots"))
+    print(f"offline editor: {time.perf_counter() - t0:.3f}s per design at {args.size}px")
+    with tempfile.TemporaryDirectory() as tmp:
+        model = args.model
+        if model is None:
+            from tiny_models import build_tiny_inpaint
+
+            model = str(build_tiny_inpaint(Path(tmp) / "tiny"))
+            os.environ["HF_HUB_OFFLINE"] = "1"
+        before = peak_rss_mib()
+        t0 = time.perf_counter()
+        pipe = DiffusersInpaint(model)
+        load = time.perf_counter() - t0
+        pipe.generate(DesignRequest(img, Image.fromarray(mask), "warm up", steps=2, seed=0))
+        stamps = []
+        t0 = time.perf_counter()
+        pipe.generate(req, progress=lambda d, t: stamps.append(time.perf_counter()))
+        total = time.perf_counter() - t0
+        per_step = np.diff([t0] + stamps)
+        print(f"diffusion ({pipe.info}): load {load:.1f}s; {args.steps} steps at {args.size}px in {total:.2f}s; "
+              f"median {np.median(per_step):.3f}s/step")
+        print(f"peak process memory: {peak_rss_mib():.0f} MiB (before loading the pipeline: {before:.0f} MiB)")
+        try:
+            import torch
+
+            if torch.cuda.is_available():
+                print(f"peak GPU memory: {torch.cuda.max_memory_allocated() / 2**20:.0f} MiB")
+        except Exception:
+            pass
+
+
+if __name__ == "__main__":
+    main()
