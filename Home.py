@@ -3,7 +3,7 @@ import streamlit as st
 
 st.set_page_config(page_title="Atelier", page_icon="🧵", layout="wide")
 
-from core.ui import model_banner, show_error, studio_or_stop  # noqa: E402
+from core.ui import item_grid, model_banner, profile_picker, show_error, studio_or_stop  # noqa: E402
 
 st.title("🧵 Atelier")
 st.write("An AI fashion studio: search the catalog by words, photos or sketches, redesign garments, "
@@ -26,6 +26,17 @@ with st.expander("Model status and how to get the full models"):
         "`google/siglip-base-patch16-224`) on a machine with internet, then restart; set "
         "`ATELIER_CLIP_MODEL` to choose one. A GPU is optional (fp16 is used when present).")
 
+profiles, profile = profile_picker(studio)
+if profile is not None:
+    from core.stylist import for_you
+
+    st.subheader(f"For you · {profile.name}")
+    try:
+        feed = for_you(profiles, profile, studio.index, k=4)
+        item_grid([h for h, _ in feed], key="home-feed", why={h.id: w for h, w in feed})
+    except Exception as exc:
+        show_error(exc)
+
 st.subheader("The catalog at a glance")
 st.caption("Each dot is an item, placed by its embedding (first two principal components), coloured by category.")
 try:
@@ -47,3 +58,4 @@ st.subheader("Studio")
 st.page_link("pages/1_Discover.py", label="Discover: search by text, image or both", icon="🔎")
 st.page_link("pages/2_Creative_Director.py", label="Creative Director: repaint part of a garment, find real matches", icon="🎨")
 st.page_link("pages/3_Sketch_to_Cloth.py", label="Sketch to Cloth: draw a garment, find the real ones", icon="✏️")
+st.page_link("pages/5_Stylist.py", label="Stylist: client profiles, For you, outfits, lookbooks", icon="👗")

@@ -166,6 +166,64 @@ def cmd_design(args) -> int:
     return 0
 
 
+def _profiles(settings):
+    from core.profiles import ProfileStore, database_url
+
+    return ProfileStore(database_url(settings))
+
+
+def cmd_outfit(args) -> int:
+    from core.stylist import build_outfits, taste_of
+    from core.studio import open_studio
+
+    settings = _settings(args)
+    studio = open_studio(settings)
+    taste = None
+    anchors = [args.item] if args.item else []
+    if args.profile:
+        store = _profiles(settings)
+        profile = store.get(args.profile)
+        taste = taste_of(store, profile, studio.index)
+        if not anchors:
+            anchors = store.items(profile.id, "cart")
+    outfits = build_outfits(studio.index, anchors, k=args.k, budget=args.budget, taste=taste)
+    if args.json:
+        print(json.dumps([o.to_json() for o in outfits]))
+    else:
+        for n, o in enumerate(outfits, 1):
+            print(f"Outfit {n}: ${o.total_price:.2f}  score {o.score:.3f}")
+            for h in o.items:
+                print(f"   {h.id:<24} {h.metadata.get('name', '')}")
+            print("   why: " + "; ".join(o.reasons))
+    return 0
+
+
+def cmd_profile(args) -> int:
+    settings = _settings(args)
+    store = _profiles(settings)
+    if args.action == "list":
+        rows = [{"id": p.id, "name": p.name} for p in store.list()]
+        print(json.dumps(rows) if args.json else "\n".join(f"{r['id']:>4}  {r['name']}" for r in rows))
+        return 0
+    if not args.name:
+        raise AtelierError("Give the profile name: python -m core profile create NAME")
+    if args.action == "create":
+        p = store.create(args.name)
+        print(json.dumps({"id": p.id, "name": p.name}) if args.json else f"created profile {p.name}")
+        return 0
+    profile = store.get(args.name)
+    if args.action == "show":
+        data = {k: store.items(profile.id, k) for k in ("like", "dislike", "favourite", "cart")}
+        data["searches"] = store.search_history(profile.id, 20)
+        print(json.dumps(data) if args.json else "\n".join(f"{k}: {', '.join(v)}" for k, v in data.items()))
+        return 0
+    if not args.item:
+        raise AtelierError(f"'{args.action}' needs --item ID.")
+    store.mark(profile.id, args.item, args.action, True)
+    print(json.dumps({"ok": True}) if args.json else f"{args.action}: {args.item} for {profile.name}")
+    return 0
+
+
 def cmd_info(args) -> int:
     from core.studio import open_studio
 
@@ -227,6 +285,21 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--out", required=True)
     common(sp)
     sp.set_defaults(func=cmd_design)
+
+    sp = sub.add_parser("outfit", help="complete outfits around an item (or a profile's cart)")
+    sp.add_argument("--item")
+    sp.add_argument("--profile")
+    sp.add_argument("--budget", type=float)
+    sp.add_argument("--k", type=int, default=3)
+    common(sp)
+    sp.set_defaults(func=cmd_outfit)
+
+    sp = sub.add_parser("profile", help="client profiles: list, create, show, like, dislike, favourite, cart")
+    sp.add_argument("action", choices=["list", "create", "show", "like", "dislike", "favourite", "cart"])
+    sp.add_argument("name", nargs="?")
+    sp.add_argument("--item")
+    common(sp)
+    sp.set_defaults(func=cmd_profile)
 
     sp = sub.add_parser("info", help="active encoder, device, index and item count")
     common(sp)

@@ -23,6 +23,7 @@ class Settings:
     clip_model: str = DEFAULT_CLIP_MODEL
     device: str = "auto"  # auto | cpu | cuda
     inpaint_model: str = "stable-diffusion-v1-5/stable-diffusion-inpainting"  # id, folder, or "offline"
+    profiles_url: str | None = None  # SQLAlchemy URL; default sqlite:///<data_dir>/profiles.sqlite3
     chroma_host: str | None = None
     chroma_port: int = 8000
     max_image_pixels: int = 40_000_000
@@ -45,6 +46,7 @@ _ENV = {
     "clip_model": "ATELIER_CLIP_MODEL",
     "device": "ATELIER_DEVICE",
     "inpaint_model": "ATELIER_INPAINT_MODEL",
+    "profiles_url": "ATELIER_PROFILES_URL",
     "chroma_host": "CHROMA_HOST",
     "chroma_port": "CHROMA_PORT",
     "max_image_pixels": "ATELIER_MAX_IMAGE_PIXELS",

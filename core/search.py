@@ -108,6 +108,8 @@ class SearchQuery:
     page: int = 0
     page_size: int = 12
     exclude_ids: tuple[str, ...] = ()
+    bias: np.ndarray | None = None  # e.g. a client's taste direction (core.stylist)
+    bias_strength: float = 0.0  # 0 = plain query, 1 = the bias alone
 
 
 @dataclass
@@ -228,6 +230,10 @@ def search_catalog(index: CatalogIndex, encoder: Encoder, query: SearchQuery,
             raise AtelierError("Sketch search needs the catalog's sketch index.")
         return _sketch_search(index, sketch_index, encoder, query, snap, t0)
     q = query_vector(encoder, query, index)
+    if query.bias is not None and query.bias_strength > 0:
+        # Ranking by (1 - s) q + s b equals blending the two cosine scores item by item.
+        s = float(np.clip(query.bias_strength, 0.0, 1.0))
+        q = l2_normalize((1 - s) * q + s * np.asarray(query.bias, np.float32))
     mask = query.filters.mask(snap) if query.filters.active() else np.ones(len(snap.ids), bool)
     excluded = set(query.exclude_ids) | ({query.like_id} if query.like_id else set())
     for item_id in excluded:

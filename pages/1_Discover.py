@@ -4,7 +4,7 @@ import streamlit as st
 st.set_page_config(page_title="Atelier · Discover", page_icon="🔎", layout="wide")
 
 from core.search import Filters, SearchQuery, search_catalog  # noqa: E402
-from core.ui import item_grid, model_banner, read_upload, show_error, studio_or_stop  # noqa: E402
+from core.ui import item_grid, model_banner, profile_picker, read_upload, show_error, studio_or_stop  # noqa: E402
 
 PAGE_SIZE = 12
 studio = studio_or_stop()
@@ -27,9 +27,19 @@ def more_like(item_id: str) -> None:
     state.discover_page = 0
 
 
+profiles, profile = profile_picker(studio)
+
+
 def toggle_fav(item_id: str) -> None:
+    if profile is not None:  # saved to the client's profile; the session list otherwise
+        profiles.toggle(profile.id, item_id, "favourite")
+        return
     favs = state.favourites
     favs.remove(item_id) if item_id in favs else favs.append(item_id)
+
+
+def toggle_mark(kind: str, item_id: str) -> None:
+    profiles.toggle(profile.id, item_id, kind)
 
 
 def edit_item(item_id: str) -> None:
@@ -58,10 +68,21 @@ with st.sidebar:
         lo, hi = float(min(prices)), float(max(prices))
         if hi > lo:
             price = st.slider("Price", lo, hi, (lo, hi), key="f_price", on_change=reset_page)
-    if state.favourites:
-        with st.expander(f"★ Saved items ({len(state.favourites)})"):
-            for fid in list(state.favourites):
+    favourites = profiles.items(profile.id, "favourite") if profile is not None else list(state.favourites)
+    if favourites:
+        with st.expander(f"★ Saved items ({len(favourites)})"):
+            for fid in favourites:
                 st.button(f"✕ {fid}", key=f"unfav-{fid}", on_click=toggle_fav, args=(fid,))
+    taste, strength = None, 0.0
+    if profile is not None:
+        from core.stylist import taste_of
+
+        taste = taste_of(profiles, profile, studio.index)
+        if taste.vector is not None and st.toggle(f"Personalise for {profile.name}", key="discover_personal"):
+            strength = st.slider("Personal taste strength", 0.0, 1.0, 0.3, 0.05, key="discover_strength",
+                                 on_change=reset_page)
+        elif taste.vector is None:
+            st.caption(f"Like a few items to personalise results for {profile.name}.")
 
 text = st.text_input("Describe what you are looking for", key="q_text", on_change=reset_page,
                      placeholder="an elegant black gown")
@@ -91,14 +112,25 @@ if not (text.strip() or image is not None or like):
 try:
     result = search_catalog(studio.index, studio.encoder, SearchQuery(
         text=text, image=image, image_weight=weight if text.strip() else 1.0, filters=filters, like_id=like,
-        page=state.discover_page, page_size=PAGE_SIZE))
+        page=state.discover_page, page_size=PAGE_SIZE, bias=taste.vector if strength else None,
+        bias_strength=strength))
+    if profile is not None and text.strip() and state.get("discover_logged") != (profile.id, text.strip()):
+        profiles.log_search(profile.id, text)
+        state.discover_logged = (profile.id, text.strip())
 except Exception as exc:
     show_error(exc)
     st.stop()
 
 st.caption(f"{result.total:,} items match · page {result.page + 1} of {result.pages} · "
            f"{result.method} search in {result.elapsed_ms:.0f} ms")
-item_grid(result.hits, key="discover", on_like=more_like, on_edit=edit_item, favourites=set(state.favourites), on_fav=toggle_fav)
+why = None
+if strength:
+    from core.stylist import explain
+
+    why = {h.id: explain(h, taste, studio.index) for h in result.hits}
+marks = {k: set(profiles.items(profile.id, k)) for k in ("like", "dislike", "cart")} if profile is not None else None
+item_grid(result.hits, key="discover", on_like=more_like, on_edit=edit_item, favourites=set(favourites),
+          on_fav=toggle_fav, marks=marks, on_mark=toggle_mark if profile is not None else None, why=why)
 p1, p2, p3 = st.columns([1, 3, 1])
 p1.button("← Previous", disabled=result.page == 0, on_click=lambda: state.update(discover_page=state.discover_page - 1))
 p3.button("Next →", disabled=result.page + 1 >= result.pages,

@@ -11,12 +11,13 @@ st.set_page_config(page_title="Atelier · Creative Director", page_icon="🎨", 
 from core.design import DesignRequest, enhance_prompt  # noqa: E402
 from core.errors import AtelierError  # noqa: E402
 from core.search import SearchQuery, search_catalog  # noqa: E402
-from core.ui import (get_design_backend, item_grid, model_banner, read_upload, show_error,  # noqa: E402
-                     studio_or_stop)
+from core.ui import (get_design_backend, item_grid, model_banner, profile_picker, read_upload,  # noqa: E402
+                     show_error, studio_or_stop)
 from core.ui import canvas as canvas_ui  # noqa: E402
 
 CANVAS_W = 448
 studio = studio_or_stop()
+profiles, profile = profile_picker(studio)
 state = st.session_state
 state.setdefault("design_base", None)  # {"image": PIL, "label": str, "item_id": str|None}
 state.setdefault("design_history", [])  # newest last: {"image", "prompt", "seed", "backend", "model", "base"}
@@ -181,6 +182,10 @@ if history:
         c_act.download_button("Download PNG", buf.getvalue(), file_name=f"atelier-design-{n + 1}.png",
                               mime="image/png", key=f"design-dl-{n}")
         c_act.button("Use as new base", key=f"design-rebase-{n}", on_click=use_history, args=(n,))
+        if profile is not None and c_act.button(f"Save to {profile.name}", key=f"design-save-{n}"):
+            profiles.save_artefact(profile.id, "design", buf.getvalue(), {
+                k: entry[k] for k in ("prompt", "seed", "backend", "model", "base", "source_item")})
+            st.toast(f"Saved to {profile.name}'s designs")
         if c_act.button("Find similar real items", key=f"design-similar-{n}"):
             try:
                 state.design_similar = (n, search_catalog(studio.index, studio.encoder,

@@ -13,14 +13,17 @@ DISCOVER = str(REPO_ROOT / "pages" / "1_Discover.py")
 
 
 @pytest.fixture
-def app_env(sample_studio, monkeypatch):
+def app_env(sample_studio, monkeypatch, tmp_path):
     monkeypatch.setenv("ATELIER_DB_DIR", str(sample_studio.settings.index_dir))
     monkeypatch.setenv("ATELIER_ENCODER", "lite")
-    from core.ui import get_studio
+    monkeypatch.setenv("ATELIER_DATA_DIR", str(tmp_path))  # a fresh profile database per test
+    from core.ui import get_profile_store, get_studio
 
     get_studio.clear()
-    yield
+    get_profile_store.clear()
+    yield tmp_path
     get_studio.clear()
+    get_profile_store.clear()
 
 
 def _errors(at):
@@ -168,3 +171,47 @@ def test_creative_director_bad_prompt_and_empty_mask_keep_history(offline_design
     next(b for b in at.button if b.label == "Generate").click().run()
     assert not at.exception and any("does not understand" in e for e in _errors(at))
     assert any("History (1 designs" in s.value for s in at.subheader)  # nothing lost
+
+
+STYLIST = str(REPO_ROOT / "pages" / "5_Stylist.py")
+
+
+def _with_profile(app_env, name="Ada"):
+    from core.profiles import ProfileStore
+
+    store = ProfileStore(f"sqlite:///{app_env / 'profiles.sqlite3'}")
+    return store, store.get_or_create(name)
+
+
+def test_stylist_without_a_profile_explains_what_to_do(app_env):
+    at = AppTest.from_file(STYLIST, default_timeout=180).run()
+    assert not at.exception and any("Pick a client profile" in i.value for i in at.info)
+
+
+def test_stylist_feed_outfits_and_shop_the_look(app_env):
+    store, ada = _with_profile(app_env)
+    store.mark(ada.id, "dress-002", "like")
+    at = AppTest.from_file(STYLIST, default_timeout=180)
+    at.session_state["profile_name"] = "Ada"
+    at.run()
+    assert not at.exception and not _errors(at)
+    assert any(c.value.startswith("💡 because you liked") for c in at.caption)
+    at.text_input(key="outfit_search").set_value("dress").run()
+    next(b for b in at.button if b.label == "Build outfits").click().run()
+    assert not at.exception and not _errors(at)
+    assert any(m.value.startswith("**Outfit 1**") for m in at.markdown)
+    next(b for b in at.button if b.label == "🛒 Shop the look").click().run()
+    assert len(store.items(ada.id, "cart")) >= 3
+
+
+def test_discover_like_button_writes_to_the_active_profile(app_env):
+    store, ada = _with_profile(app_env, "Bea")
+    other = store.get_or_create("Cy")
+    at = AppTest.from_file(DISCOVER, default_timeout=180)
+    at.session_state["profile_name"] = "Bea"
+    at.run()
+    at.text_input(key="q_text").set_value("red").run()
+    next(b for b in at.button if b.label == "👍").click().run()
+    assert not at.exception
+    assert len(store.items(ada.id, "like")) == 1 and store.items(other.id, "like") == []
+    assert store.search_history(ada.id) == ["red"]

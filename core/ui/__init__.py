@@ -29,6 +29,49 @@ def get_design_backend(model: str, device: str):
     return load_design_backend(model, device)
 
 
+@st.cache_resource(show_spinner=False)
+def get_profile_store(url: str):
+    from core.profiles import ProfileStore
+
+    return ProfileStore(url)
+
+
+def profile_picker(studio):
+    """Sidebar: pick or create the active client profile; returns (store, profile or None)."""
+    from core.profiles import database_url
+
+    try:
+        store = get_profile_store(database_url(studio.settings))
+    except AtelierError as exc:
+        st.sidebar.error(str(exc))
+        return None, None
+    state = st.session_state
+    with st.sidebar:
+        st.header("Client")
+        names = [p.name for p in store.list()]
+        current = state.get("profile_name")
+        choice = st.selectbox("Active profile", ["(none)"] + names,
+                              index=(names.index(current) + 1) if current in names else 0, key="profile_select")
+        state.profile_name = None if choice == "(none)" else choice
+        with st.popover("New profile"):
+            new = st.text_input("Client name", key="profile_new_name")
+            if st.button("Create", key="profile_create") and new.strip():
+                try:
+                    store.create(new)
+                    state.profile_name = " ".join(new.split())
+                    state.pop("profile_select", None)
+                    st.rerun()
+                except AtelierError as exc:
+                    st.error(str(exc))
+    if state.profile_name is None:
+        return store, None
+    try:
+        return store, store.get(state.profile_name)
+    except AtelierError:
+        state.profile_name = None
+        return store, None
+
+
 def studio_or_stop():
     """The studio with its catalog index built; shows a progress bar on first start, a clear error if it fails."""
     from core.studio import ensure_catalog_index
@@ -90,7 +133,7 @@ def read_upload(uploaded, max_pixels: int):
 
 
 def item_grid(hits, key: str, columns: int = 4, on_like=None, favourites: set | None = None, on_fav=None,
-              on_edit=None) -> None:
+              on_edit=None, marks: dict | None = None, on_mark=None, why: dict | None = None) -> None:
     """Result cards: image, name, attributes, score, and per-item actions."""
     if not hits:
         st.write("No items match. Loosen the filters or change the query.")
@@ -117,6 +160,15 @@ def item_grid(hits, key: str, columns: int = 4, on_like=None, favourites: set | 
                     faved = favourites is not None and hit.id in favourites
                     b.button("★ Saved" if faved else "☆ Save", key=f"{key}-fav-{hit.id}", on_click=on_fav,
                              args=(hit.id,), width="stretch")
+                if why and why.get(hit.id):
+                    st.caption(f"💡 {why[hit.id]}")
+                if on_mark is not None:
+                    m1, m2, m3 = st.columns(3)
+                    for col, kind, on_label, off_label in ((m1, "like", "👍 Liked", "👍"), (m2, "dislike", "👎 No", "👎"),
+                                                           (m3, "cart", "🛒 In cart", "🛒")):
+                        active = marks is not None and hit.id in marks.get(kind, set())
+                        col.button(on_label if active else off_label, key=f"{key}-mark-{kind}-{hit.id}", on_click=on_mark,
+                                   args=(kind, hit.id), width="stretch", help=f"{kind} for the active client")
                 if on_edit is not None:
                     st.button("Edit in Creative Director", key=f"{key}-edit-{hit.id}", on_click=on_edit, args=(hit.id,),
                               width="stretch")

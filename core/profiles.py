@@ -1,0 +1,237 @@
+"""Client profiles in a real database: SQLite file by default, any SQLAlchemy URL (PostgreSQL ...) for teams.
+
+Every read and write goes through a `ProfileStore` method that takes the profile id, so no caller can see
+or change another profile's rows. Schema changes are numbered migrations recorded in `schema_version`.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import (Column, Float, ForeignKey, Integer, LargeBinary, MetaData, String, Table, Text,
+                        UniqueConstraint, create_engine, event, func, insert, select, text)
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from core.errors import AtelierError
+
+log = logging.getLogger(__name__)
+
+KINDS = ("like", "dislike", "favourite", "cart")
+MAX_NAME = 60
+
+metadata = MetaData()
+schema_version = Table("schema_version", metadata, Column("version", Integer, primary_key=True),
+                       Column("applied_at", Float, nullable=False))
+profiles = Table("profiles", metadata,
+                 Column("id", Integer, primary_key=True),
+                 Column("name", String(MAX_NAME), nullable=False, unique=True),
+                 Column("notes", Text, nullable=False, server_default=""),
+                 Column("created_at", Float, nullable=False),
+                 Column("budget", Float, nullable=True))  # added in v2
+interactions = Table("interactions", metadata,
+                     Column("id", Integer, primary_key=True),
+                     Column("profile_id", Integer, ForeignKey("profiles.id", ondelete="CASCADE"), nullable=False, index=True),
+                     Column("item_id", String(200), nullable=False),
+                     Column("kind", String(16), nullable=False),
+                     Column("created_at", Float, nullable=False),
+                     UniqueConstraint("profile_id", "item_id", "kind", name="one_mark_per_item"))
+artefacts = Table("artefacts", metadata,  # saved designs and try-on results
+                  Column("id", Integer, primary_key=True),
+                  Column("profile_id", Integer, ForeignKey("profiles.id", ondelete="CASCADE"), nullable=False, index=True),
+                  Column("kind", String(16), nullable=False),  # design | tryon
+                  Column("png", LargeBinary, nullable=False),
+                  Column("spec", Text, nullable=False),  # JSON: prompt, seed, model, source item ...
+                  Column("created_at", Float, nullable=False))
+searches = Table("searches", metadata,
+                 Column("id", Integer, primary_key=True),
+                 Column("profile_id", Integer, ForeignKey("profiles.id", ondelete="CASCADE"), nullable=False, index=True),
+                 Column("query", Text, nullable=False),
+                 Column("created_at", Float, nullable=False))
+
+
+def _migration_2(conn) -> None:
+    """v2: profiles.budget, a stylist's default outfit budget."""
+    from sqlalchemy import inspect
+
+    if "budget" not in {c["name"] for c in inspect(conn).get_columns("profiles")}:
+        conn.execute(text("ALTER TABLE profiles ADD COLUMN budget FLOAT"))
+
+
+# Numbered migrations after the base schema (v1 = the tables above without later columns).
+MIGRATIONS = {2: _migration_2}
+SCHEMA_VERSION = max(MIGRATIONS, default=1)
+
+
+@dataclass(frozen=True)
+class Profile:
+    id: int
+    name: str
+    notes: str = ""
+    budget: float | None = None
+
+
+def database_url(settings_or_url) -> str:
+    if isinstance(settings_or_url, str):
+        return settings_or_url
+    s = settings_or_url
+    if getattr(s, "profiles_url", None):
+        return s.profiles_url
+    path = Path(s.data_dir) / "profiles.sqlite3"
+    return f"sqlite:///{path}"
+
+
+class ProfileStore:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        if url.startswith("sqlite:///"):
+            path = Path(url[len("sqlite:///"):])
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise AtelierError(f"Cannot create the profile database folder {path.parent}: {exc.strerror}.") from exc
+        self.engine = create_engine(url, future=True, pool_pre_ping=True,
+                                    connect_args={"timeout": 30} if url.startswith("sqlite") else {})
+        if url.startswith("sqlite"):
+            @event.listens_for(self.engine, "connect")
+            def _pragmas(dbapi_conn, _):  # WAL: readers never block the writer; FKs on for cascades
+                cur = dbapi_conn.cursor()
+                cur.execute("PRAGMA journal_mode=WAL")
+                cur.execute("PRAGMA foreign_keys=ON")
+                cur.execute("PRAGMA busy_timeout=30000")
+                cur.close()
+        try:
+            self.migrate()
+        except OperationalError as exc:
+            raise AtelierError(f"The profile database {url} cannot be opened or written: {exc.orig}.") from exc
+
+    # ---- schema -------------------------------------------------------------------------------------
+    def migrate(self) -> int:
+        with self.engine.begin() as conn:
+            metadata.create_all(conn)
+            current = conn.execute(select(func.max(schema_version.c.version))).scalar() or 0
+            if current == 0:
+                conn.execute(insert(schema_version).values(version=1, applied_at=time.time()))
+                current = 1
+            for version in sorted(v for v in MIGRATIONS if v > current):
+                MIGRATIONS[version](conn)
+                conn.execute(insert(schema_version).values(version=version, applied_at=time.time()))
+                log.info("profile database migrated to v%d", version)
+                current = version
+            return current
+
+    def version(self) -> int:
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.max(schema_version.c.version))).scalar() or 0
+
+    # ---- profiles -----------------------------------------------------------------------------------
+    def create(self, name: str, notes: str = "") -> Profile:
+        name = " ".join((name or "").split())[:MAX_NAME]
+        if not name:
+            raise AtelierError("Give the client profile a name.")
+        try:
+            with self.engine.begin() as conn:
+                pid = conn.execute(insert(profiles).values(name=name, notes=notes[:2000], created_at=time.time())).inserted_primary_key[0]
+        except IntegrityError as exc:
+            raise AtelierError(f"A profile named {name!r} already exists; pick it from the list.") from exc
+        return Profile(int(pid), name, notes)
+
+    def list(self) -> list[Profile]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(profiles).order_by(profiles.c.name)).mappings().all()
+        return [Profile(r["id"], r["name"], r["notes"], r.get("budget")) for r in rows]
+
+    def get(self, name_or_id) -> Profile:
+        col = profiles.c.id if isinstance(name_or_id, int) else profiles.c.name
+        with self.engine.connect() as conn:
+            r = conn.execute(select(profiles).where(col == name_or_id)).mappings().first()
+        if r is None:
+            raise AtelierError(f"No client profile {name_or_id!r}. Create it first.")
+        return Profile(r["id"], r["name"], r["notes"], r.get("budget"))
+
+    def get_or_create(self, name: str) -> Profile:
+        try:
+            return self.get(name)
+        except AtelierError:
+            try:
+                return self.create(name)
+            except AtelierError:
+                return self.get(name)  # created by a concurrent session in between
+
+    def set_budget(self, profile_id: int, budget: float | None) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(profiles.update().where(profiles.c.id == profile_id).values(budget=budget))
+
+    # ---- marks (like / dislike / favourite / cart) --------------------------------------------------
+    def mark(self, profile_id: int, item_id: str, kind: str, on: bool = True) -> None:
+        if kind not in KINDS:
+            raise AtelierError(f"Unknown mark {kind!r}.")
+        with self.engine.begin() as conn:
+            if on:
+                if kind in ("like", "dislike"):  # a like replaces a dislike and vice versa
+                    other = "dislike" if kind == "like" else "like"
+                    conn.execute(interactions.delete().where((interactions.c.profile_id == profile_id) &
+                                                             (interactions.c.item_id == item_id) &
+                                                             (interactions.c.kind == other)))
+                exists = conn.execute(select(interactions.c.id).where(
+                    (interactions.c.profile_id == profile_id) & (interactions.c.item_id == item_id) &
+                    (interactions.c.kind == kind))).first()
+                if exists is None:
+                    try:
+                        with conn.begin_nested():
+                            conn.execute(insert(interactions).values(profile_id=profile_id, item_id=item_id, kind=kind,
+                                                                     created_at=time.time()))
+                    except IntegrityError:
+                        pass  # the same mark written by a concurrent session: already there
+            else:
+                conn.execute(interactions.delete().where((interactions.c.profile_id == profile_id) &
+                                                         (interactions.c.item_id == item_id) &
+                                                         (interactions.c.kind == kind)))
+
+    def toggle(self, profile_id: int, item_id: str, kind: str) -> bool:
+        now_on = item_id not in self.items(profile_id, kind)
+        self.mark(profile_id, item_id, kind, now_on)
+        return now_on
+
+    def items(self, profile_id: int, kind: str) -> list[str]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(interactions.c.item_id).where(
+                (interactions.c.profile_id == profile_id) & (interactions.c.kind == kind))
+                .order_by(interactions.c.created_at, interactions.c.id)).all()
+        return [r[0] for r in rows]
+
+    def popularity(self, kind: str = "like") -> dict[str, int]:
+        """How many profiles marked each item (counts only: no profile's identity leaves this method)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(interactions.c.item_id, func.count()).where(interactions.c.kind == kind)
+                                .group_by(interactions.c.item_id)).all()
+        return {r[0]: int(r[1]) for r in rows}
+
+    # ---- saved designs / try-ons, search history ----------------------------------------------------
+    def save_artefact(self, profile_id: int, kind: str, png: bytes, spec: dict) -> int:
+        if kind not in ("design", "tryon"):
+            raise AtelierError(f"Unknown artefact kind {kind!r}.")
+        with self.engine.begin() as conn:
+            return int(conn.execute(insert(artefacts).values(profile_id=profile_id, kind=kind, png=png,
+                                                             spec=json.dumps(spec), created_at=time.time()))
+                       .inserted_primary_key[0])
+
+    def artefacts(self, profile_id: int, kind: str) -> list[dict]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(artefacts).where((artefacts.c.profile_id == profile_id) & (artefacts.c.kind == kind))
+                                .order_by(artefacts.c.id)).mappings().all()
+        return [{"id": r["id"], "png": r["png"], "spec": json.loads(r["spec"]), "created_at": r["created_at"]} for r in rows]
+
+    def log_search(self, profile_id: int, query: str) -> None:
+        q = (query or "").strip()[:500]
+        if q:
+            with self.engine.begin() as conn:
+                conn.execute(insert(searches).values(profile_id=profile_id, query=q, created_at=time.time()))
+
+    def search_history(self, profile_id: int, limit: int = 50) -> list[str]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(searches.c.query).where(searches.c.profile_id == profile_id)
+                                .order_by(searches.c.id.desc()).limit(limit)).all()
+        return [r[0] for r in rows]

@@ -1,0 +1,147 @@
+"""Stylist: client profiles, a For-you feed, the outfit builder, lookbook and print-ready exports."""
+import io
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+from PIL import Image
+
+st.set_page_config(page_title="Atelier · Stylist", page_icon="👗", layout="wide")
+
+from core.errors import AtelierError  # noqa: E402
+from core.search import SearchQuery, search_catalog  # noqa: E402
+from core.stylist import build_outfits, for_you, lookbook_pdf, print_ready, taste_of  # noqa: E402
+from core.ui import item_grid, profile_picker, show_error, studio_or_stop  # noqa: E402
+
+studio = studio_or_stop()
+profiles, profile = profile_picker(studio)
+state = st.session_state
+state.setdefault("stylist_outfits", None)
+
+st.title("👗 Stylist")
+if profiles is None:
+    st.stop()
+if profile is None:
+    st.info("Pick a client profile in the sidebar, or create one with **New profile**. Likes, favourites, the cart "
+            "and saved designs are kept per client and survive restarts.")
+    st.stop()
+
+
+def mark(kind: str, item_id: str) -> None:
+    profiles.toggle(profile.id, item_id, kind)
+
+
+def unmark(kind: str, item_id: str) -> None:
+    profiles.mark(profile.id, item_id, kind, False)
+
+
+def shop_the_look(ids: list[str]) -> None:
+    for i in ids:
+        profiles.mark(profile.id, i, "cart", True)
+    st.toast(f"Added {len(ids)} pieces to {profile.name}'s cart")
+
+
+def hits_for(ids):
+    out = []
+    for i in ids:
+        try:
+            out.append(studio.index.item(i))
+        except AtelierError:
+            pass  # an item that left the catalog since it was marked
+    return out
+
+
+marks = {k: set(profiles.items(profile.id, k)) for k in ("like", "dislike", "cart")}
+tab_profile, tab_feed, tab_outfit, tab_export = st.tabs(["Profile", "For you", "Outfit builder", "Lookbook & export"])
+
+with tab_profile:
+    st.subheader(profile.name)
+    budget = st.number_input("Default outfit budget ($, 0 = none)", 0.0, 100_000.0, float(profile.budget or 0.0), 10.0,
+                             key="stylist_budget")
+    if (budget or None) != profile.budget:
+        profiles.set_budget(profile.id, budget or None)
+    for kind, title in (("favourite", "★ Favourites"), ("like", "👍 Likes"), ("dislike", "👎 Dislikes"), ("cart", "🛒 Cart")):
+        ids = profiles.items(profile.id, kind)
+        with st.expander(f"{title} ({len(ids)})", expanded=kind in ("favourite", "cart")):
+            hits = hits_for(ids)
+            if not hits:
+                st.caption("Nothing yet.")
+            cols = st.columns(6)
+            for n, h in enumerate(hits):
+                with cols[n % 6]:
+                    st.image(h.path, caption=h.metadata.get("name", h.id), width="stretch")
+                    st.button("Remove", key=f"rm-{kind}-{h.id}", on_click=unmark, args=(kind, h.id))
+            if kind == "cart" and hits:
+                st.metric("Cart total", f"${sum(max(0.0, float(h.metadata.get('price', 0) or 0)) for h in hits):.2f}")
+    designs = profiles.artefacts(profile.id, "design")
+    with st.expander(f"🎨 Saved designs ({len(designs)})"):
+        cols = st.columns(6)
+        for n, d in enumerate(designs):
+            cols[n % 6].image(d["png"], caption=d["spec"].get("prompt", ""), width="stretch")
+    with st.expander("🔎 Search history"):
+        st.write(", ".join(profiles.search_history(profile.id, 30)) or "No searches yet.")
+
+with tab_feed:
+    taste = taste_of(profiles, profile, studio.index)
+    st.caption("Picked from this client's likes." if taste.vector is not None
+               else "No likes yet: popular and diverse picks to start from. Like a few to personalise.")
+    feed = for_you(profiles, profile, studio.index, k=12)
+    item_grid([h for h, _ in feed], key="feed", marks=marks, on_mark=mark, why={h.id: w for h, w in feed})
+
+with tab_outfit:
+    cart = profiles.items(profile.id, "cart")
+    left, right = st.columns([2, 1])
+    with left:
+        q = st.text_input("Build around an item (search)", key="outfit_search", placeholder="floral dress")
+        options = {}
+        if q.strip():
+            try:
+                for h in search_catalog(studio.index, studio.encoder, SearchQuery(text=q, page_size=8)).hits:
+                    options[f"{h.metadata.get('name', h.id)} ({h.id})"] = h.id
+            except Exception as exc:
+                show_error(exc)
+        for i in cart:
+            options.setdefault(f"🛒 {i}", i)
+        anchor = st.selectbox("Anchor piece", list(options) or ["(search or add to the cart first)"], key="outfit_anchor")
+    with right:
+        obudget = st.number_input("Budget ($, 0 = none)", 0.0, 100_000.0, float(profile.budget or 0.0), 10.0, key="outfit_budget")
+        k = st.slider("Suggestions", 1, 6, 3, key="outfit_k")
+    if st.button("Build outfits", type="primary", key="outfit_go", disabled=not options):
+        try:
+            state.stylist_outfits = build_outfits(studio.index, [options[anchor]], k=k, budget=obudget or None,
+                                                  taste=taste_of(profiles, profile, studio.index))
+        except Exception as exc:
+            state.stylist_outfits = None
+            show_error(exc)
+    for n, o in enumerate(state.stylist_outfits or []):
+        with st.container(border=True):
+            st.markdown(f"**Outfit {n + 1}** · ${o.total_price:.2f}")
+            cols = st.columns(len(o.items))
+            for c, h in zip(cols, o.items):
+                c.image(h.path, caption=h.metadata.get("name", h.id), width="stretch")
+            st.caption(" · ".join(o.reasons))
+            st.button("🛒 Shop the look", key=f"shop-{n}", on_click=shop_the_look, args=([h.id for h in o.items],))
+
+with tab_export:
+    favs = hits_for(profiles.items(profile.id, "favourite"))
+    outfits = state.stylist_outfits or []
+    st.write(f"The lookbook holds {len(favs)} favourites, {len(outfits)} outfits (from the builder) and "
+             f"{len(designs)} saved designs.")
+    if st.button("Make lookbook PDF", key="lookbook_go"):
+        try:
+            state.lookbook = lookbook_pdf(profile, favs, outfits, designs)
+        except Exception as exc:
+            show_error(exc)
+    if state.get("lookbook"):
+        st.download_button("Download lookbook (PDF)", state.lookbook, file_name=f"lookbook-{profile.name}.pdf",
+                           mime="application/pdf", key="lookbook_dl")
+    if designs:
+        st.subheader("Print-ready designs (PNG at 300 dpi + JSON spec)")
+        for d in designs:
+            c1, c2, c3 = st.columns([1, 2, 2])
+            c1.image(d["png"], width=100)
+            c2.caption(d["spec"].get("prompt", ""))
+            with tempfile.TemporaryDirectory() as tmp:
+                png, js = print_ready(Image.open(io.BytesIO(d["png"])), d["spec"], Path(tmp), f"design-{d['id']}")
+                c3.download_button("PNG 300 dpi", png.read_bytes(), file_name=png.name, mime="image/png", key=f"p-{d['id']}")
+                c3.download_button("JSON spec", js.read_bytes(), file_name=js.name, mime="application/json", key=f"j-{d['id']}")
