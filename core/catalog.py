@@ -119,10 +119,18 @@ def safe_id(raw: str) -> str:
 
 
 def _images_under(root: Path) -> list[Path]:
+    """Image files under root; hidden files and links that lead outside the catalog are left out."""
     out = []
+    real_root = root.resolve()
     for p in sorted(root.rglob("*")):
-        if p.suffix.lower() in INGEST_SUFFIXES and p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts):
-            out.append(p)
+        if p.suffix.lower() not in INGEST_SUFFIXES or not p.is_file():
+            continue
+        if any(part.startswith(".") for part in p.relative_to(root).parts):
+            continue
+        if not p.resolve().is_relative_to(real_root):
+            log.warning("skipping %s: it links outside the catalog folder", p)
+            continue
+        out.append(p)
     return out
 
 

@@ -83,6 +83,21 @@ def database_url(settings_or_url) -> str:
     return f"sqlite:///{path}"
 
 
+def _writes(method):
+    """Storage faults during a write become one clear message; nothing half-written stays (transactions)."""
+    import functools
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except OperationalError as exc:
+            from core.store import storage_error
+
+            raise (storage_error(exc, self.url) or AtelierError(f"Could not save to {self.url}: {exc.orig}.")) from exc
+    return wrapper
+
+
 class ProfileStore:
     def __init__(self, url: str) -> None:
         self.url = url
@@ -127,6 +142,7 @@ class ProfileStore:
             return conn.execute(select(func.max(schema_version.c.version))).scalar() or 0
 
     # ---- profiles -----------------------------------------------------------------------------------
+    @_writes
     def create(self, name: str, notes: str = "") -> Profile:
         name = " ".join((name or "").split())[:MAX_NAME]
         if not name:
@@ -160,11 +176,13 @@ class ProfileStore:
             except AtelierError:
                 return self.get(name)  # created by a concurrent session in between
 
+    @_writes
     def set_budget(self, profile_id: int, budget: float | None) -> None:
         with self.engine.begin() as conn:
             conn.execute(profiles.update().where(profiles.c.id == profile_id).values(budget=budget))
 
     # ---- marks (like / dislike / favourite / cart) --------------------------------------------------
+    @_writes
     def mark(self, profile_id: int, item_id: str, kind: str, on: bool = True) -> None:
         if kind not in KINDS:
             raise AtelierError(f"Unknown mark {kind!r}.")
@@ -210,6 +228,7 @@ class ProfileStore:
         return {r[0]: int(r[1]) for r in rows}
 
     # ---- saved designs / try-ons, search history ----------------------------------------------------
+    @_writes
     def save_artefact(self, profile_id: int, kind: str, png: bytes, spec: dict) -> int:
         if kind not in ("design", "tryon"):
             raise AtelierError(f"Unknown artefact kind {kind!r}.")
@@ -224,6 +243,7 @@ class ProfileStore:
                                 .order_by(artefacts.c.id)).mappings().all()
         return [{"id": r["id"], "png": r["png"], "spec": json.loads(r["spec"]), "created_at": r["created_at"]} for r in rows]
 
+    @_writes
     def log_search(self, profile_id: int, query: str) -> None:
         q = (query or "").strip()[:500]
         if q:

@@ -26,6 +26,40 @@ from core.errors import AtelierError, IndexUnavailableError
 log = logging.getLogger(__name__)
 
 KEEP_OLD_GENERATIONS = 2
+MIN_SQLITE = (3, 35, 0)  # Chroma's floor
+
+
+def storage_error(exc: BaseException, where: Path | str) -> AtelierError | None:
+    """A clear message for the storage faults a user can fix (disk full, read-only), else None."""
+    import errno
+
+    text = f"{exc} {getattr(exc, '__cause__', '') or ''}".lower()
+    code = getattr(exc, "errno", None)
+    if code == errno.ENOSPC or "no space left" in text or "disk is full" in text or "database or disk is full" in text:
+        return AtelierError(f"The disk holding {where} is full. Free some space and run it again; "
+                            "the published data was not changed.")
+    # Chroma's Rust core reports a full disk only as a failed write ("Failed to apply logs ..."): ask the disk.
+    try:
+        folder = Path(str(where).replace("sqlite:///", "")).resolve()
+        while not folder.exists():
+            folder = folder.parent
+        if shutil.disk_usage(folder).free < 4 * 2**20:
+            return AtelierError(f"The disk holding {where} is full. Free some space and run it again; "
+                                "the published data was not changed.")
+    except OSError:
+        pass
+    if code in (errno.EROFS, errno.EACCES, errno.EPERM) or "read-only" in text or "readonly" in text:
+        return AtelierError(f"{where} is read-only. Point ATELIER_DATA_DIR / ATELIER_DB_DIR at a writable folder.")
+    return None
+
+
+def check_sqlite() -> None:
+    import sqlite3
+
+    if sqlite3.sqlite_version_info < MIN_SQLITE:
+        raise IndexUnavailableError(
+            f"Chroma needs SQLite >= {'.'.join(map(str, MIN_SQLITE))}, this Python has {sqlite3.sqlite_version}. "
+            "Use Python 3.11 on a current OS image (Streamlit Community Cloud's has 3.40+).")
 _CLIENTS: dict[str, object] = {}
 _CLIENTS_LOCK = threading.Lock()
 
@@ -115,6 +149,7 @@ class IndexStore:
         self.remote = bool(settings.chroma_host)
         self.root = settings.index_dir
         if not self.remote:
+            check_sqlite()
             try:
                 (self.root / "gens").mkdir(parents=True, exist_ok=True)
             except PermissionError as exc:
@@ -206,13 +241,24 @@ class IndexStore:
                 fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError as exc:
                 raise AtelierError("Another ingest is writing to this index right now; try again when it ends.") from exc
-            gen_dir = self._prepare_generation()
+            try:
+                gen_dir = self._prepare_generation()
+            except OSError as exc:
+                self._abandon_building()
+                raise (storage_error(exc, self.root) or exc) from exc
             writer = Writer(_persistent_client(gen_dir), remote=False)
-            yield writer
-            if writer.changed or self.current_generation() is None:
-                self._publish(gen_dir.name)
-            else:
-                self._abandon(gen_dir)
+            try:
+                yield writer
+                if writer.changed or self.current_generation() is None:
+                    self._publish(gen_dir.name)
+                else:
+                    self._abandon(gen_dir)
+            except Exception as exc:
+                clear = storage_error(exc, self.root)
+                if clear is None:
+                    raise  # BUILDING stays: the next run resumes this generation
+                self._abandon(gen_dir)  # free the space the private copy took
+                raise clear from exc
 
     def _prepare_generation(self) -> Path:
         gens = self.root / "gens"
@@ -224,8 +270,9 @@ class IndexStore:
                 log.info("resuming the interrupted ingest in generation %s", name)
                 return gens / name
             shutil.rmtree(gens / name, ignore_errors=True)
+        # Never reuse a name: Chroma caches clients by path, and a failed one must not come back.
         numbers = [int(p.name[1:]) for p in gens.glob("g*") if p.name[1:].isdigit()]
-        name = f"g{max(numbers, default=0) + 1:06d}"
+        name = f"g{max(time.time_ns(), max(numbers, default=0) + 1)}"
         target = gens / name
         if current:
             shutil.copytree(gens / current, target)
@@ -251,6 +298,14 @@ class IndexStore:
                     _CLIENTS.pop(str(old.resolve()), None)
                 shutil.rmtree(old, ignore_errors=True)
         log.info("published index generation %s", name)
+
+    def _abandon_building(self) -> None:
+        building = self.root / "BUILDING"
+        if building.exists():
+            name = building.read_text().strip().partition(" ")[0]
+            if name:
+                self._abandon(self.root / "gens" / name)
+            building.unlink(missing_ok=True)
 
     def _abandon(self, gen_dir: Path) -> None:
         with _CLIENTS_LOCK:

@@ -78,4 +78,5 @@ def small_catalog(tmp_path) -> Path:
 
 
 def tiny_settings(tmp_path, **kw):
-    return load_settings(db_dir=tmp_path / "index", **kw)
+    kw.setdefault("db_dir", tmp_path / "index")
+    return load_settings(**kw)
