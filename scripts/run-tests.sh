@@ -3,5 +3,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-env.sh --dev
+# Browser end-to-end tests drive Debian's chromium (browser downloads are impossible here).
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "note: browser tests need Debian's chromium (sudo apt-get install chromium); they will be skipped" >&2
+  fi
+fi
 export HF_HUB_OFFLINE=1 TRANSFORMERS_VERBOSITY=error
 exec .venv/bin/python -m pytest "$@"
