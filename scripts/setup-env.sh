@@ -14,6 +14,10 @@ fi
 # torch alone first, so that nothing else can pull a CUDA build in its place.
 .venv/bin/python -m pip install -q "torch==2.13.0"
 .venv/bin/python -m pip install -q -r requirements.txt
+# MediaPipe 0.10.21 is the last release that ships its pose and segmentation models; its metadata asks for
+# protobuf<5, which Streamlit cannot use, so it goes in without its declared dependencies (they are in
+# requirements.txt). Pose and segmentation run fine with protobuf 5 and numpy 2; `pip check` still complains.
+.venv/bin/python -m pip install -q --no-deps mediapipe==0.10.21
 if [ "${1:-}" = "--dev" ]; then
   .venv/bin/python -m pip install -q -r requirements-dev.txt
   echo "dev-$hash" > .venv/.atelier-installed

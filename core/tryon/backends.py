@@ -1,0 +1,158 @@
+"""Try-on backends behind one interface: classic (TPS warp + compositing), gmm (learned warp), diffusion."""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from core.tryon.pose import Person, TryOnInputError, analyse_person, working_copy
+from core.tryon.regions import garment_mask, replace_region
+from core.tryon.warp import body_landmarks, garment_landmarks, map_points, tps_warp
+
+log = logging.getLogger(__name__)
+BACKENDS = ("classic", "gmm", "diffusion")
+
+
+@dataclass
+class TryOnResult:
+    image: Image.Image
+    backend: str
+    kind: str
+    person: Person
+    region: np.ndarray  # what may change
+    torso: np.ndarray
+    warped: Image.Image  # the garment after warping, on black
+    garment_alpha: np.ndarray
+    landmarks: dict  # names -> [x, y] used
+    timings: dict = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> dict:
+        return {"backend": self.backend, "kind": self.kind, "size": list(self.image.size),
+                "landmarks": {k: [round(float(v[0]), 1), round(float(v[1]), 1)] for k, v in self.landmarks.items()},
+                "openpose18": self.person.openpose18().round(1).tolist(),
+                "region_share": round(float(self.region.mean()), 4), "torso_coverage": round(torso_coverage(self), 4),
+                "timings_s": {k: round(v, 3) for k, v in self.timings.items()}, "notes": self.notes}
+
+
+def torso_coverage(r: TryOnResult) -> float:
+    t = r.torso
+    return float((r.garment_alpha[t] > 0.5).mean()) if t.any() else 0.0
+
+
+def compose(person: Person, warped_rgb: np.ndarray, alpha: np.ndarray, region: np.ndarray) -> np.ndarray:
+    """Paste the warped garment inside the region only, carrying the person's shading, with a soft inner seam."""
+    base = np.asarray(person.image, np.float32) / 255.0
+    paint = (alpha > 0.5) & region
+    # Shading: the person's lightness relative to its smooth local mean (folds, shadows), applied to the garment.
+    L = cv2.cvtColor((base * 255).astype(np.uint8), cv2.COLOR_RGB2LAB)[..., 0].astype(np.float32)
+    smooth = cv2.GaussianBlur(L, (0, 0), 15)
+    shade = np.clip(L / np.maximum(smooth, 1.0), 0.75, 1.25)[..., None]
+    garment = np.clip(warped_rgb * (0.75 + 0.25 * shade), 0, 1)
+    dist = cv2.distanceTransform(paint.astype(np.uint8), cv2.DIST_L2, 3)
+    a = (np.clip(dist / 3.0, 0, 1) * paint)[..., None]
+    out = base * (1 - a) + garment * a
+    out = np.where(paint[..., None], out, base)  # outside the painted area: exactly the original
+    return np.clip(np.rint(out * 255), 0, 255).astype(np.uint8)
+
+
+def close_flat_lay(garment_img: Image.Image, gmask: np.ndarray) -> tuple[Image.Image, np.ndarray]:
+    """Fill the gaps of a flat-lay (between sleeve and body) with the garment's own texture (OpenCV inpainting),
+    so the warped garment covers the torso without holes."""
+    pts = cv2.findNonZero(gmask.astype(np.uint8))
+    hull = np.zeros(gmask.shape, np.uint8)
+    cv2.fillConvexPoly(hull, cv2.convexHull(pts), 1)
+    # Product shots outline the garment: inpaint from inside that outline, not from its dark edge.
+    inner = cv2.erode(gmask.astype(np.uint8), np.ones((9, 9), np.uint8)) > 0
+    gap = (hull > 0) & ~inner
+    if not ((hull > 0) & ~gmask).any():
+        return garment_img, gmask
+    rgb = np.asarray(garment_img.convert("RGB"))
+    filled = cv2.inpaint(rgb, gap.astype(np.uint8) * 255, 5, cv2.INPAINT_TELEA)
+    return Image.fromarray(filled), hull > 0
+
+
+class ClassicTryOn:
+    name = "classic"
+
+    def run(self, person_img: Image.Image, garment_img: Image.Image, kind: str = "upper",
+            person: Person | None = None) -> TryOnResult:
+        t = {}
+        t0 = time.perf_counter()
+        person = person or analyse_person(person_img)
+        t["pose_and_segmentation"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        gmask = garment_mask(garment_img)
+        region, torso, frame = replace_region(person, kind)
+        if region.sum() < 0.005 * region.size:
+            raise TryOnInputError("Too little of the body is visible for this garment; use a photo showing the torso.")
+        t["masks"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        garment_img, gmask = close_flat_lay(garment_img, gmask)
+        src = garment_landmarks(gmask, kind)
+        dst = body_landmarks(frame, kind, person.image.size)
+        warped, alpha = self.warp(garment_img, gmask, src, dst, person, kind)
+        t["warp"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        out = compose(person, warped, alpha, region)
+        t["compose"] = time.perf_counter() - t0
+        names = ["garment_top_left", "garment_top_right", "garment_mid_left", "garment_mid_right", "garment_hem_left",
+                 "garment_hem_right"]
+        lms = {n: p for n, p in zip(names, dst)}
+        lms.update({"l_shoulder": frame["ls"], "r_shoulder": frame["rs"], "l_hip": frame["lh"], "r_hip": frame["rh"]})
+        notes = [] if frame["hips_seen"] else ["hips are outside the photo: the garment is fitted to the visible torso"]
+        return TryOnResult(Image.fromarray(out), self.name, kind, person, region, torso,
+                           Image.fromarray((warped * alpha[..., None] * 255).astype(np.uint8)), alpha, lms, t, notes)
+
+    def warp(self, garment_img, gmask, src, dst, person, kind):
+        return tps_warp(garment_img, gmask, src, dst, person.image.size)
+
+
+def warped_shoulder_corners(result: TryOnResult, garment_img: Image.Image, kind: str = "upper") -> np.ndarray:
+    """Where the garment's own shoulder corners land on the person (for the 5% check)."""
+    garment_img, gmask = close_flat_lay(garment_img, garment_mask(garment_img))
+    src = garment_landmarks(gmask, kind)
+    dst = np.array([result.landmarks[k] for k in ("garment_top_left", "garment_top_right", "garment_mid_left",
+                                                   "garment_mid_right", "garment_hem_left", "garment_hem_right")],
+                   np.float32)
+    return map_points(src, dst, garment_img.size, result.image.size, src[:2])
+
+
+def load_backend(name: str, gmm_checkpoint: str | Path | None = None, inpaint_model: str | None = None,
+                 device: str = "auto"):
+    if name == "classic":
+        return ClassicTryOn()
+    if name == "gmm":
+        from core.tryon.gmm import GmmTryOn
+
+        return GmmTryOn(gmm_checkpoint, device=device)
+    if name == "diffusion":
+        from core.tryon.diffusion import DiffusionTryOn
+
+        return DiffusionTryOn(inpaint_model, device=device)
+    raise TryOnInputError(f"Unknown try-on backend {name!r}; use one of {', '.join(BACKENDS)}.")
+
+
+def sample_people() -> dict[str, Path]:
+    """Public-domain person photos that ship inside installed packages."""
+    out = {}
+    try:
+        import matplotlib.cbook as cb
+
+        out["Grace Hopper (matplotlib)"] = Path(cb.get_sample_data("grace_hopper.jpg", asfileobj=False))
+    except Exception:
+        pass
+    try:
+        import skimage
+
+        p = Path(skimage.__file__).parent / "data" / "astronaut.png"
+        if p.exists():
+            out["Astronaut (scikit-image)"] = p
+    except Exception:
+        pass
+    return out

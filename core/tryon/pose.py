@@ -1,0 +1,118 @@
+"""Person analysis with MediaPipe 0.10.21 (pose, 33 landmarks, and person segmentation), mapped to the
+OpenPose-18 (COCO) layout the VITON family uses; and the checks that turn bad photos into guidance."""
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image
+
+from core.errors import AtelierError, ModelUnavailableError
+
+log = logging.getLogger(__name__)
+
+# OpenPose COCO-18 order -> MediaPipe index (neck is the mid-shoulder point, computed).
+OPENPOSE18 = ["nose", "neck", "r_shoulder", "r_elbow", "r_wrist", "l_shoulder", "l_elbow", "l_wrist", "r_hip", "r_knee",
+              "r_ankle", "l_hip", "l_knee", "l_ankle", "r_eye", "l_eye", "r_ear", "l_ear"]
+MP_INDEX = {"nose": 0, "r_shoulder": 12, "r_elbow": 14, "r_wrist": 16, "l_shoulder": 11, "l_elbow": 13, "l_wrist": 15,
+            "r_hip": 24, "r_knee": 26, "r_ankle": 28, "l_hip": 23, "l_knee": 25, "l_ankle": 27, "r_eye": 5, "l_eye": 2,
+            "r_ear": 8, "l_ear": 7}
+VISIBLE = 0.5
+MIN_SIDE = 128
+WORK_SIDE = 1024
+
+
+class TryOnInputError(AtelierError):
+    """A person or garment photo Atelier cannot use, with what to change."""
+
+
+@dataclass
+class Person:
+    image: Image.Image  # RGB, at working size
+    landmarks: np.ndarray  # (33, 3): x px, y px, visibility
+    mask: np.ndarray  # bool: the person (segmentation > 0.5)
+
+    def point(self, name: str) -> np.ndarray:
+        if name == "neck":
+            return (self.point("l_shoulder") + self.point("r_shoulder")) / 2
+        return self.landmarks[MP_INDEX[name], :2]
+
+    def visible(self, name: str) -> bool:
+        if name == "neck":
+            return self.visible("l_shoulder") and self.visible("r_shoulder")
+        x, y, v = self.landmarks[MP_INDEX[name]]
+        h, w = self.mask.shape
+        return v >= VISIBLE and 0 <= x < w and 0 <= y < h
+
+    def openpose18(self) -> np.ndarray:
+        """(18, 3) keypoints in OpenPose COCO order: x, y, confidence (0 when not visible)."""
+        out = np.zeros((18, 3), np.float32)
+        for k, name in enumerate(OPENPOSE18):
+            if name == "neck":
+                v = min(self.landmarks[11, 2], self.landmarks[12, 2])
+                xy = self.point("neck")
+            else:
+                xy, v = self.landmarks[MP_INDEX[name], :2], self.landmarks[MP_INDEX[name], 2]
+            out[k] = (*xy, v if self.visible(name) else 0.0)
+        return out
+
+
+def landmarks_to_openpose18(landmarks: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """The mapping alone, for any (33, 3) MediaPipe array in pixels."""
+    p = Person(Image.new("RGB", size), landmarks, np.ones((size[1], size[0]), bool))
+    return p.openpose18()
+
+
+_LOCK = threading.Lock()  # MediaPipe graphs are not shared between threads: one analysis at a time
+
+
+def working_copy(img: Image.Image) -> Image.Image:
+    img = img.convert("RGB")
+    if min(img.size) < MIN_SIDE:
+        raise TryOnInputError(f"The photo is only {img.width}x{img.height}; use one at least {MIN_SIDE} px on its short side.")
+    if max(img.size) > WORK_SIDE:
+        s = WORK_SIDE / max(img.size)
+        img = img.resize((round(img.width * s), round(img.height * s)), Image.LANCZOS)
+    return img
+
+
+def count_people(mask: np.ndarray, min_share: float = 0.04) -> int:
+    """Separate large person blobs in a segmentation mask."""
+    import cv2
+
+    n, _, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), 8)
+    return int((stats[1:, cv2.CC_STAT_AREA] >= min_share * mask.size).sum())
+
+
+def analyse_person(img: Image.Image) -> Person:
+    """Pose + segmentation, or a TryOnInputError that says what to change."""
+    try:
+        import mediapipe as mp
+    except ImportError as exc:
+        raise ModelUnavailableError("Try-on needs MediaPipe 0.10.21: pip install --no-deps mediapipe==0.10.21 "
+                                    "(scripts/setup-env.sh does this).") from exc
+    img = working_copy(img)
+    arr = np.asarray(img)
+    with _LOCK:
+        # (MediaPipe's face detector graph does not parse under protobuf 5; selfie segmentation does and
+        # separates every person in the frame, which is what the "several people" check needs.)
+        with mp.solutions.selfie_segmentation.SelfieSegmentation(model_selection=1) as seg:
+            everyone = seg.process(arr).segmentation_mask > 0.5
+        with mp.solutions.pose.Pose(static_image_mode=True, model_complexity=1, enable_segmentation=True) as pose:
+            res = pose.process(arr)
+    if res.pose_landmarks is None:
+        raise TryOnInputError("No person found. Use a photo of one person, facing the camera, head to at least the hips.")
+    people = count_people(everyone)
+    if people > 1:
+        raise TryOnInputError(f"{people} people are in the photo. Crop it to the one person to dress.")
+    h, w = arr.shape[:2]
+    lm = np.array([[p.x * w, p.y * h, p.visibility] for p in res.pose_landmarks.landmark], np.float32)
+    mask = (res.segmentation_mask > 0.5) if res.segmentation_mask is not None else np.ones((h, w), bool)
+    person = Person(img, lm, mask)
+    if not (person.visible("l_shoulder") and person.visible("r_shoulder")):
+        raise TryOnInputError("Both shoulders must be visible. Use a photo from the head to at least the chest.")
+    if person.point("l_shoulder")[0] < person.point("r_shoulder")[0]:
+        raise TryOnInputError("This looks like a back view. Use a photo of the person facing the camera.")
+    return person

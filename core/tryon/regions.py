@@ -1,0 +1,102 @@
+"""Masks: the garment in a product shot, and the region of the person to replace ("agnostic" mask)."""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from core.images import foreground_mask
+from core.tryon.pose import Person, TryOnInputError
+
+KINDS = ("upper", "lower", "dress")
+
+
+def garment_mask(img: Image.Image) -> np.ndarray:
+    """The garment in a product shot on a plain backdrop (largest foreground component, holes filled)."""
+    rgb = np.asarray(img.convert("RGB"))
+    border = np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]]).astype(np.float32)
+    if border.std(axis=0).mean() > 28:
+        raise TryOnInputError("The garment photo has a busy background. Use a product shot on a plain background.")
+    fg = foreground_mask(img).astype(np.uint8)
+    # Light garments on a light backdrop: their outline edges close the silhouette that colour alone misses.
+    edges = cv2.Canny(cv2.GaussianBlur(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), (5, 5), 0), 30, 90)
+    fg |= (cv2.dilate(edges, np.ones((3, 3), np.uint8)) > 0).astype(np.uint8)
+    fg = cv2.morphologyEx(fg, cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8))
+    fg = cv2.morphologyEx(fg, cv2.MORPH_OPEN, np.ones((5, 5), np.uint8))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(fg, 8)
+    if n <= 1:
+        raise TryOnInputError("No garment found in the garment photo.")
+    keep = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    mask = (labels == keep).astype(np.uint8)
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    filled = np.zeros_like(mask)
+    cv2.drawContours(filled, contours, -1, 1, -1)
+    if filled.mean() < 0.02:
+        raise TryOnInputError("The garment is too small in its photo; use a product shot where it fills the frame.")
+    return filled.astype(bool)
+
+
+def _poly(shape, pts) -> np.ndarray:
+    m = np.zeros(shape, np.uint8)
+    cv2.fillPoly(m, [np.round(np.array(pts)).astype(np.int32)], 1)
+    return m.astype(bool)
+
+
+def body_frame(person: Person, kind: str) -> dict:
+    """Key body points for a garment kind, extrapolating hips/knees that are out of frame where that is safe."""
+    ls, rs = person.point("l_shoulder"), person.point("r_shoulder")
+    width = float(np.linalg.norm(ls - rs))
+    down = np.array([0.0, 1.0])
+    h = person.mask.shape[0]
+    if person.visible("l_hip") and person.visible("r_hip"):
+        lh, rh = person.point("l_hip"), person.point("r_hip")
+        hips_seen = True
+    else:
+        lh, rh = ls + down * 1.5 * width - np.array([0.12 * width, 0]), rs + down * 1.5 * width + np.array([0.12 * width, 0])
+        hips_seen = False
+    frame = {"ls": ls, "rs": rs, "lh": lh, "rh": rh, "width": width, "hips_seen": hips_seen}
+    if kind in ("lower", "dress"):
+        if not hips_seen:
+            raise TryOnInputError(f"The hips are not in the photo, so a {'dress' if kind == 'dress' else 'lower-body garment'} "
+                                  "cannot be placed. Use a photo that shows the body at least to the knees.")
+        if person.visible("l_knee") and person.visible("r_knee"):
+            lk, rk = person.point("l_knee"), person.point("r_knee")
+        elif (max(lh[1], rh[1]) + 0.3 * width) < h:
+            lk, rk = lh + down * 1.2 * width, rh + down * 1.2 * width
+        else:
+            raise TryOnInputError("The legs are cropped just below the hips; use a photo that shows the knees.")
+        frame.update(lk=lk, rk=rk)
+    return frame
+
+
+def replace_region(person: Person, kind: str) -> tuple[np.ndarray, np.ndarray, dict]:
+    """(region to replace, torso polygon, frame): the region is inside the person, never the head or hands."""
+    if kind not in KINDS:
+        raise TryOnInputError(f"Unknown garment kind {kind!r}; use upper, lower or dress.")
+    f = body_frame(person, kind)
+    shape = person.mask.shape
+    ls, rs, lh, rh, w = f["ls"], f["rs"], f["lh"], f["rh"], f["width"]
+    out = np.array([w * 0.12, 0])
+    up = np.array([0, w * 0.08])
+    torso = _poly(shape, [rs - out - up, ls + out - up, lh + out * 0.6, rh - out * 0.6])
+    if kind == "upper":
+        region = torso.copy()
+        for side in ("l", "r"):  # upper arms: the sleeves' place
+            if person.visible(f"{side}_elbow"):
+                cv2.line(region.view(np.uint8), tuple(np.int32(person.point(f"{side}_shoulder"))),
+                         tuple(np.int32(person.point(f"{side}_elbow"))), 1, int(0.28 * w))
+    elif kind == "lower":
+        lk, rk = f["lk"], f["rk"]
+        region = _poly(shape, [rh - out - up * 2, lh + out - up * 2, lk + out, rk - out])
+    else:
+        lk, rk = f["lk"], f["rk"]
+        region = _poly(shape, [rs - out - up, ls + out - up, lh + out, lk + out * 2, rk - out * 2, rh - out])
+    region &= person.mask
+    # Keep in front: the head (above the shoulder line, minus a collar allowance) and the hands.
+    neck_y = min(ls[1], rs[1]) - 0.1 * w
+    region[: max(0, int(neck_y))] = False
+    for side in ("l", "r"):
+        if person.visible(f"{side}_wrist"):
+            cv2.circle(region.view(np.uint8), tuple(np.int32(person.point(f"{side}_wrist"))), int(0.18 * w), 0, -1)
+    torso &= person.mask
+    return region, torso, f

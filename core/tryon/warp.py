@@ -1,0 +1,94 @@
+"""Garment landmarks from a product shot and the thin-plate-spline warp (kornia) onto body landmarks."""
+from __future__ import annotations
+
+import numpy as np
+import torch
+from PIL import Image
+
+
+def _span(mask: np.ndarray, y: int, centre: int | None = None) -> tuple[int, int] | None:
+    xs = np.flatnonzero(mask[y])
+    if len(xs) == 0:
+        return None
+    if centre is None:
+        return int(xs.min()), int(xs.max())
+    runs = np.split(xs, np.flatnonzero(np.diff(xs) > 1) + 1)  # separate sleeves from the body
+    best = min(runs, key=lambda r: 0 if r[0] <= centre <= r[-1] else min(abs(r[0] - centre), abs(r[-1] - centre)))
+    return int(best[0]), int(best[-1])
+
+
+def garment_landmarks(mask: np.ndarray, kind: str) -> np.ndarray:
+    """Points on the garment, in the order of `body_landmarks`: top corners, side midpoints, hem corners."""
+    ys, xs = np.nonzero(mask)
+    y0, y1 = int(ys.min()), int(ys.max())
+    cx = int(np.median(xs))
+    H = y1 - y0
+    y_mid, y_hem = y0 + int(0.5 * H), y0 + int(0.96 * H)
+    mid = _span(mask, y_mid, cx) or (cx - 1, cx + 1)
+    # The shoulder row: the first row as wide as 60% of the body (skips a hood, a collar or a neckline).
+    widths = mask[y0:y_mid].sum(axis=1)
+    wide = np.flatnonzero(widths >= 0.6 * (mid[1] - mid[0]))
+    y_top = y0 + int(wide[0]) + int(0.02 * H) if len(wide) else y0 + int(0.08 * H)
+    hem = _span(mask, y_hem, cx) or mid
+    # The shoulder line: the garment's extent at the top row, within the body's width (sleeves left out,
+    # and a V-neck or an open collar does not split it).
+    mw = mid[1] - mid[0]
+    row = np.flatnonzero(mask[y_top])
+    row = row[(row >= mid[0] - 0.2 * mw) & (row <= mid[1] + 0.2 * mw)]
+    top = (int(row.min()), int(row.max())) if len(row) else mid
+    return np.array([(top[0], y_top), (top[1], y_top), (mid[0], y_mid), (mid[1], y_mid), (hem[0], y_hem),
+                     (hem[1], y_hem)], np.float32)
+
+
+def body_landmarks(frame: dict, kind: str, size: tuple[int, int]) -> np.ndarray:
+    """Where the garment points must land on the body, in the same order as garment_landmarks."""
+    w = frame["width"]
+    ls, rs, lh, rh = frame["ls"], frame["rs"], frame["lh"], frame["rh"]
+    out = np.array([0.1 * w, 0.0])
+    if kind == "upper":
+        # The garment's shoulder corners sit on the shoulder joints (a little out and up for the seam).
+        top_l, top_r = rs - out * 0.3 - [0, 0.03 * w], ls + out * 0.3 - [0, 0.03 * w]
+        # A worn top hangs a little wider than the torso outline; the region mask trims the excess.
+        hem_l, hem_r = rh - out * 2.0, lh + out * 2.0
+    elif kind == "lower":
+        top_l, top_r = rh - out * 1.2 - [0, 0.25 * w], lh + out * 1.2 - [0, 0.25 * w]
+        hem_l, hem_r = frame["rk"] - out * 1.5, frame["lk"] + out * 1.5
+    else:
+        top_l, top_r = rs - out * 0.5, ls + out * 0.5
+        hem_l, hem_r = frame["rk"] - out * 3, frame["lk"] + out * 3
+    mid_l, mid_r = (top_l + hem_l) / 2 - out, (top_r + hem_r) / 2 + out
+    return np.array([top_l, top_r, mid_l, mid_r, hem_l, hem_r], np.float32)
+
+
+def tps_warp(garment: Image.Image, mask: np.ndarray, src_pts: np.ndarray, dst_pts: np.ndarray,
+             size: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Warp garment (and mask) so src_pts land on dst_pts in an image of `size`; returns (rgb float, alpha 0..1)."""
+    from kornia.geometry.transform import get_tps_transform, warp_image_tps
+
+    W, H = size
+    gw, gh = garment.size
+    src = torch.from_numpy(np.stack([src_pts[:, 0] / (gw - 1) * 2 - 1, src_pts[:, 1] / (gh - 1) * 2 - 1], 1))[None].float()
+    dst = torch.from_numpy(np.stack([dst_pts[:, 0] / (W - 1) * 2 - 1, dst_pts[:, 1] / (H - 1) * 2 - 1], 1))[None].float()
+    # kornia samples each output pixel from the input: the transform is solved from dst to src, and the
+    # kernel centres are get_tps_transform's *second* argument (kornia's documented convention).
+    kernel_w, affine_w = get_tps_transform(dst, src)
+    g = np.asarray(garment.convert("RGB").resize((W, H), Image.BILINEAR), np.float32) / 255.0
+    m = np.asarray(Image.fromarray(mask.astype(np.uint8) * 255).resize((W, H), Image.BILINEAR), np.float32) / 255.0
+    stack = torch.from_numpy(np.concatenate([g, m[..., None]], axis=2)).permute(2, 0, 1)[None]
+    with torch.inference_mode():
+        warped = warp_image_tps(stack, src, kernel_w, affine_w, align_corners=True)[0].permute(1, 2, 0).numpy()
+    return warped[..., :3], np.clip(warped[..., 3], 0, 1)
+
+
+def map_points(src_pts: np.ndarray, dst_pts: np.ndarray, garment_size, size, points: np.ndarray) -> np.ndarray:
+    """Where garment points end up on the person under the same warp (inverse TPS solved the other way)."""
+    from kornia.geometry.transform import get_tps_transform, warp_points_tps
+
+    W, H = size
+    gw, gh = garment_size
+    norm = lambda p, w, h: np.stack([p[:, 0] / (w - 1) * 2 - 1, p[:, 1] / (h - 1) * 2 - 1], 1)  # noqa: E731
+    src = torch.from_numpy(norm(src_pts, gw, gh))[None].float()
+    dst = torch.from_numpy(norm(dst_pts, W, H))[None].float()
+    kw, aw = get_tps_transform(src, dst)
+    out = warp_points_tps(torch.from_numpy(norm(points, gw, gh))[None].float(), dst, kw, aw)[0].numpy()
+    return np.stack([(out[:, 0] + 1) / 2 * (W - 1), (out[:, 1] + 1) / 2 * (H - 1)], 1)
