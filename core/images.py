@@ -105,7 +105,7 @@ def load_image(source: ImageSource, max_pixels: int = DEFAULT_MAX_PIXELS) -> Ima
             return _to_8bit_rgb(img).copy()
     except BadImageError:
         raise
-    except (OSError, SyntaxError, ValueError, MemoryError, EOFError) as exc:
+    except Exception as exc:  # PIL's decoders raise many types on hostile data (IndexError in GIF, struct.error ...)
         raise BadImageError(f"{name} could not be read as an image ({type(exc).__name__}).") from exc
     finally:
         if isinstance(source, (str, Path)):

@@ -94,3 +94,12 @@ def test_foreground_mask_finds_garment_on_plain_backdrop():
     img.paste((200, 20, 20), (30, 30, 70, 70))
     m = foreground_mask(img)
     assert m[50, 50] and not m[5, 5] and abs(m.mean() - 0.16) < 0.02
+
+
+def test_fuzz_found_gif_that_crashed_pil_is_refused_cleanly():
+    """bench/fuzz.py found this file: PIL's GIF reader raised IndexError on it."""
+    from pathlib import Path
+
+    data = (Path(__file__).parent / "data" / "fuzz-gif-indexerror.bin").read_bytes()
+    with pytest.raises(BadImageError, match="could not be read"):
+        load_image(data)
