@@ -224,6 +224,48 @@ def cmd_profile(args) -> int:
     return 0
 
 
+def cmd_tryon(args) -> int:
+    from core.images import load_image
+    from core.tryon.backends import load_backend
+
+    settings = _settings(args)
+    if bool(args.garment) == bool(args.item):
+        raise AtelierError("Give exactly one of --garment FILE or --item ID.")
+    person = load_image(args.person, settings.max_image_pixels)
+    if args.item:
+        from core.studio import open_studio
+
+        garment = load_image(open_studio(settings).index.item(args.item).path, settings.max_image_pixels)
+    else:
+        garment = load_image(args.garment, settings.max_image_pixels)
+    backend = load_backend(args.backend, gmm_checkpoint=args.checkpoint or settings.gmm_checkpoint,
+                           inpaint_model=args.model or settings.inpaint_model, device=settings.device)
+    result = backend.run(person, garment, args.kind)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    result.image.save(out)
+    info = result.summary() | {"output": str(out)}
+    print(json.dumps(info) if args.json else f"wrote {out} with the {result.backend} backend in "
+          f"{sum(result.timings.values()):.2f}s; torso coverage {info['torso_coverage']:.0%}")
+    return 0
+
+
+def cmd_train_gmm(args) -> int:
+    from core.tryon.gmm import GmmConfig, train_gmm
+
+    cfg = GmmConfig(height=args.height, width=args.width, ngf=args.ngf)
+    bar = _Bar(args.json)
+    report = train_gmm(args.data, args.out, steps=args.steps, batch_size=args.batch_size, lr=args.lr, cfg=cfg,
+                       resume=not args.no_resume, save_every=args.save_every, sample_every=args.sample_every,
+                       device=args.device, progress=lambda d, t, loss: bar(d, t, f"loss {loss:.4f}"))
+    from dataclasses import asdict
+
+    print(json.dumps(asdict(report)) if args.json else
+          f"trained steps {report.start_step}..{report.start_step + report.steps}: loss {report.first_loss:.4f} -> "
+          f"{report.last_loss:.4f}; checkpoint {report.checkpoint}")
+    return 0
+
+
 def cmd_info(args) -> int:
     from core.studio import open_studio
 
@@ -300,6 +342,34 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--item")
     common(sp)
     sp.set_defaults(func=cmd_profile)
+
+    sp = sub.add_parser("tryon", help="put a garment on a person photo")
+    sp.add_argument("--person", required=True)
+    sp.add_argument("--garment", help="garment product photo")
+    sp.add_argument("--item", help="catalog item id")
+    sp.add_argument("--kind", choices=["upper", "lower", "dress"], default="upper")
+    sp.add_argument("--backend", choices=["classic", "gmm", "diffusion"], default="classic")
+    sp.add_argument("--checkpoint", help="GMM checkpoint (gmm backend)")
+    sp.add_argument("--model", help="inpainting model (diffusion backend)")
+    sp.add_argument("--out", required=True)
+    common(sp)
+    sp.set_defaults(func=cmd_tryon)
+
+    sp = sub.add_parser("train-gmm", help="train the geometric matching module on a VITON-HD folder")
+    sp.add_argument("--data", required=True)
+    sp.add_argument("--out", default="data/gmm")
+    sp.add_argument("--steps", type=int, default=1000)
+    sp.add_argument("--batch-size", type=int, default=4)
+    sp.add_argument("--lr", type=float, default=1e-4)
+    sp.add_argument("--height", type=int, default=256)
+    sp.add_argument("--width", type=int, default=192)
+    sp.add_argument("--ngf", type=int, default=64)
+    sp.add_argument("--save-every", type=int, default=200)
+    sp.add_argument("--sample-every", type=int, default=200)
+    sp.add_argument("--device", default="cpu")
+    sp.add_argument("--no-resume", action="store_true")
+    common(sp)
+    sp.set_defaults(func=cmd_train_gmm)
 
     sp = sub.add_parser("info", help="active encoder, device, index and item count")
     common(sp)

@@ -23,6 +23,7 @@ class Settings:
     clip_model: str = DEFAULT_CLIP_MODEL
     device: str = "auto"  # auto | cpu | cuda
     inpaint_model: str = "stable-diffusion-v1-5/stable-diffusion-inpainting"  # id, folder, or "offline"
+    gmm_checkpoint: str | None = None  # a train-gmm checkpoint for the gmm try-on backend
     profiles_url: str | None = None  # SQLAlchemy URL; default sqlite:///<data_dir>/profiles.sqlite3
     chroma_host: str | None = None
     chroma_port: int = 8000
@@ -47,6 +48,7 @@ _ENV = {
     "device": "ATELIER_DEVICE",
     "inpaint_model": "ATELIER_INPAINT_MODEL",
     "profiles_url": "ATELIER_PROFILES_URL",
+    "gmm_checkpoint": "ATELIER_GMM_CHECKPOINT",
     "chroma_host": "CHROMA_HOST",
     "chroma_port": "CHROMA_PORT",
     "max_image_pixels": "ATELIER_MAX_IMAGE_PIXELS",

@@ -152,7 +152,9 @@ class DiffusersInpaint:
         img_in = req.image.convert("RGB").resize((w, h), Image.LANCZOS)
         # Dilate slightly at working size: the model sees a little context to blend into.
         mask_in = Image.fromarray((mask * 255).astype(np.uint8)).resize((w, h), Image.NEAREST)
-        total = max(1, int(req.steps * min(1.0, max(0.0, req.strength))))
+        total = int(req.steps * min(1.0, max(0.0, req.strength)))
+        if total < 1:
+            raise AtelierError(f"{req.steps} steps at strength {req.strength} leave no denoising step; raise either.")
 
         def on_step(pipe, step, timestep, kwargs):
             if progress is not None:

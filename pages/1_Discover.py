@@ -16,6 +16,8 @@ if state.pop("goto_design", False):  # set by an "Edit in Creative Director" cli
     st.switch_page("pages/2_Creative_Director.py")
 if state.pop("goto_discover", False):  # set by a "More like this" click on another page
     st.switch_page("pages/1_Discover.py")
+if state.pop("goto_tryon", False):
+    st.switch_page("pages/4_Try_On.py")
 
 
 def reset_page() -> None:
@@ -40,6 +42,11 @@ def toggle_fav(item_id: str) -> None:
 
 def toggle_mark(kind: str, item_id: str) -> None:
     profiles.toggle(profile.id, item_id, kind)
+
+
+def try_on(item_id: str) -> None:
+    state.tryon_item = item_id
+    state.goto_tryon = True
 
 
 def edit_item(item_id: str) -> None:
@@ -130,7 +137,8 @@ if strength:
     why = {h.id: explain(h, taste, studio.index) for h in result.hits}
 marks = {k: set(profiles.items(profile.id, k)) for k in ("like", "dislike", "cart")} if profile is not None else None
 item_grid(result.hits, key="discover", on_like=more_like, on_edit=edit_item, favourites=set(favourites),
-          on_fav=toggle_fav, marks=marks, on_mark=toggle_mark if profile is not None else None, why=why)
+          on_fav=toggle_fav, marks=marks, on_mark=toggle_mark if profile is not None else None, why=why,
+          on_tryon=try_on)
 p1, p2, p3 = st.columns([1, 3, 1])
 p1.button("← Previous", disabled=result.page == 0, on_click=lambda: state.update(discover_page=state.discover_page - 1))
 p3.button("Next →", disabled=result.page + 1 >= result.pages,

@@ -25,6 +25,8 @@ state.setdefault("design_canvas_n", 0)
 state.setdefault("design_similar", None)
 if state.pop("goto_discover", False):
     st.switch_page("pages/1_Discover.py")
+if state.pop("goto_tryon", False):
+    st.switch_page("pages/4_Try_On.py")
 
 
 def set_base(image: Image.Image, label: str, item_id: str | None = None) -> None:
@@ -182,6 +184,8 @@ if history:
         c_act.download_button("Download PNG", buf.getvalue(), file_name=f"atelier-design-{n + 1}.png",
                               mime="image/png", key=f"design-dl-{n}")
         c_act.button("Use as new base", key=f"design-rebase-{n}", on_click=use_history, args=(n,))
+        c_act.button("Try on", key=f"design-tryon-{n}", on_click=lambda e=entry: state.update(
+            tryon_design={"image": e["image"], "prompt": e["prompt"]}, goto_tryon=True))
         if profile is not None and c_act.button(f"Save to {profile.name}", key=f"design-save-{n}"):
             profiles.save_artefact(profile.id, "design", buf.getvalue(), {
                 k: entry[k] for k in ("prompt", "seed", "backend", "model", "base", "source_item")})

@@ -215,3 +215,26 @@ def test_discover_like_button_writes_to_the_active_profile(app_env):
     assert not at.exception
     assert len(store.items(ada.id, "like")) == 1 and store.items(other.id, "like") == []
     assert store.search_history(ada.id) == ["red"]
+
+
+TRYON = str(REPO_ROOT / "pages" / "4_Try_On.py")
+
+
+def test_try_on_page_dresses_the_sample_person_and_shows_steps(app_env):
+    at = AppTest.from_file(TRYON, default_timeout=180).run()
+    assert not at.exception and not _errors(at)
+    at.text_input(key="tryon_search").set_value("shirt").run()
+    next(b for b in at.button if b.label == "Use").click().run()
+    at.toggle(key="tryon_steps").set_value(True).run()
+    next(b for b in at.button if b.label == "Try it on").click().run()
+    assert not at.exception and not _errors(at)
+    assert any("pose and segmentation" in c.value for c in at.caption)
+
+
+def test_try_on_page_dress_on_a_portrait_explains_the_crop(app_env):
+    at = AppTest.from_file(TRYON, default_timeout=180).run()
+    at.text_input(key="tryon_search").set_value("dress").run()
+    next(b for b in at.button if b.label == "Use").click().run()
+    at.radio(key="tryon_kind").set_value("dress").run()
+    next(b for b in at.button if b.label == "Try it on").click().run()
+    assert not at.exception and any("hips are not in the photo" in e for e in _errors(at))

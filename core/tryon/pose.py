@@ -110,9 +110,13 @@ def analyse_person(img: Image.Image) -> Person:
     h, w = arr.shape[:2]
     lm = np.array([[p.x * w, p.y * h, p.visibility] for p in res.pose_landmarks.landmark], np.float32)
     mask = (res.segmentation_mask > 0.5) if res.segmentation_mask is not None else np.ones((h, w), bool)
-    person = Person(img, lm, mask)
+    return validate_person(Person(img, lm, mask))
+
+
+def validate_person(person: Person) -> Person:
     if not (person.visible("l_shoulder") and person.visible("r_shoulder")):
         raise TryOnInputError("Both shoulders must be visible. Use a photo from the head to at least the chest.")
+    # Facing the camera, the person's left shoulder is on the image's right; from behind it is on the left.
     if person.point("l_shoulder")[0] < person.point("r_shoulder")[0]:
         raise TryOnInputError("This looks like a back view. Use a photo of the person facing the camera.")
     return person

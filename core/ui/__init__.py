@@ -133,7 +133,7 @@ def read_upload(uploaded, max_pixels: int):
 
 
 def item_grid(hits, key: str, columns: int = 4, on_like=None, favourites: set | None = None, on_fav=None,
-              on_edit=None, marks: dict | None = None, on_mark=None, why: dict | None = None) -> None:
+              on_edit=None, marks: dict | None = None, on_mark=None, why: dict | None = None, on_tryon=None) -> None:
     """Result cards: image, name, attributes, score, and per-item actions."""
     if not hits:
         st.write("No items match. Loosen the filters or change the query.")
@@ -169,6 +169,8 @@ def item_grid(hits, key: str, columns: int = 4, on_like=None, favourites: set | 
                         active = marks is not None and hit.id in marks.get(kind, set())
                         col.button(on_label if active else off_label, key=f"{key}-mark-{kind}-{hit.id}", on_click=on_mark,
                                    args=(kind, hit.id), width="stretch", help=f"{kind} for the active client")
+                if on_tryon is not None:
+                    st.button("Try on", key=f"{key}-tryon-{hit.id}", on_click=on_tryon, args=(hit.id,), width="stretch")
                 if on_edit is not None:
                     st.button("Edit in Creative Director", key=f"{key}-edit-{hit.id}", on_click=on_edit, args=(hit.id,),
                               width="stretch")

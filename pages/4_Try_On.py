@@ -1,0 +1,135 @@
+"""Try-On: put a catalog garment (or a generated design, or an uploaded product shot) on a person photo."""
+import io
+
+import cv2
+import numpy as np
+import streamlit as st
+from PIL import Image
+
+st.set_page_config(page_title="Atelier · Try-On", page_icon="🧍", layout="wide")
+
+from core.errors import AtelierError  # noqa: E402
+from core.search import SearchQuery, search_catalog  # noqa: E402
+from core.stylist import group_of  # noqa: E402
+from core.tryon.backends import BACKENDS, sample_people  # noqa: E402
+from core.ui import model_banner, profile_picker, read_upload, show_error, studio_or_stop  # noqa: E402
+
+KIND_OF_GROUP = {"top": "upper", "outerwear": "upper", "bottom": "lower", "dress": "dress"}
+studio = studio_or_stop()
+profiles, profile = profile_picker(studio)
+state = st.session_state
+state.setdefault("tryon_garment", None)  # {"image", "label", "kind"}
+state.setdefault("tryon_result", None)
+
+
+@st.cache_resource(show_spinner="Loading the try-on model ...")
+def get_backend(name: str, checkpoint: str | None, model: str, device: str):
+    from core.tryon.backends import load_backend
+
+    return load_backend(name, gmm_checkpoint=checkpoint, inpaint_model=model, device=device)
+
+
+def use_item(item_id: str) -> None:
+    hit = studio.index.item(item_id)
+    state.tryon_garment = {"image": Image.open(hit.path).convert("RGB"), "label": hit.metadata.get("name") or item_id,
+                           "kind": KIND_OF_GROUP.get(group_of(hit.metadata.get("category", "")), "upper")}
+    state.tryon_result = None
+
+
+if "tryon_item" in state:  # arrived from a "Try on" button elsewhere
+    try:
+        use_item(state.pop("tryon_item"))
+    except AtelierError as exc:
+        st.error(str(exc))
+if "tryon_design" in state:
+    design = state.pop("tryon_design")
+    state.tryon_garment = {"image": design["image"], "label": f"design: {design['prompt']}", "kind": "upper"}
+
+st.title("🧍 Try-On")
+model_banner(studio)
+left, right = st.columns(2)
+with left:
+    st.subheader("Person")
+    people = sample_people()
+    source = st.radio("Photo", ["Sample person", "Upload"], horizontal=True, key="tryon_person_source")
+    person_img = None
+    if source == "Sample person" and people:
+        name = st.selectbox("Sample", list(people), key="tryon_sample")
+        person_img = Image.open(people[name]).convert("RGB")
+    else:
+        up = st.file_uploader("Person photo (one person, facing the camera)", type=["jpg", "jpeg", "png", "webp"],
+                              key="tryon_person_upload")
+        person_img = read_upload(up, studio.settings.max_image_pixels)
+    if person_img is not None:
+        st.image(person_img, width=260)
+with right:
+    st.subheader("Garment")
+    tab_cat, tab_up = st.tabs(["From the catalog", "Upload a product photo"])
+    with tab_cat:
+        q = st.text_input("Search", key="tryon_search", placeholder="striped shirt")
+        if q.strip():
+            try:
+                hits = search_catalog(studio.index, studio.encoder, SearchQuery(text=q, page_size=6)).hits
+                cols = st.columns(6)
+                for c, h in zip(cols, hits):
+                    c.image(h.path, width="stretch")
+                    c.button("Use", key=f"tryon-use-{h.id}", on_click=use_item, args=(h.id,), width="stretch")
+            except Exception as exc:
+                show_error(exc)
+    with tab_up:
+        gup = st.file_uploader("Product shot on a plain background", type=["jpg", "jpeg", "png", "webp"],
+                               key="tryon_garment_upload")
+        gimg = read_upload(gup, studio.settings.max_image_pixels)
+        if gimg is not None and st.button("Use this garment", key="tryon_use_upload"):
+            state.tryon_garment = {"image": gimg, "label": gup.name, "kind": "upper"}
+    garment = state.tryon_garment
+    if garment is not None:
+        st.image(garment["image"], caption=garment["label"], width=200)
+
+garment = state.tryon_garment
+c1, c2, c3 = st.columns(3)
+kinds = ["upper", "lower", "dress"]
+kind = c1.radio("Garment kind", kinds, index=kinds.index(garment["kind"]) if garment else 0, horizontal=True,
+                key="tryon_kind")
+backend_name = c2.selectbox("Backend", BACKENDS, key="tryon_backend",
+                            help="classic: thin-plate-spline warp + compositing (always available); gmm: a trained "
+                                 "geometric matching module (ATELIER_GMM_CHECKPOINT); diffusion: inpainting weights")
+show_steps = c3.toggle("Show the steps", key="tryon_steps")
+
+if st.button("Try it on", type="primary", key="tryon_go", disabled=person_img is None or garment is None):
+    try:
+        backend = get_backend(backend_name, studio.settings.gmm_checkpoint, studio.settings.inpaint_model,
+                              studio.settings.device)
+        with st.spinner("Dressing ..."):
+            state.tryon_result = backend.run(person_img, garment["image"], kind)
+    except Exception as exc:
+        state.tryon_result = None
+        show_error(exc)
+
+result = state.tryon_result
+if result is not None:
+    a, b = st.columns(2)
+    a.image(result.person.image, caption="Before", width="stretch")
+    b.image(result.image, caption=f"After · {result.backend} · torso covered "
+            f"{result.summary()['torso_coverage']:.0%}", width="stretch")
+    st.caption(" · ".join(f"{k.replace('_', ' ')} {v:.2f}s" for k, v in result.timings.items())
+               + "".join(f" · {n}" for n in result.notes))
+    buf = io.BytesIO()
+    result.image.save(buf, "PNG")
+    d1, d2 = st.columns(2)
+    d1.download_button("Download PNG", buf.getvalue(), file_name="atelier-tryon.png", mime="image/png",
+                       key="tryon_dl")
+    if profile is not None and d2.button(f"Save to {profile.name}", key="tryon_save"):
+        profiles.save_artefact(profile.id, "tryon", buf.getvalue(), {"garment": garment["label"] if garment else "",
+                                                                     "backend": result.backend, "kind": result.kind})
+        st.toast(f"Saved to {profile.name}'s try-ons")
+    if show_steps:
+        vis = np.asarray(result.person.image).copy()
+        for x, y, c in result.person.openpose18():
+            if c > 0:
+                cv2.circle(vis, (int(x), int(y)), 6, (255, 40, 40), -1)
+        s1, s2, s3, s4 = st.columns(4)
+        s1.image(vis, caption="Pose keypoints (OpenPose-18)", width="stretch")
+        s2.image((result.person.mask * 255).astype(np.uint8), caption="Person mask", width="stretch")
+        s3.image((result.region * 255).astype(np.uint8), caption="Region to replace", width="stretch")
+        s4.image(result.warped, caption="Warped garment", width="stretch")
