@@ -43,9 +43,9 @@ try:
     import altair as alt
     import pandas as pd
 
-    from core.studio import embedding_map
+    from core.ui import catalog_map
 
-    data = pd.DataFrame(embedding_map(studio))
+    data = pd.DataFrame(catalog_map(studio, studio.index.name, studio.store.version(studio.index.name)))
     if len(data):
         chart = alt.Chart(data).mark_circle(size=40, opacity=0.75).encode(
             x=alt.X("x", axis=None), y=alt.Y("y", axis=None), color=alt.Color("category", legend=alt.Legend(columns=2)),

@@ -8,7 +8,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from core.errors import AtelierError
-from core.images import IMAGE_SUFFIXES
 
 log = logging.getLogger(__name__)
 

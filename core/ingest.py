@@ -17,7 +17,7 @@ from core.attributes import detect_pattern, dominant_colours
 from core.catalog import Item, read_catalog
 from core.config import ASSETS_DIR, Settings
 from core.encoders import Encoder
-from core.errors import AtelierError, BadImageError
+from core.errors import BadImageError
 from core.images import file_fingerprint, load_image
 from core.sketch import SHAPE_DIM, SKETCH_SLUG, SketchError, outline_of_product, shape_descriptor
 from core.store import IndexStore, collection_name

@@ -19,7 +19,7 @@ from PIL import Image
 from core.encoders import l2_normalize
 from core.errors import AtelierError
 from core.profiles import Profile, ProfileStore
-from core.search import CatalogIndex, Filters, SearchHit
+from core.search import CatalogIndex, SearchHit
 
 log = logging.getLogger(__name__)
 

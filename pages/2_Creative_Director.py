@@ -11,8 +11,8 @@ st.set_page_config(page_title="Atelier · Creative Director", page_icon="🎨", 
 from core.design import DesignRequest, enhance_prompt  # noqa: E402
 from core.errors import AtelierError  # noqa: E402
 from core.search import SearchQuery, search_catalog  # noqa: E402
-from core.ui import (get_design_backend, item_grid, model_banner, profile_picker, read_upload,  # noqa: E402
-                     show_error, studio_or_stop)
+from core.ui import (catalog_picker, get_design_backend, item_grid, model_banner, profile_picker,  # noqa: E402
+                     read_upload, show_error, studio_or_stop)
 from core.ui import canvas as canvas_ui  # noqa: E402
 
 CANVAS_W = 448
@@ -70,17 +70,7 @@ else:
 st.subheader("1. Choose a garment")
 pick_tab, upload_tab = st.tabs(["From the catalog", "Upload a photo"])
 with pick_tab:
-    q = st.text_input("Search the catalog", key="design_search", placeholder="striped shirt")
-    if q.strip():
-        try:
-            found = search_catalog(studio.index, studio.encoder, SearchQuery(text=q, page_size=8)).hits
-            cols = st.columns(8)
-            for n, hit in enumerate(found):
-                with cols[n]:
-                    st.image(hit.path, width="stretch")
-                    st.button("Use", key=f"design-use-{hit.id}", on_click=use_item, args=(hit.id,), width="stretch")
-        except Exception as exc:
-            show_error(exc)
+    catalog_picker(studio, "design_search", use_item)
 with upload_tab:
     up = st.file_uploader("Garment photo", type=["jpg", "jpeg", "png", "webp"], key="design_upload")
     img = read_upload(up, studio.settings.max_image_pixels)

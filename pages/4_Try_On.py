@@ -9,10 +9,9 @@ from PIL import Image
 st.set_page_config(page_title="Atelier · Try-On", page_icon="🧍", layout="wide")
 
 from core.errors import AtelierError  # noqa: E402
-from core.search import SearchQuery, search_catalog  # noqa: E402
 from core.stylist import group_of  # noqa: E402
 from core.tryon.backends import BACKENDS, sample_people  # noqa: E402
-from core.ui import model_banner, profile_picker, read_upload, show_error, studio_or_stop  # noqa: E402
+from core.ui import catalog_picker, model_banner, profile_picker, read_upload, show_error, studio_or_stop  # noqa: E402
 
 KIND_OF_GROUP = {"top": "upper", "outerwear": "upper", "bottom": "lower", "dress": "dress"}
 studio = studio_or_stop()
@@ -66,16 +65,7 @@ with right:
     st.subheader("Garment")
     tab_cat, tab_up = st.tabs(["From the catalog", "Upload a product photo"])
     with tab_cat:
-        q = st.text_input("Search", key="tryon_search", placeholder="striped shirt")
-        if q.strip():
-            try:
-                hits = search_catalog(studio.index, studio.encoder, SearchQuery(text=q, page_size=6)).hits
-                cols = st.columns(6)
-                for c, h in zip(cols, hits):
-                    c.image(h.path, width="stretch")
-                    c.button("Use", key=f"tryon-use-{h.id}", on_click=use_item, args=(h.id,), width="stretch")
-            except Exception as exc:
-                show_error(exc)
+        catalog_picker(studio, "tryon_search", use_item, label="Search", n=6)
     with tab_up:
         gup = st.file_uploader("Product shot on a plain background", type=["jpg", "jpeg", "png", "webp"],
                                key="tryon_garment_upload")

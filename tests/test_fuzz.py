@@ -40,7 +40,6 @@ def test_metadata_files_never_crash_the_reader(tmp_path_factory, text):
 
 
 def test_ingest_of_a_hostile_folder_indexes_the_good_and_lists_the_bad(tmp_path, tiny_clip):
-    from hypothesis import find  # noqa: F401  (strategies are drawn below with a fixed seed)
     from hypothesis.strategies import lists
 
     from conftest import tiny_settings

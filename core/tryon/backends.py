@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from core.tryon.pose import Person, TryOnInputError, analyse_person, working_copy
+from core.tryon.pose import Person, TryOnInputError, analyse_person
 from core.tryon.regions import garment_mask, replace_region
 from core.tryon.warp import body_landmarks, garment_landmarks, map_points, tps_warp
 

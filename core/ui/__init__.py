@@ -174,3 +174,28 @@ def item_grid(hits, key: str, columns: int = 4, on_like=None, favourites: set | 
                 if on_edit is not None:
                     st.button("Edit in Creative Director", key=f"{key}-edit-{hit.id}", on_click=on_edit, args=(hit.id,),
                               width="stretch")
+
+
+def catalog_picker(studio, key: str, on_use, label: str = "Search the catalog", n: int = 8) -> None:
+    """A search box and a row of results, each with a "Use" button that calls on_use(item_id)."""
+    from core.search import SearchQuery, search_catalog
+
+    q = st.text_input(label, key=key, placeholder="striped shirt")
+    if not q.strip():
+        return
+    try:
+        hits = search_catalog(studio.index, studio.encoder, SearchQuery(text=q, page_size=n)).hits
+    except Exception as exc:
+        show_error(exc)
+        return
+    for col, hit in zip(st.columns(n), hits):
+        col.image(hit.path, width="stretch")
+        col.button("Use", key=f"{key}-use-{hit.id}", on_click=on_use, args=(hit.id,), width="stretch")
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def catalog_map(_studio, collection: str, version: str | None) -> dict:
+    """The Home page's 2-D map, computed once per published index version (not on every rerun)."""
+    from core.studio import embedding_map
+
+    return embedding_map(_studio)
