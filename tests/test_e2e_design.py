@@ -30,6 +30,8 @@ def test_paint_generate_and_find_similar_in_a_real_browser(sample_studio, tmp_pa
         page.get_by_text("History (1 designs this session)").wait_for(timeout=120_000)
         page.get_by_role("button", name="Find similar real items").first.click()
         page.get_by_text("Real catalog items like design 1").wait_for(timeout=120_000)
+        page.wait_for_function("() => [...document.querySelectorAll('button')]"
+                               ".filter(b => b.innerText.trim() === 'More like this').length >= 4", timeout=60_000)
         page.screenshot(path=str(tmp_path / "design.png"), full_page=True)
         shutil.copy(tmp_path / "design.png", "/tmp/atelier-e2e-design.png")
         assert page.get_by_role("button", name="More like this").count() >= 4
