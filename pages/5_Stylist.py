@@ -17,6 +17,8 @@ studio = studio_or_stop()
 profiles, profile = profile_picker(studio)
 state = st.session_state
 state.setdefault("stylist_outfits", None)
+if state.pop("goto_tryon", False):
+    st.switch_page("pages/4_Try_On.py")
 
 st.title("👗 Stylist")
 if profiles is None:
@@ -33,6 +35,11 @@ def mark(kind: str, item_id: str) -> None:
 
 def unmark(kind: str, item_id: str) -> None:
     profiles.mark(profile.id, item_id, kind, False)
+
+
+def try_on(item_id: str) -> None:
+    state.tryon_item = item_id
+    state.goto_tryon = True
 
 
 def shop_the_look(ids: list[str]) -> None:
@@ -119,6 +126,8 @@ with tab_outfit:
             cols = st.columns(len(o.items))
             for c, h in zip(cols, o.items):
                 c.image(h.path, caption=h.metadata.get("name", h.id), width="stretch")
+                if h.metadata.get("category") not in ("sneakers", "shoes", "boots", "sandals", "bag"):
+                    c.button("Try on", key=f"tryon-{n}-{h.id}", on_click=try_on, args=(h.id,), width="stretch")
             st.caption(" · ".join(o.reasons))
             st.button("🛒 Shop the look", key=f"shop-{n}", on_click=shop_the_look, args=([h.id for h in o.items],))
 

@@ -202,6 +202,7 @@ def test_stylist_feed_outfits_and_shop_the_look(app_env):
     assert any(m.value.startswith("**Outfit 1**") for m in at.markdown)
     next(b for b in at.button if b.label == "🛒 Shop the look").click().run()
     assert len(store.items(ada.id, "cart")) >= 3
+    assert sum(b.label == "Try on" for b in at.button) >= 1  # garments of each look go to Try-On
 
 
 def test_discover_like_button_writes_to_the_active_profile(app_env):

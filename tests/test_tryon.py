@@ -209,3 +209,45 @@ def test_cli_tryon_json(tmp_path, capsys, hopper):
     assert main(["tryon", "--person", str(tmp_path / "p.jpg"), "--garment", str(CATALOG / "dress-001.jpg"),
                  "--kind", "dress", "--out", str(tmp_path / "d.png")]) == 1
     assert "hips" in capsys.readouterr().err
+
+
+def _full_body_figure():
+    """A drawn standing figure with exact landmarks (no full-body photo ships inside a package)."""
+    from PIL import ImageDraw
+
+    W, H = 400, 900
+    img = Image.new("RGB", (W, H), (180, 200, 220))
+    mask_img = Image.new("L", (W, H), 0)
+    lm = np.zeros((33, 3), np.float32)
+    pts = {0: (200, 110), 11: (265, 220), 12: (135, 220), 13: (285, 360), 14: (115, 360), 15: (290, 480),
+           16: (110, 480), 23: (240, 480), 24: (160, 480), 25: (240, 660), 26: (160, 660), 27: (240, 840),
+           28: (160, 840), 2: (215, 95), 5: (185, 95), 7: (230, 105), 8: (170, 105)}
+    for i, (x, y) in pts.items():
+        lm[i] = (x, y, 0.95)
+    for d, fill in ((ImageDraw.Draw(img), (90, 60, 50)), (ImageDraw.Draw(mask_img), 255)):
+        d.ellipse((160, 50, 240, 170), fill=fill)
+        d.polygon([(135, 215), (265, 215), (250, 490), (150, 490)], fill=fill)
+        d.rectangle((145, 480, 195, 860), fill=fill)
+        d.rectangle((205, 480, 255, 860), fill=fill)
+        d.line([(135, 220), (115, 360), (110, 480)], fill=fill, width=30)
+        d.line([(265, 220), (285, 360), (290, 480)], fill=fill, width=30)
+    return img, Person(img, lm, np.asarray(mask_img) > 0)
+
+
+@pytest.mark.parametrize("kind, item", [("lower", "jeans-002"), ("lower", "skirt-004"), ("dress", "dress-003"),
+                                        ("upper", "shirt-002")])
+def test_lower_body_and_dress_on_a_full_figure(kind, item):
+    img, person = _full_body_figure()
+    r = ClassicTryOn().run(img, Image.open(CATALOG / f"{item}.jpg"), kind, person=person)
+    changed = (np.asarray(img) != np.asarray(r.image)).any(axis=2)
+    assert changed.sum() > 2000
+    assert not (changed & ~r.region).any() and not (changed & ~person.mask).any()
+    covered = (r.garment_alpha > 0.5) & r.region
+    assert covered.sum() / r.region.sum() >= 0.7
+    ys = np.nonzero(changed)[0]
+    if kind == "lower":
+        assert ys.min() >= 480 - 0.3 * 130 and ys.max() > 600  # from the waist down past the thighs
+        if item.startswith("jeans"):
+            assert ys.max() > 800  # full-length: down to the ankles
+    if kind == "dress":
+        assert ys.min() < 300 and ys.max() > 600  # from the bust to below the hips

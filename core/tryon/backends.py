@@ -88,7 +88,9 @@ class ClassicTryOn:
         t["pose_and_segmentation"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         gmask = garment_mask(garment_img)
-        region, torso, frame = replace_region(person, kind)
+        ys, xs = np.nonzero(gmask)
+        long = (np.ptp(ys) + 1) / (np.ptp(xs) + 1) > 1.5  # a flat-lay taller than wide: full-length trousers
+        region, torso, frame = replace_region(person, kind, long=bool(long))
         if region.sum() < 0.005 * region.size:
             raise TryOnInputError("Too little of the body is visible for this garment; use a photo showing the torso.")
         t["masks"] = time.perf_counter() - t0

@@ -66,10 +66,12 @@ def body_frame(person: Person, kind: str) -> dict:
         else:
             raise TryOnInputError("The legs are cropped just below the hips; use a photo that shows the knees.")
         frame.update(lk=lk, rk=rk)
+        if person.visible("l_ankle") and person.visible("r_ankle"):
+            frame.update(la=person.point("l_ankle"), ra=person.point("r_ankle"))
     return frame
 
 
-def replace_region(person: Person, kind: str) -> tuple[np.ndarray, np.ndarray, dict]:
+def replace_region(person: Person, kind: str, long: bool = False) -> tuple[np.ndarray, np.ndarray, dict]:
     """(region to replace, torso polygon, frame): the region is inside the person, never the head or hands."""
     if kind not in KINDS:
         raise TryOnInputError(f"Unknown garment kind {kind!r}; use upper, lower or dress.")
@@ -86,7 +88,9 @@ def replace_region(person: Person, kind: str) -> tuple[np.ndarray, np.ndarray, d
                 cv2.line(region.view(np.uint8), tuple(np.int32(person.point(f"{side}_shoulder"))),
                          tuple(np.int32(person.point(f"{side}_elbow"))), 1, int(0.28 * w))
     elif kind == "lower":
-        lk, rk = f["lk"], f["rk"]
+        # Full-length trousers reach the ankles when they are in the photo; shorts and skirts stop at the knees.
+        lk, rk = (f["la"], f["ra"]) if long and "la" in f else (f["lk"], f["rk"])
+        f["long"] = long and "la" in f
         region = _poly(shape, [rh - out - up * 2, lh + out - up * 2, lk + out, rk - out])
     else:
         lk, rk = f["lk"], f["rk"]

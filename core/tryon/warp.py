@@ -52,7 +52,8 @@ def body_landmarks(frame: dict, kind: str, size: tuple[int, int]) -> np.ndarray:
         hem_l, hem_r = rh - out * 2.0, lh + out * 2.0
     elif kind == "lower":
         top_l, top_r = rh - out * 1.2 - [0, 0.25 * w], lh + out * 1.2 - [0, 0.25 * w]
-        hem_l, hem_r = frame["rk"] - out * 1.5, frame["lk"] + out * 1.5
+        low_r, low_l = (frame["ra"], frame["la"]) if frame.get("long") else (frame["rk"], frame["lk"])
+        hem_l, hem_r = low_r - out * 1.5, low_l + out * 1.5
     else:
         top_l, top_r = rs - out * 0.5, ls + out * 0.5
         hem_l, hem_r = frame["rk"] - out * 3, frame["lk"] + out * 3
