@@ -82,6 +82,7 @@ def ingest_catalog(
     metadata: str | Path | None = None,
     progress: Progress | None = None,
     batch_size: int = 32,
+    wait_for_lock: bool = False,
 ) -> IngestReport:
     t0 = time.perf_counter()
     listing = read_catalog(source, metadata)
@@ -109,7 +110,7 @@ def ingest_catalog(
         report.seconds = time.perf_counter() - t0
         report.report_path = str(_write_report(store, report))
         return report
-    with store.writer() as writer:
+    with store.writer(wait=wait_for_lock) as writer:
         col = writer.collection(name, {
             "encoder": encoder.info.name, "encoder_slug": encoder.info.slug, "dim": encoder.info.dim,
             "catalog_root": report.catalog_root, "layout": listing.layout,

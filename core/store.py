@@ -230,15 +230,16 @@ class IndexStore:
 
     # ---- writing ---------------------------------------------------------------------------------
     @contextlib.contextmanager
-    def writer(self) -> Iterator["Writer"]:
-        """Exclusive write access. On disk: a private copy of the published generation, published on exit."""
+    def writer(self, wait: bool = False) -> Iterator["Writer"]:
+        """Exclusive write access. On disk: a private copy of the published generation, published on exit.
+        wait=True queues behind a running ingest instead of refusing (the app's first-start build)."""
         if self.remote:
             yield Writer(http_client(self.settings.chroma_host, self.settings.chroma_port), remote=True)
             return
         lock_path = self.root / ".ingest.lock"
         with open(lock_path, "a+") as lock:
             try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(lock, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError as exc:
                 raise AtelierError("Another ingest is writing to this index right now; try again when it ends.") from exc
             try:

@@ -56,8 +56,9 @@ def ensure_catalog_index(studio: Studio, progress: Progress | None = None) -> In
     if studio.index.count() > 0 and studio.sketch_index.count() > 0:
         return None
     log.info("building the index for %s", studio.settings.catalog_dir)
+    # Several first visitors at once: the later ones wait for the first build instead of failing.
     return ingest_catalog(studio.settings.catalog_dir, studio.store, studio.encoder, studio.settings,
-                          catalog_name=studio.settings.catalog_name, progress=progress)
+                          catalog_name=studio.settings.catalog_name, progress=progress, wait_for_lock=True)
 
 
 def embedding_map(studio: Studio, max_points: int = 3000) -> dict:

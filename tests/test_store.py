@@ -75,3 +75,26 @@ def test_unwritable_index_folder_is_a_clear_error(tmp_path):
     blocker.write_text("x")
     with pytest.raises(IndexUnavailableError, match="index folder"):
         IndexStore(tiny_settings(tmp_path).__class__(db_dir=blocker / "index"))
+
+
+def test_first_start_builds_wait_for_each_other_instead_of_failing(tmp_path, small_catalog, tiny_clip):
+    import threading
+
+    from core.studio import ensure_catalog_index, open_studio
+
+    settings = tiny_settings(tmp_path, catalog_dir=small_catalog)
+    results, errors = [], []
+
+    def visitor():
+        try:
+            results.append(ensure_catalog_index(open_studio(settings, encoder=tiny_clip)))
+        except Exception as exc:  # noqa: BLE001 - the point is that none happens
+            errors.append(exc)
+
+    threads = [threading.Thread(target=visitor) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert not errors
+    assert sum(r.added for r in results if r is not None) == 12  # built once, not three times
