@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import os
-import shutil
 import sys
 import tempfile
 import time
@@ -31,6 +30,7 @@ from core.config import SAMPLE_CATALOG_DIR, load_settings  # noqa: E402
 from core.encoders.lite import LiteEncoder  # noqa: E402
 from core.search import SearchQuery, search_catalog  # noqa: E402
 from core.studio import ensure_catalog_index, open_studio  # noqa: E402
+from catalog_copy import write_catalog_subset  # noqa: E402
 from sketches import sketch_from_product  # noqa: E402
 
 
@@ -54,15 +54,8 @@ def main() -> None:
     held = rows[::5]
     lite = LiteEncoder()
     with tempfile.TemporaryDirectory() as tmp:
-        part = Path(tmp) / "catalog"
-        (part / "images").mkdir(parents=True)
         kept = [r for r in rows if r not in held]
-        for r in kept:
-            shutil.copy(SAMPLE_CATALOG_DIR / r["file"], part / r["file"])
-        with open(part / "catalog.csv", "w", newline="") as fh:
-            w = csv.DictWriter(fh, fieldnames=list(rows[0]))
-            w.writeheader()
-            w.writerows(kept)
+        part = write_catalog_subset(SAMPLE_CATALOG_DIR, kept, Path(tmp) / "catalog")
         held_out = open_studio(load_settings(db_dir=Path(tmp) / "idx-held", catalog_dir=part, encoder="lite"), lite)
         ensure_catalog_index(held_out)
         full = open_studio(load_settings(db_dir=Path(tmp) / "idx-full", encoder="lite"), lite)

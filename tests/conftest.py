@@ -7,7 +7,6 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_VERBOSITY"] = "error"
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-import shutil  # noqa: E402
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -64,17 +63,10 @@ def small_catalog(tmp_path) -> Path:
     """Twelve sample items copied into a writable folder with their metadata."""
     import csv
 
-    src = SAMPLE_CATALOG_DIR
-    rows = list(csv.DictReader(open(src / "catalog.csv")))[::35][:12]
-    dst = tmp_path / "catalog"
-    (dst / "images").mkdir(parents=True)
-    for r in rows:
-        shutil.copy(src / r["file"], dst / r["file"])
-    with open(dst / "catalog.csv", "w", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        w.writeheader()
-        w.writerows(rows)
-    return dst
+    from catalog_copy import write_catalog_subset
+
+    rows = list(csv.DictReader(open(SAMPLE_CATALOG_DIR / "catalog.csv")))[::35][:12]
+    return write_catalog_subset(SAMPLE_CATALOG_DIR, rows, tmp_path / "catalog")
 
 
 def tiny_settings(tmp_path, **kw):

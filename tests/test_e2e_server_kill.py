@@ -36,7 +36,7 @@ def test_server_killed_mid_session_loses_nothing_confirmed(sample_studio, tmp_pa
         box.press("Enter")
         page.get_by_text("items match").first.wait_for(timeout=60_000)
         for n in range(4):  # like a new item and wait until the idle page shows it liked (the write committed)
-            target = page.locator('[class*="st-key-discover-mark-like-"]').filter(has_text="👍").filter(
+            target = page.locator('[class*="st-key-discover-mark-like-"]').filter(has_text="Like").filter(
                 has_not_text="Liked").first
             target.locator("button").first.click()
             page.wait_for_function(f"() => ({liked_js})().length >= {n + 1} && ({idle_js})()", timeout=60_000)

@@ -212,7 +212,7 @@ def test_discover_like_button_writes_to_the_active_profile(app_env):
     at.session_state["profile_name"] = "Bea"
     at.run()
     at.text_input(key="q_text").set_value("red").run()
-    next(b for b in at.button if b.label == "👍").click().run()
+    next(b for b in at.button if b.label == "👍 Like").click().run()
     assert not at.exception
     assert len(store.items(ada.id, "like")) == 1 and store.items(other.id, "like") == []
     assert store.search_history(ada.id) == ["red"]

@@ -164,8 +164,10 @@ def item_grid(hits, key: str, columns: int = 4, on_like=None, favourites: set | 
                     st.caption(f"💡 {why[hit.id]}")
                 if on_mark is not None:
                     m1, m2, m3 = st.columns(3)
-                    for col, kind, on_label, off_label in ((m1, "like", "👍 Liked", "👍"), (m2, "dislike", "👎 No", "👎"),
-                                                           (m3, "cart", "🛒 In cart", "🛒")):
+                    # Words beside the emoji: some browsers and kiosks have no emoji font.
+                    for col, kind, on_label, off_label in ((m1, "like", "👍 Liked", "👍 Like"),
+                                                           (m2, "dislike", "👎 Passed", "👎 Pass"),
+                                                           (m3, "cart", "🛒 In cart", "🛒 Add")):
                         active = marks is not None and hit.id in marks.get(kind, set())
                         col.button(on_label if active else off_label, key=f"{key}-mark-{kind}-{hit.id}", on_click=on_mark,
                                    args=(kind, hit.id), width="stretch", help=f"{kind} for the active client")
