@@ -170,3 +170,31 @@ def test_cli_design_with_offline_editor_and_tiny_pipeline(tmp_path, tiny_inpaint
     assert main(["design", "--image", str(tmp_path / "g.png"), "--mask", str(tmp_path / "m.png"), "--prompt",
                  "sparkly unicorn vibes", "--model", "offline", "--out", str(tmp_path / "x.png")]) == 1
     assert "does not understand" in capsys.readouterr().err
+
+
+def test_sdxl_inpainting_loads_through_the_same_loader(session_dir):
+    from tiny_models import build_tiny_sdxl_inpaint
+
+    path = build_tiny_sdxl_inpaint(session_dir / "tiny-sdxl-inpaint")
+    backend, _ = load_design_backend(str(path))
+    assert type(backend.pipe).__name__ == "StableDiffusionXLInpaintPipeline"
+    img, mask, m = _case(48, 40)
+    out = backend.generate(DesignRequest(img, m, "red dress", steps=2, seed=1)).images[0]
+    a, b = np.asarray(img), np.asarray(out)
+    assert out.size == img.size and (a[~mask] == b[~mask]).all() and (a[mask] != b[mask]).any()
+
+
+def test_gpu_out_of_memory_is_a_clear_message_and_the_pipeline_still_works(tiny_pipe, monkeypatch):
+    import torch
+
+    img, _, m = _case(32, 32)
+    real_call = type(tiny_pipe.pipe).__call__
+
+    def oom(self, *a, **k):
+        raise torch.cuda.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
+
+    monkeypatch.setattr(type(tiny_pipe.pipe), "__call__", oom)
+    with pytest.raises(AtelierError, match="ran out of memory"):
+        tiny_pipe.generate(DesignRequest(img, m, "red", steps=2))
+    monkeypatch.setattr(type(tiny_pipe.pipe), "__call__", real_call)
+    assert tiny_pipe.generate(DesignRequest(img, m, "red", steps=2)).images[0].size == (32, 32)

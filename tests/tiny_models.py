@@ -75,3 +75,31 @@ def build_tiny_inpaint(path: Path) -> Path:
                                           requires_safety_checker=False)
     pipe.save_pretrained(path)
     return path
+
+
+def build_tiny_sdxl_inpaint(path: Path) -> Path:
+    """A tiny random SDXL inpainting pipeline (two text encoders, text-time conditioning), saved like a real one."""
+    import torch
+    from diffusers import AutoencoderKL, EulerDiscreteScheduler, StableDiffusionXLInpaintPipeline, UNet2DConditionModel
+    from transformers import CLIPTextConfig, CLIPTextModel, CLIPTextModelWithProjection
+
+    torch.manual_seed(0)
+    unet = UNet2DConditionModel(
+        block_out_channels=(32, 64), layers_per_block=1, sample_size=16, in_channels=9, out_channels=4,
+        down_block_types=("DownBlock2D", "CrossAttnDownBlock2D"), up_block_types=("CrossAttnUpBlock2D", "UpBlock2D"),
+        attention_head_dim=(2, 4), use_linear_projection=True, addition_embed_type="text_time",
+        addition_time_embed_dim=8, transformer_layers_per_block=(1, 1), projection_class_embeddings_input_dim=80,
+        cross_attention_dim=64, norm_num_groups=16)
+    vae = AutoencoderKL(block_out_channels=(16, 32), in_channels=3, out_channels=3, latent_channels=4,
+                        down_block_types=("DownEncoderBlock2D", "DownEncoderBlock2D"),
+                        up_block_types=("UpDecoderBlock2D", "UpDecoderBlock2D"), norm_num_groups=16)
+    cfg = CLIPTextConfig(vocab_size=64, hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=2,
+                         max_position_embeddings=32, pad_token_id=0, bos_token_id=2, eos_token_id=3, projection_dim=32)
+    tok, tok2 = _tokenizer(), _tokenizer()
+    tok.model_max_length = tok2.model_max_length = 16
+    pipe = StableDiffusionXLInpaintPipeline(vae=vae, text_encoder=CLIPTextModel(cfg),
+                                            text_encoder_2=CLIPTextModelWithProjection(cfg), tokenizer=tok,
+                                            tokenizer_2=tok2, unet=unet, scheduler=EulerDiscreteScheduler(),
+                                            requires_aesthetics_score=False, force_zeros_for_empty_prompt=True)
+    pipe.save_pretrained(path)
+    return path
