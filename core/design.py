@@ -283,7 +283,7 @@ def _pattern_field(kind: str, base, accent, h: int, w: int, rng: np.random.Gener
     elif kind == "chevron":
         sel = (yy + np.abs((xx % period) - period / 2)) % period < period * 0.45
     elif kind == "polka dots":
-        cy = (yy % period) - period / 2 + ((xx // period) % 2) * 0
+        cy = (yy % period) - period / 2
         cx = (xx % period) - period / 2
         sel = cy**2 + cx**2 < (period * 0.22) ** 2
     else:  # floral: five-petal flowers scattered at random
@@ -374,10 +374,10 @@ def load_design_backend(model: str | None = None, device: str = "auto", offline_
     model = model or DEFAULT_INPAINT_MODEL
     if model == "offline":
         return OfflineEditor(), "the offline editor was asked for"
-    local = Path(model).is_dir()
-    if local or _cached_locally(model) or _hub_reachable(3.0):
+    on_disk = Path(model).is_dir() or _cached_locally(model)
+    if on_disk or _hub_reachable(3.0):
         try:
-            return DiffusersInpaint(model, device, local_files_only=True if local or _cached_locally(model) else None), \
+            return DiffusersInpaint(model, device, local_files_only=True if on_disk else None), \
                 f"diffusion weights {model} found"
         except ModelUnavailableError:
             if not offline_ok:

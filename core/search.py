@@ -186,8 +186,13 @@ class CatalogIndex:
         return self._aligned[1]
 
     def count(self) -> int:
+        """Items in the published collection; asks Chroma rather than loading a snapshot just to count."""
         try:
-            return len(self.snapshot().ids)
+            snap = self._snap
+            if snap is not None and snap.version == self.store.version(self.name):
+                return len(snap.ids)
+            col = self.store.reader_collection(self.name)
+            return 0 if col is None else int(col.count())
         except IndexUnavailableError:
             return 0
 

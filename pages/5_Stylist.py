@@ -1,5 +1,6 @@
 """Stylist: client profiles, a For-you feed, the outfit builder, lookbook and print-ready exports."""
 import io
+import json
 import tempfile
 from pathlib import Path
 
@@ -27,6 +28,14 @@ if profile is None:
     st.info("Pick a client profile in the sidebar, or create one with **New profile**. Likes, favourites, the cart "
             "and saved designs are kept per client and survive restarts.")
     st.stop()
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def print_files(design_id: int, png: bytes, spec_json: str) -> tuple[bytes, bytes]:
+    """The 300 dpi PNG and JSON spec of a saved design, made once (tabs render on every rerun)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        png_path, js_path = print_ready(Image.open(io.BytesIO(png)), json.loads(spec_json), Path(tmp), f"design-{design_id}")
+        return png_path.read_bytes(), js_path.read_bytes()
 
 
 def mark(kind: str, item_id: str) -> None:
@@ -150,7 +159,7 @@ with tab_export:
             c1, c2, c3 = st.columns([1, 2, 2])
             c1.image(d["png"], width=100)
             c2.caption(d["spec"].get("prompt", ""))
-            with tempfile.TemporaryDirectory() as tmp:
-                png, js = print_ready(Image.open(io.BytesIO(d["png"])), d["spec"], Path(tmp), f"design-{d['id']}")
-                c3.download_button("PNG 300 dpi", png.read_bytes(), file_name=png.name, mime="image/png", key=f"p-{d['id']}")
-                c3.download_button("JSON spec", js.read_bytes(), file_name=js.name, mime="application/json", key=f"j-{d['id']}")
+            png, js = print_files(d["id"], d["png"], json.dumps(d["spec"], sort_keys=True))
+            c3.download_button("PNG 300 dpi", png, file_name=f"design-{d['id']}.png", mime="image/png", key=f"p-{d['id']}")
+            c3.download_button("JSON spec", js, file_name=f"design-{d['id']}.json", mime="application/json",
+                               key=f"j-{d['id']}")

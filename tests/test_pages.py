@@ -239,3 +239,16 @@ def test_try_on_page_dress_on_a_portrait_explains_the_crop(app_env):
     at.radio(key="tryon_kind").set_value("dress").run()
     next(b for b in at.button if b.label == "Try it on").click().run()
     assert not at.exception and any("hips are not in the photo" in e for e in _errors(at))
+
+
+def test_stylist_export_offers_print_ready_files_for_saved_designs(app_env):
+    store, ada = _with_profile(app_env, "Eve")
+    buf = io.BytesIO()
+    Image.new("RGB", (300, 200), "navy").save(buf, "PNG")
+    store.save_artefact(ada.id, "design", buf.getvalue(), {"prompt": "navy stripes", "seed": 3})
+    at = AppTest.from_file(STYLIST, default_timeout=180)
+    at.session_state["profile_name"] = "Eve"
+    at.run()
+    assert not at.exception and not _errors(at)
+    labels = [b.label for b in at.get("download_button")]
+    assert "PNG 300 dpi" in labels and "JSON spec" in labels

@@ -55,14 +55,17 @@ class Encoder(ABC):
     @abstractmethod
     def _encode_texts(self, texts: list[str]) -> np.ndarray: ...
 
-    def encode_images(self, images: list[Image.Image]) -> np.ndarray:
+    def _batched(self, encode, images: list[Image.Image]) -> np.ndarray:
+        """Run `encode` over RGB batches under the model lock; L2-normalised rows."""
         if not images:
             return np.zeros((0, self.info.dim), np.float32)
-        out = []
         with self._lock:
-            for i in range(0, len(images), self.batch_size):
-                out.append(self._encode_images([im.convert("RGB") for im in images[i : i + self.batch_size]]))
+            out = [encode([im.convert("RGB") for im in images[i : i + self.batch_size]])
+                   for i in range(0, len(images), self.batch_size)]
         return l2_normalize(np.concatenate(out))
+
+    def encode_images(self, images: list[Image.Image]) -> np.ndarray:
+        return self._batched(self._encode_images, images)
 
     def encode_texts(self, texts: list[str]) -> np.ndarray:
         if not texts:

@@ -160,14 +160,7 @@ class LiteEncoder(Encoder):
 
     def encode_sketches(self, images: list[Image.Image]) -> np.ndarray:
         """Line drawings carry no colour or print: caption them by shape labels alone."""
-        if not images:
-            return np.zeros((0, self.info.dim), np.float32)
-        with self._lock:
-            out = [self._encode_images([im.convert("RGB") for im in images[i : i + self.batch_size]], sketch=True)
-                   for i in range(0, len(images), self.batch_size)]
-        from core.encoders.base import l2_normalize
-
-        return l2_normalize(np.concatenate(out))
+        return self._batched(lambda batch: self._encode_images(batch, sketch=True), images)
 
     @torch.inference_mode()
     def _encode_images(self, images: list[Image.Image], sketch: bool = False) -> np.ndarray:
@@ -191,13 +184,3 @@ class LiteEncoder(Encoder):
             sem[row] = v / max(np.linalg.norm(v), 1e-12)
         a, b = np.sqrt(SEMANTIC_SHARE), np.sqrt(1 - SEMANTIC_SHARE)
         return np.concatenate([a * sem, b * visual], axis=1)
-
-    def describe_image(self, image: Image.Image) -> list[tuple[str, float]]:
-        """The captions behind an image's vector (for 'why' explanations and debugging)."""
-        x = self._preprocess([image.convert("RGB")])
-        with self._lock, torch.inference_mode():
-            probs = self.cnn._fc(self.cnn.extract_features(x).mean(dim=(2, 3))).softmax(-1)[0]
-        top = probs.topk(CAPTIONS_PER_IMAGE)
-        pattern, conf = detect_pattern(image)
-        return self.captions(list(zip(top.indices.tolist(), top.values.tolist())), dominant_colours(image),
-                             pattern if conf >= 0.4 else "solid")

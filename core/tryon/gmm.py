@@ -25,6 +25,7 @@ import torch.nn.functional as F
 from PIL import Image
 
 from core.errors import AtelierError
+from core.tryon.backends import ClassicTryOn
 
 log = logging.getLogger(__name__)
 
@@ -306,7 +307,7 @@ def _sample_grid(path: Path, b: dict, warped: torch.Tensor) -> None:
 
 
 # ---- inference backend -------------------------------------------------------------------------------
-class GmmTryOn:
+class GmmTryOn(ClassicTryOn):
     """The classic compositing with the warp predicted by a trained GMM instead of landmark TPS."""
 
     name = "gmm"
@@ -322,17 +323,12 @@ class GmmTryOn:
         self.model.eval()
 
     def run(self, person_img, garment_img, kind: str = "upper", person=None):
-        from core.tryon.backends import ClassicTryOn
-
-        backend = ClassicTryOn()
-        backend.name = self.name
-        backend.warp = self._warp
-        result = backend.run(person_img, garment_img, kind, person)
+        result = super().run(person_img, garment_img, kind, person)
         result.notes.append(f"warp from the GMM checkpoint at step {self.step}")
         return result
 
     @torch.inference_mode()
-    def _warp(self, garment_img, gmask, src, dst, person, kind):
+    def warp(self, garment_img, gmask, src, dst, person, kind):
         cfg = self.model.cfg
         W, H = person.image.size
         small = person.image.resize((cfg.width, cfg.height), Image.BILINEAR)
