@@ -87,10 +87,31 @@ def test_region_stays_on_the_body_away_from_head_and_hands(hopper_person):
         replace_region(hopper_person, "dress")
 
 
-@pytest.mark.parametrize("item", ["tshirt-003", "shirt-002", "sweater-004", "jacket-006", "blouse-005"])
-def test_classic_try_on_measured_checks(hopper, hopper_person, item):
+@pytest.fixture(scope="session")
+def sample_persons():
+    """Every bundled person photo, analysed once."""
+    out = {}
+    for name, path in sample_people().items():
+        img = Image.open(path).convert("RGB")
+        out[name] = (img, analyse_person(img))
+    return out
+
+
+def test_both_bundled_people_ship_with_the_requirements():
+    assert set(sample_people()) == {"Grace Hopper (matplotlib)", "Astronaut (scikit-image)"}
+
+
+# One item per top category, plus the long shirt and the hoodies that fell short before the side fit.
+TOPS = ["tshirt-003", "shirt-002", "sweater-004", "jacket-006", "blouse-005", "coat-007", "hoodie-004", "hoodie-015",
+        "shirt-016"]
+
+
+@pytest.mark.parametrize("who", ["Grace Hopper (matplotlib)", "Astronaut (scikit-image)"])
+@pytest.mark.parametrize("item", TOPS)
+def test_classic_try_on_measured_checks(sample_persons, who, item):
     garment = Image.open(CATALOG / f"{item}.jpg")
-    r = ClassicTryOn().run(hopper, garment, "upper", person=hopper_person)
+    img, person = sample_persons[who]
+    r = ClassicTryOn().run(img, garment, "upper", person=person)
     before, after = np.asarray(r.person.image), np.asarray(r.image)
     changed = (before != after).any(axis=2)
     assert changed.any()
@@ -251,3 +272,44 @@ def test_lower_body_and_dress_on_a_full_figure(kind, item):
             assert ys.max() > 800  # full-length: down to the ankles
     if kind == "dress":
         assert ys.min() < 300 and ys.max() > 600  # from the bust to below the hips
+
+
+def test_side_fit_widens_to_the_torso_outline_without_folding_or_moving_the_corners():
+    from core.tryon.warp import fit_sides
+
+    H, W = 200, 200
+    alpha = np.zeros((H, W), np.float32)
+    alpha[40:190, 70:130] = 1.0  # a garment narrower than the torso below
+    outline = np.array([(50, 40), (150, 40), (140, 190), (60, 190)], np.float32)  # right-top, left-top, ...
+    fit = fit_sides(alpha, outline, corner_y=(40.0, 40.0), ramp=30)
+    rgb = np.repeat(alpha[..., None], 3, axis=2)
+    _, out = fit.apply(rgb, alpha)
+    assert fit.left.min() >= 1 and fit.right.min() >= 1  # it never narrows
+    assert fit.left[40] == 1 and fit.right[40] == 1  # the shoulder-corner row stays where the spline put it
+    row = out[120] > 0.5
+    xs = np.flatnonzero(row)
+    assert xs.min() <= 56 and xs.max() >= 144  # reaches the outline (about 55 and 145 at this row)
+    assert row[xs.min():xs.max() + 1].all()  # one solid run: nothing torn or folded
+    assert max(fit.left.max(), fit.right.max()) <= 1.6 + 1e-5  # capped
+    # Points map the same way the image does.
+    p = fit.map_points(np.array([[70.0, 120.0], [129.0, 120.0]]))
+    assert abs(p[0, 0] - xs.min()) <= 2 and abs(p[1, 0] - xs.max()) <= 2
+
+
+def test_flat_lay_slit_between_sleeve_and_body_is_filled_but_prints_in_the_backdrop_colour_stay():
+    from core.tryon.backends import close_flat_lay
+
+    backdrop, cloth = (242, 241, 236), (40, 90, 160)
+    a = np.full((300, 300, 3), backdrop, np.uint8)
+    a[40:260, 80:200] = cloth  # the body
+    a[40:230, 206:236] = cloth  # a hanging sleeve, a 6 px slit from the body, open at the bottom
+    a[40:60, 196:210] = cloth  # joined at the shoulder
+    a[120:150, 120:160] = backdrop  # a print in the backdrop's colour, inside the garment
+    img = Image.fromarray(a)
+    closed, mask = close_flat_lay(img, garment_mask(img))
+    c = np.asarray(closed).astype(int)
+    slit = c[100:200, 201:205]
+    print_ = c[125:145, 125:155]
+    assert np.abs(slit - backdrop).max(axis=2).mean() > 60  # the slit now carries the garment's colour
+    assert np.abs(print_ - backdrop).max(axis=2).max() <= 3  # the print is untouched
+    assert mask[100:200, 201:205].all()

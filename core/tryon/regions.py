@@ -71,6 +71,14 @@ def body_frame(person: Person, kind: str) -> dict:
     return frame
 
 
+def torso_outline(frame: dict) -> np.ndarray:
+    """The torso polygon a top must cover: shoulders to hips, padded out to the body's edge (the shoulder and hip
+    keypoints are joint centres, inside the outline). Corners: right-top, left-top, left-bottom, right-bottom."""
+    ls, rs, lh, rh, w = frame["ls"], frame["rs"], frame["lh"], frame["rh"], frame["width"]
+    out, up = np.array([w * 0.12, 0]), np.array([0, w * 0.08])
+    return np.array([rs - out - up, ls + out - up, lh + out * 0.6, rh - out * 0.6], np.float32)
+
+
 def replace_region(person: Person, kind: str, long: bool = False) -> tuple[np.ndarray, np.ndarray, dict]:
     """(region to replace, torso polygon, frame): the region is inside the person, never the head or hands."""
     if kind not in KINDS:
@@ -80,7 +88,7 @@ def replace_region(person: Person, kind: str, long: bool = False) -> tuple[np.nd
     ls, rs, lh, rh, w = f["ls"], f["rs"], f["lh"], f["rh"], f["width"]
     out = np.array([w * 0.12, 0])
     up = np.array([0, w * 0.08])
-    torso = _poly(shape, [rs - out - up, ls + out - up, lh + out * 0.6, rh - out * 0.6])
+    torso = _poly(shape, torso_outline(f))
     if kind == "upper":
         region = torso.copy()
         for side in ("l", "r"):  # upper arms: the sleeves' place

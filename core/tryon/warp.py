@@ -1,6 +1,9 @@
 """Garment landmarks from a product shot and the thin-plate-spline warp (kornia) onto body landmarks."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import cv2
 import numpy as np
 import torch
 from PIL import Image
@@ -93,3 +96,78 @@ def map_points(src_pts: np.ndarray, dst_pts: np.ndarray, garment_size, size, poi
     kw, aw = get_tps_transform(src, dst)
     out = warp_points_tps(torch.from_numpy(norm(points, gw, gh))[None].float(), dst, kw, aw)[0].numpy()
     return np.stack([(out[:, 0] + 1) / 2 * (W - 1), (out[:, 1] + 1) / 2 * (H - 1)], 1)
+
+
+@dataclass
+class SideFit:
+    """A monotone per-row horizontal stretch about the torso's centre line (never folds, never shrinks).
+
+    After the spline places the shoulders, sides and hem, a flat-lay that is narrower than the wearer (a hoodie whose
+    top row is its hood, a long shirt tapering to the hem) leaves the torso's sides bare. A worn garment hugs the body,
+    so each row of the warped garment is widened until it reaches the torso outline, by at most `max_stretch`. The
+    stretch is zero at the shoulder-corner row (the corners stay where the spline put them) and full from just below
+    the shoulder joints, and it is smoothed across rows so seams and stripes stay straight."""
+
+    centre: np.ndarray  # per row, x of the torso's centre line
+    left: np.ndarray  # per row, stretch factor (>= 1) left of the centre line
+    right: np.ndarray
+
+    def apply(self, rgb: np.ndarray, alpha: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        H, W = alpha.shape
+        x = np.arange(W, dtype=np.float32)[None, :]
+        c = self.centre[:, None]
+        scale = np.where(x < c, self.left[:, None], self.right[:, None])
+        map_x = (c + (x - c) / scale).astype(np.float32)
+        map_y = np.repeat(np.arange(H, dtype=np.float32)[:, None], W, axis=1)
+        stack = np.concatenate([rgb, alpha[..., None]], axis=2).astype(np.float32)
+        out = cv2.remap(stack, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+        return out[..., :3], np.clip(out[..., 3], 0, 1)
+
+    def map_points(self, points: np.ndarray) -> np.ndarray:
+        """Where points of the spline-warped garment end up after the fit."""
+        out = np.asarray(points, np.float32).copy()
+        rows = np.clip(np.rint(out[:, 1]).astype(int), 0, len(self.centre) - 1)
+        c = self.centre[rows]
+        s = np.where(out[:, 0] < c, self.left[rows], self.right[rows])
+        out[:, 0] = c + (out[:, 0] - c) * s
+        return out
+
+
+def fit_sides(alpha: np.ndarray, outline: np.ndarray, corner_y: tuple[float, float], ramp: float,
+              max_stretch: float = 1.6, smooth: float = 6.0) -> SideFit:
+    """The SideFit that widens the warped garment (alpha) to the torso outline (right-top, left-top, left-bottom,
+    right-bottom). On each side (image left, image right) the stretch ramps in from that side's shoulder-corner row
+    corner_y (none) over `ramp` pixels (full)."""
+    H, W = alpha.shape
+    ys = np.arange(H, dtype=np.float32)
+    rt, lt, lb, rb = outline
+
+    def edge_x(p, q):
+        return p[0] + (ys - p[1]) / max(q[1] - p[1], 1e-6) * (q[0] - p[0])
+
+    x_r, x_l = edge_x(rt, rb), edge_x(lt, lb)  # image-left edge (person's right side) and image-right edge
+    centre = (x_r + x_l) / 2
+    left, right = np.ones(H, np.float32), np.ones(H, np.float32)
+    on = alpha > 0.5
+    y_lo, y_hi = max(0, int(np.ceil(min(rt[1], lt[1])))), min(H, int(np.floor(max(lb[1], rb[1]))) + 1)
+    for y in range(y_lo, y_hi):
+        cx = int(round(centre[y]))
+        if not (0 <= cx < W and on[y, cx]):
+            continue
+        gaps_l = np.flatnonzero(~on[y, :cx])
+        a = gaps_l[-1] + 1 if len(gaps_l) else 0  # the garment's run through the centre line
+        gaps_r = np.flatnonzero(~on[y, cx:])
+        b = cx + gaps_r[0] - 1 if len(gaps_r) else W - 1
+        if a > x_r[y] and cx - a > 0:
+            left[y] = min(max_stretch, (centre[y] - x_r[y]) / max(centre[y] - a, 1.0))
+        if b < x_l[y] and b - cx > 0:
+            right[y] = min(max_stretch, (x_l[y] - centre[y]) / max(b - centre[y], 1.0))
+    # Smooth across rows, keeping the peaks (a row max filter first), then ramp in below the shoulder corners.
+    k = max(3, int(2 * smooth) | 1)
+    fitted = []
+    for s, y0 in ((left, corner_y[0]), (right, corner_y[1])):
+        weight = np.clip((ys - y0) / max(ramp, 1.0), 0, 1)
+        s = cv2.dilate(s[:, None], np.ones((k, 1), np.uint8))[:, 0]
+        s = cv2.GaussianBlur(s[:, None], (1, 0), sigmaX=0.1, sigmaY=smooth)[:, 0]
+        fitted.append((1 + weight * (np.maximum(s, 1) - 1)).astype(np.float32))
+    return SideFit(centre.astype(np.float32), fitted[0], fitted[1])
