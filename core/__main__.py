@@ -231,7 +231,12 @@ def cmd_tryon(args) -> int:
     settings = _settings(args)
     if bool(args.garment) == bool(args.item):
         raise AtelierError("Give exactly one of --garment FILE or --item ID.")
-    person = load_image(args.person, settings.max_image_pixels)
+    person_path = args.person
+    if person_path.startswith("sample:"):
+        from core.tryon.backends import sample_person
+
+        person_path = sample_person(person_path.removeprefix("sample:"))
+    person = load_image(person_path, settings.max_image_pixels)
     if args.item:
         from core.studio import open_studio
 
@@ -344,7 +349,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.set_defaults(func=cmd_profile)
 
     sp = sub.add_parser("tryon", help="put a garment on a person photo")
-    sp.add_argument("--person", required=True)
+    sp.add_argument("--person", required=True, help="a photo, or sample:grace / sample:astronaut (bundled)")
     sp.add_argument("--garment", help="garment product photo")
     sp.add_argument("--item", help="catalog item id")
     sp.add_argument("--kind", choices=["upper", "lower", "dress"], default="upper")

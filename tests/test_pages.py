@@ -232,6 +232,19 @@ def test_try_on_page_dresses_the_sample_person_and_shows_steps(app_env):
     assert any("pose and segmentation" in c.value for c in at.caption)
 
 
+def test_try_on_page_offers_both_sample_people_and_dresses_the_astronaut(app_env):
+    at = AppTest.from_file(TRYON, default_timeout=180).run()
+    assert set(at.selectbox(key="tryon_sample").options) == {"Grace Hopper (matplotlib)", "Astronaut (scikit-image)"}
+    at.selectbox(key="tryon_sample").set_value("Astronaut (scikit-image)").run()
+    at.text_input(key="tryon_search").set_value("hoodie").run()
+    next(b for b in at.button if b.label == "Use").click().run()
+    next(b for b in at.button if b.label == "Try it on").click().run()
+    assert not at.exception and not _errors(at)
+    assert any("pose and segmentation" in c.value for c in at.caption)
+    result = at.session_state["tryon_result"]
+    assert result.person.image.size == (512, 512) and result.summary()["torso_coverage"] >= 0.8  # the astronaut
+
+
 def test_try_on_page_dress_on_a_portrait_explains_the_crop(app_env):
     at = AppTest.from_file(TRYON, default_timeout=180).run()
     at.text_input(key="tryon_search").set_value("dress").run()

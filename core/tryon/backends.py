@@ -184,3 +184,12 @@ def sample_people() -> dict[str, Path]:
     except Exception:
         pass
     return out
+
+
+def sample_person(name: str) -> Path:
+    """A bundled person photo by a word of its name ("grace", "astronaut")."""
+    people = sample_people()
+    hits = [p for label, p in people.items() if name.strip().lower() in label.lower()]
+    if len(hits) != 1 or not name.strip():
+        raise TryOnInputError(f"No single sample person matches {name!r}; the bundled ones are: {', '.join(people)}.")
+    return hits[0]

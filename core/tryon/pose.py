@@ -86,6 +86,62 @@ def count_people(mask: np.ndarray, min_share: float = 0.04) -> int:
     return int((stats[1:, cv2.CC_STAT_AREA] >= min_share * mask.size).sum())
 
 
+_FACES = None  # the MediaPipe Tasks face detector, built once (used under _LOCK)
+
+
+def _face_detector():
+    global _FACES
+    if _FACES is None:
+        from pathlib import Path
+
+        import mediapipe as mp
+        from mediapipe.tasks.python import BaseOptions, vision
+
+        # The short-range BlazeFace model ships inside the mediapipe wheel; the Tasks API runs it under
+        # protobuf 5 (the legacy face-detection solution graph does not parse there).
+        model = Path(mp.__file__).parent / "modules" / "face_detection" / "face_detection_short_range.tflite"
+        _FACES = vision.FaceDetector.create_from_options(vision.FaceDetectorOptions(
+            base_options=BaseOptions(model_asset_path=str(model)), min_detection_confidence=0.6))
+    return _FACES
+
+
+def face_boxes(arr: np.ndarray) -> np.ndarray:
+    """Faces in an RGB array as (x0, y0, x1, y1) boxes. The short-range model wants faces that fill a good part of
+    its input, so it also looks at nine overlapping half-size tiles; duplicates are merged."""
+    import mediapipe as mp
+
+    det = _face_detector()
+    h, w = arr.shape[:2]
+    crops = [(0, 0, w, h)] + [(int(i * w / 4), int(j * h / 4), int(i * w / 4 + w / 2), int(j * h / 4 + h / 2))
+                              for j in range(3) for i in range(3)]
+    boxes = []
+    for x0, y0, x1, y1 in crops:
+        tile = np.ascontiguousarray(arr[y0:y1, x0:x1])
+        for d in det.detect(mp.Image(image_format=mp.ImageFormat.SRGB, data=tile)).detections:
+            b = d.bounding_box
+            box = np.array([x0 + b.origin_x, y0 + b.origin_y, x0 + b.origin_x + b.width, y0 + b.origin_y + b.height], float)
+            # A face cut by a tile's edge comes back smaller: skip boxes touching an inner tile edge.
+            if (b.origin_x <= 1 and x0 > 0) or (b.origin_y <= 1 and y0 > 0) or \
+                    (x0 + b.origin_x + b.width >= x1 - 1 and x1 < w) or (y0 + b.origin_y + b.height >= y1 - 1 and y1 < h):
+                continue
+            boxes.append(box)
+    merged: list[np.ndarray] = []
+    for box in sorted(boxes, key=lambda b: -(b[2] - b[0]) * (b[3] - b[1])):
+        cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+        if not any(m[0] <= cx <= m[2] and m[1] <= cy <= m[3] for m in merged):
+            merged.append(box)
+    return np.array(merged).reshape(-1, 4)
+
+
+def count_faces(arr: np.ndarray) -> int:
+    """Faces at least half as wide as the largest one (a small face far behind the person does not count)."""
+    boxes = face_boxes(arr)
+    if not len(boxes):
+        return 0
+    widths = boxes[:, 2] - boxes[:, 0]
+    return int((widths >= 0.5 * widths.max()).sum())
+
+
 def analyse_person(img: Image.Image) -> Person:
     """Pose + segmentation, or a TryOnInputError that says what to change."""
     try:
@@ -96,15 +152,16 @@ def analyse_person(img: Image.Image) -> Person:
     img = working_copy(img)
     arr = np.asarray(img)
     with _LOCK:
-        # (MediaPipe's face detector graph does not parse under protobuf 5; selfie segmentation does and
-        # separates every person in the frame, which is what the "several people" check needs.)
+        # Several people: separate blobs in the selfie segmentation (people apart), or several faces of a
+        # similar size (people who touch, whom the segmentation joins into one blob).
         with mp.solutions.selfie_segmentation.SelfieSegmentation(model_selection=1) as seg:
             everyone = seg.process(arr).segmentation_mask > 0.5
         with mp.solutions.pose.Pose(static_image_mode=True, model_complexity=1, enable_segmentation=True) as pose:
             res = pose.process(arr)
+        faces = count_faces(arr)
     if res.pose_landmarks is None:
         raise TryOnInputError("No person found. Use a photo of one person, facing the camera, head to at least the hips.")
-    people = count_people(everyone)
+    people = max(count_people(everyone), faces)
     if people > 1:
         raise TryOnInputError(f"{people} people are in the photo. Crop it to the one person to dress.")
     h, w = arr.shape[:2]
