@@ -93,6 +93,15 @@ def main() -> None:
         d.run(small, g, "upper")
         print(f"diffusion backend (tiny random pipeline, 2 denoising steps at 256x300): {time.perf_counter() - t0:.2f}s "
               "per try-on; real SD-1.5 inpainting wants a GPU (run with ATELIER_INPAINT_MODEL on one)")
+        from core.tryon.catvton import CatVtonTryOn
+        from tiny_models import build_tiny_catvton_attention
+
+        build_tiny_catvton_attention(pipe, Path(tmp) / "catvton")
+        cat = CatVtonTryOn(Path(tmp) / "catvton", pipe, steps=4, size=(128, 192))
+        t0 = time.perf_counter()
+        cat.run(person_img, g, "upper", person=person)
+        print(f"catvton backend (tiny random UNet + attention file in CatVTON's layout, 4 steps with guidance at "
+              f"128x192): {time.perf_counter() - t0:.2f}s per try-on; the real one wants a GPU")
 
 
 if __name__ == "__main__":

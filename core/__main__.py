@@ -224,6 +224,16 @@ def cmd_profile(args) -> int:
     return 0
 
 
+def _size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise AtelierError(f"--size wants WIDTHxHEIGHT such as 384x512, not {text!r}.") from None
+    if w < 64 or h < 64 or w % 8 or h % 8:
+        raise AtelierError(f"--size {text}: both sides must be multiples of 8, at least 64.")
+    return w, h
+
+
 def cmd_tryon(args) -> int:
     from core.images import load_image
     from core.tryon.backends import load_backend
@@ -244,7 +254,10 @@ def cmd_tryon(args) -> int:
     else:
         garment = load_image(args.garment, settings.max_image_pixels)
     backend = load_backend(args.backend, gmm_checkpoint=args.checkpoint or settings.gmm_checkpoint,
-                           inpaint_model=args.model or settings.inpaint_model, device=settings.device)
+                           inpaint_model=args.model or settings.inpaint_model, device=settings.device,
+                           catvton_attention=args.catvton or settings.catvton_attention,
+                           catvton_base=args.model or settings.catvton_base, steps=args.steps,
+                           size=_size(args.size) if args.size else None)
     result = backend.run(person, garment, args.kind)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -353,9 +366,12 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--garment", help="garment product photo")
     sp.add_argument("--item", help="catalog item id")
     sp.add_argument("--kind", choices=["upper", "lower", "dress"], default="upper")
-    sp.add_argument("--backend", choices=["classic", "gmm", "diffusion"], default="classic")
+    sp.add_argument("--backend", choices=["classic", "gmm", "diffusion", "catvton"], default="classic")
     sp.add_argument("--checkpoint", help="GMM checkpoint (gmm backend)")
-    sp.add_argument("--model", help="inpainting model (diffusion backend)")
+    sp.add_argument("--model", help="inpainting model (diffusion backend; the SD-1.5 inpainting base for catvton)")
+    sp.add_argument("--catvton", help="CatVTON attention weights: folder or Hub id (catvton backend)")
+    sp.add_argument("--steps", type=int, help="denoising steps (diffusion 30, catvton 50 by default)")
+    sp.add_argument("--size", help="catvton working size WIDTHxHEIGHT, multiples of 8 (default 384x512)")
     sp.add_argument("--out", required=True)
     common(sp)
     sp.set_defaults(func=cmd_tryon)

@@ -24,6 +24,8 @@ class Settings:
     device: str = "auto"  # auto | cpu | cuda
     inpaint_model: str = "stable-diffusion-v1-5/stable-diffusion-inpainting"  # id, folder, or "offline"
     gmm_checkpoint: str | None = None  # a train-gmm checkpoint for the gmm try-on backend
+    catvton_attention: str = "zhengchong/CatVTON"  # CatVTON's attention weights: Hub id or local folder
+    catvton_base: str = "booksforcharlie/stable-diffusion-inpainting"  # the SD-1.5 inpainting base CatVTON sits on
     profiles_url: str | None = None  # SQLAlchemy URL; default sqlite:///<data_dir>/profiles.sqlite3
     chroma_host: str | None = None
     chroma_port: int = 8000
@@ -49,6 +51,8 @@ _ENV = {
     "inpaint_model": "ATELIER_INPAINT_MODEL",
     "profiles_url": "ATELIER_PROFILES_URL",
     "gmm_checkpoint": "ATELIER_GMM_CHECKPOINT",
+    "catvton_attention": "ATELIER_CATVTON_ATTENTION",
+    "catvton_base": "ATELIER_CATVTON_BASE",
     "chroma_host": "CHROMA_HOST",
     "chroma_port": "CHROMA_PORT",
     "max_image_pixels": "ATELIER_MAX_IMAGE_PIXELS",

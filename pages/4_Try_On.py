@@ -22,10 +22,11 @@ state.setdefault("tryon_result", None)
 
 
 @st.cache_resource(show_spinner="Loading the try-on model ...")
-def get_backend(name: str, checkpoint: str | None, model: str, device: str):
+def get_backend(name: str, checkpoint: str | None, model: str, device: str, catvton: str, catvton_base: str):
     from core.tryon.backends import load_backend
 
-    return load_backend(name, gmm_checkpoint=checkpoint, inpaint_model=model, device=device)
+    return load_backend(name, gmm_checkpoint=checkpoint, inpaint_model=model, device=device,
+                        catvton_attention=catvton, catvton_base=catvton_base)
 
 
 def use_item(item_id: str) -> None:
@@ -83,13 +84,15 @@ kind = c1.radio("Garment kind", kinds, index=kinds.index(garment["kind"]) if gar
                 key="tryon_kind")
 backend_name = c2.selectbox("Backend", BACKENDS, key="tryon_backend",
                             help="classic: thin-plate-spline warp + compositing (always available); gmm: a trained "
-                                 "geometric matching module (ATELIER_GMM_CHECKPOINT); diffusion: inpainting weights")
+                                 "geometric matching module (ATELIER_GMM_CHECKPOINT); diffusion: inpainting weights "
+                                 "(ATELIER_INPAINT_MODEL); catvton: CatVTON's attention weights on SD-1.5 inpainting "
+                                 "(ATELIER_CATVTON_ATTENTION, ATELIER_CATVTON_BASE; downloads, GPU advised)")
 show_steps = c3.toggle("Show the steps", key="tryon_steps")
 
 if st.button("Try it on", type="primary", key="tryon_go", disabled=person_img is None or garment is None):
     try:
         backend = get_backend(backend_name, studio.settings.gmm_checkpoint, studio.settings.inpaint_model,
-                              studio.settings.device)
+                              studio.settings.device, studio.settings.catvton_attention, studio.settings.catvton_base)
         with st.spinner("Dressing ..."):
             state.tryon_result = backend.run(person_img, garment["image"], kind)
     except Exception as exc:

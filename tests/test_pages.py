@@ -245,6 +245,16 @@ def test_try_on_page_offers_both_sample_people_and_dresses_the_astronaut(app_env
     assert result.person.image.size == (512, 512) and result.summary()["torso_coverage"] >= 0.8  # the astronaut
 
 
+def test_try_on_page_catvton_without_weights_says_what_to_download(app_env):
+    at = AppTest.from_file(TRYON, default_timeout=180).run()
+    at.text_input(key="tryon_search").set_value("shirt").run()
+    next(b for b in at.button if b.label == "Use").click().run()
+    at.selectbox(key="tryon_backend").set_value("catvton").run()
+    next(b for b in at.button if b.label == "Try it on").click().run()
+    assert not at.exception
+    assert any("hf download zhengchong/CatVTON" in e for e in _errors(at))
+
+
 def test_try_on_page_dress_on_a_portrait_explains_the_crop(app_env):
     at = AppTest.from_file(TRYON, default_timeout=180).run()
     at.text_input(key="tryon_search").set_value("dress").run()

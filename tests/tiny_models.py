@@ -103,3 +103,24 @@ def build_tiny_sdxl_inpaint(path: Path) -> Path:
                                             requires_aesthetics_score=False, force_zeros_for_empty_prompt=True)
     pipe.save_pretrained(path)
     return path
+
+
+def build_tiny_catvton_attention(base: Path, path: Path, version_folder: str = "vitonhd-16k-512", seed: int = 1) -> dict:
+    """CatVTON's attention checkpoint layout for a (tiny) inpainting UNet: the "attn1" modules in module order,
+    saved by safetensors' save_model (shared tensors stored once, as accelerate does). Random weights; returns them."""
+    import torch
+    from diffusers import UNet2DConditionModel
+    from safetensors.torch import save_model
+
+    from core.tryon.catvton import self_attention_modules
+
+    unet = UNet2DConditionModel.from_pretrained(base, subfolder="unet")
+    modules = self_attention_modules(unet)
+    gen = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for p in modules.parameters():
+            p.copy_(torch.randn(p.shape, generator=gen) * 0.05)
+    out = path / version_folder / "attention"
+    out.mkdir(parents=True, exist_ok=True)
+    save_model(modules, str(out / "model.safetensors"))
+    return {k: v.detach().clone() for k, v in modules.state_dict().items()}

@@ -16,7 +16,7 @@ from core.tryon.regions import garment_mask, replace_region, torso_outline
 from core.tryon.warp import SideFit, body_landmarks, fit_sides, garment_landmarks, map_points, tps_warp
 
 log = logging.getLogger(__name__)
-BACKENDS = ("classic", "gmm", "diffusion")
+BACKENDS = ("classic", "gmm", "diffusion", "catvton")
 
 
 @dataclass
@@ -152,7 +152,9 @@ def warped_shoulder_corners(result: TryOnResult, garment_img: Image.Image, kind:
 
 
 def load_backend(name: str, gmm_checkpoint: str | Path | None = None, inpaint_model: str | None = None,
-                 device: str = "auto"):
+                 device: str = "auto", catvton_attention: str | None = None, catvton_base: str | None = None,
+                 steps: int | None = None, size: tuple[int, int] | None = None):
+    """A backend by name; steps (diffusion, catvton) and the working size WxH (catvton) default to the models'."""
     if name == "classic":
         return ClassicTryOn()
     if name == "gmm":
@@ -162,7 +164,12 @@ def load_backend(name: str, gmm_checkpoint: str | Path | None = None, inpaint_mo
     if name == "diffusion":
         from core.tryon.diffusion import DiffusionTryOn
 
-        return DiffusionTryOn(inpaint_model, device=device)
+        return DiffusionTryOn(inpaint_model, device=device, **({"steps": steps} if steps else {}))
+    if name == "catvton":
+        from core.tryon.catvton import CATVTON_ATTENTION, CATVTON_BASE, CatVtonTryOn
+
+        opts = ({"steps": steps} if steps else {}) | ({"size": tuple(size)} if size else {})
+        return CatVtonTryOn(catvton_attention or CATVTON_ATTENTION, catvton_base or CATVTON_BASE, device=device, **opts)
     raise TryOnInputError(f"Unknown try-on backend {name!r}; use one of {', '.join(BACKENDS)}.")
 
 

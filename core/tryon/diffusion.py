@@ -1,9 +1,8 @@
 """Diffusion try-on: the classic warp gives the garment's place and pattern; an inpainting pipeline redraws the
 region from it (folds, lighting, edges). Pixels outside the region are pasted back exactly.
 
-Any diffusers inpainting weights work (default: settings.inpaint_model). CatVTON's released attention weights
-(on SD-1.5 inpainting) are the lightest strong peer; they need a download from the Hub, so they are not loaded
-here: point ATELIER_INPAINT_MODEL at a folder with a CatVTON-patched pipeline to use them.
+Any diffusers inpainting weights work (default: settings.inpaint_model). CatVTON, which needs no warp at all, is
+its own backend (core/tryon/catvton.py).
 """
 from __future__ import annotations
 
