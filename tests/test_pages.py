@@ -221,47 +221,44 @@ def test_discover_like_button_writes_to_the_active_profile(app_env):
 TRYON = str(REPO_ROOT / "pages" / "4_Try_On.py")
 
 
-def test_try_on_page_dresses_the_sample_person_and_shows_steps(app_env):
+def _try_on(query: str, sample: str | None = None, **widgets):
+    """Open Try-On, pick the first catalog hit for query (and a sample person), set widgets by key, press Try."""
     at = AppTest.from_file(TRYON, default_timeout=180).run()
     assert not at.exception and not _errors(at)
-    at.text_input(key="tryon_search").set_value("shirt").run()
+    if sample:
+        at.selectbox(key="tryon_sample").set_value(sample).run()
+    at.text_input(key="tryon_search").set_value(query).run()
     next(b for b in at.button if b.label == "Use").click().run()
-    at.toggle(key="tryon_steps").set_value(True).run()
+    for key, value in widgets.items():
+        next(w for w in at.get(value[0]) if w.key == key).set_value(value[1]).run()
     next(b for b in at.button if b.label == "Try it on").click().run()
-    assert not at.exception and not _errors(at)
+    assert not at.exception
+    return at
+
+
+def test_try_on_page_dresses_the_sample_person_and_shows_steps(app_env):
+    at = _try_on("shirt", tryon_steps=("toggle", True))
+    assert not _errors(at)
     assert any("pose and segmentation" in c.value for c in at.caption)
 
 
 def test_try_on_page_offers_both_sample_people_and_dresses_the_astronaut(app_env):
     at = AppTest.from_file(TRYON, default_timeout=180).run()
     assert set(at.selectbox(key="tryon_sample").options) == {"Grace Hopper (matplotlib)", "Astronaut (scikit-image)"}
-    at.selectbox(key="tryon_sample").set_value("Astronaut (scikit-image)").run()
-    at.text_input(key="tryon_search").set_value("hoodie").run()
-    next(b for b in at.button if b.label == "Use").click().run()
-    next(b for b in at.button if b.label == "Try it on").click().run()
-    assert not at.exception and not _errors(at)
-    assert any("pose and segmentation" in c.value for c in at.caption)
+    at = _try_on("hoodie", sample="Astronaut (scikit-image)")
+    assert not _errors(at) and any("pose and segmentation" in c.value for c in at.caption)
     result = at.session_state["tryon_result"]
     assert result.person.image.size == (512, 512) and result.summary()["torso_coverage"] >= 0.8  # the astronaut
 
 
 def test_try_on_page_catvton_without_weights_says_what_to_download(app_env):
-    at = AppTest.from_file(TRYON, default_timeout=180).run()
-    at.text_input(key="tryon_search").set_value("shirt").run()
-    next(b for b in at.button if b.label == "Use").click().run()
-    at.selectbox(key="tryon_backend").set_value("catvton").run()
-    next(b for b in at.button if b.label == "Try it on").click().run()
-    assert not at.exception
+    at = _try_on("shirt", tryon_backend=("selectbox", "catvton"))
     assert any("hf download zhengchong/CatVTON" in e for e in _errors(at))
 
 
 def test_try_on_page_dress_on_a_portrait_explains_the_crop(app_env):
-    at = AppTest.from_file(TRYON, default_timeout=180).run()
-    at.text_input(key="tryon_search").set_value("dress").run()
-    next(b for b in at.button if b.label == "Use").click().run()
-    at.radio(key="tryon_kind").set_value("dress").run()
-    next(b for b in at.button if b.label == "Try it on").click().run()
-    assert not at.exception and any("hips are not in the photo" in e for e in _errors(at))
+    at = _try_on("dress", tryon_kind=("radio", "dress"))
+    assert any("hips are not in the photo" in e for e in _errors(at))
 
 
 def test_stylist_export_offers_print_ready_files_for_saved_designs(app_env):
