@@ -105,12 +105,13 @@ class CatVtonTryOn:
         self.device = pick_device(device)
         self.dtype = torch.float16 if self.device.startswith("cuda") else torch.float32
         kw = {} if local_files_only is None else {"local_files_only": local_files_only}
+        mkw = kw | {"torch_dtype": self.dtype}
         try:
             self.scheduler = DDIMScheduler.from_pretrained(str(base), subfolder="scheduler", **kw)
             # CatVTON decodes with stabilityai/sd-vae-ft-mse; any SD VAE works (vae=None: the base's own).
-            self.vae = (AutoencoderKL.from_pretrained(str(vae), **kw) if vae else
-                        AutoencoderKL.from_pretrained(str(base), subfolder="vae", **kw))
-            self.unet = UNet2DConditionModel.from_pretrained(str(base), subfolder="unet", **kw)
+            self.vae = (AutoencoderKL.from_pretrained(str(vae), **mkw) if vae else
+                        AutoencoderKL.from_pretrained(str(base), subfolder="vae", **mkw))
+            self.unet = UNet2DConditionModel.from_pretrained(str(base), subfolder="unet", **mkw)
         except (OSError, ValueError, EnvironmentError) as exc:
             raise ModelUnavailableError(f"Could not load the inpainting base '{base}' for CatVTON: {exc}. " + INSTALL) from exc
         if self.unet.config.in_channels != 9:
@@ -119,8 +120,8 @@ class CatVtonTryOn:
         self.unet.set_attn_processor({name: SkipCrossAttention() if name.endswith("attn2.processor") else AttnProcessor2_0()
                                       for name in self.unet.attn_processors})
         self.tensors = load_attention(self.unet, attention_file(attention, version, local_files_only))
-        self.unet.to(self.device, self.dtype).eval()
-        self.vae.to(self.device, self.dtype).eval()
+        self.unet.to(self.device).eval()
+        self.vae.to(self.device).eval()
         self.steps, self.guidance, self.size = steps, guidance, size
         self.info = f"CatVTON {version} on {base} ({self.device}, {str(self.dtype).replace('torch.', '')})"
         self._lock = threading.Lock()
