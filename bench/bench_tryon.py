@@ -102,6 +102,14 @@ def main() -> None:
         cat.run(person_img, g, "upper", person=person)
         print(f"catvton backend (tiny random UNet + attention file in CatVTON's layout, 4 steps with guidance at "
               f"128x192): {time.perf_counter() - t0:.2f}s per try-on; the real one wants a GPU")
+    if os.environ.get("ATELIER_CATVTON_ATTENTION"):  # real weights (downloaded): the peer's 512x384 figure
+        from core.tryon.catvton import CATVTON_BASE, CatVtonTryOn
+
+        real = CatVtonTryOn(os.environ["ATELIER_CATVTON_ATTENTION"], os.environ.get("ATELIER_CATVTON_BASE", CATVTON_BASE))
+        real.run(person_img, g, "upper", person=person)  # warm-up
+        t0 = time.perf_counter()
+        real.run(person_img, g, "upper", person=person)
+        print(f"catvton backend ({real.info}, 50 steps at 384x512): {time.perf_counter() - t0:.2f}s per try-on")
 
 
 if __name__ == "__main__":
