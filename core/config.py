@@ -30,7 +30,6 @@ class Settings:
     chroma_host: str | None = None
     chroma_port: int = 8000
     max_image_pixels: int = 40_000_000
-    max_upload_mb: int = 25
     exact_search_threshold: int = 50_000
     auto_probe_timeout_s: float = 3.0
     extra: dict = field(default_factory=dict)
@@ -56,7 +55,6 @@ _ENV = {
     "chroma_host": "CHROMA_HOST",
     "chroma_port": "CHROMA_PORT",
     "max_image_pixels": "ATELIER_MAX_IMAGE_PIXELS",
-    "max_upload_mb": "ATELIER_MAX_UPLOAD_MB",
     "exact_search_threshold": "ATELIER_EXACT_SEARCH_THRESHOLD",
     "auto_probe_timeout_s": "ATELIER_AUTO_PROBE_TIMEOUT_S",
 }

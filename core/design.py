@@ -112,14 +112,13 @@ class DiffusersInpaint:
     name = "diffusion"
 
     def __init__(self, model_id: str = DEFAULT_INPAINT_MODEL, device: str = "auto", local_files_only: bool | None = None):
-        import torch
         from diffusers import AutoPipelineForInpainting
 
-        from core.encoders.base import pick_device
+        from core.encoders.base import pick_device, pick_dtype
 
         self.device = pick_device(device)
         self.model_id = str(model_id)
-        dtype = torch.float16 if self.device.startswith("cuda") else torch.float32
+        dtype = pick_dtype(self.device)
         kwargs = {"safety_checker": None, "requires_safety_checker": False}
         if local_files_only is not None:
             kwargs["local_files_only"] = local_files_only

@@ -17,7 +17,6 @@ log = logging.getLogger(__name__)
 
 MIN_SIDE = 8
 DEFAULT_MAX_PIXELS = 40_000_000
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".gif", ".tif", ".tiff"}
 
 ImageSource = bytes | bytearray | str | Path | BinaryIO
 

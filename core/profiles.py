@@ -62,7 +62,6 @@ def _migration_2(conn) -> None:
 
 # Numbered migrations after the base schema (v1 = the tables above without later columns).
 MIGRATIONS = {2: _migration_2}
-SCHEMA_VERSION = max(MIGRATIONS, default=1)
 
 
 @dataclass(frozen=True)

@@ -88,14 +88,6 @@ def taste_of(store: ProfileStore, profile: Profile, index: CatalogIndex) -> Tast
     return Taste(l2_normalize(pos - 0.5 * neg), liked, disliked)
 
 
-def personalise(query_vec: np.ndarray, taste: Taste, strength: float) -> np.ndarray:
-    """(1 - s) * query + s * taste: ranking by it equals blending the two scores item by item."""
-    if taste.vector is None or strength <= 0:
-        return query_vec
-    s = float(np.clip(strength, 0.0, 1.0))
-    return l2_normalize((1 - s) * query_vec + s * taste.vector)
-
-
 def explain(hit: SearchHit, taste: Taste, index: CatalogIndex) -> str:
     """Why an item was suggested: the liked item it is closest to."""
     if not taste.liked:

@@ -4,7 +4,8 @@ import streamlit as st
 st.set_page_config(page_title="Atelier · Discover", page_icon="🔎", layout="wide")
 
 from core.search import Filters, SearchQuery, search_catalog  # noqa: E402
-from core.ui import item_grid, model_banner, profile_picker, read_upload, show_error, studio_or_stop  # noqa: E402
+from core.ui import (edit_in_design, follow_link, item_grid, model_banner, more_like, profile_picker,  # noqa: E402
+                     read_upload, show_error, studio_or_stop, try_on)
 
 PAGE_SIZE = 12
 studio = studio_or_stop()
@@ -12,20 +13,10 @@ state = st.session_state
 state.setdefault("discover_page", 0)
 state.setdefault("discover_like", None)
 state.setdefault("favourites", [])
-if state.pop("goto_design", False):  # set by an "Edit in Creative Director" click
-    st.switch_page("pages/2_Creative_Director.py")
-if state.pop("goto_discover", False):  # set by a "More like this" click on another page
-    st.switch_page("pages/1_Discover.py")
-if state.pop("goto_tryon", False):
-    st.switch_page("pages/4_Try_On.py")
+follow_link()
 
 
 def reset_page() -> None:
-    state.discover_page = 0
-
-
-def more_like(item_id: str) -> None:
-    state.discover_like = item_id
     state.discover_page = 0
 
 
@@ -42,16 +33,6 @@ def toggle_fav(item_id: str) -> None:
 
 def toggle_mark(kind: str, item_id: str) -> None:
     profiles.toggle(profile.id, item_id, kind)
-
-
-def try_on(item_id: str) -> None:
-    state.tryon_item = item_id
-    state.goto_tryon = True
-
-
-def edit_item(item_id: str) -> None:
-    state.design_base_id = item_id
-    state.goto_design = True
 
 
 st.title("🔎 Discover")
@@ -136,9 +117,9 @@ if strength:
 
     why = {h.id: explain(h, taste, studio.index) for h in result.hits}
 marks = {k: set(profiles.items(profile.id, k)) for k in ("like", "dislike", "cart")} if profile is not None else None
-item_grid(result.hits, key="discover", on_like=more_like, on_edit=edit_item, favourites=set(favourites),
-          on_fav=toggle_fav, marks=marks, on_mark=toggle_mark if profile is not None else None, why=why,
-          on_tryon=try_on)
+item_grid(result.hits, key="discover", on_like=lambda i: more_like(i, go=False), on_edit=edit_in_design,
+          favourites=set(favourites), on_fav=toggle_fav, marks=marks, on_mark=toggle_mark if profile is not None else None,
+          why=why, on_tryon=try_on)
 p1, p2, p3 = st.columns([1, 3, 1])
 p1.button("← Previous", disabled=result.page == 0, on_click=lambda: state.update(discover_page=state.discover_page - 1))
 p3.button("Next →", disabled=result.page + 1 >= result.pages,

@@ -11,8 +11,8 @@ st.set_page_config(page_title="Atelier · Creative Director", page_icon="🎨", 
 from core.design import DesignRequest, enhance_prompt  # noqa: E402
 from core.errors import AtelierError  # noqa: E402
 from core.search import SearchQuery, search_catalog  # noqa: E402
-from core.ui import (catalog_picker, get_design_backend, item_grid, model_banner, profile_picker,  # noqa: E402
-                     read_upload, show_error, studio_or_stop)
+from core.ui import (catalog_picker, follow_link, get_design_backend, item_grid, model_banner, more_like,  # noqa: E402
+                     profile_picker, read_upload, show_error, studio_or_stop, try_on)
 from core.ui import canvas as canvas_ui  # noqa: E402
 
 CANVAS_W = 448
@@ -23,10 +23,7 @@ state.setdefault("design_base", None)  # {"image": PIL, "label": str, "item_id":
 state.setdefault("design_history", [])  # newest last: {"image", "prompt", "seed", "backend", "model", "base"}
 state.setdefault("design_canvas_n", 0)
 state.setdefault("design_similar", None)
-if state.pop("goto_discover", False):
-    st.switch_page("pages/1_Discover.py")
-if state.pop("goto_tryon", False):
-    st.switch_page("pages/4_Try_On.py")
+follow_link()
 
 
 def set_base(image: Image.Image, label: str, item_id: str | None = None) -> None:
@@ -43,12 +40,6 @@ def use_item(item_id: str) -> None:
 def use_history(n: int) -> None:
     entry = state.design_history[n]
     set_base(entry["image"], f"design {n + 1}: {entry['prompt'][:40]}")
-
-
-def more_like(item_id: str) -> None:
-    state.discover_like = item_id
-    state.discover_page = 0
-    state.goto_discover = True
 
 
 if "design_base_id" in state:  # arrived from Discover / Sketch ("Edit in Creative Director")
@@ -174,8 +165,8 @@ if history:
         c_act.download_button("Download PNG", buf.getvalue(), file_name=f"atelier-design-{n + 1}.png",
                               mime="image/png", key=f"design-dl-{n}")
         c_act.button("Use as new base", key=f"design-rebase-{n}", on_click=use_history, args=(n,))
-        c_act.button("Try on", key=f"design-tryon-{n}", on_click=lambda e=entry: state.update(
-            tryon_design={"image": e["image"], "prompt": e["prompt"]}, goto_tryon=True))
+        c_act.button("Try on", key=f"design-tryon-{n}", on_click=lambda e=entry: try_on(
+            design={"image": e["image"], "prompt": e["prompt"]}))
         if profile is not None and c_act.button(f"Save to {profile.name}", key=f"design-save-{n}"):
             profiles.save_artefact(profile.id, "design", buf.getvalue(), {
                 k: entry[k] for k in ("prompt", "seed", "backend", "model", "base", "source_item")})

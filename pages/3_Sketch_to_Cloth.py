@@ -4,7 +4,8 @@ import streamlit as st
 st.set_page_config(page_title="Atelier · Sketch to Cloth", page_icon="✏️", layout="wide")
 
 from core.search import SearchQuery, search_catalog  # noqa: E402
-from core.ui import item_grid, model_banner, read_upload, show_error, studio_or_stop  # noqa: E402
+from core.ui import (edit_in_design, follow_link, item_grid, model_banner, more_like, read_upload,  # noqa: E402
+                     show_error, studio_or_stop)
 from core.ui.canvas import drawing_canvas  # noqa: E402
 
 studio = studio_or_stop()
@@ -12,26 +13,12 @@ state = st.session_state
 state.setdefault("sketch_canvas_n", 0)
 state.setdefault("sketch_result", None)
 state.setdefault("sketch_page", 0)
-if state.pop("goto_design", False):  # set by an "Edit in Creative Director" click
-    st.switch_page("pages/2_Creative_Director.py")
-if state.pop("goto_discover", False):  # set by a "More like this" click on another page
-    st.switch_page("pages/1_Discover.py")
+follow_link()
 
 
 def clear_canvas() -> None:
     state.sketch_canvas_n += 1  # a new key gives a fresh, empty canvas
     state.sketch_result = None
-
-
-def more_like(item_id: str) -> None:
-    state.discover_like = item_id
-    state.discover_page = 0
-    state.goto_discover = True
-
-
-def edit_item(item_id: str) -> None:
-    state.design_base_id = item_id
-    state.goto_design = True
 
 
 st.title("✏️ Sketch to Cloth")
@@ -77,4 +64,4 @@ if result is not None:
         st.image(result.normalised_sketch, caption="What Atelier matched (normalised sketch)", width=200)
         st.caption(f"{result.total:,} catalog outlines compared in {result.elapsed_ms:.0f} ms")
     st.subheader("Matching garments")
-    item_grid(result.hits, key="sketch", on_like=more_like, on_edit=edit_item)
+    item_grid(result.hits, key="sketch", on_like=more_like, on_edit=edit_in_design)

@@ -12,14 +12,13 @@ st.set_page_config(page_title="Atelier · Stylist", page_icon="👗", layout="wi
 from core.errors import AtelierError  # noqa: E402
 from core.search import SearchQuery, search_catalog  # noqa: E402
 from core.stylist import build_outfits, for_you, lookbook_pdf, print_ready, taste_of  # noqa: E402
-from core.ui import item_grid, profile_picker, show_error, studio_or_stop  # noqa: E402
+from core.ui import follow_link, item_grid, profile_picker, show_error, studio_or_stop, try_on  # noqa: E402
 
 studio = studio_or_stop()
 profiles, profile = profile_picker(studio)
 state = st.session_state
 state.setdefault("stylist_outfits", None)
-if state.pop("goto_tryon", False):
-    st.switch_page("pages/4_Try_On.py")
+follow_link()
 
 st.title("👗 Stylist")
 if profiles is None:
@@ -44,11 +43,6 @@ def mark(kind: str, item_id: str) -> None:
 
 def unmark(kind: str, item_id: str) -> None:
     profiles.mark(profile.id, item_id, kind, False)
-
-
-def try_on(item_id: str) -> None:
-    state.tryon_item = item_id
-    state.goto_tryon = True
 
 
 def shop_the_look(ids: list[str]) -> None:

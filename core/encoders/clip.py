@@ -13,7 +13,7 @@ import numpy as np
 import torch
 from PIL import Image
 
-from core.encoders.base import Encoder, EncoderInfo, pick_device
+from core.encoders.base import Encoder, EncoderInfo, pick_device, pick_dtype
 from core.errors import ModelUnavailableError
 
 log = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ class ClipEncoder(Encoder):
         from transformers import AutoImageProcessor, AutoModel, AutoTokenizer
 
         self.device = pick_device(device)
-        dtype = torch.float16 if self.device.startswith("cuda") else torch.float32
+        dtype = pick_dtype(self.device)
         kwargs = {} if local_files_only is None else {"local_files_only": local_files_only}
         try:
             self.model = AutoModel.from_pretrained(str(model_id), dtype=dtype, **kwargs).to(self.device).eval()

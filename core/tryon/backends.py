@@ -12,7 +12,7 @@ from PIL import Image
 
 from core.images import foreground_mask
 from core.tryon.pose import Person, TryOnInputError, analyse_person
-from core.tryon.regions import garment_mask, replace_region, torso_outline
+from core.tryon.regions import garment_mask, region_for_garment, torso_outline
 from core.tryon.warp import SideFit, body_landmarks, fit_sides, garment_landmarks, map_points, tps_warp
 
 log = logging.getLogger(__name__)
@@ -107,11 +107,7 @@ class ClassicTryOn:
         t["pose_and_segmentation"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         gmask = garment_mask(garment_img)
-        ys, xs = np.nonzero(gmask)
-        long = (np.ptp(ys) + 1) / (np.ptp(xs) + 1) > 1.5  # a flat-lay taller than wide: full-length trousers
-        region, torso, frame = replace_region(person, kind, long=bool(long))
-        if region.sum() < 0.005 * region.size:
-            raise TryOnInputError("Too little of the body is visible for this garment; use a photo showing the torso.")
+        region, torso, frame = region_for_garment(person, kind, gmask)
         t["masks"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         garment_img, gmask = close_flat_lay(garment_img, gmask)

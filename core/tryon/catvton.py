@@ -20,7 +20,7 @@ import torch
 from PIL import Image
 
 from core.errors import ModelUnavailableError
-from core.tryon.pose import Person, TryOnInputError, analyse_person
+from core.tryon.pose import Person, analyse_person
 
 CATVTON_BASE = "booksforcharlie/stable-diffusion-inpainting"
 CATVTON_ATTENTION = "zhengchong/CatVTON"
@@ -100,10 +100,10 @@ class CatVtonTryOn:
         from diffusers import AutoencoderKL, DDIMScheduler, UNet2DConditionModel
         from diffusers.models.attention_processor import AttnProcessor2_0
 
-        from core.encoders.base import pick_device
+        from core.encoders.base import pick_device, pick_dtype
 
         self.device = pick_device(device)
-        self.dtype = torch.float16 if self.device.startswith("cuda") else torch.float32
+        self.dtype = pick_dtype(self.device)
         kw = {} if local_files_only is None else {"local_files_only": local_files_only}
         mkw = kw | {"torch_dtype": self.dtype}
         try:
@@ -133,17 +133,14 @@ class CatVtonTryOn:
     def run(self, person_img: Image.Image, garment_img: Image.Image, kind: str = "upper", person: Person | None = None,
             seed: int = 0, progress=None):
         from core.tryon.backends import TryOnResult
-        from core.tryon.regions import garment_mask, replace_region
+        from core.tryon.regions import garment_mask, region_for_garment
 
         t = {}
         t0 = time.perf_counter()
         person = person or analyse_person(person_img)
         t["pose_and_segmentation"] = time.perf_counter() - t0
-        gmask = garment_mask(garment_img)  # also refuses busy backgrounds with the usual message
-        ys, xs = np.nonzero(gmask)
-        region, torso, frame = replace_region(person, kind, long=bool((np.ptp(ys) + 1) / (np.ptp(xs) + 1) > 1.5))
-        if region.sum() < 0.005 * region.size:
-            raise TryOnInputError("Too little of the body is visible for this garment; use a photo showing the torso.")
+        # The garment mask also refuses busy backgrounds with the usual message.
+        region, torso, frame = region_for_garment(person, kind, garment_mask(garment_img))
         W, H = self.size
         t0 = time.perf_counter()
 

@@ -65,7 +65,7 @@ def landmarks_to_openpose18(landmarks: np.ndarray, size: tuple[int, int]) -> np.
     return p.openpose18()
 
 
-_LOCK = threading.Lock()  # MediaPipe graphs are not shared between threads: one analysis at a time
+_LOCK = threading.RLock()  # MediaPipe graphs are not shared between threads: one analysis at a time
 
 
 def working_copy(img: Image.Image) -> Image.Image:
@@ -86,12 +86,13 @@ def count_people(mask: np.ndarray, min_share: float = 0.04) -> int:
     return int((stats[1:, cv2.CC_STAT_AREA] >= min_share * mask.size).sum())
 
 
-_FACES = None  # the MediaPipe Tasks face detector, built once (used under _LOCK)
+_MODELS: dict = {}  # MediaPipe graphs, built once per process and used under _LOCK
 
 
-def _face_detector():
-    global _FACES
-    if _FACES is None:
+def _models() -> dict:
+    """Selfie segmentation, pose (static-image mode, so one graph serves any sequence of photos) and the face
+    detector: built on first use, then reused (building and warming them costs about as much as a photo)."""
+    if not _MODELS:
         from pathlib import Path
 
         import mediapipe as mp
@@ -99,10 +100,13 @@ def _face_detector():
 
         # The short-range BlazeFace model ships inside the mediapipe wheel; the Tasks API runs it under
         # protobuf 5 (the legacy face-detection solution graph does not parse there).
-        model = Path(mp.__file__).parent / "modules" / "face_detection" / "face_detection_short_range.tflite"
-        _FACES = vision.FaceDetector.create_from_options(vision.FaceDetectorOptions(
-            base_options=BaseOptions(model_asset_path=str(model)), min_detection_confidence=0.6))
-    return _FACES
+        face_model = Path(mp.__file__).parent / "modules" / "face_detection" / "face_detection_short_range.tflite"
+        _MODELS.update(
+            segmentation=mp.solutions.selfie_segmentation.SelfieSegmentation(model_selection=1),
+            pose=mp.solutions.pose.Pose(static_image_mode=True, model_complexity=1, enable_segmentation=True),
+            faces=vision.FaceDetector.create_from_options(vision.FaceDetectorOptions(
+                base_options=BaseOptions(model_asset_path=str(face_model)), min_detection_confidence=0.6)))
+    return _MODELS
 
 
 def face_boxes(arr: np.ndarray) -> np.ndarray:
@@ -110,14 +114,15 @@ def face_boxes(arr: np.ndarray) -> np.ndarray:
     its input, so it also looks at nine overlapping half-size tiles; duplicates are merged."""
     import mediapipe as mp
 
-    det = _face_detector()
     h, w = arr.shape[:2]
     crops = [(0, 0, w, h)] + [(int(i * w / 4), int(j * h / 4), int(i * w / 4 + w / 2), int(j * h / 4 + h / 2))
                               for j in range(3) for i in range(3)]
     boxes = []
     for x0, y0, x1, y1 in crops:
         tile = np.ascontiguousarray(arr[y0:y1, x0:x1])
-        for d in det.detect(mp.Image(image_format=mp.ImageFormat.SRGB, data=tile)).detections:
+        with _LOCK:
+            found = _models()["faces"].detect(mp.Image(image_format=mp.ImageFormat.SRGB, data=tile)).detections
+        for d in found:
             b = d.bounding_box
             box = np.array([x0 + b.origin_x, y0 + b.origin_y, x0 + b.origin_x + b.width, y0 + b.origin_y + b.height], float)
             # A face cut by a tile's edge comes back smaller: skip boxes touching an inner tile edge.
@@ -145,7 +150,7 @@ def count_faces(arr: np.ndarray) -> int:
 def analyse_person(img: Image.Image) -> Person:
     """Pose + segmentation, or a TryOnInputError that says what to change."""
     try:
-        import mediapipe as mp
+        import mediapipe  # noqa: F401
     except ImportError as exc:
         raise ModelUnavailableError("Try-on needs MediaPipe 0.10.21: pip install --no-deps mediapipe==0.10.21 "
                                     "(scripts/setup-env.sh does this).") from exc
@@ -154,10 +159,9 @@ def analyse_person(img: Image.Image) -> Person:
     with _LOCK:
         # Several people: separate blobs in the selfie segmentation (people apart), or several faces of a
         # similar size (people who touch, whom the segmentation joins into one blob).
-        with mp.solutions.selfie_segmentation.SelfieSegmentation(model_selection=1) as seg:
-            everyone = seg.process(arr).segmentation_mask > 0.5
-        with mp.solutions.pose.Pose(static_image_mode=True, model_complexity=1, enable_segmentation=True) as pose:
-            res = pose.process(arr)
+        models = _models()
+        everyone = models["segmentation"].process(arr).segmentation_mask > 0.5
+        res = models["pose"].process(arr)
         faces = count_faces(arr)
     if res.pose_landmarks is None:
         raise TryOnInputError("No person found. Use a photo of one person, facing the camera, head to at least the hips.")

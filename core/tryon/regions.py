@@ -112,3 +112,14 @@ def replace_region(person: Person, kind: str, long: bool = False) -> tuple[np.nd
             cv2.circle(region.view(np.uint8), tuple(np.int32(person.point(f"{side}_wrist"))), int(0.18 * w), 0, -1)
     torso &= person.mask
     return region, torso, f
+
+
+def region_for_garment(person: Person, kind: str, gmask: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict]:
+    """replace_region for this garment: a flat-lay taller than wide is full-length trousers (to the ankles). Refuses a
+    photo that shows too little of the body for it."""
+    ys, xs = np.nonzero(gmask)
+    long = (np.ptp(ys) + 1) / (np.ptp(xs) + 1) > 1.5
+    region, torso, frame = replace_region(person, kind, long=bool(long))
+    if region.sum() < 0.005 * region.size:
+        raise TryOnInputError("Too little of the body is visible for this garment; use a photo showing the torso.")
+    return region, torso, frame

@@ -72,6 +72,39 @@ def profile_picker(studio):
         return store, None
 
 
+# ---- moving between pages ---------------------------------------------------------------------------
+# A button callback cannot switch pages itself: it leaves what the next page needs in the session and names
+# that page; follow_link() at the top of every page that has such buttons does the switch.
+PAGES = {"discover": "pages/1_Discover.py", "design": "pages/2_Creative_Director.py", "tryon": "pages/4_Try_On.py"}
+
+
+def follow_link() -> None:
+    target = st.session_state.pop("goto", None)
+    if target:
+        st.switch_page(PAGES[target])
+
+
+def more_like(item_id: str, go: bool = True) -> None:
+    """Discover, showing items like this one (go=False: already on Discover)."""
+    st.session_state.update(discover_like=item_id, discover_page=0)
+    if go:
+        st.session_state.goto = "discover"
+
+
+def edit_in_design(item_id: str) -> None:
+    """The Creative Director, with this catalog item as the base."""
+    st.session_state.update(design_base_id=item_id, goto="design")
+
+
+def try_on(item_id: str | None = None, design: dict | None = None) -> None:
+    """Try-On, with a catalog item or a generated design ({"image", "prompt"}) as the garment."""
+    if design is not None:
+        st.session_state.tryon_design = design
+    else:
+        st.session_state.tryon_item = item_id
+    st.session_state.goto = "tryon"
+
+
 def studio_or_stop():
     """The studio with its catalog index built; shows a progress bar on first start, a clear error if it fails."""
     from core.studio import ensure_catalog_index
