@@ -10,17 +10,18 @@ import numpy as np
 from PIL import Image
 
 from core.images import foreground_mask
+from core.vocabulary import PATTERNS
 
-# Reference colours for naming (sRGB), chosen to be typical of garment photos rather than pure hues.
+# Reference colours for naming (sRGB), typical of garment photos rather than pure hues; names from core.vocabulary.
 PALETTE: dict[str, tuple[int, int, int]] = {
     "black": (30, 30, 32), "white": (240, 240, 238), "grey": (135, 137, 140), "navy": (32, 44, 88),
     "blue": (55, 110, 195), "red": (192, 38, 44), "burgundy": (110, 26, 44), "pink": (235, 150, 175),
     "green": (45, 135, 75), "olive": (105, 110, 55), "yellow": (238, 200, 55), "orange": (232, 122, 40),
     "beige": (212, 192, 158), "brown": (115, 75, 45), "purple": (110, 65, 148),
 }
-PATTERN_WORDS = ["solid", "stripes", "polka dots", "checks", "floral", "chevron"]
-PATTERN_ADJ = {"solid": "plain", "stripes": "striped", "polka dots": "polka-dot", "checks": "checked",
-               "floral": "floral print", "chevron": "chevron"}
+PATTERN_WORDS = list(PATTERNS)
+# The lite encoder's caption wording ("a floral print dress" reads better to MiniLM than "a floral dress").
+PATTERN_ADJ = {name: p.adjective for name, p in PATTERNS.items()} | {"floral": "floral print"}
 
 _NAMES = list(PALETTE)
 _LAB = cv2.cvtColor(np.array([list(PALETTE.values())], np.uint8), cv2.COLOR_RGB2LAB)[0].astype(np.float32)

@@ -18,6 +18,7 @@ from PIL import Image
 
 from core.attributes import PALETTE
 from core.errors import AtelierError, ModelUnavailableError
+from core.vocabulary import PHRASES
 
 log = logging.getLogger(__name__)
 
@@ -185,17 +186,9 @@ class DiffusersInpaint:
 
 
 # ---- offline editor ----------------------------------------------------------------------------------
-COLOUR_WORDS = dict({c: c for c in PALETTE}, **{
-    "gray": "grey", "crimson": "red", "scarlet": "red", "maroon": "burgundy", "wine": "burgundy", "cream": "beige",
-    "tan": "beige", "camel": "beige", "khaki": "olive", "violet": "purple", "lilac": "purple", "gold": "yellow",
-    "mustard": "yellow", "teal": "green", "emerald": "green", "sky": "blue", "cobalt": "blue", "ivory": "white",
-    "charcoal": "grey", "rose": "pink", "coral": "orange", "chocolate": "brown", "denim": None,
-})
-PATTERN_WORDS = {"stripe": "stripes", "striped": "stripes", "stripes": "stripes", "pinstripe": "stripes",
-                 "dot": "polka dots", "dots": "polka dots", "dotted": "polka dots", "polka": "polka dots",
-                 "check": "checks", "checks": "checks", "checked": "checks", "checkered": "checks", "gingham": "checks",
-                 "plaid": "checks", "tartan": "checks", "floral": "floral", "flower": "floral", "flowers": "floral",
-                 "chevron": "chevron", "zigzag": "chevron"}
+# Colour, pattern and texture words from the one vocabulary: every shade maps to a colour the editor can paint.
+COLOUR_WORDS = {w: c for w, (kind, c) in PHRASES.items() if kind == "colour" and " " not in w} | {"denim": None}
+PATTERN_WORDS = {w: p for w, (kind, p) in PHRASES.items() if kind == "pattern" and " " not in w and p != "solid"}
 TEXTURE_WORDS = {"denim": "denim", "jean": "denim", "leather": "leather", "knit": "knit", "knitted": "knit",
                  "wool": "knit", "cable": "knit", "corduroy": "corduroy", "cord": "corduroy"}
 REMOVE_WORDS = {"remove", "erase", "delete", "clean", "rid"}

@@ -14,8 +14,9 @@ from typing import Callable
 import numpy as np
 
 from core.attributes import detect_pattern, dominant_colours
+from core.vocabulary import CATEGORIES
 from core.catalog import Item, read_catalog
-from core.config import ASSETS_DIR, Settings
+from core.config import Settings
 from core.encoders import Encoder
 from core.errors import BadImageError
 from core.images import file_fingerprint, load_image
@@ -55,7 +56,7 @@ class IngestReport:
 
 
 def category_vocabulary() -> list[str]:
-    return [c.strip() for c in (ASSETS_DIR / "labels" / "categories.txt").read_text().splitlines() if c.strip()]
+    return list(CATEGORIES)
 
 
 def tag_categories(encoder: Encoder, vectors: np.ndarray, vocabulary: list[str]) -> list[str]:

@@ -15,31 +15,25 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
+from core.vocabulary import CATEGORIES as VOCAB_CATEGORIES
+from core.vocabulary import COLOURS as VOCAB_COLOURS
+from core.vocabulary import PATTERNS as VOCAB_PATTERNS
+from core.vocabulary import SAMPLE_CATEGORIES
+
 log = logging.getLogger(__name__)
 
 SIZE = 384
 SCALE = 2  # drawn at 2x and downsampled for smooth edges
 BACKGROUND = (244, 243, 240)
 
-COLOURS: dict[str, tuple[int, int, int]] = {
-    "black": (34, 34, 38), "white": (238, 238, 234), "grey": (138, 140, 144), "navy": (30, 44, 92),
-    "blue": (52, 110, 196), "red": (196, 36, 42), "burgundy": (112, 24, 44), "pink": (236, 146, 172),
-    "green": (40, 140, 72), "olive": (108, 112, 52), "yellow": (240, 200, 48), "orange": (236, 122, 34),
-    "beige": (214, 192, 156), "brown": (116, 74, 44), "purple": (112, 62, 150),
-}
-PATTERNS = ["solid", "stripes", "polka dots", "checks", "floral", "chevron"]
-PATTERN_ADJ = {"solid": "", "stripes": "striped", "polka dots": "polka-dot", "checks": "checked",
-               "floral": "floral", "chevron": "chevron"}
-CATEGORIES = ["t-shirt", "shirt", "blouse", "sweater", "hoodie", "jacket", "coat", "dress", "skirt",
-              "trousers", "jeans", "shorts", "sneakers", "bag"]
+COLOURS: dict[str, tuple[int, int, int]] = {name: c.rgb for name, c in VOCAB_COLOURS.items()}
+PATTERNS = list(VOCAB_PATTERNS)
+PATTERN_ADJ = {name: "" if name == "solid" else p.adjective for name, p in VOCAB_PATTERNS.items()}
+CATEGORIES = list(SAMPLE_CATEGORIES)
 BASE_PRICE = {"t-shirt": 19, "shirt": 39, "blouse": 45, "sweater": 59, "hoodie": 49, "jacket": 99,
               "coat": 149, "dress": 79, "skirt": 45, "trousers": 59, "jeans": 69, "shorts": 29,
               "sneakers": 89, "bag": 69}
-MATERIAL = {"t-shirt": "soft cotton jersey", "shirt": "crisp cotton poplin", "blouse": "fluid viscose",
-            "sweater": "merino wool knit", "hoodie": "brushed fleece", "jacket": "water-repellent twill",
-            "coat": "wool blend", "dress": "lightweight crepe", "skirt": "pleated georgette",
-            "trousers": "tailored wool", "jeans": "stretch denim", "shorts": "cotton twill",
-            "sneakers": "leather and mesh", "bag": "grained leather"}
+MATERIAL = {name: VOCAB_CATEGORIES[name].material for name in SAMPLE_CATEGORIES}
 DENIM = ["navy", "blue", "black", "grey", "white"]
 
 

@@ -20,17 +20,10 @@ from core.encoders import l2_normalize
 from core.errors import AtelierError
 from core.profiles import Profile, ProfileStore
 from core.search import CatalogIndex, SearchHit
+from core.vocabulary import NEUTRAL_COLOURS, group_of
 
 log = logging.getLogger(__name__)
 
-GROUPS = {
-    "top": {"t-shirt", "shirt", "blouse", "sweater", "hoodie", "top", "shirts", "tshirts", "tops", "sweatshirts"},
-    "bottom": {"skirt", "trousers", "jeans", "shorts", "skirts", "track pants"},
-    "outerwear": {"jacket", "coat", "jackets", "blazers"},
-    "dress": {"dress", "dresses", "jumpsuit"},
-    "shoes": {"sneakers", "shoes", "boots", "sandals", "casual shoes", "sports shoes", "heels", "flats"},
-    "bag": {"bag", "handbags", "backpacks", "clutches"},
-}
 # Which slots complete a look, by the anchor's group (optional slots are added when they help the score).
 SLOTS = {
     "top": (["bottom", "shoes"], ["outerwear", "bag"]),
@@ -40,15 +33,10 @@ SLOTS = {
     "shoes": (["top", "bottom"], ["bag"]),
     "bag": (["top", "bottom", "shoes"], []),
 }
-NEUTRALS = {"black", "white", "grey", "navy", "beige", "brown"}
+NEUTRALS = NEUTRAL_COLOURS
 # Colour families on a wheel; neighbours are analogous, opposites complementary.
 WHEEL = ["red", "orange", "yellow", "olive", "green", "blue", "purple", "pink"]
 ALIAS = {"burgundy": "red"}
-
-
-def group_of(category: str) -> str | None:
-    c = (category or "").lower()
-    return next((g for g, cats in GROUPS.items() if c in cats), None)
 
 
 def colour_harmony(a: str, b: str) -> tuple[float, str]:
@@ -176,10 +164,10 @@ def build_outfits(index: CatalogIndex, anchor_ids: list[str], k: int = 3, budget
     if budget is not None and fixed_cost > budget:
         raise AtelierError(f"The chosen piece(s) already cost ${fixed_cost:.2f}, over the ${budget:.2f} budget.")
     anchor_vec = l2_normalize(snap.embeddings[[snap.index_of[a.id] for a in anchors]].mean(0))
-    cats = snap.columns["category"]
+    slot_of = np.array([group_of(str(c)) or "" for c in snap.columns["category"]])
     candidates: dict[str, list[int]] = {}
     for slot in required + optional:
-        rows = np.flatnonzero(np.isin(cats, list(GROUPS[slot])))
+        rows = np.flatnonzero(slot_of == slot)
         rows = np.array([r for r in rows if snap.ids[r] not in anchor_ids])
         if len(rows) == 0:
             if slot in required:

@@ -9,11 +9,10 @@ from PIL import Image
 st.set_page_config(page_title="Atelier · Try-On", page_icon="🧍", layout="wide")
 
 from core.errors import AtelierError  # noqa: E402
-from core.stylist import group_of  # noqa: E402
 from core.tryon.backends import BACKENDS, sample_people  # noqa: E402
+from core.vocabulary import tryon_kind  # noqa: E402
 from core.ui import catalog_picker, model_banner, profile_picker, read_upload, show_error, studio_or_stop  # noqa: E402
 
-KIND_OF_GROUP = {"top": "upper", "outerwear": "upper", "bottom": "lower", "dress": "dress"}
 studio = studio_or_stop()
 profiles, profile = profile_picker(studio)
 state = st.session_state
@@ -32,7 +31,7 @@ def get_backend(name: str, checkpoint: str | None, model: str, device: str, catv
 def use_item(item_id: str) -> None:
     hit = studio.index.item(item_id)
     state.tryon_garment = {"image": Image.open(hit.path).convert("RGB"), "label": hit.metadata.get("name") or item_id,
-                           "kind": KIND_OF_GROUP.get(group_of(hit.metadata.get("category", "")), "upper")}
+                           "kind": tryon_kind(hit.metadata.get("category", "")) or "upper"}
     state.tryon_result = None
 
 

@@ -13,6 +13,7 @@ from core.errors import AtelierError  # noqa: E402
 from core.search import SearchQuery, search_catalog  # noqa: E402
 from core.stylist import build_outfits, for_you, lookbook_pdf, print_ready, taste_of  # noqa: E402
 from core.ui import follow_link, item_grid, profile_picker, show_error, studio_or_stop, try_on  # noqa: E402
+from core.vocabulary import tryon_kind  # noqa: E402
 
 studio = studio_or_stop()
 profiles, profile = profile_picker(studio)
@@ -129,7 +130,7 @@ with tab_outfit:
             cols = st.columns(len(o.items))
             for c, h in zip(cols, o.items):
                 c.image(h.path, caption=h.metadata.get("name", h.id), width="stretch")
-                if h.metadata.get("category") not in ("sneakers", "shoes", "boots", "sandals", "bag"):
+                if tryon_kind(h.metadata.get("category", "")):
                     c.button("Try on", key=f"tryon-{n}-{h.id}", on_click=try_on, args=(h.id,), width="stretch")
             st.caption(" · ".join(o.reasons))
             st.button("🛒 Shop the look", key=f"shop-{n}", on_click=shop_the_look, args=([h.id for h in o.items],))
