@@ -115,7 +115,7 @@ class DiffusersInpaint:
     def __init__(self, model_id: str = DEFAULT_INPAINT_MODEL, device: str = "auto", local_files_only: bool | None = None):
         from diffusers import AutoPipelineForInpainting
 
-        from core.encoders.base import pick_device, pick_dtype
+        from core.weights import pick_device, pick_dtype
 
         self.device = pick_device(device)
         self.model_id = str(model_id)
@@ -360,14 +360,16 @@ class OfflineEditor:
 
 def load_design_backend(model: str | None = None, device: str = "auto", offline_ok: bool = True):
     """Diffusion when its weights are available (folder, local cache or reachable Hub), else the offline editor."""
-    from core.encoders import _cached_locally, _hub_reachable
     from pathlib import Path
+
+    from core.config import load_settings
+    from core.weights import hub_reachable, is_cached_locally
 
     model = model or DEFAULT_INPAINT_MODEL
     if model == "offline":
         return OfflineEditor(), "the offline editor was asked for"
-    on_disk = Path(model).is_dir() or _cached_locally(model)
-    if on_disk or _hub_reachable(3.0):
+    on_disk = Path(model).is_dir() or is_cached_locally(model)
+    if on_disk or hub_reachable(load_settings().auto_probe_timeout_s):
         try:
             return DiffusersInpaint(model, device, local_files_only=True if on_disk else None), \
                 f"diffusion weights {model} found"

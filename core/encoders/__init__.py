@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import logging
-import os
-import socket
 from dataclasses import dataclass
 from pathlib import Path
 
 from core.config import Settings
 from core.encoders.base import Encoder, EncoderInfo, l2_normalize
 from core.errors import ModelUnavailableError
+from core.weights import hub_reachable, is_cached_locally
 
 log = logging.getLogger(__name__)
 
@@ -29,26 +28,6 @@ class EncoderChoice:
     local_files_only: bool | None = None
 
 
-def _cached_locally(model_id: str) -> bool:
-    try:
-        from huggingface_hub import try_to_load_from_cache
-
-        hit = try_to_load_from_cache(model_id, "config.json")
-        return isinstance(hit, str) and os.path.exists(hit)
-    except Exception:  # a malformed id is simply "not cached"
-        return False
-
-
-def _hub_reachable(timeout_s: float) -> bool:
-    if os.environ.get("HF_HUB_OFFLINE", "0") not in ("0", "", "false", "False"):
-        return False
-    try:
-        with socket.create_connection(("huggingface.co", 443), timeout=timeout_s):
-            return True
-    except OSError:
-        return False
-
-
 def choose_encoder(settings: Settings) -> EncoderChoice:
     """Decide which encoder to load, in at most settings.auto_probe_timeout_s, and say why."""
     wanted = (settings.encoder or "auto").strip()
@@ -59,9 +38,9 @@ def choose_encoder(settings: Settings) -> EncoderChoice:
         return EncoderChoice("clip", model, f"{model} was asked for")
     if Path(model).is_dir():
         return EncoderChoice("clip", model, f"local CLIP folder {model} found", True)
-    if _cached_locally(model):
+    if is_cached_locally(model):
         return EncoderChoice("clip", model, f"{model} is in the local Hugging Face cache", True)
-    if _hub_reachable(settings.auto_probe_timeout_s):
+    if hub_reachable(settings.auto_probe_timeout_s):
         return EncoderChoice("clip", model, f"{model} is not cached but the Hugging Face Hub is reachable: downloading")
     return EncoderChoice("lite", None, f"{model} is not cached and the Hub is unreachable, so the offline encoder is used. "
                          + FULL_MODEL_HINT.format(model=model))

@@ -12,21 +12,6 @@ from PIL import Image
 log = logging.getLogger(__name__)
 
 
-def pick_device(preference: str = "auto") -> str:
-    import torch
-
-    if preference and preference != "auto":
-        return preference
-    return "cuda" if torch.cuda.is_available() else "cpu"
-
-
-def pick_dtype(device: str):
-    """fp16 on a GPU, fp32 on the CPU (CPU fp16 kernels are slow or missing)."""
-    import torch
-
-    return torch.float16 if str(device).startswith("cuda") else torch.float32
-
-
 def l2_normalize(x: np.ndarray) -> np.ndarray:
     x = np.asarray(x, dtype=np.float32)
     norms = np.linalg.norm(x, axis=-1, keepdims=True)

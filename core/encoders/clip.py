@@ -13,7 +13,8 @@ import numpy as np
 import torch
 from PIL import Image
 
-from core.encoders.base import Encoder, EncoderInfo, pick_device, pick_dtype
+from core.encoders.base import Encoder, EncoderInfo
+from core.weights import pick_device, pick_dtype
 from core.errors import ModelUnavailableError
 
 log = logging.getLogger(__name__)

@@ -23,7 +23,8 @@ from PIL import Image
 
 from core.attributes import PATTERN_ADJ, detect_pattern, dominant_colours
 from core.config import ASSETS_DIR
-from core.encoders.base import Encoder, EncoderInfo, pick_device
+from core.encoders.base import Encoder, EncoderInfo
+from core.weights import pick_device
 from core.errors import ModelUnavailableError
 
 log = logging.getLogger(__name__)

@@ -100,7 +100,7 @@ class CatVtonTryOn:
         from diffusers import AutoencoderKL, DDIMScheduler, UNet2DConditionModel
         from diffusers.models.attention_processor import AttnProcessor2_0
 
-        from core.encoders.base import pick_device, pick_dtype
+        from core.weights import pick_device, pick_dtype
 
         self.device = pick_device(device)
         self.dtype = pick_dtype(self.device)

@@ -313,7 +313,7 @@ class GmmTryOn(ClassicTryOn):
     name = "gmm"
 
     def __init__(self, checkpoint: str | Path | None, device: str = "auto") -> None:
-        from core.encoders.base import pick_device
+        from core.weights import pick_device
 
         if not checkpoint:
             raise AtelierError("The gmm backend needs a checkpoint: set ATELIER_GMM_CHECKPOINT or train one with "
