@@ -87,9 +87,9 @@ def explain(hit: SearchHit, taste: Taste, index: CatalogIndex) -> str:
     sims = [(float(snap.embeddings[snap.index_of[i]] @ v), i) for i in taste.liked if i != hit.id]
     if not sims:
         return ""
-    sim, best = max(sims)
+    _, best = max(sims)
     name = snap.metadatas[snap.index_of[best]].get("name") or best
-    return f"because you liked {name} (similarity {sim:.2f})"
+    return f"similar to {name}, which the client liked"
 
 
 def for_you(store: ProfileStore, profile: Profile, index: CatalogIndex, k: int = 12) -> list[tuple[SearchHit, str]]:
@@ -127,7 +127,12 @@ def diverse_picks(index: CatalogIndex, k: int, popularity: dict[str, int], exclu
     return [index._hit(snap, c, float(pop[c])) for c in chosen]
 
 
-# ---- outfits -----------------------------------------------------------------------------------------
+# ---- outfits ----------------------------------------------------------------------------------------
+# The rules a look must keep (hard constraints, never traded against a score): the anchor piece(s) always in,
+# at most one statement (non-solid) pattern, within the budget, and no piece used in two of the suggestions.
+MAX_STATEMENT_PATTERNS = 1
+
+
 @dataclass
 class Outfit:
     items: list[SearchHit]
@@ -135,9 +140,23 @@ class Outfit:
     total_price: float
     reasons: list[str] = field(default_factory=list)
 
+    @property
+    def note(self) -> str:
+        """One line a client can read (the reasons without the price)."""
+        return "; ".join(self.reasons[:2]).capitalize() + "."
+
     def to_json(self) -> dict:
         return {"items": [h.to_json() for h in self.items], "score": round(self.score, 4),
                 "total_price": round(self.total_price, 2), "why": self.reasons}
+
+
+class Outfits(list):
+    """The suggested looks (best first) and, when fewer than asked fit the rules, why (`shortfall`)."""
+
+    def __init__(self, looks=(), asked: int = 0, shortfall: str = "") -> None:
+        super().__init__(looks)
+        self.asked = asked
+        self.shortfall = shortfall
 
 
 def _price(h: SearchHit) -> float:
@@ -145,9 +164,27 @@ def _price(h: SearchHit) -> float:
     return float(p) if isinstance(p, (int, float)) and p >= 0 else 0.0
 
 
+def cart_total(items: list[SearchHit]) -> float:
+    """What the pieces cost together (items without a price count as 0)."""
+    return round(sum(_price(h) for h in items), 2)
+
+
+def is_statement(h) -> bool:
+    """A non-solid pattern (floral, stripes, checks ...): a look carries at most one."""
+    meta = h.metadata if hasattr(h, "metadata") else h
+    return str(meta.get("pattern") or "solid").lower() not in ("solid", "", "plain")
+
+
+def _name(h: SearchHit) -> str:
+    return str(h.metadata.get("name") or h.id)
+
+
 def build_outfits(index: CatalogIndex, anchor_ids: list[str], k: int = 3, budget: float | None = None,
-                  taste: Taste | None = None, per_slot: int = 6) -> list[Outfit]:
-    """Complete looks around the anchor item(s): slots, colour harmony, style coherence, budget, diversity."""
+                  taste: Taste | None = None, per_slot: int = 6) -> Outfits:
+    """Complete looks around the anchor item(s) that keep the rules; ranked by colour harmony and style.
+
+    Fewer than k looks when the catalog cannot fill k looks within the rules; `shortfall` then says why.
+    """
     snap = index.snapshot()
     anchors = [index.item(a) for a in anchor_ids]
     if not anchors:
@@ -163,29 +200,47 @@ def build_outfits(index: CatalogIndex, anchor_ids: list[str], k: int = 3, budget
     fixed_cost = sum(_price(a) for a in anchors)
     if budget is not None and fixed_cost > budget:
         raise AtelierError(f"The chosen piece(s) already cost ${fixed_cost:.2f}, over the ${budget:.2f} budget.")
+    anchor_statements = sum(is_statement(a) for a in anchors)
+    if anchor_statements > MAX_STATEMENT_PATTERNS:
+        raise AtelierError("The chosen pieces already have more than one statement pattern; keep one and build again.")
     anchor_vec = l2_normalize(snap.embeddings[[snap.index_of[a.id] for a in anchors]].mean(0))
     slot_of = np.array([group_of(str(c)) or "" for c in snap.columns["category"]])
+    statement = np.array([is_statement(m) for m in snap.metadatas])
+    prices_all = np.asarray(snap.columns["price"], dtype=float)
     candidates: dict[str, list[int]] = {}
+    fitting: dict[str, int] = {}  # per slot: pieces that fit the rules on their own (budget, pattern)
     for slot in required + optional:
         rows = np.flatnonzero(slot_of == slot)
-        rows = np.array([r for r in rows if snap.ids[r] not in anchor_ids])
+        rows = np.array([r for r in rows if snap.ids[r] not in anchor_ids], dtype=int)
         if len(rows) == 0:
             if slot in required:
                 raise AtelierError(f"The catalog has no {slot} to complete this look.")
             continue
         if budget is not None:
-            prices = snap.columns["price"][rows]
-            rows = rows[(prices < 0) | (prices <= budget - fixed_cost)]
+            rows = rows[np.maximum(prices_all[rows], 0) <= budget - fixed_cost]
+        if anchor_statements:  # the anchor is the statement piece: everything else solid
+            rows = rows[~statement[rows]]
+        fitting[slot] = len(rows)
+        if len(rows) == 0:
+            if slot in required:
+                candidates[slot] = []
+            continue
         style = snap.embeddings[rows] @ anchor_vec
         if taste is not None and taste.vector is not None:
             style = style + 0.3 * (snap.embeddings[rows] @ taste.vector)
         harmony = np.array([np.mean([colour_harmony(snap.metadatas[r].get("colour", ""), a.metadata.get("colour", ""))[0]
                                      for a in anchors]) for r in rows])
-        ranked = rows[np.argsort(-(style + harmony))][: per_slot * 3]
-        candidates[slot] = [int(r) for r in ranked]
-    slots = [s for s in required + optional if s in candidates]
+        ranked = rows[np.argsort(-(style + harmony), kind="stable")]
+        # Enough solid pieces to fill k distinct looks, plus a few statement pieces to choose from.
+        solid = [int(r) for r in ranked if not statement[r]][: max(per_slot, k + 1)]
+        loud = [int(r) for r in ranked if statement[r]][:2]
+        candidates[slot] = solid + loud
+    missing = [s for s in required if not candidates.get(s)]
+    if missing:
+        raise AtelierError(_why_none(missing[0], budget, fixed_cost, anchor_statements))
+    slots = [s for s in required + optional if candidates.get(s)]
     looks = []
-    for choice in itertools.product(*[candidates[s][:per_slot] for s in slots]):
+    for choice in itertools.product(*[candidates[s] for s in slots]):
         for use_optional in ([True, False] if any(s in optional for s in slots) else [True]):
             picked = [c for s, c in zip(slots, choice) if use_optional or s in required]
             look = _score_look(index, snap, anchors, picked, budget, fixed_cost, taste)
@@ -193,25 +248,46 @@ def build_outfits(index: CatalogIndex, anchor_ids: list[str], k: int = 3, budget
                 looks.append(look)
     looks.sort(key=lambda o: -o.score)
     out: list[Outfit] = []
-    used: dict[str, int] = {}
-    for look in looks:  # diversity: each piece at most once across the suggestions
+    used: set[str] = set()
+    for look in looks:  # each piece at most once across the suggestions
         ids = [h.id for h in look.items[len(anchors):]]
-        if any(used.get(i) for i in ids):
+        if used.intersection(ids):
             continue
         out.append(look)
-        for i in ids:
-            used[i] = 1
+        used.update(ids)
         if len(out) == k:
             break
     if not out:
-        raise AtelierError("No complete look fits these constraints; raise the budget or pick another item.")
-    return out
+        raise AtelierError("No complete look keeps the rules (one statement pattern, the budget); raise the budget "
+                           "or pick another piece.")
+    shortfall = ""
+    if len(out) < k:
+        tight = min((s for s in required if s in fitting), key=lambda s: fitting[s], default=None)
+        limit = (f" the catalog has {fitting[tight]} {tight} piece(s) that fit" if tight is not None else "")
+        shortfall = (f"Only {len(out)} of {k} looks keep the rules (one statement pattern, no piece twice"
+                     + (f", ${budget:,.0f} budget" if budget is not None else "") + ")"
+                     + (f":{limit}." if limit else "."))
+    return Outfits(out, asked=k, shortfall=shortfall)
+
+
+def _why_none(slot: str, budget: float | None, fixed_cost: float, anchor_statements: int) -> str:
+    parts = []
+    if budget is not None:
+        parts.append(f"costs at most ${budget - fixed_cost:,.2f}")
+    if anchor_statements:
+        parts.append("is solid (the chosen piece is already the statement pattern)")
+    return (f"No {slot} in the catalog " + (" and ".join(parts) if parts else "fits") +
+            "; raise the budget or pick another piece.")
 
 
 def _score_look(index, snap, anchors, picked, budget, fixed_cost, taste) -> Outfit | None:
-    hits = anchors + [index._hit(snap, r, 0.0) for r in picked]
-    total = fixed_cost + sum(_price(index._hit(snap, r, 0.0)) for r in picked)
-    if budget is not None and total > budget:
+    extra = [index._hit(snap, r, 0.0) for r in picked]
+    hits = anchors + extra
+    statements = [h for h in hits if is_statement(h)]
+    if len(statements) > MAX_STATEMENT_PATTERNS:
+        return None
+    total = fixed_cost + sum(_price(h) for h in extra)
+    if budget is not None and total > budget + 1e-9:
         return None
     vecs = snap.embeddings[[snap.index_of[h.id] for h in hits]]
     sims = vecs @ vecs.T
@@ -220,24 +296,23 @@ def _score_look(index, snap, anchors, picked, budget, fixed_cost, taste) -> Outf
     colours = [h.metadata.get("colour", "") for h in hits]
     pair_h = [colour_harmony(a, b) for a, b in itertools.combinations(colours, 2)]
     harmony = float(np.mean([p[0] for p in pair_h])) if pair_h else 1.0
-    patterned = [h for h in hits if (h.metadata.get("pattern") or "solid") not in ("solid", "")]
-    pattern_ok = len(patterned) <= 1
-    score = coherence + harmony - (0.4 if not pattern_ok else 0.0) + 0.02 * (n - 3)
+    score = coherence + harmony + 0.02 * (n - 3)
     if taste is not None and taste.vector is not None:
         score += 0.3 * float((vecs @ taste.vector).mean())
+    # Reasons are written for the client: colours, the one statement piece, the price. No scores.
     reasons = []
     worst = min(pair_h, key=lambda p: p[0])[1] if pair_h else ""
     non_neutral = sorted({c for c in colours if c and c not in NEUTRALS})
     if not non_neutral:
-        reasons.append("all neutrals: " + ", ".join(sorted(set(colours))))
+        reasons.append("calm neutrals: " + ", ".join(sorted({c for c in colours if c})))
     elif len(non_neutral) == 1:
-        reasons.append(f"one accent colour ({non_neutral[0]}) on neutrals")
+        reasons.append(f"one {non_neutral[0]} accent on neutrals")
     else:
-        reasons.append(f"colours: {worst}" if harmony < 1 else "colours work together")
-    reasons.append(f"one statement pattern ({patterned[0].metadata.get('pattern')})" if len(patterned) == 1
-                   else "solid pieces, no competing prints" if not patterned else f"{len(patterned)} patterns compete")
-    reasons.append(f"style match {coherence:.2f} in the encoder's space")
-    reasons.append(f"total ${total:.2f}" + (f" within the ${budget:.0f} budget" if budget is not None else ""))
+        reasons.append(("a bold mix: " + worst.replace(" clash", "")) if "clash" in worst
+                       else worst if harmony < 1 else "colours that work together")
+    reasons.append(f"the {_name(statements[0]).lower()} is the one statement piece" if statements
+                   else "all solid pieces, clean lines")
+    reasons.append(f"${total:,.2f} in total" + (f", within the ${budget:,.0f} budget" if budget is not None else ""))
     return Outfit(hits, score, total, reasons)
 
 
@@ -259,31 +334,55 @@ def print_ready(design: Image.Image, spec: dict, out_dir: str | Path, name: str 
     return png, js
 
 
-def lookbook_pdf(profile: Profile, favourites: list[SearchHit], outfits: list[Outfit], designs: list[dict]) -> bytes:
-    """A PDF for stakeholder reviews: cover, favourites, outfits with reasons, saved designs."""
+INK, ACCENT, MUTED, PAPER = "#2b2522", "#8a5a44", "#8c8279", "#faf7f2"
+
+
+def lookbook_pdf(profile: Profile, favourites: list[SearchHit], outfits: list[Outfit], designs: list[dict],
+                 date: str | None = None) -> bytes:
+    """The client's lookbook (A4 PDF): a cover with their name, the date and a hero image; each look as a board
+    of its pieces with names, prices and a one-line note; then favourites and saved designs.
+
+    Everything here is read by the client: no scores, no model talk. All text is drawn literally (a "$" in a
+    name, a price or a prompt is never read as mathtext).
+    """
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     from matplotlib.backends.backend_pdf import PdfPages
 
+    date = date or time.strftime("%d %B %Y").lstrip("0")
     buf = io.BytesIO()
     meta = {"Title": f"Atelier lookbook: {profile.name}", "Author": "Atelier",
-            "Subject": f"{len(favourites)} favourites, {len(outfits)} outfits, {len(designs)} designs",
+            "Subject": f"{len(outfits)} looks, {len(favourites)} favourites, {len(designs)} designs",
             "Keywords": ",".join(h.id for h in favourites)}
 
-    def page(title: str):
-        fig = plt.figure(figsize=(8.27, 11.69))  # A4 portrait
-        fig.text(0.07, 0.95, title, fontsize=20, weight="bold")
+    def text(fig_or_ax, x, y, s, **kw):
+        kw.setdefault("color", INK)
+        kw.setdefault("family", "DejaVu Serif")
+        return fig_or_ax.text(x, y, str(s), parse_math=False, usetex=False, **kw)
+
+    def sheet(title: str | None = None, subtitle: str | None = None):
+        fig = plt.figure(figsize=(8.27, 11.69), facecolor=PAPER)  # A4 portrait
+        if title:
+            text(fig, 0.08, 0.935, title, fontsize=24, weight="bold")
+        if subtitle:
+            text(fig, 0.08, 0.905, _clip(subtitle, 90), fontsize=11, color=MUTED, style="italic")
+        fig.add_artist(plt.Line2D([0.08, 0.92], [0.89, 0.89], color=ACCENT, lw=0.8))
+        text(fig, 0.08, 0.03, f"Atelier · prepared for {_clip(profile.name, 40)} · {date}", fontsize=8, color=MUTED)
         return fig
 
-    def grid(fig, entries, top=0.9, cols=3, rows=4):
-        for n, (img, caption) in enumerate(entries[: cols * rows]):
-            r, c = divmod(n, cols)
-            ax = fig.add_axes([0.07 + c * 0.3, top - (r + 1) * 0.21, 0.26, 0.18])
-            ax.imshow(img)
-            ax.set_axis_off()
-            ax.set_title(caption[:38], fontsize=8)
+    def picture(fig, rect, img):
+        ax = fig.add_axes(rect)
+        ax.imshow(img)
+        ax.set_axis_off()
+        return ax
+
+    def label(fig, x, y, h: SearchHit, width_chars: int = 30, size: float = 10):
+        text(fig, x, y, _clip(_name(h), width_chars), fontsize=size, weight="bold")
+        price = h.metadata.get("price", -1)
+        if isinstance(price, (int, float)) and price >= 0:
+            text(fig, x, y - 0.018, f"${price:,.2f}", fontsize=size - 1, color=MUTED)
 
     def load(h: SearchHit):
         try:
@@ -291,29 +390,70 @@ def lookbook_pdf(profile: Profile, favourites: list[SearchHit], outfits: list[Ou
         except OSError:
             return Image.new("RGB", (64, 64), "lightgrey")
 
+    hero = (outfits[0].items[0] if outfits else favourites[0] if favourites else None)
     with PdfPages(buf, metadata=meta) as pdf:
-        fig = page(f"Lookbook: {profile.name}")
-        fig.text(0.07, 0.9, time.strftime("%d %B %Y"), fontsize=12)
-        fig.text(0.07, 0.86, meta["Subject"], fontsize=12)
+        # Cover: the hero piece large, the client's name, the date, what is inside.
+        fig = plt.figure(figsize=(8.27, 11.69), facecolor=PAPER)
+        if hero is not None:
+            picture(fig, [0.14, 0.34, 0.72, 0.56], load(hero))
+        else:
+            fig.add_artist(plt.Rectangle((0.14, 0.34), 0.72, 0.56, color="#efe8de", transform=fig.transFigure))
+        text(fig, 0.08, 0.255, "LOOKBOOK", fontsize=13, color=ACCENT, weight="bold")
+        text(fig, 0.08, 0.2, _clip(profile.name, 34), fontsize=34, weight="bold")
+        text(fig, 0.08, 0.155, date, fontsize=14, color=MUTED)
+        inside = [f"{len(outfits)} look{'s' if len(outfits) != 1 else ''}" if outfits else "",
+                  f"{len(favourites)} favourite{'s' if len(favourites) != 1 else ''}" if favourites else "",
+                  f"{len(designs)} design{'s' if len(designs) != 1 else ''}" if designs else ""]
+        text(fig, 0.08, 0.115, " · ".join(x for x in inside if x) or "A first selection", fontsize=12)
         if profile.notes:
-            fig.text(0.07, 0.82, profile.notes[:300], fontsize=10, wrap=True)
-        pdf.savefig(fig)
+            text(fig, 0.08, 0.075, _clip(profile.notes, 110), fontsize=10, color=MUTED, style="italic")
+        fig.add_artist(plt.Line2D([0.08, 0.92], [0.29, 0.29], color=ACCENT, lw=0.8))
+        pdf.savefig(fig, facecolor=PAPER)
         plt.close(fig)
-        for start in range(0, len(favourites), 12):
-            fig = page("Favourites")
-            grid(fig, [(load(h), f"{h.metadata.get('name', h.id)} ${_price(h):.0f}") for h in favourites[start:start + 12]])
-            pdf.savefig(fig)
+        # Each look: the anchor large on the left, the other pieces stacked on the right.
+        for n, o in enumerate(outfits, 1):
+            fig = sheet(f"Look {n}", o.note)
+            main, rest = o.items[0], o.items[1:]
+            picture(fig, [0.08, 0.38, 0.5, 0.47], load(main))
+            label(fig, 0.08, 0.355, main, 34, 12)
+            rows = max(1, len(rest))
+            cell = 0.47 / max(3, rows)
+            for j, h in enumerate(rest):
+                y = 0.85 - (j + 1) * cell
+                picture(fig, [0.62, y + 0.035, 0.3, cell - 0.045], load(h))
+                label(fig, 0.63, y + 0.02, h, 26, 9)
+            text(fig, 0.08, 0.27, "The pieces", fontsize=13, weight="bold")
+            for j, h in enumerate(o.items):
+                y = 0.24 - j * 0.028
+                text(fig, 0.08, y, _clip(_name(h), 60), fontsize=10)
+                text(fig, 0.92, y, f"${_price(h):,.2f}", fontsize=10, ha="right")
+            y = 0.24 - len(o.items) * 0.028 - 0.01
+            fig.add_artist(plt.Line2D([0.08, 0.92], [y + 0.02, y + 0.02], color=MUTED, lw=0.5))
+            text(fig, 0.08, y, "Total", fontsize=11, weight="bold")
+            text(fig, 0.92, y, f"${o.total_price:,.2f}", fontsize=11, weight="bold", ha="right")
+            pdf.savefig(fig, facecolor=PAPER)
             plt.close(fig)
-        for n, o in enumerate(outfits):
-            fig = page(f"Outfit {n + 1}  (${o.total_price:.2f})")
-            grid(fig, [(load(h), h.metadata.get("name", h.id)) for h in o.items], rows=2)
-            for j, reason in enumerate(o.reasons):
-                fig.text(0.07, 0.4 - j * 0.03, f"• {reason}", fontsize=11)
-            pdf.savefig(fig)
+        for start in range(0, len(favourites), 9):
+            fig = sheet("Favourites", "Pieces kept for you")
+            for j, h in enumerate(favourites[start:start + 9]):
+                r, c = divmod(j, 3)
+                x, y = 0.08 + c * 0.29, 0.62 - r * 0.27
+                picture(fig, [x, y, 0.26, 0.22], load(h))
+                label(fig, x, y - 0.012, h, 28, 9)
+            pdf.savefig(fig, facecolor=PAPER)
             plt.close(fig)
-        for start in range(0, len(designs), 12):
-            fig = page("Designs")
-            grid(fig, [(Image.open(io.BytesIO(d["png"])).convert("RGB"), d["spec"].get("prompt", "")) for d in designs[start:start + 12]])
-            pdf.savefig(fig)
+        for start in range(0, len(designs), 9):
+            fig = sheet("Designs", "Made in the studio for you")
+            for j, d in enumerate(designs[start:start + 9]):
+                r, c = divmod(j, 3)
+                x, y = 0.08 + c * 0.29, 0.62 - r * 0.27
+                picture(fig, [x, y, 0.26, 0.22], Image.open(io.BytesIO(d["png"])).convert("RGB"))
+                text(fig, x, y - 0.012, _clip(str(d["spec"].get("prompt", "")), 30), fontsize=9, style="italic")
+            pdf.savefig(fig, facecolor=PAPER)
             plt.close(fig)
     return buf.getvalue()
+
+
+def _clip(s: str, n: int) -> str:
+    s = " ".join(str(s).split())
+    return s if len(s) <= n else s[: n - 1].rstrip() + "…"

@@ -1,26 +1,21 @@
 """Discover: text, image or both (weighted), filters, pages, more like this, favourites."""
 import streamlit as st
 
-st.set_page_config(page_title="Atelier · Discover", page_icon="🔎", layout="wide")
-
 from core.search import Filters, SearchQuery, search_catalog  # noqa: E402
-from core.ui import (edit_in_design, follow_link, item_grid, model_banner, more_like, profile_picker,  # noqa: E402
-                     read_upload, show_error, studio_or_stop, try_on)
+from core.ui import edit_in_design, item_grid, model_banner, more_like, read_upload, show_error, try_on  # noqa: E402
+from core.ui.page import page_context  # noqa: E402
 
 PAGE_SIZE = 12
-studio = studio_or_stop()
+studio, profiles, profile = page_context()
 state = st.session_state
 state.setdefault("discover_page", 0)
 state.setdefault("discover_like", None)
 state.setdefault("favourites", [])
-follow_link()
 
 
 def reset_page() -> None:
     state.discover_page = 0
 
-
-profiles, profile = profile_picker(studio)
 
 
 def toggle_fav(item_id: str) -> None:
@@ -35,7 +30,7 @@ def toggle_mark(kind: str, item_id: str) -> None:
     profiles.toggle(profile.id, item_id, kind)
 
 
-st.title("🔎 Discover")
+st.title("Discover")
 model_banner(studio)
 
 try:

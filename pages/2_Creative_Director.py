@@ -6,24 +6,21 @@ import numpy as np
 import streamlit as st
 from PIL import Image
 
-st.set_page_config(page_title="Atelier · Creative Director", page_icon="🎨", layout="wide")
-
 from core.design import DesignRequest, enhance_prompt  # noqa: E402
 from core.errors import AtelierError  # noqa: E402
 from core.search import SearchQuery, search_catalog  # noqa: E402
-from core.ui import (catalog_picker, follow_link, get_design_backend, item_grid, model_banner, more_like,  # noqa: E402
-                     profile_picker, read_upload, show_error, studio_or_stop, try_on)
+from core.ui import (catalog_picker, get_design_backend, item_grid, model_banner, more_like, read_upload,  # noqa: E402
+                     show_error, try_on)
+from core.ui.page import page_context  # noqa: E402
 from core.ui import canvas as canvas_ui  # noqa: E402
 
 CANVAS_W = 448
-studio = studio_or_stop()
-profiles, profile = profile_picker(studio)
+studio, profiles, profile = page_context()
 state = st.session_state
 state.setdefault("design_base", None)  # {"image": PIL, "label": str, "item_id": str|None}
 state.setdefault("design_history", [])  # newest last: {"image", "prompt", "seed", "backend", "model", "base"}
 state.setdefault("design_canvas_n", 0)
 state.setdefault("design_similar", None)
-follow_link()
 
 
 def set_base(image: Image.Image, label: str, item_id: str | None = None) -> None:
@@ -49,7 +46,7 @@ if "design_base_id" in state:  # arrived from Discover / Sketch ("Edit in Creati
         st.error(str(exc))
 
 backend, backend_why = get_design_backend(studio.settings.inpaint_model, studio.settings.device)
-st.title("🎨 Creative Director")
+st.title("Creative Director")
 model_banner(studio)
 if backend.name == "offline editor":
     st.info(f"Design model: **offline editor** (not generative): recolour, patterns, textures and removal "

@@ -1,19 +1,16 @@
 """Sketch to Cloth: draw a garment (or upload a paper sketch) and find the catalog items that match it."""
 import streamlit as st
 
-st.set_page_config(page_title="Atelier · Sketch to Cloth", page_icon="✏️", layout="wide")
-
 from core.search import SearchQuery, search_catalog  # noqa: E402
-from core.ui import (edit_in_design, follow_link, item_grid, model_banner, more_like, read_upload,  # noqa: E402
-                     show_error, studio_or_stop)
+from core.ui import edit_in_design, item_grid, model_banner, more_like, read_upload, show_error  # noqa: E402
 from core.ui.canvas import drawing_canvas  # noqa: E402
+from core.ui.page import page_context  # noqa: E402
 
-studio = studio_or_stop()
+studio = page_context().studio
 state = st.session_state
 state.setdefault("sketch_canvas_n", 0)
 state.setdefault("sketch_result", None)
 state.setdefault("sketch_page", 0)
-follow_link()
 
 
 def clear_canvas() -> None:
@@ -21,7 +18,7 @@ def clear_canvas() -> None:
     state.sketch_result = None
 
 
-st.title("✏️ Sketch to Cloth")
+st.title("Sketch to Cloth")
 st.write("Draw a garment's outline (or upload a photo of a paper sketch); Atelier matches it against the "
          "outlines of every catalog item and shows the closest real garments.")
 model_banner(studio)

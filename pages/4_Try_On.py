@@ -6,15 +6,13 @@ import numpy as np
 import streamlit as st
 from PIL import Image
 
-st.set_page_config(page_title="Atelier · Try-On", page_icon="🧍", layout="wide")
-
 from core.errors import AtelierError  # noqa: E402
 from core.tryon.backends import BACKENDS, sample_people  # noqa: E402
 from core.vocabulary import tryon_kind  # noqa: E402
-from core.ui import catalog_picker, model_banner, profile_picker, read_upload, show_error, studio_or_stop  # noqa: E402
+from core.ui import catalog_picker, model_banner, read_upload, show_error  # noqa: E402
+from core.ui.page import page_context  # noqa: E402
 
-studio = studio_or_stop()
-profiles, profile = profile_picker(studio)
+studio, profiles, profile = page_context()
 state = st.session_state
 state.setdefault("tryon_garment", None)  # {"image", "label", "kind"}
 state.setdefault("tryon_result", None)
@@ -44,7 +42,7 @@ if "tryon_design" in state:
     design = state.pop("tryon_design")
     state.tryon_garment = {"image": design["image"], "label": f"design: {design['prompt']}", "kind": "upper"}
 
-st.title("🧍 Try-On")
+st.title("Try-On")
 model_banner(studio)
 left, right = st.columns(2)
 with left:

@@ -7,21 +7,18 @@ from pathlib import Path
 import streamlit as st
 from PIL import Image
 
-st.set_page_config(page_title="Atelier · Stylist", page_icon="👗", layout="wide")
-
 from core.errors import AtelierError  # noqa: E402
 from core.search import SearchQuery, search_catalog  # noqa: E402
-from core.stylist import build_outfits, for_you, lookbook_pdf, print_ready, taste_of  # noqa: E402
-from core.ui import follow_link, item_grid, profile_picker, show_error, studio_or_stop, try_on  # noqa: E402
+from core.stylist import build_outfits, cart_total, for_you, lookbook_pdf, print_ready, taste_of  # noqa: E402
+from core.ui import item_grid, md, show_error, try_on  # noqa: E402
+from core.ui.page import page_context  # noqa: E402
 from core.vocabulary import tryon_kind  # noqa: E402
 
-studio = studio_or_stop()
-profiles, profile = profile_picker(studio)
+studio, profiles, profile = page_context()
 state = st.session_state
 state.setdefault("stylist_outfits", None)
-follow_link()
 
-st.title("👗 Stylist")
+st.title("Stylist")
 if profiles is None:
     st.stop()
 if profile is None:
@@ -49,7 +46,7 @@ def unmark(kind: str, item_id: str) -> None:
 def shop_the_look(ids: list[str]) -> None:
     for i in ids:
         profiles.mark(profile.id, i, "cart", True)
-    st.toast(f"Added {len(ids)} pieces to {profile.name}'s cart")
+    st.toast(f"Added {len(ids)} pieces to {md(profile.name)}'s cart")
 
 
 def hits_for(ids):
@@ -66,12 +63,12 @@ marks = {k: set(profiles.items(profile.id, k)) for k in ("like", "dislike", "car
 tab_profile, tab_feed, tab_outfit, tab_export = st.tabs(["Profile", "For you", "Outfit builder", "Lookbook & export"])
 
 with tab_profile:
-    st.subheader(profile.name)
+    st.subheader(md(profile.name))
     budget = st.number_input("Default outfit budget ($, 0 = none)", 0.0, 100_000.0, float(profile.budget or 0.0), 10.0,
                              key="stylist_budget")
     if (budget or None) != profile.budget:
         profiles.set_budget(profile.id, budget or None)
-    for kind, title in (("favourite", "★ Favourites"), ("like", "👍 Likes"), ("dislike", "👎 Dislikes"), ("cart", "🛒 Cart")):
+    for kind, title in (("favourite", "Favourites"), ("like", "Likes"), ("dislike", "Passed"), ("cart", "Cart")):
         ids = profiles.items(profile.id, kind)
         with st.expander(f"{title} ({len(ids)})", expanded=kind in ("favourite", "cart")):
             hits = hits_for(ids)
@@ -83,13 +80,13 @@ with tab_profile:
                     st.image(h.path, caption=h.metadata.get("name", h.id), width="stretch")
                     st.button("Remove", key=f"rm-{kind}-{h.id}", on_click=unmark, args=(kind, h.id))
             if kind == "cart" and hits:
-                st.metric("Cart total", f"${sum(max(0.0, float(h.metadata.get('price', 0) or 0)) for h in hits):.2f}")
+                st.metric("Cart total", md(f"${cart_total(hits):,.2f}"))
     designs = profiles.artefacts(profile.id, "design")
-    with st.expander(f"🎨 Saved designs ({len(designs)})"):
+    with st.expander(f"Saved designs ({len(designs)})"):
         cols = st.columns(6)
         for n, d in enumerate(designs):
             cols[n % 6].image(d["png"], caption=d["spec"].get("prompt", ""), width="stretch")
-    with st.expander("🔎 Search history"):
+    with st.expander("Search history"):
         st.write(", ".join(profiles.search_history(profile.id, 30)) or "No searches yet.")
 
 with tab_feed:
@@ -103,37 +100,44 @@ with tab_outfit:
     cart = profiles.items(profile.id, "cart")
     left, right = st.columns([2, 1])
     with left:
-        q = st.text_input("Build around an item (search)", key="outfit_search", placeholder="floral dress")
-        options = {}
+        # A new search moves the anchor to its best match (the old choice must not stick).
+        q = st.text_input("Build around an item (search)", key="outfit_search", placeholder="floral dress",
+                          on_change=lambda: state.pop("outfit_anchor", None))
+        options = {}  # item id -> what the stylist reads
         if q.strip():
             try:
                 for h in search_catalog(studio.index, studio.encoder, SearchQuery(text=q, page_size=8)).hits:
-                    options[f"{h.metadata.get('name', h.id)} ({h.id})"] = h.id
+                    options[h.id] = h.metadata.get("name") or h.id
             except Exception as exc:
                 show_error(exc)
-        for i in cart:
-            options.setdefault(f"🛒 {i}", i)
-        anchor = st.selectbox("Anchor piece", list(options) or ["(search or add to the cart first)"], key="outfit_anchor")
+        for h in hits_for(cart):
+            options.setdefault(h.id, f"{h.metadata.get('name') or h.id} (in the cart)")
+        if state.get("outfit_anchor") not in options:
+            state.pop("outfit_anchor", None)
+        anchor = st.selectbox("Anchor piece", list(options), key="outfit_anchor", format_func=options.get,
+                              placeholder="Search, or add pieces to the cart first")
     with right:
         obudget = st.number_input("Budget ($, 0 = none)", 0.0, 100_000.0, float(profile.budget or 0.0), 10.0, key="outfit_budget")
         k = st.slider("Suggestions", 1, 6, 3, key="outfit_k")
-    if st.button("Build outfits", type="primary", key="outfit_go", disabled=not options):
+    if st.button("Build outfits", type="primary", key="outfit_go", disabled=anchor is None):
         try:
-            state.stylist_outfits = build_outfits(studio.index, [options[anchor]], k=k, budget=obudget or None,
+            state.stylist_outfits = build_outfits(studio.index, [anchor], k=k, budget=obudget or None,
                                                   taste=taste_of(profiles, profile, studio.index))
         except Exception as exc:
             state.stylist_outfits = None
             show_error(exc)
+    if getattr(state.stylist_outfits, "shortfall", ""):
+        st.info(md(state.stylist_outfits.shortfall))
     for n, o in enumerate(state.stylist_outfits or []):
         with st.container(border=True):
-            st.markdown(f"**Outfit {n + 1}** · ${o.total_price:.2f}")
+            st.markdown(f"**Look {n + 1}** · " + md(f"${o.total_price:,.2f}"))
             cols = st.columns(len(o.items))
             for c, h in zip(cols, o.items):
                 c.image(h.path, caption=h.metadata.get("name", h.id), width="stretch")
                 if tryon_kind(h.metadata.get("category", "")):
                     c.button("Try on", key=f"tryon-{n}-{h.id}", on_click=try_on, args=(h.id,), width="stretch")
-            st.caption(" · ".join(o.reasons))
-            st.button("🛒 Shop the look", key=f"shop-{n}", on_click=shop_the_look, args=([h.id for h in o.items],))
+            st.caption(md(o.note))
+            st.button("Add the look to the cart", key=f"shop-{n}", on_click=shop_the_look, args=([h.id for h in o.items],))
 
 with tab_export:
     favs = hits_for(profiles.items(profile.id, "favourite"))

@@ -124,7 +124,7 @@ def test_personal_ranking_pulls_results_towards_liked_items(sample_studio, store
                           SearchQuery(text="a shirt", page_size=12, bias=taste.vector, bias_strength=0.6))
     red = lambda page: sum(h.metadata["colour"] == "red" for h in page.hits)  # noqa: E731
     assert red(mine) >= red(base) + 3
-    assert explain(mine.hits[0], taste, sample_studio.index).startswith("because you liked")
+    assert explain(mine.hits[0], taste, sample_studio.index).startswith("similar to ")
 
 
 def test_for_you_feed_and_cold_start(sample_studio, store):
@@ -135,7 +135,7 @@ def test_for_you_feed_and_cold_start(sample_studio, store):
     store.mark(new.id, "dress-004", "like")
     warm = for_you(store, new, sample_studio.index, k=8)
     assert all(h.id not in ("dress-003", "dress-004") for h, _ in warm)
-    assert all(w.startswith("because you liked") for _, w in warm)
+    assert all(w.startswith("similar to ") for _, w in warm)
 
 
 def test_outfits_fill_slots_respect_budget_and_do_not_repeat(sample_studio):
@@ -150,6 +150,46 @@ def test_outfits_fill_slots_respect_budget_and_do_not_repeat(sample_studio):
         assert not extra & seen
         seen |= extra
     assert sum(h.metadata["pattern"] != "solid" for h in outfits[0].items) <= 1
+
+
+
+
+def _anchor_set(index):
+    """12 anchors across categories, half of them patterned (the harder case: the anchor is the statement)."""
+    snap = index.snapshot()
+    picks = []
+    for n, cat in enumerate(["dress", "t-shirt", "shirt", "blouse", "sweater", "hoodie", "jeans", "trousers", "skirt",
+                             "shorts", "coat", "jacket", "sneakers", "bag"][:12]):
+        rows = [i for i, m in zip(snap.ids, snap.metadatas) if m["category"] == cat
+                and (m["pattern"] != "solid") == (n % 2 == 0)]
+        picks.append(rows[0])
+    return picks
+
+
+def test_outfit_rules_hold_for_12_anchors_across_categories(sample_studio):
+    anchors = _anchor_set(sample_studio.index)
+    assert len({sample_studio.index.item(a).metadata["category"] for a in anchors}) == 12
+    for anchor in anchors:
+        outfits = build_outfits(sample_studio.index, [anchor], k=3)
+        assert len(outfits) == 3 or outfits.shortfall, anchor
+        seen: set[str] = set()
+        for o in outfits:
+            ids = [h.id for h in o.items]
+            assert ids[0] == anchor
+            assert sum(h.metadata["pattern"] != "solid" for h in o.items) <= 1, (anchor, ids)
+            assert not seen & set(ids[1:]), (anchor, ids)
+            seen |= set(ids[1:])
+            assert not any("encoder" in r or "compete" in r or "score" in r for r in o.reasons)
+
+
+def test_outfit_budget_is_a_hard_limit_and_fewer_looks_say_why(sample_studio):
+    snap = sample_studio.index.snapshot()
+    anchor = "dress-000"
+    cheap = build_outfits(sample_studio.index, [anchor], k=6, budget=sample_studio.index.item(anchor).metadata["price"] + 90)
+    assert all(o.total_price <= sample_studio.index.item(anchor).metadata["price"] + 90 for o in cheap)
+    if len(cheap) < 6:
+        assert cheap.shortfall.startswith(f"Only {len(cheap)} of 6 looks")
+    assert len(snap.ids) > 0
 
 
 def test_dress_outfits_take_shoes_and_bag_and_budget_errors_are_clear(sample_studio):
@@ -169,19 +209,31 @@ def test_print_ready_export_is_300_dpi_with_a_spec(tmp_path):
     assert spec["prompt"] == "red" and spec["seed"] == 4 and spec["dpi"] == 300 and spec["source_item"] == "dress-001"
 
 
-def test_lookbook_pdf_contains_what_it_claims(sample_studio, store):
+def test_lookbook_is_client_facing_and_draws_dollars_literally(sample_studio, store):
+    import dataclasses
+    import io
+
     from pypdf import PdfReader
 
-    p = store.create("Lookbook client")
+    p = store.create("Ada $ Lovelace")
     favs = [sample_studio.index.item(i) for i in ("dress-001", "bag-003", "coat-002")]
-    outfits = build_outfits(sample_studio.index, ["dress-001"], k=2)
-    designs = [{"png": _png(), "spec": {"prompt": "navy stripes"}}]
-    pdf = PdfReader(__import__("io").BytesIO(lookbook_pdf(p, favs, outfits, designs)))
-    assert len(pdf.pages) == 1 + 1 + 2 + 1
-    assert pdf.metadata.title == "Atelier lookbook: Lookbook client"
-    text = " ".join(page.extract_text() for page in pdf.pages)
-    for needle in ("Lookbook client", "Favourites", "Outfit 1", "Outfit 2", "Designs", "navy stripes"):
-        assert needle in text, needle
+    favs[0] = dataclasses.replace(favs[0], metadata=dict(favs[0].metadata, name="The $5 dress $ for $ her"))
+    outfits = build_outfits(sample_studio.index, ["dress-001"], k=2, budget=1000)
+    designs = [{"png": _png(), "spec": {"prompt": "navy $stripes$ and $x^2$"}}]
+    pdf = PdfReader(io.BytesIO(lookbook_pdf(p, favs, outfits, designs, date="1 December 2026")))
+    assert len(pdf.pages) == 1 + 2 + 1 + 1  # cover, two looks, favourites, designs
+    assert pdf.metadata.title == "Atelier lookbook: Ada $ Lovelace"
+    pages = [page.extract_text() for page in pdf.pages]
+    assert "Ada $ Lovelace" in pages[0] and "1 December 2026" in pages[0] and "2 looks" in pages[0]
+    for n, o in enumerate(outfits, 1):
+        look = pages[n]
+        assert f"Look {n}" in look and f"${o.total_price:,.2f}" in look
+        for h in o.items:
+            assert h.metadata["name"] in look and f"${h.metadata['price']:,.2f}" in look
+    text = " ".join(pages)
+    assert "The $5 dress $ for $ her" in text and "navy $stripes$ and $x^2$" in text  # literal, not mathtext
+    for jargon in ("encoder", "style match", "compete", "score", "similarity", "embedding"):
+        assert jargon not in text.lower(), jargon
 
 
 def _png():
@@ -208,3 +260,17 @@ def test_cli_profile_and_outfit(sample_studio, tmp_path, capsys, monkeypatch):
     outfits = json.loads(capsys.readouterr().out)
     assert len(outfits) == 2 and outfits[0]["items"][0]["id"] == "jeans-002" and outfits[0]["total_price"] <= 400
     assert main(["outfit", "--item", "no-such", "--db", db, "--encoder", "lite"]) == 1
+
+
+def test_time_left_follows_the_rate_seen_so_far():
+    from core.progress import TimeLeft, format_time_left
+
+    now = [100.0]
+    left = TimeLeft(clock=lambda: now[0])
+    assert left.seconds(0, 400) is None  # nothing to go on yet
+    now[0] += 10
+    assert left.seconds(100, 400) == 30.0  # 100 items in 10 s: 300 more take 30 s
+    assert left.text(100, 400) == "about 30 s left"
+    now[0] += 290
+    assert left.text(200, 400) == "about 5 min left"
+    assert format_time_left(2) == "a few seconds left" and format_time_left(None) == "estimating the time left"

@@ -8,6 +8,7 @@ import streamlit as st
 
 from core.errors import AtelierError
 from core.images import load_image
+from core.ui import state as keys
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,35 @@ def get_profile_store(url: str):
     return ProfileStore(url)
 
 
+NO_CLIENT = "No client"
+_MARKDOWN_SPECIAL = set("\\`*_[]<>$~|#")
+
+
+def md(text) -> str:
+    """User text (names, prompts, prices) made literal for st.markdown/caption/labels: a "$" is never math."""
+    return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in str(text))
+
+
+
+def _select_profile() -> None:
+    choice = st.session_state.get(keys.PROFILE_SELECT)
+    st.session_state[keys.PROFILE_NAME] = None if choice in (None, NO_CLIENT) else choice
+
+
+def _create_profile(store) -> None:
+    """Create the profile and make it the active one at once (a callback: it runs before the picker is drawn)."""
+    state = st.session_state
+    try:
+        profile = store.create(state.get(keys.PROFILE_NEW_NAME, ""))
+    except AtelierError as exc:
+        state[keys.PROFILE_MESSAGE] = ("error", md(exc))
+        return
+    state[keys.PROFILE_NAME] = profile.name
+    state[keys.PROFILE_SELECT] = profile.name
+    state[keys.PROFILE_NEW_NAME] = ""
+    state[keys.PROFILE_MESSAGE] = ("success", f"Created {md(profile.name)}: likes and the cart now save to this client.")
+
+
 def profile_picker(studio):
     """Sidebar: pick or create the active client profile; returns (store, profile or None)."""
     from core.profiles import database_url
@@ -46,63 +76,62 @@ def profile_picker(studio):
         st.sidebar.error(str(exc))
         return None, None
     state = st.session_state
+    names = [p.name for p in store.list()]
+    current = state.get(keys.PROFILE_NAME)
+    if current not in names:
+        current = state[keys.PROFILE_NAME] = None
+    if state.get(keys.PROFILE_SELECT) != (current or NO_CLIENT):  # set from elsewhere (another page, a test)
+        state[keys.PROFILE_SELECT] = current or NO_CLIENT
     with st.sidebar:
         st.header("Client")
-        names = [p.name for p in store.list()]
-        current = state.get("profile_name")
-        choice = st.selectbox("Active profile", ["(none)"] + names,
-                              index=(names.index(current) + 1) if current in names else 0, key="profile_select")
-        state.profile_name = None if choice == "(none)" else choice
-        with st.popover("New profile"):
-            new = st.text_input("Client name", key="profile_new_name")
-            if st.button("Create", key="profile_create") and new.strip():
-                try:
-                    store.create(new)
-                    state.profile_name = " ".join(new.split())
-                    state.pop("profile_select", None)
-                    st.rerun()
-                except AtelierError as exc:
-                    st.error(str(exc))
-    if state.profile_name is None:
+        st.selectbox("Active client", [NO_CLIENT] + names, key=keys.PROFILE_SELECT, on_change=_select_profile)
+        message = state.pop(keys.PROFILE_MESSAGE, None)
+        if message:
+            (st.error if message[0] == "error" else st.success)(message[1])
+        with st.expander("New client profile", expanded=not names):
+            st.text_input("Client name", key=keys.PROFILE_NEW_NAME, max_chars=60)
+            st.button("Create profile", key="profile_create", on_click=_create_profile, args=(store,))
+    if current is None:
         return store, None
     try:
-        return store, store.get(state.profile_name)
+        return store, store.get(current)
     except AtelierError:
-        state.profile_name = None
+        state[keys.PROFILE_NAME] = None
         return store, None
 
 
 # ---- moving between pages ---------------------------------------------------------------------------
 # A button callback cannot switch pages itself: it leaves what the next page needs in the session and names
-# that page; follow_link() at the top of every page that has such buttons does the switch.
-PAGES = {"discover": "pages/1_Discover.py", "design": "pages/2_Creative_Director.py", "tryon": "pages/4_Try_On.py"}
+# that page; follow_link() (run by the entry before every page) does the switch.
+PAGES = {"discover": "pages/1_Discover.py", "design": "pages/2_Creative_Director.py", "tryon": "pages/4_Try_On.py",
+         "stylist": "pages/5_Stylist.py"}
 
 
 def follow_link() -> None:
-    target = st.session_state.pop("goto", None)
+    target = st.session_state.pop(keys.GOTO, None)
     if target:
         st.switch_page(PAGES[target])
 
 
 def more_like(item_id: str, go: bool = True) -> None:
     """Discover, showing items like this one (go=False: already on Discover)."""
-    st.session_state.update(discover_like=item_id, discover_page=0)
+    st.session_state.update({keys.DISCOVER_LIKE: item_id, keys.DISCOVER_PAGE: 0})
     if go:
-        st.session_state.goto = "discover"
+        st.session_state[keys.GOTO] = "discover"
 
 
 def edit_in_design(item_id: str) -> None:
     """The Creative Director, with this catalog item as the base."""
-    st.session_state.update(design_base_id=item_id, goto="design")
+    st.session_state.update({keys.DESIGN_BASE_ID: item_id, keys.GOTO: "design"})
 
 
 def try_on(item_id: str | None = None, design: dict | None = None) -> None:
     """Try-On, with a catalog item or a generated design ({"image", "prompt"}) as the garment."""
     if design is not None:
-        st.session_state.tryon_design = design
+        st.session_state[keys.TRYON_DESIGN] = design
     else:
-        st.session_state.tryon_item = item_id
-    st.session_state.goto = "tryon"
+        st.session_state[keys.TRYON_ITEM] = item_id
+    st.session_state[keys.GOTO] = "tryon"
 
 
 def studio_or_stop():
@@ -119,10 +148,14 @@ def studio_or_stop():
         st.error(f"Atelier could not start: {type(exc).__name__}: {exc}")
         st.stop()
     if studio.index.count() == 0 or studio.sketch_index.count() == 0:
-        bar = st.progress(0.0, text="Building the catalog index (first start only) ...")
+        from core.progress import TimeLeft
+
+        bar = st.progress(0.0, text="Building the catalog index (first start only): estimating the time left")
+        left = TimeLeft()
 
         def progress(done: int, total: int, msg: str) -> None:
-            bar.progress(min(1.0, done / total) if total else 0.0, text=f"Building the catalog index: {msg}")
+            bar.progress(min(1.0, done / total) if total else 0.0,
+                         text=f"Building the catalog index (first start only): {msg} · {left.text(done, total)}")
 
         try:
             report = ensure_catalog_index(studio, progress)
@@ -137,13 +170,30 @@ def studio_or_stop():
 
 
 def model_banner(studio) -> None:
+    """One line on the search model, for pages where it changes what results mean."""
     info = studio.encoder.info
     if info.full_model:
-        st.caption(f"Encoder: **{info.name}** on **{info.device}** · {info.detail}")
+        st.caption(f"Search model: {info.name}")
     else:
-        st.info(
-            f"Encoder: **{info.name}** (offline stand-in) on **{info.device}**: {info.detail}. "
-            f"{studio.choice.reason}", icon="ℹ️")
+        st.caption("Search model: the built-in offline model (good on colours and shapes; a full model, set up "
+                   "under About this installation on Home, understands richer descriptions).")
+
+
+def installation_facts(studio) -> None:
+    """Model, device and index facts and how to get the full models: for whoever runs the installation."""
+    status = studio.status()
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric("Catalog items", f"{status['items']:,}")
+    c2.metric("Encoder", "lite (offline)" if not status["full_model"] else "CLIP family")
+    c3.metric("Device", status["device"])
+    c4.metric("Vector size", status["dim"])
+    st.markdown(
+        f"- **Search encoder**: {status['encoder']}: {status['encoder_detail']}\n"
+        f"- **Why this one**: {status['why']}\n"
+        f"- **Index**: {status['store']} · collection `{status['collection']}`\n"
+        "- **Full search model**: `hf download openai/clip-vit-base-patch32` (or `patrickjohncyh/fashion-clip`, "
+        "`google/siglip-base-patch16-224`) on a machine with internet, then restart; set "
+        "`ATELIER_CLIP_MODEL` to choose one. A GPU is optional (fp16 is used when present).")
 
 
 def show_error(exc: Exception) -> None:
@@ -180,35 +230,37 @@ def item_grid(hits, key: str, columns: int = 4, on_like=None, favourites: set | 
                     st.image(hit.path, width="stretch")
                 except Exception:
                     st.write("(image file missing)")
-                st.markdown(f"**{m.get('name') or hit.id}**")
+                st.markdown(f"**{md(m.get('name') or hit.id)}**")
                 price = m.get("price", -1)
-                st.caption(" · ".join(x for x in (m.get("category", ""), m.get("colour", ""), m.get("pattern", ""),
-                                                  f"${price:.2f}" if isinstance(price, (int, float)) and price >= 0 else "")
-                                      if x) + f"  \nscore {hit.score:.3f}")
-                a, b = st.columns(2)
-                if on_like is not None:
-                    a.button("More like this", key=f"{key}-like-{hit.id}", on_click=on_like, args=(hit.id,),
-                             width="stretch")
+                st.caption(md(" · ".join(x for x in (m.get("category", ""), m.get("colour", ""), m.get("pattern", ""),
+                                                     f"${price:.2f}" if isinstance(price, (int, float)) and price >= 0
+                                                     else "") if x)) + f"  \nscore {hit.score:.3f}")
+                if why and why.get(hit.id):
+                    st.caption(md(why[hit.id]))
+                # Short words, no emoji-only labels (no emoji font on some kiosks): every label fits a card at 1366 px.
+                if on_mark is not None:
+                    active = {k: marks is not None and hit.id in marks.get(k, set()) for k in ("like", "dislike", "cart")}
+                    m1, m2 = st.columns(2)
+                    m1.button("Liked" if active["like"] else "Like", key=f"{key}-mark-like-{hit.id}", on_click=on_mark,
+                              args=("like", hit.id), width="stretch", help="Like, for the active client")
+                    m2.button("Passed" if active["dislike"] else "Pass", key=f"{key}-mark-dislike-{hit.id}",
+                              on_click=on_mark, args=("dislike", hit.id), width="stretch",
+                              help="Not for this client: shown less")
+                    st.button("In the cart" if active["cart"] else "Add to cart", key=f"{key}-mark-cart-{hit.id}",
+                              on_click=on_mark, args=("cart", hit.id), width="stretch", help="The active client's cart")
                 if on_fav is not None:
                     faved = favourites is not None and hit.id in favourites
-                    b.button("★ Saved" if faved else "☆ Save", key=f"{key}-fav-{hit.id}", on_click=on_fav,
-                             args=(hit.id,), width="stretch")
-                if why and why.get(hit.id):
-                    st.caption(f"💡 {why[hit.id]}")
-                if on_mark is not None:
-                    m1, m2, m3 = st.columns(3)
-                    # Words beside the emoji: some browsers and kiosks have no emoji font.
-                    for col, kind, on_label, off_label in ((m1, "like", "👍 Liked", "👍 Like"),
-                                                           (m2, "dislike", "👎 Passed", "👎 Pass"),
-                                                           (m3, "cart", "🛒 In cart", "🛒 Add")):
-                        active = marks is not None and hit.id in marks.get(kind, set())
-                        col.button(on_label if active else off_label, key=f"{key}-mark-{kind}-{hit.id}", on_click=on_mark,
-                                   args=(kind, hit.id), width="stretch", help=f"{kind} for the active client")
+                    st.button("Saved" if faved else "Save", key=f"{key}-fav-{hit.id}", on_click=on_fav,
+                              args=(hit.id,), width="stretch", icon=":material/star:" if faved else None,
+                              help="Keep it in the saved items")
+                if on_like is not None:
+                    st.button("More like this", key=f"{key}-like-{hit.id}", on_click=on_like, args=(hit.id,),
+                              width="stretch")
                 if on_tryon is not None:
                     st.button("Try on", key=f"{key}-tryon-{hit.id}", on_click=on_tryon, args=(hit.id,), width="stretch")
                 if on_edit is not None:
-                    st.button("Edit in Creative Director", key=f"{key}-edit-{hit.id}", on_click=on_edit, args=(hit.id,),
-                              width="stretch")
+                    st.button("Redesign", key=f"{key}-edit-{hit.id}", on_click=on_edit, args=(hit.id,),
+                              width="stretch", help="Open it in the Creative Director")
 
 
 def catalog_picker(studio, key: str, on_use, label: str = "Search the catalog", n: int = 8) -> None:

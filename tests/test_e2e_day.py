@@ -1,0 +1,128 @@
+"""Browser end-to-end: a stylist's day at 1366x768 and 1920x1080.
+
+Create a client, search, like three items, For you, build an outfit around "floral dress", download the
+lookbook, try a piece of the look on. On every page: no button label cut off (scrollWidth <= clientWidth),
+no error box, no traceback. Screenshots go to /tmp/atelier-e2e-day-<width>/ (the README gallery comes from them).
+"""
+import shutil
+from pathlib import Path
+
+import pytest
+
+from browser import CHROMIUM, CHROMIUM_ARGS, require_browser, streamlit_server
+
+CLIPPED_JS = """() => [...document.querySelectorAll('button')].filter(b => b.offsetParent !== null).flatMap(b =>
+    [b, ...b.querySelectorAll('div, p, span')].filter(e => e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1)
+    .map(() => b.innerText.trim())).filter((t, i, all) => t && all.indexOf(t) === i)"""
+ERRORS_JS = """() => [...document.querySelectorAll('[data-testid="stAlertContentError"], [data-testid="stException"]')]
+    .map(e => e.innerText.trim())"""
+
+
+def _settle(page, timeout=120_000):
+    """Wait until Streamlit has finished the current run (no 'running' indicator)."""
+    page.wait_for_timeout(400)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+                           " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.includes('Running')",
+                           timeout=timeout)
+    page.wait_for_timeout(300)
+
+
+def _check(page, name, shots):
+    """No clipped label, no error text; a full-page screenshot."""
+    _settle(page)
+    clipped = page.evaluate(CLIPPED_JS)
+    errors = page.evaluate(ERRORS_JS)
+    path = shots / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    assert clipped == [], f"{name}: clipped button labels {clipped}"
+    assert errors == [], f"{name}: error text {errors}"
+    assert page.locator("text=Traceback").count() == 0, name
+
+
+def _nav(page, title):
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title, exact=True).click()
+    page.get_by_role("heading", name=title, exact=True).first.wait_for(timeout=120_000)
+
+
+@pytest.mark.parametrize("width,height", [(1366, 768), (1920, 1080)])
+def test_a_stylists_day(sample_studio, tmp_path, width, height):
+    require_browser()
+    from playwright.sync_api import sync_playwright
+
+    shots = Path(f"/tmp/atelier-e2e-day-{width}")
+    shutil.rmtree(shots, ignore_errors=True)
+    shots.mkdir(parents=True)
+    env = {"ATELIER_DB_DIR": str(sample_studio.settings.index_dir), "ATELIER_ENCODER": "lite",
+           "ATELIER_DATA_DIR": str(tmp_path), "HF_HUB_OFFLINE": "1"}
+    with streamlit_server(env) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        page = browser.new_page(viewport={"width": width, "height": height}, accept_downloads=True)
+        page.set_default_timeout(120_000)
+        try:
+            page.goto(url, wait_until="domcontentloaded")
+            page.get_by_text("What you can do").wait_for(timeout=180_000)
+            _check(page, "1-home", shots)
+
+            # A new client: active at once.
+            sidebar = page.locator('[data-testid="stSidebar"]')
+            sidebar.get_by_label("Client name").fill("Ada Lovelace")
+            sidebar.get_by_role("button", name="Create profile").click()
+            sidebar.get_by_text("Created Ada Lovelace").wait_for()
+            assert "Ada Lovelace" in sidebar.locator('[data-testid="stSelectbox"]').first.inner_text()
+
+            # Search and like three pieces.
+            _nav(page, "Discover")
+            box = page.get_by_label("Describe what you are looking for")
+            box.fill("dress")
+            box.press("Enter")
+            page.get_by_role("button", name="Like", exact=True).first.wait_for()
+            for n in range(1, 4):
+                page.get_by_role("button", name="Like", exact=True).first.click()
+                page.wait_for_function(f"() => [...document.querySelectorAll('button')]"
+                                       f".filter(b => b.innerText.trim() === 'Liked').length >= {n}")
+                _settle(page)
+            assert "Ada Lovelace" in sidebar.locator('[data-testid="stSelectbox"]').first.inner_text()
+            _check(page, "2-discover", shots)
+
+            # For you, from the three likes.
+            _nav(page, "Stylist")
+            page.get_by_role("tab", name="For you").click()
+            page.get_by_text("which the client liked").first.wait_for()
+            _check(page, "3-for-you", shots)
+
+            # An outfit around a floral dress: the anchor follows the search.
+            page.get_by_role("tab", name="Outfit builder").click()
+            q = page.get_by_label("Build around an item (search)")
+            q.fill("floral dress")
+            q.press("Enter")
+            _settle(page)
+            anchor = page.locator('[data-testid="stSelectbox"]').filter(has_text="Anchor piece")
+            anchor.get_by_text("floral dress").first.wait_for()
+            page.get_by_role("button", name="Build outfits").click()
+            page.get_by_text("Look 1").first.wait_for()
+            assert page.get_by_text("Look 3").count() >= 1 or page.get_by_text("looks keep the rules").count() >= 1
+            _check(page, "4-outfits", shots)
+
+            # The lookbook.
+            page.get_by_role("tab", name="Lookbook & export").click()
+            page.get_by_role("button", name="Make lookbook PDF").click()
+            with page.expect_download() as dl:
+                page.get_by_role("button", name="Download lookbook (PDF)").click()
+            pdf = tmp_path / "lookbook.pdf"
+            dl.value.save_as(pdf)
+            assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 20_000
+            shutil.copy(pdf, shots / "lookbook.pdf")
+            _check(page, "5-lookbook", shots)
+
+            # Try a piece of the look on.
+            page.get_by_role("tab", name="Outfit builder").click()
+            page.get_by_role("button", name="Try on", exact=True).first.click()
+            page.get_by_role("heading", name="Try-On", exact=True).first.wait_for()
+            go = page.get_by_role("button", name="Try it on")
+            page.wait_for_function("() => [...document.querySelectorAll('button')].some("
+                                   "b => b.innerText.trim() === 'Try it on' && !b.disabled)")
+            go.click()
+            page.get_by_text("After ·").first.wait_for(timeout=240_000)
+            _check(page, "6-try-on", shots)
+        finally:
+            browser.close()
