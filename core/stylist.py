@@ -234,7 +234,9 @@ def build_outfits(index: CatalogIndex, anchor_ids: list[str], k: int = 3, budget
         # Enough solid pieces to fill k distinct looks, plus a few statement pieces to choose from.
         solid = [int(r) for r in ranked if not statement[r]][: max(per_slot, k + 1)]
         loud = [int(r) for r in ranked if statement[r]][:2]
-        candidates[slot] = solid + loud
+        # Under a budget the best-styled pieces may all be too dear together: keep the cheapest in reach too.
+        cheap = [int(r) for r in rows[np.argsort(prices_all[rows], kind="stable")][:2]] if budget is not None else []
+        candidates[slot] = list(dict.fromkeys(solid + loud + cheap))
     missing = [s for s in required if not candidates.get(s)]
     if missing:
         raise AtelierError(_why_none(missing[0], budget, fixed_cost, anchor_statements))
@@ -378,11 +380,11 @@ def lookbook_pdf(profile: Profile, favourites: list[SearchHit], outfits: list[Ou
         ax.set_axis_off()
         return ax
 
-    def label(fig, x, y, h: SearchHit, width_chars: int = 30, size: float = 10):
-        text(fig, x, y, _clip(_name(h), width_chars), fontsize=size, weight="bold")
+    def label(fig, x, y, h: SearchHit, width_chars: int = 30, size: float = 10, ha: str = "left"):
+        text(fig, x, y, _clip(_name(h), width_chars), fontsize=size, weight="bold", ha=ha)
         price = h.metadata.get("price", -1)
         if isinstance(price, (int, float)) and price >= 0:
-            text(fig, x, y - 0.018, f"${price:,.2f}", fontsize=size - 1, color=MUTED)
+            text(fig, x, y - 0.018, f"${price:,.2f}", fontsize=size - 1, color=MUTED, ha=ha)
 
     def load(h: SearchHit):
         try:
@@ -421,7 +423,7 @@ def lookbook_pdf(profile: Profile, favourites: list[SearchHit], outfits: list[Ou
             for j, h in enumerate(rest):
                 y = 0.85 - (j + 1) * cell
                 picture(fig, [0.62, y + 0.035, 0.3, cell - 0.045], load(h))
-                label(fig, 0.63, y + 0.02, h, 26, 9)
+                label(fig, 0.77, y + 0.02, h, 26, 9, ha="center")
             text(fig, 0.08, 0.27, "The pieces", fontsize=13, weight="bold")
             for j, h in enumerate(o.items):
                 y = 0.24 - j * 0.028

@@ -184,12 +184,15 @@ def test_outfit_rules_hold_for_12_anchors_across_categories(sample_studio):
 
 def test_outfit_budget_is_a_hard_limit_and_fewer_looks_say_why(sample_studio):
     snap = sample_studio.index.snapshot()
-    anchor = "dress-000"
-    cheap = build_outfits(sample_studio.index, [anchor], k=6, budget=sample_studio.index.item(anchor).metadata["price"] + 90)
-    assert all(o.total_price <= sample_studio.index.item(anchor).metadata["price"] + 90 for o in cheap)
-    if len(cheap) < 6:
-        assert cheap.shortfall.startswith(f"Only {len(cheap)} of 6 looks")
-    assert len(snap.ids) > 0
+    anchor = sample_studio.index.item("dress-000")
+    cheapest = {g: sorted(m["price"] for m in snap.metadatas if group_of(m["category"]) == g) for g in ("shoes", "bag")}
+    budget = anchor.metadata["price"] + cheapest["shoes"][1] + cheapest["bag"][1]  # room for very few looks
+    looks = build_outfits(sample_studio.index, ["dress-000"], k=6, budget=budget)
+    assert 1 <= len(looks) < 6
+    assert all(o.total_price <= budget for o in looks)
+    assert looks.shortfall.startswith(f"Only {len(looks)} of 6 looks keep the rules") and "budget" in looks.shortfall
+    assert len(build_outfits(sample_studio.index, ["dress-000"], k=3)) == 3 and not build_outfits(
+        sample_studio.index, ["dress-000"], k=3).shortfall
 
 
 def test_dress_outfits_take_shoes_and_bag_and_budget_errors_are_clear(sample_studio):
