@@ -180,6 +180,11 @@ def cmd_outfit(args) -> int:
     studio = open_studio(settings)
     taste = None
     anchors = [args.item] if args.item else []
+    if not anchors and args.query:  # "floral dress": the best matching piece is the anchor
+        from core.stylist import anchor_candidates
+
+        found = anchor_candidates(studio.index, studio.encoder, args.query, n=1)
+        anchors = [found[0].id] if found else []
     if args.profile:
         store = _profiles(settings)
         profile = store.get(args.profile)
@@ -191,10 +196,12 @@ def cmd_outfit(args) -> int:
         print(json.dumps([o.to_json() for o in outfits]))
     else:
         for n, o in enumerate(outfits, 1):
-            print(f"Outfit {n}: ${o.total_price:.2f}  score {o.score:.3f}")
+            print(f"Look {n}: ${o.total_price:.2f}  score {o.score:.3f}")
             for h in o.items:
-                print(f"   {h.id:<24} {h.metadata.get('name', '')}")
+                print(f"   {h.metadata.get('name', '') or h.id:<32} {h.id}")
             print("   why: " + "; ".join(o.reasons))
+        if getattr(outfits, "shortfall", ""):
+            print(outfits.shortfall)
     return 0
 
 
@@ -348,6 +355,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sp = sub.add_parser("outfit", help="complete outfits around an item (or a profile's cart)")
     sp.add_argument("--item")
+    sp.add_argument("--query", help='build around the best match for these words, e.g. "floral dress"')
     sp.add_argument("--profile")
     sp.add_argument("--budget", type=float)
     sp.add_argument("--k", type=int, default=3)

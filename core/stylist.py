@@ -272,6 +272,23 @@ def build_outfits(index: CatalogIndex, anchor_ids: list[str], k: int = 3, budget
     return Outfits(out, asked=k, shortfall=shortfall)
 
 
+def anchor_candidates(index: CatalogIndex, encoder, text: str, n: int = 8) -> list[SearchHit]:
+    """Pieces to build a look around, for what a stylist typed ("floral dress"): the garment, pattern and colour
+    words are kept as filters (relaxed one by one when nothing matches), the rest ranks within them."""
+    from core.search import Filters, SearchQuery, search_catalog
+    from core.vocabulary import parse_query
+
+    parsed = parse_query(text)
+    tries = [Filters(category=parsed.categories, pattern=parsed.patterns, colour=parsed.colours),
+             Filters(category=parsed.categories, pattern=parsed.patterns),
+             Filters(category=parsed.categories), Filters()]
+    for filters in tries:
+        hits = search_catalog(index, encoder, SearchQuery(text=text, filters=filters, page_size=n)).hits
+        if hits:
+            return hits
+    return []
+
+
 def _why_none(slot: str, budget: float | None, fixed_cost: float, anchor_statements: int) -> str:
     parts = []
     if budget is not None:

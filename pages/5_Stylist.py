@@ -8,8 +8,8 @@ import streamlit as st
 from PIL import Image
 
 from core.errors import AtelierError  # noqa: E402
-from core.search import SearchQuery, search_catalog  # noqa: E402
-from core.stylist import build_outfits, cart_total, for_you, lookbook_pdf, print_ready, taste_of  # noqa: E402
+from core.stylist import (anchor_candidates, build_outfits, cart_total, for_you, lookbook_pdf, print_ready,  # noqa: E402
+                          taste_of)
 from core.ui import item_grid, md, show_error, try_on  # noqa: E402
 from core.ui.page import page_context  # noqa: E402
 from core.vocabulary import tryon_kind  # noqa: E402
@@ -106,14 +106,14 @@ with tab_outfit:
         options = {}  # item id -> what the stylist reads
         if q.strip():
             try:
-                for h in search_catalog(studio.index, studio.encoder, SearchQuery(text=q, page_size=8)).hits:
+                for h in anchor_candidates(studio.index, studio.encoder, q):
                     options[h.id] = h.metadata.get("name") or h.id
             except Exception as exc:
                 show_error(exc)
         for h in hits_for(cart):
             options.setdefault(h.id, f"{h.metadata.get('name') or h.id} (in the cart)")
-        if state.get("outfit_anchor") not in options:
-            state.pop("outfit_anchor", None)
+        if state.get("outfit_anchor") not in options:  # set before the widget: the browser keeps no stale choice
+            state["outfit_anchor"] = next(iter(options), None)
         anchor = st.selectbox("Anchor piece", list(options), key="outfit_anchor", format_func=options.get,
                               placeholder="Search, or add pieces to the cart first")
     with right:

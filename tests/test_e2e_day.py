@@ -4,6 +4,7 @@ Create a client, search, like three items, For you, build an outfit around "flor
 lookbook, try a piece of the look on. On every page: no button label cut off (scrollWidth <= clientWidth),
 no error box, no traceback. Screenshots go to /tmp/atelier-e2e-day-<width>/ (the README gallery comes from them).
 """
+import re
 import shutil
 from pathlib import Path
 
@@ -20,11 +21,10 @@ ERRORS_JS = """() => [...document.querySelectorAll('[data-testid="stAlertContent
 
 def _settle(page, timeout=120_000):
     """Wait until Streamlit has finished the current run (no 'running' indicator)."""
-    page.wait_for_timeout(400)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-                           " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.includes('Running')",
-                           timeout=timeout)
-    page.wait_for_timeout(300)
+    page.wait_for_timeout(500)
+    page.wait_for_function("""() => { const w = document.querySelector('[data-testid="stStatusWidget"]');
+                                      return !w || !/Running|Stop/.test(w.innerText); }""", timeout=timeout)
+    page.wait_for_timeout(500)
 
 
 def _check(page, name, shots):
@@ -47,7 +47,7 @@ def _nav(page, title):
 @pytest.mark.parametrize("width,height", [(1366, 768), (1920, 1080)])
 def test_a_stylists_day(sample_studio, tmp_path, width, height):
     require_browser()
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     shots = Path(f"/tmp/atelier-e2e-day-{width}")
     shutil.rmtree(shots, ignore_errors=True)
@@ -61,6 +61,7 @@ def test_a_stylists_day(sample_studio, tmp_path, width, height):
         try:
             page.goto(url, wait_until="domcontentloaded")
             page.get_by_text("What you can do").wait_for(timeout=180_000)
+            page.locator('[data-testid="stVegaLiteChart"], [data-testid="stArrowVegaLiteChart"]').first.wait_for()
             _check(page, "1-home", shots)
 
             # A new client: active at once.
@@ -68,7 +69,7 @@ def test_a_stylists_day(sample_studio, tmp_path, width, height):
             sidebar.get_by_label("Client name").fill("Ada Lovelace")
             sidebar.get_by_role("button", name="Create profile").click()
             sidebar.get_by_text("Created Ada Lovelace").wait_for()
-            assert "Ada Lovelace" in sidebar.locator('[data-testid="stSelectbox"]').first.inner_text()
+            expect(sidebar.get_by_role("combobox", name="Active client")).to_have_value("Ada Lovelace")  # at once
 
             # Search and like three pieces.
             _nav(page, "Discover")
@@ -81,7 +82,7 @@ def test_a_stylists_day(sample_studio, tmp_path, width, height):
                 page.wait_for_function(f"() => [...document.querySelectorAll('button')]"
                                        f".filter(b => b.innerText.trim() === 'Liked').length >= {n}")
                 _settle(page)
-            assert "Ada Lovelace" in sidebar.locator('[data-testid="stSelectbox"]').first.inner_text()
+            expect(sidebar.get_by_role("combobox", name="Active client")).to_have_value("Ada Lovelace")  # still
             _check(page, "2-discover", shots)
 
             # For you, from the three likes.
@@ -96,11 +97,19 @@ def test_a_stylists_day(sample_studio, tmp_path, width, height):
             q.fill("floral dress")
             q.press("Enter")
             _settle(page)
-            anchor = page.locator('[data-testid="stSelectbox"]').filter(has_text="Anchor piece")
-            anchor.get_by_text("floral dress").first.wait_for()
+            expect(page.get_by_role("combobox", name="Anchor piece")).to_have_value(re.compile("floral dress", re.I))
             page.get_by_role("button", name="Build outfits").click()
             page.get_by_text("Look 1").first.wait_for()
             assert page.get_by_text("Look 3").count() >= 1 or page.get_by_text("looks keep the rules").count() >= 1
+            _check(page, "4-outfits-dress", shots)
+            # The sample people are portraits: a look around a shirt is the one to try on.
+            q.fill("striped shirt")
+            q.press("Enter")
+            _settle(page)
+            expect(page.get_by_role("combobox", name="Anchor piece")).to_have_value(re.compile("striped shirt", re.I))
+            page.get_by_role("button", name="Build outfits").click()
+            _settle(page)
+            expect(page.get_by_text("Look 1").first).to_be_visible()
             _check(page, "4-outfits", shots)
 
             # The lookbook.
@@ -124,5 +133,9 @@ def test_a_stylists_day(sample_studio, tmp_path, width, height):
             go.click()
             page.get_by_text("After ·").first.wait_for(timeout=240_000)
             _check(page, "6-try-on", shots)
+        except Exception:
+            page.screenshot(path=str(shots / "failure.png"), full_page=True)
+            (shots / "failure.html").write_text(page.content())
+            raise
         finally:
             browser.close()

@@ -277,3 +277,30 @@ def test_time_left_follows_the_rate_seen_so_far():
     now[0] += 290
     assert left.text(200, 400) == "about 5 min left"
     assert format_time_left(2) == "a few seconds left" and format_time_left(None) == "estimating the time left"
+
+
+def test_typing_floral_dress_finds_floral_dresses_to_build_around(sample_studio):
+    from core.stylist import anchor_candidates
+
+    hits = anchor_candidates(sample_studio.index, sample_studio.encoder, "floral dress")
+    assert hits and all(h.metadata["category"] == "dress" and h.metadata["pattern"] == "floral" for h in hits)
+    red = anchor_candidates(sample_studio.index, sample_studio.encoder, "red floral dress", n=1)[0]
+    assert red.metadata["colour"] == "red" and red.metadata["pattern"] == "floral"
+
+
+def test_cli_outfit_around_a_query_keeps_the_rules(sample_studio, capsys):
+    from core.__main__ import main
+
+    db = str(sample_studio.settings.index_dir)
+    assert main(["outfit", "--query", "floral dress", "--k", "3", "--db", db, "--encoder", "lite", "--json"]) == 0
+    looks = json.loads(capsys.readouterr().out)
+    assert len(looks) == 3
+    anchor = looks[0]["items"][0]
+    assert anchor["metadata"]["category"] == "dress" and anchor["metadata"]["pattern"] == "floral"
+    seen: set[str] = set()
+    for look in looks:
+        assert look["items"][0]["id"] == anchor["id"]
+        assert sum(i["metadata"]["pattern"] != "solid" for i in look["items"]) <= 1
+        ids = {i["id"] for i in look["items"][1:]}
+        assert not ids & seen
+        seen |= ids
