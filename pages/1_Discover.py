@@ -2,7 +2,7 @@
 import streamlit as st
 
 from core.search import Filters, SearchQuery, search_catalog  # noqa: E402
-from core.ui import edit_in_design, item_grid, model_banner, more_like, read_upload, show_error, try_on  # noqa: E402
+from core.ui import edit_in_design, item_grid, md, model_banner, more_like, read_upload, show_error, try_on  # noqa: E402
 from core.ui.page import page_context  # noqa: E402
 
 PAGE_SIZE = 12
@@ -53,9 +53,10 @@ with st.sidebar:
             price = st.slider("Price", lo, hi, (lo, hi), key="f_price", on_change=reset_page)
     favourites = profiles.items(profile.id, "favourite") if profile is not None else list(state.favourites)
     if favourites:
-        with st.expander(f"★ Saved items ({len(favourites)})"):
+        with st.expander(f"Saved items ({len(favourites)})"):
             for fid in favourites:
-                st.button(f"✕ {fid}", key=f"unfav-{fid}", on_click=toggle_fav, args=(fid,))
+                name = snap.metadatas[snap.index_of[fid]].get("name", fid) if fid in snap.index_of else fid
+                st.button(f"Remove {md(name)}", key=f"unfav-{fid}", on_click=toggle_fav, args=(fid,), width="stretch")
     taste, strength = None, 0.0
     if profile is not None:
         from core.stylist import taste_of

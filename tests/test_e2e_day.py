@@ -100,6 +100,7 @@ def test_a_stylists_day(sample_studio, tmp_path, width, height):
             expect(page.get_by_role("combobox", name="Anchor piece")).to_have_value(re.compile("floral dress", re.I))
             page.get_by_role("button", name="Build outfits").click()
             page.get_by_text("Look 1").first.wait_for()
+            _settle(page)
             assert page.get_by_text("Look 3").count() >= 1 or page.get_by_text("looks keep the rules").count() >= 1
             _check(page, "4-outfits-dress", shots)
             # The sample people are portraits: a look around a shirt is the one to try on.

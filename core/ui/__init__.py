@@ -1,6 +1,7 @@
 """Shared Streamlit widgets: the only part of core that imports Streamlit."""
 from __future__ import annotations
 
+import io
 import logging
 import os
 
@@ -208,10 +209,12 @@ def read_upload(uploaded, max_pixels: int):
     """An uploaded file as an RGB image, or None after showing why it cannot be used."""
     if uploaded is None:
         return None
+    data = io.BytesIO(uploaded.getvalue())
+    data.name = uploaded.name  # the message names the file ("shoe.jpg is not an image ..."), once
     try:
-        return load_image(uploaded.getvalue(), max_pixels=max_pixels)
+        return load_image(data, max_pixels=max_pixels)
     except AtelierError as exc:
-        st.error(f"{uploaded.name}: {exc}")
+        st.error(md(exc))
         return None
 
 
