@@ -27,9 +27,12 @@ def _settle(page, timeout=120_000):
     page.wait_for_timeout(500)
 
 
-def _check(page, name, shots):
-    """No clipped label, no error text; a full-page screenshot."""
+def _check(page, name, shots, focus=None):
+    """No clipped label, no error text; a screenshot (of the part `focus` scrolls into view)."""
     _settle(page)
+    if focus is not None:
+        focus.scroll_into_view_if_needed()
+        page.wait_for_timeout(300)
     clipped = page.evaluate(CLIPPED_JS)
     errors = page.evaluate(ERRORS_JS)
     path = shots / f"{name}.png"
@@ -111,7 +114,7 @@ def test_a_stylists_day(sample_studio, tmp_path, width, height):
             page.get_by_role("button", name="Build outfits").click()
             _settle(page)
             expect(page.get_by_text("Look 1").first).to_be_visible()
-            _check(page, "4-outfits", shots)
+            _check(page, "4-outfits", shots, focus=page.get_by_text("Look 1").first)
 
             # The lookbook.
             page.get_by_role("tab", name="Lookbook & export").click()
@@ -133,7 +136,7 @@ def test_a_stylists_day(sample_studio, tmp_path, width, height):
                                    "b => b.innerText.trim() === 'Try it on' && !b.disabled)")
             go.click()
             page.get_by_text("After ·").first.wait_for(timeout=240_000)
-            _check(page, "6-try-on", shots)
+            _check(page, "6-try-on", shots, focus=page.get_by_text("After ·").first)
         except Exception:
             page.screenshot(path=str(shots / "failure.png"), full_page=True)
             (shots / "failure.html").write_text(page.content())
