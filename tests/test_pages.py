@@ -305,3 +305,15 @@ def test_stylist_export_offers_print_ready_files_for_saved_designs(app_env):
     assert not at.exception and not _errors(at)
     labels = [b.label for b in at.get("download_button")]
     assert "PNG 300 dpi" in labels and "JSON spec" in labels
+
+
+def test_user_text_is_literal_in_captions_and_labels():
+    from core.ui import md
+
+    at = AppTest.from_string(
+        "import streamlit as st\nfrom core.ui import md\n"
+        "st.caption(md('total $20.00 within the $250 budget'))\nst.markdown(md('**Ada $ _Love_ lace**'))\n",
+        default_timeout=60).run()
+    assert not at.exception
+    assert at.caption[0].value == r"total \$20.00 within the \$250 budget"  # Streamlit shows the $ signs as typed
+    assert md("a*b_c`d[e]<f>") == r"a\*b\_c\`d\[e\]\<f\>"
