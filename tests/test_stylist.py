@@ -304,3 +304,12 @@ def test_cli_outfit_around_a_query_keeps_the_rules(sample_studio, capsys):
         ids = {i["id"] for i in look["items"][1:]}
         assert not ids & seen
         seen |= ids
+
+
+def test_cart_total_adds_prices_and_counts_unpriced_pieces_as_zero():
+    from core.search import SearchHit
+    from core.stylist import cart_total
+
+    hits = [SearchHit("a", 0, "", {"price": 19.99}), SearchHit("b", 0, "", {"price": -1}),
+            SearchHit("c", 0, "", {}), SearchHit("d", 0, "", {"price": 0.02})]
+    assert cart_total(hits) == 20.01 and cart_total([]) == 0
