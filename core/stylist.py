@@ -142,8 +142,11 @@ class Outfit:
 
     @property
     def note(self) -> str:
-        """One line a client can read (the reasons without the price)."""
-        return "; ".join(self.reasons[:2]).capitalize() + "."
+        """One line a client can read: what goes with the first piece, and the colour story (no price, no scores)."""
+        names = [str(h.metadata.get("name") or h.id).lower() for h in self.items[1:]]
+        pieces = (", ".join(names[:-1]) + " and " + names[-1]) if len(names) > 1 else "".join(names)
+        line = f"With {pieces}: {self.reasons[0]}" if pieces else self.reasons[0].capitalize()
+        return line + "."
 
     def to_json(self) -> dict:
         return {"items": [h.to_json() for h in self.items], "score": round(self.score, 4),
@@ -386,7 +389,7 @@ def lookbook_pdf(profile: Profile, favourites: list[SearchHit], outfits: list[Ou
         if title:
             text(fig, 0.08, 0.935, title, fontsize=24, weight="bold")
         if subtitle:
-            text(fig, 0.08, 0.905, _clip(subtitle, 90), fontsize=11, color=MUTED, style="italic")
+            text(fig, 0.08, 0.905, _clip(subtitle, 110), fontsize=9.5, color=MUTED, style="italic")
         fig.add_artist(plt.Line2D([0.08, 0.92], [0.89, 0.89], color=ACCENT, lw=0.8))
         text(fig, 0.08, 0.03, f"Atelier · prepared for {_clip(profile.name, 40)} · {date}", fontsize=8, color=MUTED)
         return fig
