@@ -25,7 +25,7 @@ import torch.nn.functional as F
 from PIL import Image
 
 from core.errors import AtelierError
-from core.tryon.backends import ClassicTryOn
+from core.tryon.classic import ClassicTryOn
 
 log = logging.getLogger(__name__)
 
@@ -311,6 +311,7 @@ class GmmTryOn(ClassicTryOn):
     """The classic compositing with the warp predicted by a trained GMM instead of landmark TPS."""
 
     name = "gmm"
+    drape_parts = False  # the learned warp moves the whole flat-lay, sleeves included
 
     def __init__(self, checkpoint: str | Path | None, device: str = "auto") -> None:
         from core.weights import pick_device
@@ -322,8 +323,8 @@ class GmmTryOn(ClassicTryOn):
         self.model, _, self.step, _ = load_checkpoint(checkpoint, self.device)
         self.model.eval()
 
-    def run(self, person_img, garment_img, kind: str = "upper", person=None):
-        result = super().run(person_img, garment_img, kind, person)
+    def run(self, person_img, garment_img, kind: str = "upper", person=None, seed: int = 0, progress=None):
+        result = super().run(person_img, garment_img, kind, person, seed, progress)
         result.notes.append(f"warp from the GMM checkpoint at step {self.step}")
         return result
 
