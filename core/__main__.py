@@ -264,6 +264,39 @@ def cmd_tryon(args) -> int:
     return 0
 
 
+def cmd_tryon_outfit(args) -> int:
+    from core.images import load_image
+    from core.tryon.outfit import Piece, dress_outfit
+    from core.tryon.registry import load_backend
+
+    settings = _settings(args)
+    pieces = []
+    for spec in args.piece or []:
+        category, sep, path = spec.partition("=")
+        if not sep or not path:
+            raise AtelierError(f"--piece wants CATEGORY=FILE such as jeans=photos/jeans.jpg, not {spec!r}.")
+        pieces.append(Piece(load_image(path, settings.max_image_pixels), category.strip(), Path(path).stem))
+    if args.item:
+        from core.studio import open_studio
+
+        index = open_studio(settings).index
+        for item_id in args.item:
+            hit = index.item(item_id)
+            pieces.append(Piece(load_image(hit.path, settings.max_image_pixels), hit.metadata.get("category", ""),
+                                hit.metadata.get("name") or item_id))
+    if not pieces:
+        raise AtelierError("Give the outfit's pieces: --item ID (repeat) or --piece CATEGORY=FILE (repeat).")
+    person, analysed = _person(args.person, settings)
+    result = dress_outfit(load_backend(args.backend, device=settings.device, gmm_checkpoint=settings.gmm_checkpoint,
+                                       inpaint_model=settings.inpaint_model), person, pieces, person=analysed)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    result.image.save(out)
+    info = result.summary() | {"output": str(out)}
+    print(json.dumps(info) if args.json else f"wrote {out}: {'; '.join(result.layers)}")
+    return 0
+
+
 def _person(spec: str, settings):
     """--person FILE or sample:NAME -> (image, ready analysis or None)."""
     from core.images import load_image
@@ -383,6 +416,15 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--out", required=True)
     common(sp)
     sp.set_defaults(func=cmd_tryon)
+
+    sp = sub.add_parser("tryon-outfit", help="dress a whole outfit (top+bottom or dress, shoes, bag) on a person")
+    sp.add_argument("--person", required=True, help="a full-body photo or sample:slim / sample:average / sample:curvy")
+    sp.add_argument("--item", action="append", help="catalog item id (repeat for each piece)")
+    sp.add_argument("--piece", action="append", help="CATEGORY=FILE, a product shot (repeat for each piece)")
+    sp.add_argument("--backend", choices=["classic", "gmm", "diffusion"], default="classic")
+    sp.add_argument("--out", required=True)
+    common(sp)
+    sp.set_defaults(func=cmd_tryon_outfit)
 
     sp = sub.add_parser("train-gmm", help="train the geometric matching module on a VITON-HD folder")
     sp.add_argument("--data", required=True)

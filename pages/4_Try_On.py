@@ -9,7 +9,8 @@ from PIL import Image
 st.set_page_config(page_title="Atelier · Try-On", page_icon="🧍", layout="wide")
 
 from core.errors import AtelierError  # noqa: E402
-from core.tryon.backends import BACKENDS, sample_people  # noqa: E402
+from core.tryon.people import sample_people, sample_person  # noqa: E402
+from core.tryon.registry import BACKENDS  # noqa: E402
 from core.vocabulary import tryon_kind  # noqa: E402
 from core.ui import catalog_picker, model_banner, profile_picker, read_upload, show_error, studio_or_stop  # noqa: E402
 
@@ -22,7 +23,7 @@ state.setdefault("tryon_result", None)
 
 @st.cache_resource(show_spinner="Loading the try-on model ...")
 def get_backend(name: str, checkpoint: str | None, model: str, device: str, catvton: str, catvton_base: str):
-    from core.tryon.backends import load_backend
+    from core.tryon.registry import load_backend
 
     return load_backend(name, gmm_checkpoint=checkpoint, inpaint_model=model, device=device,
                         catvton_attention=catvton, catvton_base=catvton_base)
@@ -51,10 +52,12 @@ with left:
     st.subheader("Person")
     people = sample_people()
     source = st.radio("Photo", ["Sample person", "Upload"], horizontal=True, key="tryon_person_source")
-    person_img = None
+    person_img, person = None, None  # person: a croquis figure's exact analysis (photos are analysed on the run)
     if source == "Sample person" and people:
-        name = st.selectbox("Sample", list(people), key="tryon_sample")
-        person_img = Image.open(people[name]).convert("RGB")
+        name = st.selectbox("Sample", people, key="tryon_sample",
+                            help="Photos are analysed by MediaPipe; the croquis figures are full-body, for trousers, "
+                                 "skirts, dresses and whole outfits.")
+        person_img, person = sample_person(name)
     else:
         up = st.file_uploader("Person photo (one person, facing the camera)", type=["jpg", "jpeg", "png", "webp"],
                               key="tryon_person_upload")
@@ -81,11 +84,8 @@ c1, c2, c3 = st.columns(3)
 kinds = ["upper", "lower", "dress"]
 kind = c1.radio("Garment kind", kinds, index=kinds.index(garment["kind"]) if garment else 0, horizontal=True,
                 key="tryon_kind")
-backend_name = c2.selectbox("Backend", BACKENDS, key="tryon_backend",
-                            help="classic: thin-plate-spline warp + compositing (always available); gmm: a trained "
-                                 "geometric matching module (ATELIER_GMM_CHECKPOINT); diffusion: inpainting weights "
-                                 "(ATELIER_INPAINT_MODEL); catvton: CatVTON's attention weights on SD-1.5 inpainting "
-                                 "(ATELIER_CATVTON_ATTENTION, ATELIER_CATVTON_BASE; downloads, GPU advised)")
+backend_name = c2.selectbox("Backend", list(BACKENDS), key="tryon_backend",
+                            help="; ".join(f"{k}: {v}" for k, v in BACKENDS.items()))
 show_steps = c3.toggle("Show the steps", key="tryon_steps")
 
 if st.button("Try it on", type="primary", key="tryon_go", disabled=person_img is None or garment is None):
@@ -93,7 +93,7 @@ if st.button("Try it on", type="primary", key="tryon_go", disabled=person_img is
         backend = get_backend(backend_name, studio.settings.gmm_checkpoint, studio.settings.inpaint_model,
                               studio.settings.device, studio.settings.catvton_attention, studio.settings.catvton_base)
         with st.spinner("Dressing ..."):
-            state.tryon_result = backend.run(person_img, garment["image"], kind)
+            state.tryon_result = backend.run(person_img, garment["image"], kind, person=person)
     except Exception as exc:
         state.tryon_result = None
         show_error(exc)
@@ -102,8 +102,7 @@ result = state.tryon_result
 if result is not None:
     a, b = st.columns(2)
     a.image(result.person.image, caption="Before", width="stretch")
-    b.image(result.image, caption=f"After · {result.backend} · torso covered "
-            f"{result.summary()['torso_coverage']:.0%}", width="stretch")
+    b.image(result.image, caption=f"After · {result.backend}", width="stretch")
     st.caption(" · ".join(f"{k.replace('_', ' ')} {v:.2f}s" for k, v in result.timings.items())
                + "".join(f" · {n}" for n in result.notes))
     buf = io.BytesIO()

@@ -95,12 +95,13 @@ def tps_remap(garment: np.ndarray, src_pts: np.ndarray, dst_pts: np.ndarray, siz
     gh, gw = garment.shape[:2]
     src = torch.from_numpy(np.stack([src_pts[:, 0] / (gw - 1) * 2 - 1, src_pts[:, 1] / (gh - 1) * 2 - 1], 1))[None].float()
     dst = torch.from_numpy(np.stack([dst_pts[:, 0] / (W - 1) * 2 - 1, dst_pts[:, 1] / (H - 1) * 2 - 1], 1))[None].float()
+    src, dst = src.double(), dst.double()  # rows far below the frame (a long top on a portrait) need float64
     kernel_w, affine_w = get_tps_transform(dst, src)
     gx, gy = np.meshgrid(np.linspace(-1, 1, W // step + 2), np.linspace(-1, 1, H // step + 2))
-    pts = torch.from_numpy(np.stack([gx.ravel(), gy.ravel()], 1))[None].float()
+    pts = torch.from_numpy(np.stack([gx.ravel(), gy.ravel()], 1))[None].double()
     with torch.inference_mode():
         out = warp_points_tps(pts, dst, kernel_w, affine_w)[0].numpy().reshape(gx.shape + (2,))
-    full = cv2.resize(out, (W, H), interpolation=cv2.INTER_LINEAR)
+    full = cv2.resize(out.astype(np.float32), (W, H), interpolation=cv2.INTER_LINEAR)
     map_x = ((full[..., 0] + 1) / 2 * (gw - 1)).astype(np.float32)
     map_y = ((full[..., 1] + 1) / 2 * (gh - 1)).astype(np.float32)
     return cv2.remap(garment.astype(np.float32), map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
