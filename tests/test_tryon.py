@@ -300,7 +300,10 @@ def test_lower_body_and_dress_on_a_full_figure(kind, item):
     r = ClassicTryOn().run(img, Image.open(CATALOG / f"{item}.jpg"), kind, person=person)
     changed = (np.asarray(img) != np.asarray(r.image)).any(axis=2)
     assert changed.sum() > 2000
-    assert not (changed & ~r.region).any() and not (changed & ~person.mask).any()
+    assert not (changed & ~r.region).any()
+    # Nothing on the background, except a skirt or dress hanging across the gap between the legs below the hips.
+    hangs = item.startswith(("skirt", "dress"))
+    assert not (changed & ~person.mask)[: 480 if hangs else None].any()
     covered = (r.garment_alpha > 0.5) & r.region
     assert covered.sum() / r.region.sum() >= 0.7
     ys = np.nonzero(changed)[0]

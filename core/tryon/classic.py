@@ -206,6 +206,12 @@ class ClassicTryOn(TryOnBackend):
                 a = cv2.warpAffine(mask.astype(np.float32), M, (W, H), flags=cv2.INTER_LINEAR, borderValue=0)
                 layers.append((rgb, np.clip(a, 0, 1)))
         layers.append((body_rgb, body_a))
+        # Above the neck-base line the garment still covers what it lies on (the slope of the shoulders up to the
+        # collar), never the face.
+        lies_on = np.max([a for _, a in layers], axis=0) > 0.5
+        lies_on[: max(0, int(body.neck_y - 0.12 * body.width))] = False
+        lies_on[int(min(H, max(0, hem_y))):] = False
+        zone |= lies_on & person.mask & ~face_mask(body, zone.shape)
         t["warp"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         base = np.asarray(person.image, np.float32) / 255.0

@@ -51,13 +51,16 @@ def body_of(person: Person) -> Body:
         down = np.array([-across[1], across[0]], np.float32)
         down = down if down[1] > 0 else -down
         torso_len, seen = 1.5 * w, False
-    eyes = (_point(person, "l_eye") + _point(person, "r_eye")) / 2
-    mouth = (person.landmarks[9, :2] + person.landmarks[10, :2]) / 2
+    nose = _point(person, "nose")
+    lm = person.landmarks
+    eyes = (lm[2, :2] + lm[5, :2]) / 2 if min(lm[2, 2], lm[5, 2]) >= 0.1 else nose - [0, 0.1 * w]
+    # Mouth landmarks are optional (a drawn figure may give only the joints): below the nose otherwise.
+    mouth = (lm[9, :2] + lm[10, :2]) / 2 if min(lm[9, 2], lm[10, 2]) >= 0.1 else nose + 0.6 * (nose - eyes)
     d = max(float(mouth[1] - eyes[1]), 0.05 * w)
     chin_y = float(mouth[1] + 0.8 * d)
     neck_y = max(float(mid[1]) - 0.2 * w, chin_y + 0.15 * d)
-    ears = np.array([person.landmarks[7, 0], person.landmarks[8, 0]])
-    rx = max(float(np.ptp(ears)) * 0.6, 1.2 * d)
+    ears = np.array([lm[7, 0], lm[8, 0]])
+    rx = max(float(np.ptp(ears)) * 0.6 if min(lm[7, 2], lm[8, 2]) >= 0.1 else 0.0, 1.2 * d, 1.0)
     face = (float(eyes[0]), float((eyes[1] - 1.2 * d + chin_y) / 2), rx, float((chin_y - eyes[1] + 1.2 * d) / 2))
     return Body(ls, rs, w, neck_y, float(mid[0]), down.astype(np.float32), torso_len, seen, face)
 
