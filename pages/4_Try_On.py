@@ -19,6 +19,7 @@ profiles, profile = profile_picker(studio)
 state = st.session_state
 state.setdefault("tryon_garment", None)  # {"image", "label", "kind"}
 state.setdefault("tryon_result", None)
+state.setdefault("tryon_pieces", None)  # a whole outfit from the Stylist: [{"image", "label", "category"}]
 
 
 @st.cache_resource(show_spinner="Loading the try-on model ...")
@@ -39,6 +40,17 @@ def use_item(item_id: str) -> None:
 if "tryon_item" in state:  # arrived from a "Try on" button elsewhere
     try:
         use_item(state.pop("tryon_item"))
+    except AtelierError as exc:
+        st.error(str(exc))
+if "tryon_outfit" in state:  # "Try on the whole outfit" on the Stylist page
+    try:
+        hits = [studio.index.item(i) for i in state.pop("tryon_outfit")]
+        state.tryon_pieces = [{"image": Image.open(h.path).convert("RGB"), "label": h.metadata.get("name") or h.id,
+                               "category": h.metadata.get("category", "")} for h in hits]
+        state.tryon_result = None
+        # An outfit needs the whole body: start on a croquis figure.
+        state.tryon_person_source = "Sample person"
+        state.tryon_sample = next(p for p in sample_people() if p.startswith("Croquis"))
     except AtelierError as exc:
         st.error(str(exc))
 if "tryon_design" in state:
@@ -88,6 +100,31 @@ backend_name = c2.selectbox("Backend", list(BACKENDS), key="tryon_backend",
                             help="; ".join(f"{k}: {v}" for k, v in BACKENDS.items()))
 show_steps = c3.toggle("Show the steps", key="tryon_steps")
 
+pieces = state.tryon_pieces
+if pieces:
+    with st.container(border=True):
+        st.markdown("**Outfit from the Stylist**: dressed in layer order (bottom, top or dress, outerwear, shoes, bag)")
+        cols = st.columns(len(pieces) + 1)
+        for c, p in zip(cols, pieces):
+            c.image(p["image"], caption=p["label"], width="stretch")
+        go_outfit = cols[-1].button("Dress the outfit", type="primary", key="tryon_outfit_go",
+                                    disabled=person_img is None)
+        if cols[-1].button("Clear the outfit", key="tryon_outfit_clear"):
+            state.tryon_pieces = None
+            st.rerun()
+    if go_outfit:
+        from core.tryon.outfit import Piece, dress_outfit
+
+        try:
+            backend = get_backend(backend_name, studio.settings.gmm_checkpoint, studio.settings.inpaint_model, studio.settings.device,
+                                  studio.settings.catvton_attention, studio.settings.catvton_base)
+            with st.spinner("Dressing the outfit ..."):
+                state.tryon_result = dress_outfit(backend, person_img, [Piece(p["image"], p["category"], p["label"])
+                                                                        for p in pieces], person=person)
+        except Exception as exc:
+            state.tryon_result = None
+            show_error(exc)
+
 if st.button("Try it on", type="primary", key="tryon_go", disabled=person_img is None or garment is None):
     try:
         backend = get_backend(backend_name, studio.settings.gmm_checkpoint, studio.settings.inpaint_model,
@@ -104,7 +141,8 @@ if result is not None:
     a.image(result.person.image, caption="Before", width="stretch")
     b.image(result.image, caption=f"After · {result.backend}", width="stretch")
     st.caption(" · ".join(f"{k.replace('_', ' ')} {v:.2f}s" for k, v in result.timings.items())
-               + "".join(f" · {n}" for n in result.notes))
+               + "".join(f" · {n}" for n in result.notes) + (" · layers: " + ", ".join(result.layers)
+                                                            if result.layers else ""))
     buf = io.BytesIO()
     result.image.save(buf, "PNG")
     d1, d2 = st.columns(2)

@@ -253,6 +253,19 @@ def test_try_on_page_offers_both_sample_people_and_dresses_the_astronaut(app_env
     assert result.person.image.size == (512, 512) and result.summary()["garment_share"] >= 0.2  # the astronaut
 
 
+def test_try_on_page_dresses_a_whole_outfit_from_the_stylist_on_a_croquis_figure(app_env):
+    at = AppTest.from_file(TRYON, default_timeout=180)
+    at.session_state["tryon_outfit"] = ["dress-003", "sneakers-004", "bag-005"]  # what the Stylist's button sends
+    at.run()
+    assert not at.exception and not _errors(at)
+    assert at.selectbox(key="tryon_sample").value.startswith("Croquis")  # a full-body figure for an outfit
+    next(b for b in at.button if b.label == "Dress the outfit").click().run()
+    assert not at.exception and not _errors(at)
+    result = at.session_state["tryon_result"]
+    assert [layer.split(":")[0] for layer in result.layers] == ["dress", "shoes", "bag"]
+    assert any(b.label == "Download PNG" for b in at.get("download_button"))
+
+
 def test_try_on_page_catvton_without_weights_says_what_to_download(app_env):
     at = _try_on("shirt", tryon_backend=("selectbox", "catvton"))
     assert any("hf download zhengchong/CatVTON" in e for e in _errors(at))

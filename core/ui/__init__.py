@@ -96,9 +96,11 @@ def edit_in_design(item_id: str) -> None:
     st.session_state.update(design_base_id=item_id, goto="design")
 
 
-def try_on(item_id: str | None = None, design: dict | None = None) -> None:
-    """Try-On, with a catalog item or a generated design ({"image", "prompt"}) as the garment."""
-    if design is not None:
+def try_on(item_id: str | None = None, design: dict | None = None, outfit: list[str] | None = None) -> None:
+    """Try-On, with a catalog item, a generated design ({"image", "prompt"}) or a whole outfit (item ids)."""
+    if outfit is not None:
+        st.session_state.tryon_outfit = list(outfit)
+    elif design is not None:
         st.session_state.tryon_design = design
     else:
         st.session_state.tryon_item = item_id
