@@ -16,7 +16,7 @@ from core.tryon.drape import (Body, arm_direction, body_of, body_targets, clothi
                               sleeve_scale, sleeve_transform)
 from core.tryon.pose import Person, analyse_person
 from core.tryon.regions import body_frame, garment_mask, region_for_garment, torso_outline
-from core.tryon.warp import body_landmarks, fit_sides, garment_landmarks, tps_remap, tps_warp
+from core.tryon.warp import body_landmarks, fit_sides, garment_landmarks, tps_remap
 
 log = logging.getLogger(__name__)
 
@@ -166,7 +166,10 @@ class ClassicTryOn(TryOnBackend):
                            Image.fromarray((warped * alpha[..., None] * 255).astype(np.uint8)), alpha, lms, t, [])
 
     def warp(self, garment_img, gmask, src, dst, person, kind):
-        return tps_warp(garment_img, gmask, src, dst, person.image.size)
+        stack = np.concatenate([np.asarray(garment_img.convert("RGB"), np.float32) / 255.0,
+                                gmask[..., None].astype(np.float32)], 2)
+        out = tps_remap(stack, src, dst, person.image.size)
+        return out[..., :3], np.clip(out[..., 3], 0, 1)
 
     def _wear_top(self, person: Person, garment_img: Image.Image, gmask: np.ndarray, torso: np.ndarray, frame: dict,
                   t: dict) -> TryOnResult:
