@@ -30,7 +30,7 @@ from PIL import Image  # noqa: E402
 from core.samples import SampleSpec, render_item  # noqa: E402
 from core.tryon import measures  # noqa: E402
 from core.tryon.classic import ClassicTryOn  # noqa: E402
-from core.tryon.croquis import FIGURES, draw_figure  # noqa: E402
+from core.tryon.croquis import draw_figure  # noqa: E402
 from core.tryon.outfit import Piece, dress_outfit  # noqa: E402
 from core.tryon.people import sample_photos  # noqa: E402
 from core.tryon.pose import analyse_person  # noqa: E402

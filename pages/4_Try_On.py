@@ -24,10 +24,11 @@ state.setdefault("tryon_pieces", None)  # a whole outfit from the Stylist: [{"im
 
 @st.cache_resource(show_spinner="Loading the try-on model ...")
 def get_backend(name: str, checkpoint: str | None, model: str, device: str, catvton: str, catvton_base: str):
-    from core.tryon.registry import load_backend
+    """The backend and why it is the one in use (the arguments are the settings it depends on: the cache key)."""
+    from core.tryon.registry import load_tryon
 
-    return load_backend(name, gmm_checkpoint=checkpoint, inpaint_model=model, device=device,
-                        catvton_attention=catvton, catvton_base=catvton_base)
+    backend, choice = load_tryon(studio.settings, name)
+    return backend, choice.reason
 
 
 def use_item(item_id: str) -> None:
@@ -100,6 +101,8 @@ backend_name = c2.selectbox("Backend", list(BACKENDS), key="tryon_backend",
                             help="; ".join(f"{k}: {v}" for k, v in BACKENDS.items()))
 show_steps = c3.toggle("Show the steps", key="tryon_steps")
 
+backend_key = (backend_name, studio.settings.gmm_checkpoint, studio.settings.inpaint_model, studio.settings.device,
+               studio.settings.catvton_attention, studio.settings.catvton_base)
 pieces = state.tryon_pieces
 if pieces:
     with st.container(border=True):
@@ -116,8 +119,7 @@ if pieces:
         from core.tryon.outfit import Piece, dress_outfit
 
         try:
-            backend = get_backend(backend_name, studio.settings.gmm_checkpoint, studio.settings.inpaint_model, studio.settings.device,
-                                  studio.settings.catvton_attention, studio.settings.catvton_base)
+            backend, state.tryon_why = get_backend(*backend_key)
             with st.spinner("Dressing the outfit ..."):
                 state.tryon_result = dress_outfit(backend, person_img, [Piece(p["image"], p["category"], p["label"])
                                                                         for p in pieces], person=person)
@@ -127,8 +129,7 @@ if pieces:
 
 if st.button("Try it on", type="primary", key="tryon_go", disabled=person_img is None or garment is None):
     try:
-        backend = get_backend(backend_name, studio.settings.gmm_checkpoint, studio.settings.inpaint_model,
-                              studio.settings.device, studio.settings.catvton_attention, studio.settings.catvton_base)
+        backend, state.tryon_why = get_backend(*backend_key)
         with st.spinner("Dressing ..."):
             state.tryon_result = backend.run(person_img, garment["image"], kind, person=person)
     except Exception as exc:
@@ -140,6 +141,8 @@ if result is not None:
     a, b = st.columns(2)
     a.image(result.person.image, caption="Before", width="stretch")
     b.image(result.image, caption=f"After · {result.backend}", width="stretch")
+    if state.get("tryon_why"):
+        st.caption(f"Backend: {state.tryon_why}")
     st.caption(" · ".join(f"{k.replace('_', ' ')} {v:.2f}s" for k, v in result.timings.items())
                + "".join(f" · {n}" for n in result.notes) + (" · layers: " + ", ".join(result.layers)
                                                             if result.layers else ""))

@@ -15,7 +15,7 @@ from core.tryon.base import Progress, TryOnBackend, TryOnResult
 from core.tryon.drape import (Body, arm_direction, body_of, body_targets, clothing_zone, face_mask, garment_parts,
                               sleeve_scale, sleeve_transform)
 from core.tryon.pose import Person, analyse_person
-from core.tryon.regions import body_frame, garment_mask, region_for_garment, torso_outline
+from core.tryon.regions import garment_mask, region_for_garment, torso_outline
 from core.tryon.warp import body_landmarks, fit_sides, garment_landmarks, tps_remap
 
 log = logging.getLogger(__name__)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from core.tryon.pose import Person, TryOnInputError, analyse_person
+from core.tryon.pose import Person, TryOnInputError
 
 
 def sample_photos() -> dict[str, Path]:
@@ -52,7 +52,3 @@ def sample_person(name: str) -> tuple[Image.Image, Person | None]:
     fig = next(f for f in FIGURES.values() if f.label == hits[0])
     person = draw_figure(fig)
     return person.image, person
-
-
-def person_for(img: Image.Image, person: Person | None) -> Person:
-    return person if person is not None else analyse_person(img)
