@@ -99,7 +99,8 @@ def replace_region(person: Person, kind: str, long: bool = False, hangs: bool = 
         # Full-length trousers reach the ankles when they are in the photo; shorts and skirts stop at the knees.
         lk, rk = (f["la"], f["ra"]) if long and "la" in f else (f["lk"], f["rk"])
         f["long"] = long and "la" in f
-        region = _poly(shape, [rh - out - up * 2, lh + out - up * 2, lk + out, rk - out])
+        # Out to the thighs' and calves' outline (the hip and knee keypoints are joint centres); the mask trims.
+        region = _poly(shape, [rh - out * 2.2 - up * 2, lh + out * 2.2 - up * 2, lk + out * 1.6, rk - out * 1.6])
     else:
         lk, rk = f["lk"], f["rk"]
         region = _poly(shape, [rs - out - up, ls + out - up, lh + out, lk + out * 2, rk - out * 2, rh - out])

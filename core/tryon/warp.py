@@ -27,12 +27,14 @@ def garment_landmarks(mask: np.ndarray, kind: str) -> np.ndarray:
     cx = int(np.median(xs))
     H = y1 - y0
     y_mid, y_hem = y0 + int(0.5 * H), y0 + int(0.96 * H)
-    mid = _span(mask, y_mid, cx) or (cx - 1, cx + 1)
+    # A top's sides are the body's run (sleeves apart); trousers' are the outer edges of both legs.
+    centre = cx if kind != "lower" else None
+    mid = _span(mask, y_mid, centre) or (cx - 1, cx + 1)
     # The shoulder row: the first row as wide as 60% of the body (skips a hood, a collar or a neckline).
     widths = mask[y0:y_mid].sum(axis=1)
     wide = np.flatnonzero(widths >= 0.6 * (mid[1] - mid[0]))
     y_top = y0 + int(wide[0]) + int(0.02 * H) if len(wide) else y0 + int(0.08 * H)
-    hem = _span(mask, y_hem, cx) or mid
+    hem = _span(mask, y_hem, centre) or mid
     # The shoulder line: the garment's extent at the top row, within the body's width (sleeves left out,
     # and a V-neck or an open collar does not split it).
     mw = mid[1] - mid[0]
@@ -54,9 +56,9 @@ def body_landmarks(frame: dict, kind: str, size: tuple[int, int]) -> np.ndarray:
         # A worn top hangs a little wider than the torso outline; the region mask trims the excess.
         hem_l, hem_r = rh - out * 2.0, lh + out * 2.0
     elif kind == "lower":
-        top_l, top_r = rh - out * 1.2 - [0, 0.25 * w], lh + out * 1.2 - [0, 0.25 * w]
+        top_l, top_r = rh - out * 2.4 - [0, 0.25 * w], lh + out * 2.4 - [0, 0.25 * w]
         low_r, low_l = (frame["ra"], frame["la"]) if frame.get("long") else (frame["rk"], frame["lk"])
-        hem_l, hem_r = low_r - out * 1.5, low_l + out * 1.5
+        hem_l, hem_r = low_r - out * 1.9, low_l + out * 1.9
     else:
         top_l, top_r = rs - out * 0.5, ls + out * 0.5
         hem_l, hem_r = frame["rk"] - out * 3, frame["lk"] + out * 3
