@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from core.errors import AtelierError
+from core.tryon.registry import BACKENDS as TRYON_BACKENDS
 
 log = logging.getLogger("atelier")
 
@@ -243,17 +244,12 @@ def _size(text: str) -> tuple[int, int]:
 
 def cmd_tryon(args) -> int:
     from core.images import load_image
-    from core.tryon.backends import load_backend
+    from core.tryon.registry import load_backend
 
     settings = _settings(args)
     if bool(args.garment) == bool(args.item):
         raise AtelierError("Give exactly one of --garment FILE or --item ID.")
-    person_path = args.person
-    if person_path.startswith("sample:"):
-        from core.tryon.backends import sample_person
-
-        person_path = sample_person(person_path.removeprefix("sample:"))
-    person = load_image(person_path, settings.max_image_pixels)
+    person, analysed = _person(args.person, settings)
     if args.item:
         from core.studio import open_studio
 
@@ -265,14 +261,58 @@ def cmd_tryon(args) -> int:
                            catvton_attention=args.catvton or settings.catvton_attention,
                            catvton_base=args.model or settings.catvton_base, steps=args.steps,
                            size=_size(args.size) if args.size else None)
-    result = backend.run(person, garment, args.kind)
+    result = backend.run(person, garment, args.kind, person=analysed)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     result.image.save(out)
     info = result.summary() | {"output": str(out)}
     print(json.dumps(info) if args.json else f"wrote {out} with the {result.backend} backend in "
-          f"{sum(result.timings.values()):.2f}s; torso coverage {info['torso_coverage']:.0%}")
+          f"{sum(result.timings.values()):.2f}s")
     return 0
+
+
+def cmd_tryon_outfit(args) -> int:
+    from core.images import load_image
+    from core.tryon.outfit import Piece, dress_outfit
+    from core.tryon.registry import load_backend
+
+    settings = _settings(args)
+    pieces = []
+    for spec in args.piece or []:
+        category, sep, path = spec.partition("=")
+        if not sep or not path:
+            raise AtelierError(f"--piece wants CATEGORY=FILE such as jeans=photos/jeans.jpg, not {spec!r}.")
+        pieces.append(Piece(load_image(path, settings.max_image_pixels), category.strip(), Path(path).stem))
+    if args.item:
+        from core.studio import open_studio
+
+        index = open_studio(settings).index
+        for item_id in args.item:
+            hit = index.item(item_id)
+            pieces.append(Piece(load_image(hit.path, settings.max_image_pixels), hit.metadata.get("category", ""),
+                                hit.metadata.get("name") or item_id))
+    if not pieces:
+        raise AtelierError("Give the outfit's pieces: --item ID (repeat) or --piece CATEGORY=FILE (repeat).")
+    person, analysed = _person(args.person, settings)
+    result = dress_outfit(load_backend(args.backend, device=settings.device, gmm_checkpoint=settings.gmm_checkpoint,
+                                       inpaint_model=settings.inpaint_model), person, pieces, person=analysed)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    result.image.save(out)
+    info = result.summary() | {"output": str(out)}
+    print(json.dumps(info) if args.json else f"wrote {out}: {'; '.join(result.layers)}")
+    return 0
+
+
+def _person(spec: str, settings):
+    """--person FILE or sample:NAME -> (image, ready analysis or None)."""
+    from core.images import load_image
+
+    if spec.startswith("sample:"):
+        from core.tryon.people import sample_person
+
+        return sample_person(spec.removeprefix("sample:"))
+    return load_image(spec, settings.max_image_pixels), None
 
 
 def cmd_train_gmm(args) -> int:
@@ -370,11 +410,12 @@ def build_parser() -> argparse.ArgumentParser:
     sp.set_defaults(func=cmd_profile)
 
     sp = sub.add_parser("tryon", help="put a garment on a person photo")
-    sp.add_argument("--person", required=True, help="a photo, or sample:grace / sample:astronaut (bundled)")
+    sp.add_argument("--person", required=True, help="a photo, or a bundled person: sample:grace, sample:astronaut, "
+                    "sample:slim, sample:average, sample:curvy (full-body croquis figures)")
     sp.add_argument("--garment", help="garment product photo")
     sp.add_argument("--item", help="catalog item id")
     sp.add_argument("--kind", choices=["upper", "lower", "dress"], default="upper")
-    sp.add_argument("--backend", choices=["classic", "gmm", "diffusion", "catvton"], default="classic")
+    sp.add_argument("--backend", choices=list(TRYON_BACKENDS), default="classic")
     sp.add_argument("--checkpoint", help="GMM checkpoint (gmm backend)")
     sp.add_argument("--model", help="inpainting model (diffusion backend; the SD-1.5 inpainting base for catvton)")
     sp.add_argument("--catvton", help="CatVTON attention weights: folder or Hub id (catvton backend)")
@@ -383,6 +424,15 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--out", required=True)
     common(sp)
     sp.set_defaults(func=cmd_tryon)
+
+    sp = sub.add_parser("tryon-outfit", help="dress a whole outfit (top+bottom or dress, shoes, bag) on a person")
+    sp.add_argument("--person", required=True, help="a full-body photo or sample:slim / sample:average / sample:curvy")
+    sp.add_argument("--item", action="append", help="catalog item id (repeat for each piece)")
+    sp.add_argument("--piece", action="append", help="CATEGORY=FILE, a product shot (repeat for each piece)")
+    sp.add_argument("--backend", choices=["classic", "gmm", "diffusion"], default="classic")
+    sp.add_argument("--out", required=True)
+    common(sp)
+    sp.set_defaults(func=cmd_tryon_outfit)
 
     sp = sub.add_parser("train-gmm", help="train the geometric matching module on a VITON-HD folder")
     sp.add_argument("--data", required=True)

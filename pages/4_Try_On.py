@@ -7,7 +7,8 @@ import streamlit as st
 from PIL import Image
 
 from core.errors import AtelierError  # noqa: E402
-from core.tryon.backends import BACKENDS, sample_people  # noqa: E402
+from core.tryon.people import sample_people, sample_person  # noqa: E402
+from core.tryon.registry import BACKENDS  # noqa: E402
 from core.vocabulary import tryon_kind  # noqa: E402
 from core.ui import catalog_picker, model_banner, read_upload, show_error  # noqa: E402
 from core.ui.page import page_context  # noqa: E402
@@ -16,14 +17,16 @@ studio, profiles, profile = page_context()
 state = st.session_state
 state.setdefault("tryon_garment", None)  # {"image", "label", "kind"}
 state.setdefault("tryon_result", None)
+state.setdefault("tryon_pieces", None)  # a whole outfit from the Stylist: [{"image", "label", "category"}]
 
 
 @st.cache_resource(show_spinner="Loading the try-on model ...")
 def get_backend(name: str, checkpoint: str | None, model: str, device: str, catvton: str, catvton_base: str):
-    from core.tryon.backends import load_backend
+    """The backend and why it is the one in use (the arguments are the settings it depends on: the cache key)."""
+    from core.tryon.registry import load_tryon
 
-    return load_backend(name, gmm_checkpoint=checkpoint, inpaint_model=model, device=device,
-                        catvton_attention=catvton, catvton_base=catvton_base)
+    backend, choice = load_tryon(studio.settings, name)
+    return backend, choice.reason
 
 
 def use_item(item_id: str) -> None:
@@ -38,6 +41,17 @@ if "tryon_item" in state:  # arrived from a "Try on" button elsewhere
         use_item(state.pop("tryon_item"))
     except AtelierError as exc:
         st.error(str(exc))
+if "tryon_outfit" in state:  # "Try on the whole outfit" on the Stylist page
+    try:
+        hits = [studio.index.item(i) for i in state.pop("tryon_outfit")]
+        state.tryon_pieces = [{"image": Image.open(h.path).convert("RGB"), "label": h.metadata.get("name") or h.id,
+                               "category": h.metadata.get("category", "")} for h in hits]
+        state.tryon_result = None
+        # An outfit needs the whole body: start on a croquis figure.
+        state.tryon_person_source = "Sample person"
+        state.tryon_sample = next(p for p in sample_people() if p.startswith("Croquis"))
+    except AtelierError as exc:
+        st.error(str(exc))
 if "tryon_design" in state:
     design = state.pop("tryon_design")
     state.tryon_garment = {"image": design["image"], "label": f"design: {design['prompt']}", "kind": "upper"}
@@ -49,10 +63,12 @@ with left:
     st.subheader("Person")
     people = sample_people()
     source = st.radio("Photo", ["Sample person", "Upload"], horizontal=True, key="tryon_person_source")
-    person_img = None
+    person_img, person = None, None  # person: a croquis figure's exact analysis (photos are analysed on the run)
     if source == "Sample person" and people:
-        name = st.selectbox("Sample", list(people), key="tryon_sample")
-        person_img = Image.open(people[name]).convert("RGB")
+        name = st.selectbox("Sample", people, key="tryon_sample",
+                            help="Photos are analysed by MediaPipe; the croquis figures are full-body, for trousers, "
+                                 "skirts, dresses and whole outfits.")
+        person_img, person = sample_person(name)
     else:
         up = st.file_uploader("Person photo (one person, facing the camera)", type=["jpg", "jpeg", "png", "webp"],
                               key="tryon_person_upload")
@@ -79,19 +95,41 @@ c1, c2, c3 = st.columns(3)
 kinds = ["upper", "lower", "dress"]
 kind = c1.radio("Garment kind", kinds, index=kinds.index(garment["kind"]) if garment else 0, horizontal=True,
                 key="tryon_kind")
-backend_name = c2.selectbox("Backend", BACKENDS, key="tryon_backend",
-                            help="classic: thin-plate-spline warp + compositing (always available); gmm: a trained "
-                                 "geometric matching module (ATELIER_GMM_CHECKPOINT); diffusion: inpainting weights "
-                                 "(ATELIER_INPAINT_MODEL); catvton: CatVTON's attention weights on SD-1.5 inpainting "
-                                 "(ATELIER_CATVTON_ATTENTION, ATELIER_CATVTON_BASE; downloads, GPU advised)")
+backend_name = c2.selectbox("Backend", list(BACKENDS), key="tryon_backend",
+                            help="; ".join(f"{k}: {v}" for k, v in BACKENDS.items()))
 show_steps = c3.toggle("Show the steps", key="tryon_steps")
+
+backend_key = (backend_name, studio.settings.gmm_checkpoint, studio.settings.inpaint_model, studio.settings.device,
+               studio.settings.catvton_attention, studio.settings.catvton_base)
+pieces = state.tryon_pieces
+if pieces:
+    with st.container(border=True):
+        st.markdown("**Outfit from the Stylist**: dressed in layer order (bottom, top or dress, outerwear, shoes, bag)")
+        cols = st.columns(len(pieces) + 1)
+        for c, p in zip(cols, pieces):
+            c.image(p["image"], caption=p["label"], width="stretch")
+        go_outfit = cols[-1].button("Dress the outfit", type="primary", key="tryon_outfit_go",
+                                    disabled=person_img is None)
+        if cols[-1].button("Clear the outfit", key="tryon_outfit_clear"):
+            state.tryon_pieces = None
+            st.rerun()
+    if go_outfit:
+        from core.tryon.outfit import Piece, dress_outfit
+
+        try:
+            backend, state.tryon_why = get_backend(*backend_key)
+            with st.spinner("Dressing the outfit ..."):
+                state.tryon_result = dress_outfit(backend, person_img, [Piece(p["image"], p["category"], p["label"])
+                                                                        for p in pieces], person=person)
+        except Exception as exc:
+            state.tryon_result = None
+            show_error(exc)
 
 if st.button("Try it on", type="primary", key="tryon_go", disabled=person_img is None or garment is None):
     try:
-        backend = get_backend(backend_name, studio.settings.gmm_checkpoint, studio.settings.inpaint_model,
-                              studio.settings.device, studio.settings.catvton_attention, studio.settings.catvton_base)
+        backend, state.tryon_why = get_backend(*backend_key)
         with st.spinner("Dressing ..."):
-            state.tryon_result = backend.run(person_img, garment["image"], kind)
+            state.tryon_result = backend.run(person_img, garment["image"], kind, person=person)
     except Exception as exc:
         state.tryon_result = None
         show_error(exc)
@@ -100,10 +138,12 @@ result = state.tryon_result
 if result is not None:
     a, b = st.columns(2)
     a.image(result.person.image, caption="Before", width="stretch")
-    b.image(result.image, caption=f"After · {result.backend} · torso covered "
-            f"{result.summary()['torso_coverage']:.0%}", width="stretch")
+    b.image(result.image, caption=f"After · {result.backend}", width="stretch")
+    if state.get("tryon_why"):
+        st.caption(f"Backend: {state.tryon_why}")
     st.caption(" · ".join(f"{k.replace('_', ' ')} {v:.2f}s" for k, v in result.timings.items())
-               + "".join(f" · {n}" for n in result.notes))
+               + "".join(f" · {n}" for n in result.notes) + (" · layers: " + ", ".join(result.layers)
+                                                            if result.layers else ""))
     buf = io.BytesIO()
     result.image.save(buf, "PNG")
     d1, d2 = st.columns(2)

@@ -137,6 +137,8 @@ with tab_outfit:
                 if tryon_kind(h.metadata.get("category", "")):
                     c.button("Try on", key=f"tryon-{n}-{h.id}", on_click=try_on, args=(h.id,), width="stretch")
             st.caption(md(o.note))
+            st.button("Try on the whole outfit", key=f"tryon-outfit-{n}", on_click=try_on,
+                      kwargs={"outfit": [h.id for h in o.items]})
             st.button("Add the look to the cart", key=f"shop-{n}", on_click=shop_the_look, args=([h.id for h in o.items],))
 
 with tab_export:

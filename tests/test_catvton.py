@@ -8,7 +8,8 @@ from PIL import Image
 
 from core.config import REPO_ROOT
 from core.errors import ModelUnavailableError
-from core.tryon.backends import load_backend, sample_people
+from core.tryon.people import sample_photos as sample_people
+from core.tryon.registry import load_backend
 from core.tryon.catvton import CatVtonTryOn, SkipCrossAttention, attention_file, self_attention_modules
 from core.tryon.pose import analyse_person
 from tiny_models import build_tiny_catvton_attention, build_tiny_inpaint

@@ -277,11 +277,26 @@ def test_try_on_page_dresses_the_sample_person_and_shows_steps(app_env):
 
 def test_try_on_page_offers_both_sample_people_and_dresses_the_astronaut(app_env):
     at = AppTest.from_file(TRYON, default_timeout=180).run()
-    assert set(at.selectbox(key="tryon_sample").options) == {"Grace Hopper (matplotlib)", "Astronaut (scikit-image)"}
+    options = set(at.selectbox(key="tryon_sample").options)
+    assert {"Grace Hopper (matplotlib)", "Astronaut (scikit-image)"} <= options
+    assert sum(o.startswith("Croquis") for o in options) >= 3  # full-body figures for bottoms and dresses
     at = _try_on("hoodie", sample="Astronaut (scikit-image)")
     assert not _errors(at) and any("pose and segmentation" in c.value for c in at.caption)
     result = at.session_state["tryon_result"]
-    assert result.person.image.size == (512, 512) and result.summary()["torso_coverage"] >= 0.8  # the astronaut
+    assert result.person.image.size == (512, 512) and result.summary()["garment_share"] >= 0.2  # the astronaut
+
+
+def test_try_on_page_dresses_a_whole_outfit_from_the_stylist_on_a_croquis_figure(app_env):
+    at = AppTest.from_file(TRYON, default_timeout=180)
+    at.session_state["tryon_outfit"] = ["dress-003", "sneakers-004", "bag-005"]  # what the Stylist's button sends
+    at.run()
+    assert not at.exception and not _errors(at)
+    assert at.selectbox(key="tryon_sample").value.startswith("Croquis")  # a full-body figure for an outfit
+    next(b for b in at.button if b.label == "Dress the outfit").click().run()
+    assert not at.exception and not _errors(at)
+    result = at.session_state["tryon_result"]
+    assert [layer.split(":")[0] for layer in result.layers] == ["dress", "shoes", "bag"]
+    assert any(b.label == "Download PNG" for b in at.get("download_button"))
 
 
 def test_try_on_page_catvton_without_weights_says_what_to_download(app_env):

@@ -8,7 +8,9 @@ import pytest
 from PIL import Image
 
 from core.config import REPO_ROOT
-from core.tryon.backends import ClassicTryOn, sample_people, torso_coverage, warped_shoulder_corners
+from core.tryon import measures
+from core.tryon.classic import ClassicTryOn
+from core.tryon.people import sample_photos as sample_people
 from core.tryon.pose import Person, TryOnInputError, analyse_person, count_people, landmarks_to_openpose18, validate_person
 from core.tryon.regions import garment_mask, replace_region
 from viton_tiny import make_viton_tiny
@@ -140,10 +142,10 @@ def test_classic_try_on_measured_checks(sample_persons, who, item):
     assert changed.any()
     assert not (changed & ~r.region).any()  # outside the replaced region: identical (the face included)
     assert not (changed & ~r.person.mask).any()  # nothing painted on the background
-    corners = warped_shoulder_corners(r, garment)
-    detected = np.array([r.landmarks["r_shoulder"], r.landmarks["l_shoulder"]])
-    assert (np.linalg.norm(corners - detected, axis=1) / r.image.width).max() <= 0.05
-    assert torso_coverage(r) >= 0.8
+    # The torso (shoulder to hip joints) is dressed: garment or, where it leaves the old clothes bare, skin.
+    torso = r.torso & r.region
+    assert (changed[torso]).mean() >= 0.9
+    assert measures.ghosting(before, after, (r.garment_alpha > 0.9) & r.region) < 0.15
     assert r.summary()["openpose18"][1][2] > 0  # neck found
 
 
@@ -248,8 +250,8 @@ def test_cli_tryon_json(tmp_path, capsys, hopper):
     assert main(["tryon", "--person", str(tmp_path / "p.jpg"), "--garment", str(CATALOG / "shirt-002.jpg"),
                  "--kind", "upper", "--out", str(tmp_path / "o.png"), "--json"]) == 0
     info = json.loads(capsys.readouterr().out)
-    assert {"landmarks", "openpose18", "region_share", "timings_s", "torso_coverage"} <= set(info)
-    assert info["torso_coverage"] >= 0.8 and Image.open(tmp_path / "o.png").size == tuple(info["size"])
+    assert {"landmarks", "openpose18", "region_share", "timings_s", "garment_share"} <= set(info)
+    assert info["garment_share"] >= 0.2 and Image.open(tmp_path / "o.png").size == tuple(info["size"])
     assert main(["tryon", "--person", str(tmp_path / "p.jpg"), "--garment", str(CATALOG / "dress-001.jpg"),
                  "--kind", "dress", "--out", str(tmp_path / "d.png")]) == 1
     assert "hips" in capsys.readouterr().err
@@ -262,7 +264,7 @@ def test_cli_tryon_on_a_bundled_sample_person(tmp_path, capsys):
     assert main(["tryon", "--person", "sample:astronaut", "--garment", hoodie, "--out", str(tmp_path / "a.png"),
                  "--json"]) == 0
     info = json.loads(capsys.readouterr().out)
-    assert info["size"] == [512, 512] and info["torso_coverage"] >= 0.8
+    assert info["size"] == [512, 512] and info["garment_share"] >= 0.2
     assert main(["tryon", "--person", "sample:nobody", "--garment", hoodie, "--out", str(tmp_path / "b.png")]) == 1
     err = capsys.readouterr().err
     assert "Grace Hopper" in err and "Astronaut" in err and "Traceback" not in err
@@ -298,7 +300,10 @@ def test_lower_body_and_dress_on_a_full_figure(kind, item):
     r = ClassicTryOn().run(img, Image.open(CATALOG / f"{item}.jpg"), kind, person=person)
     changed = (np.asarray(img) != np.asarray(r.image)).any(axis=2)
     assert changed.sum() > 2000
-    assert not (changed & ~r.region).any() and not (changed & ~person.mask).any()
+    assert not (changed & ~r.region).any()
+    # Nothing on the background, except a skirt or dress hanging across the gap between the legs below the hips.
+    hangs = item.startswith(("skirt", "dress"))
+    assert not (changed & ~person.mask)[: 480 if hangs else None].any()
     covered = (r.garment_alpha > 0.5) & r.region
     assert covered.sum() / r.region.sum() >= 0.7
     ys = np.nonzero(changed)[0]
@@ -333,7 +338,7 @@ def test_side_fit_widens_to_the_torso_outline_without_folding_or_moving_the_corn
 
 
 def test_flat_lay_slit_between_sleeve_and_body_is_filled_but_prints_in_the_backdrop_colour_stay():
-    from core.tryon.backends import close_flat_lay
+    from core.tryon.classic import close_flat_lay
 
     backdrop, cloth = (242, 241, 236), (40, 90, 160)
     a = np.full((300, 300, 3), backdrop, np.uint8)
@@ -349,3 +354,130 @@ def test_flat_lay_slit_between_sleeve_and_body_is_filled_but_prints_in_the_backd
     assert np.abs(slit - backdrop).max(axis=2).mean() > 60  # the slit now carries the garment's colour
     assert np.abs(print_ - backdrop).max(axis=2).max() <= 3  # the print is untouched
     assert mask[100:200, 201:205].all()
+
+
+# ---- the worn look, measured on pictures (issue 12) -------------------------------------------------------------
+def _grace_reference():
+    """Grace Hopper's upper clothing, outlined by eye (tests/data/grace_jacket.json), and her face box."""
+    from core.tryon.regions import _poly
+
+    ref = json.loads((REPO_ROOT / "tests" / "data" / "grace_jacket.json").read_text())
+    shape = (ref["size"][1], ref["size"][0])
+    return _poly(shape, ref["outline"]) & ~_poly(shape, ref["neck_skin"]), ref["face"]
+
+
+def _generated(category: str, colour: str, pattern: str) -> Image.Image:
+    from core.samples import SampleSpec, render_item
+
+    return render_item(SampleSpec("x", category, colour, pattern, 1.0, "x", ""), 11)
+
+
+@pytest.mark.parametrize("category, colour, pattern", [("t-shirt", "red", "solid"), ("shirt", "blue", "stripes"),
+                                                       ("hoodie", "grey", "solid")])
+def test_a_top_covers_grace_hoppers_jacket_from_the_neck_base_without_ghosting(sample_persons, category, colour,
+                                                                                pattern):
+    img, person = sample_persons["Grace Hopper (matplotlib)"]
+    jacket, (x0, y0, x1, y1) = _grace_reference()
+    r = ClassicTryOn().run(img, _generated(category, colour, pattern), "upper", person=person)
+    before, after = np.asarray(r.person.image), np.asarray(r.image)
+    # Shoulders, lapels, collar, tie and badges: at most 10% of her jacket still shows (the old paste left ~25%).
+    assert measures.still_visible(before, after, jacket) <= 0.10
+    shoulders_and_chest = jacket.copy()
+    shoulders_and_chest[420:] = False
+    assert measures.still_visible(before, after, shoulders_and_chest) <= 0.12
+    # No ghost of the name tag and ribbons: the fine detail under the garment is not the jacket's.
+    assert abs(measures.ghosting(before, after, (r.garment_alpha > 0.9) & jacket)) < 0.1
+    assert (before[y0:y1, x0:x1] == after[y0:y1, x0:x1]).all()  # her face is untouched
+    assert measures.changed_outside(before, after, r.region) == 0
+
+
+def test_stripes_stay_straight_across_the_chest(sample_persons):
+    img, person = sample_persons["Grace Hopper (matplotlib)"]
+    r = ClassicTryOn().run(img, _generated("shirt", "blue", "stripes"), "upper", person=person)
+    rs, ls = r.landmarks["r_shoulder"], r.landmarks["l_shoulder"]
+    bend = measures.stripe_straightness(np.asarray(r.warped, np.float32) / 255, r.garment_alpha, int(rs[0]), int(ls[0]))
+    assert bend <= 0.02
+
+
+def test_stripe_measure_sees_an_arc():
+    H, W = 300, 300
+    yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
+    arc = 40 * ((xx - 150) / 150) ** 2  # stripes bowed by 40 px over the span
+    rgb = np.repeat((((yy + arc) // 20) % 2)[..., None], 3, axis=2)
+    flat = np.repeat((((yy) // 20) % 2)[..., None], 3, axis=2)
+    alpha = np.ones((H, W), np.float32)
+    assert measures.stripe_straightness(flat, alpha, 10, 290) < 0.01
+    assert measures.stripe_straightness(rgb, alpha, 10, 290) > 0.05
+
+
+def test_croquis_figures_have_exact_landmarks_masks_and_variety():
+    from core.tryon.croquis import FIGURES, draw_figure
+    from core.tryon.people import sample_person
+
+    people = [draw_figure(k) for k in FIGURES]
+    assert len(people) >= 3
+    skins = {f.skin for f in FIGURES.values()}
+    widths = {f.hip for f in FIGURES.values()}
+    assert len(skins) >= 3 and len(widths) >= 3
+    for p in people:
+        kp = p.openpose18()
+        assert (kp[:14, 2] > 0).all()  # every body joint, nose to ankles
+        h = p.mask.shape[0]
+        assert p.visible("l_ankle") and p.point("l_ankle")[1] > 0.85 * h  # full body, feet in the frame
+        for name in ("l_shoulder", "r_hip", "l_knee", "r_ankle", "l_wrist"):
+            x, y = np.int32(p.point(name))
+            assert p.mask[y, x]  # the joints are inside the drawn silhouette
+    img, person = sample_person("curvy")
+    assert person is not None and person.image.size == img.size
+
+
+@pytest.mark.parametrize("fig, item, kind", [("slim", "jeans-002", "lower"), ("average", "dress-003", "dress"),
+                                             ("curvy", "skirt-004", "lower")])
+def test_croquis_bottoms_reach_their_length(fig, item, kind):
+    from core.tryon.croquis import draw_figure
+
+    p = draw_figure(fig)
+    r = ClassicTryOn().run(p.image, Image.open(CATALOG / f"{item}.jpg"), kind, person=p)
+    changed = (np.asarray(p.image) != np.asarray(r.image)).any(axis=2)
+    ys = np.nonzero(changed)[0]
+    ankle, knee, hip = p.point("l_ankle")[1], p.point("l_knee")[1], p.point("l_hip")[1]
+    if item.startswith("jeans"):
+        assert ys.max() >= ankle - 0.05 * (ankle - hip)  # trousers reach the ankles
+    else:
+        assert ys.max() >= knee - 0.15 * (knee - hip)  # a skirt or dress hangs to about the knee
+        cx = int(p.point("neck")[0])
+        gap = slice(int(hip + 0.3 * (knee - hip)), int(knee))
+        assert changed[gap, cx].mean() > 0.8  # it hangs across the gap between the legs
+    if kind == "dress":
+        assert ys.min() <= p.point("l_shoulder")[1]  # from the shoulders
+
+
+def test_a_whole_outfit_is_dressed_in_layer_order_without_gaps(tmp_path, capsys):
+    from core.__main__ import main
+    from core.tryon.croquis import draw_figure
+    from core.tryon.outfit import Piece, dress_outfit
+
+    p = draw_figure("curvy")
+    pieces = [Piece(Image.open(CATALOG / "sneakers-002.jpg"), "sneakers"), Piece(Image.open(CATALOG / "skirt-004.jpg"), "skirt"),
+              Piece(Image.open(CATALOG / "shirt-002.jpg"), "shirt"), Piece(Image.open(CATALOG / "bag-002.jpg"), "bag")]
+    r = dress_outfit(ClassicTryOn(), p.image, pieces, person=p)
+    assert [layer.split(":")[0] for layer in r.layers] == ["bottom", "top", "shoes", "bag"]
+    # No gap between top and skirt: along the body's centre line from the neck base to the skirt's hem, nothing of
+    # the figure's own grey bodysuit still shows.
+    before, after = np.asarray(p.image).astype(int), np.asarray(r.image).astype(int)
+    cx = int(p.point("neck")[0])
+    rows = slice(int(p.point("neck")[1] + 40), int(p.point("l_hip")[1] + 40))
+    same = (np.abs(before[rows, cx - 30:cx + 30] - after[rows, cx - 30:cx + 30]).max(axis=2) < 6)
+    assert same.mean() < 0.02
+    ay = int(p.point("l_ankle")[1])
+    assert (before[ay:ay + 40] != after[ay:ay + 40]).any()  # shoes on the feet
+    from core.tryon.outfit import layer_order
+    from core.tryon.pose import TryOnInputError
+
+    with pytest.raises(TryOnInputError, match="dress or a top"):
+        layer_order([Piece(p.image, "dress"), Piece(p.image, "skirt")])
+    out = tmp_path / "look.png"
+    assert main(["tryon-outfit", "--person", "sample:slim", "--piece", f"t-shirt={CATALOG / 'tshirt-003.jpg'}",
+                 "--piece", f"jeans={CATALOG / 'jeans-002.jpg'}", "--out", str(out), "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert info["layers"][0].startswith("bottom") and Image.open(out).size == (480, 1024)

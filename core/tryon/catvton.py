@@ -20,7 +20,9 @@ import torch
 from PIL import Image
 
 from core.errors import ModelUnavailableError
+from core.tryon.base import TryOnBackend, TryOnResult
 from core.tryon.pose import Person, analyse_person
+from core.tryon.regions import garment_mask, region_for_garment
 
 CATVTON_BASE = "booksforcharlie/stable-diffusion-inpainting"
 CATVTON_ATTENTION = "zhengchong/CatVTON"
@@ -91,7 +93,7 @@ def load_attention(unet, file: Path) -> int:
     return len(state)
 
 
-class CatVtonTryOn:
+class CatVtonTryOn(TryOnBackend):
     name = "catvton"
 
     def __init__(self, attention: str | Path = CATVTON_ATTENTION, base: str | Path = CATVTON_BASE, version: str = "vitonhd",
@@ -132,9 +134,6 @@ class CatVtonTryOn:
     @torch.inference_mode()
     def run(self, person_img: Image.Image, garment_img: Image.Image, kind: str = "upper", person: Person | None = None,
             seed: int = 0, progress=None):
-        from core.tryon.backends import TryOnResult
-        from core.tryon.regions import garment_mask, region_for_garment
-
         t = {}
         t0 = time.perf_counter()
         person = person or analyse_person(person_img)

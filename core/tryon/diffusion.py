@@ -12,9 +12,11 @@ import numpy as np
 from PIL import Image
 
 from core.design import DEFAULT_INPAINT_MODEL, DesignRequest, DiffusersInpaint
+from core.tryon.base import TryOnBackend
+from core.tryon.classic import ClassicTryOn
 
 
-class DiffusionTryOn:
+class DiffusionTryOn(TryOnBackend):
     name = "diffusion"
 
     def __init__(self, model: str | None = None, device: str = "auto", steps: int = 30, strength: float = 0.55) -> None:
@@ -22,8 +24,6 @@ class DiffusionTryOn:
         self.steps, self.strength = steps, strength
 
     def run(self, person_img, garment_img, kind: str = "upper", person=None, seed: int = 0, progress=None):
-        from core.tryon.backends import ClassicTryOn
-
         first = ClassicTryOn().run(person_img, garment_img, kind, person)
         t0 = time.perf_counter()
         mask = Image.fromarray((first.region & (first.garment_alpha > 0.5)).astype(np.uint8) * 255)

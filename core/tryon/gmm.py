@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import json
 import logging
+import os
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -25,7 +26,7 @@ import torch.nn.functional as F
 from PIL import Image
 
 from core.errors import AtelierError
-from core.tryon.backends import ClassicTryOn
+from core.tryon.classic import ClassicTryOn
 
 log = logging.getLogger(__name__)
 
@@ -259,8 +260,16 @@ def train_gmm(data: str | Path, out: str | Path, steps: int = 1000, batch_size: 
         cfg = cfg or GmmConfig()
         model, meta, start, opt_tensors = GMM(cfg).to(device), {}, 0, {}
     ds = VitonDataset(data, cfg)
+    # On a GPU, decoding PNGs and drawing pose maps in the training process starves the device: worker processes
+    # prepare the next batches meanwhile, into pinned memory. On the CPU they would only compete for the same cores.
+    on_gpu = torch.device(device).type != "cpu"
+    workers = min(4, max(0, (os.cpu_count() or 1) - 1)) if on_gpu else 0
     loader = torch.utils.data.DataLoader(ds, batch_size=min(batch_size, len(ds)), shuffle=True, drop_last=False,
-                                         generator=torch.Generator().manual_seed(seed + start))
+                                         generator=torch.Generator().manual_seed(seed + start), num_workers=workers,
+                                         pin_memory=on_gpu, persistent_workers=workers > 0)
+    # Reading the loss back every step waits for the GPU each time; losses are kept on the device and read in one
+    # copy every `read_every` steps (and before a sample, a checkpoint and the end). Every step still gets its row.
+    read_every = 25 if on_gpu else 1
     opt = torch.optim.Adam(model.parameters(), lr=lr, betas=(0.5, 0.999))
     if opt_tensors:
         _restore_optimizer(opt, meta, opt_tensors)
@@ -270,6 +279,7 @@ def train_gmm(data: str | Path, out: str | Path, steps: int = 1000, batch_size: 
     t0 = time.perf_counter()
     first = last = float("nan")
     step = start
+    pending: list[tuple[int, torch.Tensor]] = []
     with open(log_path, "w" if new_log else "a", newline="") as fh:
         writer = csv.writer(fh)
         if new_log:
@@ -278,18 +288,25 @@ def train_gmm(data: str | Path, out: str | Path, steps: int = 1000, batch_size: 
             for batch in loader:
                 if step >= start + steps:
                     break
-                b = {k: v.to(device) for k, v in batch.items()}
+                b = {k: v.to(device, non_blocking=on_gpu) for k, v in batch.items()}
                 warped, warped_mask, _ = model(b["agnostic"], b["cloth"], b["cloth_mask"])
                 loss = F.l1_loss(warped * b["target_mask"], b["target"]) + F.l1_loss(warped_mask, b["target_mask"])
                 opt.zero_grad()
                 loss.backward()
                 opt.step()
                 step += 1
-                last = float(loss.item())
-                first = last if first != first else first  # first step's loss (NaN check)
-                writer.writerow([step, f"{last:.6f}", f"{time.perf_counter() - t0:.2f}"])
-                if progress:
-                    progress(step - start, steps, last)
+                pending.append((step, loss.detach()))
+                if (len(pending) >= read_every or step == start + steps or step % sample_every == 0
+                        or step % save_every == 0):
+                    values = torch.stack([v for _, v in pending]).float().cpu().tolist()
+                    now = f"{time.perf_counter() - t0:.2f}"
+                    for (done, _), value in zip(pending, values):
+                        last = float(value)
+                        first = last if first != first else first  # first step's loss (NaN check)
+                        writer.writerow([done, f"{last:.6f}", now])
+                        if progress:
+                            progress(done - start, steps, last)
+                    pending.clear()
                 if step % sample_every == 0 or step == start + steps:
                     _sample_grid(out / "samples" / f"step-{step:06d}.png", b, warped)
                 if step % save_every == 0 or step == start + steps:
@@ -311,6 +328,7 @@ class GmmTryOn(ClassicTryOn):
     """The classic compositing with the warp predicted by a trained GMM instead of landmark TPS."""
 
     name = "gmm"
+    drape_parts = False  # the learned warp moves the whole flat-lay, sleeves included
 
     def __init__(self, checkpoint: str | Path | None, device: str = "auto") -> None:
         from core.weights import pick_device
@@ -322,8 +340,8 @@ class GmmTryOn(ClassicTryOn):
         self.model, _, self.step, _ = load_checkpoint(checkpoint, self.device)
         self.model.eval()
 
-    def run(self, person_img, garment_img, kind: str = "upper", person=None):
-        result = super().run(person_img, garment_img, kind, person)
+    def run(self, person_img, garment_img, kind: str = "upper", person=None, seed: int = 0, progress=None):
+        result = super().run(person_img, garment_img, kind, person, seed, progress)
         result.notes.append(f"warp from the GMM checkpoint at step {self.step}")
         return result
 

@@ -79,7 +79,7 @@ def torso_outline(frame: dict) -> np.ndarray:
     return np.array([rs - out - up, ls + out - up, lh + out * 0.6, rh - out * 0.6], np.float32)
 
 
-def replace_region(person: Person, kind: str, long: bool = False) -> tuple[np.ndarray, np.ndarray, dict]:
+def replace_region(person: Person, kind: str, long: bool = False, hangs: bool = False) -> tuple[np.ndarray, np.ndarray, dict]:
     """(region to replace, torso polygon, frame): the region is inside the person, never the head or hands."""
     if kind not in KINDS:
         raise TryOnInputError(f"Unknown garment kind {kind!r}; use upper, lower or dress.")
@@ -99,11 +99,18 @@ def replace_region(person: Person, kind: str, long: bool = False) -> tuple[np.nd
         # Full-length trousers reach the ankles when they are in the photo; shorts and skirts stop at the knees.
         lk, rk = (f["la"], f["ra"]) if long and "la" in f else (f["lk"], f["rk"])
         f["long"] = long and "la" in f
-        region = _poly(shape, [rh - out - up * 2, lh + out - up * 2, lk + out, rk - out])
+        # Out to the thighs' and calves' outline (the hip and knee keypoints are joint centres); the mask trims.
+        region = _poly(shape, [rh - out * 2.2 - up * 2, lh + out * 2.2 - up * 2, lk + out * 1.6, rk - out * 1.6])
     else:
         lk, rk = f["lk"], f["rk"]
         region = _poly(shape, [rs - out - up, ls + out - up, lh + out, lk + out * 2, rk - out * 2, rh - out])
-    region &= person.mask
+    if hangs or kind == "dress":
+        # A skirt or a dress hangs from the hips across the gap between the legs: below the hips it is not
+        # clipped to the body's outline.
+        hip_y = int(min(lh[1], rh[1]))
+        region[:hip_y] &= person.mask[:hip_y]
+    else:
+        region &= person.mask
     # Keep in front: the head (above the shoulder line, minus a collar allowance) and the hands.
     neck_y = min(ls[1], rs[1]) - 0.1 * w
     region[: max(0, int(neck_y))] = False
@@ -119,7 +126,11 @@ def region_for_garment(person: Person, kind: str, gmask: np.ndarray) -> tuple[np
     photo that shows too little of the body for it."""
     ys, xs = np.nonzero(gmask)
     long = (np.ptp(ys) + 1) / (np.ptp(xs) + 1) > 1.5
-    region, torso, frame = replace_region(person, kind, long=bool(long))
+    # Trousers and shorts have a gap between the legs near the hem; a skirt does not.
+    hem = gmask[ys.min() + int(0.9 * np.ptp(ys))]
+    xs_hem = np.flatnonzero(hem)
+    hangs = kind == "lower" and len(xs_hem) > 0 and hem[xs_hem.min():xs_hem.max() + 1].all()
+    region, torso, frame = replace_region(person, kind, long=bool(long) and not hangs, hangs=bool(hangs))
     if region.sum() < 0.005 * region.size:
         raise TryOnInputError("Too little of the body is visible for this garment; use a photo showing the torso.")
     return region, torso, frame

@@ -27,12 +27,14 @@ def garment_landmarks(mask: np.ndarray, kind: str) -> np.ndarray:
     cx = int(np.median(xs))
     H = y1 - y0
     y_mid, y_hem = y0 + int(0.5 * H), y0 + int(0.96 * H)
-    mid = _span(mask, y_mid, cx) or (cx - 1, cx + 1)
+    # A top's sides are the body's run (sleeves apart); trousers' are the outer edges of both legs.
+    centre = cx if kind != "lower" else None
+    mid = _span(mask, y_mid, centre) or (cx - 1, cx + 1)
     # The shoulder row: the first row as wide as 60% of the body (skips a hood, a collar or a neckline).
     widths = mask[y0:y_mid].sum(axis=1)
     wide = np.flatnonzero(widths >= 0.6 * (mid[1] - mid[0]))
     y_top = y0 + int(wide[0]) + int(0.02 * H) if len(wide) else y0 + int(0.08 * H)
-    hem = _span(mask, y_hem, cx) or mid
+    hem = _span(mask, y_hem, centre) or mid
     # The shoulder line: the garment's extent at the top row, within the body's width (sleeves left out,
     # and a V-neck or an open collar does not split it).
     mw = mid[1] - mid[0]
@@ -54,9 +56,9 @@ def body_landmarks(frame: dict, kind: str, size: tuple[int, int]) -> np.ndarray:
         # A worn top hangs a little wider than the torso outline; the region mask trims the excess.
         hem_l, hem_r = rh - out * 2.0, lh + out * 2.0
     elif kind == "lower":
-        top_l, top_r = rh - out * 1.2 - [0, 0.25 * w], lh + out * 1.2 - [0, 0.25 * w]
+        top_l, top_r = rh - out * 2.4 - [0, 0.25 * w], lh + out * 2.4 - [0, 0.25 * w]
         low_r, low_l = (frame["ra"], frame["la"]) if frame.get("long") else (frame["rk"], frame["lk"])
-        hem_l, hem_r = low_r - out * 1.5, low_l + out * 1.5
+        hem_l, hem_r = low_r - out * 1.9, low_l + out * 1.9
     else:
         top_l, top_r = rs - out * 0.5, ls + out * 0.5
         hem_l, hem_r = frame["rk"] - out * 3, frame["lk"] + out * 3
@@ -82,6 +84,44 @@ def tps_warp(garment: Image.Image, mask: np.ndarray, src_pts: np.ndarray, dst_pt
     with torch.inference_mode():
         warped = warp_image_tps(stack, src, kernel_w, affine_w, align_corners=True)[0].permute(1, 2, 0).numpy()
     return warped[..., :3], np.clip(warped[..., 3], 0, 1)
+
+
+def _tps_solve(ctrl: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Thin-plate spline coefficients (kernel weights, then affine) mapping ctrl points to values, in float64."""
+    n = len(ctrl)
+    d2 = ((ctrl[:, None, :] - ctrl[None, :, :]) ** 2).sum(-1)
+    K = np.where(d2 > 0, d2 * np.log(np.maximum(d2, 1e-12)), 0.0)
+    P = np.concatenate([np.ones((n, 1)), ctrl], 1)
+    A = np.zeros((n + 3, n + 3))
+    A[:n, :n], A[:n, n:], A[n:, :n] = K + 1e-8 * np.eye(n), P, P.T
+    b = np.zeros((n + 3, values.shape[1]))
+    b[:n] = values
+    return np.linalg.lstsq(A, b, rcond=None)[0]
+
+
+def _tps_eval(ctrl: np.ndarray, coef: np.ndarray, pts: np.ndarray) -> np.ndarray:
+    d2 = ((pts[:, None, :] - ctrl[None, :, :]) ** 2).sum(-1)
+    U = np.where(d2 > 0, d2 * np.log(np.maximum(d2, 1e-12)), 0.0)
+    n = len(ctrl)
+    return U @ coef[:n] + coef[n] + pts @ coef[n + 1:]
+
+
+def tps_remap(garment: np.ndarray, src_pts: np.ndarray, dst_pts: np.ndarray, size: tuple[int, int],
+              step: int = 8) -> np.ndarray:
+    """Warp a float HxWxC flat-lay so src_pts land on dst_pts in an image of `size`: a thin-plate spline from the
+    output back to the flat-lay, solved in float64 (rows far below a portrait's frame stay well conditioned) on a
+    grid every `step` pixels and interpolated between (the map is smooth), then one cv2.remap."""
+    W, H = size
+    gh, gw = garment.shape[:2]
+    scale = float(max(W, H))
+    ctrl = np.asarray(dst_pts, np.float64) / scale
+    coef = _tps_solve(ctrl, np.asarray(src_pts, np.float64))
+    xs, ys = np.linspace(0, W - 1, W // step + 2), np.linspace(0, H - 1, H // step + 2)
+    gx, gy = np.meshgrid(xs, ys)
+    out = _tps_eval(ctrl, coef, np.stack([gx.ravel(), gy.ravel()], 1) / scale).reshape(gx.shape + (2,))
+    full = cv2.resize(out.astype(np.float32), (W, H), interpolation=cv2.INTER_LINEAR)
+    return cv2.remap(garment.astype(np.float32), full[..., 0], full[..., 1], cv2.INTER_LINEAR,
+                     borderMode=cv2.BORDER_CONSTANT, borderValue=0)
 
 
 def map_points(src_pts: np.ndarray, dst_pts: np.ndarray, garment_size, size, points: np.ndarray) -> np.ndarray:

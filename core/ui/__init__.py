@@ -126,9 +126,11 @@ def edit_in_design(item_id: str) -> None:
     st.session_state.update({keys.DESIGN_BASE_ID: item_id, keys.GOTO: "design"})
 
 
-def try_on(item_id: str | None = None, design: dict | None = None) -> None:
-    """Try-On, with a catalog item or a generated design ({"image", "prompt"}) as the garment."""
-    if design is not None:
+def try_on(item_id: str | None = None, design: dict | None = None, outfit: list[str] | None = None) -> None:
+    """Try-On, with a catalog item, a generated design ({"image", "prompt"}) or a whole outfit (item ids)."""
+    if outfit is not None:
+        st.session_state[keys.TRYON_OUTFIT] = list(outfit)
+    elif design is not None:
         st.session_state[keys.TRYON_DESIGN] = design
     else:
         st.session_state[keys.TRYON_ITEM] = item_id

@@ -17,5 +17,6 @@ FAVOURITES = "favourites"  # session favourites when no client is active
 DESIGN_BASE_ID = "design_base_id"  # item id: the Creative Director's base garment
 TRYON_ITEM = "tryon_item"  # item id: the garment Try-On starts with
 TRYON_DESIGN = "tryon_design"  # {"image", "prompt"}: a generated design to try on
+TRYON_OUTFIT = "tryon_outfit"  # item ids: a whole outfit to dress on a figure
 STYLIST_OUTFITS = "stylist_outfits"  # the outfit builder's last result
 LOOKBOOK = "lookbook"  # the last lookbook PDF (bytes)

@@ -1,0 +1,53 @@
+"""The try-on result type and the one backend interface every backend implements (a leaf: imports no backend)."""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+from PIL import Image
+
+from core.tryon.pose import Person
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class TryOnResult:
+    image: Image.Image
+    backend: str
+    kind: str
+    person: Person
+    region: np.ndarray  # bool: the pixels that may change; every other pixel is the person photo's own
+    torso: np.ndarray  # bool: the torso polygon (shoulders to hips) on the person
+    warped: Image.Image  # the garment after warping, on black
+    garment_alpha: np.ndarray  # 0..1: where the garment lies on the person
+    landmarks: dict  # names -> [x, y] used
+    timings: dict = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    side_fit: object | None = None  # the per-row widening to the torso outline after the warp (tops), if any
+    layers: list[str] = field(default_factory=list)  # whole outfits: the pieces, in the order they were dressed
+
+    def summary(self) -> dict:
+        return {"backend": self.backend, "kind": self.kind, "size": list(self.image.size),
+                "landmarks": {k: [round(float(v[0]), 1), round(float(v[1]), 1)] for k, v in self.landmarks.items()},
+                "openpose18": self.person.openpose18().round(1).tolist(),
+                "region_share": round(float(self.region.mean()), 4),
+                "garment_share": round(float((self.garment_alpha > 0.5).mean()), 4),
+                "timings_s": {k: round(v, 3) for k, v in self.timings.items()}, "notes": self.notes,
+                **({"layers": self.layers} if self.layers else {})}
+
+
+class TryOnBackend(ABC):
+    """Put one garment on one person: `run` is the same call for every backend.
+
+    person: a ready analysis (MediaPipe photo or a croquis figure with exact landmarks); None analyses person_img.
+    seed and progress matter to the generative backends; the others ignore them."""
+
+    name: str = ""
+
+    @abstractmethod
+    def run(self, person_img: Image.Image, garment_img: Image.Image, kind: str = "upper", person: Person | None = None,
+            seed: int = 0, progress: Progress | None = None) -> TryOnResult:
+        ...

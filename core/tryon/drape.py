@@ -1,0 +1,192 @@
+"""How an upper garment is worn: the person's clothing zone (neck base down), the garment's parts (body and
+sleeves) and where each lands on the body. Geometry only; classic.py paints."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from core.tryon.pose import Person
+
+STANDARD_TOP = 1.9  # length / shoulder width of a hip-length top in a flat-lay (the catalog's t-shirts)
+
+
+@dataclass
+class Body:
+    """Points of a worn upper garment on a person, in pixels."""
+
+    ls: np.ndarray  # shoulder joints (left = image right when facing the camera)
+    rs: np.ndarray
+    width: float  # joint to joint
+    neck_y: float  # the neck base: a crew neckline sits here
+    neck_x: float
+    down: np.ndarray  # unit vector from the shoulders towards the hips
+    torso_len: float  # shoulder line to hip line
+    hips_seen: bool
+    face: tuple  # (cx, cy, rx, ry) ellipse over the face and chin, never painted
+
+    @property
+    def shoulder_edges(self) -> tuple[np.ndarray, np.ndarray]:
+        """Outer shoulder points (image left, image right) where a set-in sleeve's seam sits, a little above the joint."""
+        out = np.array([0.13 * self.width, 0.0])
+        up = -self.down * 0.18 * self.width
+        return self.rs - out + up, self.ls + out + up
+
+
+def _point(person: Person, name: str) -> np.ndarray:
+    return np.asarray(person.point(name), np.float32)
+
+
+def body_of(person: Person) -> Body:
+    ls, rs = _point(person, "l_shoulder"), _point(person, "r_shoulder")
+    w = float(np.linalg.norm(ls - rs))
+    mid = (ls + rs) / 2
+    if person.visible("l_hip") and person.visible("r_hip"):
+        hips = (_point(person, "l_hip") + _point(person, "r_hip")) / 2
+        down = (hips - mid) / max(np.linalg.norm(hips - mid), 1e-6)
+        torso_len, seen = float(np.linalg.norm(hips - mid)), True
+    else:
+        across = (ls - rs) / max(w, 1e-6)
+        down = np.array([-across[1], across[0]], np.float32)
+        down = down if down[1] > 0 else -down
+        torso_len, seen = 1.5 * w, False
+    nose = _point(person, "nose")
+    lm = person.landmarks
+    eyes = (lm[2, :2] + lm[5, :2]) / 2 if min(lm[2, 2], lm[5, 2]) >= 0.1 else nose - [0, 0.1 * w]
+    # Mouth landmarks are optional (a drawn figure may give only the joints): below the nose otherwise.
+    mouth = (lm[9, :2] + lm[10, :2]) / 2 if min(lm[9, 2], lm[10, 2]) >= 0.1 else nose + 0.6 * (nose - eyes)
+    d = max(float(mouth[1] - eyes[1]), 0.05 * w)
+    chin_y = float(mouth[1] + 0.8 * d)
+    neck_y = max(float(mid[1]) - 0.2 * w, chin_y + 0.15 * d)
+    ears = np.array([lm[7, 0], lm[8, 0]])
+    rx = max(float(np.ptp(ears)) * 0.6 if min(lm[7, 2], lm[8, 2]) >= 0.1 else 0.0, 1.2 * d, 1.0)
+    face = (float(eyes[0]), float((eyes[1] - 1.2 * d + chin_y) / 2), rx, float((chin_y - eyes[1] + 1.2 * d) / 2))
+    return Body(ls, rs, w, neck_y, float(mid[0]), down.astype(np.float32), torso_len, seen, face)
+
+
+def face_mask(body: Body, shape) -> np.ndarray:
+    m = np.zeros(shape, np.uint8)
+    cx, cy, rx, ry = body.face
+    cv2.ellipse(m, (int(cx), int(cy)), (int(rx), int(ry)), 0, 0, 360, 1, -1)
+    return m > 0
+
+
+def clothing_zone(person: Person, body: Body) -> np.ndarray:
+    """What an upper garment replaces: the person from the neck base down (shoulders, lapels, collar, tie, badges,
+    sleeves), never the face, never the hands."""
+    H, W = person.mask.shape
+    zone = person.mask.copy()
+    zone[: max(0, int(np.ceil(body.neck_y)))] = False
+    zone &= ~face_mask(body, zone.shape)
+    for side in ("l", "r"):
+        if person.visible(f"{side}_wrist"):
+            x, y = _point(person, f"{side}_wrist")
+            cv2.circle(zone.view(np.uint8), (int(x), int(y)), int(0.16 * body.width), 0, -1)
+    return zone
+
+
+@dataclass
+class GarmentParts:
+    body: np.ndarray  # bool masks in the flat-lay
+    sleeves: list  # [(mask, side)] side -1 image left, +1 image right
+    top: tuple  # shoulder corners y row and x extent
+    y_top: int
+    y_hem: int
+    hem: tuple
+    cx: float
+
+
+def garment_parts(gmask: np.ndarray, landmarks: np.ndarray) -> GarmentParts:
+    """Split a top's flat-lay into its body and sleeves: the body is the polygon through the shoulder corners, side
+    midpoints and hem corners; what lies outside it, left and right, are the sleeves."""
+    (tl, tr, ml, mr, hl, hr) = landmarks
+    ys = np.nonzero(gmask)[0]
+    poly = np.array([(tl[0], ys.min()), (tr[0], ys.min()), tr, mr, hr, (hr[0], ys.max()), (hl[0], ys.max()), hl, ml, tl],
+                    np.float32)
+    body = np.zeros(gmask.shape, np.uint8)
+    cv2.fillPoly(body, [np.round(poly).astype(np.int32)], 1)
+    body = (body > 0) & gmask
+    rest = gmask & ~(cv2.dilate(body.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0)
+    cx = float((tl[0] + tr[0]) / 2)
+    sleeves = []
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(rest.astype(np.uint8), 8)
+    for side in (-1, 1):
+        best, area = 0, 0.002 * gmask.size
+        for k in range(1, n):
+            x = stats[k, cv2.CC_STAT_LEFT] + stats[k, cv2.CC_STAT_WIDTH] / 2
+            if (x - cx) * side > 0 and stats[k, cv2.CC_STAT_AREA] > area:
+                best, area = k, stats[k, cv2.CC_STAT_AREA]
+        if best:
+            sleeves.append((labels == best, side))
+    return GarmentParts(body, sleeves, (float(tl[0]), float(tr[0])), int(tl[1]), int(hl[1]), (float(hl[0]), float(hr[0])), cx)
+
+
+def body_targets(parts: GarmentParts, body: Body, n: int = 5) -> tuple[np.ndarray, np.ndarray, float, float]:
+    """Matching points (flat-lay, person) on the garment's shoulder, chest, waist and hem rows, evenly across each
+    row, so every horizontal line of the garment lands on a straight line of the body: stripes stay straight.
+    Returns (src, dst, horizontal scale, vertical scale)."""
+    re, le = body.shoulder_edges
+    gw = max(parts.top[1] - parts.top[0], 1.0)
+    sx = float(np.linalg.norm(le - re)) / gw
+    glen = max(parts.y_hem - parts.y_top, 1.0)
+    length = max(1.0, glen / gw / STANDARD_TOP)  # 1: to the hips (over a waistband: no gap); a long shirt longer
+    sy = 1.12 * body.torso_len * length / glen
+    across = (le - re) / max(np.linalg.norm(le - re), 1e-6)
+    src, dst = [], []
+    hw_top = (parts.top[1] - parts.top[0]) / 2
+    hw_hem = (parts.hem[1] - parts.hem[0]) / 2
+    centre_top = (re + le) / 2
+    for f in (0.0, 0.33, 0.66, 1.0):
+        gy = parts.y_top + f * glen
+        ghw = hw_top + f * (hw_hem - hw_top)
+        gcx = parts.cx + f * ((parts.hem[0] + parts.hem[1]) / 2 - parts.cx)
+        c = centre_top + body.down * f * glen * sy
+        for u in np.linspace(-1, 1, n):
+            src.append((gcx + u * ghw, gy))
+            dst.append(c + across * u * ghw * sx)
+    return np.array(src, np.float32), np.array(dst, np.float32), sx, sy
+
+
+def arm_direction(person: Person, side: int, body: Body) -> np.ndarray:
+    """Unit vector down the upper arm on the image-left (-1) or image-right (+1) side."""
+    name = "r" if side < 0 else "l"
+    s = _point(person, f"{name}_shoulder")
+    v = person.landmarks[{"r": 14, "l": 13}[name]]
+    if v[2] >= 0.1:
+        d = v[:2] - s
+    else:
+        d = body.down * np.cos(0.17) + np.array([side * np.sin(0.17), 0.0])
+    return (d / max(np.linalg.norm(d), 1e-6)).astype(np.float32)
+
+
+def sleeve_scale(person: Person, side: int, body: Body, sleeve: np.ndarray, corner: np.ndarray, sy: float) -> float:
+    """Along-the-arm scale of a sleeve: a long sleeve (longer than the flat-lay's shoulder width... about the arm)
+    ends at the wrist; a short one keeps the garment's own proportion."""
+    ys, xs = np.nonzero(sleeve)
+    length = float(np.sqrt(((np.stack([xs, ys], 1) - corner) ** 2).sum(1)).max())
+    name = "r" if side < 0 else "l"
+    wrist = person.landmarks[{"r": 16, "l": 15}[name]]
+    edge = body.shoulder_edges[0 if side < 0 else 1]
+    arm = float(np.linalg.norm(wrist[:2] - edge))
+    if wrist[2] >= 0.1 and length * sy > 0.6 * arm:  # a long sleeve: cuff at the wrist
+        return arm / max(length, 1.0)
+    return sy
+
+
+def sleeve_transform(sleeve: np.ndarray, side: int, corner: np.ndarray, target: np.ndarray, arm: np.ndarray,
+                     sx: float, sy: float) -> np.ndarray:
+    """2x3 affine putting a flat-lay sleeve on the arm: its shoulder corner on the shoulder edge, its axis along the
+    upper arm, its length scaled like the garment's length and its width like the garment's width."""
+    ys, xs = np.nonzero(sleeve)
+    pts = np.stack([xs, ys], 1).astype(np.float32)
+    c = pts.mean(0)
+    _, _, vt = np.linalg.svd(pts - c, full_matrices=False)
+    axis = vt[0] if (vt[0] @ (c - corner)) > 0 else -vt[0]
+    perp = np.array([-axis[1], axis[0]])
+    arm_perp = np.array([-arm[1], arm[0]])  # both bases turn the same way: a rotation, never a mirror
+    src = np.stack([axis, perp], 1)  # columns: garment axis, garment across
+    dst = np.stack([arm * sy, arm_perp * sx], 1)
+    A = dst @ np.linalg.inv(src)
+    t = target - A @ corner
+    return np.concatenate([A, t[:, None]], 1).astype(np.float32)

@@ -1,0 +1,120 @@
+"""A whole outfit on one person: bottom, then top (over the waistband) or a dress, then outerwear, then shoes at the
+ankles and the bag in a hand, each dressed by the chosen backend over the previous result."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from core.tryon.base import TryOnBackend, TryOnResult
+from core.tryon.pose import Person, TryOnInputError, analyse_person
+from core.tryon.regions import garment_mask
+from core.vocabulary import group_of, tryon_kind
+
+LAYER_ORDER = ("bottom", "dress", "top", "outerwear", "shoes", "bag")
+
+
+@dataclass
+class Piece:
+    image: Image.Image
+    category: str
+    label: str = ""
+
+    @property
+    def group(self) -> str:
+        return group_of(self.category) or ""
+
+
+def layer_order(pieces: list[Piece]) -> list[Piece]:
+    """The order pieces are dressed in; refuses what cannot be worn together or at all."""
+    groups = [p.group for p in pieces]
+    if "dress" in groups and ("top" in groups or "bottom" in groups):
+        raise TryOnInputError("An outfit has either a dress or a top and a bottom, not both.")
+    unknown = [p.category for p in pieces if p.group not in LAYER_ORDER]
+    if unknown:
+        raise TryOnInputError(f"Cannot dress {', '.join(unknown)} on a figure; outfits take tops, bottoms, dresses, "
+                              "outerwear, shoes and bags.")
+    return sorted(pieces, key=lambda p: LAYER_ORDER.index(p.group))
+
+
+def _cut_out(img: Image.Image) -> tuple[np.ndarray, np.ndarray]:
+    m = garment_mask(img)
+    ys, xs = np.nonzero(m)
+    rgb = np.asarray(img.convert("RGB"), np.float32)[ys.min():ys.max() + 1, xs.min():xs.max() + 1] / 255.0
+    return rgb, m[ys.min():ys.max() + 1, xs.min():xs.max() + 1].astype(np.float32)
+
+
+def _paste(out: np.ndarray, region: np.ndarray, rgb: np.ndarray, alpha: np.ndarray, x: float, y: float,
+           width: float, flip: bool = False) -> None:
+    """Paste an accessory scaled to `width`, its top-left at (x, y), with a soft edge."""
+    h = max(1, int(round(rgb.shape[0] * width / rgb.shape[1])))
+    w = max(1, int(round(width)))
+    rgb = cv2.resize(rgb, (w, h), interpolation=cv2.INTER_AREA)
+    a = cv2.GaussianBlur(cv2.resize(alpha, (w, h), interpolation=cv2.INTER_AREA), (0, 0), 0.7)
+    if flip:
+        rgb, a = rgb[:, ::-1], a[:, ::-1]
+    H, W = region.shape
+    x0, y0 = int(round(x)), int(round(y))
+    xa, ya, xb, yb = max(0, x0), max(0, y0), min(W, x0 + w), min(H, y0 + h)
+    if xa >= xb or ya >= yb:
+        return
+    sub_a = a[ya - y0:yb - y0, xa - x0:xb - x0][..., None]
+    out[ya:yb, xa:xb] = out[ya:yb, xa:xb] * (1 - sub_a) + rgb[ya - y0:yb - y0, xa - x0:xb - x0] * sub_a
+    region[ya:yb, xa:xb] |= sub_a[..., 0] > 0.01
+
+
+def dress_outfit(backend: TryOnBackend, person_img: Image.Image, pieces: list[Piece], person: Person | None = None,
+                 seed: int = 0) -> TryOnResult:
+    """Every piece on the person, in layer order; the result's region is everything any piece changed."""
+    if not pieces:
+        raise TryOnInputError("The outfit has no pieces to dress.")
+    t0 = time.perf_counter()
+    person = person or analyse_person(person_img)
+    base = person
+    timings = {"pose_and_segmentation": time.perf_counter() - t0}
+    region = np.zeros(person.mask.shape, bool)
+    alpha = np.zeros(person.mask.shape, np.float32)
+    layers, notes, result = [], [], None
+    current = person.image
+    for piece in layer_order(pieces):
+        kind = tryon_kind(piece.category)
+        if kind is None:
+            continue
+        t = time.perf_counter()
+        r = backend.run(current, piece.image, kind, person=Person(current, person.landmarks, person.mask), seed=seed)
+        timings[f"{piece.group}"] = time.perf_counter() - t
+        current, result = r.image, r
+        region |= r.region
+        alpha = np.maximum(alpha, r.garment_alpha)
+        layers.append(f"{piece.group}: {piece.label or piece.category}")
+        notes += [n for n in r.notes if n not in notes]
+    out = np.asarray(current, np.float32) / 255.0
+    w = float(np.linalg.norm(person.point("l_shoulder") - person.point("r_shoulder")))
+    for piece in layer_order(pieces):
+        if piece.group == "shoes":
+            if not (person.visible("l_ankle") and person.visible("r_ankle")):
+                raise TryOnInputError("The feet are not in the photo, so shoes cannot be shown. Use a full-body "
+                                      "photo or a croquis figure.")
+            rgb, a = _cut_out(piece.image)
+            for side, name in ((-1, "r_ankle"), (1, "l_ankle")):
+                ax, ay = person.point(name)
+                sw = 0.62 * w  # a shoe about as long as the foot, toe turned out
+                _paste(out, region, rgb, a, ax - sw * (0.35 if side > 0 else 0.65), ay - 0.1 * sw, sw, flip=side < 0)
+            layers.append(f"shoes: {piece.label or piece.category}")
+        elif piece.group == "bag":
+            name = "r_wrist" if person.visible("r_wrist") else "l_wrist"
+            if not person.visible(name):
+                raise TryOnInputError("No hand is in the photo to hold the bag.")
+            rgb, a = _cut_out(piece.image)
+            hx, hy = person.point(name)
+            bw = 0.85 * w
+            _paste(out, region, rgb, a, hx - bw / 2, hy - 0.15 * bw, bw)
+            layers.append(f"bag: {piece.label or piece.category}")
+    if result is None:
+        raise TryOnInputError("The outfit needs a top and a bottom or a dress to dress the figure.")
+    image = Image.fromarray(np.clip(np.rint(out * 255), 0, 255).astype(np.uint8))
+    return TryOnResult(image, result.backend, "outfit", base, region, result.torso, result.warped, alpha,
+                       result.landmarks, timings, notes, layers=layers)
