@@ -8,6 +8,8 @@ Each wrapper answers like the legacy solution it replaces (`process(rgb)` -> `.p
 """
 from __future__ import annotations
 
+import atexit
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,10 +38,24 @@ class SegmentationResult:
     segmentation_mask: np.ndarray  # float32 (h, w), 0..1
 
 
+def _mask(image) -> np.ndarray:
+    """A Tasks mask as float32 (h, w); newer MediaPipe returns (h, w, 1)."""
+    arr = np.array(image.numpy_view(), dtype=np.float32)
+    return arr[..., 0] if arr.ndim == 3 else arr
+
+
 def _image(rgb: np.ndarray):
     import mediapipe as mp
 
     return mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb, dtype=np.uint8))
+
+
+def _closed_at_exit(task):
+    """Newer MediaPipe closes a task in __del__, which fails noisily once its worker thread is gone; close it
+    while threads still run (the hook concurrent.futures itself uses; plain atexit runs too late)."""
+    register = getattr(threading, "_register_atexit", atexit.register)
+    register(task.close)
+    return task
 
 
 def _options(model: Path):
@@ -60,16 +76,16 @@ class Pose:
     def __init__(self, min_confidence: float = 0.5) -> None:
         from mediapipe.tasks.python import vision
 
-        self._task = vision.PoseLandmarker.create_from_options(vision.PoseLandmarkerOptions(
+        self._task = _closed_at_exit(vision.PoseLandmarker.create_from_options(vision.PoseLandmarkerOptions(
             base_options=_options(POSE_MODEL), running_mode=vision.RunningMode.IMAGE, num_poses=1,
             min_pose_detection_confidence=min_confidence, min_pose_presence_confidence=min_confidence,
-            output_segmentation_masks=True))
+            output_segmentation_masks=True)))
 
     def process(self, rgb: np.ndarray) -> PoseResult:
         found = self._task.detect(_image(rgb))
         if not found.pose_landmarks:
             return PoseResult(None, None)
-        mask = found.segmentation_masks[0].numpy_view().copy() if found.segmentation_masks else None
+        mask = _mask(found.segmentation_masks[0]) if found.segmentation_masks else None
         return PoseResult(_Landmarks(list(found.pose_landmarks[0])), mask)
 
 
@@ -79,18 +95,18 @@ class SelfieSegmentation:
     def __init__(self) -> None:
         from mediapipe.tasks.python import vision
 
-        self._task = vision.ImageSegmenter.create_from_options(vision.ImageSegmenterOptions(
+        self._task = _closed_at_exit(vision.ImageSegmenter.create_from_options(vision.ImageSegmenterOptions(
             base_options=_options(SEGMENTATION_MODEL), running_mode=vision.RunningMode.IMAGE,
-            output_confidence_masks=True, output_category_mask=False))
+            output_confidence_masks=True, output_category_mask=False)))
 
     def process(self, rgb: np.ndarray) -> SegmentationResult:
         masks = self._task.segment(_image(rgb)).confidence_masks
-        return SegmentationResult(masks[-1].numpy_view().copy())
+        return SegmentationResult(_mask(masks[-1]))
 
 
 def face_detector(min_confidence: float = 0.6):
     """BlazeFace short range; `.detect(mp.Image)` gives `.detections` with pixel bounding boxes."""
     from mediapipe.tasks.python import vision
 
-    return vision.FaceDetector.create_from_options(vision.FaceDetectorOptions(
-        base_options=_options(FACE_MODEL), min_detection_confidence=min_confidence))
+    return _closed_at_exit(vision.FaceDetector.create_from_options(vision.FaceDetectorOptions(
+        base_options=_options(FACE_MODEL), min_detection_confidence=min_confidence)))
