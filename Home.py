@@ -26,6 +26,11 @@ with st.expander("Model status and how to get the full models"):
         "`google/siglip-base-patch16-224`) on a machine with internet, then restart; set "
         "`ATELIER_CLIP_MODEL` to choose one. A GPU is optional (fp16 is used when present).")
 
+with st.expander("About this installation: download models, import a real catalog"):
+    from core.ui.installation import installation_panel
+
+    installation_panel(studio)
+
 profiles, profile = profile_picker(studio)
 if profile is not None:
     from core.stylist import for_you

@@ -320,6 +320,29 @@ def cmd_fetch_catalog(args) -> int:
     return cmd_ingest(args)
 
 
+def cmd_download(args) -> int:
+    from core.downloads import available_models, download_model, human_size, is_downloaded, plan_download
+
+    settings = _settings(args)
+    models = {m.key: m for m in available_models(settings)}
+    if args.list or not args.models:
+        for m in models.values():
+            print(f"{m.key:<18} {'downloaded' if is_downloaded(m) else 'missing':<10} {m.repo_id} ({m.size_hint}): "
+                  f"{m.command}")
+        return 0
+    wanted = list(models) if args.models == ["all"] else args.models
+    unknown = [k for k in wanted if k not in models]
+    if unknown:
+        raise AtelierError(f"unknown model {', '.join(unknown)}; choose from {', '.join(models)} or all")
+    for key in wanted:
+        plan = plan_download(models[key], settings.auto_probe_timeout_s)
+        bar = _Bar(args.json)
+        folder = download_model(plan, lambda d, t, m: bar(d, t, f"{human_size(d)} {m}"))
+        print(json.dumps({"model": key, "repo_id": plan.model.repo_id, "bytes": plan.total_bytes,
+                          "folder": str(folder)}) if args.json else f"{key}: {folder}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m core", description="Atelier: AI fashion studio (command line)")
     sub = p.add_subparsers(dest="verb", required=True)
@@ -421,6 +444,12 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--out", help="folder for images + catalog.csv (default: data/catalogs/<dataset>)")
     common(sp)
     sp.set_defaults(func=cmd_fetch_catalog)
+
+    sp = sub.add_parser("download", help="download model weights from the Hub (CLIP, inpainting, CatVTON) with progress")
+    sp.add_argument("models", nargs="*", help="clip, inpaint, catvton-attention, catvton-base or all (none: list them)")
+    sp.add_argument("--list", action="store_true", help="what can be downloaded, and what is already here")
+    common(sp)
+    sp.set_defaults(func=cmd_download)
 
     sp = sub.add_parser("make-sample", help="regenerate the bundled sample catalog")
     sp.add_argument("--out", default="assets/sample_catalog")
