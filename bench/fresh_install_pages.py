@@ -24,14 +24,15 @@ from browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server  # noqa: E402
 PAGES = ["", "Discover", "Creative_Director", "Sketch_to_Cloth", "Try_On", "Stylist"]
 
 
-def settle(page, timeout_s: float = 600) -> None:
-    """Wait until Streamlit's run is over (no 'Running...' status widget for a moment)."""
+def settle(page, timeout_s: float = 600) -> bool:
+    """Wait until Streamlit's run is over (no 'Running...' status widget for a moment); False on timeout."""
     deadline = time.time() + timeout_s
     quiet = 0
     while time.time() < deadline and quiet < 3:
         running = page.locator('[data-testid="stStatusWidget"]').count()
         quiet = quiet + 1 if running == 0 else 0
         page.wait_for_timeout(700)
+    return quiet >= 3
 
 
 def problems(page) -> list[str]:
@@ -44,13 +45,16 @@ def problems(page) -> list[str]:
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default="/tmp/atelier-pages")
+    ap.add_argument("--data", help="ATELIER_DATA_DIR to use (default: a new empty one, so the first page builds "
+                                   "the sample index; pass one built with `python -m core ingest` to skip that)")
     args = ap.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     from playwright.sync_api import sync_playwright
 
     failed = 0
-    with tempfile.TemporaryDirectory() as data:
+    with tempfile.TemporaryDirectory() as tmp:
+        data = args.data or tmp
         env = {"ATELIER_DATA_DIR": data, "HF_HUB_OFFLINE": "1", "ATELIER_ENCODER": "lite"}
         with streamlit_server(env, timeout=300) as url, sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
@@ -60,18 +64,21 @@ def main() -> int:
                     t0 = time.time()
                     page.goto(f"{url}/{name}", timeout=600_000)
                     page.wait_for_selector('[data-testid="stApp"]', timeout=600_000)
-                    settle(page)
-                    if name == "Try_On" and width == 1366:
+                    finished = settle(page)
+                    if name == "Try_On" and width == 1366 and finished:
                         page.get_by_label("Search").first.fill("white t-shirt")
                         page.keyboard.press("Enter")
                         settle(page)
                         page.get_by_role("button", name="Use").first.click()
                         settle(page)
                         page.get_by_role("button", name="Try it on").click()
-                        settle(page)
+                        finished = settle(page)
+                        if not page.locator('[data-testid="stImage"] img').count() >= 3:
+                            print("    try-on: no result image", flush=True)
+                            finished = False
                     shot = out / f"{name or 'Home'}-{width}.png"
                     page.screenshot(path=str(shot), full_page=True)
-                    bad = problems(page)
+                    bad = problems(page) + ([] if finished else ["the page was still running at the time limit"])
                     failed += bool(bad)
                     print(f"{width}px {name or 'Home':<18} {'ok' if not bad else 'FAILED'} "
                           f"({time.time() - t0:.0f}s) {shot}" + "".join(f"\n    {b}" for b in bad), flush=True)
