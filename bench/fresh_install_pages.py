@@ -76,6 +76,15 @@ def main() -> int:
                         if not page.locator('[data-testid="stImage"] img').count() >= 3:
                             print("    try-on: no result image", flush=True)
                             finished = False
+                        else:  # the result sits below the fold: a picture of it alone
+                            page.locator('[data-testid="stImage"] img').last.scroll_into_view_if_needed()
+                            page.wait_for_timeout(500)
+                            page.screenshot(path=str(out / f"Try_On-result-{width}.png"))
+                    if name == "" and width == 1366 and finished:  # the installation panel, opened
+                        page.get_by_text("About this installation").click()
+                        page.wait_for_timeout(1500)
+                        page.get_by_text("About this installation").scroll_into_view_if_needed()
+                        page.screenshot(path=str(out / f"Home-installation-{width}.png"))
                     shot = out / f"{name or 'Home'}-{width}.png"
                     page.screenshot(path=str(shot), full_page=True)
                     bad = problems(page) + ([] if finished else ["the page was still running at the time limit"])

@@ -36,7 +36,7 @@ def installation_panel(studio) -> None:
     if not online:
         st.info("The Hugging Face Hub cannot be reached from this server, so models and catalogs cannot be "
                 "downloaded here. Run the commands below on a machine with internet, then copy the Hugging Face "
-                "cache (or the folders) to this one.", icon="📴")
+                "cache (or the folders) to this one.")
     model_downloads(studio.settings, online)
     catalog_fetch(studio, online)
     use_fetched_catalog_button()
@@ -48,15 +48,15 @@ def model_downloads(settings, online: bool) -> None:
     st.markdown("**Models**")
     for model in available_models(settings):
         have = _downloaded(model.repo_id, model.allow_patterns)
+        purpose = model.purpose[:1].upper() + model.purpose[1:]
+        if not online or have:
+            st.markdown(f"**{model.label}**: `{model.repo_id}` ({model.size_hint}), "
+                        f"{'downloaded' if have else 'not downloaded'}. {purpose}.")
+            if not have:
+                st.code(model.command, language="bash", wrap_lines=True)
+            continue
         left, right = st.columns([3, 1])
-        left.markdown(f"{'✅' if have else '⬜'} **{model.label}**: `{model.repo_id}` ({model.size_hint}). "
-                      f"{model.purpose.capitalize()}.")
-        if have:
-            right.caption("Downloaded")
-            continue
-        if not online:
-            left.code(model.command, language="bash")
-            continue
+        left.markdown(f"**{model.label}**: `{model.repo_id}` ({model.size_hint}), not downloaded. {purpose}.")
         if right.button("Download", key=f"download-{model.key}", help=f"{model.command} (resumes if stopped)"):
             bar = st.progress(0.0, text=f"Asking the Hub about {model.repo_id} ...")
             try:
@@ -91,7 +91,7 @@ def catalog_fetch(studio, online: bool) -> None:
     st.markdown("**A real catalog from the Hugging Face Hub**")
     default = next(iter(DATASETS))
     if not online:
-        st.code(f"python -m core fetch-catalog {default} --limit 1000", language="bash")
+        st.code(f"python -m core fetch-catalog {default} --limit 1000", language="bash", wrap_lines=True)
         return
     with st.form("fetch-catalog"):
         left, right = st.columns([3, 1])
