@@ -85,7 +85,8 @@ def test_every_third_party_import_comes_from_requirements_txt():
         assert dists, f"{module} (imported by {sorted(files)}) is provided by no installed distribution"
         if not dists & installed_by_requirements:
             outside[module] = sorted(dists)
-    assert not outside, f"installed here, but not through requirements.txt: {outside}"
+    assert not outside, (f"installed here, but not through requirements.txt: {outside} (a venv from older "
+                         "requirements? scripts/setup-env.sh rebuilds it when the dependency files change)")
 
 
 def test_requirements_name_mediapipe_and_one_opencv():
