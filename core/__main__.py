@@ -348,6 +348,48 @@ def cmd_sample(args) -> int:
     return 0
 
 
+def cmd_fetch_catalog(args) -> int:
+    from core.fetch import catalog_name_for, default_folder, fetch_catalog
+
+    if args.collection is None:
+        args.collection = catalog_name_for(args.dataset)
+    settings = _settings(args)
+    folder = Path(args.out) if args.out else default_folder(args.dataset, settings.data_dir)
+    report = fetch_catalog(args.dataset, folder, limit=args.limit, progress=_Bar(args.json),
+                           timeout_s=settings.auto_probe_timeout_s, max_pixels=settings.max_image_pixels)
+    print(f"{report.summary()}; catalog.csv: {report.catalog_csv}", file=sys.stderr)
+    for s in report.skipped[:10]:
+        print(f"  skipped row {s['row']} ({s['id']}): {s['reason']}", file=sys.stderr)
+    if report.unmapped_categories:
+        print(f"  categories outside the vocabulary (left to zero-shot tagging): "
+              f"{', '.join(sorted(report.unmapped_categories)[:10])}", file=sys.stderr)
+    args.path, args.metadata = str(folder), str(folder / "catalog.csv")
+    return cmd_ingest(args)
+
+
+def cmd_download(args) -> int:
+    from core.downloads import available_models, download_model, human_size, is_downloaded, plan_download
+
+    settings = _settings(args)
+    models = {m.key: m for m in available_models(settings)}
+    if args.list or not args.models:
+        for m in models.values():
+            print(f"{m.key:<18} {'downloaded' if is_downloaded(m) else 'missing':<10} {m.repo_id} ({m.size_hint}): "
+                  f"{m.command}")
+        return 0
+    wanted = list(models) if args.models == ["all"] else args.models
+    unknown = [k for k in wanted if k not in models]
+    if unknown:
+        raise AtelierError(f"unknown model {', '.join(unknown)}; choose from {', '.join(models)} or all")
+    for key in wanted:
+        plan = plan_download(models[key], settings.auto_probe_timeout_s)
+        bar = _Bar(args.json)
+        folder = download_model(plan, lambda d, t, m: bar(d, t, f"{human_size(d)} {m}"))
+        print(json.dumps({"model": key, "repo_id": plan.model.repo_id, "bytes": plan.total_bytes,
+                          "folder": str(folder)}) if args.json else f"{key}: {folder}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m core", description="Atelier: AI fashion studio (command line)")
     sub = p.add_subparsers(dest="verb", required=True)
@@ -453,6 +495,19 @@ def build_parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("info", help="active encoder, device, index and item count")
     common(sp)
     sp.set_defaults(func=cmd_info)
+
+    sp = sub.add_parser("fetch-catalog", help="import a Hugging Face product-photo dataset (or local parquet), then ingest it")
+    sp.add_argument("dataset", help="dataset id (owner/name), a short name (fashion-product-images-small) or a .parquet file/folder")
+    sp.add_argument("--limit", type=int, help="import at most this many rows")
+    sp.add_argument("--out", help="folder for images + catalog.csv (default: data/catalogs/<dataset>)")
+    common(sp)
+    sp.set_defaults(func=cmd_fetch_catalog)
+
+    sp = sub.add_parser("download", help="download model weights from the Hub (CLIP, inpainting, CatVTON) with progress")
+    sp.add_argument("models", nargs="*", help="clip, inpaint, catvton-attention, catvton-base or all (none: list them)")
+    sp.add_argument("--list", action="store_true", help="what can be downloaded, and what is already here")
+    common(sp)
+    sp.set_defaults(func=cmd_download)
 
     sp = sub.add_parser("make-sample", help="regenerate the bundled sample catalog")
     sp.add_argument("--out", default="assets/sample_catalog")

@@ -78,4 +78,6 @@ with st.expander("About this installation"):
     from core.ui import installation_facts
 
     installation_facts(studio)
-    # Catalog fetching and model downloads (widgets from core/ui) go here, below the facts.
+    from core.ui.installation import installation_panel
+
+    installation_panel(studio)

@@ -1,4 +1,4 @@
-"""Person analysis with MediaPipe 0.10.21 (pose, 33 landmarks, and person segmentation), mapped to the
+"""Person analysis with MediaPipe (pose, 33 landmarks, and person segmentation), mapped to the
 OpenPose-18 (COCO) layout the VITON family uses; and the checks that turn bad photos into guidance."""
 from __future__ import annotations
 
@@ -93,19 +93,9 @@ def _models() -> dict:
     """Selfie segmentation, pose (static-image mode, so one graph serves any sequence of photos) and the face
     detector: built on first use, then reused (building and warming them costs about as much as a photo)."""
     if not _MODELS:
-        from pathlib import Path
+        from core.tryon import mediapipe_models as mpm
 
-        import mediapipe as mp
-        from mediapipe.tasks.python import BaseOptions, vision
-
-        # The short-range BlazeFace model ships inside the mediapipe wheel; the Tasks API runs it under
-        # protobuf 5 (the legacy face-detection solution graph does not parse there).
-        face_model = Path(mp.__file__).parent / "modules" / "face_detection" / "face_detection_short_range.tflite"
-        _MODELS.update(
-            segmentation=mp.solutions.selfie_segmentation.SelfieSegmentation(model_selection=1),
-            pose=mp.solutions.pose.Pose(static_image_mode=True, model_complexity=1, enable_segmentation=True),
-            faces=vision.FaceDetector.create_from_options(vision.FaceDetectorOptions(
-                base_options=BaseOptions(model_asset_path=str(face_model)), min_detection_confidence=0.6)))
+        _MODELS.update(segmentation=mpm.SelfieSegmentation(), pose=mpm.Pose(), faces=mpm.face_detector(0.6))
     return _MODELS
 
 
@@ -152,8 +142,7 @@ def analyse_person(img: Image.Image) -> Person:
     try:
         import mediapipe  # noqa: F401
     except ImportError as exc:
-        raise ModelUnavailableError("Try-on needs MediaPipe 0.10.21: pip install --no-deps mediapipe==0.10.21 "
-                                    "(scripts/setup-env.sh does this).") from exc
+        raise ModelUnavailableError("Try-on needs MediaPipe: pip install -r requirements.txt") from exc
     img = working_copy(img)
     arr = np.asarray(img)
     with _LOCK:

@@ -1,0 +1,338 @@
+"""A real catalog in one command: a Hugging Face dataset of product photos -> folder + catalog.csv -> ingest.
+
+`fetch_catalog` takes a dataset id (`ashraq/fashion-product-images-small`), a short name from DATASETS, or a local
+parquet file / folder of parquet files (offline machines and the tests go through the same import code). Rows
+become `<id>.<jpg|png|webp>` files plus one `catalog.csv` row each: name, canonical category
+(`core.vocabulary.canonical_category`), colour, price, description and the dataset's other columns as metadata.
+Rows without a usable image or id are reported and skipped; nothing stops the run. A killed run is resumed by
+running it again: images already on disk are kept, the download resumes from the Hub cache, and ingest itself is
+resumable.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import math
+import os
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from core.catalog import safe_id
+from core.errors import AtelierError, BadImageError
+from core.vocabulary import canonical_category, canonical_colour, canonical_pattern
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int, str], None]
+
+# Short names for public product-photo datasets (parquet with an image column and product fields).
+DATASETS = {
+    "fashion-product-images-small": "ashraq/fashion-product-images-small",
+}
+CSV_FIELDS = ["id", "file", "name", "category", "colour", "pattern", "price", "description"]
+# Dataset columns -> our fields, first match wins (names compared lower-case without _ or spaces).
+_ID_KEYS = ("id", "productid", "itemid", "sku", "articleid")
+_IMAGE_KEYS = ("image", "img", "picture", "photo", "imagebytes")
+_NAME_KEYS = ("productdisplayname", "name", "title", "productname")
+_CATEGORY_KEYS = ("articletype", "category", "subcategory", "type", "productcategory", "label")
+_COLOUR_KEYS = ("basecolour", "basecolor", "colour", "color")
+_PATTERN_KEYS = ("pattern", "print")
+_PRICE_KEYS = ("price", "priceusd", "cost")
+_DESCRIPTION_KEYS = ("description", "text", "caption", "productdescription")
+_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
+MAX_TEXT = 500
+MAX_IMAGE_BYTES = 20 * 1024 * 1024
+
+
+class FetchError(AtelierError):
+    """The dataset cannot be fetched or read; the message says what to do."""
+
+
+@dataclass
+class FetchReport:
+    source: str
+    folder: str
+    rows_seen: int = 0
+    written: int = 0
+    kept: int = 0  # already on disk from an earlier (killed) run
+    skipped: list[dict] = field(default_factory=list)  # {"row", "id", "reason"}
+    unmapped_categories: dict[str, int] = field(default_factory=dict)  # dataset label -> rows
+    catalog_csv: str = ""
+
+    @property
+    def imported(self) -> int:
+        return self.written + self.kept
+
+    def summary(self) -> str:
+        return (f"{self.imported} items in {self.folder} ({self.written} new, {self.kept} already there), "
+                f"{len(self.skipped)} rows skipped of {self.rows_seen}")
+
+    def to_dict(self) -> dict:
+        return asdict(self) | {"imported": self.imported}
+
+
+def resolve_source(name_or_id: str) -> tuple[str, Path | None]:
+    """(dataset id, None) for the Hub, or ("", path) for a local parquet file or folder."""
+    text = name_or_id.strip()
+    if not text:
+        raise FetchError("Name a dataset: a Hugging Face dataset id (owner/name), "
+                         f"one of {', '.join(DATASETS)}, or a local .parquet file or folder.")
+    local = Path(text).expanduser()
+    if local.exists():
+        return "", local
+    if text in DATASETS:
+        return DATASETS[text], None
+    if text.endswith(".parquet") or text.startswith((".", "/", "~")):
+        raise FetchError(f"{text} does not exist.")
+    if not re.fullmatch(r"[A-Za-z0-9][\w.-]*/[\w.-]+", text):
+        raise FetchError(f"'{text}' is not a dataset id (owner/name), a known name ({', '.join(DATASETS)}) "
+                         "or an existing parquet file.")
+    return text, None
+
+
+def local_parquet_files(path: Path) -> list[Path]:
+    files = [path] if path.is_file() else sorted(path.rglob("*.parquet"))
+    if not files:
+        raise FetchError(f"No .parquet files in {path}.")
+    return files
+
+
+def download_parquet_files(repo_id: str, limit: int | None = None, progress: Progress | None = None,
+                           timeout_s: float = 3.0) -> list[Path]:
+    """The dataset's parquet files from the Hub (resumed from the local cache after a kill). With `limit`, files
+    are fetched in order only until they hold that many rows."""
+    from core.weights import hub_reachable
+
+    if not hub_reachable(timeout_s):
+        raise FetchError("The Hugging Face Hub cannot be reached from this machine (or HF_HUB_OFFLINE is set), so "
+                         f"{repo_id} cannot be downloaded. Copy its parquet files here and pass their folder "
+                         "instead, or ingest a local image folder with `python -m core ingest`.")
+    import pyarrow.parquet as pq
+    from huggingface_hub import HfApi, hf_hub_download
+    from huggingface_hub.errors import HfHubHTTPError, RepositoryNotFoundError
+
+    progress = progress or (lambda done, total, msg: None)
+    try:
+        names = sorted(f for f in HfApi().list_repo_files(repo_id, repo_type="dataset") if f.endswith(".parquet"))
+    except RepositoryNotFoundError as exc:
+        raise FetchError(f"There is no public dataset {repo_id} on the Hugging Face Hub.") from exc
+    except (HfHubHTTPError, OSError) as exc:
+        raise FetchError(f"Could not list {repo_id} on the Hub: {exc}") from exc
+    if not names:
+        raise FetchError(f"{repo_id} has no parquet files; fetch-catalog reads parquet datasets "
+                         "(an image column plus product fields).")
+    # Training split first, so --limit takes the bulk of a dataset rather than its test shard.
+    names.sort(key=lambda n: (0 if "train" in n else 1, n))
+    files, rows = [], 0
+    for k, name in enumerate(names):
+        progress(k, len(names), f"downloading {name}")
+        try:
+            files.append(Path(hf_hub_download(repo_id, name, repo_type="dataset")))
+        except (HfHubHTTPError, OSError) as exc:
+            raise FetchError(f"Downloading {name} from {repo_id} failed ({exc}); run the command again to resume.") \
+                from exc
+        rows += pq.ParquetFile(files[-1]).metadata.num_rows
+        if limit and rows >= limit:
+            break
+    progress(len(names), len(names), "downloaded")
+    return files
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[\s_\-]", "", str(name).lower())
+
+
+def _pick(columns: list[str], keys: tuple[str, ...]) -> str | None:
+    by_key = {_key(c): c for c in columns}
+    return next((by_key[k] for k in keys if k in by_key), None)
+
+
+def _text(value: Any) -> str:
+    """Any cell as clean one-line text: None/NaN -> "", control characters dropped, length capped."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, (bytes, bytearray, dict, list)):
+        return ""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        value = int(value)  # pandas-written years and ids come back as 2012.0
+    text = "".join(ch if ch.isprintable() else " " for ch in str(value))
+    return " ".join(text.split())[:MAX_TEXT]
+
+
+def _price(value: Any) -> str:
+    try:
+        p = float(str(value).replace(",", ".").strip().lstrip("$€£"))
+    except (TypeError, ValueError):
+        return ""
+    return f"{p:.2f}" if math.isfinite(p) and 0 <= p < 1e9 else ""
+
+
+def _image_bytes(cell: Any) -> bytes | None:
+    """The datasets library stores images as {"bytes": ..., "path": ...}; plain binary columns also occur."""
+    if isinstance(cell, dict):
+        cell = cell.get("bytes")
+    if isinstance(cell, (bytes, bytearray)) and cell:
+        return bytes(cell)
+    return None
+
+
+def _open_parquet(path: Path):
+    import pyarrow.parquet as pq
+
+    try:
+        return pq.ParquetFile(path)
+    except Exception as exc:  # pyarrow raises several types for a damaged file
+        raise FetchError(f"{path.name} is not a readable parquet file ({exc}).") from exc
+
+
+def _rows(files: list[Path]) -> Iterator[tuple[dict, list[str]]]:
+    for path in files:
+        pf = _open_parquet(path)
+        columns = pf.schema_arrow.names
+        for batch in pf.iter_batches(batch_size=256):
+            yield from ((row, columns) for row in batch.to_pylist())
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def import_rows(files: list[Path], folder: str | Path, limit: int | None = None, source: str = "",
+                progress: Progress | None = None, max_pixels: int = 40_000_000) -> FetchReport:
+    """Parquet rows -> `folder/images/<id>.<ext>` + `folder/catalog.csv`; bad rows reported and skipped."""
+    from PIL import Image
+
+    from core.images import load_image
+
+    folder = Path(folder)
+    images = folder / "images"
+    try:
+        images.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise FetchError(f"Cannot create {images}: {exc.strerror or exc}") from exc
+    report = FetchReport(source or ", ".join(str(f) for f in files), str(folder))
+    progress = progress or (lambda done, total, msg: None)
+    total = sum(_open_parquet(f).metadata.num_rows for f in files)
+    total = min(total, limit) if limit else total
+    on_disk = {p.stem: p for p in images.iterdir() if p.suffix in _FORMATS.values()}
+    out_rows: list[dict] = []
+    seen: set[str] = set()
+    cols: dict[str, str | None] = {}
+    for n, (row, columns) in enumerate(_rows(files)):
+        if limit and len(out_rows) >= limit:
+            break
+        if not cols or cols.get("_columns") != columns:
+            cols = {"_columns": columns, "id": _pick(columns, _ID_KEYS), "image": _pick(columns, _IMAGE_KEYS),
+                    "name": _pick(columns, _NAME_KEYS), "category": _pick(columns, _CATEGORY_KEYS),
+                    "colour": _pick(columns, _COLOUR_KEYS), "pattern": _pick(columns, _PATTERN_KEYS),
+                    "price": _pick(columns, _PRICE_KEYS), "description": _pick(columns, _DESCRIPTION_KEYS)}
+            if cols["image"] is None:
+                raise FetchError(f"The dataset has no image column (columns: {', '.join(columns)}).")
+        report.rows_seen += 1
+        if n % 50 == 0:
+            progress(len(out_rows), total, f"importing row {n}")
+        raw_id = _text(row.get(cols["id"])) if cols["id"] else str(n)
+        item_id = safe_id(raw_id).replace("/", "_")
+        if not item_id:
+            report.skipped.append({"row": n, "id": raw_id, "reason": "no usable id"})
+            continue
+        if item_id in seen:
+            report.skipped.append({"row": n, "id": item_id, "reason": "duplicate id"})
+            continue
+        path = on_disk.get(item_id)
+        if path is not None and path.stat().st_size > 0:
+            report.kept += 1
+        else:
+            data = _image_bytes(row.get(cols["image"]))
+            if data is None:
+                report.skipped.append({"row": n, "id": item_id, "reason": "no image"})
+                continue
+            if len(data) > MAX_IMAGE_BYTES:
+                report.skipped.append({"row": n, "id": item_id, "reason": f"image over {MAX_IMAGE_BYTES >> 20} MB"})
+                continue
+            try:
+                load_image(data, max_pixels=max_pixels)  # decodes fully: truncated or corrupt bytes fail here
+                with Image.open(io.BytesIO(data)) as im:
+                    fmt = im.format or ""
+            except (BadImageError, OSError, ValueError) as exc:
+                report.skipped.append({"row": n, "id": item_id, "reason": f"broken image: {exc}"})
+                continue
+            if fmt in _FORMATS:
+                payload, suffix = data, _FORMATS[fmt]
+            else:  # GIF, TIFF, BMP ...: stored as PNG, which every reader takes
+                buf = io.BytesIO()
+                load_image(data, max_pixels=max_pixels).save(buf, "PNG")
+                payload, suffix = buf.getvalue(), ".png"
+            path = images / f"{item_id}{suffix}"
+            try:
+                _write_atomic(path, payload)
+            except OSError as exc:
+                raise FetchError(f"Cannot write {path}: {exc.strerror or exc}. Free some space and run the command "
+                                 "again; it resumes.") from exc
+            report.written += 1
+        seen.add(item_id)
+        out_rows.append(_catalog_row(item_id, path.relative_to(folder).as_posix(), row, cols, report))
+    progress(len(out_rows), total, "writing catalog.csv")
+    extra = sorted({k for r in out_rows for k in r} - set(CSV_FIELDS))
+    csv_path = folder / "catalog.csv"
+    tmp = csv_path.with_name("catalog.csv.part")
+    with tmp.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=CSV_FIELDS + extra)
+        writer.writeheader()
+        writer.writerows(out_rows)
+    os.replace(tmp, csv_path)
+    report.catalog_csv = str(csv_path)
+    progress(len(out_rows), total, "imported")
+    return report
+
+
+def _catalog_row(item_id: str, file: str, row: dict, cols: dict, report: FetchReport) -> dict:
+    get = lambda key: _text(row.get(cols[key])) if cols.get(key) else ""  # noqa: E731
+    label = get("category")
+    category = canonical_category(label) if label else None
+    if label and category is None:
+        report.unmapped_categories[label] = report.unmapped_categories.get(label, 0) + 1
+    colour_label, pattern_label = get("colour"), get("pattern")
+    out = {"id": item_id, "file": file, "name": get("name") or label or item_id, "category": category or "",
+           "colour": (canonical_colour(colour_label) or "") if colour_label else "",
+           "pattern": (canonical_pattern(pattern_label) or "") if pattern_label else "",
+           "price": _price(row.get(cols["price"])) if cols.get("price") else "",
+           "description": get("description")}
+    used = {c for k, c in cols.items() if k != "_columns" and c}
+    for column, value in row.items():
+        if column in used:
+            continue
+        text = _text(value)
+        if text:
+            out[f"source_{_key(column)[:40]}"] = text
+    if label and not category:
+        out["source_category"] = label
+    return out
+
+
+def fetch_catalog(name_or_id: str, folder: str | Path, limit: int | None = None, progress: Progress | None = None,
+                  timeout_s: float = 3.0, max_pixels: int = 40_000_000) -> FetchReport:
+    """Download (or read locally) and import; the caller ingests `folder` with its `catalog.csv`."""
+    if limit is not None and limit < 1:
+        raise FetchError("--limit must be a positive number of rows.")
+    repo_id, local = resolve_source(name_or_id)
+    files = local_parquet_files(local) if local else download_parquet_files(repo_id, limit, progress, timeout_s)
+    return import_rows(files, folder, limit=limit, source=repo_id or str(local), progress=progress,
+                       max_pixels=max_pixels)
+
+
+def default_folder(name_or_id: str, data_dir: str | Path) -> Path:
+    """data/catalogs/<dataset name>: one folder per dataset, so a re-run resumes into the same place."""
+    stem = Path(name_or_id.rstrip("/")).stem if Path(name_or_id).exists() else name_or_id.split("/")[-1]
+    return Path(data_dir) / "catalogs" / (re.sub(r"[^\w.-]", "-", stem).strip(".-") or "dataset")
+
+
+def catalog_name_for(name_or_id: str) -> str:
+    """A collection-friendly catalog name from the dataset name."""
+    stem = Path(name_or_id.rstrip("/")).stem if Path(name_or_id).exists() else name_or_id.split("/")[-1]
+    return re.sub(r"[^a-z0-9-]", "-", stem.lower()).strip("-")[:40] or "dataset"
