@@ -65,6 +65,11 @@ class Encoder(ABC):
         with self._lock:
             return l2_normalize(self._encode_texts(list(texts)))
 
+    def image_space(self, vectors: np.ndarray) -> np.ndarray:
+        """Image vectors as compared image to image (photo queries, "more like this"): the whole vector by
+        default (CLIP: image embeddings against image embeddings); rows stay L2-normalised."""
+        return vectors
+
     def encode_sketches(self, images: list[Image.Image]) -> np.ndarray:
         """Line drawings; encoders may override to treat them differently from photos."""
         return self.encode_images(images)

@@ -184,7 +184,12 @@ def item_grid(hits, key: str, columns: int = 4, on_like=None, favourites: set | 
                 price = m.get("price", -1)
                 st.caption(" · ".join(x for x in (m.get("category", ""), m.get("colour", ""), m.get("pattern", ""),
                                                   f"${price:.2f}" if isinstance(price, (int, float)) and price >= 0 else "")
-                                      if x) + f"  \nscore {hit.score:.3f}")
+                                      if x))
+                relevance = getattr(hit, "relevance", None)
+                if relevance is not None:  # a bar, not a raw score: raw scores mean nothing to a stylist
+                    st.progress(float(min(1.0, max(0.0, relevance))), text=f"Relevance {relevance:.0%}")
+                if getattr(hit, "why", None):
+                    st.caption("Found for " + "; ".join(hit.why))
                 a, b = st.columns(2)
                 if on_like is not None:
                     a.button("More like this", key=f"{key}-like-{hit.id}", on_click=on_like, args=(hit.id,),
