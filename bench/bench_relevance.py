@@ -17,6 +17,8 @@ Held-out real photos without metadata are not in this repo, so those targets are
 from __future__ import annotations
 
 import argparse
+import csv
+import shutil
 import logging
 import os
 import sys
@@ -69,12 +71,19 @@ ATTRIBUTE = [
 ]
 
 
-def grades(snap, cats, cols, pats) -> np.ndarray:
-    cat = snap.columns["category"]
-    g = np.zeros(len(snap.ids), np.float64)
+def truth(snap) -> dict[str, np.ndarray]:
+    """The sample catalog's own labels for the snapshot's rows (by id), whatever the index was tagged with."""
+    rows = {r["id"]: r for r in csv.DictReader(open(SAMPLE_CATALOG_DIR / "catalog.csv"))}
+    return {k: np.array([rows[i][k] if i in rows else snap.columns[k][n] for n, i in enumerate(snap.ids)], dtype=object)
+            for k in ("category", "colour", "pattern")}
+
+
+def grades(labels, cats, cols, pats) -> np.ndarray:
+    cat = labels["category"]
+    g = np.zeros(len(cat), np.float64)
     for wanted, column in ((cols, "colour"), (pats, "pattern")):
         if wanted:
-            g += np.isin(snap.columns[column], wanted)
+            g += np.isin(labels[column], wanted)
     if cats:
         g = np.where(np.isin(cat, cats), 1 + g, 0)
     return g
@@ -95,17 +104,20 @@ MODES = {"dense": {"lexical_weight": 0.0, "attribute_boost": 0.0},
 
 def evaluate(studio, modes: dict, quick: bool = False) -> dict:
     snap = studio.index.snapshot()
+    labels = truth(snap)
     single = SINGLE_GARMENT[::3] if quick else SINGLE_GARMENT
     attrs = ATTRIBUTE[::3] if quick else ATTRIBUTE
     out = {}
     for mode, kw in modes.items():
         p10, nd = [], []
         for text, cats in single:
-            ids = [h.id for h in search_catalog(studio.index, studio.encoder, SearchQuery(text=text, page_size=10, **kw)).hits]
-            p10.append(np.mean([snap.columns["category"][snap.index_of[i]] in cats for i in ids]))
+            ids = [h.id for h in search_catalog(studio.index, studio.encoder, SearchQuery(text=text, page_size=10, **kw),
+                                                studio.sketch_index).hits]
+            p10.append(np.mean([labels["category"][snap.index_of[i]] in cats for i in ids]))
         for text, cats, cols, pats in attrs:
-            g = grades(snap, cats, cols, pats)
-            ids = [h.id for h in search_catalog(studio.index, studio.encoder, SearchQuery(text=text, page_size=10, **kw)).hits]
+            g = grades(labels, cats, cols, pats)
+            ids = [h.id for h in search_catalog(studio.index, studio.encoder, SearchQuery(text=text, page_size=10, **kw),
+                                                studio.sketch_index).hits]
             nd.append(ndcg_at_10(np.array([g[snap.index_of[i]] for i in ids]), g))
         out[mode] = (float(np.mean(p10)), float(np.mean(nd)))
     return out
@@ -114,9 +126,9 @@ def evaluate(studio, modes: dict, quick: bool = False) -> dict:
 def photo_precision(studio, step: int = 1) -> tuple[float, float]:
     """Category P@10 of every (step-th) catalog photo as a query: whole vector vs the image-to-image space."""
     snap = studio.index.snapshot()
-    cats = snap.columns["category"]
+    cats = truth(snap)["category"]
     whole = snap.embeddings
-    image = studio.index.image_matrix(studio.encoder, snap)
+    image = studio.index.image_matrix(studio.encoder, snap, studio.sketch_index)
     res = []
     for matrix in (whole, image):
         sims = matrix @ matrix.T
@@ -126,10 +138,28 @@ def photo_precision(studio, step: int = 1) -> tuple[float, float]:
     return res[0], res[1]
 
 
+def more_like_this(studio, step: int = 1) -> tuple[float, float, float]:
+    """"More like this" from every (step-th) item: shares of the top 10 with its category, pattern, colour."""
+    snap = studio.index.snapshot()
+    labels = truth(snap)
+    shares = []
+    for r in range(0, len(snap.ids), step):
+        hits = search_catalog(studio.index, studio.encoder, SearchQuery(like_id=snap.ids[r], page_size=10),
+                              studio.sketch_index).hits
+        shares.append([np.mean([labels[k][snap.index_of[h.id]] == labels[k][r] for h in hits])
+                       for k in ("category", "pattern", "colour")])
+    return tuple(float(x) for x in np.mean(shares, axis=0))
+
+
 def open_indexed(name: str, cache: Path):
     from core.studio import ensure_catalog_index, open_studio
 
-    if name == "lite":
+    catalog = SAMPLE_CATALOG_DIR
+    if name.endswith("no-metadata"):  # the same photos, no catalog.csv: every word comes from auto-tagging
+        catalog = cache / "sample-photos-only"
+        if not catalog.is_dir():
+            shutil.copytree(SAMPLE_CATALOG_DIR / "images", catalog)
+    if name.startswith("lite"):
         from core.encoders.lite import LiteEncoder
 
         encoder = LiteEncoder()
@@ -141,8 +171,8 @@ def open_indexed(name: str, cache: Path):
         if not (folder / "config.json").exists():
             build_tiny_clip(folder)
         encoder = ClipEncoder(folder)
-    settings = load_settings(db_dir=cache / f"index-{name}", encoder="lite" if name == "lite" else "clip",
-                             catalog_dir=SAMPLE_CATALOG_DIR)
+    settings = load_settings(db_dir=cache / f"index-{name}", encoder="lite" if name.startswith("lite") else "clip",
+                             catalog_dir=catalog, catalog_name="sample" if catalog == SAMPLE_CATALOG_DIR else catalog.name)
     studio = open_studio(settings, encoder=encoder)
     t0 = time.perf_counter()
     if ensure_catalog_index(studio) is not None:
@@ -153,8 +183,10 @@ def open_indexed(name: str, cache: Path):
 def main() -> None:
     logging.basicConfig(level=logging.WARNING)
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--encoders", nargs="+", default=["lite", "tiny-clip"])
-    ap.add_argument("--cache", default=str(Path(tempfile.gettempdir()) / "atelier-bench-relevance"))
+    ap.add_argument("--encoders", nargs="+", default=["lite", "tiny-clip"],
+                    help="lite, tiny-clip, lite-no-metadata (the photos without catalog.csv: auto-tags only)")
+    ap.add_argument("--cache", default=str(Path(tempfile.gettempdir()) / "atelier-bench-relevance"),
+                    help="indexes are built here once (lite: minutes on a busy 2-core machine) and reused")
     ap.add_argument("--sweep", action="store_true", help="hybrid at several lexical weights (to choose the default)")
     ap.add_argument("--quick", action="store_true", help="every third query only")
     args = ap.parse_args()
@@ -179,6 +211,9 @@ def main() -> None:
         whole, image = photo_precision(studio, 3 if args.quick else 1)
         print(f"photo -> photo category P@10 (catalog photos, leave-one-out): whole vector {whole:.3f}, "
               f"image-to-image space {image:.3f}")
+        like = more_like_this(studio, 3 if args.quick else 1)
+        print(f"more like this (every catalog item): category P@10 {like[0]:.3f}, same pattern {like[1]:.3f}, "
+              f"same colour {like[2]:.3f}")
 
 
 if __name__ == "__main__":

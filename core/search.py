@@ -33,6 +33,8 @@ FILTER_KEYS = ("category", "colour", "pattern")
 RRF_K = 60  # reciprocal rank fusion's constant (Cormack et al. 2009)
 DENSE_POOL = 300  # dense ranks fused at least this deep (RRF at rank 300 adds < 1/360)
 ATTRIBUTE_BOOST = 1.0  # a full match of the parsed attributes is worth as much as rank 1 of one list
+# "More like this": the item's own kind first, then its colour and print (cosine bonuses), then the looks.
+LIKE_SAME = {"category": 0.15, "colour": 0.05, "pattern": 0.05}
 
 
 @dataclass
@@ -234,14 +236,24 @@ class CatalogIndex:
                              time.perf_counter() - t0)
         return cached[1]
 
-    def image_matrix(self, encoder: Encoder, snap: Snapshot | None = None) -> np.ndarray:
-        """The snapshot's vectors in the encoder's image-to-image space (the same array when that is the whole vector)."""
+    def image_matrix(self, encoder: Encoder, snap: Snapshot | None = None,
+                     outlines: "CatalogIndex | None" = None) -> np.ndarray:
+        """The snapshot's rows in the image-to-image space: the encoder's image view, plus (when the encoder
+        asks for it and the sketch index is given) each item's outline shape from that index."""
         snap = snap or self.snapshot()
+        sk = outlines.snapshot() if outlines is not None and encoder.outline_weight > 0 else None
+        key = (snap, encoder.info.slug, sk)
         cached = getattr(self, "_image_matrix", None)
-        if cached is None or cached[0] is not snap or cached[1] != encoder.info.slug:
+        if cached is None or cached[0] != key:
             with self._derived_lock:
-                self._image_matrix = cached = (snap, encoder.info.slug, encoder.image_space(snap.embeddings))
-        return cached[2]
+                base = encoder.image_space(snap.embeddings)
+                if sk is not None:
+                    rows = outlines.aligned_rows(snap, sk)
+                    shape = np.zeros((len(snap.ids), sk.embeddings.shape[1]), np.float32)
+                    shape[rows >= 0] = sk.embeddings[rows[rows >= 0]]
+                    base = l2_normalize(np.concatenate([base, encoder.outline_weight * l2_normalize(shape)], axis=1))
+                self._image_matrix = cached = (key, base)
+        return cached[1]
 
     def count(self) -> int:
         """Items in the published collection; asks Chroma rather than loading a snapshot just to count."""
@@ -255,15 +267,25 @@ class CatalogIndex:
             return 0
 
 
-def _visual_query(index: CatalogIndex, encoder: Encoder, query: SearchQuery, snap: Snapshot) -> np.ndarray | None:
+def _visual_query(index: CatalogIndex, encoder: Encoder, query: SearchQuery, snap: Snapshot,
+                  outlines: CatalogIndex | None) -> np.ndarray | None:
     """The photo (or the "more like this" item) in the image-to-image space, or None for a text-only query."""
     if query.like_id:
         if query.like_id not in snap.index_of:
             raise AtelierError(f"No item with id {query.like_id!r} in this catalog.")
-        return index.image_matrix(encoder, snap)[snap.index_of[query.like_id]]
-    if query.image is not None:
-        return l2_normalize(encoder.image_space(encoder.encode_images([query.image])))[0]
-    return None
+        return index.image_matrix(encoder, snap, outlines)[snap.index_of[query.like_id]]
+    if query.image is None:
+        return None
+    q = l2_normalize(encoder.image_space(encoder.encode_images([query.image])))[0]
+    if outlines is not None and encoder.outline_weight > 0:
+        from core.sketch import SketchError, outline_of_product, shape_descriptor
+
+        try:
+            shape = l2_normalize(shape_descriptor(outline_of_product(query.image))[None])[0]
+        except SketchError:  # no garment outline found: the image view alone, on the same scale
+            shape = np.zeros(outlines.snapshot().embeddings.shape[1], np.float32)
+        q = l2_normalize(np.concatenate([q, encoder.outline_weight * shape]))
+    return q
 
 
 def _canonical_isin(snap: Snapshot, column: str, wanted: list[str]) -> np.ndarray:
@@ -319,7 +341,7 @@ def search_catalog(index: CatalogIndex, encoder: Encoder, query: SearchQuery,
             raise AtelierError("Sketch search needs the catalog's sketch index.")
         return _sketch_search(index, sketch_index, encoder, query, snap, t0)
     text = (query.text or "").strip()
-    visual = _visual_query(index, encoder, query, snap)
+    visual = _visual_query(index, encoder, query, snap, sketch_index)
     if visual is None and not text:
         raise EmptyQueryError("Type a description, upload an image or draw a sketch to search.")
     s = float(np.clip(query.bias_strength, 0.0, 1.0)) if query.bias is not None else 0.0
@@ -334,9 +356,10 @@ def search_catalog(index: CatalogIndex, encoder: Encoder, query: SearchQuery,
     w_img = 1.0 if not text else (float(np.clip(query.image_weight, 0.0, 1.0)) if visual is not None else 0.0)
     if visual is not None and bias is not None:
         # Ranking by (1 - s) q + s b equals blending the two cosine scores item by item.
-        visual = l2_normalize((1 - s) * visual + s * encoder.image_space(bias[None])[0])
+        b = encoder.image_space(bias[None])[0]
+        visual = l2_normalize((1 - s) * visual + s * np.pad(b, (0, len(visual) - len(b))))
     if w_img >= 1.0:
-        return _image_search(index, encoder, snap, visual, candidates, query, t0)
+        return _image_search(index, encoder, snap, visual, candidates, query, t0, sketch_index)
 
     q = encoder.encode_texts([text])[0]
     if bias is not None:
@@ -348,7 +371,7 @@ def search_catalog(index: CatalogIndex, encoder: Encoder, query: SearchQuery,
         # Unfiltered: score the matrix in place (a fancy-indexed copy of 100k rows costs ~80 ms).
         sc = snap.embeddings @ q if len(candidates) == n else snap.embeddings[candidates] @ q
         if visual is not None:
-            img = index.image_matrix(encoder, snap)
+            img = index.image_matrix(encoder, snap, sketch_index)
             sc = (1 - w_img) * sc + w_img * (img @ visual if len(candidates) == n else img[candidates] @ visual)
         dense_raw[candidates] = sc
         dense_rows = candidates[np.argsort(-sc, kind="stable")]
@@ -370,7 +393,8 @@ def search_catalog(index: CatalogIndex, encoder: Encoder, query: SearchQuery,
         lex_rows = lex_rows[mask[lex_rows]]
     attrs = attribute_scores(snap, parsed)
     fused = (1 - w_lex) * _rrf(dense_rank) + w_lex * _rrf(_ranks(lex_rows, n))
-    best = (1 - w_lex) / (RRF_K + 1) + (w_lex / (RRF_K + 1) if len(lex_rows) else 0.0)
+    # The best a result could score for what was typed: with no word matching, the closest in meaning is not 100%.
+    best = (1 - w_lex) / (RRF_K + 1) + (w_lex / (RRF_K + 1) if terms else 0.0)
     if attrs is not None:
         fused += boost * attrs / (RRF_K + 1)
         best += boost / (RRF_K + 1)
@@ -427,10 +451,20 @@ def _why_text(index: CatalogIndex, snap: Snapshot, rows: np.ndarray, terms: list
 
 
 def _image_search(index: CatalogIndex, encoder: Encoder, snap: Snapshot, visual: np.ndarray,
-                  candidates: np.ndarray, query: SearchQuery, t0: float) -> SearchPage:
+                  candidates: np.ndarray, query: SearchQuery, t0: float,
+                  outlines: CatalogIndex | None) -> SearchPage:
     """Photo / "more like this": exact cosine in the encoder's image-to-image space."""
-    img = index.image_matrix(encoder, snap)
+    img = index.image_matrix(encoder, snap, outlines)
     scores = img @ visual if len(candidates) == len(snap.ids) else img[candidates] @ visual
+    shared: dict[str, np.ndarray] = {}
+    if query.like_id:
+        src = snap.index_of[query.like_id]
+        for key, bonus in LIKE_SAME.items():
+            codes = snap.codes[key][1]
+            if snap.columns[key][src]:  # an empty label matches nothing
+                shared[key] = codes[candidates] == codes[src]
+                scores = scores + bonus * shared[key]
+    top_bonus = 1 + sum(LIKE_SAME[k] for k in shared)
     need = (query.page + 1) * query.page_size
     k = min(need, len(candidates))
     top = np.argpartition(-scores, k - 1)[:k] if 0 < k < len(candidates) else np.arange(len(candidates))
@@ -438,8 +472,9 @@ def _image_search(index: CatalogIndex, encoder: Encoder, snap: Snapshot, visual:
     hits = []
     for t in top:
         hit = index._hit(snap, int(candidates[t]), float(scores[t]))
-        hit.relevance = float(np.clip(scores[t], 0.0, 1.0))
-        hit.why = ["looks alike"]
+        hit.relevance = float(np.clip(scores[t] / top_bonus, 0.0, 1.0))
+        same = [str(hit.metadata.get(k)) for k in ("category", "colour", "pattern") if k in shared and shared[k][t]]
+        hit.why = (["same " + " · ".join(same)] if same else []) + ["looks alike"]
         hits.append(hit)
     return SearchPage(hits, int(len(candidates)), query.page, query.page_size, "exact",
                       (time.perf_counter() - t0) * 1000, space="image")

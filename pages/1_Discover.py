@@ -103,8 +103,9 @@ if like:
     source = studio.index.item(like)
     c0, c1, c2 = st.columns([1, 6, 1])
     c0.image(source.path, width=72)
-    c1.info(f"Showing items that look like **{source.metadata.get('name') or like}** "
-            f"({' · '.join(str(source.metadata.get(k)) for k in ('category', 'colour', 'pattern') if source.metadata.get(k))})")
+    c1.info(f"Showing items like **{source.metadata.get('name') or like}** "
+            f"({' · '.join(str(source.metadata.get(k)) for k in ('category', 'colour', 'pattern') if source.metadata.get(k))}), "
+            "ranked by how they look")
     c2.button("Clear", on_click=lambda: state.update(discover_like=None, discover_page=0))
     if text.strip() and st.checkbox(f"Also match my words: “{text.strip()}”", key="like_with_text", on_change=reset_page):
         like_text = text
@@ -122,7 +123,7 @@ try:
         text=words, image=None if like else image, image_weight=weight if words.strip() else 1.0, filters=filters,
         like_id=like,
         page=state.discover_page, page_size=PAGE_SIZE, bias=taste.vector if strength else None,
-        bias_strength=strength))
+        bias_strength=strength), studio.sketch_index)
     if profile is not None and text.strip() and state.get("discover_logged") != (profile.id, text.strip()):
         profiles.log_search(profile.id, text)
         state.discover_logged = (profile.id, text.strip())

@@ -32,6 +32,9 @@ class Encoder(ABC):
     """encode_images / encode_texts return L2-normalised float32 rows in one shared space."""
 
     batch_size: int = 16
+    # Image to image, the garment's outline (core.sketch's shape descriptor) joins image_space with this weight:
+    # 0 = the encoder's own image view alone (CLIP's image embeddings already see shape).
+    outline_weight: float = 0.0
 
     def __init__(self) -> None:
         # Torch modules are shared by all Streamlit sessions of a process: one forward pass at a time.
