@@ -22,7 +22,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from core.vocabulary import PHRASES, STOP_WORDS, _MAX_PHRASE_WORDS, normalise_text, parse_query, words_for
+from core.vocabulary import PHRASES, STOP_WORDS, _MAX_PHRASE_WORDS, normalise_text, words_for
 
 log = logging.getLogger(__name__)
 
@@ -68,19 +68,20 @@ def match_expression(terms: list[str]) -> str:
     return " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
 
 
-@lru_cache(maxsize=4096)
-def _vocabulary_words(category: str, colour: str, pattern: str, material: str) -> str:
-    return " ".join(w.replace(" ", "_") for w in words_for(category, colour, pattern, material))
+@lru_cache(maxsize=65536)
+def _tag_words(category: str, colour: str, pattern: str, material: str, tags: str, materials: tuple) -> str:
+    """The tags column: an item's labels and the vocabulary's words for them (few distinct combinations)."""
+    own = " ".join(_terms(" ".join((category, colour, pattern, material, tags)), True))
+    vocab = [words_for(category, colour, pattern, m) for m in (materials or ("",))]
+    return own + " " + " ".join(w.replace(" ", "_") for words in vocab for w in words)
 
 
 def item_document(meta: dict) -> tuple[str, str]:
     """(free text, vocabulary words) of one item's metadata: the two columns of its lexical document."""
-    text = " ".join(str(meta.get(k) or "") for k in ("name", "description"))
-    materials = parse_query(f"{meta.get('material') or ''} {meta.get('description') or ''}").materials
-    tags = " ".join(str(meta.get(k) or "") for k in ("category", "colour", "pattern", "material", "tags"))
-    vocab = " ".join(_vocabulary_words(str(meta.get("category") or ""), str(meta.get("colour") or ""),
-                                       str(meta.get("pattern") or ""), m) for m in (materials or [""]))
-    return " ".join(_terms(text, True)), " ".join(_terms(tags, True)) + " " + vocab
+    text = _terms(" ".join(str(meta.get(k) or "") for k in ("name", "description", "material")), True)
+    materials = tuple(sorted({hit[1] for t in text if (hit := PHRASES.get(t.replace("_", " "))) and hit[0] == "material"}))
+    tags = _tag_words(*(str(meta.get(k) or "") for k in ("category", "colour", "pattern", "material", "tags")), materials)
+    return " ".join(text), tags
 
 
 class LexicalIndex:

@@ -164,7 +164,7 @@ class SearchPage:
     method: str  # exact | hnsw
     elapsed_ms: float
     normalised_sketch: Image.Image | None = None  # what a sketch query was matched as
-    matched: int | None = None  # text queries: items matching a query word or a parsed attribute
+    matched: int | None = None  # text queries: items whose words match (the parsed attributes are words too)
     matched_all: int | None = None  # ... and items matching every parsed attribute (category, colour, pattern)
     parsed: ParsedQuery | None = None  # fashion terms read from the text (the page's chips)
     space: str = "text"  # text | image (image-to-image) | sketch
@@ -387,10 +387,14 @@ def search_catalog(index: CatalogIndex, encoder: Encoder, query: SearchQuery,
     w_lex = index.store.settings.lexical_weight if query.lexical_weight is None else query.lexical_weight
     w_lex = float(np.clip(w_lex, 0.0, 1.0)) * (1 - w_img)
     boost = (ATTRIBUTE_BOOST if query.attribute_boost is None else max(0.0, float(query.attribute_boost))) * (1 - w_img)
-    lex_rows = np.zeros(0, np.int64)
+    lex_rows, n_words = np.zeros(0, np.int64), 0
     if terms:
-        lex_rows, _ = index.lexical(snap).search(terms, limit=n)
+        # The best few hundred word matches are all RRF can tell apart; fetch them all only under filters.
+        lexical = index.lexical(snap)
+        depth = max(DENSE_POOL, 2 * need)
+        lex_rows, _ = lexical.search(terms, limit=n if len(candidates) < n else depth)
         lex_rows = lex_rows[mask[lex_rows]]
+        n_words = len(lex_rows) if len(candidates) < n or len(lex_rows) < depth else lexical.count(terms)
     attrs = attribute_scores(snap, parsed)
     fused = (1 - w_lex) * _rrf(dense_rank) + w_lex * _rrf(_ranks(lex_rows, n))
     # The best a result could score for what was typed: with no word matching, the closest in meaning is not 100%.
@@ -410,11 +414,6 @@ def search_catalog(index: CatalogIndex, encoder: Encoder, query: SearchQuery,
         pool = np.unique(np.concatenate([dense_rows, lex_rows, extra]))
     order = pool[np.lexsort((-dense_raw[pool], -fused[pool]))]
     page_rows = order[query.page * query.page_size : need]
-    matched_rows = np.zeros(n, bool)
-    matched_rows[lex_rows] = True
-    if attrs is not None:
-        matched_rows |= attrs > 0
-    matched_rows &= mask
     why = _why_text(index, snap, page_rows, terms, parsed, dense_rank, w_img)
     hits = []
     for r in page_rows:
@@ -423,7 +422,7 @@ def search_catalog(index: CatalogIndex, encoder: Encoder, query: SearchQuery,
         hit.why = why[int(r)]
         hits.append(hit)
     return SearchPage(hits, int(len(candidates)), query.page, query.page_size, method,
-                      (time.perf_counter() - t0) * 1000, matched=int(matched_rows.sum()),
+                      (time.perf_counter() - t0) * 1000, matched=int(n_words),
                       matched_all=int(((attrs >= 1.0) & mask).sum()) if attrs is not None else None,
                       parsed=parsed, space="text" if visual is None else "text+image")
 
@@ -474,7 +473,7 @@ def _image_search(index: CatalogIndex, encoder: Encoder, snap: Snapshot, visual:
         hit = index._hit(snap, int(candidates[t]), float(scores[t]))
         hit.relevance = float(np.clip(scores[t] / top_bonus, 0.0, 1.0))
         same = [str(hit.metadata.get(k)) for k in ("category", "colour", "pattern") if k in shared and shared[k][t]]
-        hit.why = (["same " + " · ".join(same)] if same else []) + ["looks alike"]
+        hit.why = (["shares " + " · ".join(same)] if same else []) + ["looks alike"]
         hits.append(hit)
     return SearchPage(hits, int(len(candidates)), query.page, query.page_size, "exact",
                       (time.perf_counter() - t0) * 1000, space="image")

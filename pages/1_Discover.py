@@ -136,7 +136,7 @@ if chips:  # what the query was read as: soft boosts, each one click from a hard
     st.caption("Read as (click to filter):")
     for col, (key, value) in zip(st.columns(min(len(chips), 8) or 1), chips[:8]):
         values = filter_values(snap, key, value)
-        col.button(f"＋ {value}", key=f"chip-{key}-{value}", on_click=add_filter, args=(key, values),
+        col.button(f"+ {value}", key=f"chip-{key}-{value}", on_click=add_filter, args=(key, values),
                    disabled=not values or all(v in state.get(f"f_{key}", []) for v in values),
                    help=f"Show only {key} {value}" if values else f"No item in this catalog has {key} {value}")
 where = f"page {result.page + 1} of {result.pages} · {result.method} search in {result.elapsed_ms:.0f} ms"
