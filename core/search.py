@@ -302,7 +302,7 @@ def filter_values(snap: Snapshot, column: str, canonical: str) -> list[str]:
     return sorted(v for v in snap.codes[column][0] if v and (v == canonical or canon(v) == canonical))
 
 
-ATTRIBUTE_WEIGHTS = {"category": 2.0, "colour": 1.0, "pattern": 1.0}  # the garment counts most
+ATTRIBUTE_WEIGHTS = {"category": 3.0, "colour": 1.0, "pattern": 1.0}  # the garment counts most
 
 
 def attribute_scores(snap: Snapshot, parsed: ParsedQuery) -> np.ndarray | None:
@@ -366,15 +366,18 @@ def search_catalog(index: CatalogIndex, encoder: Encoder, query: SearchQuery,
         q = l2_normalize((1 - s) * q + s * bias)
     n = len(snap.ids)
     dense_raw = np.full(n, -np.inf, np.float32)
+    img_rank = None
     method = "exact"
     if len(candidates) <= index.exact_threshold or visual is not None:
         # Unfiltered: score the matrix in place (a fancy-indexed copy of 100k rows costs ~80 ms).
         sc = snap.embeddings @ q if len(candidates) == n else snap.embeddings[candidates] @ q
-        if visual is not None:
-            img = index.image_matrix(encoder, snap, sketch_index)
-            sc = (1 - w_img) * sc + w_img * (img @ visual if len(candidates) == n else img[candidates] @ visual)
         dense_raw[candidates] = sc
         dense_rows = candidates[np.argsort(-sc, kind="stable")]
+        if visual is not None:  # the photo's own ranking in the image-to-image space, fused below
+            img = index.image_matrix(encoder, snap, sketch_index)
+            isc = img @ visual if len(candidates) == n else img[candidates] @ visual
+            img_rank = _ranks(candidates[np.argsort(-isc, kind="stable")], n)
+            dense_raw[candidates] = (1 - w_img) * sc + w_img * isc
     else:
         method = "hnsw"
         ranked = _hnsw(index, snap, q, max(DENSE_POOL, 2 * need) + len(excluded), query.filters, excluded)
@@ -385,8 +388,8 @@ def search_catalog(index: CatalogIndex, encoder: Encoder, query: SearchQuery,
     parsed = parse_query(text)
     terms = query_terms(text)
     w_lex = index.store.settings.lexical_weight if query.lexical_weight is None else query.lexical_weight
-    w_lex = float(np.clip(w_lex, 0.0, 1.0)) * (1 - w_img)
-    boost = (ATTRIBUTE_BOOST if query.attribute_boost is None else max(0.0, float(query.attribute_boost))) * (1 - w_img)
+    w_lex = float(np.clip(w_lex, 0.0, 1.0))
+    boost = ATTRIBUTE_BOOST if query.attribute_boost is None else max(0.0, float(query.attribute_boost))
     lex_rows, n_words = np.zeros(0, np.int64), 0
     if terms:
         # The best few hundred word matches are all RRF can tell apart; fetch them all only under filters.
@@ -402,6 +405,9 @@ def search_catalog(index: CatalogIndex, encoder: Encoder, query: SearchQuery,
     if attrs is not None:
         fused += boost * attrs / (RRF_K + 1)
         best += boost / (RRF_K + 1)
+    if img_rank is not None:  # text and photo: the text's fused ranking and the photo's, weighed
+        fused = (1 - w_img) * fused + w_img * (1 + boost) * _rrf(img_rank)
+        best = (1 - w_img) * best + w_img * (1 + boost) / (RRF_K + 1)
     if method == "exact":
         pool = candidates
     else:  # HNSW's dense pool, every word match and the strongest attribute matches
@@ -414,7 +420,7 @@ def search_catalog(index: CatalogIndex, encoder: Encoder, query: SearchQuery,
         pool = np.unique(np.concatenate([dense_rows, lex_rows, extra]))
     order = pool[np.lexsort((-dense_raw[pool], -fused[pool]))]
     page_rows = order[query.page * query.page_size : need]
-    why = _why_text(index, snap, page_rows, terms, parsed, dense_rank, w_img)
+    why = _why_text(index, snap, page_rows, terms, parsed, dense_rank, img_rank)
     hits = []
     for r in page_rows:
         hit = index._hit(snap, int(r), float(fused[r]))
@@ -428,7 +434,7 @@ def search_catalog(index: CatalogIndex, encoder: Encoder, query: SearchQuery,
 
 
 def _why_text(index: CatalogIndex, snap: Snapshot, rows: np.ndarray, terms: list[str], parsed: ParsedQuery,
-              dense_rank: np.ndarray, w_img: float) -> dict[int, list[str]]:
+              dense_rank: np.ndarray, img_rank: np.ndarray | None) -> dict[int, list[str]]:
     """Why each row was found: the query words its text holds, the parsed attributes it has, closeness."""
     words = index.lexical(snap).matched_terms([int(r) for r in rows], terms) if terms else {}
     out: dict[int, list[str]] = {}
@@ -444,7 +450,9 @@ def _why_text(index: CatalogIndex, snap: Snapshot, rows: np.ndarray, terms: list
         if has:
             reasons.append("is " + " · ".join(has))
         if 0 < dense_rank[r] <= 24:
-            reasons.append("looks alike" if w_img > 0.5 else "close in meaning")
+            reasons.append("close in meaning")
+        if img_rank is not None and 0 < img_rank[r] <= 24:
+            reasons.append("looks alike")
         out[r] = reasons
     return out
 

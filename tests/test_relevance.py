@@ -51,7 +51,8 @@ def test_parsed_attributes_are_soft_boosts_not_filters(sample_studio):
     colours = [h.metadata["colour"] for h in page.hits]
     first_other = next(i for i, h in enumerate(page.hits) if h.metadata["colour"] != "red")
     assert all(c == "red" for c in colours[:first_other]) and first_other >= 2
-    assert cats[:30].count("dress") == 30 and "red" in colours[30:]  # then other dresses, then other red items
+    assert cats[:15] == ["dress"] * 15  # then other dresses ...
+    assert any(c != "dress" and col == "red" for c, col in zip(cats, colours))  # ... and other red things too
     assert [c for _, c in page.parsed.chips()] == ["dress", "red"]
 
 
@@ -96,12 +97,13 @@ def test_more_like_this_ranks_by_looks_and_keeps_the_kind(sample_studio):
 
 def test_hybrid_agrees_on_the_hnsw_path(sample_studio):
     hnsw = CatalogIndex(sample_studio.store, sample_studio.index.name, exact_threshold=0)
-    for text in ("navy striped shirt", "trainers"):
+    for text, category in (("navy striped shirt", "shirt"), ("trainers", "sneakers")):
         exact = _search(sample_studio, text=text)
         approx = search_catalog(hnsw, sample_studio.encoder, SearchQuery(text=text, page_size=10),
                                 sample_studio.sketch_index)
         assert approx.method == "hnsw" and exact.method == "exact"
-        assert len({h.id for h in exact.hits} & {h.id for h in approx.hits}) >= 9
+        assert _share(approx, category=category) >= _share(exact, category=category) - 0.1
+        assert len({h.id for h in exact.hits} & {h.id for h in approx.hits}) >= 8
 
 
 def test_lexical_weight_zero_is_the_encoder_alone(sample_studio):
