@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 FILTER_KEYS = ("category", "colour", "pattern")
 RRF_K = 60  # reciprocal rank fusion's constant (Cormack et al. 2009)
 DENSE_POOL = 300  # dense ranks fused at least this deep (RRF at rank 300 adds < 1/360)
+WHY_DEPTH = 50  # "close in meaning" / "looks alike": among the encoder's (or the photo's) 50 nearest
 ATTRIBUTE_BOOST = 1.0  # a full match of the parsed attributes is worth as much as rank 1 of one list
 # "More like this": the item's own kind first, then its colour and print (cosine bonuses), then the looks.
 LIKE_SAME = {"category": 0.15, "colour": 0.05, "pattern": 0.05}
@@ -449,9 +450,9 @@ def _why_text(index: CatalogIndex, snap: Snapshot, rows: np.ndarray, terms: list
             ("pattern", parsed.patterns, canonical_pattern)) if wanted and canon(str(meta.get(k) or "")) in wanted]
         if has:
             reasons.append("is " + " · ".join(has))
-        if 0 < dense_rank[r] <= 24:
+        if 0 < dense_rank[r] <= WHY_DEPTH:
             reasons.append("close in meaning")
-        if img_rank is not None and 0 < img_rank[r] <= 24:
+        if img_rank is not None and 0 < img_rank[r] <= WHY_DEPTH:
             reasons.append("looks alike")
         out[r] = reasons
     return out
