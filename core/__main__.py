@@ -120,16 +120,27 @@ def cmd_search(args) -> int:
         obj["image_weight"] = args.image_weight
     query = _query_from(obj)
     query.filters = Filters.from_pairs(args.filter)
+    if args.lexical_weight is not None:
+        if not 0.0 <= args.lexical_weight <= 1.0:
+            raise AtelierError("--lexical-weight must be between 0 (encoder only) and 1 (words only).")
+        query.lexical_weight = args.lexical_weight
     page = search_catalog(studio.index, studio.encoder, query, studio.sketch_index)
     if args.json:
         print(json.dumps([h.to_json() for h in page.hits]))
     else:
-        print(f"{page.total} items match; page {page.page + 1}/{page.pages}; {page.method} search in {page.elapsed_ms:.0f} ms "
-              f"with {studio.encoder.info.name}")
+        if page.matched is not None:
+            chips = " · ".join(v for _, v in page.parsed.chips()) if page.parsed else ""
+            print(f"{page.matched} items match the words" + (f" ({page.matched_all} have all of: {chips})" if chips else "")
+                  + f"; {page.total} ranked; page {page.page + 1}/{page.pages}; {page.method} search in "
+                  f"{page.elapsed_ms:.0f} ms with {studio.encoder.info.name}")
+        else:
+            print(f"{page.total} items ranked by {page.space}; page {page.page + 1}/{page.pages}; {page.method} search "
+                  f"in {page.elapsed_ms:.0f} ms with {studio.encoder.info.name}")
         for h in page.hits:
             m = h.metadata
-            print(f"{h.score:6.3f}  {h.id:<28} {m.get('name', '')[:40]:<40} {m.get('category', '')}/{m.get('colour', '')}"
-                  f"  {h.path}")
+            rel = f"{h.relevance:4.0%}" if h.relevance is not None else f"{h.score:6.3f}"
+            print(f"{rel}  {h.id:<28} {m.get('name', '')[:40]:<40} {m.get('category', '')}/{m.get('colour', '')}"
+                  f"  {'; '.join(h.why)}")
     return 0
 
 
@@ -413,6 +424,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--sketch")
     sp.add_argument("--like", help="item id: more like this")
     sp.add_argument("--image-weight", type=float, help="0 = text only, 1 = image only (default 0.5 with both)")
+    sp.add_argument("--lexical-weight", type=float,
+                    help="text: 0 = encoder ranking only, 1 = the items' words only (default ATELIER_LEXICAL_WEIGHT)")
     sp.add_argument("--filter", action="append", default=[], help="KEY=VALUE: category, colour, pattern, price_min, price_max")
     sp.add_argument("--k", type=int, default=10)
     sp.add_argument("--page", type=int, default=0)

@@ -31,6 +31,7 @@ class Settings:
     chroma_port: int = 8000
     max_image_pixels: int = 40_000_000
     exact_search_threshold: int = 50_000
+    lexical_weight: float = 0.6  # text search: 0 = the encoder's ranking only, 1 = the items' words only
     auto_probe_timeout_s: float = 3.0
     extra: dict = field(default_factory=dict)
 
@@ -56,6 +57,7 @@ _ENV = {
     "chroma_port": "CHROMA_PORT",
     "max_image_pixels": "ATELIER_MAX_IMAGE_PIXELS",
     "exact_search_threshold": "ATELIER_EXACT_SEARCH_THRESHOLD",
+    "lexical_weight": "ATELIER_LEXICAL_WEIGHT",
     "auto_probe_timeout_s": "ATELIER_AUTO_PROBE_TIMEOUT_S",
 }
 

@@ -1,7 +1,7 @@
-"""Discover: text, image or both (weighted), filters, pages, more like this, favourites."""
+"""Discover: text (words + meaning), photo (looks alike) or both, chips -> filters, pages, more like this."""
 import streamlit as st
 
-from core.search import Filters, SearchQuery, search_catalog  # noqa: E402
+from core.search import Filters, SearchQuery, filter_values, search_catalog  # noqa: E402
 from core.ui import edit_in_design, item_grid, md, model_banner, more_like, read_upload, show_error, try_on  # noqa: E402
 from core.ui.page import page_context  # noqa: E402
 
@@ -16,6 +16,17 @@ state.setdefault("favourites", [])
 def reset_page() -> None:
     state.discover_page = 0
 
+
+def new_query() -> None:
+    """New words or a new photo are the shopper's latest intent: "more like this" ends, not blends in."""
+    state.update(discover_page=0, discover_like=None)
+
+
+def add_filter(key: str, values: list[str]) -> None:
+    """A chip clicked: its attribute becomes a sidebar filter."""
+    current = list(state.get(f"f_{key}", []))
+    state[f"f_{key}"] = current + [v for v in values if v not in current]
+    state.discover_page = 0
 
 
 def toggle_fav(item_id: str) -> None:
@@ -51,6 +62,7 @@ with st.sidebar:
         lo, hi = float(min(prices)), float(max(prices))
         if hi > lo:
             price = st.slider("Price", lo, hi, (lo, hi), key="f_price", on_change=reset_page)
+    price_min, price_max = Filters.price_range(price, prices)
     favourites = profiles.items(profile.id, "favourite") if profile is not None else list(state.favourites)
     if favourites:
         with st.expander(f"Saved items ({len(favourites)})"):
@@ -62,16 +74,16 @@ with st.sidebar:
         from core.stylist import taste_of
 
         taste = taste_of(profiles, profile, studio.index)
-        if taste.vector is not None and st.toggle(f"Personalise for {profile.name}", key="discover_personal"):
+        if taste.vector is not None and st.toggle(f"Personalise for {md(profile.name)}", key="discover_personal"):
             strength = st.slider("Personal taste strength", 0.0, 1.0, 0.3, 0.05, key="discover_strength",
                                  on_change=reset_page)
         elif taste.vector is None:
-            st.caption(f"Like a few items to personalise results for {profile.name}.")
+            st.caption(f"Like a few items to personalise results for {md(profile.name)}.")
 
-text = st.text_input("Describe what you are looking for", key="q_text", on_change=reset_page,
+text = st.text_input("Describe what you are looking for", key="q_text", on_change=new_query,
                      placeholder="an elegant black gown")
 upload = st.file_uploader("…or search with a photo", type=["jpg", "jpeg", "png", "webp"], key="q_image",
-                          on_change=reset_page)
+                          on_change=new_query)
 image = read_upload(upload, studio.settings.max_image_pixels)
 weight = 0.5
 if image is not None and text.strip():
@@ -80,24 +92,33 @@ if image is not None and text.strip():
 if image is not None:
     st.image(image, caption="Your photo", width=160)
 
-like = state.discover_like
+like = state.discover_like if state.discover_like in snap.index_of else None
+like_text = ""
 if like:
-    c1, c2 = st.columns([4, 1])
-    c1.info(f"Showing items like **{like}**")
+    source = studio.index.item(like)
+    c0, c1, c2 = st.columns([1, 6, 1])
+    c0.image(source.path, width=72)
+    c1.info(f"Showing items like **{source.metadata.get('name') or like}** "
+            f"({' · '.join(str(source.metadata.get(k)) for k in ('category', 'colour', 'pattern') if source.metadata.get(k))}), "
+            "ranked by how they look")
     c2.button("Clear", on_click=lambda: state.update(discover_like=None, discover_page=0))
+    if text.strip() and st.checkbox(f"Also match my words: “{text.strip()}”", key="like_with_text", on_change=reset_page):
+        like_text = text
+        weight = st.slider("Looks ↔ words weight (1 = looks only)", 0.0, 1.0, 0.5, 0.05, key="like_weight",
+                           on_change=reset_page)
 
-filters = Filters(category=cats, colour=cols, pattern=pats,
-                  price_min=price[0] if price and price[0] > min(prices) else None,
-                  price_max=price[1] if price and price[1] < max(prices) else None)
+filters = Filters(category=cats, colour=cols, pattern=pats, price_min=price_min, price_max=price_max)
 if not (text.strip() or image is not None or like):
     st.caption("Type a description or upload a photo to search. Tip: combine both and weigh them with the slider.")
     st.stop()
 
 try:
+    words = like_text if like else text
     result = search_catalog(studio.index, studio.encoder, SearchQuery(
-        text=text, image=image, image_weight=weight if text.strip() else 1.0, filters=filters, like_id=like,
+        text=words, image=None if like else image, image_weight=weight if words.strip() else 1.0, filters=filters,
+        like_id=like,
         page=state.discover_page, page_size=PAGE_SIZE, bias=taste.vector if strength else None,
-        bias_strength=strength))
+        bias_strength=strength), studio.sketch_index)
     if profile is not None and text.strip() and state.get("discover_logged") != (profile.id, text.strip()):
         profiles.log_search(profile.id, text)
         state.discover_logged = (profile.id, text.strip())
@@ -105,8 +126,23 @@ except Exception as exc:
     show_error(exc)
     st.stop()
 
-st.caption(f"{result.total:,} items match · page {result.page + 1} of {result.pages} · "
-           f"{result.method} search in {result.elapsed_ms:.0f} ms")
+chips = result.parsed.chips() if result.parsed is not None else []
+if chips:  # what the query was read as: soft boosts, each one click from a hard filter
+    st.caption("Read as (click to filter):")
+    for col, (key, value) in zip(st.columns(min(len(chips), 8) or 1), chips[:8]):
+        values = filter_values(snap, key, value)
+        col.button(f"+ {value}", key=f"chip-{key}-{value}", on_click=add_filter, args=(key, values),
+                   disabled=not values or all(v in state.get(f"f_{key}", []) for v in values),
+                   help=f"Show only {key} {value}" if values else f"No item in this catalog has {key} {value}")
+where = f"page {result.page + 1} of {result.pages} · {result.method} search in {result.elapsed_ms:.0f} ms"
+if result.space == "image":
+    st.caption(f"{result.total:,} items ranked by how alike they look · {where}")
+elif result.matched:
+    every = (f" · {result.matched_all:,} have everything you asked for ({' · '.join(v for _, v in chips)})"
+             if result.matched_all is not None else "")
+    st.caption(f"{result.matched:,} items match your words{every} · {where}")
+else:
+    st.caption(f"No item matches these words; showing the closest in meaning among {result.total:,} · {where}")
 why = None
 if strength:
     from core.stylist import explain

@@ -18,7 +18,7 @@ def test_ingest_then_search_json(tmp_path, small_catalog, tiny_clip_dir, capsys)
                         str(tiny_clip_dir), "--json")
     hits = json.loads(out)
     assert code == 0 and len(hits) == 5
-    assert set(hits[0]) == {"id", "score", "path", "metadata"}
+    assert {"id", "score", "path", "metadata", "relevance"} <= set(hits[0]) and 0 < hits[0]["relevance"] <= 1
     assert hits[0]["score"] >= hits[-1]["score"]
 
 

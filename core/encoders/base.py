@@ -32,6 +32,9 @@ class Encoder(ABC):
     """encode_images / encode_texts return L2-normalised float32 rows in one shared space."""
 
     batch_size: int = 16
+    # Image to image, the garment's outline (core.sketch's shape descriptor) joins image_space with this weight:
+    # 0 = the encoder's own image view alone (CLIP's image embeddings already see shape).
+    outline_weight: float = 0.0
 
     def __init__(self) -> None:
         # Torch modules are shared by all Streamlit sessions of a process: one forward pass at a time.
@@ -64,6 +67,11 @@ class Encoder(ABC):
             return np.zeros((0, self.info.dim), np.float32)
         with self._lock:
             return l2_normalize(self._encode_texts(list(texts)))
+
+    def image_space(self, vectors: np.ndarray) -> np.ndarray:
+        """Image vectors as compared image to image (photo queries, "more like this"): the whole vector by
+        default (CLIP: image embeddings against image embeddings); rows stay L2-normalised."""
+        return vectors
 
     def encode_sketches(self, images: list[Image.Image]) -> np.ndarray:
         """Line drawings; encoders may override to treat them differently from photos."""

@@ -239,7 +239,12 @@ def item_grid(hits, key: str, columns: int = 4, on_like=None, favourites: set | 
                 price = m.get("price", -1)
                 st.caption(md(" · ".join(x for x in (m.get("category", ""), m.get("colour", ""), m.get("pattern", ""),
                                                      f"${price:.2f}" if isinstance(price, (int, float)) and price >= 0
-                                                     else "") if x)) + f"  \nscore {hit.score:.3f}")
+                                                     else "") if x)))
+                relevance = getattr(hit, "relevance", None)
+                if relevance is not None:  # a bar, not a raw score: raw scores mean nothing to a stylist
+                    st.progress(float(min(1.0, max(0.0, relevance))), text=f"Relevance {relevance:.0%}")
+                if getattr(hit, "why", None):
+                    st.caption(md("Found for " + "; ".join(hit.why)))
                 if why and why.get(hit.id):
                     st.caption(md(why[hit.id]))
                 # Short words, no emoji-only labels (no emoji font on some kiosks): every label fits a card at 1366 px.
