@@ -220,6 +220,13 @@ def cmd_design(args) -> int:
     else:
         image = load_image(args.image, settings.max_image_pixels)
     mask = load_image(args.mask, settings.max_image_pixels)
+    if image.width * image.height > settings.max_edit_pixels:  # the memory ceiling of one edit
+        from core.images import fit_to_pixels
+
+        log.info("design: working at %d megapixels instead of %.0f", settings.max_edit_pixels // 10**6,
+                 image.width * image.height / 1e6)
+        image = fit_to_pixels(image, settings.max_edit_pixels)
+        mask = fit_to_pixels(mask, settings.max_edit_pixels)  # same proportions: prepare_mask still checks them
     backend, why = load_design_backend(args.model or settings.inpaint_model, settings.device)
     prompt, negative = (args.prompt, "") if backend.name == "offline editor" else enhance_prompt(args.prompt)
     result = backend.generate(DesignRequest(image=image, mask=mask, prompt=prompt, negative_prompt=negative,

@@ -31,7 +31,8 @@ class Settings:
     profiles_url: str | None = None  # SQLAlchemy URL; default sqlite:///<data_dir>/profiles.sqlite3
     chroma_host: str | None = None
     chroma_port: int = 8000
-    max_image_pixels: int = 40_000_000
+    max_image_pixels: int = 40_000_000  # the largest image accepted at all (uploads, ingest)
+    max_edit_pixels: int = 4_000_000  # designs and try-ons work at most at this size: the memory ceiling per request
     exact_search_threshold: int = 50_000
     auto_probe_timeout_s: float = 3.0
     extra: dict = field(default_factory=dict)
@@ -57,6 +58,7 @@ _ENV = {
     "chroma_host": "CHROMA_HOST",
     "chroma_port": "CHROMA_PORT",
     "max_image_pixels": "ATELIER_MAX_IMAGE_PIXELS",
+    "max_edit_pixels": "ATELIER_MAX_EDIT_PIXELS",
     "exact_search_threshold": "ATELIER_EXACT_SEARCH_THRESHOLD",
     "auto_probe_timeout_s": "ATELIER_AUTO_PROBE_TIMEOUT_S",
 }
@@ -74,6 +76,7 @@ def _read_secrets(path: Path) -> dict:
 
 # Ranges of the numeric settings: a value outside is refused at start with the variable named.
 _RANGES = {"chroma_port": (1, 65535), "max_image_pixels": (10_000, 1_000_000_000),
+           "max_edit_pixels": (10_000, 100_000_000),
            "exact_search_threshold": (0, 100_000_000), "auto_probe_timeout_s": (0.1, 600.0)}
 
 

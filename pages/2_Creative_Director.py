@@ -10,6 +10,7 @@ st.set_page_config(page_title="Atelier · Creative Director", page_icon="🎨", 
 
 from core.design import DesignRequest, enhance_prompt  # noqa: E402
 from core.errors import AtelierError  # noqa: E402
+from core.images import fit_to_pixels  # noqa: E402
 from core.search import SearchQuery, search_catalog  # noqa: E402
 from core.ui import (catalog_picker, follow_link, get_design_backend, item_grid, model_banner, more_like,  # noqa: E402
                      profile_picker, read_upload, show_error, studio_or_stop, try_on)
@@ -65,6 +66,8 @@ with pick_tab:
 with upload_tab:
     up = st.file_uploader("Garment photo", type=["jpg", "jpeg", "png", "webp"], key="design_upload")
     img = read_upload(up, studio.settings.max_image_pixels)
+    if img is not None:  # the memory ceiling of one edit: work at most at max_edit_pixels
+        img = fit_to_pixels(img, studio.settings.max_edit_pixels)
     if img is not None and st.button("Use this photo", key="design_use_upload"):
         set_base(img, up.name)
         st.rerun()
