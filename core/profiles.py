@@ -231,7 +231,9 @@ class ProfileStore:
                 return None
             where = (profiles.c.name_key == key) | (profiles.c.name == str(name_or_id))
         with self.engine.connect() as conn:
-            r = conn.execute(select(profiles).where(where).order_by(profiles.c.id)).mappings().first()
+            rows = conn.execute(select(profiles).where(where).order_by(profiles.c.id)).mappings().all()
+        # An exact stored name first: two old profiles that fold to one key ("Ada", "ADA") both stay reachable.
+        r = next((r for r in rows if r["name"] == name_or_id), rows[0] if rows else None)
         return None if r is None else Profile(r["id"], r["name"], r["notes"], r.get("budget"))
 
     def get(self, name_or_id) -> Profile:
