@@ -105,7 +105,7 @@ def file_names(draw) -> bytes:
         alphabet = st.sampled_from(TRICKY[:-1]) if kind == "tricky" else st.characters(
             codec="utf-8", exclude_characters="/\x00", categories=("L", "N", "P", "S", "Z", "Cf"))
         stem = "".join(draw(st.lists(alphabet, min_size=1, max_size=10))).encode("utf-8", "surrogatepass")
-    name = stem + ext.encode()
+    name = stem.replace(b"/", b"_").replace(b"\0", b"_") + ext.encode()
     return name if name not in (b".jpg", b"..jpg") and not name.startswith(b".") else b"x" + name
 
 
@@ -118,7 +118,7 @@ def metadata_rows(draw):
     """(header, rows) of a plausible catalog sheet with hostile cells; rows are lists of str."""
     header = draw(st.sampled_from([["file", "name", "price"], ["file", "name", "price", "#"],
                                    ["file", "name", "price", "$and"], ["filename", "title", "price", "Notes !"]]))
-    cell = st.one_of(st.text(alphabet=st.sampled_from(TRICKY[:-1] + list("abcXYZ019 -")), max_size=12),
+    cell = st.one_of(st.lists(st.sampled_from(TRICKY[:-1] + list("abcXYZ019 -")), max_size=8).map("".join),
                      st.text(max_size=12).map(lambda s: s.encode("utf-8", "replace").decode("utf-8")))
     rows = draw(st.lists(st.tuples(st.integers(0, 9), cell, price_texts, cell), min_size=1, max_size=12))
     return header, [[f"f{n}.jpg", name, price, extra][: len(header)] for n, name, price, extra in rows]
