@@ -81,10 +81,11 @@ def cmd_ingest(args) -> int:
     from core.studio import open_studio
     from core.ingest import ingest_catalog
 
-    from core.catalog import read_catalog
-
     _in_file(args.metadata, "--metadata")
-    read_catalog(args.path, args.metadata)  # a missing folder or no images: said before the encoder loads
+    root = Path(args.path).expanduser()
+    if not root.is_dir():  # said before the encoder loads
+        raise AtelierError(f"Catalog folder {args.path} does not exist." if not root.exists() else
+                           f"{args.path} is not a folder; point ingest at a folder of images.")
     settings = _settings(args)
     studio = open_studio(settings)
     print(f"encoder: {studio.encoder.info.name} on {studio.encoder.info.device} ({studio.choice.reason})", file=sys.stderr)

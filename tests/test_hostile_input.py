@@ -333,3 +333,62 @@ def test_profiles_from_an_older_database_keep_working(tmp_path):
     assert store.version() == 3
     assert store.get("Ada").name == "Ada" and store.get("ADA").name == "ADA" and store.get("bob").name == "Bob"
     assert store.get("ada").name == "Ada"
+
+
+def test_app_first_start_on_a_hostile_catalog_names_what_it_skipped(tmp_path, tiny_clip_dir, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from core.config import REPO_ROOT
+    from core.ui import get_profile_store, get_studio
+
+    folder = _catalog(tmp_path / "cat", ["red.jpg", "blue.jpg", " .jpg", os.fsdecode(b"caf\xe9.jpg")],
+                      ("catalog.csv", "file,name,price,#\nred.jpg,Red top,\"1,299\",1\nblue.jpg,Blue top,x,2\n"
+                                      "ghost.jpg,Ghost,3,3\n".encode("cp1252")))
+    for var, value in (("ATELIER_CATALOG", folder), ("ATELIER_DB_DIR", tmp_path / "idx"),
+                       ("ATELIER_ENCODER", tiny_clip_dir), ("ATELIER_DATA_DIR", tmp_path)):
+        monkeypatch.setenv(var, str(value))
+    get_studio.clear()
+    get_profile_store.clear()
+    try:
+        at = AppTest.from_file(str(REPO_ROOT / "Home.py"), default_timeout=180).run()
+    finally:
+        get_studio.clear()
+        get_profile_store.clear()
+    assert not at.exception and not [e.value for e in at.error]
+    assert {m.label: m.value for m in at.metric}["Catalog items"] == "3"
+    box = next(e for e in at.expander if "files skipped" in e.label)
+    assert box.label.startswith("1 files skipped")
+    shown = "\n".join(t.value for t in box.text)
+    for named in ("caf\\xe9.jpg", "column '#'", "catalog.csv:3: price 'x'", "ghost.jpg", "no usable characters"):
+        assert named in shown, (named, shown)
+
+
+def test_good_items_of_a_hostile_catalog_are_all_searchable(tmp_path, tiny_clip):
+    """Good images under hostile names, broken files and a hostile sheet: every good image is found by itself."""
+    import numpy as np
+
+    from core.search import CatalogIndex
+
+    good_names = ["ok.jpg", " .jpg", "\u200b.png", "Ümlaut €.jpg", "$and.jpg", "#1.png", "a\u2028b.jpg", "x'y\".jpg"]
+    folder = tmp_path / "cat"
+    folder.mkdir()
+    rng = np.random.default_rng(0)
+    for name in good_names:
+        Image.fromarray(rng.integers(0, 255, (48, 48, 3), dtype=np.uint8)).save(folder / name)
+    (folder / "empty.jpg").write_bytes(b"")
+    (folder / "junk.png").write_bytes(b"\x89PNG nope")
+    with open(os.path.join(os.fsencode(folder), b"bad\xff.jpg"), "wb") as fh:
+        fh.write((folder / "ok.jpg").read_bytes())
+    (folder / "catalog.jsonl").write_text('{"file": "ok.jpg", "price": "1,299", "$where": 1}\n{"file": \n'
+                                          '{"file": "\u200b.png", "name": "\\ud83d"}\n', encoding="utf-8")
+    report, store, settings = _ingest(tmp_path, folder, tiny_clip)
+    assert report.added == len(good_names)
+    assert sorted(Path(s["path"]).name for s in report.skipped) == ["bad\\xff.jpg", "empty.jpg", "junk.png"]
+    index = CatalogIndex(store, collection_name(settings.catalog_name, tiny_clip.info.slug))
+    listing = {Path(i.path).name: i.id for i in read_catalog(folder).items}
+    from core.images import load_image
+
+    for name in good_names:
+        hits = search_catalog(index, tiny_clip, SearchQuery(image=load_image(folder / name), page_size=1)).hits
+        assert hits[0].id == listing[name] and Path(hits[0].path).name == name
+    assert index.item(listing["ok.jpg"]).metadata["price"] == 1299.0
