@@ -5,7 +5,6 @@ import sys
 import time
 import tomllib
 import urllib.request
-from pathlib import Path
 
 from browser import REPO, browser_page, free_port, require_browser
 
