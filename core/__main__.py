@@ -14,6 +14,12 @@ from core.tryon.registry import BACKENDS as TRYON_BACKENDS
 log = logging.getLogger("atelier")
 
 
+def _json(obj, indent: int | None = None) -> str:
+    from core.validate import json_line
+
+    return json_line(obj, indent)
+
+
 def _settings(args):
     from core.config import load_settings
 
@@ -25,6 +31,32 @@ def _settings(args):
     if getattr(args, "encoder", None):
         over["encoder"] = args.encoder
     return load_settings(**over)
+
+
+IMAGE_OUT_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp")
+MAX_SEED = 2**32 - 1
+
+
+def _out_image(path: str, flag: str = "--out") -> Path:
+    """An output image path checked before any work: an image extension, not a folder, a folder (or none) above."""
+    from core.catalog import display_name
+
+    out = Path(path).expanduser()
+    if out.is_dir() or path.endswith(("/", os.sep)):
+        raise AtelierError(f"{flag} {display_name(path)} is a folder; give a file name such as {Path(path) / 'design.png'}.")
+    if out.suffix.lower() not in IMAGE_OUT_SUFFIXES:
+        raise AtelierError(f"{flag} {display_name(path)} needs an image extension: {', '.join(IMAGE_OUT_SUFFIXES)}.")
+    parent = next((p for p in out.absolute().parents if p.exists()), None)
+    if parent is not None and not parent.is_dir():
+        raise AtelierError(f"{flag} {display_name(path)}: {display_name(parent)} is a file, not a folder.")
+    return out
+
+
+def _in_file(path: str | None, flag: str) -> None:
+    from core.catalog import check_regular_file
+
+    if path:
+        check_regular_file(path, f"{flag} file")
 
 
 class _Bar:
@@ -50,6 +82,11 @@ def cmd_ingest(args) -> int:
     from core.studio import open_studio
     from core.ingest import ingest_catalog
 
+    _in_file(args.metadata, "--metadata")
+    root = Path(args.path).expanduser()
+    if not root.is_dir():  # said before the encoder loads
+        raise AtelierError(f"Catalog folder {args.path} does not exist." if not root.exists() else
+                           f"{args.path} is not a folder; point ingest at a folder of images.")
     settings = _settings(args)
     studio = open_studio(settings)
     print(f"encoder: {studio.encoder.info.name} on {studio.encoder.info.device} ({studio.choice.reason})", file=sys.stderr)
@@ -58,7 +95,7 @@ def cmd_ingest(args) -> int:
     if args.json:
         from dataclasses import asdict
 
-        print(json.dumps(asdict(report) | {"images_per_second": report.images_per_second}))
+        print(_json(asdict(report) | {"images_per_second": report.images_per_second}))
     else:
         print(report.summary())
         for s in report.skipped[:20]:
@@ -72,61 +109,84 @@ def cmd_ingest(args) -> int:
     return 0
 
 
-def _query_from(obj: dict, base: Path | None = None):
-    from core.images import load_image
-    from core.search import Filters, SearchQuery
+MAX_BATCH_LINE = 1 << 20  # bytes; a longer line answers an error instead of being parsed
 
-    def img(key):
-        val = obj.get(key)
-        if not val:
-            return None
-        p = Path(val)
-        if base is not None and not p.is_absolute():
-            p = base / p
-        return load_image(p)
 
-    image, sketch = img("image"), img("sketch")
-    return SearchQuery(text=obj.get("text") or "", image=image, sketch=sketch,
-                       image_weight=float(obj.get("image_weight", 0.5 if obj.get("text") else 1.0)),
-                   shape_weight=float(obj.get("shape_weight", 0.7)),
-                       filters=Filters.from_dict(obj.get("filters")), like_id=obj.get("like"),
-                       page=int(obj.get("page", 0)), page_size=int(obj.get("k", obj.get("page_size", 10))))
+def _lines(fh):
+    """Lines of a binary file split on \\n only, each read at most MAX_BATCH_LINE + 1 bytes into memory."""
+    while True:
+        raw = fh.readline(MAX_BATCH_LINE + 1)
+        if not raw:
+            return
+        if len(raw) > MAX_BATCH_LINE and not raw.endswith(b"\n"):
+            while (more := fh.readline(MAX_BATCH_LINE)) and not more.endswith(b"\n"):
+                pass  # skip the rest of an overlong line without holding it
+        yield raw.rstrip(b"\r\n") if raw.endswith(b"\n") else raw
+
+
+def _batch_answer(studio, raw: bytes, n: int, base: Path, default_k: int) -> dict | list:
+    """The answer to one batch line: its hits, or {"error": ..., "line": n}; never an exception."""
+    from core.search import search_catalog
+    from core.validate import query_from_json
+
+    try:
+        if len(raw) > MAX_BATCH_LINE:
+            raise AtelierError(f"the line is {len(raw)} bytes long; the limit is {MAX_BATCH_LINE}.")
+        try:
+            line = raw.decode("utf-8-sig" if n == 1 else "utf-8")
+        except UnicodeDecodeError:
+            raise AtelierError("the line is not UTF-8 text.") from None
+        if not line.strip():
+            raise AtelierError("empty line; each line is one JSON object such as {\"text\": \"red dress\"}.")
+        try:
+            obj = json.loads(line)
+        except (json.JSONDecodeError, RecursionError) as exc:
+            raise AtelierError(f"not valid JSON ({getattr(exc, 'msg', 'nested too deeply')}).") from None
+        query = query_from_json(obj, base, default_k, studio.settings.max_image_pixels)
+        page = search_catalog(studio.index, studio.encoder, query, studio.sketch_index)
+        return [h.to_json() for h in page.hits]
+    except AtelierError as exc:
+        return {"error": str(exc), "line": n}
+    except Exception as exc:  # one line never ends the batch; the message says what kind of failure it was
+        log.warning("batch line %d failed", n, exc_info=True)
+        return {"error": f"could not answer this line ({type(exc).__name__}: {exc})", "line": n}
 
 
 def cmd_search(args) -> int:
+    from core.catalog import check_regular_file
     from core.search import Filters, search_catalog
     from core.studio import open_studio
+    from core.validate import MAX_PAGE, MAX_PAGE_SIZE, json_line, query_from_json, weight, whole
 
-    studio = open_studio(_settings(args))
+    whole(args.k, "--k", 1, MAX_PAGE_SIZE)
+    whole(args.page, "--page", 0, MAX_PAGE)
+    if args.image_weight is not None:
+        weight(args.image_weight, "--image-weight")
+    filters = Filters.from_pairs(args.filter)
     if args.batch:
-        base = Path(args.batch).resolve().parent
-        with open(args.batch) as fh:
-            for n, line in enumerate(fh, 1):
-                if not line.strip():
-                    continue
-                try:
-                    obj = json.loads(line)
-                    if not isinstance(obj, dict):
-                        raise AtelierError("each line must be a JSON object")
-                    obj.setdefault("k", args.k)
-                    page = search_catalog(studio.index, studio.encoder, _query_from(obj, base), studio.sketch_index)
-                    print(json.dumps([h.to_json() for h in page.hits]))
-                except (AtelierError, json.JSONDecodeError, ValueError) as exc:
-                    print(json.dumps({"error": str(exc), "line": n}))
+        batch = check_regular_file(args.batch, "batch file")
+        studio = open_studio(_settings(args))
+        base = batch.resolve().parent
+        with open(batch, "rb") as fh:
+            for n, raw in enumerate(_lines(fh), 1):
+                print(json_line(_batch_answer(studio, raw, n, base, args.k)), flush=True)
         return 0
+    for flag in ("image", "sketch"):
+        if getattr(args, flag):
+            check_regular_file(getattr(args, flag), f"--{flag} file")
+    studio = open_studio(_settings(args))
     obj = {"text": args.text, "image": args.image, "sketch": args.sketch, "like": args.like, "k": args.k,
            "page": args.page}
     if args.image_weight is not None:
         obj["image_weight"] = args.image_weight
-    query = _query_from(obj)
-    query.filters = Filters.from_pairs(args.filter)
     if args.lexical_weight is not None:
-        if not 0.0 <= args.lexical_weight <= 1.0:
-            raise AtelierError("--lexical-weight must be between 0 (encoder only) and 1 (words only).")
-        query.lexical_weight = args.lexical_weight
+        obj["lexical_weight"] = args.lexical_weight
+    query = query_from_json({k: v for k, v in obj.items() if v is not None}, None, args.k,
+                            studio.settings.max_image_pixels)
+    query.filters = filters
     page = search_catalog(studio.index, studio.encoder, query, studio.sketch_index)
     if args.json:
-        print(json.dumps([h.to_json() for h in page.hits]))
+        print(json_line([h.to_json() for h in page.hits]))
     else:
         if page.matched is not None:
             chips = " · ".join(v for _, v in page.parsed.chips()) if page.parsed else ""
@@ -148,9 +208,21 @@ def cmd_design(args) -> int:
     from core.design import DesignRequest, enhance_prompt, load_design_backend
     from core.images import load_image
 
-    settings = _settings(args)
+    from core.validate import number, whole
+
     if bool(args.image) == bool(args.item):
         raise AtelierError("Give exactly one of --image FILE or --item ID.")
+    out = _out_image(args.out)  # checked before the work, not after it
+    whole(args.seed, "--seed", 0, MAX_SEED)
+    whole(args.steps, "--steps", 1, 500)
+    whole(args.variations, "--variations", 1, 16)
+    number(args.guidance, "--guidance", 0.0, 50.0)
+    number(args.strength, "--strength", 0.01, 1.0)
+    _in_file(args.image, "--image")
+    _in_file(args.mask, "--mask")
+    if not args.prompt.strip():
+        raise AtelierError("--prompt is empty; say what to change, e.g. 'red silk'.")
+    settings = _settings(args)
     if args.item:
         from core.studio import open_studio
 
@@ -159,13 +231,19 @@ def cmd_design(args) -> int:
     else:
         image = load_image(args.image, settings.max_image_pixels)
     mask = load_image(args.mask, settings.max_image_pixels)
+    if image.width * image.height > settings.max_edit_pixels:  # the memory ceiling of one edit
+        from core.images import fit_to_pixels
+
+        log.info("design: working at %d megapixels instead of %.0f", settings.max_edit_pixels // 10**6,
+                 image.width * image.height / 1e6)
+        image = fit_to_pixels(image, settings.max_edit_pixels)
+        mask = fit_to_pixels(mask, settings.max_edit_pixels)  # same proportions: prepare_mask still checks them
     backend, why = load_design_backend(args.model or settings.inpaint_model, settings.device)
     prompt, negative = (args.prompt, "") if backend.name == "offline editor" else enhance_prompt(args.prompt)
     result = backend.generate(DesignRequest(image=image, mask=mask, prompt=prompt, negative_prompt=negative,
                                             steps=args.steps, guidance=args.guidance, seed=args.seed,
                                             strength=args.strength, variations=args.variations))
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    _mkdir_for(out)
     paths = []
     for n, img in enumerate(result.images):
         p = out if len(result.images) == 1 else out.with_name(f"{out.stem}-{n + 1}{out.suffix or '.png'}")
@@ -174,8 +252,15 @@ def cmd_design(args) -> int:
     info = {"outputs": paths, "backend": result.backend, "model": result.model, "why": why, "prompt": result.prompt,
             "negative_prompt": result.negative_prompt, "seed": result.seed, "steps": result.steps,
             "seconds": round(result.seconds, 3), "notes": result.notes, "size": list(result.images[0].size)}
-    print(json.dumps(info) if args.json else f"wrote {', '.join(paths)} with {result.backend} ({why})")
+    print(_json(info) if args.json else f"wrote {', '.join(paths)} with {result.backend} ({why})")
     return 0
+
+
+def _mkdir_for(out: Path) -> None:
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise AtelierError(f"Cannot create the folder for {out}: {exc.strerror or exc}.") from exc
 
 
 def _profiles(settings):
@@ -188,6 +273,11 @@ def cmd_outfit(args) -> int:
     from core.stylist import build_outfits, taste_of
     from core.studio import open_studio
 
+    from core.validate import price, whole
+
+    whole(args.k, "--k", 1, 50)
+    if args.budget is not None:
+        price(args.budget, "--budget")
     settings = _settings(args)
     studio = open_studio(settings)
     taste = None
@@ -205,7 +295,7 @@ def cmd_outfit(args) -> int:
             anchors = store.items(profile.id, "cart")
     outfits = build_outfits(studio.index, anchors, k=args.k, budget=args.budget, taste=taste)
     if args.json:
-        print(json.dumps([o.to_json() for o in outfits]))
+        print(_json([o.to_json() for o in outfits]))
     else:
         for n, o in enumerate(outfits, 1):
             print(f"Look {n}: ${o.total_price:.2f}  score {o.score:.3f}")
@@ -222,32 +312,34 @@ def cmd_profile(args) -> int:
     store = _profiles(settings)
     if args.action == "list":
         rows = [{"id": p.id, "name": p.name} for p in store.list()]
-        print(json.dumps(rows) if args.json else "\n".join(f"{r['id']:>4}  {r['name']}" for r in rows))
+        print(_json(rows) if args.json else "\n".join(f"{r['id']:>4}  {r['name']}" for r in rows))
         return 0
     if not args.name:
         raise AtelierError("Give the profile name: python -m core profile create NAME")
     if args.action == "create":
         p = store.create(args.name)
-        print(json.dumps({"id": p.id, "name": p.name}) if args.json else f"created profile {p.name}")
+        print(_json({"id": p.id, "name": p.name}) if args.json else f"created profile {p.name}")
         return 0
     profile = store.get(args.name)
     if args.action == "show":
         data = {k: store.items(profile.id, k) for k in ("like", "dislike", "favourite", "cart")}
         data["searches"] = store.search_history(profile.id, 20)
-        print(json.dumps(data) if args.json else "\n".join(f"{k}: {', '.join(v)}" for k, v in data.items()))
+        print(_json(data) if args.json else "\n".join(f"{k}: {', '.join(v)}" for k, v in data.items()))
         return 0
     if not args.item:
         raise AtelierError(f"'{args.action}' needs --item ID.")
     store.mark(profile.id, args.item, args.action, True)
-    print(json.dumps({"ok": True}) if args.json else f"{args.action}: {args.item} for {profile.name}")
+    print(_json({"ok": True}) if args.json else f"{args.action}: {args.item} for {profile.name}")
     return 0
 
 
 def _size(text: str) -> tuple[int, int]:
     try:
         w, h = (int(v) for v in text.lower().split("x"))
+        if max(w, h) > 2048:
+            raise ValueError
     except ValueError:
-        raise AtelierError(f"--size wants WIDTHxHEIGHT such as 384x512, not {text!r}.") from None
+        raise AtelierError(f"--size wants WIDTHxHEIGHT such as 384x512 (at most 2048 a side), not {text!r}.") from None
     if w < 64 or h < 64 or w % 8 or h % 8:
         raise AtelierError(f"--size {text}: both sides must be multiples of 8, at least 64.")
     return w, h
@@ -257,9 +349,18 @@ def cmd_tryon(args) -> int:
     from core.images import load_image
     from core.tryon.registry import load_backend
 
-    settings = _settings(args)
     if bool(args.garment) == bool(args.item):
         raise AtelierError("Give exactly one of --garment FILE or --item ID.")
+    out = _out_image(args.out)
+    if args.steps is not None:
+        from core.validate import whole
+
+        whole(args.steps, "--steps", 1, 500)
+    size = _size(args.size) if args.size else None
+    if not args.person.startswith("sample:"):
+        _in_file(args.person, "--person")
+    _in_file(args.garment, "--garment")
+    settings = _settings(args)
     person, analysed = _person(args.person, settings)
     if args.item:
         from core.studio import open_studio
@@ -271,13 +372,12 @@ def cmd_tryon(args) -> int:
                            inpaint_model=args.model or settings.inpaint_model, device=settings.device,
                            catvton_attention=args.catvton or settings.catvton_attention,
                            catvton_base=args.model or settings.catvton_base, steps=args.steps,
-                           size=_size(args.size) if args.size else None)
+                           size=size)
     result = backend.run(person, garment, args.kind, person=analysed)
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    _mkdir_for(out)
     result.image.save(out)
     info = result.summary() | {"output": str(out)}
-    print(json.dumps(info) if args.json else f"wrote {out} with the {result.backend} backend in "
+    print(_json(info) if args.json else f"wrote {out} with the {result.backend} backend in "
           f"{sum(result.timings.values()):.2f}s")
     return 0
 
@@ -311,7 +411,7 @@ def cmd_tryon_outfit(args) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     result.image.save(out)
     info = result.summary() | {"output": str(out)}
-    print(json.dumps(info) if args.json else f"wrote {out}: {'; '.join(result.layers)}")
+    print(_json(info) if args.json else f"wrote {out}: {'; '.join(result.layers)}")
     return 0
 
 
@@ -329,6 +429,12 @@ def _person(spec: str, settings):
 def cmd_train_gmm(args) -> int:
     from core.tryon.gmm import GmmConfig, train_gmm
 
+    from core.validate import number, whole
+
+    for flag, lo, hi in (("steps", 1, 10_000_000), ("batch_size", 1, 1024), ("height", 16, 2048), ("width", 16, 2048),
+                         ("ngf", 1, 1024), ("save_every", 1, 10_000_000), ("sample_every", 1, 10_000_000)):
+        whole(getattr(args, flag), "--" + flag.replace("_", "-"), lo, hi)
+    number(args.lr, "--lr", 1e-12, 10.0)
     cfg = GmmConfig(height=args.height, width=args.width, ngf=args.ngf)
     bar = _Bar(args.json)
     report = train_gmm(args.data, args.out, steps=args.steps, batch_size=args.batch_size, lr=args.lr, cfg=cfg,
@@ -336,7 +442,7 @@ def cmd_train_gmm(args) -> int:
                        device=args.device, progress=lambda d, t, loss: bar(d, t, f"loss {loss:.4f}"))
     from dataclasses import asdict
 
-    print(json.dumps(asdict(report)) if args.json else
+    print(_json(asdict(report)) if args.json else
           f"trained steps {report.start_step}..{report.start_step + report.steps}: loss {report.first_loss:.4f} -> "
           f"{report.last_loss:.4f}; checkpoint {report.checkpoint}")
     return 0
@@ -347,13 +453,19 @@ def cmd_info(args) -> int:
 
     studio = open_studio(_settings(args))
     status = studio.status()
-    print(json.dumps(status, indent=2) if args.json else "\n".join(f"{k}: {v}" for k, v in status.items()))
+    print(_json(status, indent=2) if args.json else "\n".join(f"{k}: {v}" for k, v in status.items()))
     return 0
 
 
 def cmd_sample(args) -> int:
     from core.samples import generate_sample_catalog
 
+    from core.validate import whole
+
+    whole(args.per_category, "--per-category", 1, 10_000)
+    whole(args.seed, "--seed", 0, MAX_SEED)
+    if Path(args.out).exists() and not Path(args.out).is_dir():
+        raise AtelierError(f"--out {args.out} is a file; give a folder.")
     out = generate_sample_catalog(args.out, per_category=args.per_category, seed=args.seed)
     print(f"sample catalog written to {out}")
     return 0
@@ -539,6 +651,18 @@ def main(argv: list[str] | None = None) -> int:
     except AtelierError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # `python -m core search ... | head`: the reader left; not an error of ours
+        sys.stderr.close()
+        return 0
+    except Exception as exc:  # a bug, not the user's doing: one line and what to do, details with -v
+        log.debug("unexpected failure", exc_info=True)
+        print(f"error: unexpected {type(exc).__name__}: {exc}. Re-run with -v for details and report it.",
+              file=sys.stderr)
+        if getattr(args, "verbose", False):
+            import traceback
+
+            traceback.print_exc()
+        return 2
     except KeyboardInterrupt:
         print("interrupted; re-run the same command to resume", file=sys.stderr)
         return 130

@@ -7,6 +7,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core.errors import AtelierError
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ASSETS_DIR = REPO_ROOT / "assets"
 SAMPLE_CATALOG_DIR = ASSETS_DIR / "sample_catalog"
@@ -29,7 +31,8 @@ class Settings:
     profiles_url: str | None = None  # SQLAlchemy URL; default sqlite:///<data_dir>/profiles.sqlite3
     chroma_host: str | None = None
     chroma_port: int = 8000
-    max_image_pixels: int = 40_000_000
+    max_image_pixels: int = 40_000_000  # the largest image accepted at all (uploads, ingest)
+    max_edit_pixels: int = 4_000_000  # designs and try-ons work at most at this size: the memory ceiling per request
     exact_search_threshold: int = 50_000
     lexical_weight: float = 0.6  # text search: 0 = the encoder's ranking only, 1 = the items' words only
     auto_probe_timeout_s: float = 3.0
@@ -56,6 +59,7 @@ _ENV = {
     "chroma_host": "CHROMA_HOST",
     "chroma_port": "CHROMA_PORT",
     "max_image_pixels": "ATELIER_MAX_IMAGE_PIXELS",
+    "max_edit_pixels": "ATELIER_MAX_EDIT_PIXELS",
     "exact_search_threshold": "ATELIER_EXACT_SEARCH_THRESHOLD",
     "lexical_weight": "ATELIER_LEXICAL_WEIGHT",
     "auto_probe_timeout_s": "ATELIER_AUTO_PROBE_TIMEOUT_S",
@@ -72,16 +76,37 @@ def _read_secrets(path: Path) -> dict:
     return section if isinstance(section, dict) else {}
 
 
-def _coerce(name: str, value):
+# Ranges of the numeric settings: a value outside is refused at start with the variable named.
+_RANGES = {"chroma_port": (1, 65535), "max_image_pixels": (10_000, 1_000_000_000),
+           "max_edit_pixels": (10_000, 100_000_000),
+           "exact_search_threshold": (0, 100_000_000), "auto_probe_timeout_s": (0.1, 600.0)}
+
+
+class SettingsError(AtelierError):
+    """A setting from the environment or secrets.toml that cannot be used; the message names it."""
+
+
+def _coerce(name: str, value, source: str = ""):
+    import math
+
     kind = {f.name: f.type for f in dataclasses.fields(Settings)}[name]
     if value in (None, ""):
         return None
+    where = source or name
     if "Path" in str(kind):
         return Path(os.path.expanduser(str(value)))
-    if "int" in str(kind) and "float" not in str(kind):
-        return int(value)
-    if "float" in str(kind):
-        return float(value)
+    if "int" in str(kind) or "float" in str(kind):
+        whole = "int" in str(kind) and "float" not in str(kind)
+        try:
+            x = float(str(value).strip().replace("_", ""))
+        except ValueError:
+            raise SettingsError(f"{where}={value!r} is not a number; unset it or give a "
+                                f"{'whole number' if whole else 'number'}.") from None
+        lo, hi = _RANGES.get(name, (-math.inf, math.inf))
+        if not math.isfinite(x) or (whole and x != int(x)) or not lo <= x <= hi:
+            raise SettingsError(f"{where}={value!r} is out of range; give a {'whole number' if whole else 'number'} "
+                                f"between {lo:g} and {hi:g}.")
+        return int(x) if whole else x
     return str(value)
 
 
@@ -90,10 +115,10 @@ def load_settings(secrets_path: Path | None = None, **overrides) -> Settings:
     values: dict = {}
     secrets = _read_secrets(secrets_path or REPO_ROOT / ".streamlit" / "secrets.toml")
     for name, env in _ENV.items():
-        raw = os.environ.get(env)
+        raw, source = os.environ.get(env), env
         if raw is None:
-            raw = secrets.get(name)
+            raw, source = secrets.get(name), f"[atelier] {name} in .streamlit/secrets.toml"
         if raw is not None and raw != "":
-            values[name] = _coerce(name, raw)
+            values[name] = _coerce(name, raw, source)
     values.update({k: v for k, v in overrides.items() if v is not None})
     return Settings(**values)

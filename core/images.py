@@ -111,6 +111,20 @@ def load_image(source: ImageSource, max_pixels: int = DEFAULT_MAX_PIXELS) -> Ima
             fh.close()
 
 
+def fit_to_pixels(img: Image.Image, max_pixels: int) -> Image.Image:
+    """The image scaled down (aspect kept) to at most max_pixels; unchanged when it already fits.
+
+    The memory ceiling of one edit: work happens at this size, so a 40-megapixel upload costs what a
+    4-megapixel one does once decoded.
+    """
+    w, h = img.size
+    if w * h <= max_pixels:
+        return img
+    f = (max_pixels / (w * h)) ** 0.5
+    size = (max(1, int(w * f)), max(1, int(h * f)))
+    return img.resize(size, Image.LANCZOS if img.mode in ("RGB", "RGBA", "L") else Image.NEAREST, reducing_gap=2.0)
+
+
 def file_fingerprint(path: str | Path) -> str:
     """Content hash used to decide whether a catalog file changed since it was indexed."""
     h = hashlib.sha1()

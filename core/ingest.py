@@ -15,7 +15,7 @@ import numpy as np
 
 from core.attributes import detect_pattern, dominant_colours
 from core.vocabulary import CATEGORIES
-from core.catalog import Item, read_catalog
+from core.catalog import Item, display_name, read_catalog
 from core.config import Settings
 from core.encoders import Encoder
 from core.errors import BadImageError
@@ -39,8 +39,8 @@ class IngestReport:
     updated: int = 0
     unchanged: int = 0
     removed: int = 0
-    skipped: list[dict] = field(default_factory=list)  # {"path", "reason"}
-    metadata_problems: list[str] = field(default_factory=list)
+    skipped: list[dict] = field(default_factory=list)  # {"path", "reason"}: every file not indexed, named
+    metadata_problems: list[str] = field(default_factory=list)  # rows, columns, values, encodings: file and line named
     seconds: float = 0.0
     encode_seconds: float = 0.0
     report_path: str = ""
@@ -63,6 +63,10 @@ def tag_categories(encoder: Encoder, vectors: np.ndarray, vocabulary: list[str])
     """Zero-shot category per image vector: nearest 'a photo of a {category}' text vector."""
     text = encoder.encode_texts([f"a photo of a {c}" for c in vocabulary])
     return [vocabulary[i] for i in np.argmax(vectors @ text.T, axis=1)]
+
+
+def _skip(item: Item, reason: str) -> dict:
+    return {"path": display_name(item.path), "reason": reason}
 
 
 def _load(item: Item, max_pixels: int):
@@ -88,7 +92,8 @@ def ingest_catalog(
     t0 = time.perf_counter()
     listing = read_catalog(source, metadata)
     name = collection_name(catalog_name or settings.catalog_name, encoder.info.slug)
-    report = IngestReport(name, str(listing.root.resolve()), listing.layout, encoder.info.name, total=len(listing.items),
+    report = IngestReport(name, display_name(listing.root.resolve()), listing.layout, encoder.info.name,
+                          total=len(listing.items) + len(listing.skipped), skipped=list(listing.skipped),
                           metadata_problems=listing.problems)
     progress = progress or (lambda done, total, msg: None)
     progress(0, len(listing.items), "checking what changed")
@@ -97,13 +102,15 @@ def ingest_catalog(
         try:
             fingerprints[item.id] = file_fingerprint(item.path)
         except OSError as exc:
-            report.skipped.append({"path": str(item.path), "reason": f"cannot read file: {exc.strerror or exc}"})
+            report.skipped.append(_skip(item, f"cannot read file: {exc.strerror or exc}"))
     vocabulary = category_vocabulary()
     sketch_name = collection_name(catalog_name or settings.catalog_name, SKETCH_SLUG)
-    published = _fingerprints(store.reader_collection(name))
+    published_col = store.reader_collection(name)
+    published = _fingerprints(published_col)
     published_sketch = _fingerprints(store.reader_collection(sketch_name))
     listed = {it.id for it in listing.items}
-    if published is not None and published_sketch is not None \
+    same_root = published_col is not None and (published_col.metadata or {}).get("catalog_root") == report.catalog_root
+    if same_root and published is not None and published_sketch is not None \
             and not any(published.get(i) != fp or published_sketch.get(i) != fp for i, fp in fingerprints.items()) \
             and not any(i not in listed for i in published):
         report.unchanged = len(fingerprints)  # nothing to write: no private copy of the index needed
@@ -120,6 +127,13 @@ def ingest_catalog(
         sketch_col = writer.collection(sketch_name, {"encoder": "outline shape (HOG + silhouette)",
                                                      "encoder_slug": SKETCH_SLUG, "dim": SHAPE_DIM,
                                                      "catalog_root": report.catalog_root, "layout": listing.layout})
+        for c in (col, sketch_col):  # a moved catalog: stored paths are relative, so the new root is enough
+            meta = dict(c.metadata or {})
+            if meta.get("catalog_root") != report.catalog_root:
+                log.info("%s: catalog root %s -> %s", c.name, meta.get("catalog_root"), report.catalog_root)
+                meta.update(catalog_root=report.catalog_root, layout=listing.layout)
+                c.modify(metadata={k: v for k, v in meta.items() if not k.startswith("hnsw:")})
+                writer.mark_changed(c)
         existing = _fingerprints(col) or {}
         existing_sketch = _fingerprints(sketch_col) or {}
 
@@ -153,7 +167,7 @@ def ingest_catalog(
             good = [(it, im) for it, im, err in batch if im is not None]
             for it, _, err in batch:
                 if err is not None:
-                    report.skipped.append({"path": str(it.path), "reason": err})
+                    report.skipped.append(_skip(it, err))
             if good:
                 te = time.perf_counter()
                 vecs = encoder.encode_images([im for _, im in good])
@@ -179,13 +193,14 @@ def ingest_catalog(
                     meta.update(path=it.path.relative_to(listing.root).as_posix(), fingerprint=fingerprints[it.id],
                                 tagged_from_pixels=",".join(tagged), width=im.width, height=im.height)
                     metas.append(meta)
-                ids = [it.id for it, _ in good]
+                kept = _upsert(col, [it for it, _ in good], vecs, metas, report)
+                good = [g for g, k in zip(good, kept) if k]
+                metas = [m for m, k in zip(metas, kept) if k]
                 for it, _ in good:
                     if it.id in existing:
                         report.updated += 1
                     else:
                         report.added += 1
-                col.upsert(ids=ids, embeddings=vecs, metadatas=metas)
                 shapes, shape_ids, shape_metas = [], [], []
                 for (it, im), meta in zip(good, metas):
                     try:
@@ -195,7 +210,10 @@ def ingest_catalog(
                     shape_ids.append(it.id)
                     shape_metas.append({k: meta[k] for k in ("fingerprint", "category", "colour", "pattern", "price", "path", "name")})
                 if shapes:
-                    sketch_col.upsert(ids=shape_ids, embeddings=np.stack(shapes), metadatas=shape_metas)
+                    try:
+                        sketch_col.upsert(ids=shape_ids, embeddings=np.stack(shapes), metadatas=shape_metas)
+                    except (ValueError, TypeError) as exc:  # the items stay searchable by text and image
+                        log.warning("outline index refused a batch: %s", exc)
                 writer.mark_changed(col)
             done += len(batch)
             progress(done, len(todo), f"embedded {done}/{len(todo)}")
@@ -203,6 +221,24 @@ def ingest_catalog(
     report.report_path = str(_write_report(store, report))
     log.info(report.summary())
     return report
+
+
+def _upsert(col, items: list[Item], vecs: np.ndarray, metas: list[dict], report: IngestReport) -> list[bool]:
+    """Write a batch; if the store refuses it, write item by item so one bad item is skipped, not the batch."""
+    try:
+        col.upsert(ids=[it.id for it in items], embeddings=vecs, metadatas=metas)
+        return [True] * len(items)
+    except (ValueError, TypeError) as exc:  # chromadb's InvalidArgumentError is a ValueError
+        log.warning("batch refused by the index (%s); writing item by item", exc)
+    kept = []
+    for it, vec, meta in zip(items, vecs, metas):
+        try:
+            col.upsert(ids=[it.id], embeddings=vec[None], metadatas=[meta])
+            kept.append(True)
+        except (ValueError, TypeError) as exc:
+            report.skipped.append(_skip(it, f"the index refused its id or metadata ({type(exc).__name__}: {exc})"))
+            kept.append(False)
+    return kept
 
 
 def _fingerprints(col) -> dict[str, str] | None:

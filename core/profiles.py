@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,7 +32,8 @@ profiles = Table("profiles", metadata,
                  Column("name", String(MAX_NAME), nullable=False, unique=True),
                  Column("notes", Text, nullable=False, server_default=""),
                  Column("created_at", Float, nullable=False),
-                 Column("budget", Float, nullable=True))  # added in v2
+                 Column("budget", Float, nullable=True),  # added in v2
+                 Column("name_key", String(4 * MAX_NAME), nullable=True))  # added in v3: unique, see name_key()
 interactions = Table("interactions", metadata,
                      Column("id", Integer, primary_key=True),
                      Column("profile_id", Integer, ForeignKey("profiles.id", ondelete="CASCADE"), nullable=False, index=True),
@@ -60,8 +63,58 @@ def _migration_2(conn) -> None:
         conn.execute(text("ALTER TABLE profiles ADD COLUMN budget FLOAT"))
 
 
+def _migration_3(conn) -> None:
+    """v3: profiles.name_key (the normalised, case-folded name) with a unique index: one profile per person.
+
+    Existing rows get their key; where two old profiles fold to one key ("Ada", "ADA"), the later one keeps
+    working under its exact name and id with a key made unique by its id.
+    """
+    from sqlalchemy import inspect
+
+    if "name_key" not in {c["name"] for c in inspect(conn).get_columns("profiles")}:
+        conn.execute(text(f"ALTER TABLE profiles ADD COLUMN name_key VARCHAR({4 * MAX_NAME})"))
+    seen: set[str] = set()
+    for pid, name, key in conn.execute(select(profiles.c.id, profiles.c.name, profiles.c.name_key)
+                                       .order_by(profiles.c.id)).all():
+        want = name_key(name) or f"#{pid}"
+        if want in seen:
+            log.warning("profiles %r and an older one have the same normalised name; keeping both", name)
+            want = f"{want}#{pid}"
+        seen.add(want)
+        if key != want:
+            conn.execute(profiles.update().where(profiles.c.id == pid).values(name_key=want))
+    conn.execute(text("CREATE UNIQUE INDEX IF NOT EXISTS profiles_name_key ON profiles (name_key)"))
+
+
 # Numbered migrations after the base schema (v1 = the tables above without later columns).
-MIGRATIONS = {2: _migration_2}
+MIGRATIONS = {2: _migration_2, 3: _migration_3}
+
+# Characters that draw nothing: zero-width spaces and joiners, bidi controls, soft hyphen, BOM, tags.
+_INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+                        "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\U000e0000-\U000e0fff]")
+# Cyrillic and Greek letters drawn like Latin ones (from Unicode's confusables.txt, the letters names use).
+_LOOKALIKE = str.maketrans("аеорсухіјѕԁһӏԛԝаеоАВЕКМНОРСТХІЈЅУԜαβεικνορτυχΑΒΕΖΗΙΚΜΝΟΡΤΥΧ",
+                           "aeopcyxijsdhlqwaeoABEKMHOPCTXIJSYWaBeiKvopTuxABEZHIKMNOPTYX")
+
+
+def display_profile_name(raw: str) -> str:
+    """The name as shown and stored: NFKC, invisible characters removed, whitespace collapsed, at most MAX_NAME."""
+    s = unicodedata.normalize("NFKC", _INVISIBLE.sub("", str(raw or "")))
+    s = "".join(ch if ch.isprintable() or ch.isspace() else " " for ch in s)
+    return " ".join(s.split())[:MAX_NAME].strip()
+
+
+def name_key(raw: str) -> str:
+    """What makes two names the same profile: the display name, case-folded ("Ada", "ADA", "ada\u200b")."""
+    return unicodedata.normalize("NFKC", display_profile_name(raw).casefold())
+
+
+def lookalike_key(raw: str) -> str:
+    """name_key with Cyrillic/Greek look-alike letters read as Latin: used to refuse a spoof at create time.
+
+    Not used for lookup: a name written in Cyrillic is a real name, and folding it would merge real people.
+    """
+    return name_key(raw).translate(_LOOKALIKE).casefold()
 
 
 @dataclass(frozen=True)
@@ -143,12 +196,22 @@ class ProfileStore:
     # ---- profiles -----------------------------------------------------------------------------------
     @_writes
     def create(self, name: str, notes: str = "") -> Profile:
-        name = " ".join((name or "").split())[:MAX_NAME]
-        if not name:
-            raise AtelierError("Give the client profile a name.")
+        name = display_profile_name(name)
+        key = name_key(name)
+        if not key:
+            raise AtelierError("Give the client profile a name (letters or digits, not only spaces or symbols that "
+                               "draw nothing).")
+        existing = self._find(name)
+        if existing is not None:
+            raise AtelierError(f"A profile named {existing.name!r} already exists; pick it from the list.")
+        twin = next((p for p in self.list() if lookalike_key(p.name) == lookalike_key(name)), None)
+        if twin is not None:
+            raise AtelierError(f"{name!r} looks the same as the existing profile {twin.name!r} (letters from "
+                               "another alphabet); pick that one, or add something to tell them apart.")
         try:
             with self.engine.begin() as conn:
-                pid = conn.execute(insert(profiles).values(name=name, notes=notes[:2000], created_at=time.time())).inserted_primary_key[0]
+                pid = conn.execute(insert(profiles).values(name=name, name_key=key, notes=(notes or "")[:2000],
+                                                           created_at=time.time())).inserted_primary_key[0]
         except IntegrityError as exc:
             raise AtelierError(f"A profile named {name!r} already exists; pick it from the list.") from exc
         return Profile(int(pid), name, notes)
@@ -158,22 +221,39 @@ class ProfileStore:
             rows = conn.execute(select(profiles).order_by(profiles.c.name)).mappings().all()
         return [Profile(r["id"], r["name"], r["notes"], r.get("budget")) for r in rows]
 
-    def get(self, name_or_id) -> Profile:
-        col = profiles.c.id if isinstance(name_or_id, int) else profiles.c.name
+    def _find(self, name_or_id) -> Profile | None:
+        """By id, or by name under the one normalisation (an old profile's exact stored name also works)."""
+        if isinstance(name_or_id, int) and not isinstance(name_or_id, bool):
+            where = profiles.c.id == name_or_id
+        else:
+            key = name_key(str(name_or_id))
+            if not key:
+                return None
+            where = (profiles.c.name_key == key) | (profiles.c.name == str(name_or_id))
         with self.engine.connect() as conn:
-            r = conn.execute(select(profiles).where(col == name_or_id)).mappings().first()
-        if r is None:
-            raise AtelierError(f"No client profile {name_or_id!r}. Create it first.")
-        return Profile(r["id"], r["name"], r["notes"], r.get("budget"))
+            rows = conn.execute(select(profiles).where(where).order_by(profiles.c.id)).mappings().all()
+        # An exact stored name first: two old profiles that fold to one key ("Ada", "ADA") both stay reachable.
+        r = next((r for r in rows if r["name"] == name_or_id), rows[0] if rows else None)
+        return None if r is None else Profile(r["id"], r["name"], r["notes"], r.get("budget"))
+
+    def get(self, name_or_id) -> Profile:
+        found = self._find(name_or_id)
+        if found is None:
+            shown = display_profile_name(str(name_or_id)) if not isinstance(name_or_id, int) else name_or_id
+            raise AtelierError(f"No client profile {shown!r}. Create it first.")
+        return found
 
     def get_or_create(self, name: str) -> Profile:
+        found = self._find(name)
+        if found is not None:
+            return found
         try:
-            return self.get(name)
+            return self.create(name)
         except AtelierError:
-            try:
-                return self.create(name)
-            except AtelierError:
-                return self.get(name)  # created by a concurrent session in between
+            found = self._find(name)  # created by a concurrent session in between
+            if found is None:
+                raise
+            return found
 
     @_writes
     def set_budget(self, profile_id: int, budget: float | None) -> None:

@@ -25,6 +25,7 @@ from core.encoders import Encoder, l2_normalize
 from core.errors import AtelierError, EmptyQueryError, IndexUnavailableError
 from core.lexical import LexicalIndex, query_terms
 from core.store import IndexStore, Snapshot
+from core.validate import check_query, price
 from core.vocabulary import ParsedQuery, canonical_category, canonical_colour, canonical_pattern, parse_query
 
 log = logging.getLogger(__name__)
@@ -60,14 +61,13 @@ class Filters:
                 setattr(out, key, [str(v).strip().lower() for v in vals if str(v).strip()])
         for key in ("price_min", "price_max"):
             if d.get(key) not in (None, ""):
-                try:
-                    setattr(out, key, float(d.pop(key)))
-                except (TypeError, ValueError) as exc:
-                    raise AtelierError(f"{key} must be a number, not {d.get(key)!r}.") from exc
+                setattr(out, key, price(d.pop(key), key))
+            else:
+                d.pop(key, None)
         if "price" in d:  # "price=20-80"
             lo, _, hi = str(d.pop("price")).partition("-")
-            out.price_min = float(lo) if lo.strip() else None
-            out.price_max = float(hi) if hi.strip() else None
+            out.price_min = price(lo, "price (low end)") if lo.strip() else None
+            out.price_max = price(hi, "price (high end)") if hi.strip() else None
         if d:
             raise AtelierError(f"Unknown filter {', '.join(d)}; use category, colour, pattern, price_min, price_max.")
         return out
@@ -330,8 +330,7 @@ def _rrf(ranks: np.ndarray) -> np.ndarray:
 def search_catalog(index: CatalogIndex, encoder: Encoder, query: SearchQuery,
                    sketch_index: CatalogIndex | None = None) -> SearchPage:
     t0 = time.perf_counter()
-    if query.page < 0 or not 1 <= query.page_size <= 500:
-        raise AtelierError("page must be >= 0 and page_size between 1 and 500.")
+    check_query(query)  # the one boundary for numbers: NaN and infinity never reach ranking
     snap = index.snapshot()
     if snap.embeddings.shape[1] != encoder.info.dim and len(snap.ids):
         raise IndexUnavailableError(

@@ -8,6 +8,7 @@ from PIL import Image
 
 from core.design import DesignRequest, enhance_prompt  # noqa: E402
 from core.errors import AtelierError  # noqa: E402
+from core.images import fit_to_pixels  # noqa: E402
 from core.search import SearchQuery, search_catalog  # noqa: E402
 from core.ui import (catalog_picker, get_design_backend, item_grid, model_banner, more_like, read_upload,  # noqa: E402
                      show_error, try_on)
@@ -62,6 +63,8 @@ with pick_tab:
 with upload_tab:
     up = st.file_uploader("Garment photo", type=["jpg", "jpeg", "png", "webp"], key="design_upload")
     img = read_upload(up, studio.settings.max_image_pixels)
+    if img is not None:  # the memory ceiling of one edit: work at most at max_edit_pixels
+        img = fit_to_pixels(img, studio.settings.max_edit_pixels)
     if img is not None and st.button("Use this photo", key="design_use_upload"):
         set_base(img, up.name)
         st.rerun()

@@ -2,14 +2,21 @@
 
 The larger run (thousands of inputs, with counts of what they found) is bench/fuzz.py.
 """
+import io
+import json
+import os
 import time
+from contextlib import redirect_stderr, redirect_stdout
 
-from hypothesis import HealthCheck, given, seed, settings
+import pytest
+from hypothesis import HealthCheck, assume, given, seed, settings
+from hypothesis import strategies as hst
 
-from core.catalog import read_catalog, read_metadata
+from core.catalog import parse_price, read_catalog, read_metadata
 from core.errors import AtelierError, BadImageError
 from core.images import load_image
-from fuzzing import hostile_images, hostile_metadata
+from fuzzing import (ENCODINGS, batch_lines, cli_arguments, csv_text, file_names, hostile_images, hostile_metadata,
+                     metadata_rows)
 
 FAST = settings(max_examples=400, deadline=3000, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
                 derandomize=True)
@@ -75,3 +82,122 @@ def test_ingest_of_a_hostile_folder_indexes_the_good_and_lists_the_bad(tmp_path,
         except AtelierError:
             pass
     assert report.added == good
+
+
+# ---- hostile input beyond images (issue 17): names, encodings, batch lines, CLI arguments ---------------------
+BOUNDED = settings(max_examples=60, deadline=None, derandomize=True, database=None,
+                   suppress_health_check=list(HealthCheck))
+
+
+def _strict_json(text: str):
+    def refuse(name):
+        raise ValueError(f"bare {name} token")
+    return json.loads(text, parse_constant=refuse)
+
+
+@seed(17)
+@BOUNDED
+@given(hst.lists(file_names(), min_size=1, max_size=8, unique=True))
+def test_hostile_file_names_become_items_or_named_skips(tmp_path_factory, names):
+    folder = tmp_path_factory.mktemp("names")
+    for name in names:
+        with open(os.path.join(os.fsencode(folder), name), "wb") as fh:
+            fh.write(b"x")
+    on_disk = {os.fsencode(p) for p in folder.iterdir() if not p.name.startswith(".")}
+    try:
+        listing = read_catalog(folder)
+    except AtelierError as exc:  # nothing usable: the message names what was skipped
+        assert "No images" in str(exc)
+        return
+    ids = [it.id for it in listing.items]
+    assert all(ids) and len(set(ids)) == len(ids)
+    for i in ids:
+        i.encode("utf-8")  # every id is storable text
+    dupes = sum("duplicate id" in p for p in listing.problems)
+    assert len(listing.items) + len(listing.skipped) + dupes == len(on_disk)
+    assert all(s["reason"] and s["path"].encode("utf-8") for s in listing.skipped)
+
+
+@seed(18)
+@settings(max_examples=120, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
+@given(metadata_rows(), hst.sampled_from(ENCODINGS))
+def test_metadata_in_any_encoding_is_read_exactly_or_the_guess_is_reported(tmp_path_factory, sheet, encoding):
+    header, rows = sheet
+    text = csv_text(header, rows)
+    try:
+        data = text.encode(encoding)
+    except UnicodeEncodeError:
+        assume(False)
+    path = tmp_path_factory.mktemp("enc") / "m.csv"
+    path.write_bytes(data)
+    got, problems = read_metadata(path)
+    guessed = any("guessed" in p for p in problems)
+    name_key = "name"
+    exact = len(got) == len(rows) and all(
+        g.get(name_key, "") == r[1] and parse_price(g.get("price")) == parse_price(r[2]) for g, r in zip(got, rows))
+    assert exact or guessed, (encoding, problems, got[:2], rows[:2])  # never a silent change of a value
+    if encoding in ("utf-8", "utf-8-sig", "utf-16"):
+        assert exact and not guessed
+
+
+@pytest.fixture(scope="module")
+def batch_studio(tmp_path_factory, tiny_clip):
+    import csv
+
+    from catalog_copy import write_catalog_subset
+    from conftest import tiny_settings
+    from core.config import SAMPLE_CATALOG_DIR
+    from core.ingest import ingest_catalog
+    from core.store import IndexStore
+    from core.studio import open_studio
+
+    tmp = tmp_path_factory.mktemp("batch")
+    rows = list(csv.DictReader(open(SAMPLE_CATALOG_DIR / "catalog.csv")))[::35][:12]
+    cat = write_catalog_subset(SAMPLE_CATALOG_DIR, rows, tmp / "catalog")
+    s = tiny_settings(tmp)
+    ingest_catalog(cat, IndexStore(s), tiny_clip, s)
+    return open_studio(s, encoder=tiny_clip), tmp
+
+
+@seed(19)
+@settings(max_examples=200, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
+@given(hst.lists(batch_lines(), min_size=1, max_size=6))
+def test_a_batch_of_n_lines_answers_n_valid_json_lines(batch_studio, lines):
+    from core.__main__ import _batch_answer, _lines
+    from core.validate import json_line
+
+    studio, base = batch_studio
+    raw = io.BytesIO(b"\n".join(lines) + b"\n")
+    out = [json_line(_batch_answer(studio, line, n, base, 5)) for n, line in enumerate(_lines(raw), 1)]
+    assert len(out) == len(lines)
+    for n, text in enumerate(out, 1):
+        assert "\n" not in text
+        ans = _strict_json(text)
+        assert isinstance(ans, list) or (set(ans) == {"error", "line"} and ans["line"] == n and ans["error"])
+        assert not (isinstance(ans, dict) and "could not answer" in ans["error"]), ans  # no unexpected failure
+
+
+@seed(20)
+@BOUNDED
+@given(cli_arguments())
+def test_cli_arguments_give_a_message_never_a_traceback(tmp_path_factory, tiny_clip_dir, argv):
+    from core.__main__ import main
+
+    tmp = tmp_path_factory.mktemp("cli")
+    out, err = io.StringIO(), io.StringIO()
+    old = os.environ.get("ATELIER_DATA_DIR")
+    os.environ["ATELIER_DATA_DIR"] = str(tmp)  # profiles and outputs land here, never in the repo
+    try:
+        with redirect_stdout(out), redirect_stderr(err):
+            try:
+                code = main(argv + ["--db", str(tmp / "db"), "--encoder", str(tiny_clip_dir)])
+            except SystemExit as exc:  # argparse's own refusal of a malformed flag: usage and exit 2
+                code = exc.code
+                assert code == 2 and "usage:" in err.getvalue()
+    finally:
+        os.environ.pop("ATELIER_DATA_DIR") if old is None else os.environ.__setitem__("ATELIER_DATA_DIR", old)
+    assert code in (0, 1, 2), code
+    assert "Traceback" not in err.getvalue() and "unexpected" not in err.getvalue(), (argv, err.getvalue())
+    if code == 1:
+        assert "error: " in err.getvalue()
+    assert not any(p.suffix in (".png", ".jpg") for p in tmp.rglob("*"))  # refused before any work was written

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from core.errors import AtelierError
-from core.profiles import ProfileStore
+from core.profiles import MIGRATIONS, ProfileStore
 from core.search import SearchQuery, search_catalog
 from core.stylist import build_outfits, colour_harmony, explain, for_you, group_of, lookbook_pdf, print_ready, taste_of
 
@@ -73,8 +73,8 @@ def test_an_old_database_is_migrated(tmp_path):
     con.commit()
     con.close()
     s = ProfileStore(f"sqlite:///{path}")
-    assert s.version() == 2
-    g = s.get("Grace")
+    assert s.version() == max(MIGRATIONS)
+    g = s.get("grace")  # v3's normalised key was filled in for the old row
     s.set_budget(g.id, 250.0)
     assert s.get("Grace").budget == 250.0
 

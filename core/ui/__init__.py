@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import logging
 import os
+from pathlib import Path
 
 import streamlit as st
 
@@ -169,7 +170,21 @@ def studio_or_stop():
         bar.empty()
         if report is not None:
             st.toast(f"Indexed {report.added} items in {report.seconds:.0f}s")
+            ingest_problems(report)
     return studio
+
+
+def ingest_problems(report) -> None:
+    """What an ingest skipped or could not read, each file or row named (the full list is in the JSON report)."""
+    root = report.catalog_root.rstrip("/") + "/"  # paths inside the catalog, not the server's folders
+    lines = [f"{s['path'].removeprefix(root)}: {s['reason']}" for s in report.skipped] + list(report.metadata_problems)
+    if not lines:
+        return
+    with st.expander(f"{len(report.skipped)} files skipped, {len(report.metadata_problems)} metadata problems "
+                     "while indexing the catalog", icon="⚠️"):
+        st.text("\n".join(lines[:50]) + (f"\n... and {len(lines) - 50} more" if len(lines) > 50 else ""))
+        if report.report_path:
+            st.caption(f"Full report: {Path(report.report_path).name} in the index's reports folder")
 
 
 def model_banner(studio) -> None:
