@@ -133,7 +133,7 @@ def cmd_search(args) -> int:
 
 
 def cmd_design(args) -> int:
-    from core.design import DesignRequest, enhance_prompt, load_design_backend
+    from core.design import DesignRequest, load_design_backend
     from core.images import load_image
 
     settings = _settings(args)
@@ -148,7 +148,7 @@ def cmd_design(args) -> int:
         image = load_image(args.image, settings.max_image_pixels)
     mask = load_image(args.mask, settings.max_image_pixels)
     backend, why = load_design_backend(args.model or settings.inpaint_model, settings.device)
-    prompt, negative = (args.prompt, "") if backend.name == "offline editor" else enhance_prompt(args.prompt)
+    prompt, negative = backend.prepare_prompt(args.prompt)
     result = backend.generate(DesignRequest(image=image, mask=mask, prompt=prompt, negative_prompt=negative,
                                             steps=args.steps, guidance=args.guidance, seed=args.seed,
                                             strength=args.strength, variations=args.variations))

@@ -1,0 +1,12 @@
+"""Creative Director: a base (request, result, masks, exact paste-back), one file per backend, one loader."""
+from core.design.base import (DesignBackend, DesignCancelled, DesignRequest, DesignResult, asks_for_backdrop,
+                              binary_mask, close_strokes, edit_region, mask_from_drawing, mask_image, paste_back,
+                              prepare_mask)
+from core.design.diffusion import DEFAULT_INPAINT_MODEL, NEGATIVE_PROMPT, DiffusersInpaint, enhance_prompt
+from core.design.loader import load_design_backend
+from core.design.offline import OFFLINE_HELP, EditPlan, OfflineEditor, parse_edit
+
+__all__ = ["DEFAULT_INPAINT_MODEL", "NEGATIVE_PROMPT", "OFFLINE_HELP", "DesignBackend", "DesignCancelled",
+           "DesignRequest", "DesignResult", "DiffusersInpaint", "EditPlan", "OfflineEditor", "asks_for_backdrop",
+           "binary_mask", "close_strokes", "edit_region", "enhance_prompt", "load_design_backend",
+           "mask_from_drawing", "mask_image", "paste_back", "parse_edit", "prepare_mask"]
