@@ -6,6 +6,15 @@ from core.design.diffusion import DEFAULT_INPAINT_MODEL, NEGATIVE_PROMPT, Diffus
 from core.design.loader import load_design_backend
 from core.design.offline import OFFLINE_HELP, EditPlan, OfflineEditor, parse_edit
 
+
+def __getattr__(name: str):
+    if name == "similar_query":  # imports core.search: loaded only when asked for
+        from core.design.similar import similar_query
+
+        return similar_query
+    raise AttributeError(name)
+
+
 __all__ = ["DEFAULT_INPAINT_MODEL", "NEGATIVE_PROMPT", "OFFLINE_HELP", "DesignBackend", "DesignCancelled",
            "DesignRequest", "DesignResult", "DiffusersInpaint", "EditPlan", "OfflineEditor", "asks_for_backdrop",
            "binary_mask", "close_strokes", "edit_region", "enhance_prompt", "load_design_backend",

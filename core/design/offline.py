@@ -325,6 +325,8 @@ def remove(rgb: np.ndarray, region: np.ndarray, garment: np.ndarray, rng: np.ran
     the garment has one, so a removed motif does not come back); a region too large for any patch is split."""
     out = rgb.copy()
     known = garment & ~cv2.dilate(region.astype(np.uint8), np.ones((9, 9), np.uint8)).astype(bool)
+    if depth == 0 and known.sum() < region.sum():  # the thing to remove is most of the garment: fill from around it
+        return cv2.inpaint(rgb, region.astype(np.uint8) * 255, 7, cv2.INPAINT_TELEA)
     fab = read_fabric(to_lab(rgb), region | known, rng)
     plain = known & (cv2.erode((fab.weight > 0.8).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0)
     if plain.sum() < 0.6 * known.sum():  # an all-over pattern (checks, stripes): it has no plain ground to prefer
