@@ -126,6 +126,14 @@ def read_fabric(lab: np.ndarray, region: np.ndarray, rng: np.random.Generator) -
     return Fabric(ground.astype(np.float32), weight.astype(np.float32), shading.astype(np.float32))
 
 
+def seam_lines(lab: np.ndarray) -> np.ndarray:
+    """Thin dark lines of the garment (outline, seams, pleats, pocket edges, buttons) in L units: kept through a new
+    pattern or material so the garment stays a garment, while wide motifs (a print) are not carried over."""
+    L = lab[..., 0].astype(np.float32)
+    k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))
+    return np.clip(cv2.morphologyEx(L, cv2.MORPH_BLACKHAT, k), 0, 40)
+
+
 def _shade(colour_lab: np.ndarray, shading: np.ndarray, contrast: float = 1.0) -> np.ndarray:
     """A colour field (H, W, 3 Lab) lit like the garment: lightness follows the shading, gentler on dark colours."""
     out = colour_lab.astype(np.float32).copy()
@@ -208,7 +216,9 @@ def paint_pattern(rgb: np.ndarray, region: np.ndarray, kind: str, base, accent, 
     sel = np.zeros(region.shape, np.float32)
     sel[y0:y1, x0:x1] = pattern_field(kind, y1 - y0, x1 - x0, period, rng)
     colours = (1 - sel[..., None]) * _lab_of(base) + sel[..., None] * _lab_of(accent)
-    return to_rgb(_shade(colours, fab.shading))
+    out = _shade(colours, fab.shading)
+    out[..., 0] -= 0.8 * seam_lines(lab)
+    return to_rgb(out)
 
 
 def _noise(h: int, w: int, sigma: float, rng: np.random.Generator) -> np.ndarray:
@@ -269,6 +279,7 @@ def paint_texture(rgb: np.ndarray, region: np.ndarray, kind: str, colour, rng: n
         v_st = np.abs(np.abs(fx - 0.5) * 2 - fy)  # a V per cell
         out = _shade(base, S)
         out[..., 0] += 10 * (0.5 - np.clip(v_st, 0, 1))
+    out[..., 0] -= 0.8 * seam_lines(lab)
     return to_rgb(out)
 
 
