@@ -9,6 +9,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from core.images import foreground_mask
 from core.segmentation import subject_mask
 from core.vocabulary import PATTERNS
 
@@ -54,7 +55,9 @@ def dominant_colours(img: Image.Image, min_share: float = 0.2, max_n: int = 2) -
 def detect_pattern(img: Image.Image) -> tuple[str, float]:
     """Coarse pattern from edge statistics inside the subject: (label, confidence 0..1)."""
     small = _small(img, 160)
-    mask = subject_mask(small)
+    # Its edge thresholds were tuned on the colour-difference mask; on the full garment mask seams and trims read as
+    # stripes (pattern accuracy on the sample catalog 0.80 -> 0.74), so it keeps that mask for now.
+    mask = foreground_mask(small)
     inner = cv2.erode(mask.astype(np.uint8), np.ones((9, 9), np.uint8)).astype(bool)
     if inner.sum() < 200:
         return "solid", 0.3
