@@ -162,6 +162,18 @@ def cmd_design(args) -> int:
     info = {"outputs": paths, "backend": result.backend, "model": result.model, "why": why, "prompt": result.prompt,
             "negative_prompt": result.negative_prompt, "seed": result.seed, "steps": result.steps,
             "seconds": round(result.seconds, 3), "notes": result.notes, "size": list(result.images[0].size)}
+    if args.similar > 0:
+        from core.design import similar_query
+        from core.search import search_catalog
+        from core.studio import open_studio
+
+        studio = open_studio(settings)
+        category = studio.index.item(args.item).metadata.get("category", "") if args.item else ""
+        hits = search_catalog(studio.index, studio.encoder,
+                              similar_query(result.images[0], args.prompt, category, args.similar)).hits
+        info["similar"] = [h.id for h in hits]
+        if not args.json:
+            print("similar real items: " + ", ".join(info["similar"]))
     print(json.dumps(info) if args.json else f"wrote {', '.join(paths)} with {result.backend} ({why})")
     return 0
 
@@ -343,6 +355,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--strength", type=float, default=1.0)
     sp.add_argument("--variations", type=int, default=1)
     sp.add_argument("--out", required=True)
+    sp.add_argument("--similar", type=int, default=0, metavar="N",
+                    help="also list N real catalog items like the design (the page's 'Find similar real items')")
     common(sp)
     sp.set_defaults(func=cmd_design)
 

@@ -167,3 +167,27 @@ def test_the_preview_mask_is_the_sent_mask_at_the_images_size():
     m = mask_from_drawing(Image.fromarray(drawing, "RGBA"), (384, 384), brush=5)
     assert m.shape == (384, 384)
     assert m[int(43 * 384 / 112), int(50 * 384 / 112)]  # the gap is painted
+
+
+def test_similar_real_items_use_the_designs_words_and_picture(sample_studio, tmp_path, capsys):
+    """'Find similar real items' (page and CLI) searches with the edited picture and the prompt's words: a red edit of
+    the white shirt finds red items, shirts among them."""
+    import json
+
+    from core.__main__ import main
+    from core.design import similar_query
+
+    q = similar_query(Image.new("RGB", (8, 8)), "make it red with white polka dots", "shirt")
+    assert q.text == "red white polka dots shirt" and q.image is not None
+    img, _ = truth_of("shirt-000")
+    mask = rough_rectangle(img.size)
+    Image.fromarray(mask.astype(np.uint8) * 255).save(tmp_path / "m.png")
+    db = str(sample_studio.settings.index_dir)
+    assert main(["design", "--item", "shirt-000", "--mask", str(tmp_path / "m.png"), "--prompt", "make it red",
+                 "--model", "offline", "--out", str(tmp_path / "o.png"), "--similar", "8", "--db", db,
+                 "--encoder", "lite", "--json"]) == 0
+    info = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    items = {i: sample_studio.index.item(i).metadata for i in info["similar"]}
+    assert len(items) == 8
+    assert sum(m.get("colour") == "red" for m in items.values()) >= 4
+    assert any(m.get("category") == "shirt" for m in items.values())
