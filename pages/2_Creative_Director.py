@@ -96,8 +96,8 @@ with left:
         mask_up = st.file_uploader("Mask image", type=["png", "jpg", "jpeg"], key="design_mask_upload")
 # One mask, from one core function: what the preview shows is exactly what is sent.
 uploaded = read_upload(mask_up, studio.settings.max_image_pixels) if mask_up is not None else None
-if uploaded is not None:
-    mask_arr = np.asarray(mask_image(binary_mask(uploaded)).resize(image.size, Image.NEAREST)) > 0
+if uploaded is not None:  # sent at its own size: the backend rescales it, or says the proportions differ
+    mask_arr = binary_mask(uploaded)
 elif drawn is not None:
     mask_arr = mask_from_drawing(drawn, image.size, brush=brush // 2 if tool == "freedraw" else 0)
 else:
@@ -106,7 +106,7 @@ mask = mask_image(mask_arr) if mask_arr is not None else None
 with right:
     if mask is not None:
         overlay = Image.composite(Image.new("RGB", image.size, (255, 40, 40)), image,
-                                  mask.point(lambda v: 110 if v else 0))
+                                  mask.resize(image.size, Image.NEAREST).point(lambda v: 110 if v else 0))
         st.image(overlay, caption=f"Mask preview: {mask_arr.mean():.0%} of the picture", width=CANVAS_W)
     else:
         st.image(image, caption="Original", width=CANVAS_W)
