@@ -2,7 +2,6 @@
 import io
 import threading
 
-import numpy as np
 import streamlit as st
 from PIL import Image
 

@@ -46,7 +46,6 @@ def test_a_bag_handle_keeps_its_hole():
     img, truth = truth_of("bag-024")  # white bag: the backdrop shows through the handle
     m = garment_mask(img)
     h = img.height
-    hole = ~truth[: h // 3] & ~m[: h // 3]
     # Backdrop enclosed by the handle stays out of the mask.
     ys, xs = np.nonzero(truth[: h // 3])
     inside = np.zeros_like(hole)
