@@ -57,8 +57,8 @@ def _shown_images(page, url):
     return out
 
 
-@pytest.mark.skip(reason="not yet seen green: written at the end of issue 13's session, where a run on the shared "
-                         "2-core machine took longer than the time left; run it once and drop this mark")
+@pytest.mark.skip(reason="half seen green: in its one run the design had no unpainted stripes, but the preview "
+                         "check (red tint read from the fetched preview image) failed; fix that measure, then drop this")
 def test_brush_strokes_with_gaps_leave_no_unpainted_stripes(sample_studio, tmp_path):
     """Strokes a little apart (spaced wider than the brush) are one painted area: the design has no stripes of
     the old colour between them, and the preview shows the same closed mask."""
