@@ -2,6 +2,7 @@
 CPU, and of the offline editor (prints figures, not a test). With --model it times real weights instead.
 
     .venv/bin/python bench/bench_design.py                      # tiny pipeline + offline editor, CPU
+    .venv/bin/python bench/bench_design.py --targets [--quick]  # issue 13's targets on every light sample item
     # GPU with real weights (a machine with internet or the weights cached):
     .venv/bin/python bench/bench_design.py --model stable-diffusion-v1-5/stable-diffusion-inpainting --size 512 --steps 30
 """
@@ -30,12 +31,40 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def targets(quick: bool) -> None:
+    """Every light garment (white, beige, grey), rough rectangle mask at 8-92%, "make it red", against the
+    generator's true garment mask: backdrop changed (limit 2%), garment reading red (limit 70%), pixels changed
+    outside the mask (limit 0)."""
+    from design_measures import light_items, score_recolour
+
+    items = light_items()[:: 6 if quick else 1]
+    t0 = time.perf_counter()
+    rows = [score_recolour(i) for i in items]
+    secs = (time.perf_counter() - t0) / len(rows)
+    worst_bg = max(rows, key=lambda r: r.backdrop_changed)
+    worst_red = min(rows, key=lambda r: r.garment_red)
+    print(f"{len(rows)} light items, 'make it red', rectangle mask 8-92%:")
+    print(f"  backdrop pixels changed: worst {worst_bg.backdrop_changed:.2%} ({worst_bg.item}), "
+          f"mean {np.mean([r.backdrop_changed for r in rows]):.2%}; ratio to the 2% limit "
+          f"{worst_bg.backdrop_changed / 0.02:.2f} (<= 1 passes)")
+    print(f"  garment pixels reading red: worst {worst_red.garment_red:.1%} ({worst_red.item}), "
+          f"mean {np.mean([r.garment_red for r in rows]):.1%}; ratio to the 70% floor "
+          f"{worst_red.garment_red / 0.70:.2f} (>= 1 passes)")
+    print(f"  pixels changed outside the mask: {max(r.outside_changed for r in rows)}; "
+          f"same size out: {all(r.same_size for r in rows)}; {secs:.2f}s per item (segmentation + edit + measure)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", help="inpainting model id or folder (default: a tiny random pipeline)")
     ap.add_argument("--size", type=int, default=256)
     ap.add_argument("--steps", type=int, default=10)
+    ap.add_argument("--targets", action="store_true", help="measure issue 13's targets on the light sample items")
+    ap.add_argument("--quick", action="store_true", help="with --targets: every sixth light item")
     args = ap.parse_args()
+    if args.targets:
+        targets(args.quick)
+        return
     img = Image.open(ROOT / "assets/sample_catalog/images/dress-010.jpg").convert("RGB").resize((args.size, args.size))
     mask = np.zeros((args.size, args.size), np.uint8)
     mask[args.size // 4 : 3 * args.size // 4, args.size // 4 : 3 * args.size // 4] = 255

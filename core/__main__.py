@@ -205,7 +205,7 @@ def cmd_search(args) -> int:
 
 
 def cmd_design(args) -> int:
-    from core.design import DesignRequest, enhance_prompt, load_design_backend
+    from core.design import DesignRequest, load_design_backend
     from core.images import load_image
 
     from core.validate import number, whole
@@ -239,7 +239,7 @@ def cmd_design(args) -> int:
         image = fit_to_pixels(image, settings.max_edit_pixels)
         mask = fit_to_pixels(mask, settings.max_edit_pixels)  # same proportions: prepare_mask still checks them
     backend, why = load_design_backend(args.model or settings.inpaint_model, settings.device)
-    prompt, negative = (args.prompt, "") if backend.name == "offline editor" else enhance_prompt(args.prompt)
+    prompt, negative = backend.prepare_prompt(args.prompt)
     result = backend.generate(DesignRequest(image=image, mask=mask, prompt=prompt, negative_prompt=negative,
                                             steps=args.steps, guidance=args.guidance, seed=args.seed,
                                             strength=args.strength, variations=args.variations))
@@ -252,6 +252,19 @@ def cmd_design(args) -> int:
     info = {"outputs": paths, "backend": result.backend, "model": result.model, "why": why, "prompt": result.prompt,
             "negative_prompt": result.negative_prompt, "seed": result.seed, "steps": result.steps,
             "seconds": round(result.seconds, 3), "notes": result.notes, "size": list(result.images[0].size)}
+    if args.similar > 0:
+        from core.design import similar_query
+        from core.search import search_catalog
+        from core.studio import open_studio
+
+        studio = open_studio(settings)
+        category = studio.index.item(args.item).metadata.get("category", "") if args.item else ""
+        hits = search_catalog(studio.index, studio.encoder,
+                              similar_query(result.images[0], args.prompt, category, args.similar),
+                              studio.sketch_index).hits
+        info["similar"] = [h.id for h in hits]
+        if not args.json:
+            print("similar real items: " + ", ".join(info["similar"]))
     print(_json(info) if args.json else f"wrote {', '.join(paths)} with {result.backend} ({why})")
     return 0
 
@@ -557,6 +570,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--strength", type=float, default=1.0)
     sp.add_argument("--variations", type=int, default=1)
     sp.add_argument("--out", required=True)
+    sp.add_argument("--similar", type=int, default=0, metavar="N",
+                    help="also list N real catalog items like the design (the page's 'Find similar real items')")
     common(sp)
     sp.set_defaults(func=cmd_design)
 

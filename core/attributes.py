@@ -10,6 +10,7 @@ import numpy as np
 from PIL import Image
 
 from core.images import foreground_mask
+from core.segmentation import subject_mask
 from core.vocabulary import PATTERNS
 
 # Reference colours for naming (sRGB), typical of garment photos rather than pure hues; names from core.vocabulary.
@@ -36,7 +37,7 @@ def _small(img: Image.Image, side: int = 128) -> Image.Image:
 def colour_shares(img: Image.Image) -> list[tuple[str, float]]:
     """Named colours of the subject (backdrop excluded), largest share first."""
     small = _small(img)
-    mask = foreground_mask(small)
+    mask = subject_mask(small)
     rgb = np.asarray(small, np.uint8)[mask]
     lab = cv2.cvtColor(rgb[None], cv2.COLOR_RGB2LAB)[0].astype(np.float32)
     nearest = np.argmin(((lab[:, None, :] - _LAB[None]) ** 2).sum(-1), axis=1)
@@ -54,6 +55,8 @@ def dominant_colours(img: Image.Image, min_share: float = 0.2, max_n: int = 2) -
 def detect_pattern(img: Image.Image) -> tuple[str, float]:
     """Coarse pattern from edge statistics inside the subject: (label, confidence 0..1)."""
     small = _small(img, 160)
+    # Its edge thresholds were tuned on the colour-difference mask; on the full garment mask seams and trims read as
+    # stripes (pattern accuracy on the sample catalog 0.80 -> 0.74), so it keeps that mask for now.
     mask = foreground_mask(small)
     inner = cv2.erode(mask.astype(np.uint8), np.ones((9, 9), np.uint8)).astype(bool)
     if inner.sum() < 200:

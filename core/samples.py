@@ -203,6 +203,12 @@ def _shape(category: str, rng: random.Random, n: int):
 
 
 def render_item(spec: SampleSpec, seed: int) -> Image.Image:
+    return render_item_with_mask(spec, seed)[0]
+
+
+def render_item_with_mask(spec: SampleSpec, seed: int) -> tuple[Image.Image, np.ndarray]:
+    """The product shot and its true garment mask (the silhouette and its outline, at the shot's size): the ground
+    truth that garment segmentation is measured against."""
     rng = random.Random(seed)
     n = SIZE * SCALE
     base = COLOURS[spec.colour]
@@ -244,7 +250,8 @@ def render_item(spec: SampleSpec, seed: int) -> Image.Image:
     canvas.paste(garment_img, (0, 0), mask)
     outline = ImageChops.subtract(mask.filter(ImageFilter.MaxFilter(5)), mask)
     canvas.paste(Image.new("RGB", (n, n), tuple(int(c * 0.55) for c in base)), (0, 0), outline)
-    return canvas.resize((SIZE, SIZE), Image.LANCZOS)
+    truth = np.asarray(ImageChops.lighter(mask, outline).resize((SIZE, SIZE), Image.BILINEAR)) > 127
+    return canvas.resize((SIZE, SIZE), Image.LANCZOS), truth
 
 
 def sample_specs(per_category: int = 30, seed: int = 7) -> list[SampleSpec]:
@@ -268,6 +275,11 @@ def sample_specs(per_category: int = 30, seed: int = 7) -> list[SampleSpec]:
     return specs
 
 
+def sample_seed(index: int, seed: int = 7) -> int:
+    """The render seed of the index-th sample item (as generate_sample_catalog uses it)."""
+    return seed * 100_003 + index
+
+
 def generate_sample_catalog(out_dir: str | Path, per_category: int = 30, seed: int = 7) -> Path:
     """Write images/<id>.jpg and catalog.csv (id,file,name,category,colour,pattern,price,description)."""
     out = Path(out_dir)
@@ -277,7 +289,7 @@ def generate_sample_catalog(out_dir: str | Path, per_category: int = 30, seed: i
         w = csv.writer(fh)
         w.writerow(["id", "file", "name", "category", "colour", "pattern", "price", "description"])
         for k, s in enumerate(specs):
-            render_item(s, seed * 100_003 + k).save(out / "images" / f"{s.id}.jpg", quality=90)
+            render_item(s, sample_seed(k, seed)).save(out / "images" / f"{s.id}.jpg", quality=90)
             w.writerow([s.id, f"images/{s.id}.jpg", s.name, s.category, s.colour, s.pattern, s.price,
                         s.description])
     log.info("wrote %d sample items to %s", len(specs), out)

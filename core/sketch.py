@@ -14,7 +14,7 @@ import numpy as np
 from PIL import Image
 
 from core.errors import AtelierError
-from core.images import foreground_mask
+from core.segmentation import subject_mask
 
 log = logging.getLogger(__name__)
 
@@ -171,8 +171,7 @@ def normalise_sketch(img: Image.Image) -> NormalisedSketch:
 def outline_of_product(img: Image.Image) -> NormalisedSketch:
     """A catalog photo in the sketch domain: its silhouette's outline plus its strongest inner edges."""
     rgb = img.convert("RGB")
-    mask = foreground_mask(rgb)
-    mask = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
+    mask = subject_mask(rgb)
     box = _frame(mask, margin=0.08)
     if box is None:
         raise SketchError("No garment found in the image.")

@@ -2,16 +2,15 @@
 import io
 import threading
 
-import numpy as np
 import streamlit as st
 from PIL import Image
 
-from core.design import DesignRequest, enhance_prompt  # noqa: E402
+from core.design import DesignRequest, binary_mask, mask_from_drawing, mask_image, similar_query  # noqa: E402
 from core.errors import AtelierError  # noqa: E402
 from core.images import fit_to_pixels  # noqa: E402
-from core.search import SearchQuery, search_catalog  # noqa: E402
-from core.ui import (catalog_picker, get_design_backend, item_grid, model_banner, more_like, read_upload,  # noqa: E402
-                     show_error, try_on)
+from core.search import search_catalog  # noqa: E402
+from core.ui import (catalog_picker, get_design_backend, item_grid, md, model_banner, more_like,  # noqa: E402
+                     read_upload, show_error, try_on)
 from core.ui.page import page_context  # noqa: E402
 from core.ui import canvas as canvas_ui  # noqa: E402
 
@@ -33,6 +32,7 @@ def set_base(image: Image.Image, label: str, item_id: str | None = None) -> None
 def use_item(item_id: str) -> None:
     hit = studio.index.item(item_id)
     set_base(Image.open(hit.path).convert("RGB"), hit.metadata.get("name") or item_id, item_id)
+    state.design_base["category"] = hit.metadata.get("category", "")
 
 
 def use_history(n: int) -> None:
@@ -49,7 +49,7 @@ if "design_base_id" in state:  # arrived from Discover / Sketch ("Edit in Creati
 backend, backend_why = get_design_backend(studio.settings.inpaint_model, studio.settings.device)
 st.title("Creative Director")
 model_banner(studio)
-if backend.name == "offline editor":
+if not backend.generative:
     st.info(f"Design model: **offline editor** (not generative): recolour, patterns, textures and removal "
             f"inside the mask. {backend_why}", icon="🎨")
 else:
@@ -93,14 +93,20 @@ with left:
                                      stroke_color="rgba(255, 60, 60, 0.6)")
     with st.expander("…or upload a mask (white = change)"):
         mask_up = st.file_uploader("Mask image", type=["png", "jpg", "jpeg"], key="design_mask_upload")
-mask = read_upload(mask_up, studio.settings.max_image_pixels) if mask_up is not None else drawn
+# One mask, from one core function: what the preview shows is exactly what is sent.
+uploaded = read_upload(mask_up, studio.settings.max_image_pixels) if mask_up is not None else None
+if uploaded is not None:  # sent at its own size: the backend rescales it, or says the proportions differ
+    mask_arr = binary_mask(uploaded)
+elif drawn is not None:
+    mask_arr = mask_from_drawing(drawn, image.size, brush=brush // 2 if tool == "freedraw" else 0)
+else:
+    mask_arr = None
+mask = mask_image(mask_arr) if mask_arr is not None else None
 with right:
     if mask is not None:
-        m = np.asarray(mask.convert("RGBA"))[..., 3] > 0 if mask.mode == "RGBA" else np.asarray(mask.convert("L")) > 127
-        m_img = Image.fromarray((m * 255).astype(np.uint8)).resize(image.size, Image.NEAREST)
         overlay = Image.composite(Image.new("RGB", image.size, (255, 40, 40)), image,
-                                  m_img.point(lambda v: 110 if v else 0))
-        st.image(overlay, caption=f"Mask preview: {np.mean(np.asarray(m_img) > 0):.0%} of the picture", width=CANVAS_W)
+                                  mask.resize(image.size, Image.NEAREST).point(lambda v: 110 if v else 0))
+        st.image(overlay, caption=f"Mask preview: {mask_arr.mean():.0%} of the picture", width=CANVAS_W)
     else:
         st.image(image, caption="Original", width=CANVAS_W)
 
@@ -109,7 +115,7 @@ st.subheader("3. Describe the change")
 prompt = st.text_input("Prompt", key="design_prompt", placeholder="navy with white polka dots")
 enhanced, negative = ("", "")
 if prompt.strip():
-    enhanced, negative = enhance_prompt(prompt)
+    enhanced, negative = backend.prepare_prompt(prompt)
 with st.expander("Enhanced prompt and advanced settings", expanded=False):
     enhanced = st.text_area("Prompt sent to the model (editable)", enhanced, key=f"design_enh_{hash(prompt)}")
     negative = st.text_area("Negative prompt", negative, key=f"design_neg_{hash(prompt)}")
@@ -127,7 +133,7 @@ if st.button("Generate", type="primary", key="design_go", disabled=mask is None 
     def on_step(done: int, total: int) -> None:
         bar.progress(min(1.0, done / max(1, total)), text=f"Step {done}/{total}")
 
-    text = prompt if backend.name == "offline editor" else (enhanced or prompt)
+    text = enhanced or prompt
     try:
         result = backend.generate(
             DesignRequest(image=image, mask=mask, prompt=text, negative_prompt=negative, steps=int(steps),
@@ -136,7 +142,7 @@ if st.button("Generate", type="primary", key="design_go", disabled=mask is None 
         for n, out in enumerate(result.images):
             state.design_history.append({"image": out, "prompt": prompt, "seed": int(seed) + n, "backend": result.backend,
                                          "model": result.model, "base": base["label"], "notes": result.notes,
-                                         "base_image": image,
+                                         "base_image": image, "category": base.get("category", ""),
                                          "source_item": base.get("item_id")})
         state.design_similar = None
         bar.progress(1.0, text=f"Done in {result.seconds:.1f}s" + (f" · {result.notes[0]}" if result.notes else ""))
@@ -167,14 +173,14 @@ if history:
         c_act.button("Use as new base", key=f"design-rebase-{n}", on_click=use_history, args=(n,))
         c_act.button("Try on", key=f"design-tryon-{n}", on_click=lambda e=entry: try_on(
             design={"image": e["image"], "prompt": e["prompt"]}))
-        if profile is not None and c_act.button(f"Save to {profile.name}", key=f"design-save-{n}"):
+        if profile is not None and c_act.button(f"Save to {md(profile.name)}", key=f"design-save-{n}"):
             profiles.save_artefact(profile.id, "design", buf.getvalue(), {
                 k: entry[k] for k in ("prompt", "seed", "backend", "model", "base", "source_item")})
-            st.toast(f"Saved to {profile.name}'s designs")
+            st.toast(f"Saved to {md(profile.name)}'s designs")
         if c_act.button("Find similar real items", key=f"design-similar-{n}"):
             try:
-                state.design_similar = (n, search_catalog(studio.index, studio.encoder,
-                                                          SearchQuery(image=entry["image"], page_size=8)))
+                state.design_similar = (n, search_catalog(studio.index, studio.encoder, similar_query(
+                    entry["image"], entry["prompt"], entry.get("category", "")), studio.sketch_index))
             except Exception as exc:
                 show_error(exc)
     if state.design_similar is not None:

@@ -5,35 +5,25 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from core.images import foreground_mask
 from core.tryon.pose import Person, TryOnInputError
 
 KINDS = ("upper", "lower", "dress")
 
 
 def garment_mask(img: Image.Image) -> np.ndarray:
-    """The garment in a product shot on a plain backdrop (largest foreground component, holes filled)."""
-    rgb = np.asarray(img.convert("RGB"))
-    border = np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]]).astype(np.float32)
-    if border.std(axis=0).mean() > 28:
+    """The garment in a product shot on a plain backdrop (core.segmentation), with Try-On's own messages."""
+    from core.segmentation import GarmentNotFound, backdrop_of
+    from core.segmentation import garment_mask as segment
+
+    if backdrop_of(np.asarray(img.convert("RGB"))).busy:
         raise TryOnInputError("The garment photo has a busy background. Use a product shot on a plain background.")
-    fg = foreground_mask(img).astype(np.uint8)
-    # Light garments on a light backdrop: their outline edges close the silhouette that colour alone misses.
-    edges = cv2.Canny(cv2.GaussianBlur(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), (5, 5), 0), 30, 90)
-    fg |= (cv2.dilate(edges, np.ones((3, 3), np.uint8)) > 0).astype(np.uint8)
-    fg = cv2.morphologyEx(fg, cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8))
-    fg = cv2.morphologyEx(fg, cv2.MORPH_OPEN, np.ones((5, 5), np.uint8))
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(fg, 8)
-    if n <= 1:
-        raise TryOnInputError("No garment found in the garment photo.")
-    keep = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
-    mask = (labels == keep).astype(np.uint8)
-    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    filled = np.zeros_like(mask)
-    cv2.drawContours(filled, contours, -1, 1, -1)
-    if filled.mean() < 0.02:
+    try:
+        mask = segment(img, min_share=0.0)
+    except GarmentNotFound as exc:
+        raise TryOnInputError("No garment found in the garment photo.") from exc
+    if mask.mean() < 0.02:
         raise TryOnInputError("The garment is too small in its photo; use a product shot where it fills the frame.")
-    return filled.astype(bool)
+    return mask
 
 
 def _poly(shape, pts) -> np.ndarray:

@@ -301,7 +301,7 @@ def catalog_picker(studio, key: str, on_use, label: str = "Search the catalog", 
         show_error(exc)
         return
     for col, hit in zip(st.columns(n), hits):
-        col.image(hit.path, width="stretch")
+        col.image(hit.path, caption=hit.metadata.get("name") or hit.id, width="stretch")
         col.button("Use", key=f"{key}-use-{hit.id}", on_click=on_use, args=(hit.id,), width="stretch")
 
 

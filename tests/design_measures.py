@@ -1,0 +1,76 @@
+"""How a recolour is judged, shared by tests/test_design_targets.py and bench/bench_design.py --targets.
+
+Ground truth comes from the sample generator (core.samples.render_item_with_mask): the garment's true silhouette.
+"""
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from core.attributes import PALETTE
+from core.design import DesignRequest, OfflineEditor
+from core.samples import render_item_with_mask, sample_seed, sample_specs
+
+ROOT = Path(__file__).resolve().parent.parent
+LIGHT = ("white", "beige", "grey")
+
+
+def light_items() -> list[str]:
+    rows = csv.DictReader(open(ROOT / "assets/sample_catalog/catalog.csv"))
+    return [r["id"] for r in rows if r["colour"] in LIGHT]
+
+
+def truth_of(item_id: str) -> tuple[Image.Image, np.ndarray]:
+    """The catalog image (as shipped, JPEG) and the garment's true mask."""
+    specs = sample_specs()
+    k = next(i for i, s in enumerate(specs) if s.id == item_id)
+    _, truth = render_item_with_mask(specs[k], sample_seed(k))
+    return Image.open(ROOT / "assets/sample_catalog/images" / f"{item_id}.jpg").convert("RGB"), truth
+
+
+def rough_rectangle(size: tuple[int, int], lo: float = 0.08, hi: float = 0.92) -> np.ndarray:
+    w, h = size
+    m = np.zeros((h, w), bool)
+    m[int(lo * h):int(hi * h), int(lo * w):int(hi * w)] = True
+    return m
+
+
+def reads_as(rgb: np.ndarray, colour: str, hue_window: float = 20.0, min_chroma: float = 25.0) -> np.ndarray:
+    """Pixels a viewer calls `colour` whatever their shading: Lab hue within the window, and clearly coloured."""
+    lab = cv2.cvtColor(rgb.reshape(-1, 1, 3).astype(np.float32) / 255.0, cv2.COLOR_RGB2LAB).reshape(-1, 3)
+    ref = cv2.cvtColor(np.array([[PALETTE[colour]]], np.float32) / 255.0, cv2.COLOR_RGB2LAB)[0, 0]
+    hue = np.degrees(np.arctan2(lab[:, 2], lab[:, 1]))
+    ref_hue = np.degrees(np.arctan2(ref[2], ref[1]))
+    dh = np.abs((hue - ref_hue + 180) % 360 - 180)
+    return (dh < hue_window) & (np.hypot(lab[:, 1], lab[:, 2]) > min_chroma)
+
+
+@dataclass
+class RecolourScore:
+    item: str
+    backdrop_changed: float  # share of backdrop pixels inside the mask that changed
+    garment_red: float  # share of garment pixels inside the mask that read as the asked colour
+    outside_changed: int  # pixels outside the mask that differ (must be 0)
+    same_size: bool
+
+
+def score_recolour(item_id: str, prompt: str = "make it red", colour: str = "red",
+                   editor: OfflineEditor | None = None, lo: float = 0.08, hi: float = 0.92) -> RecolourScore:
+    img, truth = truth_of(item_id)
+    mask = rough_rectangle(img.size, lo, hi)
+    out = (editor or OfflineEditor()).generate(DesignRequest(img, Image.fromarray(mask.astype(np.uint8) * 255),
+                                                             prompt)).images[0]
+    a, b = np.asarray(img), np.asarray(out)
+    changed = (a != b).any(axis=2)
+    # The anti-aliased outline (one pixel either side of the true edge) is half garment, half backdrop: neither.
+    k = np.ones((3, 3), np.uint8)
+    edge = cv2.dilate(truth.astype(np.uint8), k).astype(bool) & ~cv2.erode(truth.astype(np.uint8), k).astype(bool)
+    backdrop = mask & ~truth & ~edge
+    garment = mask & truth & ~edge
+    return RecolourScore(item_id, float(changed[backdrop].mean()), float(reads_as(b[garment], colour).mean()),
+                         int(changed[~mask].sum()), out.size == img.size)
