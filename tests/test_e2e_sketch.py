@@ -25,9 +25,9 @@ def test_drawing_a_dress_on_the_canvas_finds_dresses(sample_studio, tmp_path):
         page.get_by_text("Matching garments").wait_for(timeout=120_000)
         page.get_by_text("What Atelier matched").wait_for(timeout=30_000)
         page.wait_for_function("() => [...document.querySelectorAll('[data-testid=\"stCaptionContainer\"]')]"
-                               ".filter(e => e.innerText.includes('score')).length >= 12", timeout=60_000)
+                               ".filter(e => e.innerText.includes('$') && e.innerText.includes(' · ')).length >= 12", timeout=60_000)
         captions = page.locator("[data-testid='stCaptionContainer']").all_inner_texts()
-        cats = [c.split(" · ")[0].strip() for c in captions if "score" in c]
+        cats = [c.split(" · ")[0].strip() for c in captions if "$" in c and " · " in c]  # item cards
         page.screenshot(path=str(tmp_path / "sketch.png"), full_page=True)
         shutil.copy(tmp_path / "sketch.png", "/tmp/atelier-e2e-sketch.png")
         assert len(cats) >= 6, captions
