@@ -96,7 +96,7 @@ def cmd_search(args) -> int:
     from core.search import Filters, search_catalog
     from core.studio import open_studio
 
-    studio = open_studio(_settings(args))
+    studio = open_studio(_settings(args), load_columns=bool(args.batch))  # one query: no column load
     if args.batch:
         base = Path(args.batch).resolve().parent
         with open(args.batch) as fh:
