@@ -107,3 +107,17 @@ def test_snapshots_load_without_offset_paging(sample_studio, monkeypatch):
         assert len(snap.ids) == 420 and (snap.embeddings is None) == lean
         assert calls and not any(kw.get("offset") for kw in calls)
         assert sum(len(kw.get("ids") or []) for kw in calls) == 420
+
+
+def test_generation_copy_is_byte_identical_and_leaves_the_source_alone(tmp_path):
+    from core.store import copy_generation
+
+    src = tmp_path / "g1"
+    (src / "seg").mkdir(parents=True)
+    (src / "chroma.sqlite3").write_bytes(bytes(range(256)) * 400)
+    (src / "seg" / "data_level0.bin").write_bytes(b"\x01\x02" * 5000)
+    copy_generation(src, tmp_path / "g2")
+    for rel in ("chroma.sqlite3", "seg/data_level0.bin"):
+        assert (tmp_path / "g2" / rel).read_bytes() == (src / rel).read_bytes()
+    (tmp_path / "g2" / "chroma.sqlite3").write_bytes(b"changed")  # a write to the copy never reaches the source
+    assert (src / "chroma.sqlite3").read_bytes() == bytes(range(256)) * 400
