@@ -196,6 +196,10 @@ class CatalogIndex:
         self._state = (now, col, version)
         return col, version
 
+    def refresh(self) -> None:
+        """Ask the store again on the next call (each search starts here: one round trip per query)."""
+        self._state = None
+
     def _collection(self):
         return self._published()[0]
 
@@ -436,6 +440,7 @@ def search_catalog(index: CatalogIndex, encoder: Encoder, query: SearchQuery,
     t0 = time.perf_counter()
     if query.page < 0 or not 1 <= query.page_size <= 500:
         raise AtelierError("page must be >= 0 and page_size between 1 and 500.")
+    index.refresh()
     _check_dim(index, encoder)
     if query.sketch is not None:
         if sketch_index is None:
