@@ -385,6 +385,34 @@ def fts(n: int, data: Path, queries: int = 200) -> None:
     db.unlink(missing_ok=True)
 
 
+def columns(n: int) -> None:
+    """What a lean app process holds per item at n items: ids + filter columns (no Chroma; metadata made here)."""
+    from core.store import Snapshot
+
+    before = rss_mib()[0]
+    t0 = time.perf_counter()
+    ids: list[str] = []
+
+    def batches():
+        for start in range(0, n, CHUNK):
+            metas = metadata(start, min(CHUNK, n - start))
+            yield [f"it{i:07d}" for i in range(start, start + len(metas))], metas
+
+    snap = Snapshot.build_lean("0", batches(), {})
+    seconds = time.perf_counter() - t0
+    del ids
+    print(f"\n== lean columns for {n:,} items (ids + category/colour/pattern codes + price) ==\n"
+          f"  {snap.column_bytes() / 2**20:.0f} MiB ({snap.column_bytes() / n:.0f} bytes/item), "
+          f"process RSS +{rss_mib()[0] - before:.0f} MiB, built in {seconds:.1f}s from metadata dicts "
+          f"(the transfer from Chroma comes on top)")
+    t0 = time.perf_counter()
+    from core.search import Filters
+
+    for _ in range(20):
+        Filters.from_dict(FILTERS["filtered"]).mask(snap)
+    print(f"  a filter mask over all {n:,} rows: {(time.perf_counter() - t0) / 20 * 1000:.1f} ms")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", type=int, nargs="*", default=[100_000, 1_000_000])
@@ -392,6 +420,7 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=100)
     ap.add_argument("--ingest-budget", type=float, default=3600.0, help="stop ingesting after this many seconds")
     ap.add_argument("--fts", type=int, default=0, help="also time an FTS5 table of this many documents")
+    ap.add_argument("--columns", type=int, default=0, help="also measure lean filter columns at this many items")
     ap.add_argument("--data", type=Path, default=None, help="working folder (default: a temporary one)")
     ap.add_argument("--probe", help=argparse.SUPPRESS)
     ap.add_argument("--dim", type=int, help=argparse.SUPPRESS)
@@ -399,6 +428,8 @@ def main() -> None:
     if args.probe:
         probe(args.probe, args.dim)
         return
+    if args.columns:
+        columns(args.columns)
     with tempfile.TemporaryDirectory(dir=args.data) as tmp:
         if args.fts:
             fts(args.fts, Path(tmp))
