@@ -332,7 +332,7 @@ def _score_look(index, snap, anchors, picked, budget, fixed_cost, taste) -> Outf
     else:
         reasons.append(("a bold mix: " + worst.replace(" clash", "")) if "clash" in worst
                        else worst if harmony < 1 else "colours that work together")
-    reasons.append(f"the {_name(statements[0]).lower()} is the one statement piece" if statements
+    reasons.append(f"one statement piece: the {_name(statements[0]).lower()}" if statements
                    else "all solid pieces, clean lines")
     reasons.append(f"${total:,.2f} in total" + (f", within the ${budget:,.0f} budget" if budget is not None else ""))
     return Outfit(hits, score, total, reasons)

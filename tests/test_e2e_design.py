@@ -57,8 +57,6 @@ def _shown_images(page, url):
     return out
 
 
-@pytest.mark.skip(reason="half seen green: in its one run the design had no unpainted stripes, but the preview "
-                         "check (red tint read from the fetched preview image) failed; fix that measure, then drop this")
 def test_brush_strokes_with_gaps_leave_no_unpainted_stripes(sample_studio, tmp_path):
     """Strokes a little apart (spaced wider than the brush) are one painted area: the design has no stripes of
     the old colour between them, and the preview shows the same closed mask."""
@@ -110,7 +108,14 @@ def test_brush_strokes_with_gaps_leave_no_unpainted_stripes(sample_studio, tmp_p
     cols = slice(int(160 * s), int(290 * s))
     stripes = [y for y in rows if garment[y, cols].sum() > 10 and changed[y, cols][garment[y, cols]].mean() < 0.5]
     assert not stripes, f"unpainted stripes in the design at rows {stripes[:10]}"
-    # The preview is the mask that was sent: its red tint covers the same band without stripes.
-    p = np.asarray(preview.resize(before.size)).astype(int)
-    tinted = (p[..., 0] - p[..., 1]) > (a[..., 0] - a[..., 1]) + 25
-    assert all(tinted[y, cols].mean() > 0.9 for y in rows)
+    # The preview is the mask that was sent: each pixel is either the original or the original blended with the
+    # page's red tint (alpha 110/255). Judge each pixel by which of the two it is closer to, where they differ.
+    p = np.asarray(preview.convert("RGB").resize(before.size)).astype(float)
+    alpha = 110 / 255
+    blend = (1 - alpha) * a + alpha * np.array([255, 40, 40])
+    distinct = np.abs(a - blend).sum(axis=2) > 60  # a red pixel looks the same tinted or not: not judged
+    tinted = np.abs(p - blend).sum(axis=2) < np.abs(p - a).sum(axis=2)
+    for y in rows:
+        judged = distinct[y, cols]
+        if judged.sum() > 10:
+            assert tinted[y, cols][judged].mean() > 0.9, f"the preview leaves row {y} unpainted"
