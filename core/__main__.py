@@ -260,8 +260,7 @@ def cmd_design(args) -> int:
         studio = open_studio(settings)
         category = studio.index.item(args.item).metadata.get("category", "") if args.item else ""
         hits = search_catalog(studio.index, studio.encoder,
-                              similar_query(result.images[0], args.prompt, category, args.similar),
-                              studio.sketch_index).hits
+                              similar_query(result.images[0], args.prompt, category, args.similar)).hits
         info["similar"] = [h.id for h in hits]
         if not args.json:
             print("similar real items: " + ", ".join(info["similar"]))

@@ -224,7 +224,9 @@ def read_metadata(path: Path) -> tuple[list[dict], list[str]]:
     text, guessed = decode_text(_read_bytes(path), name)
     if guessed:
         problems.append(guessed)
-    text = text.replace("\x00", "")
+    if "\x00" in text:  # NUL ends C strings downstream: removed, and said so
+        problems.append(f"{name}: {text.count(chr(0))} NUL character(s) removed from cells")
+        text = text.replace("\x00", "")
     raw_rows: list[tuple[str, dict]] = []
     if path.suffix.lower() in (".jsonl", ".ndjson", ".json"):
         # Split on newlines only: U+2028 and friends are legal inside JSON strings.

@@ -180,7 +180,7 @@ if history:
         if c_act.button("Find similar real items", key=f"design-similar-{n}"):
             try:
                 state.design_similar = (n, search_catalog(studio.index, studio.encoder, similar_query(
-                    entry["image"], entry["prompt"], entry.get("category", "")), studio.sketch_index))
+                    entry["image"], entry["prompt"], entry.get("category", ""))))
             except Exception as exc:
                 show_error(exc)
     if state.design_similar is not None:

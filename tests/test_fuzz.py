@@ -135,9 +135,10 @@ def test_metadata_in_any_encoding_is_read_exactly_or_the_guess_is_reported(tmp_p
     name_key = "name"
     exact = len(got) == len(rows) and all(
         g.get(name_key, "") == r[1] and parse_price(g.get("price")) == parse_price(r[2]) for g, r in zip(got, rows))
-    assert exact or guessed, (encoding, problems, got[:2], rows[:2])  # never a silent change of a value
+    nul_reported = any("NUL character" in p for p in problems)
+    assert exact or guessed or nul_reported, (encoding, problems, got[:2], rows[:2])  # never a silent change
     if encoding in ("utf-8", "utf-8-sig", "utf-16"):
-        assert exact and not guessed
+        assert (exact or nul_reported) and not guessed
 
 
 @pytest.fixture(scope="module")
