@@ -72,3 +72,10 @@ def small_catalog(tmp_path) -> Path:
 def tiny_settings(tmp_path, **kw):
     kw.setdefault("db_dir", tmp_path / "index")
     return load_settings(**kw)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """MediaPipe logs a line as each task closes; close them before pytest prints its closing summary line."""
+    mp = sys.modules.get("core.tryon.mediapipe_models")
+    if mp is not None:
+        mp.close_all()

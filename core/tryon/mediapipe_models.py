@@ -54,8 +54,25 @@ def _closed_at_exit(task):
     """Newer MediaPipe closes a task in __del__, which fails noisily once its worker thread is gone; close it
     while threads still run (the hook concurrent.futures itself uses; plain atexit runs too late)."""
     register = getattr(threading, "_register_atexit", atexit.register)
-    register(task.close)
+    register(lambda: _close(task))
+    _OPEN.append(task)
     return task
+
+
+def _close(task) -> None:
+    try:
+        task.close()
+    except Exception:  # already closed by close_all
+        pass
+
+
+_OPEN: list = []
+
+
+def close_all() -> None:
+    """Close every task now (a test run does this before its summary, so MediaPipe's exit log comes first)."""
+    while _OPEN:
+        _close(_OPEN.pop())
 
 
 def _options(model: Path):
