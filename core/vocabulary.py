@@ -216,30 +216,27 @@ def parse_query(text: str) -> ParsedQuery:
     return out
 
 
-def canonical_category(label: str) -> str | None:
-    """A catalog's own category label ("Tshirts", "Casual Shoes", "Dresses") -> canonical name, or None."""
+def _canonical(label: str, kind: str) -> str | None:
+    """A label of one kind ("Tshirts", "Navy Blue", "Striped") -> its canonical name, or None."""
     key = normalise_text(label)
     hit = PHRASES.get(key) or (PHRASES.get(key[:-1]) if key.endswith("s") else None)
-    if hit and hit[0] == "category":
+    if hit and hit[0] == kind:
         return hit[1]
-    parsed = parse_query(label)
-    return parsed.categories[-1] if parsed.categories else None
+    found = getattr(parse_query(label), {"category": "categories", "colour": "colours", "pattern": "patterns"}[kind])
+    return (found[-1] if kind == "category" else found[0]) if found else None
+
+
+def canonical_category(label: str) -> str | None:
+    """A catalog's own category label ("Tshirts", "Casual Shoes", "Dresses") -> canonical name, or None."""
+    return _canonical(label, "category")
 
 
 def canonical_colour(label: str) -> str | None:
-    hit = PHRASES.get(normalise_text(label))
-    if hit and hit[0] == "colour":
-        return hit[1]
-    parsed = parse_query(label)
-    return parsed.colours[0] if parsed.colours else None
+    return _canonical(label, "colour")
 
 
 def canonical_pattern(label: str) -> str | None:
-    hit = PHRASES.get(normalise_text(label))
-    if hit and hit[0] == "pattern":
-        return hit[1]
-    parsed = parse_query(label)
-    return parsed.patterns[0] if parsed.patterns else None
+    return _canonical(label, "pattern")
 
 
 def group_of(category: str) -> str | None:
