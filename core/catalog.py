@@ -197,14 +197,11 @@ def decode_text(data: bytes, name: str) -> tuple[str, str | None]:
 
 def _read_bytes(path: Path) -> bytes:
     """The file's bytes, refusing folders, FIFOs and devices (which would hang or never end) with a message."""
+    path = check_regular_file(path, "metadata file")
     try:
         st_ = os.stat(path)
     except OSError as exc:
         raise AtelierError(f"Cannot read metadata file {display_name(path)}: {exc.strerror or exc}.") from exc
-    if stat.S_ISDIR(st_.st_mode):
-        raise AtelierError(f"{display_name(path)} is a folder; give a CSV or JSONL metadata file.")
-    if not stat.S_ISREG(st_.st_mode):
-        raise AtelierError(f"{display_name(path)} is not a regular file (a pipe or device?); give a CSV or JSONL file.")
     if st_.st_size > MAX_METADATA_BYTES:
         raise AtelierError(f"{display_name(path)} is {st_.st_size / 2**20:.0f} MB; metadata files are limited to "
                            f"{MAX_METADATA_BYTES // 2**20} MB.")
