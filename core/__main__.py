@@ -174,7 +174,7 @@ def cmd_search(args) -> int:
     for flag in ("image", "sketch"):
         if getattr(args, flag):
             check_regular_file(getattr(args, flag), f"--{flag} file")
-    studio = open_studio(_settings(args))
+    studio = open_studio(_settings(args), load_columns=False)  # one query: never reads every item's metadata
     obj = {"text": args.text, "image": args.image, "sketch": args.sketch, "like": args.like, "k": args.k,
            "page": args.page}
     if args.image_weight is not None:

@@ -21,7 +21,7 @@ from core.encoders import Encoder
 from core.errors import BadImageError
 from core.images import file_fingerprint, load_image
 from core.sketch import SHAPE_DIM, SKETCH_SLUG, SketchError, outline_of_product, shape_descriptor
-from core.store import IndexStore, collection_name
+from core.store import IndexStore, collection_name, fetch_rows
 
 log = logging.getLogger(__name__)
 
@@ -246,9 +246,7 @@ def _fingerprints(col) -> dict[str, str] | None:
     if col is None:
         return None
     out: dict[str, str] = {}
-    total = col.count()
-    for offset in range(0, total, 5000):
-        got = col.get(include=["metadatas"], limit=5000, offset=offset)
+    for got in fetch_rows(col, ["metadatas"]):  # by ids, never by offset (its cost grows with the offset)
         out.update({i: (m or {}).get("fingerprint", "") for i, m in zip(got["ids"], got["metadatas"])})
     return out
 

@@ -19,6 +19,8 @@ import logging
 import sqlite3
 import threading
 from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Iterator
 
 import numpy as np
 
@@ -85,17 +87,35 @@ def item_document(meta: dict) -> tuple[str, str]:
 
 
 class LexicalIndex:
-    """An in-memory FTS5 table over a snapshot's items; rowid = the item's row in the snapshot."""
+    """An FTS5 table over a snapshot's items; rowid = the item's row in the snapshot.
 
-    def __init__(self, metadatas: list[dict], version: str = "") -> None:
+    In memory for catalogs up to the exact-search threshold (`LexicalIndex(metadatas)`); on disk above it
+    (`build_catalog_file` + `LexicalIndex.open`), where the same file also holds each row's id and filter
+    columns, so a restarted process (or a second app process on the host) reads them from local disk
+    instead of asking the Chroma server for every item's metadata again.
+    """
+
+    def __init__(self, metadatas: list[dict] | None = None, version: str = "", db: sqlite3.Connection | None = None,
+                 size: int | None = None) -> None:
         self.version = version
+        self._lock = threading.Lock()
+        if db is not None:
+            self._db, self.size = db, int(size or 0)
+            return
+        metadatas = metadatas or []
         self.size = len(metadatas)
         self._db = sqlite3.connect(":memory:", check_same_thread=False)
-        self._lock = threading.Lock()
         self._db.execute(f"CREATE VIRTUAL TABLE docs USING fts5(text, tags, tokenize=\"{TOKENIZER}\")")
         self._db.executemany("INSERT INTO docs(rowid, text, tags) VALUES (?, ?, ?)",
                              ((n, *item_document(m)) for n, m in enumerate(metadatas)))
         self._db.commit()
+
+    @classmethod
+    def open(cls, path: Path, version: str = "") -> "LexicalIndex":
+        """A built catalog file, read-only (any number of processes may read it at once)."""
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        size = db.execute("SELECT count(*) FROM items").fetchone()[0]
+        return cls(version=version, db=db, size=size)
 
     def search(self, terms: list[str], limit: int = 1000) -> tuple[np.ndarray, np.ndarray]:
         """Rows matching any term, best BM25 first, and their scores (higher is better)."""
@@ -132,3 +152,45 @@ class LexicalIndex:
                                                (match_expression([term]),)):
                     out[int(row)].append(term.replace("_", " "))
         return out
+
+
+CATALOG_FILE_COLUMNS = ("category", "colour", "pattern")
+
+
+def build_catalog_file(path: Path, batches: Iterable[tuple[list[str], list[dict]]]) -> int:
+    """Writes one SQLite file from (ids, metadatas) batches: the FTS5 documents (rowid = row) and an
+    `items` table of id, category, colour, pattern and price per row. Returns the number of rows."""
+    path.unlink(missing_ok=True)
+    db = sqlite3.connect(path)
+    try:
+        db.execute("PRAGMA journal_mode=OFF")
+        db.execute("PRAGMA synchronous=OFF")
+        db.execute(f"CREATE VIRTUAL TABLE docs USING fts5(text, tags, tokenize=\"{TOKENIZER}\")")
+        db.execute("CREATE TABLE items(row INTEGER PRIMARY KEY, id TEXT, category TEXT, colour TEXT, pattern TEXT, "
+                   "price REAL)")
+        n = 0
+        for ids, metas in batches:
+            metas = [m or {} for m in metas]
+            db.executemany("INSERT INTO docs(rowid, text, tags) VALUES (?, ?, ?)",
+                           ((n + k, *item_document(m)) for k, m in enumerate(metas)))
+            db.executemany("INSERT INTO items VALUES (?, ?, ?, ?, ?, ?)",
+                           ((n + k, i, *(str(m.get(c, "") or "").lower() for c in CATALOG_FILE_COLUMNS),
+                             float(m.get("price", -1.0) or -1.0)) for k, (i, m) in enumerate(zip(ids, metas))))
+            n += len(ids)
+        db.execute("INSERT INTO docs(docs) VALUES('optimize')")
+        db.commit()
+        return n
+    finally:
+        db.close()
+
+
+def read_catalog_file(path: Path, batch: int = 20000) -> Iterator[tuple[list[str], list[dict]]]:
+    """The `items` table of a catalog file as (ids, metadata-like dicts) batches, in row order."""
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        cur = db.execute("SELECT id, category, colour, pattern, price FROM items ORDER BY row")
+        while rows := cur.fetchmany(batch):
+            yield [r[0] for r in rows], [{"category": r[1], "colour": r[2], "pattern": r[3], "price": r[4]}
+                                         for r in rows]
+    finally:
+        db.close()

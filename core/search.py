@@ -12,7 +12,10 @@ this" rank in the encoder's image-to-image space (`Encoder.image_space`).
 """
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import logging
+import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -23,8 +26,8 @@ from PIL import Image
 
 from core.encoders import Encoder, l2_normalize
 from core.errors import AtelierError, EmptyQueryError, IndexUnavailableError
-from core.lexical import LexicalIndex, query_terms
-from core.store import IndexStore, Snapshot
+from core.lexical import LexicalIndex, build_catalog_file, query_terms, read_catalog_file
+from core.store import IndexStore, Snapshot, fetch_rows
 from core.validate import check_query, price
 from core.vocabulary import ParsedQuery, canonical_category, canonical_colour, canonical_pattern, parse_query
 
@@ -169,50 +172,299 @@ class SearchPage:
     matched_all: int | None = None  # ... and items matching every parsed attribute (category, colour, pattern)
     parsed: ParsedQuery | None = None  # fashion terms read from the text (the page's chips)
     space: str = "text"  # text | image (image-to-image) | sketch
+    note: str | None = None  # a limit of this answer the page should say (e.g. a large catalog still loading)
 
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.page_size))
 
 
-class CatalogIndex:
-    """One searchable collection; keeps its snapshot in step with the published index."""
+@dataclass
+class DenseResult:
+    """Dense retrieval's answer: (id, cosine) best first, how many items pass the filters, and how."""
 
-    def __init__(self, store: IndexStore, name: str, exact_threshold: int = 50_000) -> None:
+    ranked: list[tuple[str, float]]
+    total: int
+    method: str  # exact | hnsw | hnsw+postfilter | hnsw-where
+    total_is_estimate: bool = False
+
+
+# Over-fetch + post-filter (filtered queries above the threshold): ask HNSW for need / share * OVERFETCH
+# neighbours without a `where`, keep those that pass the in-memory filter columns. Beyond
+# MAX_OVERFETCH neighbours (a filter rarer than ~0.4%) Chroma's own filtered search; see bench/bench_scale.py
+# (100k, 0.5% filter: over-fetch x2 p95 100 ms recall 0.981 vs `where` p95 221-274 ms).
+OVERFETCH = 2.0
+MAX_OVERFETCH = 5000
+
+
+class CatalogIndex:
+    """One searchable collection; keeps what it holds in memory in step with the published index.
+
+    Up to `exact_threshold` items: a full snapshot (vectors + metadata), exact search and an in-memory
+    word index. Above it the process holds no vectors: a lean snapshot (ids + filter columns, ~50 bytes
+    per item) and an on-disk word index, both read from one local catalog file per published version
+    (`<data_dir>/cache/`, built in a background thread from the collection's metadata when missing), dense
+    retrieval by Chroma's HNSW, and vectors and metadata fetched by id. Until the columns are ready a
+    query still answers (dense only, Chroma filtering) and says so.
+    """
+
+    STATE_TTL_S = 0.5
+
+    def __init__(self, store: IndexStore, name: str, exact_threshold: int = 50_000, load_columns: bool = True) -> None:
         self.store = store
         self.name = name
         self.exact_threshold = exact_threshold
+        self.load_columns = load_columns
         self._snap: Snapshot | None = None
+        self._lean_lexical: LexicalIndex | None = None
         self._lock = threading.Lock()
         self._derived_lock = threading.Lock()  # per-snapshot views: the lexical index, the image space
+        self._loading: threading.Thread | None = None
+        self._lean_version: tuple[str | None, int] | None = None  # (version, item count) of the published data
+        self._state: tuple[float, object, str | None] | None = None  # (when, collection, version)
+        self.load_error: str | None = None
+
+    # ---- what is published -------------------------------------------------------------------------
+    def _published(self) -> tuple[object, str | None]:
+        """(collection, version), asked of the store at most once per STATE_TTL_S: a query makes several
+        calls here, and on a server each one is a round trip."""
+        now = time.monotonic()
+        cached = self._state
+        if cached is not None and now - cached[0] < self.STATE_TTL_S:
+            return cached[1], cached[2]
+        col = self.store.reader_collection(self.name)
+        if col is None:
+            self._state = None
+            raise IndexUnavailableError(
+                f"The catalog index '{self.name}' has not been built yet. "
+                "Run `python -m core ingest PATH` (the app builds the sample catalog on first start).")
+        version = self.store.version(self.name) if not self.store.remote else \
+            str((col.metadata or {}).get("atelier_version", "0"))
+        self._state = (now, col, version)
+        return col, version
+
+    def refresh(self) -> None:
+        """Ask the store again on the next call (each search starts here: one round trip per query)."""
+        self._state = None
+
+    def _collection(self):
+        return self._published()[0]
+
+    def _call(self, fn, *args, **kw):
+        """A Chroma call whose failure becomes one clear error (server down, index gone)."""
+        try:
+            return fn(*args, **kw)
+        except AtelierError:
+            raise
+        except Exception as exc:
+            self._state = None
+            self._published()  # raises the "not reachable" / "not built yet" message when that is the cause
+            raise IndexUnavailableError(f"The index '{self.name}' could not be read ({type(exc).__name__}: {exc}).") from exc
+
+    def _version(self) -> str | None:
+        return self._published()[1]
+
+    def is_lean(self) -> bool:
+        """True when the published collection is above the exact-search threshold (decided once per version)."""
+        return self._published_count() > self.exact_threshold
+
+    def _published_count(self) -> int:
+        col, version = self._published()
+        known = self._lean_version
+        if known is None or known[0] != version:
+            known = (version, int(self._call(col.count)))
+            self._lean_version = known
+        return known[1]
+
+    def dim(self) -> int | None:
+        """The width of the published vectors (None for an empty collection)."""
+        if not self.is_lean():
+            snap = self.snapshot()
+            return int(snap.embeddings.shape[1]) if len(snap.ids) else None
+        dim = self._collection_metadata().get("dim")
+        if dim is None:
+            got = self._call(self._collection().get, limit=1, include=["embeddings"])
+            return len(got["embeddings"][0]) if len(got["ids"]) else None
+        return int(dim)
 
     def snapshot(self) -> Snapshot:
-        version = self.store.version(self.name)
+        """Full below the threshold, lean above it; waits for a load in progress."""
+        version = self._version()
         snap = self._snap
         if snap is not None and snap.version == version:
             return snap
         with self._lock:
             if self._snap is None or self._snap.version != version:
-                loaded = self.store.load_snapshot(self.name)
-                if loaded is None:
-                    raise IndexUnavailableError(
-                        f"The catalog index '{self.name}' has not been built yet. "
-                        "Run `python -m core ingest PATH` (the app builds the sample catalog on first start).")
+                t0 = time.perf_counter()
+                if self.is_lean():
+                    loaded, self._lean_lexical = self._load_lean(version)
+                else:
+                    loaded = self.store.load_snapshot(self.name)
+                    if loaded is None:
+                        self._collection()  # raises the "not built yet" message
+                log.info("loaded %s snapshot of %s (%d items) in %.1f s", "lean" if loaded.lean else "full",
+                         self.name, len(loaded.ids), time.perf_counter() - t0)
                 self._snap = loaded
             return self._snap
 
+    def cache_file(self, version: str | None) -> Path:
+        digest = hashlib.sha1(f"{self.store.settings.chroma_host or self.store.root}|{version}".encode()).hexdigest()
+        return Path(self.store.settings.data_dir) / "cache" / f"{self.name}-{digest[:16]}.sqlite"
+
+    def _load_lean(self, version: str | None) -> tuple[Snapshot, LexicalIndex]:
+        """Ids + filter columns and the word index, from this host's catalog file for `version`: built
+        once (under a file lock, so two app processes do not both build it) from the collection's
+        metadata fetched by ids, then read by every process on the host."""
+        path = self.cache_file(version)
+        if not path.is_file():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with open(path.with_suffix(".lock"), "w") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                if not path.is_file():
+                    t0 = time.perf_counter()
+                    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+                    col = self._collection()
+                    batches = ((got["ids"], got["metadatas"]) for got in fetch_rows(col, ["metadatas"]))
+                    try:
+                        n = self._call(build_catalog_file, tmp, batches)
+                        os.replace(tmp, path)
+                    finally:
+                        tmp.unlink(missing_ok=True)
+                    log.info("catalog file of %s: %d items in %.1f s", self.name, n, time.perf_counter() - t0)
+                    for old in path.parent.glob(f"{self.name}-*.sqlite"):  # earlier versions' files
+                        if old != path:
+                            old.unlink(missing_ok=True)
+        snap = Snapshot.build_lean(version or "0", read_catalog_file(path), self._collection_metadata())
+        return snap, LexicalIndex.open(path, version or "")
+
+    def columns_if_ready(self) -> Snapshot | None:
+        """The current snapshot without waiting: starts a background load when it is missing or stale."""
+        snap = self._snap
+        if snap is not None and snap.version == self._version():
+            return snap
+        if not self.load_columns:
+            return None
+        with self._lock:
+            if self._loading is None or not self._loading.is_alive():
+                self._loading = threading.Thread(target=self._load_quietly, daemon=True, name=f"columns-{self.name}")
+                self._loading.start()
+        return None
+
+    def _load_quietly(self) -> None:
+        try:
+            self.snapshot()
+            self.load_error = None
+        except Exception as exc:  # the next query reports it; a background thread has nobody to tell
+            self.load_error = str(exc)
+            log.warning("loading the filter columns of %s failed: %s", self.name, exc)
+
+    def wait_for_columns(self, timeout: float | None = None) -> Snapshot | None:
+        self.columns_if_ready()
+        thread = self._loading
+        if thread is not None:
+            thread.join(timeout)
+        return self.columns_if_ready()
+
+    def count(self) -> int:
+        """Items in the published collection; asks Chroma rather than loading a snapshot just to count."""
+        try:
+            snap = self._snap
+            if snap is not None and snap.version == self._version():
+                return len(snap.ids)
+            col = self.store.reader_collection(self.name)
+            return 0 if col is None else int(col.count())
+        except IndexUnavailableError:
+            return 0
+
+    def facets(self) -> dict | None:
+        """The filter choices: each column's distinct values and the known price range (None while a large
+        catalog's columns are still loading)."""
+        snap = self.snapshot() if not self.is_lean() else self.columns_if_ready()
+        if snap is None:
+            return None
+        out: dict = {k: sorted(v for v in snap.codes[k][0] if v) for k in FILTER_KEYS}
+        price = snap.columns["price"]
+        known = price[price >= 0]
+        out["price"] = (float(known.min()), float(known.max())) if len(known) else None
+        return out
+
+    # ---- by id -------------------------------------------------------------------------------------
+    def _get(self, ids: list[str], include: list[str]) -> dict[str, tuple]:
+        got = self._call(self._collection().get, ids=list(ids), include=include)
+        cols = [got[k] for k in include]
+        return {i: tuple(c[n] for c in cols) for n, i in enumerate(got["ids"])}
+
+    def has(self, item_id: str) -> bool:
+        if not self.is_lean():
+            return item_id in self.snapshot().index_of
+        snap = self._snap
+        if snap is not None and snap.version == self._version():
+            return item_id in snap.index_of
+        return bool(self._call(self._collection().get, ids=[item_id], include=[])["ids"])
+
+    def vectors(self, ids: list[str], missing_ok: bool = False) -> np.ndarray:
+        """(len(ids), dim) float32 rows in the order asked; from memory below the threshold, else from Chroma.
+        missing_ok: absent ids get zero rows instead of an error."""
+        ids = list(ids)
+        if not self.is_lean():
+            snap = self.snapshot()
+            rows = [snap.index_of.get(i, -1) for i in ids]
+            missing = [i for i, r in zip(ids, rows) if r < 0]
+            if not missing or missing_ok:
+                dim = snap.embeddings.shape[1]
+                out = np.zeros((len(ids), dim), np.float32)
+                have = np.array([r >= 0 for r in rows], bool)
+                if have.any():
+                    out[have] = snap.embeddings[[r for r in rows if r >= 0]]
+                return out
+        else:
+            got = self._get(ids, ["embeddings"]) if ids else {}
+            missing = [i for i in ids if i not in got]
+            if not missing or missing_ok:
+                dim = len(next(iter(got.values()))[0]) if got else int(self.dim() or 1)
+                return np.asarray([got[i][0] if i in got else np.zeros(dim) for i in ids],
+                                  np.float32).reshape(len(ids), dim)
+        raise AtelierError(f"No item with id {missing[0]!r} in this catalog.")
+
+    def metadatas(self, ids: list[str]) -> list[dict]:
+        if not self.is_lean():
+            snap = self.snapshot()
+            return [dict(snap.metadatas[snap.index_of[i]]) if i in snap.index_of else {} for i in ids]
+        got = self._get(ids, ["metadatas"]) if ids else {}
+        return [dict(got[i][0] or {}) if i in got else {} for i in ids]
+
+    def hits(self, ranked: list[tuple[str, float]]) -> list[SearchHit]:
+        """SearchHits for (id, score) pairs, metadata fetched in one call when lean."""
+        metas = self.metadatas([i for i, _ in ranked])
+        root = self._collection_metadata().get("catalog_root", "")
+        return [SearchHit(i, float(s), str(Path(root) / m.get("path", "")) if root else m.get("path", ""), m)
+                for (i, s), m in zip(ranked, metas)]
+
+    def _collection_metadata(self) -> dict:
+        snap = self._snap
+        if snap is not None and snap.version == self._version():
+            return snap.collection_metadata
+        return dict(self._collection().metadata or {})
+
     def item(self, item_id: str) -> SearchHit:
-        snap = self.snapshot()
-        if item_id not in snap.index_of:
+        hit = self.hits([(item_id, 1.0)])[0]
+        if not hit.metadata and not self.has(item_id):
             raise AtelierError(f"No item with id {item_id!r} in this catalog.")
-        n = snap.index_of[item_id]
-        return self._hit(snap, n, 1.0)
+        return hit
 
     def _hit(self, snap: Snapshot, n: int, score: float) -> SearchHit:
+        if snap.lean:
+            return self.hits([(snap.ids[n], score)])[0]
         meta = dict(snap.metadatas[n])
         root = snap.collection_metadata.get("catalog_root", "")
         rel = meta.get("path", "")
         return SearchHit(snap.ids[n], float(score), str(Path(root) / rel) if root else rel, meta)
+
+    def rows_hits(self, snap: Snapshot, rows: list[int], scores: list[float]) -> list[SearchHit]:
+        """Hits for snapshot rows: from memory when full, metadata fetched in one call when lean."""
+        if snap.lean:
+            return self.hits([(snap.ids[int(r)], float(s)) for r, s in zip(rows, scores)])
+        return [self._hit(snap, int(r), float(s)) for r, s in zip(rows, scores)]
 
     def aligned_rows(self, other: Snapshot, own: Snapshot) -> np.ndarray:
         """For each row of `other`, the row of the same id in this index's snapshot `own` (-1 if absent)."""
@@ -224,8 +476,11 @@ class CatalogIndex:
         return self._aligned[1]
 
     def lexical(self, snap: Snapshot | None = None) -> LexicalIndex:
-        """BM25 over the snapshot's items (built from its metadata), rebuilt in this process when it changes."""
+        """BM25 over the snapshot's items: in memory (rebuilt when the snapshot changes) up to the threshold,
+        the catalog file's table above it."""
         snap = snap or self.snapshot()
+        if snap.lean:
+            return self._lean_lexical
         cached = getattr(self, "_lexical", None)
         if cached is None or cached[0] is not snap:
             with self._derived_lock:
@@ -240,7 +495,7 @@ class CatalogIndex:
     def image_matrix(self, encoder: Encoder, snap: Snapshot | None = None,
                      outlines: "CatalogIndex | None" = None) -> np.ndarray:
         """The snapshot's rows in the image-to-image space: the encoder's image view, plus (when the encoder
-        asks for it and the sketch index is given) each item's outline shape from that index."""
+        asks for it and the sketch index is given) each item's outline shape from that index. Full snapshots only."""
         snap = snap or self.snapshot()
         sk = outlines.snapshot() if outlines is not None and encoder.outline_weight > 0 else None
         key = (snap, encoder.info.slug, sk)
@@ -256,37 +511,87 @@ class CatalogIndex:
                 self._image_matrix = cached = (key, base)
         return cached[1]
 
-    def count(self) -> int:
-        """Items in the published collection; asks Chroma rather than loading a snapshot just to count."""
-        try:
-            snap = self._snap
-            if snap is not None and snap.version == self.store.version(self.name):
-                return len(snap.ids)
-            col = self.store.reader_collection(self.name)
-            return 0 if col is None else int(col.count())
-        except IndexUnavailableError:
-            return 0
+    def image_rows(self, encoder: Encoder, ids: list[str], outlines: "CatalogIndex | None" = None) -> np.ndarray:
+        """`image_matrix` rows for just these ids, from vectors fetched by id (lean catalogs)."""
+        base = encoder.image_space(self.vectors(ids, missing_ok=True))
+        if outlines is not None and encoder.outline_weight > 0:
+            shape = outlines.vectors(ids, missing_ok=True)
+            base = l2_normalize(np.concatenate([base, encoder.outline_weight * l2_normalize(shape)], axis=1))
+        return base
+
+    # ---- dense retrieval ---------------------------------------------------------------------------
+    def dense_search(self, q: np.ndarray, need: int, filters: "Filters", excluded: set[str] = frozenset()) -> DenseResult:
+        """The `need` best items for the unit vector q among those passing `filters`, minus `excluded`."""
+        if not self.is_lean():
+            return self._exact(self.snapshot(), q, need, filters, excluded)
+        col = self._collection()
+        if not filters.active():
+            ranked = self._query(col, q, need + len(excluded), None, excluded)
+            return DenseResult(ranked[:need], max(0, self._published_count() - len(excluded)), "hnsw")
+        snap = self.columns_if_ready()
+        if snap is None:  # columns still loading (or never, in the CLI): Chroma filters
+            ranked = self._query(col, q, need + len(excluded), filters.where(), excluded)
+            return DenseResult(ranked[:need], len(ranked), "hnsw-where", total_is_estimate=True)
+        mask = filters.mask(snap)
+        total = int(mask.sum()) - sum(1 for i in excluded if i in snap.index_of and mask[snap.index_of[i]])
+        if total <= 0:
+            return DenseResult([], 0, "hnsw")
+        share = total / max(1, len(snap.ids))
+        fetch = int(np.ceil((need + len(excluded)) / share * OVERFETCH)) + 10
+        if fetch <= MAX_OVERFETCH:
+            got = self._query(col, q, min(fetch, len(snap.ids)), None, excluded)
+            rows = [snap.index_of.get(i) for i, _ in got]
+            kept = [pair for pair, r in zip(got, rows) if r is not None and mask[r]]
+            if len(kept) >= min(need, total):
+                return DenseResult(kept[:need], total, "hnsw+postfilter")
+        ranked = self._query(col, q, need + len(excluded), filters.where(), excluded)
+        return DenseResult(ranked[:need], total, "hnsw-where")
+
+    def _query(self, col, q: np.ndarray, n: int, where: dict | None, excluded) -> list[tuple[str, float]]:
+        res = self._call(col.query, query_embeddings=[np.asarray(q, np.float32).tolist()], n_results=max(1, n),
+                         where=where, include=["distances"])
+        return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0]) if i not in excluded]
+
+    @staticmethod
+    def _exact(snap: Snapshot, q: np.ndarray, need: int, filters: "Filters", excluded) -> DenseResult:
+        mask = filters.mask(snap) if filters.active() else np.ones(len(snap.ids), bool)
+        for item_id in excluded:
+            if item_id in snap.index_of:
+                mask[snap.index_of[item_id]] = False
+        candidates = np.flatnonzero(mask)
+        # Unfiltered: score the matrix in place (a fancy-indexed copy of 100k rows costs ~80 ms).
+        scores = snap.embeddings @ q if len(candidates) == len(snap.ids) else snap.embeddings[candidates] @ q
+        k = min(need, len(candidates))
+        top = np.argpartition(-scores, k - 1)[:k] if 0 < k < len(candidates) else np.arange(len(candidates))
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return DenseResult([(snap.ids[int(candidates[t])], float(scores[t])) for t in top], int(len(candidates)), "exact")
 
 
-def _visual_query(index: CatalogIndex, encoder: Encoder, query: SearchQuery, snap: Snapshot,
-                  outlines: CatalogIndex | None) -> np.ndarray | None:
-    """The photo (or the "more like this" item) in the image-to-image space, or None for a text-only query."""
+def _visual_query(index: CatalogIndex, encoder: Encoder, query: SearchQuery, snap: Snapshot | None,
+                  outlines: CatalogIndex | None) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """The photo (or the "more like this" item) in the image-to-image space, and as stored in the index
+    (what HNSW is asked with above the threshold); (None, None) for a text-only query."""
     if query.like_id:
-        if query.like_id not in snap.index_of:
-            raise AtelierError(f"No item with id {query.like_id!r} in this catalog.")
-        return index.image_matrix(encoder, snap, outlines)[snap.index_of[query.like_id]]
+        if snap is not None and not snap.lean:
+            if query.like_id not in snap.index_of:
+                raise AtelierError(f"No item with id {query.like_id!r} in this catalog.")
+            row = snap.index_of[query.like_id]
+            return index.image_matrix(encoder, snap, outlines)[row], snap.embeddings[row]
+        stored = index.vectors([query.like_id])  # fetched by id: no copy of every vector needed
+        return index.image_rows(encoder, [query.like_id], outlines)[0], stored[0]
     if query.image is None:
-        return None
-    q = l2_normalize(encoder.image_space(encoder.encode_images([query.image])))[0]
+        return None, None
+    stored = encoder.encode_images([query.image])
+    q = l2_normalize(encoder.image_space(stored))[0]
     if outlines is not None and encoder.outline_weight > 0:
-        from core.sketch import SketchError, outline_of_product, shape_descriptor
+        from core.sketch import SHAPE_DIM, SketchError, outline_of_product, shape_descriptor
 
         try:
             shape = l2_normalize(shape_descriptor(outline_of_product(query.image))[None])[0]
         except SketchError:  # no garment outline found: the image view alone, on the same scale
-            shape = np.zeros(outlines.snapshot().embeddings.shape[1], np.float32)
+            shape = np.zeros(SHAPE_DIM, np.float32)
         q = l2_normalize(np.concatenate([q, encoder.outline_weight * shape]))
-    return q
+    return q, stored[0]
 
 
 def _canonical_isin(snap: Snapshot, column: str, wanted: list[str]) -> np.ndarray:
@@ -297,10 +602,11 @@ def _canonical_isin(snap: Snapshot, column: str, wanted: list[str]) -> np.ndarra
     return np.isin(codes, np.array(hit, np.int32)) if hit else np.zeros(len(codes), bool)
 
 
-def filter_values(snap: Snapshot, column: str, canonical: str) -> list[str]:
-    """The catalog's own values of `column` that read as the vocabulary word `canonical` (a chip -> a filter)."""
+def filter_values(facets: dict, column: str, canonical: str) -> list[str]:
+    """The catalog's own values of `column` (from `CatalogIndex.facets()`) that read as the vocabulary word
+    `canonical` (a chip -> a filter)."""
     canon = {"category": canonical_category, "colour": canonical_colour, "pattern": canonical_pattern}[column]
-    return sorted(v for v in snap.codes[column][0] if v and (v == canonical or canon(v) == canonical))
+    return sorted(v for v in facets.get(column, []) if v and (v == canonical or canon(v) == canonical))
 
 
 ATTRIBUTE_WEIGHTS = {"category": 3.0, "colour": 1.0, "pattern": 1.0}  # the garment counts most
@@ -327,39 +633,52 @@ def _rrf(ranks: np.ndarray) -> np.ndarray:
     return np.where(ranks > 0, 1.0 / (RRF_K + np.maximum(ranks, 1)), 0.0)
 
 
+def _rows_of(snap: Snapshot, ranked: list[tuple[str, float]]) -> tuple[np.ndarray, np.ndarray]:
+    """Snapshot rows and scores of (id, score) pairs; ids the snapshot does not hold (published since) dropped."""
+    pairs = [(snap.index_of.get(i), s) for i, s in ranked]
+    pairs = [(r, s) for r, s in pairs if r is not None]
+    return np.array([r for r, _ in pairs], np.int64), np.array([s for _, s in pairs], np.float32)
+
+
 def search_catalog(index: CatalogIndex, encoder: Encoder, query: SearchQuery,
                    sketch_index: CatalogIndex | None = None) -> SearchPage:
     t0 = time.perf_counter()
     check_query(query)  # the one boundary for numbers: NaN and infinity never reach ranking
-    snap = index.snapshot()
-    if snap.embeddings.shape[1] != encoder.info.dim and len(snap.ids):
+    index.refresh()
+    dim = index.dim()
+    if dim is not None and dim != encoder.info.dim:
         raise IndexUnavailableError(
-            f"The index '{index.name}' was built with vectors of size {snap.embeddings.shape[1]}, but the active "
+            f"The index '{index.name}' was built with vectors of size {dim}, but the active "
             f"encoder makes {encoder.info.dim}. Re-run ingest with this encoder.")
     if query.sketch is not None:
         if sketch_index is None:
             raise AtelierError("Sketch search needs the catalog's sketch index.")
-        return _sketch_search(index, sketch_index, encoder, query, snap, t0)
+        return _sketch_search(index, sketch_index, encoder, query, t0)
+    lean = index.is_lean()
+    snap = index.columns_if_ready() if lean else index.snapshot()
     text = (query.text or "").strip()
-    visual = _visual_query(index, encoder, query, snap, sketch_index)
+    visual, visual_stored = _visual_query(index, encoder, query, snap, sketch_index)
     if visual is None and not text:
         raise EmptyQueryError("Type a description, upload an image or draw a sketch to search.")
     s = float(np.clip(query.bias_strength, 0.0, 1.0)) if query.bias is not None else 0.0
     bias = np.asarray(query.bias, np.float32) if s > 0 else None
-    mask = query.filters.mask(snap) if query.filters.active() else np.ones(len(snap.ids), bool)
     excluded = set(query.exclude_ids) | ({query.like_id} if query.like_id else set())
-    for item_id in excluded:
-        if item_id in snap.index_of:
-            mask[snap.index_of[item_id]] = False
-    candidates = np.flatnonzero(mask)
     need = (query.page + 1) * query.page_size
     w_img = 1.0 if not text else (float(np.clip(query.image_weight, 0.0, 1.0)) if visual is not None else 0.0)
     if visual is not None and bias is not None:
         # Ranking by (1 - s) q + s b equals blending the two cosine scores item by item.
         b = encoder.image_space(bias[None])[0]
         visual = l2_normalize((1 - s) * visual + s * np.pad(b, (0, len(visual) - len(b))))
+        visual_stored = l2_normalize((1 - s) * visual_stored + s * bias)
     if w_img >= 1.0:
-        return _image_search(index, encoder, snap, visual, candidates, query, t0, sketch_index)
+        return _image_search(index, encoder, snap, visual, visual_stored, query, excluded, t0, sketch_index)
+    if snap is None:  # a large catalog whose columns and word index are still loading in the background
+        return _dense_only(index, encoder, query, text, visual_stored, w_img, bias, s, excluded, t0)
+    mask = query.filters.mask(snap) if query.filters.active() else np.ones(len(snap.ids), bool)
+    for item_id in excluded:
+        if item_id in snap.index_of:
+            mask[snap.index_of[item_id]] = False
+    candidates = np.flatnonzero(mask)
 
     q = encoder.encode_texts([text])[0]
     if bias is not None:
@@ -368,7 +687,8 @@ def search_catalog(index: CatalogIndex, encoder: Encoder, query: SearchQuery,
     dense_raw = np.full(n, -np.inf, np.float32)
     img_rank = None
     method = "exact"
-    if len(candidates) <= index.exact_threshold or visual is not None:
+    depth = max(DENSE_POOL, 2 * need)
+    if not lean and (len(candidates) <= index.exact_threshold or visual is not None):
         # Unfiltered: score the matrix in place (a fancy-indexed copy of 100k rows costs ~80 ms).
         sc = snap.embeddings @ q if len(candidates) == n else snap.embeddings[candidates] @ q
         dense_raw[candidates] = sc
@@ -379,10 +699,21 @@ def search_catalog(index: CatalogIndex, encoder: Encoder, query: SearchQuery,
             img_rank = _ranks(candidates[np.argsort(-isc, kind="stable")], n)
             dense_raw[candidates] = (1 - w_img) * sc + w_img * isc
     else:
-        method = "hnsw"
-        ranked = _hnsw(index, snap, q, max(DENSE_POOL, 2 * need) + len(excluded), query.filters, excluded)
-        dense_rows = np.array([r for r, _ in ranked], np.int64)
-        dense_raw[dense_rows] = [sc for _, sc in ranked]
+        dense = index.dense_search(q, depth + len(excluded), query.filters, excluded)
+        method = dense.method
+        dense_rows, dense_sc = _rows_of(snap, dense.ranked)
+        dense_raw[dense_rows] = dense_sc
+        if visual is not None:  # lean: text and photo scored exactly on the union of both neighbourhoods
+            near = index.dense_search(visual_stored, depth + len(excluded), query.filters, excluded)
+            img_rows, _ = _rows_of(snap, near.ranked)
+            pool = np.unique(np.concatenate([dense_rows, img_rows]))
+            ids = [snap.ids[int(r)] for r in pool]
+            sc = index.vectors(ids, missing_ok=True) @ q
+            isc = index.image_rows(encoder, ids, sketch_index) @ visual
+            dense_rows = pool[np.argsort(-sc, kind="stable")]
+            img_rank = _ranks(pool[np.argsort(-isc, kind="stable")], n)
+            dense_raw[pool] = (1 - w_img) * sc + w_img * isc
+            method += "+image"
     dense_rank = _ranks(dense_rows, n)
 
     parsed = parse_query(text)
@@ -392,12 +723,15 @@ def search_catalog(index: CatalogIndex, encoder: Encoder, query: SearchQuery,
     boost = ATTRIBUTE_BOOST if query.attribute_boost is None else max(0.0, float(query.attribute_boost))
     lex_rows, n_words = np.zeros(0, np.int64), 0
     if terms:
-        # The best few hundred word matches are all RRF can tell apart; fetch them all only under filters.
+        # The best few hundred word matches are all RRF can tell apart; fetch them all only under filters
+        # (up to the threshold; a large catalog's filtered word matches come from a deeper list).
         lexical = index.lexical(snap)
-        depth = max(DENSE_POOL, 2 * need)
-        lex_rows, _ = lexical.search(terms, limit=n if len(candidates) < n else depth)
+        filtered = len(candidates) < n
+        limit = (n if not lean else max(20 * depth, depth * n // max(1, len(candidates)))) if filtered else depth
+        lex_rows, _ = lexical.search(terms, limit=limit)
+        lex_rows = lex_rows[lex_rows < n]
         lex_rows = lex_rows[mask[lex_rows]]
-        n_words = len(lex_rows) if len(candidates) < n or len(lex_rows) < depth else lexical.count(terms)
+        n_words = len(lex_rows) if (filtered and not lean) or len(lex_rows) < depth else lexical.count(terms)
     attrs = attribute_scores(snap, parsed)
     fused = (1 - w_lex) * _rrf(dense_rank) + w_lex * _rrf(_ranks(lex_rows, n))
     # The best a result could score for what was typed: with no word matching, the closest in meaning is not 100%.
@@ -414,36 +748,33 @@ def search_catalog(index: CatalogIndex, encoder: Encoder, query: SearchQuery,
         extra = np.zeros(0, np.int64)
         if attrs is not None:
             a = np.where(mask, attrs, 0)
-            k = min(len(a) - 1, max(DENSE_POOL, 2 * need))
+            k = min(len(a) - 1, depth)
             extra = np.argpartition(-a, k)[:k] if 0 < k < len(a) else np.flatnonzero(a > 0)
             extra = extra[a[extra] > 0]
         pool = np.unique(np.concatenate([dense_rows, lex_rows, extra]))
     order = pool[np.lexsort((-dense_raw[pool], -fused[pool]))]
     page_rows = order[query.page * query.page_size : need]
-    why = _why_text(index, snap, page_rows, terms, parsed, dense_rank, img_rank)
-    hits = []
-    for r in page_rows:
-        hit = index._hit(snap, int(r), float(fused[r]))
+    hits = index.rows_hits(snap, [int(r) for r in page_rows], [float(fused[r]) for r in page_rows])
+    why = _why_text(index, snap, page_rows, [h.metadata for h in hits], terms, parsed, dense_rank, img_rank)
+    for r, hit in zip(page_rows, hits):
         hit.relevance = float(fused[r] / best) if best > 0 else None
         hit.why = why[int(r)]
-        hits.append(hit)
     return SearchPage(hits, int(len(candidates)), query.page, query.page_size, method,
                       (time.perf_counter() - t0) * 1000, matched=int(n_words),
                       matched_all=int(((attrs >= 1.0) & mask).sum()) if attrs is not None else None,
                       parsed=parsed, space="text" if visual is None else "text+image")
 
 
-def _why_text(index: CatalogIndex, snap: Snapshot, rows: np.ndarray, terms: list[str], parsed: ParsedQuery,
-              dense_rank: np.ndarray, img_rank: np.ndarray | None) -> dict[int, list[str]]:
+def _why_text(index: CatalogIndex, snap: Snapshot, rows: np.ndarray, metas: list[dict], terms: list[str],
+              parsed: ParsedQuery, dense_rank: np.ndarray, img_rank: np.ndarray | None) -> dict[int, list[str]]:
     """Why each row was found: the query words its text holds, the parsed attributes it has, closeness."""
     words = index.lexical(snap).matched_terms([int(r) for r in rows], terms) if terms else {}
     out: dict[int, list[str]] = {}
-    for r in rows:
+    for r, meta in zip(rows, metas):
         r = int(r)
         reasons = []
         if words.get(r):
             reasons.append("words: " + ", ".join(words[r]))
-        meta = snap.metadatas[r]
         has = [str(meta.get(k)) for k, wanted, canon in (
             ("category", parsed.categories, canonical_category), ("colour", parsed.colours, canonical_colour),
             ("pattern", parsed.patterns, canonical_pattern)) if wanted and canon(str(meta.get(k) or "")) in wanted]
@@ -457,70 +788,127 @@ def _why_text(index: CatalogIndex, snap: Snapshot, rows: np.ndarray, terms: list
     return out
 
 
-def _image_search(index: CatalogIndex, encoder: Encoder, snap: Snapshot, visual: np.ndarray,
-                  candidates: np.ndarray, query: SearchQuery, t0: float,
-                  outlines: CatalogIndex | None) -> SearchPage:
-    """Photo / "more like this": exact cosine in the encoder's image-to-image space."""
-    img = index.image_matrix(encoder, snap, outlines)
-    scores = img @ visual if len(candidates) == len(snap.ids) else img[candidates] @ visual
-    shared: dict[str, np.ndarray] = {}
-    if query.like_id:
-        src = snap.index_of[query.like_id]
-        for key, bonus in LIKE_SAME.items():
-            codes = snap.codes[key][1]
-            if snap.columns[key][src]:  # an empty label matches nothing
-                shared[key] = codes[candidates] == codes[src]
-                scores = scores + bonus * shared[key]
-    top_bonus = 1 + sum(LIKE_SAME[k] for k in shared)
+def _dense_only(index: CatalogIndex, encoder: Encoder, query: SearchQuery, text: str, visual_stored: np.ndarray | None,
+                w_img: float, bias: np.ndarray | None, s: float, excluded: set[str], t0: float) -> SearchPage:
+    """A large catalog's first answers, before its columns and word index are loaded: Chroma's HNSW alone
+    (filters applied by Chroma), said plainly on the page."""
+    if text:
+        q = encoder.encode_texts([text])[0]
+        if bias is not None:
+            q = l2_normalize((1 - s) * q + s * bias)
+        if visual_stored is not None:
+            q = l2_normalize((1 - w_img) * q + w_img * visual_stored)
+    else:
+        q = visual_stored
     need = (query.page + 1) * query.page_size
-    k = min(need, len(candidates))
-    top = np.argpartition(-scores, k - 1)[:k] if 0 < k < len(candidates) else np.arange(len(candidates))
+    dense = index.dense_search(q, need, query.filters, excluded)
+    hits = index.hits(dense.ranked[query.page * query.page_size : need])
+    for hit in hits:
+        hit.relevance = float(np.clip(hit.score, 0.0, 1.0))
+        hit.why = ["close in meaning" if visual_stored is None else "looks alike"]
+    loading = index.load_error or "still loading in the background"
+    note = (f"This catalog's word index and filter columns are {loading}: these results rank by the "
+            "encoder's meaning alone for now" + (" (item counts under filters are estimates)." if dense.total_is_estimate
+                                                  else "."))
+    return SearchPage(hits, int(dense.total), query.page, query.page_size, dense.method,
+                      (time.perf_counter() - t0) * 1000, space="text" if visual_stored is None else "image",
+                      note=note)
+
+
+def _image_search(index: CatalogIndex, encoder: Encoder, snap: Snapshot | None, visual: np.ndarray,
+                  visual_stored: np.ndarray, query: SearchQuery, excluded: set[str], t0: float,
+                  outlines: CatalogIndex | None) -> SearchPage:
+    """Photo / "more like this": exact cosine in the encoder's image-to-image space, over every candidate up
+    to the threshold; above it, over HNSW's nearest few hundred, their vectors fetched by id (this needs no
+    filter columns, so it answers the same while a large catalog's columns are loading)."""
+    need = (query.page + 1) * query.page_size
+    if snap is not None and not snap.lean:
+        mask = query.filters.mask(snap) if query.filters.active() else np.ones(len(snap.ids), bool)
+        for item_id in excluded:
+            if item_id in snap.index_of:
+                mask[snap.index_of[item_id]] = False
+        cand = np.flatnonzero(mask)
+        img = index.image_matrix(encoder, snap, outlines)
+        scores = img @ visual if len(cand) == len(snap.ids) else img[cand] @ visual
+        ids = None
+        labels = {k: snap.columns[k][cand] for k in LIKE_SAME}
+        source = snap.metadatas[snap.index_of[query.like_id]] if query.like_id in snap.index_of else None
+        total, method = len(cand), "exact"
+    else:
+        near = index.dense_search(visual_stored, max(DENSE_POOL, 4 * need) + len(excluded), query.filters, excluded)
+        ids = [i for i, _ in near.ranked]
+        metas = index.metadatas(ids)
+        scores = index.image_rows(encoder, ids, outlines) @ visual if ids else np.zeros(0, np.float32)
+        labels = {k: np.array([str(m.get(k, "") or "").lower() for m in metas], dtype=object) for k in LIKE_SAME}
+        source = index.metadatas([query.like_id])[0] if query.like_id else None
+        total, method = near.total, near.method
+    shared: dict[str, np.ndarray] = {}
+    for key, bonus in LIKE_SAME.items():
+        own = str((source or {}).get(key, "") or "").lower()
+        if own:  # an empty label matches nothing
+            shared[key] = labels[key] == own
+            scores = scores + bonus * shared[key]
+    top_bonus = 1 + sum(LIKE_SAME[k] for k in shared)
+    k = min(need, len(scores))
+    top = np.argpartition(-scores, k - 1)[:k] if 0 < k < len(scores) else np.arange(len(scores))
     top = top[np.argsort(-scores[top], kind="stable")][query.page * query.page_size:]
-    hits = []
-    for t in top:
-        hit = index._hit(snap, int(candidates[t]), float(scores[t]))
+    if ids is None:
+        hits = index.rows_hits(snap, [int(cand[t]) for t in top], [float(scores[t]) for t in top])
+    else:
+        root = index._collection_metadata().get("catalog_root", "")
+        hits = [SearchHit(ids[t], float(scores[t]), str(Path(root) / metas[t].get("path", "")) if root
+                          else metas[t].get("path", ""), metas[t]) for t in top]
+    for t, hit in zip(top, hits):
         hit.relevance = float(np.clip(scores[t] / top_bonus, 0.0, 1.0))
         same = [str(hit.metadata.get(k)) for k in ("category", "colour", "pattern") if k in shared and shared[k][t]]
         hit.why = (["shares " + " · ".join(same)] if same else []) + ["looks alike"]
-        hits.append(hit)
-    return SearchPage(hits, int(len(candidates)), query.page, query.page_size, "exact",
+    return SearchPage(hits, int(total), query.page, query.page_size, method,
                       (time.perf_counter() - t0) * 1000, space="image")
 
 
-def _hnsw(index: CatalogIndex, snap: Snapshot, q: np.ndarray, n: int, filters: Filters, excluded: set) -> list:
-    col = index.store.reader_collection(index.name)
-    if col is None:
-        raise IndexUnavailableError(f"The index '{index.name}' disappeared; reload the page.")
-    res = col.query(query_embeddings=[q.tolist()], n_results=max(1, n), where=filters.where(), include=["distances"])
-    out = []
-    for item_id, dist in zip(res["ids"][0], res["distances"][0]):
-        if item_id in excluded or item_id not in snap.index_of:
-            continue
-        out.append((snap.index_of[item_id], 1.0 - float(dist)))
-    return out
-
-
 def _sketch_search(index: CatalogIndex, sketch_index: CatalogIndex, encoder: Encoder, query: SearchQuery,
-                   snap: Snapshot, t0: float) -> SearchPage:
-    """score = w * (a * outline-shape + (1 - a) * encoder(sketch)) + (1 - w) * encoder(text hint). Exact."""
+                   t0: float) -> SearchPage:
+    """score = w * (a * outline-shape + (1 - a) * encoder(sketch)) + (1 - w) * encoder(text hint).
+
+    Exact below the threshold. Above it, the scores are computed exactly on a candidate pool: the HNSW
+    neighbours of the shape descriptor (sketch collection) and of the encoder's view (catalog), with
+    both vectors of each candidate fetched by id.
+    """
     from core.sketch import normalise_sketch, shape_descriptor
 
     norm = normalise_sketch(query.sketch)
-    sk = sketch_index.snapshot()
-    rows = sketch_index.aligned_rows(snap, sk)
-    mask = query.filters.mask(snap) if query.filters.active() else np.ones(len(snap.ids), bool)
-    mask &= rows >= 0
-    cand = np.flatnonzero(mask)
-    shape = sk.embeddings[rows[cand]] @ shape_descriptor(norm)
-    enc_view = snap.embeddings[cand] @ encoder.encode_sketches([norm.image])[0]
-    a = float(np.clip(query.shape_weight, 0.0, 1.0))
-    scores = a * shape + (1 - a) * enc_view
+    shape_q = shape_descriptor(norm)
+    view_q = encoder.encode_sketches([norm.image])[0]
     text = (query.text or "").strip()
-    if text:
-        w = float(np.clip(query.image_weight, 0.0, 1.0))
-        scores = w * scores + (1 - w) * (snap.embeddings[cand] @ encoder.encode_texts([text])[0])
-    order = np.argsort(-scores, kind="stable")[query.page * query.page_size : (query.page + 1) * query.page_size]
-    hits = [index._hit(snap, int(cand[o]), float(scores[o])) for o in order]
-    page = SearchPage(hits, int(len(cand)), query.page, query.page_size, "exact", (time.perf_counter() - t0) * 1000)
+    text_q = encoder.encode_texts([text])[0] if text else None
+    a = float(np.clip(query.shape_weight, 0.0, 1.0))
+    w = float(np.clip(query.image_weight, 0.0, 1.0))
+    need = (query.page + 1) * query.page_size
+    if not index.is_lean() and not sketch_index.is_lean():
+        snap, sk = index.snapshot(), sketch_index.snapshot()
+        rows = sketch_index.aligned_rows(snap, sk)
+        mask = query.filters.mask(snap) if query.filters.active() else np.ones(len(snap.ids), bool)
+        mask &= rows >= 0
+        cand = np.flatnonzero(mask)
+        ids = [snap.ids[c] for c in cand]
+        shape_vecs, emb = sk.embeddings[rows[cand]], snap.embeddings[cand]
+        total, method = len(cand), "exact"
+    else:
+        pool = max(200, 10 * need)
+        seen: dict[str, None] = {}
+        for idx, vec in ((sketch_index, shape_q), (index, view_q if text_q is None else l2_normalize(view_q + text_q))):
+            for i, _ in idx.dense_search(vec, pool, query.filters).ranked:
+                seen.setdefault(i, None)
+        got = sketch_index._get(list(seen), ["embeddings"])
+        ids = [i for i in seen if i in got]
+        shape_vecs = np.asarray([got[i][0] for i in ids], np.float32).reshape(len(ids), -1)
+        emb = index.vectors(ids) if ids else np.zeros((0, encoder.info.dim), np.float32)
+        total, method = len(ids), "hnsw-pool"
+    scores = a * (shape_vecs @ shape_q) + (1 - a) * (emb @ view_q)
+    if text_q is not None:
+        scores = w * scores + (1 - w) * (emb @ text_q)
+    order = np.argsort(-scores, kind="stable")[query.page * query.page_size : need]
+    hits = index.hits([(ids[o], float(scores[o])) for o in order])
+    page = SearchPage(hits, int(total), query.page, query.page_size, method, (time.perf_counter() - t0) * 1000)
     page.normalised_sketch = norm.image
     return page

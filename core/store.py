@@ -12,10 +12,12 @@ import fcntl
 import logging
 import os
 import shutil
+import subprocess
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Mapping, Sequence
 from typing import Iterator
 
 import numpy as np
@@ -108,18 +110,89 @@ def _get_or_create(client, name: str, metadata: dict):
     )
 
 
+class IdTable(Sequence):
+    """A million ids in ~30 bytes each: one utf-8 blob + offsets, found by (process-local) hash.
+
+    A list of str plus a dict id -> row costs ~150 bytes per item; this is what lean snapshots keep.
+    Reads like `list[str]` (`ids[n]`), and `positions` reads like `dict[str, int]`.
+    """
+
+    def __init__(self, ids: list[str]) -> None:
+        encoded = [i.encode() for i in ids]
+        self._offsets = np.zeros(len(encoded) + 1, np.int64)
+        np.cumsum([len(b) for b in encoded], out=self._offsets[1:])
+        self._blob = b"".join(encoded)
+        hashes = np.fromiter((hash(i) for i in ids), np.int64, len(ids))
+        self._order = np.argsort(hashes, kind="stable")
+        self._sorted = hashes[self._order]
+        self.positions = _Positions(self)
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    def __getitem__(self, n):
+        if isinstance(n, slice):
+            return [self[k] for k in range(*n.indices(len(self)))]
+        n = int(n)
+        if n < 0:
+            n += len(self)
+        return self._blob[self._offsets[n] : self._offsets[n + 1]].decode()
+
+    def position(self, item_id: str) -> int | None:
+        h = hash(item_id)
+        k = int(np.searchsorted(self._sorted, h))
+        while k < len(self._sorted) and self._sorted[k] == h:
+            row = int(self._order[k])
+            if self[row] == item_id:
+                return row
+            k += 1
+        return None
+
+    @property
+    def nbytes(self) -> int:
+        return len(self._blob) + self._offsets.nbytes + self._order.nbytes + self._sorted.nbytes
+
+
+class _Positions(Mapping):
+    def __init__(self, table: IdTable) -> None:
+        self._table = table
+
+    def __getitem__(self, item_id: str) -> int:
+        row = self._table.position(item_id) if isinstance(item_id, str) else None
+        if row is None:
+            raise KeyError(item_id)
+        return row
+
+    def __contains__(self, item_id) -> bool:
+        return isinstance(item_id, str) and self._table.position(item_id) is not None
+
+    def __iter__(self):
+        return iter(self._table)
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+
 @dataclass
 class Snapshot:
-    """An in-memory copy of a collection for exact search and metadata filters."""
+    """An in-memory copy of a collection for exact search and metadata filters.
+
+    A *lean* snapshot (collections above the exact-search threshold) keeps only the ids and the filter
+    columns (~50 bytes per item): `embeddings` and `metadatas` are None, and both are fetched by id.
+    """
 
     version: str
-    ids: list[str]
-    index_of: dict[str, int]
-    embeddings: np.ndarray  # (n, dim) float32, L2-normalised
-    metadatas: list[dict]
+    ids: Sequence[str]
+    index_of: Mapping[str, int]
+    embeddings: np.ndarray | None  # (n, dim) float32, L2-normalised; None when lean
+    metadatas: list[dict] | None  # None when lean
     columns: dict[str, np.ndarray]  # category/colour/pattern (lower-case str) and price (float) as arrays
     collection_metadata: dict
     codes: dict[str, tuple[dict[str, int], np.ndarray]]  # categorical column -> (value -> code, int32 codes)
+
+    @property
+    def lean(self) -> bool:
+        return self.embeddings is None
 
     def isin(self, column: str, values: list[str]) -> np.ndarray:
         """Rows whose `column` is one of `values`, on integer codes (string compares cost ~30 ms at 100k)."""
@@ -127,18 +200,77 @@ class Snapshot:
         wanted = [vocab[v] for v in values if v in vocab]
         return np.isin(codes, np.array(wanted, np.int32)) if wanted else np.zeros(len(codes), bool)
 
+    def column_bytes(self) -> int:
+        """Memory held for ids and filter columns (the string columns share one object per distinct value)."""
+        ids = self.ids.nbytes if isinstance(self.ids, IdTable) else 0
+        return ids + sum(c.nbytes for _, c in self.codes.values()) + sum(c.nbytes for c in self.columns.values())
+
     @classmethod
     def build(cls, version: str, ids, embeddings, metadatas, collection_metadata) -> "Snapshot":
         emb = np.asarray(embeddings, np.float32).reshape(len(ids), -1) if len(ids) else np.zeros((0, 1), np.float32)
-        cols = {k: np.array([str(m.get(k, "") or "").lower() for m in metadatas], dtype=object)
-                for k in ("category", "colour", "pattern")}
-        cols["price"] = np.array([float(m.get("price", -1.0) or -1.0) for m in metadatas], np.float64)
-        codes = {}
-        for k in ("category", "colour", "pattern"):
-            vocab: dict[str, int] = {}
-            codes[k] = (vocab, np.array([vocab.setdefault(v, len(vocab)) for v in cols[k]], np.int32))
-        return cls(version, list(ids), {i: n for n, i in enumerate(ids)}, emb, list(metadatas), cols,
+        columns, codes = _columns([metadatas])
+        return cls(version, list(ids), {i: n for n, i in enumerate(ids)}, emb, list(metadatas), columns,
                    dict(collection_metadata or {}), codes)
+
+    @classmethod
+    def build_lean(cls, version: str, batches, collection_metadata) -> "Snapshot":
+        """From (ids, metadatas) fetched in batches, kept only as integer codes and a price array."""
+        ids: list[str] = []
+
+        def metadatas():
+            for batch_ids, metas in batches:
+                ids.extend(batch_ids)
+                yield metas
+
+        columns, codes = _columns(metadatas())
+        table = IdTable(ids)
+        return cls(version, table, table.positions, None, None, columns, dict(collection_metadata or {}), codes)
+
+
+def _columns(metadata_batches) -> tuple[dict[str, np.ndarray], dict]:
+    """category/colour/pattern as int32 codes (+ an object array sharing one str per value) and price."""
+    vocabs: dict[str, dict[str, int]] = {k: {} for k in ("category", "colour", "pattern")}
+    parts: dict[str, list[np.ndarray]] = {k: [] for k in (*vocabs, "price")}
+    for metas in metadata_batches:
+        for k, vocab in vocabs.items():
+            parts[k].append(np.array([vocab.setdefault(str((m or {}).get(k, "") or "").lower(), len(vocab))
+                                      for m in metas], np.int32))
+        parts["price"].append(np.array([float((m or {}).get("price", -1.0) or -1.0) for m in metas], np.float64))
+    columns: dict[str, np.ndarray] = {}
+    codes = {}
+    for k, vocab in vocabs.items():
+        c = np.concatenate(parts[k]) if parts[k] else np.zeros(0, np.int32)
+        codes[k] = (vocab, c)
+        values = np.empty(len(vocab), dtype=object)
+        values[:] = list(vocab)  # one str object per distinct value, shared by every row
+        columns[k] = values[c] if len(vocab) else np.zeros(0, dtype=object)
+    columns["price"] = np.concatenate(parts["price"]) if parts["price"] else np.zeros(0, np.float64)
+    return columns, codes
+
+
+def fetch_rows(col, include: list[str], batch: int = 5000, ids: list[str] | None = None) -> Iterator[dict]:
+    """The collection's rows in batches, without offset paging (Chroma's cost grows with the offset):
+    every id in one ids-only `get`, then `get(ids=...)` batch by batch."""
+    if ids is None:
+        ids = col.get(include=[])["ids"]
+    for start in range(0, len(ids), batch):
+        yield col.get(ids=list(ids[start : start + batch]), include=include)
+
+
+def copy_generation(src: Path, dst: Path) -> None:
+    """A private copy of a published generation: copy-on-write (reflink) where the filesystem has it
+    (btrfs, XFS, bcachefs: constant time), a plain copy elsewhere. bench/bench_scale.py prints what a plain
+    copy costs next to the ingest time; with a Chroma server there are no generations at all."""
+    t0 = time.perf_counter()
+    cp = shutil.which("cp")
+    done = False
+    if cp and os.uname().sysname == "Linux":
+        done = subprocess.run([cp, "-a", "--reflink=auto", str(src), str(dst)], capture_output=True).returncode == 0
+        if not done:
+            shutil.rmtree(dst, ignore_errors=True)
+    if not done:
+        shutil.copytree(src, dst)
+    log.info("copied generation %s in %.2f s", src.name, time.perf_counter() - t0)
 
 
 class IndexStore:
@@ -172,9 +304,20 @@ class IndexStore:
             return None
         return gen if gen and (self.root / "gens" / gen).is_dir() else None
 
+    def _http(self, fresh: bool = False):
+        """One HTTP client per server and process (a new one costs a heartbeat round trip)."""
+        key = f"http://{self.settings.chroma_host}:{self.settings.chroma_port}"
+        with _CLIENTS_LOCK:
+            client = None if fresh else _CLIENTS.get(key)
+        if client is None:
+            client = http_client(self.settings.chroma_host, self.settings.chroma_port)
+            with _CLIENTS_LOCK:
+                _CLIENTS[key] = client
+        return client
+
     def _reader_client(self):
         if self.remote:
-            return http_client(self.settings.chroma_host, self.settings.chroma_port)
+            return self._http()
         gen = self.current_generation()
         if gen is None:
             return None
@@ -186,12 +329,16 @@ class IndexStore:
         client = self._reader_client()
         if client is None:
             return None
-        try:
-            return client.get_collection(name, embedding_function=None)
-        except Exception as exc:
-            if "does not exist" in str(exc) or "NotFound" in type(exc).__name__:
-                return None
-            raise IndexUnavailableError(f"The index could not be opened ({type(exc).__name__}: {exc}).") from exc
+        for attempt in range(2):
+            try:
+                return client.get_collection(name, embedding_function=None)
+            except Exception as exc:
+                if "does not exist" in str(exc) or "NotFound" in type(exc).__name__:
+                    return None
+                if not self.remote or attempt:
+                    raise IndexUnavailableError(f"The index could not be opened ({type(exc).__name__}: {exc}).") from exc
+                client = self._http(fresh=True)  # the server went away and back, or is down: says which
+        return None
 
     def version(self, name: str) -> str | None:
         """Changes whenever the published data of `name` changes; cheap enough to call per query."""
@@ -201,17 +348,20 @@ class IndexStore:
         col = self.reader_collection(name)
         return None if col is None else str((col.metadata or {}).get("atelier_version", "0"))
 
-    def load_snapshot(self, name: str, page: int = 5000) -> Snapshot | None:
+    def load_snapshot(self, name: str, batch: int = 5000, lean: bool = False) -> Snapshot | None:
+        """The collection in memory. lean=True keeps ids and filter columns only (no vectors, no metadata dicts)."""
         col = self.reader_collection(name)
         if col is None:
             return None
         version = self.version(name) or "0"
-        ids, embs, metas = [], [], []
         try:
-            total = col.count()
-            for offset in range(0, total, page):
-                got = col.get(include=["embeddings", "metadatas"], limit=page, offset=offset)
-                ids += got["ids"]
+            ids = col.get(include=[])["ids"]
+            if lean:
+                rows = ((got["ids"], got["metadatas"]) for got in fetch_rows(col, ["metadatas"], batch, ids))
+                return Snapshot.build_lean(version, rows, col.metadata)
+            got_ids, embs, metas = [], [], []
+            for got in fetch_rows(col, ["embeddings", "metadatas"], batch, ids):
+                got_ids += got["ids"]
                 embs.append(np.asarray(got["embeddings"], np.float32))
                 metas += got["metadatas"]
         except IndexUnavailableError:
@@ -220,7 +370,7 @@ class IndexStore:
             raise IndexUnavailableError(f"The index {name} could not be read ({type(exc).__name__}: {exc}). "
                                         "Re-run `python -m core ingest` to rebuild it.") from exc
         emb = np.concatenate(embs) if embs else np.zeros((0, 1), np.float32)
-        return Snapshot.build(version, ids, emb, metas, col.metadata)
+        return Snapshot.build(version, got_ids, emb, metas, col.metadata)
 
     def list_collections(self) -> list[str]:
         client = self._reader_client()
@@ -276,7 +426,7 @@ class IndexStore:
         name = f"g{max(time.time_ns(), max(numbers, default=0) + 1)}"
         target = gens / name
         if current:
-            shutil.copytree(gens / current, target)
+            copy_generation(gens / current, target)
         else:
             target.mkdir()
         tmp = building.with_suffix(".tmp")

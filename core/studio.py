@@ -38,7 +38,9 @@ class Studio:
         }
 
 
-def open_studio(settings: Settings | None = None, encoder: Encoder | None = None) -> Studio:
+def open_studio(settings: Settings | None = None, encoder: Encoder | None = None, load_columns: bool = True) -> Studio:
+    """load_columns=False: a large catalog's filter columns are never loaded (a one-shot CLI query filters
+    in Chroma instead of reading every item's metadata first)."""
     settings = settings or load_settings()
     if encoder is None:
         encoder, choice = load_encoder(settings)
@@ -46,8 +48,9 @@ def open_studio(settings: Settings | None = None, encoder: Encoder | None = None
         choice = EncoderChoice("given", None, "encoder passed in by the caller")
     store = IndexStore(settings)
     index = CatalogIndex(store, collection_name(settings.catalog_name, encoder.info.slug),
-                         settings.exact_search_threshold)
-    sketch_index = CatalogIndex(store, collection_name(settings.catalog_name, SKETCH_SLUG), settings.exact_search_threshold)
+                         settings.exact_search_threshold, load_columns=load_columns)
+    sketch_index = CatalogIndex(store, collection_name(settings.catalog_name, SKETCH_SLUG), settings.exact_search_threshold,
+                                load_columns=load_columns)
     return Studio(settings, encoder, choice, store, index, sketch_index)
 
 
@@ -62,11 +65,21 @@ def ensure_catalog_index(studio: Studio, progress: Progress | None = None) -> In
 
 
 def embedding_map(studio: Studio, max_points: int = 3000) -> dict:
-    """2-D PCA of the catalog's vectors for the Home page's picture of the catalog."""
-    snap = studio.index.snapshot()
-    n = len(snap.ids)
-    take = np.linspace(0, n - 1, min(n, max_points)).astype(int) if n else np.zeros(0, int)
-    x = snap.embeddings[take].astype(np.float64)
+    """2-D PCA of the catalog's vectors for the Home page's picture of the catalog.
+
+    Above the exact-search threshold the process holds no vectors: the first `max_points` items are
+    fetched in one call (no offset, so no cost that grows with the catalog).
+    """
+    if studio.index.is_lean():
+        got = studio.index._call(studio.index._collection().get, limit=max_points, include=["embeddings", "metadatas"])
+        ids, metas = got["ids"], [m or {} for m in got["metadatas"]]
+        x = np.asarray(got["embeddings"], np.float64).reshape(len(ids), -1)
+    else:
+        snap = studio.index.snapshot()
+        n = len(snap.ids)
+        take = np.linspace(0, n - 1, min(n, max_points)).astype(int) if n else np.zeros(0, int)
+        ids, metas = [snap.ids[i] for i in take], [snap.metadatas[i] for i in take]
+        x = snap.embeddings[take].astype(np.float64)
     if len(x) < 3:
         return {"x": [], "y": [], "category": [], "name": [], "id": []}
     x = x - x.mean(0)
@@ -74,6 +87,6 @@ def embedding_map(studio: Studio, max_points: int = 3000) -> dict:
     xy = x @ vt[:2].T
     return {
         "x": xy[:, 0].tolist(), "y": xy[:, 1].tolist(),
-        "category": [snap.metadatas[i].get("category", "") or "untagged" for i in take],
-        "name": [snap.metadatas[i].get("name", "") for i in take], "id": [snap.ids[i] for i in take],
+        "category": [m.get("category", "") or "untagged" for m in metas],
+        "name": [m.get("name", "") for m in metas], "id": list(ids),
     }

@@ -65,14 +65,16 @@ class Taste:
 
 
 def taste_of(store: ProfileStore, profile: Profile, index: CatalogIndex) -> Taste:
-    snap = index.snapshot()
-    liked = [i for i in store.items(profile.id, "like") + store.items(profile.id, "favourite") if i in snap.index_of]
-    liked = list(dict.fromkeys(liked))
-    disliked = [i for i in store.items(profile.id, "dislike") if i in snap.index_of]
+    marked = list(dict.fromkeys(store.items(profile.id, "like") + store.items(profile.id, "favourite")))
+    disliked_all = store.items(profile.id, "dislike")
+    vecs = index.vectors(marked + disliked_all, missing_ok=True)  # by id: a large catalog holds no vectors
+    present = np.abs(vecs).sum(1) > 0  # items since removed from the catalog come back as zero rows
+    liked = [i for i, ok in zip(marked, present[: len(marked)]) if ok]
+    disliked = [i for i, ok in zip(disliked_all, present[len(marked):]) if ok]
     if not liked:
         return Taste(None, liked, disliked)
-    pos = snap.embeddings[[snap.index_of[i] for i in liked]].mean(0)
-    neg = snap.embeddings[[snap.index_of[i] for i in disliked]].mean(0) if disliked else 0.0
+    pos = vecs[: len(marked)][present[: len(marked)]].mean(0)
+    neg = vecs[len(marked):][present[len(marked):]].mean(0) if disliked else 0.0
     return Taste(l2_normalize(pos - 0.5 * neg), liked, disliked)
 
 
@@ -80,51 +82,62 @@ def explain(hit: SearchHit, taste: Taste, index: CatalogIndex) -> str:
     """Why an item was suggested: the liked item it is closest to."""
     if not taste.liked:
         return "popular pick"
-    snap = index.snapshot()
-    if hit.id not in snap.index_of:
+    others = [i for i in taste.liked if i != hit.id]
+    if not others:
         return ""
-    v = snap.embeddings[snap.index_of[hit.id]]
-    sims = [(float(snap.embeddings[snap.index_of[i]] @ v), i) for i in taste.liked if i != hit.id]
-    if not sims:
+    vecs = index.vectors([hit.id] + others, missing_ok=True)
+    if not np.abs(vecs[0]).sum():
         return ""
-    _, best = max(sims)
-    name = snap.metadatas[snap.index_of[best]].get("name") or best
+    best = others[int(np.argmax(vecs[1:] @ vecs[0]))]
+    name = index.metadatas([best])[0].get("name") or best
     return f"similar to {name}, which the client liked"
 
 
 def for_you(store: ProfileStore, profile: Profile, index: CatalogIndex, k: int = 12) -> list[tuple[SearchHit, str]]:
     """The profile's feed: nearest to its taste, minus what it already marked; cold start: popular, diverse."""
-    snap = index.snapshot()
+    from core.search import Filters
+
     taste = taste_of(store, profile, index)
     seen = set(taste.liked) | set(taste.disliked)
     if taste.vector is not None:
-        scores = snap.embeddings @ taste.vector
-        order = [n for n in np.argsort(-scores) if snap.ids[n] not in seen][:k]
-        hits = [index._hit(snap, int(n), float(scores[n])) for n in order]
+        ranked = index.dense_search(taste.vector, k, Filters(), seen).ranked  # exact or HNSW by catalog size
+        hits = index.hits(ranked)
         return [(h, explain(h, taste, index)) for h in hits]
     popular = store.popularity("like")
     return [(h, "popular with other clients" if popular.get(h.id) else "a diverse pick to start from")
             for h in diverse_picks(index, k, popular, exclude=seen)]
 
 
+DIVERSE_POOL = 3000  # a large catalog's cold-start picks come from its popular items plus this many others
+
+
 def diverse_picks(index: CatalogIndex, k: int, popularity: dict[str, int], exclude: set[str] = frozenset()) -> list[SearchHit]:
-    """Farthest-point sampling in the encoder space, starting from (and preferring) popular items."""
-    snap = index.snapshot()
-    n = len(snap.ids)
+    """Farthest-point sampling in the encoder space, starting from (and preferring) popular items.
+    Over the whole catalog up to the exact-search threshold; above it over the popular items and a sample."""
+    if not index.is_lean():
+        snap = index.snapshot()
+        ids, emb = list(snap.ids), snap.embeddings
+    else:
+        sample = index._call(index._collection().get, limit=DIVERSE_POOL, include=[])["ids"]
+        ids = list(dict.fromkeys(sorted(popularity, key=lambda i: -popularity[i])[:DIVERSE_POOL] + sample))
+        emb = index.vectors(ids, missing_ok=True)
+        keep = np.abs(emb).sum(1) > 0
+        ids, emb = [i for i, ok in zip(ids, keep) if ok], emb[keep]
+    n = len(ids)
     if n == 0:
         return []
-    pop = np.array([popularity.get(i, 0) for i in snap.ids], np.float32)
-    allowed = np.array([i not in exclude for i in snap.ids])
+    pop = np.array([popularity.get(i, 0) for i in ids], np.float32)
+    allowed = np.array([i not in exclude for i in ids])
     first = int(np.argmax(np.where(allowed, pop + 1e-3 * -np.arange(n), -np.inf)))
     chosen = [first]
-    dist = 1 - snap.embeddings @ snap.embeddings[first]
+    dist = 1 - emb @ emb[first]
     while len(chosen) < min(k, int(allowed.sum())):
         score = np.where(allowed, dist + 0.05 * np.log1p(pop), -np.inf)
         score[chosen] = -np.inf
         nxt = int(np.argmax(score))
         chosen.append(nxt)
-        dist = np.minimum(dist, 1 - snap.embeddings @ snap.embeddings[nxt])
-    return [index._hit(snap, c, float(pop[c])) for c in chosen]
+        dist = np.minimum(dist, 1 - emb @ emb[nxt])
+    return index.hits([(ids[c], float(pop[c])) for c in chosen])
 
 
 # ---- outfits ----------------------------------------------------------------------------------------
@@ -182,13 +195,46 @@ def _name(h: SearchHit) -> str:
     return str(h.metadata.get("name") or h.id)
 
 
+@dataclass
+class _Piece:
+    hit: SearchHit
+    vector: np.ndarray
+    price: float  # 0 when unknown
+    statement: bool
+
+
+SLOT_POOL = 400  # a large catalog's pieces per slot: the nearest this many to the anchor's style (HNSW)
+
+
+def _slot_pool(index: CatalogIndex, slot: str, anchor_ids: list[str], anchor_vec: np.ndarray, taste: Taste | None,
+               budget: float | None, fixed_cost: float) -> list[_Piece]:
+    """The catalog's pieces for one outfit slot: all of them up to the exact-search threshold; above it the
+    SLOT_POOL nearest to the anchor (and taste) among the slot's categories and the budget, fetched by id."""
+    from core.search import Filters
+
+    if not index.is_lean():
+        snap = index.snapshot()
+        rows = [r for r in range(len(snap.ids)) if group_of(str(snap.columns["category"][r])) == slot
+                and snap.ids[r] not in anchor_ids]
+        hits = index.rows_hits(snap, rows, [0.0] * len(rows))
+        vecs = snap.embeddings[rows] if rows else np.zeros((0, snap.embeddings.shape[1]), np.float32)
+    else:
+        facets = index.facets() or {}
+        cats = [c for c in facets.get("category", []) if group_of(c) == slot] or [slot]
+        q = anchor_vec if taste is None or taste.vector is None else l2_normalize(anchor_vec + 0.3 * taste.vector)
+        price_max = budget - fixed_cost if budget is not None else None
+        ranked = index.dense_search(q, SLOT_POOL, Filters(category=cats, price_max=price_max), set(anchor_ids)).ranked
+        hits = index.hits([(i, 0.0) for i, _ in ranked])
+        vecs = index.vectors([h.id for h in hits]) if hits else np.zeros((0, 1), np.float32)
+    return [_Piece(h, v, _price(h), is_statement(h)) for h, v in zip(hits, vecs)]
+
+
 def build_outfits(index: CatalogIndex, anchor_ids: list[str], k: int = 3, budget: float | None = None,
                   taste: Taste | None = None, per_slot: int = 6) -> Outfits:
     """Complete looks around the anchor item(s) that keep the rules; ranked by colour harmony and style.
 
     Fewer than k looks when the catalog cannot fill k looks within the rules; `shortfall` then says why.
     """
-    snap = index.snapshot()
     anchors = [index.item(a) for a in anchor_ids]
     if not anchors:
         raise AtelierError("Pick an item (or fill the cart) to build an outfit around.")
@@ -206,40 +252,41 @@ def build_outfits(index: CatalogIndex, anchor_ids: list[str], k: int = 3, budget
     anchor_statements = sum(is_statement(a) for a in anchors)
     if anchor_statements > MAX_STATEMENT_PATTERNS:
         raise AtelierError("The chosen pieces already have more than one statement pattern; keep one and build again.")
-    anchor_vec = l2_normalize(snap.embeddings[[snap.index_of[a.id] for a in anchors]].mean(0))
-    slot_of = np.array([group_of(str(c)) or "" for c in snap.columns["category"]])
-    statement = np.array([is_statement(m) for m in snap.metadatas])
-    prices_all = np.asarray(snap.columns["price"], dtype=float)
-    candidates: dict[str, list[int]] = {}
+    anchor_vec = l2_normalize(index.vectors([a.id for a in anchors]).mean(0))
+    pieces: dict[str, _Piece] = {}  # id -> the piece's hit and vector, for scoring looks
+    candidates: dict[str, list[str]] = {}
     fitting: dict[str, int] = {}  # per slot: pieces that fit the rules on their own (budget, pattern)
     for slot in required + optional:
-        rows = np.flatnonzero(slot_of == slot)
-        rows = np.array([r for r in rows if snap.ids[r] not in anchor_ids], dtype=int)
-        if len(rows) == 0:
+        pool = _slot_pool(index, slot, anchor_ids, anchor_vec, taste, budget, fixed_cost)
+        if not pool:
             if slot in required:
                 raise AtelierError(f"The catalog has no {slot} to complete this look.")
             continue
         if budget is not None:
-            rows = rows[np.maximum(prices_all[rows], 0) <= budget - fixed_cost]
+            pool = [p for p in pool if p.price <= budget - fixed_cost]
         if anchor_statements:  # the anchor is the statement piece: everything else solid
-            rows = rows[~statement[rows]]
-        fitting[slot] = len(rows)
-        if len(rows) == 0:
+            pool = [p for p in pool if not p.statement]
+        fitting[slot] = len(pool)
+        if not pool:
             if slot in required:
                 candidates[slot] = []
             continue
-        style = snap.embeddings[rows] @ anchor_vec
+        vecs = np.stack([p.vector for p in pool])
+        style = vecs @ anchor_vec
         if taste is not None and taste.vector is not None:
-            style = style + 0.3 * (snap.embeddings[rows] @ taste.vector)
-        harmony = np.array([np.mean([colour_harmony(snap.metadatas[r].get("colour", ""), a.metadata.get("colour", ""))[0]
-                                     for a in anchors]) for r in rows])
-        ranked = rows[np.argsort(-(style + harmony), kind="stable")]
+            style = style + 0.3 * (vecs @ taste.vector)
+        harmony = np.array([np.mean([colour_harmony(p.hit.metadata.get("colour", ""), a.metadata.get("colour", ""))[0]
+                                     for a in anchors]) for p in pool])
+        ranked = [pool[r] for r in np.argsort(-(style + harmony), kind="stable")]
         # Enough solid pieces to fill k distinct looks, plus a few statement pieces to choose from.
-        solid = [int(r) for r in ranked if not statement[r]][: max(per_slot, k + 1)]
-        loud = [int(r) for r in ranked if statement[r]][:2]
+        solid = [p.hit.id for p in ranked if not p.statement][: max(per_slot, k + 1)]
+        loud = [p.hit.id for p in ranked if p.statement][:2]
         # Under a budget the best-styled pieces may all be too dear together: keep the cheapest in reach too.
-        cheap = [int(r) for r in rows[np.argsort(prices_all[rows], kind="stable")][:2]] if budget is not None else []
+        cheap = [p.hit.id for p in sorted(pool, key=lambda p: p.price)[:2]] if budget is not None else []
         candidates[slot] = list(dict.fromkeys(solid + loud + cheap))
+        pieces.update({p.hit.id: p for p in pool})
+    for a, v in zip(anchors, index.vectors([a.id for a in anchors])):
+        pieces[a.id] = _Piece(a, v, _price(a), is_statement(a))
     missing = [s for s in required if not candidates.get(s)]
     if missing:
         raise AtelierError(_why_none(missing[0], budget, fixed_cost, anchor_statements))
@@ -248,7 +295,7 @@ def build_outfits(index: CatalogIndex, anchor_ids: list[str], k: int = 3, budget
     for choice in itertools.product(*[candidates[s] for s in slots]):
         for use_optional in ([True, False] if any(s in optional for s in slots) else [True]):
             picked = [c for s, c in zip(slots, choice) if use_optional or s in required]
-            look = _score_look(index, snap, anchors, picked, budget, fixed_cost, taste)
+            look = _score_look(pieces, anchors, picked, budget, fixed_cost, taste)
             if look is not None:
                 looks.append(look)
     looks.sort(key=lambda o: -o.score)
@@ -302,8 +349,8 @@ def _why_none(slot: str, budget: float | None, fixed_cost: float, anchor_stateme
             "; raise the budget or pick another piece.")
 
 
-def _score_look(index, snap, anchors, picked, budget, fixed_cost, taste) -> Outfit | None:
-    extra = [index._hit(snap, r, 0.0) for r in picked]
+def _score_look(pieces: dict[str, "_Piece"], anchors, picked, budget, fixed_cost, taste) -> Outfit | None:
+    extra = [SearchHit(pieces[i].hit.id, 0.0, pieces[i].hit.path, pieces[i].hit.metadata) for i in picked]
     hits = anchors + extra
     statements = [h for h in hits if is_statement(h)]
     if len(statements) > MAX_STATEMENT_PATTERNS:
@@ -311,7 +358,7 @@ def _score_look(index, snap, anchors, picked, budget, fixed_cost, taste) -> Outf
     total = fixed_cost + sum(_price(h) for h in extra)
     if budget is not None and total > budget + 1e-9:
         return None
-    vecs = snap.embeddings[[snap.index_of[h.id] for h in hits]]
+    vecs = np.stack([pieces[h.id].vector for h in hits])
     sims = vecs @ vecs.T
     n = len(hits)
     coherence = float((sims.sum() - n) / max(1, n * (n - 1)))

@@ -45,29 +45,32 @@ st.title("Discover")
 model_banner(studio)
 
 try:
-    snap = studio.index.snapshot()
+    facets = studio.index.facets()  # None while a large catalog's filter columns load in the background
 except Exception as exc:
     show_error(exc)
     st.stop()
 
 with st.sidebar:
     st.header("Filters")
-    options = {k: sorted({str(v) for v in snap.columns[k] if v}) for k in ("category", "colour", "pattern")}
+    if facets is None:
+        st.caption("Filters appear once this large catalog's columns have loaded (a minute at a million items); "
+                   "search works meanwhile.")
+    options = facets or {k: [] for k in ("category", "colour", "pattern")}
     cats = st.multiselect("Category", options["category"], key="f_category", on_change=reset_page)
     cols = st.multiselect("Colour", options["colour"], key="f_colour", on_change=reset_page)
     pats = st.multiselect("Pattern", options["pattern"], key="f_pattern", on_change=reset_page)
-    prices = [p for p in snap.columns["price"] if p >= 0]
+    prices = list((facets or {}).get("price") or [])
     price = None
     if prices:
-        lo, hi = float(min(prices)), float(max(prices))
+        lo, hi = prices
         if hi > lo:
             price = st.slider("Price", lo, hi, (lo, hi), key="f_price", on_change=reset_page)
     price_min, price_max = Filters.price_range(price, prices)
     favourites = profiles.items(profile.id, "favourite") if profile is not None else list(state.favourites)
     if favourites:
         with st.expander(f"Saved items ({len(favourites)})"):
-            for fid in favourites:
-                name = snap.metadatas[snap.index_of[fid]].get("name", fid) if fid in snap.index_of else fid
+            for fid, meta in zip(favourites, studio.index.metadatas(favourites)):
+                name = meta.get("name", fid)
                 st.button(f"Remove {md(name)}", key=f"unfav-{fid}", on_click=toggle_fav, args=(fid,), width="stretch")
     taste, strength = None, 0.0
     if profile is not None:
@@ -92,7 +95,7 @@ if image is not None and text.strip():
 if image is not None:
     st.image(image, caption="Your photo", width=160)
 
-like = state.discover_like if state.discover_like in snap.index_of else None
+like = state.discover_like if state.discover_like and studio.index.has(state.discover_like) else None
 like_text = ""
 if like:
     source = studio.index.item(like)
@@ -130,11 +133,13 @@ chips = result.parsed.chips() if result.parsed is not None else []
 if chips:  # what the query was read as: soft boosts, each one click from a hard filter
     st.caption("Read as (click to filter):")
     for col, (key, value) in zip(st.columns(min(len(chips), 8) or 1), chips[:8]):
-        values = filter_values(snap, key, value)
+        values = filter_values(facets or {}, key, value)
         col.button(f"+ {value}", key=f"chip-{key}-{value}", on_click=add_filter, args=(key, values),
                    disabled=not values or all(v in state.get(f"f_{key}", []) for v in values),
                    help=f"Show only {key} {value}" if values else f"No item in this catalog has {key} {value}")
 where = f"page {result.page + 1} of {result.pages} · {result.method} search in {result.elapsed_ms:.0f} ms"
+if result.note:
+    st.info(result.note)
 if result.space == "image":
     st.caption(f"{result.total:,} items ranked by how alike they look · {where}")
 elif result.matched:

@@ -1,0 +1,64 @@
+"""Past one machine: one `chroma run` server and two `streamlit run` app replicas on loopback.
+
+The first replica's first start builds the catalog index through the server; the second finds it there;
+an ingest run against the server is seen by both; killing one replica leaves the other serving.
+"""
+import os
+import signal
+import subprocess
+import sys
+from contextlib import ExitStack
+from pathlib import Path
+
+from browser import browser_page, free_port, require_browser, streamlit_server
+from test_chroma_server import _start
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _search(page, url: str, text: str, expect: str) -> None:
+    page.goto(url + "/Discover", wait_until="domcontentloaded")
+    box = page.get_by_label("Describe what you are looking for")
+    box.wait_for(timeout=180_000)
+    box.fill(text)
+    box.press("Enter")
+    page.get_by_text(expect).first.wait_for(timeout=120_000)
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
+def _pid(url: str) -> int:
+    port = url.rsplit(":", 1)[1]
+    out = subprocess.run(["pgrep", "-f", f"streamlit run .*--server.port {port}"], capture_output=True, text=True)
+    return int(out.stdout.split()[0])
+
+
+def test_two_app_replicas_share_one_chroma_server(tmp_path, small_catalog, tiny_clip_dir):
+    require_browser()
+    port = free_port()
+    server = _start(tmp_path / "chroma", port)
+    common = {"CHROMA_HOST": "127.0.0.1", "CHROMA_PORT": str(port), "ATELIER_ENCODER": str(tiny_clip_dir),
+              "ATELIER_CATALOG": str(small_catalog), "HF_HUB_OFFLINE": "1"}
+    try:
+        with ExitStack() as stack, browser_page() as page:
+            (tmp_path / "a").mkdir()
+            (tmp_path / "b").mkdir()
+            url_a = stack.enter_context(streamlit_server({**common, "ATELIER_DATA_DIR": str(tmp_path / "a")}))
+            _search(page, url_a, "red", "12 items match")  # replica A's first start built the index on the server
+            url_b = stack.enter_context(streamlit_server({**common, "ATELIER_DATA_DIR": str(tmp_path / "b")}))
+            _search(page, url_b, "red", "12 items match")  # replica B found it there
+
+            more = REPO / "assets" / "sample_catalog" / "images"
+            for n, p in enumerate(sorted(more.iterdir())[:8]):
+                (small_catalog / "images" / f"extra-{n}.jpg").write_bytes(p.read_bytes())
+            env = dict(os.environ, **common, ATELIER_DATA_DIR=str(tmp_path / "cli"), PYTHONPATH=str(REPO))
+            out = subprocess.run([sys.executable, "-m", "core", "ingest", str(small_catalog)], env=env, cwd=REPO,
+                                 capture_output=True, text=True, timeout=600)
+            assert out.returncode == 0, out.stderr[-2000:]
+            _search(page, url_a, "red dress", "20 items match")  # both replicas see the new items
+            _search(page, url_b, "red dress", "20 items match")
+
+            os.kill(_pid(url_a), signal.SIGKILL)
+            _search(page, url_b, "blue coat", "20 items match")  # B keeps serving without A
+    finally:
+        server.kill()
+        server.wait()

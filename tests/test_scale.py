@@ -1,0 +1,123 @@
+"""Above the exact-search threshold: no vectors in the process, vectors and metadata by id, filters that
+keep recall, snapshots loaded without offset paging."""
+import sys
+
+import numpy as np
+
+from core.search import CatalogIndex, Filters, SearchQuery, search_catalog
+from core.store import IdTable
+
+
+def _lean(studio, **kw) -> CatalogIndex:
+    return CatalogIndex(studio.store, studio.index.name, exact_threshold=0, **kw)
+
+
+def test_id_table_finds_every_id_and_is_smaller_than_a_list_and_dict():
+    ids = [f"item-{n:07d}" for n in range(20_000)] + ["robe-été", "ü"]
+    table = IdTable(ids)
+    assert len(table) == len(ids) and table[5] == ids[5] and table[-1] == "ü" and table[20_000] == "robe-été"
+    assert all(table.positions[i] == n for n, i in enumerate(ids[::997]) for n in [ids.index(i)])
+    assert "robe-été" in table.positions and "item-9999999" not in table.positions and 3 not in table.positions
+    assert table.positions.get("nope", -1) == -1
+    as_python = sys.getsizeof(ids) + sum(sys.getsizeof(i) for i in ids) + sys.getsizeof({i: 0 for i in ids})
+    assert table.nbytes < as_python / 2
+
+
+def test_lean_index_holds_no_vectors_and_fetches_them_by_id(sample_studio):
+    lean = _lean(sample_studio)
+    snap = lean.snapshot()
+    assert lean.is_lean() and snap.lean and snap.embeddings is None and snap.metadatas is None
+    full = sample_studio.index.snapshot()
+    assert len(snap.ids) == len(full.ids) == 420
+    some = ["dress-005", "coat-003", "jeans-001"]
+    np.testing.assert_allclose(lean.vectors(some), sample_studio.index.vectors(some), atol=1e-6)
+    assert lean.item("coat-003").path == sample_studio.index.item("coat-003").path
+    assert lean.item("coat-003").metadata["category"] == "coat"
+    # The filter columns agree with the full snapshot's, row by row.
+    for n in (0, 100, 419):
+        row = full.index_of[snap.ids[n]]
+        assert snap.columns["category"][n] == full.columns["category"][row]
+        assert snap.columns["price"][n] == full.columns["price"][row]
+
+
+def test_more_like_this_on_a_lean_index_matches_exact(sample_studio):
+    q = SearchQuery(like_id="dress-005", page_size=10)
+    exact = search_catalog(sample_studio.index, sample_studio.encoder, q)
+    lean = search_catalog(_lean(sample_studio), sample_studio.encoder, q)
+    assert lean.method == "hnsw" and "dress-005" not in {h.id for h in lean.hits}
+    assert len({h.id for h in exact.hits} & {h.id for h in lean.hits}) >= 9
+    assert lean.hits[0].path == exact.hits[0].path
+
+
+def test_filtered_lean_search_post_filters_on_columns_with_the_exact_total(sample_studio):
+    lean = _lean(sample_studio)
+    assert lean.wait_for_columns(timeout=120) is not None
+    for filters in (Filters(category=["dress", "coat"], price_max=200.0), Filters(colour=["red"])):
+        q = SearchQuery(text="elegant evening wear", filters=filters, page_size=10)
+        exact = search_catalog(sample_studio.index, sample_studio.encoder, q)
+        got = search_catalog(lean, sample_studio.encoder, q)
+        assert got.method in ("hnsw+postfilter", "hnsw-where")
+        assert got.total == exact.total
+        assert [h.id for h in got.hits][:5] == [h.id for h in exact.hits][:5]
+        snap = lean.snapshot()
+        assert filters.mask(snap)[[snap.index_of[h.id] for h in got.hits]].all()
+
+
+def test_filtered_search_without_columns_asks_chroma_to_filter(sample_studio):
+    lean = _lean(sample_studio, load_columns=False)
+    page = search_catalog(lean, sample_studio.encoder,
+                          SearchQuery(text="dress", filters=Filters(category=["dress"]), page_size=10))
+    assert page.method == "hnsw-where" and len(page.hits) == 10
+    assert {h.metadata["category"] for h in page.hits} == {"dress"}
+    assert lean._snap is None  # nothing loaded in the process
+
+
+def test_lean_sketch_search_ranks_like_the_exact_one(sample_studio):
+    from sketches import dress_outline
+
+    q = SearchQuery(sketch=dress_outline(), page_size=10)
+    exact = search_catalog(sample_studio.index, sample_studio.encoder, q, sample_studio.sketch_index)
+    sketch_lean = CatalogIndex(sample_studio.store, sample_studio.sketch_index.name, exact_threshold=0)
+    lean = search_catalog(_lean(sample_studio), sample_studio.encoder, q, sketch_lean)
+    assert lean.method == "hnsw-pool"
+    assert [h.id for h in lean.hits][:3] == [h.id for h in exact.hits][:3]
+    assert [h.metadata["category"] for h in lean.hits].count("dress") >= 6
+
+
+def test_snapshots_load_without_offset_paging(sample_studio, monkeypatch):
+    calls = []
+    store = sample_studio.store
+    real = store.reader_collection
+
+    class Spy:
+        def __init__(self, col):
+            self._col = col
+
+        def __getattr__(self, name):
+            return getattr(self._col, name)
+
+        def get(self, *args, **kw):
+            calls.append(kw)
+            return self._col.get(*args, **kw)
+
+    monkeypatch.setattr(store, "reader_collection", lambda name: (lambda c: c and Spy(c))(real(name)))
+    for lean in (True, False):
+        calls.clear()
+        snap = store.load_snapshot(sample_studio.index.name, batch=100, lean=lean)
+        assert len(snap.ids) == 420 and (snap.embeddings is None) == lean
+        assert calls and not any(kw.get("offset") for kw in calls)
+        assert sum(len(kw.get("ids") or []) for kw in calls) == 420
+
+
+def test_generation_copy_is_byte_identical_and_leaves_the_source_alone(tmp_path):
+    from core.store import copy_generation
+
+    src = tmp_path / "g1"
+    (src / "seg").mkdir(parents=True)
+    (src / "chroma.sqlite3").write_bytes(bytes(range(256)) * 400)
+    (src / "seg" / "data_level0.bin").write_bytes(b"\x01\x02" * 5000)
+    copy_generation(src, tmp_path / "g2")
+    for rel in ("chroma.sqlite3", "seg/data_level0.bin"):
+        assert (tmp_path / "g2" / rel).read_bytes() == (src / rel).read_bytes()
+    (tmp_path / "g2" / "chroma.sqlite3").write_bytes(b"changed")  # a write to the copy never reaches the source
+    assert (src / "chroma.sqlite3").read_bytes() == bytes(range(256)) * 400
