@@ -203,7 +203,7 @@ class CatalogIndex:
     Up to `exact_threshold` items: a full snapshot (vectors + metadata), exact search and an in-memory
     word index. Above it the process holds no vectors: a lean snapshot (ids + filter columns, ~50 bytes
     per item) and an on-disk word index, both read from one local catalog file per published version
-    (`<data_dir>/cache/`, built in a background thread from the collection's metadata when missing), dense
+    (`<index folder>/cache/`, built in a background thread from the collection's metadata when missing), dense
     retrieval by Chroma's HNSW, and vectors and metadata fetched by id. Until the columns are ready a
     query still answers (dense only, Chroma filtering) and says so.
     """
@@ -309,7 +309,7 @@ class CatalogIndex:
 
     def cache_file(self, version: str | None) -> Path:
         digest = hashlib.sha1(f"{self.store.settings.chroma_host or self.store.root}|{version}".encode()).hexdigest()
-        return Path(self.store.settings.data_dir) / "cache" / f"{self.name}-{digest[:16]}.sqlite"
+        return self.store.root / "cache" / f"{self.name}-{digest[:16]}.sqlite"
 
     def _load_lean(self, version: str | None) -> tuple[Snapshot, LexicalIndex]:
         """Ids + filter columns and the word index, from this host's catalog file for `version`: built
@@ -801,18 +801,33 @@ def _dense_only(index: CatalogIndex, encoder: Encoder, query: SearchQuery, text:
     else:
         q = visual_stored
     need = (query.page + 1) * query.page_size
-    dense = index.dense_search(q, need, query.filters, excluded)
-    hits = index.hits(dense.ranked[query.page * query.page_size : need])
-    for hit in hits:
-        hit.relevance = float(np.clip(hit.score, 0.0, 1.0))
-        hit.why = ["close in meaning" if visual_stored is None else "looks alike"]
-    loading = index.load_error or "still loading in the background"
-    note = (f"This catalog's word index and filter columns are {loading}: these results rank by the "
-            "encoder's meaning alone for now" + (" (item counts under filters are estimates)." if dense.total_is_estimate
-                                                  else "."))
+    parsed = parse_query(text)
+    wanted = (("category", parsed.categories, canonical_category), ("colour", parsed.colours, canonical_colour),
+              ("pattern", parsed.patterns, canonical_pattern))
+    total_weight = sum(ATTRIBUTE_WEIGHTS[k] for k, w, _ in wanted if w)
+    dense = index.dense_search(q, max(DENSE_POOL, 2 * need) if total_weight else need, query.filters, excluded)
+    pool = index.hits(dense.ranked)  # the pool's metadata, fetched in one call
+    boost = ATTRIBUTE_BOOST if query.attribute_boost is None else max(0.0, float(query.attribute_boost))
+    fused = []
+    for rank, hit in enumerate(pool, 1):  # the parsed attributes still boost, within HNSW's pool
+        share = sum(ATTRIBUTE_WEIGHTS[k] for k, w, canon in wanted if w and canon(str(hit.metadata.get(k) or "")) in w)
+        fused.append(1.0 / (RRF_K + rank) + (boost * share / total_weight / (RRF_K + 1) if total_weight else 0.0))
+    best = (1.0 + (boost if total_weight else 0.0)) / (RRF_K + 1)
+    order = sorted(range(len(pool)), key=lambda n: -fused[n])[query.page * query.page_size : need]
+    hits = [pool[n] for n in order]
+    for n, hit in zip(order, hits):
+        hit.score = float(fused[n])
+        hit.relevance = float(fused[n] / best)
+        has = [str(hit.metadata.get(k)) for k, w, canon in wanted if w and canon(str(hit.metadata.get(k) or "")) in w]
+        hit.why = (["is " + " · ".join(has)] if has else []) + ["close in meaning"]
+    loading = (f"could not be loaded ({index.load_error})" if index.load_error
+               else "still loading in the background")
+    note = (f"This catalog's word index and filter columns are {loading}: for now these results rank by the "
+            "encoder's meaning and the garment, colour and pattern read from your words"
+            + (" (item counts under filters are estimates)." if dense.total_is_estimate else "."))
     return SearchPage(hits, int(dense.total), query.page, query.page_size, dense.method,
-                      (time.perf_counter() - t0) * 1000, space="text" if visual_stored is None else "image",
-                      note=note)
+                      (time.perf_counter() - t0) * 1000, parsed=parsed,
+                      space="text" if visual_stored is None else "text+image", note=note)
 
 
 def _image_search(index: CatalogIndex, encoder: Encoder, snap: Snapshot | None, visual: np.ndarray,

@@ -136,7 +136,9 @@ if chips:  # what the query was read as: soft boosts, each one click from a hard
         values = filter_values(facets or {}, key, value)
         col.button(f"+ {value}", key=f"chip-{key}-{value}", on_click=add_filter, args=(key, values),
                    disabled=not values or all(v in state.get(f"f_{key}", []) for v in values),
-                   help=f"Show only {key} {value}" if values else f"No item in this catalog has {key} {value}")
+                   help=f"Show only {key} {value}" if values else
+                   "Filters appear once the catalog's columns have loaded" if facets is None else
+                   f"No item in this catalog has {key} {value}")
 where = f"page {result.page + 1} of {result.pages} · {result.method} search in {result.elapsed_ms:.0f} ms"
 if result.note:
     st.info(result.note)

@@ -121,3 +121,67 @@ def test_generation_copy_is_byte_identical_and_leaves_the_source_alone(tmp_path)
         assert (tmp_path / "g2" / rel).read_bytes() == (src / rel).read_bytes()
     (tmp_path / "g2" / "chroma.sqlite3").write_bytes(b"changed")  # a write to the copy never reaches the source
     assert (src / "chroma.sqlite3").read_bytes() == bytes(range(256)) * 400
+
+
+def test_lean_taste_feed_and_outfits_match_the_full_index(sample_studio, tmp_path):
+    """Stylist features above the threshold: vectors by id, HNSW feed, slot pools; the same rules hold."""
+    from core.profiles import ProfileStore
+    from core.stylist import MAX_STATEMENT_PATTERNS, build_outfits, diverse_picks, for_you, is_statement, taste_of
+
+    lean = _lean(sample_studio)
+    assert lean.wait_for_columns(timeout=120) is not None
+    store = ProfileStore(f"sqlite:///{tmp_path / 'p.sqlite3'}")
+    ada = store.create("Ada")
+    for item in ("dress-003", "dress-007", "skirt-002"):
+        store.mark(ada.id, item, "like")
+    full_taste, lean_taste = taste_of(store, ada, sample_studio.index), taste_of(store, ada, lean)
+    np.testing.assert_allclose(full_taste.vector, lean_taste.vector, atol=1e-6)
+    full_feed = [h.id for h, _ in for_you(store, ada, sample_studio.index, k=10)]
+    lean_feed = [(h.id, why) for h, why in for_you(store, ada, lean, k=10)]
+    assert len({i for i, _ in lean_feed} & set(full_feed)) >= 9
+    assert not {i for i, _ in lean_feed} & {"dress-003", "dress-007", "skirt-002"}
+    assert all(why.startswith("similar to ") for _, why in lean_feed)
+    cold = diverse_picks(lean, 8, {"coat-003": 4})
+    assert cold[0].id == "coat-003" and len({h.metadata["category"] for h in cold}) >= 5
+    for anchor in ("dress-005", "shirt-002", "jeans-001", "sneakers-003"):
+        looks = build_outfits(lean, [anchor], k=3, budget=400.0)
+        assert looks, anchor
+        pieces = [h.id for look in looks for h in look.items[1:]]
+        assert len(pieces) == len(set(pieces)), "no piece in two looks"
+        for look in looks:
+            assert look.items[0].id == anchor and look.total_price <= 400.0
+            assert sum(is_statement(h) for h in look.items) <= MAX_STATEMENT_PATTERNS
+
+
+def test_discover_page_on_a_lean_index(sample_studio, monkeypatch, tmp_path):
+    """The page above the threshold: filters from the columns, chips, results with reasons, no error."""
+    from streamlit.testing.v1 import AppTest
+    from test_pages import DISCOVER
+
+    monkeypatch.setenv("ATELIER_DB_DIR", str(sample_studio.settings.index_dir))
+    monkeypatch.setenv("ATELIER_ENCODER", "lite")
+    monkeypatch.setenv("ATELIER_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("ATELIER_EXACT_SEARCH_THRESHOLD", "0")
+    from core.ui import get_profile_store, get_studio
+
+    get_studio.clear()
+    get_profile_store.clear()
+    try:
+        at = AppTest.from_file(DISCOVER, default_timeout=180).run()
+        at.text_input(key="q_text").set_value("red floral dress").run()
+        assert not at.exception and not at.error
+        studio = get_studio()
+        assert studio.index.is_lean() and studio.index.wait_for_columns(120) is not None
+        at.run()  # the columns are in: filters, chips and word matches as on a small catalog
+        assert not at.exception and not at.error
+        assert "dress" in at.multiselect(key="f_category").options
+        assert [b.label for b in at.button if b.label.startswith("+ ")] == ["+ dress", "+ red", "+ floral"]
+        assert any("items match your words" in c.value for c in at.caption)
+        cards = [c.value for c in at.caption if "$" in c.value]
+        exact = search_catalog(sample_studio.index, sample_studio.encoder, SearchQuery(text="red floral dress",
+                                                                                      page_size=len(cards)))
+        dresses = sum(h.metadata["category"] == "dress" for h in exact.hits)
+        assert cards and sum(c.startswith("dress ·") for c in cards) >= dresses - 1 >= len(cards) // 2
+    finally:
+        get_studio.clear()
+        get_profile_store.clear()

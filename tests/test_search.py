@@ -1,12 +1,10 @@
 """Search on the sample catalog with the real offline encoder: text, image, both, filters, pages, similar."""
-from dataclasses import replace
 import numpy as np
 import pytest
 from PIL import Image
 
 from core.errors import AtelierError, EmptyQueryError
 from core.search import CatalogIndex, Filters, SearchQuery, search_catalog
-from core.store import IndexStore
 
 
 def _search(studio, **kw):
@@ -85,16 +83,17 @@ def test_unknown_item_and_bad_filters_are_user_errors(sample_studio):
         Filters.from_pairs(["dress"])
 
 
-def test_hnsw_path_agrees_with_exact_search(sample_studio, tmp_path):
+def test_hnsw_path_agrees_with_exact_search(sample_studio):
     """Above the threshold (here 0) the process holds no vectors: HNSW + the on-disk word index and columns
     rank like the exact path once the columns are loaded; before that it answers by meaning and says so."""
-    store = IndexStore(replace(sample_studio.settings, data_dir=tmp_path))
-    hnsw_index = CatalogIndex(store, sample_studio.index.name, exact_threshold=0)
+    hnsw_index = CatalogIndex(sample_studio.store, sample_studio.index.name, exact_threshold=0)
+    for old in (sample_studio.store.root / "cache").glob("*.sqlite"):
+        old.unlink()  # another test's catalog file: this one starts as a fresh replica would
     early = search_catalog(hnsw_index, sample_studio.encoder, SearchQuery(text="navy shirt", page_size=10))
     assert early.note and "loading" in early.note and len(early.hits) == 10
     snap = hnsw_index.wait_for_columns(120)
     assert snap is not None and snap.lean and snap.embeddings is None
-    assert list(tmp_path.glob("cache/*.sqlite")), "the word index and columns live in a local catalog file"
+    assert list((sample_studio.store.root / "cache").glob("*.sqlite")), "words and columns live in a local file"
     for kw in ({"text": "navy shirt"}, {"text": "dots", "filters": Filters(category=["dress"])}):
         exact = _search(sample_studio, page_size=10, **kw)
         approx = search_catalog(hnsw_index, sample_studio.encoder, SearchQuery(page_size=10, **kw))
