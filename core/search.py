@@ -197,6 +197,17 @@ OVERFETCH = 2.0
 MAX_OVERFETCH = 5000
 
 
+def _release_freed_memory() -> None:
+    """glibc keeps freed heap pages; after a large load, hand them back (resident memory is what a replica
+    is sized by). A no-op where there is no glibc."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
 class CatalogIndex:
     """One searchable collection; keeps what it holds in memory in step with the published index.
 
@@ -335,6 +346,7 @@ class CatalogIndex:
                         if old != path:
                             old.unlink(missing_ok=True)
         snap = Snapshot.build_lean(version or "0", read_catalog_file(path), self._collection_metadata())
+        _release_freed_memory()  # the batches' dicts and strings are gone: give their pages back to the system
         return snap, LexicalIndex.open(path, version or "")
 
     def columns_if_ready(self) -> Snapshot | None:

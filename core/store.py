@@ -119,11 +119,14 @@ class IdTable(Sequence):
 
     def __init__(self, ids: list[str]) -> None:
         encoded = [i.encode() for i in ids]
-        self._offsets = np.zeros(len(encoded) + 1, np.int64)
-        np.cumsum([len(b) for b in encoded], out=self._offsets[1:])
+        lengths = np.fromiter((len(b) for b in encoded), np.int64, len(encoded))
+        small = int(lengths.sum()) < 2**31
+        self._offsets = np.zeros(len(encoded) + 1, np.int32 if small else np.int64)
+        np.cumsum(lengths, out=self._offsets[1:])
         self._blob = b"".join(encoded)
+        del encoded
         hashes = np.fromiter((hash(i) for i in ids), np.int64, len(ids))
-        self._order = np.argsort(hashes, kind="stable")
+        self._order = np.argsort(hashes, kind="stable").astype(np.int32 if len(ids) < 2**31 else np.int64)
         self._sorted = hashes[self._order]
         self.positions = _Positions(self)
 
@@ -200,6 +203,15 @@ class Snapshot:
         wanted = [vocab[v] for v in values if v in vocab]
         return np.isin(codes, np.array(wanted, np.int32)) if wanted else np.zeros(len(codes), bool)
 
+    def label(self, column: str, row: int) -> str:
+        """The (lower-case) category/colour/pattern of one row, read from its code (lean snapshots keep no strings)."""
+        vocab, codes = self.codes[column]
+        names = getattr(self, "_names", None) or {}
+        if column not in names:
+            names[column] = list(vocab)
+            self._names = names
+        return names[column][int(codes[row])]
+
     def column_bytes(self) -> int:
         """Memory held for ids and filter columns (the string columns share one object per distinct value)."""
         ids = self.ids.nbytes if isinstance(self.ids, IdTable) else 0
@@ -222,13 +234,15 @@ class Snapshot:
                 ids.extend(batch_ids)
                 yield metas
 
-        columns, codes = _columns(metadatas())
+        columns, codes = _columns(metadatas(), strings=False)
         table = IdTable(ids)
+        del ids
         return cls(version, table, table.positions, None, None, columns, dict(collection_metadata or {}), codes)
 
 
-def _columns(metadata_batches) -> tuple[dict[str, np.ndarray], dict]:
-    """category/colour/pattern as int32 codes (+ an object array sharing one str per value) and price."""
+def _columns(metadata_batches, strings: bool = True) -> tuple[dict[str, np.ndarray], dict]:
+    """category/colour/pattern as int32 codes (+, when `strings`, an object array sharing one str per value:
+    8 bytes a row that lean snapshots do without) and price."""
     vocabs: dict[str, dict[str, int]] = {k: {} for k in ("category", "colour", "pattern")}
     parts: dict[str, list[np.ndarray]] = {k: [] for k in (*vocabs, "price")}
     for metas in metadata_batches:
@@ -241,9 +255,10 @@ def _columns(metadata_batches) -> tuple[dict[str, np.ndarray], dict]:
     for k, vocab in vocabs.items():
         c = np.concatenate(parts[k]) if parts[k] else np.zeros(0, np.int32)
         codes[k] = (vocab, c)
-        values = np.empty(len(vocab), dtype=object)
-        values[:] = list(vocab)  # one str object per distinct value, shared by every row
-        columns[k] = values[c] if len(vocab) else np.zeros(0, dtype=object)
+        if strings:
+            values = np.empty(len(vocab), dtype=object)
+            values[:] = list(vocab)  # one str object per distinct value, shared by every row
+            columns[k] = values[c] if len(vocab) else np.zeros(0, dtype=object)
     columns["price"] = np.concatenate(parts["price"]) if parts["price"] else np.zeros(0, np.float64)
     return columns, codes
 

@@ -142,14 +142,16 @@ if chips:  # what the query was read as: soft boosts, each one click from a hard
 where = f"page {result.page + 1} of {result.pages} · {result.method} search in {result.elapsed_ms:.0f} ms"
 if result.note:
     st.info(result.note)
-if result.space == "image":
+if result.note and result.space != "image":
+    st.caption(f"{result.total:,} items ranked by meaning · {where}")
+elif result.space == "image":
     st.caption(f"{result.total:,} items ranked by how alike they look · {where}")
 elif result.matched:
     every = (f" · {result.matched_all:,} have everything you asked for ({' · '.join(v for _, v in chips)})"
              if result.matched_all is not None else "")
     st.caption(f"{result.matched:,} items match your words{every} · {where}")
 else:
-    st.caption(f"No item matches these words; showing the closest in meaning among {result.total:,} · {where}")
+    st.caption(f"No item matches these words; showing the closest in meaning among {result.total:,} items · {where}")
 why = None
 if strength:
     from core.stylist import explain

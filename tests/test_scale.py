@@ -36,7 +36,8 @@ def test_lean_index_holds_no_vectors_and_fetches_them_by_id(sample_studio):
     # The filter columns agree with the full snapshot's, row by row.
     for n in (0, 100, 419):
         row = full.index_of[snap.ids[n]]
-        assert snap.columns["category"][n] == full.columns["category"][row]
+        assert snap.label("category", n) == full.columns["category"][row] == full.label("category", row)
+        assert "category" not in snap.columns  # codes only: no per-row string objects in a lean process
         assert snap.columns["price"][n] == full.columns["price"][row]
 
 
