@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 FILTER_KEYS = ("category", "colour", "pattern")
 RRF_K = 60  # reciprocal rank fusion's constant (Cormack et al. 2009)
 DENSE_POOL = 300  # dense ranks fused at least this deep (RRF at rank 300 adds < 1/360)
+FILTERED_DENSE_POOL = 100  # the same above the threshold under a filter (see bench/bench_scale.py)
 WHY_DEPTH = 50  # "close in meaning" / "looks alike": among the encoder's (or the photo's) 50 nearest
 ATTRIBUTE_BOOST = 1.0  # a full match of the parsed attributes is worth as much as rank 1 of one list
 # "More like this": the item's own kind first, then its colour and print (cosine bonuses), then the looks.
@@ -711,7 +712,10 @@ def search_catalog(index: CatalogIndex, encoder: Encoder, query: SearchQuery,
             img_rank = _ranks(candidates[np.argsort(-isc, kind="stable")], n)
             dense_raw[candidates] = (1 - w_img) * sc + w_img * isc
     else:
-        dense = index.dense_search(q, depth + len(excluded), query.filters, excluded)
+        # Under a filter HNSW must over-fetch by 1 / share, so a large catalog fuses a shallower dense list there
+        # (word matches and attribute matches still join the pool whatever their dense rank).
+        dense_depth = max(2 * need, FILTERED_DENSE_POOL) if lean and query.filters.active() else depth
+        dense = index.dense_search(q, dense_depth + len(excluded), query.filters, excluded)
         method = dense.method
         dense_rows, dense_sc = _rows_of(snap, dense.ranked)
         dense_raw[dense_rows] = dense_sc
