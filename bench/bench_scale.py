@@ -90,6 +90,18 @@ def rss_mib(pid: int | str = "self") -> tuple[float, float]:
     return int(get["VmRSS"]) / 1024, int(get["VmHWM"]) / 1024
 
 
+def memory_breakdown() -> dict[str, float]:
+    """RSS split (MiB, /proc/self/smaps_rollup): private (this process alone) vs file pages it shares."""
+    vals = {}
+    for line in Path("/proc/self/smaps_rollup").read_text().splitlines()[1:]:
+        key, _, rest = line.partition(":")
+        if rest.strip().endswith("kB"):
+            vals[key] = int(rest.split()[0]) / 1024
+    return {"rss": vals.get("Rss", 0.0), "pss": vals.get("Pss", 0.0),
+            "private": vals.get("Private_Clean", 0.0) + vals.get("Private_Dirty", 0.0),
+            "file": vals.get("Rss", 0.0) - vals.get("Anonymous", 0.0)}
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -255,6 +267,10 @@ def report(n: int, dim: int, ing: dict, probe: dict) -> None:
     print(f"  app holds {'ids + filter columns only (lean)' if probe['lean'] else 'a full snapshot (vectors + metadata)'}")
     print(f"  app RSS {rss[0]:.0f} MiB (peak {rss[1]:.0f}) with {probe['encoder']} -> {rss[0] * 2**20 / 600e6:.2f} of the 600 MB target "
           f"(before the columns: {probe['rss_before_columns'][0]:.0f} MiB)")
+    mem = probe.get("memory") or {}
+    if mem:
+        print(f"  of which private to this process {mem['private']:.0f} MiB, file pages (libraries, mapped weights; "
+              f"shared by replicas on a host) {mem['file']:.0f} MiB; PSS {mem['pss']:.0f} MiB")
     print(f"  {'query':<34} {'p50 ms':>8} {'p95 ms':>8} {'recall@10':>10}")
     for label, r in probe["runs"].items():
         key = r["truth"]
@@ -326,7 +342,8 @@ def probe(qfile: str, dim: int, restart: bool = False, strategy_queries: int = 2
     if restart:
         print(json.dumps({"first_answer_s": first, "first_answer_what": what, "columns_s": columns_s,
                           "column_bytes": snap.column_bytes(), "rss_mib": rss_mib(), "rss_before_columns": rss_before,
-                          "lean": index.is_lean(), "encoder": encoder_name, "runs": runs}))
+                          "memory": memory_breakdown(), "lean": index.is_lean(), "encoder": encoder_name,
+                          "runs": runs}))
         return
 
     def timed(label: str, key: str, fn, atelier: bool = False, limit: int | None = None) -> None:
@@ -367,6 +384,7 @@ def probe(qfile: str, dim: int, restart: bool = False, strategy_queries: int = 2
     for key, filters in FILTERS.items():
         timed(f"{key} (atelier)", key, atelier(filters), atelier=True)
     rss_after = rss_mib()  # what a replica holds while serving; the strategy probes below are not Atelier's path
+    memory = memory_breakdown()
     for key, filters in FILTERS.items():
         for factor in (1.0, 2.0, 4.0):
             go, fetch = overfetch(filters, factor)
@@ -378,7 +396,7 @@ def probe(qfile: str, dim: int, restart: bool = False, strategy_queries: int = 2
         col.modify(configuration={"hnsw": {"ef_search": 200}})
     print(json.dumps({"first_answer_s": first, "first_answer_what": what, "columns_s": columns_s,
                       "column_bytes": snap.column_bytes(), "rss_mib": rss_after, "rss_before_columns": rss_before,
-                      "lean": index.is_lean(),
+                      "memory": memory, "lean": index.is_lean(),
                       "encoder": encoder_name, "runs": runs}))
 
 

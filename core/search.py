@@ -635,10 +635,11 @@ def attribute_scores(snap: Snapshot, parsed: ParsedQuery) -> np.ndarray | None:
     return acc / total if total else None
 
 
-def _ranks(rows: np.ndarray, n: int) -> np.ndarray:
-    """1-based rank of each row in `rows` (in order) as an n-vector; 0 where absent."""
-    out = np.zeros(n, np.int64)
-    out[rows] = np.arange(1, len(rows) + 1)
+def _pool_ranks(pool: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """1-based rank of each row of the (sorted) `pool` in the list `rows` (best first); 0 where absent."""
+    out = np.zeros(len(pool), np.int64)
+    if len(rows):
+        out[np.searchsorted(pool, rows)] = np.arange(1, len(rows) + 1)
     return out
 
 
@@ -698,7 +699,7 @@ def search_catalog(index: CatalogIndex, encoder: Encoder, query: SearchQuery,
         q = l2_normalize((1 - s) * q + s * bias)
     n = len(snap.ids)
     dense_raw = np.full(n, -np.inf, np.float32)
-    img_rank = None
+    img_order = None  # the photo's ranking (rows, best first) when the query has one
     method = "exact"
     depth = max(DENSE_POOL, 2 * need)
     if not lean and (len(candidates) <= index.exact_threshold or visual is not None):
@@ -709,7 +710,7 @@ def search_catalog(index: CatalogIndex, encoder: Encoder, query: SearchQuery,
         if visual is not None:  # the photo's own ranking in the image-to-image space, fused below
             img = index.image_matrix(encoder, snap, sketch_index)
             isc = img @ visual if len(candidates) == n else img[candidates] @ visual
-            img_rank = _ranks(candidates[np.argsort(-isc, kind="stable")], n)
+            img_order = candidates[np.argsort(-isc, kind="stable")]
             dense_raw[candidates] = (1 - w_img) * sc + w_img * isc
     else:
         # Under a filter HNSW must over-fetch by 1 / share, so a large catalog fuses a shallower dense list there
@@ -727,11 +728,9 @@ def search_catalog(index: CatalogIndex, encoder: Encoder, query: SearchQuery,
             sc = index.vectors(ids, missing_ok=True) @ q
             isc = index.image_rows(encoder, ids, sketch_index) @ visual
             dense_rows = pool[np.argsort(-sc, kind="stable")]
-            img_rank = _ranks(pool[np.argsort(-isc, kind="stable")], n)
+            img_order = pool[np.argsort(-isc, kind="stable")]
             dense_raw[pool] = (1 - w_img) * sc + w_img * isc
             method += "+image"
-    dense_rank = _ranks(dense_rows, n)
-
     parsed = parse_query(text)
     terms = query_terms(text)
     w_lex = index.store.settings.lexical_weight if query.lexical_weight is None else query.lexical_weight
@@ -749,15 +748,6 @@ def search_catalog(index: CatalogIndex, encoder: Encoder, query: SearchQuery,
         lex_rows = lex_rows[mask[lex_rows]]
         n_words = len(lex_rows) if (filtered and not lean) or len(lex_rows) < depth else lexical.count(terms)
     attrs = attribute_scores(snap, parsed)
-    fused = (1 - w_lex) * _rrf(dense_rank) + w_lex * _rrf(_ranks(lex_rows, n))
-    # The best a result could score for what was typed: with no word matching, the closest in meaning is not 100%.
-    best = (1 - w_lex) / (RRF_K + 1) + (w_lex / (RRF_K + 1) if terms else 0.0)
-    if attrs is not None:
-        fused += boost * attrs / (RRF_K + 1)
-        best += boost / (RRF_K + 1)
-    if img_rank is not None:  # text and photo: the text's fused ranking and the photo's, weighed
-        fused = (1 - w_img) * fused + w_img * (1 + boost) * _rrf(img_rank)
-        best = (1 - w_img) * best + w_img * (1 + boost) / (RRF_K + 1)
     if method == "exact":
         pool = candidates
     else:  # HNSW's dense pool, every word match and the strongest attribute matches
@@ -768,13 +758,26 @@ def search_catalog(index: CatalogIndex, encoder: Encoder, query: SearchQuery,
             extra = np.argpartition(-a, k)[:k] if 0 < k < len(a) else np.flatnonzero(a > 0)
             extra = extra[a[extra] > 0]
         pool = np.unique(np.concatenate([dense_rows, lex_rows, extra]))
-    order = pool[np.lexsort((-dense_raw[pool], -fused[pool]))]
-    page_rows = order[query.page * query.page_size : need]
-    hits = index.rows_hits(snap, [int(r) for r in page_rows], [float(fused[r]) for r in page_rows])
-    why = _why_text(index, snap, page_rows, [h.metadata for h in hits], terms, parsed, dense_rank, img_rank)
-    for r, hit in zip(page_rows, hits):
-        hit.relevance = float(fused[r] / best) if best > 0 else None
-        hit.why = why[int(r)]
+    # Fused over the pool only (a large catalog's pool is a few hundred rows, not every item).
+    dense_rank, lex_rank = _pool_ranks(pool, dense_rows), _pool_ranks(pool, lex_rows)
+    img_rank = _pool_ranks(pool, img_order) if img_order is not None else None
+    fused = (1 - w_lex) * _rrf(dense_rank) + w_lex * _rrf(lex_rank)
+    # The best a result could score for what was typed: with no word matching, the closest in meaning is not 100%.
+    best = (1 - w_lex) / (RRF_K + 1) + (w_lex / (RRF_K + 1) if terms else 0.0)
+    if attrs is not None:
+        fused += boost * attrs[pool] / (RRF_K + 1)
+        best += boost / (RRF_K + 1)
+    if img_rank is not None:  # text and photo: the text's fused ranking and the photo's, weighed
+        fused = (1 - w_img) * fused + w_img * (1 + boost) * _rrf(img_rank)
+        best = (1 - w_img) * best + w_img * (1 + boost) / (RRF_K + 1)
+    order = np.lexsort((-dense_raw[pool], -fused))[query.page * query.page_size : need]
+    page_rows = pool[order]
+    hits = index.rows_hits(snap, [int(r) for r in page_rows], [float(fused[o]) for o in order])
+    why = _why_text(index, snap, page_rows, [h.metadata for h in hits], terms, parsed, dense_rank[order],
+                    img_rank[order] if img_rank is not None else None)
+    for o, hit, reasons in zip(order, hits, why):
+        hit.relevance = float(fused[o] / best) if best > 0 else None
+        hit.why = reasons
     return SearchPage(hits, int(len(candidates)), query.page, query.page_size, method,
                       (time.perf_counter() - t0) * 1000, matched=int(n_words),
                       matched_all=int(((attrs >= 1.0) & mask).sum()) if attrs is not None else None,
@@ -782,11 +785,12 @@ def search_catalog(index: CatalogIndex, encoder: Encoder, query: SearchQuery,
 
 
 def _why_text(index: CatalogIndex, snap: Snapshot, rows: np.ndarray, metas: list[dict], terms: list[str],
-              parsed: ParsedQuery, dense_rank: np.ndarray, img_rank: np.ndarray | None) -> dict[int, list[str]]:
-    """Why each row was found: the query words its text holds, the parsed attributes it has, closeness."""
+              parsed: ParsedQuery, dense_rank: np.ndarray, img_rank: np.ndarray | None) -> list[list[str]]:
+    """Why each row was found (ranks given per row): the query words its text holds, the parsed attributes
+    it has, closeness."""
     words = index.lexical(snap).matched_terms([int(r) for r in rows], terms) if terms else {}
-    out: dict[int, list[str]] = {}
-    for r, meta in zip(rows, metas):
+    out: list[list[str]] = []
+    for n, (r, meta) in enumerate(zip(rows, metas)):
         r = int(r)
         reasons = []
         if words.get(r):
@@ -796,11 +800,11 @@ def _why_text(index: CatalogIndex, snap: Snapshot, rows: np.ndarray, metas: list
             ("pattern", parsed.patterns, canonical_pattern)) if wanted and canon(str(meta.get(k) or "")) in wanted]
         if has:
             reasons.append("is " + " · ".join(has))
-        if 0 < dense_rank[r] <= WHY_DEPTH:
+        if 0 < dense_rank[n] <= WHY_DEPTH:
             reasons.append("close in meaning")
-        if img_rank is not None and 0 < img_rank[r] <= WHY_DEPTH:
+        if img_rank is not None and 0 < img_rank[n] <= WHY_DEPTH:
             reasons.append("looks alike")
-        out[r] = reasons
+        out.append(reasons)
     return out
 
 
