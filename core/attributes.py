@@ -124,6 +124,6 @@ def detect_pattern(img: Image.Image) -> tuple[str, float]:
         # Dots repeat one size (a few merge or are cut by the rim, so the spread is read from the quantiles).
         spread = np.percentile(areas, 90) / max(np.median(areas), 1e-6)
         if spread < 1.5 and np.median(fill) > 0.6:
-            return "polka dots", float(np.clip(1.5 - spread, 0.3, 1.0))
+            return "polka dots", float(np.clip(2.0 - spread, 0.5, 1.0))
         return "floral", 0.5
     return "solid", 0.3
