@@ -69,6 +69,11 @@ def _without_plain_parts(inner: np.ndarray, other: np.ndarray, strong: np.ndarra
         if stats[k, cv2.CC_STAT_AREA] < 0.08 * inner.sum():
             continue
         part = (labels == k).astype(np.uint8)
+        # A part is one solid piece; a check's grid of darker bands is full of holes.
+        outline, _ = cv2.findContours(part, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        filled = cv2.drawContours(np.zeros_like(part), outline, -1, 1, -1)
+        if part.sum() < 0.85 * filled.sum():
+            continue
         core = cv2.erode(part, k3, iterations=2).astype(bool)
         if core.any() and strong[core].mean() < 0.03:
             inner = inner & ~cv2.dilate(part, k3, iterations=3).astype(bool)
