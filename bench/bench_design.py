@@ -3,6 +3,7 @@ CPU, and of the offline editor (prints figures, not a test). With --model it tim
 
     .venv/bin/python bench/bench_design.py                      # tiny pipeline + offline editor, CPU
     .venv/bin/python bench/bench_design.py --targets [--quick]  # issue 13's targets on every light sample item
+    .venv/bin/python bench/bench_design.py --edges [--quick]    # prints of the backdrop's colour cut by the outline
     # GPU with real weights (a machine with internet or the weights cached):
     .venv/bin/python bench/bench_design.py --model stable-diffusion-v1-5/stable-diffusion-inpainting --size 512 --steps 30
 """
@@ -54,14 +55,48 @@ def targets(quick: bool) -> None:
           f"same size out: {all(r.same_size for r in rows)}; {secs:.2f}s per item (segmentation + edit + measure)")
 
 
+def edges(quick: bool) -> None:
+    """Garment segmentation where a print of the backdrop's colour runs off the outline (white flowers on a red shirt
+    on a white backdrop), with and without giving back the motifs the outline cuts; then the sample catalog against
+    the generator's true masks (the fill must change nothing there)."""
+    import csv
+
+    from design_measures import EDGE_PRINTS, edge_print_item, segmentation_score, truth_of
+
+    print("print of the backdrop's colour touching the outline: garment found (floor 97%), backdrop taken (limit 1%)")
+    for seed, category, pattern, colour in EDGE_PRINTS:
+        for shaded in (False, True):
+            img, truth = edge_print_item(seed, category, pattern, colour, shaded_motifs=shaded)
+            f0, b0 = segmentation_score(img, truth, fill_bites=False)
+            f1, b1 = segmentation_score(img, truth)
+            label = f"{colour} {category}, {pattern}{', motifs shaded' if shaded else ''}"
+            print(f"  {label:<40} found {f0:.1%} -> {f1:.1%} (ratio to floor {f1 / 0.97:.3f}); "
+                  f"backdrop {b0:.2%} -> {b1:.2%}")
+    rows = list(csv.DictReader(open(ROOT / "assets/sample_catalog/catalog.csv")))[:: 5 if quick else 1]
+    found, taken, changed = [], [], 0
+    for r in rows:
+        img, truth = truth_of(r["id"])
+        f0, b0 = segmentation_score(img, truth, fill_bites=False)
+        f1, b1 = segmentation_score(img, truth)
+        found.append((f1, r["id"]))
+        taken.append((b1, r["id"]))
+        changed += (f0, b0) != (f1, b1)
+    print(f"{len(rows)} sample items: garment found worst {min(found)[0]:.1%} ({min(found)[1]}), backdrop taken worst "
+          f"{max(taken)[0]:.2%} ({max(taken)[1]}); items the motif fill changed: {changed}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", help="inpainting model id or folder (default: a tiny random pipeline)")
     ap.add_argument("--size", type=int, default=256)
     ap.add_argument("--steps", type=int, default=10)
     ap.add_argument("--targets", action="store_true", help="measure issue 13's targets on the light sample items")
+    ap.add_argument("--edges", action="store_true", help="segmentation of prints that touch the garment's outline")
     ap.add_argument("--quick", action="store_true", help="with --targets: every sixth light item")
     args = ap.parse_args()
+    if args.edges:
+        edges(args.quick)
+        return
     if args.targets:
         targets(args.quick)
         return

@@ -74,3 +74,63 @@ def score_recolour(item_id: str, prompt: str = "make it red", colour: str = "red
     garment = mask & truth & ~edge
     return RecolourScore(item_id, float(changed[backdrop].mean()), float(reads_as(b[garment], colour).mean()),
                          int(changed[~mask].sum()), out.size == img.size)
+
+
+def edge_print_item(seed: int = 3, category: str = "shirt", pattern: str = "floral", colour: str = "red",
+                    shaded_motifs: bool = False) -> tuple[Image.Image, np.ndarray]:
+    """A garment whose print is the backdrop's own colour and runs off its edge (white flowers on a red shirt on a
+    white backdrop), drawn like the sample generator's shots but without a drawn outline, as a real photo has none:
+    where a motif touches the outline, fabric and backdrop meet with no edge between them. Returns the shot and the
+    garment's true mask (motifs included)."""
+    import random
+
+    from PIL import ImageChops, ImageDraw, ImageFilter
+
+    from core import samples
+
+    rng = random.Random(seed)
+    n = samples.SIZE * samples.SCALE
+    polys, _, _, _ = samples._shape(category, rng, n)
+    mask = Image.new("L", (n, n), 0)
+    md = ImageDraw.Draw(mask)
+    for p in polys:
+        md.polygon(p, fill=255)
+    tex = samples._texture(pattern, samples.COLOURS[colour], samples.BACKGROUND, rng, n)
+    if pattern == "floral":  # every bloom the backdrop's colour (the generator mixes in a second colour)
+        arr = np.asarray(tex).copy()
+        ground = np.all(arr == samples.COLOURS[colour], axis=2)
+        arr[~ground] = samples.BACKGROUND
+        tex = Image.fromarray(arr)
+    yy, xx = np.mgrid[0:n, 0:n].astype(np.float32) / n
+    light = 1.06 - 0.16 * np.hypot(xx - 0.35, yy - 0.25)
+    edge = np.asarray(mask.filter(ImageFilter.GaussianBlur(n / 40)), np.float32) / 255.0
+    # The fabric's ground takes the shading; the motifs stay the backdrop's flat colour (printed white on a white
+    # backdrop), unless shaded_motifs: then they darken towards the outline like the ground, as in a softly lit shot.
+    motif = np.all(np.asarray(tex) == samples.BACKGROUND, axis=2)
+    shade = light * (0.78 + 0.22 * edge)
+    if not shaded_motifs:
+        shade = np.where(motif, 1.0, shade)
+    garment = Image.fromarray(np.clip(np.asarray(tex, np.float32) * shade[..., None], 0, 255).astype(np.uint8))
+    canvas = Image.new("RGB", (n, n), samples.BACKGROUND)
+    shadow = ImageChops.offset(mask, int(n * 0.012), int(n * 0.018)).filter(ImageFilter.GaussianBlur(n / 70))
+    canvas.paste(Image.new("RGB", (n, n), (205, 203, 198)), (0, 0), shadow.point(lambda v: int(v * 0.55)))
+    canvas.paste(garment, (0, 0), mask)
+    truth = np.asarray(mask.resize((samples.SIZE, samples.SIZE), Image.BILINEAR)) > 127
+    return canvas.resize((samples.SIZE, samples.SIZE), Image.LANCZOS), truth
+
+
+# Garments whose print (the backdrop's colour) runs off the outline: (seed, category, pattern, colour).
+EDGE_PRINTS = [(3, "shirt", "floral", "red"), (5, "t-shirt", "floral", "navy"), (11, "sweater", "floral", "green"),
+               (17, "blouse", "floral", "grey"), (7, "dress", "polka dots", "red"), (13, "skirt", "polka dots", "black")]
+
+
+def segmentation_score(img: Image.Image, truth: np.ndarray, fill_bites: bool = True) -> tuple[float, float]:
+    """(share of the true garment found, share of the true backdrop taken as garment), the one-pixel anti-aliased
+    outline counted as neither."""
+    from core.segmentation import garment_mask
+
+    m = garment_mask(img, fill_bites=fill_bites)
+    k = np.ones((3, 3), np.uint8)
+    edge = cv2.dilate(truth.astype(np.uint8), k).astype(bool) & ~cv2.erode(truth.astype(np.uint8), k).astype(bool)
+    g, b = truth & ~edge, ~truth & ~edge
+    return float((m & g).sum() / g.sum()), float((m & b).sum() / b.sum())

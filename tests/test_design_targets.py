@@ -69,6 +69,24 @@ def test_a_print_stays_readable_when_the_ground_is_recoloured():
     assert (np.linalg.norm(lab_out[motif] - ground_out, axis=1) > 20).mean() > 0.85
 
 
+@pytest.mark.parametrize("item", ["blouse-010", "shirt-028"])
+def test_a_dense_floral_keeps_its_blooms_rather_than_going_tone_on_tone(item):
+    """Beige and grey grounds with many yellow and red blooms: more than a quarter of the cloth is print, yet it is
+    printed motifs, not a woven pattern, so the blooms stay readable on the new red ground."""
+    img, truth = truth_of(item)
+    mask = rough_rectangle(img.size)
+    out = OfflineEditor().generate(DesignRequest(img, Image.fromarray(mask.astype(np.uint8) * 255),
+                                                 "make it red")).images[0]
+    lab_in, lab_out = _lab(np.asarray(img)), _lab(np.asarray(out))
+    inner = truth & mask
+    ground_in = np.median(lab_in[inner], axis=0)
+    motif = inner & (np.linalg.norm(lab_in - ground_in, axis=2) > 30)
+    assert motif.sum() > 0.1 * inner.sum()
+    assert reads_as(np.asarray(out)[inner & ~motif], "red").mean() > 0.9
+    ground_out = np.median(lab_out[inner & ~motif], axis=0)
+    assert (np.linalg.norm(lab_out[motif] - ground_out, axis=1) > 20).mean() > 0.8  # 0.2-0.3 tone on tone
+
+
 def _lab(rgb):
     import cv2
 

@@ -157,7 +157,7 @@ def recolour(rgb: np.ndarray, region: np.ndarray, target, rng: np.random.Generat
     ground_new[..., 0] = T[0] + (lab[..., 0] - fab.ground[0]) * k
     ground_new[..., 1:] = T[1:]
     w = fab.weight[..., None] if motifs else np.ones(lab.shape[:2] + (1,), np.float32)
-    if 1.0 - float(fab.weight[region].mean()) > 0.25:
+    if 1.0 - float(fab.weight[region].mean()) > 0.25 and not _printed_motifs(rgb):
         # An all-over pattern (stripes, checks, chevron): the whole cloth takes the colour, the pattern stays as
         # lighter and darker tones of it (tone on tone), as a dyer would re-dye a woven pattern.
         d_l = lab[..., 0] - fab.ground[0]
@@ -170,6 +170,14 @@ def recolour(rgb: np.ndarray, region: np.ndarray, target, rng: np.random.Generat
         swapped = _shade(np.broadcast_to(fab.ground, lab.shape), fab.shading)
         print_new = np.where(clash[..., None], swapped, lab)
     return to_rgb(w * ground_new + (1 - w) * print_new)
+
+
+def _printed_motifs(rgb: np.ndarray) -> bool:
+    """Motifs printed on a ground (dots, blooms: they keep their colours when the ground is recoloured), as the
+    catalog's pattern tagger reads the garment; anything else with that much print is treated as woven all over."""
+    from core.attributes import detect_pattern
+
+    return detect_pattern(Image.fromarray(rgb))[0] in ("polka dots", "floral")
 
 
 def _garment_box(region: np.ndarray) -> tuple[int, int, int, int]:
