@@ -77,6 +77,19 @@ def garment_mask(img: Image.Image, min_share: float = 0.01, fill_bites: bool = T
     n, labels = cv2.connectedComponents(passable.astype(np.uint8), connectivity=4)
     on_border = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
     backdrop = np.isin(labels, on_border[on_border > 0])
+    # A narrow gap of backdrop in the garment's shadow (under an arm, between legs) can be cut off by a few
+    # JPEG-tinted pixels that are neither edge nor backdrop colour: reach across up to 3 such pixels (never across
+    # an edge) and take in the regions beyond that are mostly shadow (a print's pale motif is its flat colour).
+    bridge = (dist < 3 * near) & ~edges
+    grown = backdrop.copy()
+    for _ in range(3):
+        grown |= bridge & (cv2.dilate(grown.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
+    reached = np.unique(labels[grown & passable & ~backdrop])
+    if len(reached := reached[reached > 0]):
+        shade = np.bincount(labels.ravel(), weights=(passable & (dist >= near)).ravel(), minlength=n)
+        size = np.bincount(labels.ravel(), minlength=n)
+        reached = reached[shade[reached] >= 0.5 * size[reached]]
+        backdrop |= np.isin(labels, reached)
     # The edge was dilated by a pixel; give back the backdrop-coloured fringe it took (a white garment's rim is its
     # dark outline, which stays).
     loose = (dist < near) | _shadow_like(lab, bd)
