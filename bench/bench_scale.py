@@ -238,6 +238,10 @@ def run(n: int, dim: int, queries_n: int, data: Path, budget_s: float, keep: Pat
               f"({again['first_answer_s'] / 10:.2f} of the 10 s target), columns + word index ready "
               f"{again['columns_s']:.1f}s later; RSS {again['rss_mib'][0]:.0f} MiB "
               f"= {again['rss_mib'][0] * 2**20 / 600e6:.2f} of 600 MB")
+        mem = again.get("memory") or {}
+        if mem:
+            print(f"    of which private {mem['private']:.0f} MiB, file pages {mem['file']:.0f} MiB (shared with the "
+                  f"first replica); PSS {mem['pss']:.0f} MiB")
         if dim == 640:
             tc = time.perf_counter()
             cli = subprocess.run([sys.executable, "-m", "core", "search", "--text", "red dress", "--k", "10", "--filter",

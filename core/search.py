@@ -191,11 +191,12 @@ class DenseResult:
 
 
 # Over-fetch + post-filter (filtered queries above the threshold): ask HNSW for need / share * OVERFETCH
-# neighbours without a `where`, keep those that pass the in-memory filter columns. Beyond
-# MAX_OVERFETCH neighbours (a filter rarer than ~0.4%) Chroma's own filtered search; see bench/bench_scale.py
-# (100k, 0.5% filter: over-fetch x2 p95 100 ms recall 0.981 vs `where` p95 221-274 ms).
+# neighbours without a `where`, keep those that pass the in-memory filter columns. Beyond MAX_OVERFETCH
+# neighbours Chroma's own filtered search. bench/bench_scale.py at 1M items: HNSW costs about 9 us per
+# neighbour asked for (x2 of a 0.47% filter, 4,248: p95 47 ms, recall 1.000; x4, 8,485: p95 82 ms), while a
+# `where` costs 375-400 ms at any ef for a 0.47% filter and 4.4-4.6 s for a 9.3% one (100k: 221-274 ms).
 OVERFETCH = 2.0
-MAX_OVERFETCH = 5000
+MAX_OVERFETCH = 12_000
 
 
 def _release_freed_memory() -> None:
@@ -335,10 +336,8 @@ class CatalogIndex:
                 if not path.is_file():
                     t0 = time.perf_counter()
                     tmp = path.with_suffix(f".{os.getpid()}.tmp")
-                    col = self._collection()
-                    batches = ((got["ids"], got["metadatas"]) for got in fetch_rows(col, ["metadatas"]))
                     try:
-                        n = self._call(build_catalog_file, tmp, batches)
+                        n = self._build_catalog_file(tmp)
                         os.replace(tmp, path)
                     finally:
                         tmp.unlink(missing_ok=True)
@@ -349,6 +348,29 @@ class CatalogIndex:
         snap = Snapshot.build_lean(version or "0", read_catalog_file(path), self._collection_metadata())
         _release_freed_memory()  # the batches' dicts and strings are gone: give their pages back to the system
         return snap, LexicalIndex.open(path, version or "")
+
+    def _build_catalog_file(self, out: Path) -> int:
+        """Writes the catalog file. With a Chroma server the build runs in a child process: fetching a million
+        items' metadata leaves ~350 MiB of fragmented heap behind that a replica would otherwise carry for its
+        whole life (bench_scale at 1M: 987 MiB resident after an in-process build, 645 MiB reading the file).
+        The local persistent client is not process-safe, so a local index builds here."""
+        settings = self.store.settings
+        if not settings.chroma_host:
+            col = self._collection()
+            batches = ((got["ids"], got["metadatas"]) for got in fetch_rows(col, ["metadatas"]))
+            return self._call(build_catalog_file, out, batches)
+        import subprocess
+        import sys
+
+        cmd = [sys.executable, "-m", "core.lexical", "build-from-server", str(settings.chroma_host),
+               str(settings.chroma_port), self.name, str(out)]
+        root = Path(__file__).resolve().parent.parent
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")])))
+        done = subprocess.run(cmd, env=env, cwd=root, capture_output=True, text=True)
+        if done.returncode != 0:
+            tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
+            raise IndexUnavailableError(f"Building the local catalog file of '{self.name}' failed: {tail[0]}")
+        return int(done.stdout.strip().splitlines()[-1])
 
     def columns_if_ready(self) -> Snapshot | None:
         """The current snapshot without waiting: starts a background load when it is missing or stale."""
@@ -612,7 +634,11 @@ def _canonical_isin(snap: Snapshot, column: str, wanted: list[str]) -> np.ndarra
     canon = {"category": canonical_category, "colour": canonical_colour, "pattern": canonical_pattern}[column]
     vocab, codes = snap.codes[column]
     hit = [code for value, code in vocab.items() if value and (value in wanted or canon(value) in wanted)]
-    return np.isin(codes, np.array(hit, np.int32)) if hit else np.zeros(len(codes), bool)
+    if not hit:
+        return np.zeros(len(codes), bool)
+    table = np.zeros(len(vocab), bool)  # code -> wanted: one gather over the rows (np.isin sorts them)
+    table[hit] = True
+    return table[codes]
 
 
 def filter_values(facets: dict, column: str, canonical: str) -> list[str]:
@@ -715,7 +741,10 @@ def search_catalog(index: CatalogIndex, encoder: Encoder, query: SearchQuery,
     else:
         # Under a filter HNSW must over-fetch by 1 / share, so a large catalog fuses a shallower dense list there
         # (word matches and attribute matches still join the pool whatever their dense rank).
-        dense_depth = max(2 * need, FILTERED_DENSE_POOL) if lean and query.filters.active() else depth
+        # A rare filter fuses a shallower list still, so that HNSW's over-fetch stays within MAX_OVERFETCH.
+        share = len(candidates) / max(1, n)
+        dense_depth = (max(2 * need, min(FILTERED_DENSE_POOL, int(MAX_OVERFETCH * share / OVERFETCH) - 10))
+                       if lean and query.filters.active() else depth)
         dense = index.dense_search(q, dense_depth + len(excluded), query.filters, excluded)
         method = dense.method
         dense_rows, dense_sc = _rows_of(snap, dense.ranked)

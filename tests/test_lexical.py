@@ -85,3 +85,28 @@ def test_count_and_matched_terms_explain_a_match(lexical, rows):
 def test_price_slider_ends_left_at_the_catalog_bounds_are_no_filter(selected, expected):
     assert Filters.price_range(selected, [5.0, 50.0, 200.0, -1.0]) == expected
     assert Filters.price_range((10.0, 20.0), []) == (None, None)
+
+
+def test_wide_matches_rank_the_documents_with_every_word_first(rows, monkeypatch):
+    """Above WIDE_MATCH any-word matches (a million-item catalog) the word list is built tier by tier: every
+    word, then every word but the most common, ... scored exactly as the any-word query scores them."""
+    import core.lexical as lexical_module
+
+    lexical = LexicalIndex(rows, "wide")
+    terms = query_terms("red floral dress")
+    full_rows, full_scores = lexical.search(terms, 420)  # the any-word ranking (420 items: below WIDE_MATCH)
+    monkeypatch.setattr(lexical_module, "WIDE_MATCH", 50)
+    assert lexical.count(terms) > 50
+    got, scores = lexical.search(terms, 60)
+    assert len(got) == 60 and len(set(got.tolist())) == 60
+    held = lexical.matched_terms(got.tolist(), terms)
+    rarest = sorted(terms, key=lambda t: lexical.count([t]))
+    tier = [max(k for k in range(len(terms) + 1) if set(rarest[:k]) <= set(held[int(r)])) for r in got]
+    assert tier[0] == 3 and tier == sorted(tier, reverse=True), tier  # most words first, tier by tier
+    assert 2 in tier  # the second tier (every word but the most common) joined
+    full = dict(zip(full_rows.tolist(), full_scores.tolist()))
+    n_every = tier.count(3)
+    assert n_every == sum(1 for r in full_rows if len(lexical.matched_terms([int(r)], terms)[int(r)]) == 3)
+    for r, s in zip(got[:n_every].tolist(), scores[:n_every].tolist()):
+        assert abs(full[r] - s) < 1e-4  # the same BM25 as the any-word query
+    assert list(scores[:n_every]) == sorted(scores[:n_every], reverse=True)
