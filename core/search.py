@@ -629,15 +629,20 @@ def _visual_query(index: CatalogIndex, encoder: Encoder, query: SearchQuery, sna
     return q, stored[0]
 
 
-def _canonical_isin(snap: Snapshot, column: str, wanted: list[str]) -> np.ndarray:
-    """Rows whose `column`, read as the vocabulary's canonical word, is one of `wanted` (catalog labels vary)."""
+def _canonical_table(snap: Snapshot, column: str, wanted: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(code -> wanted table, the rows' codes) of `column`, its values read as the vocabulary's canonical words
+    (catalog labels vary): a row's answer is one gather, table[codes] (np.isin would sort the rows)."""
     canon = {"category": canonical_category, "colour": canonical_colour, "pattern": canonical_pattern}[column]
     vocab, codes = snap.codes[column]
+    table = np.zeros(len(vocab), bool)
     hit = [code for value, code in vocab.items() if value and (value in wanted or canon(value) in wanted)]
-    if not hit:
-        return np.zeros(len(codes), bool)
-    table = np.zeros(len(vocab), bool)  # code -> wanted: one gather over the rows (np.isin sorts them)
     table[hit] = True
+    return table, codes
+
+
+def _canonical_isin(snap: Snapshot, column: str, wanted: list[str]) -> np.ndarray:
+    """Rows whose `column`, read as the vocabulary's canonical word, is one of `wanted`."""
+    table, codes = _canonical_table(snap, column, wanted)
     return table[codes]
 
 
@@ -653,12 +658,30 @@ ATTRIBUTE_WEIGHTS = {"category": 3.0, "colour": 1.0, "pattern": 1.0}  # the garm
 
 def attribute_scores(snap: Snapshot, parsed: ParsedQuery) -> np.ndarray | None:
     """Per row, the weighted share of the query's parsed category/colour/pattern it matches (None: none parsed)."""
-    acc, total = np.zeros(len(snap.ids), np.float32), 0.0
-    for key, wanted in (("category", parsed.categories), ("colour", parsed.colours), ("pattern", parsed.patterns)):
-        if wanted:
-            total += ATTRIBUTE_WEIGHTS[key]
-            acc += ATTRIBUTE_WEIGHTS[key] * _canonical_isin(snap, key, wanted)
-    return acc / total if total else None
+    parts = [(key, wanted) for key, wanted in (("category", parsed.categories), ("colour", parsed.colours),
+                                               ("pattern", parsed.patterns)) if wanted]
+    if not parts:
+        return None
+    total = sum(ATTRIBUTE_WEIGHTS[key] for key, _ in parts)
+    acc = None
+    for key, wanted in parts:  # each column adds its weight by one float gather per row
+        table, codes = _canonical_table(snap, key, wanted)
+        vals = (table * np.float32(ATTRIBUTE_WEIGHTS[key])).astype(np.float32)[codes]
+        acc = vals if acc is None else np.add(acc, vals, out=acc)
+    return np.divide(acc, np.float32(total), out=acc)
+
+
+def _strongest(a: np.ndarray, k: int) -> np.ndarray:
+    """Up to k rows with the highest positive values of `a`, level by level (an attribute score takes a few
+    distinct values; ties in row order): a pass or two over the rows instead of a partition of all of them."""
+    out, got = [], 0
+    level = float(a.max()) if len(a) else 0.0
+    while level > 0 and got < k:
+        rows = np.flatnonzero(a == level)[: k - got]
+        out.append(rows)
+        got += len(rows)
+        level = float(np.max(a, where=a < level, initial=0.0))
+    return np.concatenate(out) if out else np.zeros(0, np.int64)
 
 
 def _pool_ranks(pool: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -782,10 +805,7 @@ def search_catalog(index: CatalogIndex, encoder: Encoder, query: SearchQuery,
     else:  # HNSW's dense pool, every word match and the strongest attribute matches
         extra = np.zeros(0, np.int64)
         if attrs is not None:
-            a = np.where(mask, attrs, 0)
-            k = min(len(a) - 1, depth)
-            extra = np.argpartition(-a, k)[:k] if 0 < k < len(a) else np.flatnonzero(a > 0)
-            extra = extra[a[extra] > 0]
+            extra = _strongest(np.where(mask, attrs, 0), depth)
         pool = np.unique(np.concatenate([dense_rows, lex_rows, extra]))
     # Fused over the pool only (a large catalog's pool is a few hundred rows, not every item).
     dense_rank, lex_rank = _pool_ranks(pool, dense_rows), _pool_ranks(pool, lex_rows)
