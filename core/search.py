@@ -575,8 +575,10 @@ class CatalogIndex:
         fetch = int(np.ceil((need + len(excluded)) / share * OVERFETCH)) + 10
         if fetch <= MAX_OVERFETCH:
             got = self._query(col, q, min(fetch, len(snap.ids)), None, excluded)
-            rows = [snap.index_of.get(i) for i, _ in got]
-            kept = [pair for pair, r in zip(got, rows) if r is not None and mask[r]]
+            rows = snap.rows_of([i for i, _ in got])
+            passes = rows >= 0
+            passes[passes] = mask[rows[passes]]
+            kept = [pair for pair, ok in zip(got, passes) if ok]
             if len(kept) >= min(need, total):
                 return DenseResult(kept[:need], total, "hnsw+postfilter")
         ranked = self._query(col, q, need + len(excluded), filters.where(), excluded)
@@ -698,9 +700,10 @@ def _rrf(ranks: np.ndarray) -> np.ndarray:
 
 def _rows_of(snap: Snapshot, ranked: list[tuple[str, float]]) -> tuple[np.ndarray, np.ndarray]:
     """Snapshot rows and scores of (id, score) pairs; ids the snapshot does not hold (published since) dropped."""
-    pairs = [(snap.index_of.get(i), s) for i, s in ranked]
-    pairs = [(r, s) for r, s in pairs if r is not None]
-    return np.array([r for r, _ in pairs], np.int64), np.array([s for _, s in pairs], np.float32)
+    rows = snap.rows_of([i for i, _ in ranked])
+    scores = np.fromiter((s for _, s in ranked), np.float32, len(ranked))
+    held = rows >= 0
+    return rows[held], scores[held]
 
 
 def search_catalog(index: CatalogIndex, encoder: Encoder, query: SearchQuery,

@@ -21,6 +21,18 @@ def test_id_table_finds_every_id_and_is_smaller_than_a_list_and_dict():
     assert table.positions.get("nope", -1) == -1
     as_python = sys.getsizeof(ids) + sum(sys.getsizeof(i) for i in ids) + sys.getsizeof({i: 0 for i in ids})
     assert table.nbytes < as_python / 2
+    # The batch lookup (an over-fetched HNSW answer): same rows as one by one, -1 for ids it does not hold.
+    asked = ids[::1013] + ["nope", "ü", "item-0000000", "robe-ete"]
+    assert table.rows_of(asked).tolist() == [table.positions.get(i, -1) for i in asked]
+    assert table.rows_of([]).tolist() == []
+
+
+def test_id_table_batch_lookup_confirms_the_text_on_a_hash_collision(monkeypatch):
+    table = IdTable(["a", "b", "c"])
+    h = hash("b")  # pretend "zz" hashes like "b": the batch lookup must not return b's row for it
+    real = hash
+    monkeypatch.setattr("builtins.hash", lambda x: h if x == "zz" else real(x))
+    assert table.rows_of(["zz", "b", "c"]).tolist() == [-1, 1, 2]
 
 
 def test_lean_index_holds_no_vectors_and_fetches_them_by_id(sample_studio):
