@@ -631,21 +631,11 @@ def _visual_query(index: CatalogIndex, encoder: Encoder, query: SearchQuery, sna
     return q, stored[0]
 
 
-def _canonical_table(snap: Snapshot, column: str, wanted: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """(code -> wanted table, the rows' codes) of `column`, its values read as the vocabulary's canonical words
-    (catalog labels vary): a row's answer is one gather, table[codes] (np.isin would sort the rows)."""
-    canon = {"category": canonical_category, "colour": canonical_colour, "pattern": canonical_pattern}[column]
-    vocab, codes = snap.codes[column]
-    table = np.zeros(len(vocab), bool)
-    hit = [code for value, code in vocab.items() if value and (value in wanted or canon(value) in wanted)]
-    table[hit] = True
-    return table, codes
-
-
 def _canonical_isin(snap: Snapshot, column: str, wanted: list[str]) -> np.ndarray:
-    """Rows whose `column`, read as the vocabulary's canonical word, is one of `wanted`."""
-    table, codes = _canonical_table(snap, column, wanted)
-    return table[codes]
+    """Rows whose `column`, read as the vocabulary's canonical word, is one of `wanted` (catalog labels vary)."""
+    canon = {"category": canonical_category, "colour": canonical_colour, "pattern": canonical_pattern}[column]
+    vocab, _ = snap.codes[column]
+    return snap.isin(column, [value for value in vocab if value and (value in wanted or canon(value) in wanted)])
 
 
 def filter_values(facets: dict, column: str, canonical: str) -> list[str]:
@@ -660,17 +650,12 @@ ATTRIBUTE_WEIGHTS = {"category": 3.0, "colour": 1.0, "pattern": 1.0}  # the garm
 
 def attribute_scores(snap: Snapshot, parsed: ParsedQuery) -> np.ndarray | None:
     """Per row, the weighted share of the query's parsed category/colour/pattern it matches (None: none parsed)."""
-    parts = [(key, wanted) for key, wanted in (("category", parsed.categories), ("colour", parsed.colours),
-                                               ("pattern", parsed.patterns)) if wanted]
-    if not parts:
-        return None
-    total = sum(ATTRIBUTE_WEIGHTS[key] for key, _ in parts)
-    acc = None
-    for key, wanted in parts:  # each column adds its weight by one float gather per row
-        table, codes = _canonical_table(snap, key, wanted)
-        vals = (table * np.float32(ATTRIBUTE_WEIGHTS[key])).astype(np.float32)[codes]
-        acc = vals if acc is None else np.add(acc, vals, out=acc)
-    return np.divide(acc, np.float32(total), out=acc)
+    acc, total = np.zeros(len(snap.ids), np.float32), 0.0
+    for key, wanted in (("category", parsed.categories), ("colour", parsed.colours), ("pattern", parsed.patterns)):
+        if wanted:
+            total += ATTRIBUTE_WEIGHTS[key]
+            acc += np.float32(ATTRIBUTE_WEIGHTS[key]) * _canonical_isin(snap, key, wanted)
+    return acc / total if total else None
 
 
 def _strongest(a: np.ndarray, k: int) -> np.ndarray:

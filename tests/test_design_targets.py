@@ -53,26 +53,13 @@ def test_a_bag_handle_keeps_its_hole():
     assert (m[: h // 3] & inside & ~truth[: h // 3]).sum() < 0.05 * (inside & ~truth[: h // 3]).sum()
 
 
-def test_a_print_stays_readable_when_the_ground_is_recoloured():
-    img, truth = truth_of("tshirt-028")  # white t-shirt with red and black flowers
-    mask = rough_rectangle(img.size)
-    out = OfflineEditor().generate(DesignRequest(img, Image.fromarray(mask.astype(np.uint8) * 255),
-                                                 "make it red")).images[0]
-    lab_in, lab_out = _lab(np.asarray(img)), _lab(np.asarray(out))
-    inner = truth & mask
-    ground_in = np.median(lab_in[inner], axis=0)
-    motif = inner & (np.linalg.norm(lab_in - ground_in, axis=2) > 30)
-    assert motif.sum() > 0.05 * inner.sum()
-    ground_out = np.median(lab_out[inner & ~motif], axis=0)
-    assert reads_as(np.asarray(out)[inner & ~motif], "red").mean() > 0.9  # the white fabric is red now
-    # ... and the flowers still stand out from it (including the red ones, which take the old white).
-    assert (np.linalg.norm(lab_out[motif] - ground_out, axis=1) > 20).mean() > 0.85
-
-
-@pytest.mark.parametrize("item", ["blouse-010", "shirt-028"])
-def test_a_dense_floral_keeps_its_blooms_rather_than_going_tone_on_tone(item):
-    """Beige and grey grounds with many yellow and red blooms: more than a quarter of the cloth is print, yet it is
-    printed motifs, not a woven pattern, so the blooms stay readable on the new red ground."""
+@pytest.mark.parametrize("item, min_print, min_readable", [
+    ("tshirt-028", 0.05, 0.85),  # white t-shirt with red and black flowers (the red ones take the old white)
+    ("blouse-010", 0.1, 0.8),  # beige and grey grounds with many yellow and red blooms: more than a quarter of
+    ("shirt-028", 0.1, 0.8),  # the cloth is print, yet printed motifs, not a woven pattern (0.2-0.3 tone on tone)
+])
+def test_a_print_stays_readable_when_the_ground_is_recoloured(item, min_print, min_readable):
+    """'make it red' turns the ground red and the printed motifs still stand out from it."""
     img, truth = truth_of(item)
     mask = rough_rectangle(img.size)
     out = OfflineEditor().generate(DesignRequest(img, Image.fromarray(mask.astype(np.uint8) * 255),
@@ -81,10 +68,10 @@ def test_a_dense_floral_keeps_its_blooms_rather_than_going_tone_on_tone(item):
     inner = truth & mask
     ground_in = np.median(lab_in[inner], axis=0)
     motif = inner & (np.linalg.norm(lab_in - ground_in, axis=2) > 30)
-    assert motif.sum() > 0.1 * inner.sum()
-    assert reads_as(np.asarray(out)[inner & ~motif], "red").mean() > 0.9
+    assert motif.sum() > min_print * inner.sum()
+    assert reads_as(np.asarray(out)[inner & ~motif], "red").mean() > 0.9  # the fabric is red now
     ground_out = np.median(lab_out[inner & ~motif], axis=0)
-    assert (np.linalg.norm(lab_out[motif] - ground_out, axis=1) > 20).mean() > 0.8  # 0.2-0.3 tone on tone
+    assert (np.linalg.norm(lab_out[motif] - ground_out, axis=1) > 20).mean() > min_readable
 
 
 def _lab(rgb):

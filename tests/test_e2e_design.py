@@ -6,29 +6,36 @@ import pytest
 from browser import browser_page, draw_polyline, require_browser, streamlit_server
 
 
+def _paint_and_generate(page, url: str, item_query: str, stroke_gap: int) -> None:
+    """Creative Director in the browser: pick the first item found for `item_query`, paint horizontal strokes
+    `stroke_gap` px apart across its body, ask for "make it red" and press Generate."""
+    page.goto(url + "/Creative_Director", wait_until="domcontentloaded")
+    search = page.get_by_label("Search the catalog")
+    search.wait_for(timeout=300_000)  # the first run loads the encoder: slow on a shared 2-core machine
+    search.fill(item_query)
+    search.press("Enter")
+    page.get_by_role("button", name="Use", exact=True).first.click(timeout=60_000)
+    page.get_by_text("2. Paint over the part to change").wait_for(timeout=60_000)
+    canvas = page.locator("canvas.upper-canvas").first
+    canvas.wait_for(timeout=60_000)
+    page.wait_for_timeout(1500)
+    for y in range(150, 300, stroke_gap):
+        draw_polyline(page, canvas, [(150, y), (300, y)])
+    page.get_by_text("Mask preview").wait_for(timeout=60_000)
+    prompt = page.get_by_label("Prompt", exact=True)
+    prompt.fill("make it red")
+    prompt.press("Enter")
+    page.wait_for_function("() => [...document.querySelectorAll('button')].some("
+                           "b => b.innerText.trim() === 'Generate' && !b.disabled)", timeout=60_000)
+    page.get_by_role("button", name="Generate", exact=True).click()
+
+
 def test_paint_generate_and_find_similar_in_a_real_browser(sample_studio, tmp_path):
     require_browser()
     env = {"ATELIER_DB_DIR": str(sample_studio.settings.index_dir), "ATELIER_ENCODER": "lite",
            "ATELIER_DATA_DIR": str(tmp_path), "HF_HUB_OFFLINE": "1", "ATELIER_INPAINT_MODEL": "offline"}
     with streamlit_server(env) as url, browser_page() as page:
-        page.goto(url + "/Creative_Director", wait_until="domcontentloaded")
-        search = page.get_by_label("Search the catalog")
-        search.wait_for(timeout=120_000)
-        search.fill("shirt")
-        search.press("Enter")
-        page.get_by_role("button", name="Use", exact=True).first.click(timeout=60_000)
-        page.get_by_text("2. Paint over the part to change").wait_for(timeout=60_000)
-        canvas = page.locator("canvas.upper-canvas").first
-        canvas.wait_for(timeout=60_000)
-        for y in range(150, 300, 20):  # brush strokes across the shirt's body
-            draw_polyline(page, canvas, [(150, y), (300, y)])
-        page.get_by_text("Mask preview").wait_for(timeout=60_000)
-        prompt = page.get_by_label("Prompt", exact=True)
-        prompt.fill("make it red")
-        prompt.press("Enter")
-        page.wait_for_function("() => [...document.querySelectorAll('button')].some("
-                               "b => b.innerText.trim() === 'Generate' && !b.disabled)", timeout=60_000)
-        page.get_by_role("button", name="Generate", exact=True).click()
+        _paint_and_generate(page, url, "shirt", stroke_gap=20)  # brush strokes across the shirt's body
         page.get_by_text("History (1 designs this session)").wait_for(timeout=120_000)
         page.get_by_role("button", name="Find similar real items").first.click()
         page.get_by_text("Real catalog items like design 1").wait_for(timeout=120_000)
@@ -68,25 +75,8 @@ def test_brush_strokes_with_gaps_leave_no_unpainted_stripes(sample_studio, tmp_p
     env = {"ATELIER_DB_DIR": str(sample_studio.settings.index_dir), "ATELIER_ENCODER": "lite",
            "ATELIER_DATA_DIR": str(tmp_path), "HF_HUB_OFFLINE": "1", "ATELIER_INPAINT_MODEL": "offline"}
     with streamlit_server(env) as url, browser_page() as page:
-        page.goto(url + "/Creative_Director", wait_until="domcontentloaded")
-        search = page.get_by_label("Search the catalog")
-        search.wait_for(timeout=300_000)  # the first run loads the encoder: slow on a shared 2-core machine
-        search.fill("white shirt")
-        search.press("Enter")
-        page.get_by_role("button", name="Use", exact=True).first.click(timeout=60_000)
-        page.get_by_text("2. Paint over the part to change").wait_for(timeout=60_000)
-        canvas = page.locator("canvas.upper-canvas").first
-        canvas.wait_for(timeout=60_000)
-        page.wait_for_timeout(1500)
-        for y in range(150, 300, 40):  # the default 30 px brush, strokes 40 px apart: 10 px unpainted between each
-            draw_polyline(page, canvas, [(150, y), (300, y)])
-        page.get_by_text("Mask preview").wait_for(timeout=60_000)
-        prompt = page.get_by_label("Prompt", exact=True)
-        prompt.fill("make it red")
-        prompt.press("Enter")
-        page.wait_for_function("() => [...document.querySelectorAll('button')].some("
-                               "b => b.innerText.trim() === 'Generate' && !b.disabled)", timeout=60_000)
-        page.get_by_role("button", name="Generate", exact=True).click()
+        # the default 30 px brush, strokes 40 px apart: 10 px unpainted between each
+        _paint_and_generate(page, url, "white shirt", stroke_gap=40)
         page.get_by_text("History (1 designs this session)").wait_for(timeout=120_000)
         page.wait_for_timeout(1000)
         for width in (1366, 1920):
