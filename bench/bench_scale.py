@@ -41,7 +41,7 @@ import numpy as np  # noqa: E402
 LATENT = 48
 CHUNK = 5000
 K = 10
-OPTIONS = {"strategy_queries": 20, "threshold": None}  # set from the command line
+OPTIONS = {"strategy_queries": 20, "threshold": None, "app": False, "probes": True}  # set from the command line
 FILTERS = {  # name -> Filters.from_dict input; shares measured on the data
     "filtered": {"category": ["dress", "coat"], "price_max": 200.0},
     "rare": {"category": ["dress"], "colour": ["red"]},
@@ -207,54 +207,159 @@ def run(n: int, dim: int, queries_n: int, data: Path, budget_s: float, keep: Pat
         print(f"  ingest over HTTP: {ing['rate']:.0f} items/s on average (first batches {ing['first_rate']:.0f}/s, "
               f"last {ing['last_rate']:.0f}/s); {n:,} items in {ing['seconds']:.0f}s"
               + ("" if n >= 10**6 else f" -> 1M would take ~{10**6 / ing['last_rate'] / 60:.0f} min at the last rate"))
-        size = sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
-        tc = time.perf_counter()
-        shutil.copytree(path, data / "copy-probe")
-        copy_s = time.perf_counter() - tc
-        shutil.rmtree(data / "copy-probe", ignore_errors=True)
-        print(f"  a generation copy of this data ({size / 2**20:.0f} MiB): {copy_s:.1f}s "
-              f"= {copy_s / max(1e-9, ing['seconds']):.2f} of the whole ingest's time, paid per local change")
         qfile = data / "queries.npy"
         np.save(qfile, queries)
         env = dict(os.environ, CHROMA_HOST="127.0.0.1", CHROMA_PORT=str(port), ATELIER_CATALOG_NAME="bench",
                    ATELIER_ENCODER="lite", ATELIER_DATA_DIR=str(data / "appdata"), PYTHONPATH=str(ROOT))
         if OPTIONS["threshold"] is not None:
             env["ATELIER_EXACT_SEARCH_THRESHOLD"] = str(OPTIONS["threshold"])
-        out = subprocess.run([sys.executable, __file__, "--probe", str(qfile), "--dim", str(dim),
-                              "--strategy-queries", str(OPTIONS["strategy_queries"])], env=env,
-                             capture_output=True, text=True, timeout=3600)
-        if out.returncode != 0:
-            print(out.stderr[-3000:])
-            raise SystemExit("the app probe failed")
-        probe = json.loads(out.stdout.strip().splitlines()[-1])
-        report(n, dim, ing, probe)
-        out = subprocess.run([sys.executable, __file__, "--probe", str(qfile), "--dim", str(dim), "--restart"], env=env,
-                             capture_output=True, text=True, timeout=3600)
-        if out.returncode != 0:
-            print(out.stderr[-3000:])
-            raise SystemExit("the restart probe failed")
-        again = json.loads(out.stdout.strip().splitlines()[-1])
-        print(f"  a second replica on this host (catalog file already built): first answer {again['first_answer_s']:.1f}s "
-              f"({again['first_answer_s'] / 10:.2f} of the 10 s target), columns + word index ready "
-              f"{again['columns_s']:.1f}s later; RSS {again['rss_mib'][0]:.0f} MiB "
-              f"= {again['rss_mib'][0] * 2**20 / 600e6:.2f} of 600 MB")
-        mem = again.get("memory") or {}
-        if mem:
-            print(f"    of which private {mem['private']:.0f} MiB, file pages {mem['file']:.0f} MiB (shared with the "
-                  f"first replica); PSS {mem['pss']:.0f} MiB")
-        if dim == 640:
+        if OPTIONS["probes"]:
+            size = sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
             tc = time.perf_counter()
-            cli = subprocess.run([sys.executable, "-m", "core", "search", "--text", "red dress", "--k", "10", "--filter",
-                                  "category=dress"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=600)
-            cli_s = time.perf_counter() - tc
-            ok = cli.returncode == 0 and "dress" in cli.stdout
-            print(f"  CLI `python -m core search 'red dress' --filter category=dress`: {cli_s:.1f}s "
-                  f"({'answered' if ok else 'FAILED: ' + cli.stderr[-300:]})")
+            shutil.copytree(path, data / "copy-probe")
+            copy_s = time.perf_counter() - tc
+            shutil.rmtree(data / "copy-probe", ignore_errors=True)
+            print(f"  a generation copy of this data ({size / 2**20:.0f} MiB): {copy_s:.1f}s "
+                  f"= {copy_s / max(1e-9, ing['seconds']):.2f} of the whole ingest's time, paid per local change")
+            out = subprocess.run([sys.executable, __file__, "--probe", str(qfile), "--dim", str(dim),
+                                  "--strategy-queries", str(OPTIONS["strategy_queries"])], env=env,
+                                 capture_output=True, text=True, timeout=3600)
+            if out.returncode != 0:
+                print(out.stderr[-3000:])
+                raise SystemExit("the app probe failed")
+            probe = json.loads(out.stdout.strip().splitlines()[-1])
+            report(n, dim, ing, probe)
+            out = subprocess.run([sys.executable, __file__, "--probe", str(qfile), "--dim", str(dim), "--restart"], env=env,
+                                 capture_output=True, text=True, timeout=3600)
+            if out.returncode != 0:
+                print(out.stderr[-3000:])
+                raise SystemExit("the restart probe failed")
+            again = json.loads(out.stdout.strip().splitlines()[-1])
+            print(f"  a second replica on this host (catalog file already built): first answer {again['first_answer_s']:.1f}s "
+                  f"({again['first_answer_s'] / 10:.2f} of the 10 s target), columns + word index ready "
+                  f"{again['columns_s']:.1f}s later; RSS {again['rss_mib'][0]:.0f} MiB "
+                  f"= {again['rss_mib'][0] * 2**20 / 600e6:.2f} of 600 MB")
+            mem = again.get("memory") or {}
+            if mem:
+                print(f"    of which private {mem['private']:.0f} MiB, file pages {mem['file']:.0f} MiB (shared with the "
+                      f"first replica); PSS {mem['pss']:.0f} MiB")
+            if dim == 640:
+                tc = time.perf_counter()
+                cli = subprocess.run([sys.executable, "-m", "core", "search", "--text", "red dress", "--k", "10", "--filter",
+                                      "category=dress"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=600)
+                cli_s = time.perf_counter() - tc
+                ok = cli.returncode == 0 and "dress" in cli.stdout
+                print(f"  CLI `python -m core search 'red dress' --filter category=dress`: {cli_s:.1f}s "
+                      f"({'answered' if ok else 'FAILED: ' + cli.stderr[-300:]})")
+        if OPTIONS["app"]:
+            app_replicas(port, data, env)
     finally:
         server.kill()
         server.wait()
         if keep is None:
             shutil.rmtree(path, ignore_errors=True)
+
+
+# ---- real replicas: `streamlit run Home.py` driven in chromium ------------------------------------------------
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-dev-shm-usage"]
+QUERIES = ["red floral dress", "navy striped shirt", "black leather boots", "a summer linen skirt"]
+
+
+def _streamlit(env: dict, log: Path) -> tuple[subprocess.Popen, str, float]:
+    """A replica exactly as the README starts one; (process, url, seconds to healthy)."""
+    import urllib.request
+
+    port = free_port()
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "Home.py"), "--server.port", str(port),
+                             "--server.address", "127.0.0.1", "--server.headless", "true",
+                             "--browser.gatherUsageStats", "false"], cwd=ROOT, env=env, stdout=open(log, "w"),
+                            stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    while time.perf_counter() - t0 < 120:
+        try:
+            urllib.request.urlopen(url + "/_stcore/health", timeout=2)
+            return proc, url, time.perf_counter() - t0
+        except OSError:
+            if proc.poll() is not None:
+                raise SystemExit("streamlit exited: " + log.read_text()[-2000:])
+            time.sleep(0.3)
+    proc.kill()
+    raise SystemExit("streamlit did not start")
+
+
+def _ask(page, url: str, text: str, timeout_s: float = 300) -> tuple[float, bool]:
+    """Types a query on Discover and waits for the result caption; (seconds, still ranking by meaning alone)."""
+    import re
+
+    page.goto(url + "/Discover", wait_until="domcontentloaded")
+    box = page.get_by_label("Describe what you are looking for")
+    box.wait_for(timeout=timeout_s * 1000)
+    t0 = time.perf_counter()
+    box.fill(text)
+    box.press("Enter")
+    page.get_by_text(re.compile(r"among [\d,]+ items|items ranked by meaning|items match your words")).first.wait_for(timeout=timeout_s * 1000)
+    if page.locator("[data-testid='stException']").count():
+        raise SystemExit(f"Discover showed a traceback for {text!r}")
+    return time.perf_counter() - t0, page.get_by_text("still loading in the background").count() > 0
+
+
+def app_replicas(port: int, data: Path, env: dict) -> None:
+    """Two real app replicas against the server: time to a browser's first answer, resident memory after a
+    stylist's queries on Discover and after the Home page (catalog map), the second replica's the same."""
+    from playwright.sync_api import sync_playwright
+
+    from core.store import collection_name, http_client
+    from core.studio import SKETCH_SLUG
+
+    client = http_client("127.0.0.1", port)
+    main = client.get_collection(collection_name("bench", "lite-v1"))
+    sketches = client.get_or_create_collection(  # a catalog always has its outline index; text queries never read it
+        collection_name("bench", SKETCH_SLUG), embedding_function=None,
+        metadata={"encoder_slug": SKETCH_SLUG, "dim": 640, "catalog_root": "", "atelier_version": "1"},
+        configuration={"hnsw": {"space": "cosine"}})
+    if sketches.count() == 0:
+        got = main.get(limit=100, include=["embeddings", "metadatas"])
+        sketches.add(ids=got["ids"], embeddings=got["embeddings"], metadatas=got["metadatas"])
+    env = {k: v for k, v in env.items() if k != "ATELIER_EXACT_SEARCH_THRESHOLD"} | {"HF_HUB_OFFLINE": "1"}
+    print("  real replicas (`streamlit run Home.py`, a browser on Discover, then Home):", flush=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS, headless=True)
+        page = browser.new_page(viewport={"width": 1366, "height": 900})
+        procs = []
+        try:
+            for replica in (1, 2):
+                t0 = time.perf_counter()
+                proc, url, healthy = _streamlit(env, data / f"replica-{replica}.log")
+                procs.append(proc)
+                first, partial = _ask(page, url, QUERIES[0])
+                first_total = time.perf_counter() - t0
+                rss_first = rss_mib(proc.pid)[0]
+                waited = time.perf_counter()
+                while partial and time.perf_counter() - waited < 600:  # until the columns and word index are in
+                    time.sleep(5)
+                    _, partial = _ask(page, url, QUERIES[0])
+                columns_s = time.perf_counter() - waited
+                lat = [_ask(page, url, q)[0] for q in QUERIES * 2]
+                rss_discover = rss_mib(proc.pid)
+                shot = data / f"replica-{replica}-discover.png"
+                page.screenshot(path=str(shot), full_page=False)
+                page.goto(url + "/", wait_until="domcontentloaded")
+                page.get_by_text("The catalog at a glance").first.wait_for(timeout=300_000)
+                time.sleep(3)
+                rss_home = rss_mib(proc.pid)
+                print(f"    replica {replica}: healthy {healthy:.1f}s, first answer in the browser {first_total:.1f}s after "
+                      f"process start ({first_total / 10:.2f} of 10 s; {'meaning only, columns loading' if partial or columns_s > 1 else 'full ranking'}), "
+                      f"full ranking {columns_s:.0f}s later; query to results in the browser p50 {pct(lat, 50):.2f}s", flush=True)
+                print(f"    replica {replica} RSS: after the first answer {rss_first:.0f} MiB, after {len(lat) + 1} Discover "
+                      f"queries {rss_discover[0]:.0f} MiB ({rss_discover[0] * 2**20 / 600e6:.2f} of 600 MB), after Home "
+                      f"(map, pandas, altair) {rss_home[0]:.0f} MiB ({rss_home[0] * 2**20 / 600e6:.2f}); peak {rss_home[1]:.0f} MiB; "
+                      f"screenshot {shot}", flush=True)
+        finally:
+            for proc in procs:
+                proc.kill()
+                proc.wait()
+            browser.close()
 
 
 def report(n: int, dim: int, ing: dict, probe: dict) -> None:
@@ -503,10 +608,14 @@ def main() -> None:
     ap.add_argument("--restart", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--strategy-queries", type=int, default=20,
                     help="queries per side-by-side strategy (Chroma where at each ef, over-fetch factors)")
+    ap.add_argument("--app", action="store_true",
+                    help="also start two real `streamlit run` replicas and drive Discover and Home in chromium")
+    ap.add_argument("--app-only", action="store_true", help="the real replicas alone (with --keep data)")
     ap.add_argument("--threshold", type=int, default=None,
                     help="the app's exact-search threshold (default: the setting, 50,000)")
     args = ap.parse_args()
-    OPTIONS.update(strategy_queries=args.strategy_queries, threshold=args.threshold)
+    OPTIONS.update(strategy_queries=args.strategy_queries, threshold=args.threshold, app=args.app or args.app_only,
+                   probes=not args.app_only)
     if args.probe:
         probe(args.probe, args.dim, args.restart, args.strategy_queries)
         return

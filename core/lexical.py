@@ -15,6 +15,7 @@ User text never reaches FTS5's query syntax: `match_expression` builds quoted to
 """
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
 import threading
@@ -103,6 +104,7 @@ class LexicalIndex:
     def __init__(self, metadatas: list[dict] | None = None, version: str = "", db: sqlite3.Connection | None = None,
                  size: int | None = None) -> None:
         self.version = version
+        self.has_meta = False  # a catalog file (format 2) holds each row's metadata
         self._lock = threading.Lock()
         self._counts: dict[tuple[str, ...], int] = {}
         if db is not None:
@@ -121,7 +123,10 @@ class LexicalIndex:
         """A built catalog file, read-only (any number of processes may read it at once)."""
         db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
         size = db.execute("SELECT count(*) FROM items").fetchone()[0]
-        return cls(version=version, db=db, size=size)
+        index = cls(version=version, db=db, size=size)
+        if any(col[1] == "meta" for col in db.execute("PRAGMA table_info(items)")):
+            index.has_meta = True
+        return index
 
     def search(self, terms: list[str], limit: int = 1000) -> tuple[np.ndarray, np.ndarray]:
         """Rows matching any term, best first, and their BM25 scores (higher is better).
@@ -179,6 +184,15 @@ class LexicalIndex:
         self._counts[key] = n
         return n
 
+    def metadatas(self, rows: list[int]) -> dict[int, dict] | None:
+        """Each row's metadata as the catalog file holds it (None: an in-memory index, which holds none)."""
+        if not self.has_meta:
+            return None
+        marks = ",".join(str(int(r)) for r in rows)
+        with self._lock:
+            got = self._db.execute(f"SELECT row, meta FROM items WHERE row IN ({marks})").fetchall() if rows else []
+        return {int(r): json.loads(m) for r, m in got}
+
     def matched_terms(self, rows: list[int], terms: list[str]) -> dict[int, list[str]]:
         """For each of `rows`, which of `terms` its document contains (for "why was this found")."""
         out: dict[int, list[str]] = {r: [] for r in rows}
@@ -194,11 +208,13 @@ class LexicalIndex:
 
 
 CATALOG_FILE_COLUMNS = ("category", "colour", "pattern")
+CATALOG_FILE_FORMAT = 2  # 2: `items.meta` holds each item's metadata (a page's hits without a round trip)
 
 
 def build_catalog_file(path: Path, batches: Iterable[tuple[list[str], list[dict]]]) -> int:
     """Writes one SQLite file from (ids, metadatas) batches: the FTS5 documents (rowid = row) and an
-    `items` table of id, category, colour, pattern and price per row. Returns the number of rows."""
+    `items` table of id, category, colour, pattern, price and the whole metadata (JSON) per row. Returns
+    the number of rows."""
     path.unlink(missing_ok=True)
     db = sqlite3.connect(path)
     try:
@@ -206,15 +222,16 @@ def build_catalog_file(path: Path, batches: Iterable[tuple[list[str], list[dict]
         db.execute("PRAGMA synchronous=OFF")
         db.execute(f"CREATE VIRTUAL TABLE docs USING fts5(text, tags, tokenize=\"{TOKENIZER}\")")
         db.execute("CREATE TABLE items(row INTEGER PRIMARY KEY, id TEXT, category TEXT, colour TEXT, pattern TEXT, "
-                   "price REAL)")
+                   "price REAL, meta TEXT)")
         n = 0
         for ids, metas in batches:
             metas = [m or {} for m in metas]
             db.executemany("INSERT INTO docs(rowid, text, tags) VALUES (?, ?, ?)",
                            ((n + k, *item_document(m)) for k, m in enumerate(metas)))
-            db.executemany("INSERT INTO items VALUES (?, ?, ?, ?, ?, ?)",
+            db.executemany("INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, ?)",
                            ((n + k, i, *(str(m.get(c, "") or "").lower() for c in CATALOG_FILE_COLUMNS),
-                             float(m.get("price", -1.0) or -1.0)) for k, (i, m) in enumerate(zip(ids, metas))))
+                             float(m.get("price", -1.0) or -1.0), json.dumps(m, separators=(",", ":")))
+                            for k, (i, m) in enumerate(zip(ids, metas))))
             n += len(ids)
         db.execute("INSERT INTO docs(docs) VALUES('optimize')")
         db.commit()

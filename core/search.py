@@ -15,6 +15,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import logging
+import math
 import os
 import threading
 import time
@@ -26,7 +27,7 @@ from PIL import Image
 
 from core.encoders import Encoder, l2_normalize
 from core.errors import AtelierError, EmptyQueryError, IndexUnavailableError
-from core.lexical import LexicalIndex, build_catalog_file, query_terms, read_catalog_file
+from core.lexical import CATALOG_FILE_FORMAT, LexicalIndex, build_catalog_file, query_terms, read_catalog_file
 from core.store import IndexStore, Snapshot, fetch_rows
 from core.validate import check_query, price
 from core.vocabulary import ParsedQuery, canonical_category, canonical_colour, canonical_pattern, parse_query
@@ -245,6 +246,11 @@ class CatalogIndex:
         cached = self._state
         if cached is not None and now - cached[0] < self.STATE_TTL_S:
             return cached[1], cached[2]
+        if cached is not None and not self.store.remote and cached[2] == self.store.current_generation():
+            # A local generation is never written once published: its collection is still the one to read,
+            # and the check is one small file read (asking Chroma again cost 0.8 ms per query at 100k items).
+            self._state = (now, cached[1], cached[2])
+            return cached[1], cached[2]
         col = self.store.reader_collection(self.name)
         if col is None:
             self._state = None
@@ -257,8 +263,10 @@ class CatalogIndex:
         return col, version
 
     def refresh(self) -> None:
-        """Ask the store again on the next call (each search starts here: one round trip per query)."""
-        self._state = None
+        """Ask the store again on the next call (each search starts here: one round trip per query on a
+        server, one read of the generation pointer locally)."""
+        if self._state is not None:
+            self._state = (-math.inf, self._state[1], self._state[2])
 
     def _collection(self):
         return self._published()[0]
@@ -321,7 +329,8 @@ class CatalogIndex:
             return self._snap
 
     def cache_file(self, version: str | None) -> Path:
-        digest = hashlib.sha1(f"{self.store.settings.chroma_host or self.store.root}|{version}".encode()).hexdigest()
+        where = self.store.settings.chroma_host or self.store.root
+        digest = hashlib.sha1(f"{where}|{version}|{CATALOG_FILE_FORMAT}".encode()).hexdigest()
         return self.store.root / "cache" / f"{self.name}-{digest[:16]}.sqlite"
 
     def _load_lean(self, version: str | None) -> tuple[Snapshot, LexicalIndex]:
@@ -347,7 +356,7 @@ class CatalogIndex:
                             old.unlink(missing_ok=True)
         snap = Snapshot.build_lean(version or "0", read_catalog_file(path), self._collection_metadata())
         _release_freed_memory()  # the batches' dicts and strings are gone: give their pages back to the system
-        return snap, LexicalIndex.open(path, version or "")
+        return snap, LexicalIndex.open(path, version or "0")
 
     def _build_catalog_file(self, out: Path) -> int:
         """Writes the catalog file. With a Chroma server the build runs in a child process: fetching a million
@@ -496,9 +505,16 @@ class CatalogIndex:
         return SearchHit(snap.ids[n], float(score), str(Path(root) / rel) if root else rel, meta)
 
     def rows_hits(self, snap: Snapshot, rows: list[int], scores: list[float]) -> list[SearchHit]:
-        """Hits for snapshot rows: from memory when full, metadata fetched in one call when lean."""
+        """Hits for snapshot rows: from memory when full; when lean, from the catalog file of the same version
+        (100k items: 1.0 ms a page from Chroma, ~0.1 ms from the file), else fetched from Chroma in one call."""
         if snap.lean:
-            return self.hits([(snap.ids[int(r)], float(s)) for r, s in zip(rows, scores)])
+            lexical = self._lean_lexical
+            metas = lexical.metadatas(rows) if lexical is not None and lexical.version == snap.version else None
+            if metas is None or len(metas) < len(set(int(r) for r in rows)):
+                return self.hits([(snap.ids[int(r)], float(s)) for r, s in zip(rows, scores)])
+            root = snap.collection_metadata.get("catalog_root", "")
+            return [SearchHit(snap.ids[int(r)], float(s), str(Path(root) / metas[int(r)].get("path", "")) if root
+                              else metas[int(r)].get("path", ""), metas[int(r)]) for r, s in zip(rows, scores)]
         return [self._hit(snap, int(r), float(s)) for r, s in zip(rows, scores)]
 
     def aligned_rows(self, other: Snapshot, own: Snapshot) -> np.ndarray:
@@ -739,38 +755,6 @@ def search_catalog(index: CatalogIndex, encoder: Encoder, query: SearchQuery,
     img_order = None  # the photo's ranking (rows, best first) when the query has one
     method = "exact"
     depth = max(DENSE_POOL, 2 * need)
-    if not lean and (len(candidates) <= index.exact_threshold or visual is not None):
-        # Unfiltered: score the matrix in place (a fancy-indexed copy of 100k rows costs ~80 ms).
-        sc = snap.embeddings @ q if len(candidates) == n else snap.embeddings[candidates] @ q
-        dense_raw[candidates] = sc
-        dense_rows = candidates[np.argsort(-sc, kind="stable")]
-        if visual is not None:  # the photo's own ranking in the image-to-image space, fused below
-            img = index.image_matrix(encoder, snap, sketch_index)
-            isc = img @ visual if len(candidates) == n else img[candidates] @ visual
-            img_order = candidates[np.argsort(-isc, kind="stable")]
-            dense_raw[candidates] = (1 - w_img) * sc + w_img * isc
-    else:
-        # Under a filter HNSW must over-fetch by 1 / share, so a large catalog fuses a shallower dense list there
-        # (word matches and attribute matches still join the pool whatever their dense rank).
-        # A rare filter fuses a shallower list still, so that HNSW's over-fetch stays within MAX_OVERFETCH.
-        share = len(candidates) / max(1, n)
-        dense_depth = (max(2 * need, min(FILTERED_DENSE_POOL, int(MAX_OVERFETCH * share / OVERFETCH) - 10))
-                       if lean and query.filters.active() else depth)
-        dense = index.dense_search(q, dense_depth + len(excluded), query.filters, excluded)
-        method = dense.method
-        dense_rows, dense_sc = _rows_of(snap, dense.ranked)
-        dense_raw[dense_rows] = dense_sc
-        if visual is not None:  # lean: text and photo scored exactly on the union of both neighbourhoods
-            near = index.dense_search(visual_stored, depth + len(excluded), query.filters, excluded)
-            img_rows, _ = _rows_of(snap, near.ranked)
-            pool = np.unique(np.concatenate([dense_rows, img_rows]))
-            ids = [snap.ids[int(r)] for r in pool]
-            sc = index.vectors(ids, missing_ok=True) @ q
-            isc = index.image_rows(encoder, ids, sketch_index) @ visual
-            dense_rows = pool[np.argsort(-sc, kind="stable")]
-            img_order = pool[np.argsort(-isc, kind="stable")]
-            dense_raw[pool] = (1 - w_img) * sc + w_img * isc
-            method += "+image"
     parsed = parse_query(text)
     terms = query_terms(text)
     w_lex = index.store.settings.lexical_weight if query.lexical_weight is None else query.lexical_weight
@@ -788,6 +772,42 @@ def search_catalog(index: CatalogIndex, encoder: Encoder, query: SearchQuery,
         lex_rows = lex_rows[mask[lex_rows]]
         n_words = len(lex_rows) if (filtered and not lean) or len(lex_rows) < depth else lexical.count(terms)
     attrs = attribute_scores(snap, parsed)
+    if not lean and (len(candidates) <= index.exact_threshold or visual is not None):
+        # Unfiltered: score the matrix in place (a fancy-indexed copy of 100k rows costs ~80 ms).
+        sc = snap.embeddings @ q if len(candidates) == n else snap.embeddings[candidates] @ q
+        dense_raw[candidates] = sc
+        dense_rows = candidates[np.argsort(-sc, kind="stable")]
+        if visual is not None:  # the photo's own ranking in the image-to-image space, fused below
+            img = index.image_matrix(encoder, snap, sketch_index)
+            isc = img @ visual if len(candidates) == n else img[candidates] @ visual
+            img_order = candidates[np.argsort(-isc, kind="stable")]
+            dense_raw[candidates] = (1 - w_img) * sc + w_img * isc
+    else:
+        # Under a filter HNSW must over-fetch by 1 / share, so a large catalog fuses a shallower dense list there
+        # (word matches and attribute matches still join the pool whatever their dense rank).
+        # A rare filter fuses a shallower list still, so that HNSW's over-fetch stays within MAX_OVERFETCH.
+        share = len(candidates) / max(1, n)
+        dense_depth = (max(2 * need, min(FILTERED_DENSE_POOL, int(MAX_OVERFETCH * share / OVERFETCH) - 10))
+                       if lean and query.filters.active() else depth)
+        if not len(lex_rows) and attrs is None and visual is None:
+            # No word matched and nothing was parsed: the fused order is the dense order, so the page is all
+            # HNSW needs to return (100k, a query vector alone: p50 4.4 -> 2 ms; filtered 17.9 -> 4 ms).
+            dense_depth = need
+        dense = index.dense_search(q, dense_depth + len(excluded), query.filters, excluded)
+        method = dense.method
+        dense_rows, dense_sc = _rows_of(snap, dense.ranked)
+        dense_raw[dense_rows] = dense_sc
+        if visual is not None:  # lean: text and photo scored exactly on the union of both neighbourhoods
+            near = index.dense_search(visual_stored, depth + len(excluded), query.filters, excluded)
+            img_rows, _ = _rows_of(snap, near.ranked)
+            pool = np.unique(np.concatenate([dense_rows, img_rows]))
+            ids = [snap.ids[int(r)] for r in pool]
+            sc = index.vectors(ids, missing_ok=True) @ q
+            isc = index.image_rows(encoder, ids, sketch_index) @ visual
+            dense_rows = pool[np.argsort(-sc, kind="stable")]
+            img_order = pool[np.argsort(-isc, kind="stable")]
+            dense_raw[pool] = (1 - w_img) * sc + w_img * isc
+            method += "+image"
     if method == "exact":
         pool = candidates
     else:  # HNSW's dense pool, every word match and the strongest attribute matches
@@ -810,8 +830,9 @@ def search_catalog(index: CatalogIndex, encoder: Encoder, query: SearchQuery,
     order = np.lexsort((-dense_raw[pool], -fused))[query.page * query.page_size : need]
     page_rows = pool[order]
     hits = index.rows_hits(snap, [int(r) for r in page_rows], [float(fused[o]) for o in order])
-    why = _why_text(index, snap, page_rows, [h.metadata for h in hits], terms, parsed, dense_rank[order],
-                    img_rank[order] if img_rank is not None else None)
+    # No word matched any item under the filters: no row can hold one (and the FTS lookup is skipped).
+    why = _why_text(index, snap, page_rows, [h.metadata for h in hits], terms if len(lex_rows) else [], parsed,
+                    dense_rank[order], img_rank[order] if img_rank is not None else None)
     for o, hit, reasons in zip(order, hits, why):
         hit.relevance = float(fused[o] / best) if best > 0 else None
         hit.why = reasons

@@ -124,3 +124,21 @@ def build_tiny_catvton_attention(base: Path, path: Path, version_folder: str = "
     out.mkdir(parents=True, exist_ok=True)
     save_model(modules, str(out / "model.safetensors"))
     return {k: v.detach().clone() for k, v in modules.state_dict().items()}
+
+
+def build_tiny_bert(path: Path, head: bool = False, hidden_act: str = "gelu") -> Path:
+    """A tiny random BERT with a WordPiece tokenizer, saved like a sentence model's folder (head=True: saved
+    from BertForMaskedLM, so its weights carry the `bert.` prefix and a head)."""
+    import torch
+    from transformers import BertConfig, BertForMaskedLM, BertModel, BertTokenizerFast
+
+    torch.manual_seed(3)
+    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + list(WORDS) + ["##s", "##ed", "##y"]
+    path.mkdir(parents=True, exist_ok=True)
+    (path / "vocab.txt").write_text("\n".join(vocab) + "\n")
+    BertTokenizerFast(vocab_file=str(path / "vocab.txt"), do_lower_case=True).save_pretrained(path)
+    cfg = BertConfig(vocab_size=len(vocab), hidden_size=32, num_hidden_layers=2, num_attention_heads=4,
+                     intermediate_size=64, max_position_embeddings=64, hidden_act=hidden_act, pad_token_id=0)
+    model = (BertForMaskedLM if head else BertModel)(cfg).eval()
+    model.save_pretrained(path)
+    return path

@@ -76,7 +76,7 @@ class LiteEncoder(Encoder):
     def __init__(self, text_model: str | Path | None = None, image_weights: str | Path | None = None,
                  device: str = "auto") -> None:
         super().__init__()
-        from transformers import AutoModel, AutoTokenizer
+        from core.encoders.bert import load_sentence_tower
 
         try:
             if text_model is None:
@@ -95,8 +95,7 @@ class LiteEncoder(Encoder):
             ) from exc
         self.device = pick_device(device)
         try:
-            self.tokenizer = AutoTokenizer.from_pretrained(str(text_model))
-            self.text_model = AutoModel.from_pretrained(str(text_model)).to(self.device).eval()
+            self.text_tower = load_sentence_tower(text_model, self.device)
             cnn = EfficientNet.from_name("efficientnet-lite0")
             state = torch.load(str(image_weights), map_location="cpu", weights_only=True)
             cnn.load_state_dict(state)
@@ -108,7 +107,7 @@ class LiteEncoder(Encoder):
         rng = np.random.default_rng(1234)
         q, _ = np.linalg.qr(rng.standard_normal((1280, VISUAL_DIM)))
         self.projection = torch.from_numpy(q.astype(np.float32)).to(self.device)
-        self.text_dim = self.text_model.config.hidden_size
+        self.text_dim = self.text_tower.hidden_size
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_lock = threading.Lock()
         self._info = EncoderInfo(
@@ -126,9 +125,8 @@ class LiteEncoder(Encoder):
         """MiniLM sentence embeddings (mean pooling, L2), memoised: captions repeat across a catalog."""
         missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
         if missing:
-            tok = self.tokenizer(missing, padding=True, truncation=True, max_length=64, return_tensors="pt").to(self.device)
-            hidden = self.text_model(**tok).last_hidden_state
-            mask = tok["attention_mask"].unsqueeze(-1).float()
+            hidden, mask = self.text_tower.hidden_states(missing, max_length=64)
+            mask = mask.unsqueeze(-1).float()
             vecs = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
             vecs = torch.nn.functional.normalize(vecs, dim=-1).cpu().numpy()
             with self._cache_lock:
