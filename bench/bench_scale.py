@@ -299,9 +299,17 @@ def _ask(page, url: str, text: str, timeout_s: float = 300) -> tuple[float, bool
     box.fill(text)
     box.press("Enter")
     page.get_by_text(re.compile(r"among [\d,]+ items|items ranked by meaning|items match your words")).first.wait_for(timeout=timeout_s * 1000)
+    _settle(page, timeout_s)  # the whole page drawn: every card, the navigation
     if page.locator("[data-testid='stException']").count():
         raise SystemExit(f"Discover showed a traceback for {text!r}")
     return time.perf_counter() - t0, page.get_by_text("still loading in the background").count() > 0
+
+
+def _settle(page, timeout_s: float = 120) -> None:
+    """Until Streamlit has finished the current run (no 'running' indicator)."""
+    page.wait_for_timeout(300)
+    page.wait_for_function("""() => { const w = document.querySelector('[data-testid="stStatusWidget"]');
+                                      return !w || !/Running|Stop/.test(w.innerText); }""", timeout=timeout_s * 1000)
 
 
 def app_replicas(port: int, data: Path, env: dict) -> None:
@@ -342,19 +350,24 @@ def app_replicas(port: int, data: Path, env: dict) -> None:
                 columns_s = time.perf_counter() - waited
                 lat = [_ask(page, url, q)[0] for q in QUERIES * 2]
                 rss_discover = rss_mib(proc.pid)
-                shot = data / f"replica-{replica}-discover.png"
+                shots = Path(tempfile.gettempdir()) / "atelier-bench-scale"  # kept after the run, to look at
+                shots.mkdir(exist_ok=True)
+                shot = shots / f"replica-{replica}-discover.png"
                 page.screenshot(path=str(shot), full_page=False)
                 page.goto(url + "/", wait_until="domcontentloaded")
-                page.get_by_text("The catalog at a glance").first.wait_for(timeout=300_000)
-                time.sleep(3)
+                page.frame_locator('iframe[title="st.iframe"]').first.locator('svg[aria-label^="Map of the catalog"]').wait_for(timeout=300_000)
+                _settle(page, 300)
+                page.screenshot(path=str(shots / f"replica-{replica}-home.png"), full_page=True)
                 rss_home = rss_mib(proc.pid)
+                maps = Path(f"/proc/{proc.pid}/maps").read_text()
+                heavy = [m for m in ("pandas", "scipy") if f"/site-packages/{m}/" in maps]  # those with native code
                 print(f"    replica {replica}: healthy {healthy:.1f}s, first answer in the browser {first_total:.1f}s after "
                       f"process start ({first_total / 10:.2f} of 10 s; {'meaning only, columns loading' if partial or columns_s > 1 else 'full ranking'}), "
                       f"full ranking {columns_s:.0f}s later; query to results in the browser p50 {pct(lat, 50):.2f}s", flush=True)
                 print(f"    replica {replica} RSS: after the first answer {rss_first:.0f} MiB, after {len(lat) + 1} Discover "
                       f"queries {rss_discover[0]:.0f} MiB ({rss_discover[0] * 2**20 / 600e6:.2f} of 600 MB), after Home "
-                      f"(map, pandas, altair) {rss_home[0]:.0f} MiB ({rss_home[0] * 2**20 / 600e6:.2f}); peak {rss_home[1]:.0f} MiB; "
-                      f"screenshot {shot}", flush=True)
+                      f"(the catalog map) {rss_home[0]:.0f} MiB ({rss_home[0] * 2**20 / 600e6:.2f}); peak {rss_home[1]:.0f} MiB; "
+                      f"{' and '.join(heavy) or 'neither pandas nor scipy'} loaded; screenshots {shots}", flush=True)
         finally:
             for proc in procs:
                 proc.kill()
@@ -387,7 +400,7 @@ def report(n: int, dim: int, ing: dict, probe: dict) -> None:
         target = 50 if key == "plain" else 200
         extra = f"  share {ing['share'][key]:.2%}" if key != "plain" else ("  (no exact truth: real words)"
                                                                             if r["ids"] is None else "")
-        mark = f" p95/target {pct(r['lat'], 95) / target:.2f}" if r.get("atelier") else ""
+        mark = f" p95/target {pct(r['lat'], 95) / target:.2f}" if r.get("atelier") and r["ids"] is not None else ""
         print(f"  {label:<34} {pct(r['lat'], 50):8.1f} {pct(r['lat'], 95):8.1f} {rec:10.3f}{mark}{extra}")
 
 

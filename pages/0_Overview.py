@@ -5,6 +5,7 @@ Model and installation facts stay in the "About this installation" expander at t
 import streamlit as st
 
 from core.ui import catalog_map, item_grid, md, show_error
+from core.ui.charts import catalog_map_height, catalog_map_html
 from core.ui import state as keys
 from core.ui.page import PAGES, page_context
 
@@ -62,15 +63,11 @@ status = studio.status()
 st.subheader("The catalog at a glance")
 st.caption(f"{status['items']:,} pieces. Each dot is one, placed so that similar pieces sit close together.")
 try:
-    import altair as alt
-    import pandas as pd
+    from streamlit.components.v1 import html as frame
 
-    data = pd.DataFrame(catalog_map(studio, studio.index.name, studio.store.version(studio.index.name)))
-    if len(data):
-        chart = alt.Chart(data).mark_circle(size=40, opacity=0.75).encode(
-            x=alt.X("x", axis=None), y=alt.Y("y", axis=None), color=alt.Color("category", legend=alt.Legend(columns=2)),
-            tooltip=["name", "category"]).properties(height=380)
-        st.altair_chart(chart, width="stretch")
+    points = catalog_map(studio, studio.index.name, studio.store.version(studio.index.name))
+    if points["x"]:
+        frame(catalog_map_html(points), height=catalog_map_height(points))
 except Exception as exc:
     show_error(exc)
 

@@ -64,7 +64,9 @@ def test_a_stylists_day(sample_studio, tmp_path, width, height):
         try:
             page.goto(url, wait_until="domcontentloaded")
             page.get_by_text("What you can do").wait_for(timeout=180_000)
-            page.locator('[data-testid="stVegaLiteChart"], [data-testid="stArrowVegaLiteChart"]').first.wait_for()
+            chart = page.frame_locator('iframe[title="st.iframe"]').first.locator('svg[aria-label^="Map of the catalog"]')
+            chart.wait_for()
+            assert chart.locator("circle").count() == 420  # a dot per piece
             _check(page, "1-home", shots)
 
             # A new client: active at once.

@@ -3,7 +3,9 @@ keep recall, snapshots loaded without offset paging."""
 import sys
 
 import numpy as np
+import pytest
 
+from core.errors import IndexUnavailableError
 from core.search import CatalogIndex, Filters, SearchQuery, search_catalog
 from core.store import IdTable
 
@@ -198,3 +200,52 @@ def test_discover_page_on_a_lean_index(sample_studio, monkeypatch, tmp_path):
     finally:
         get_studio.clear()
         get_profile_store.clear()
+
+
+def test_words_that_match_nothing_ask_hnsw_for_the_page_alone_and_rank_as_exact(sample_studio, monkeypatch):
+    lean = _lean(sample_studio)
+    assert lean.wait_for_columns(timeout=120) is not None
+    asked = []
+    real = CatalogIndex._query
+    monkeypatch.setattr(CatalogIndex, "_query", lambda self, col, q, n, where, ex: asked.append(n) or real(self, col, q, n, where, ex))
+    for filters in (Filters(), Filters(category=["dress", "coat"])):
+        q = SearchQuery(text="zzqx vvkk", filters=filters, page=1, page_size=6)  # no word matches, nothing parsed
+        asked.clear()
+        got = search_catalog(lean, sample_studio.encoder, q)
+        exact = search_catalog(sample_studio.index, sample_studio.encoder, q)
+        assert got.matched == 0 and [h.id for h in got.hits] == [h.id for h in exact.hits] and got.total == exact.total
+        share = exact.total / 420
+        assert asked and asked[0] <= (12 if not filters.active() else int(12 / share * 2) + 10)  # the page, not 300
+    asked.clear()
+    search_catalog(lean, sample_studio.encoder, SearchQuery(text="red dress", page_size=6))
+    assert asked[0] >= 300  # words that match fuse a deep dense list
+
+
+def test_a_lean_page_reads_its_hits_from_the_catalog_file_not_from_chroma(sample_studio, monkeypatch):
+    lean = _lean(sample_studio)
+    assert lean.wait_for_columns(timeout=120) is not None
+    q = SearchQuery(text="navy striped shirt", page_size=8)
+    want = search_catalog(sample_studio.index, sample_studio.encoder, q)
+    monkeypatch.setattr(CatalogIndex, "_get", lambda *a, **k: (_ for _ in ()).throw(AssertionError("asked Chroma")))
+    got = search_catalog(lean, sample_studio.encoder, q)
+    assert [(h.id, h.path, h.metadata) for h in got.hits] == [(h.id, h.path, h.metadata) for h in want.hits]
+
+
+def test_a_local_index_asks_chroma_for_its_collection_once_per_generation(sample_studio, monkeypatch):
+    lean = _lean(sample_studio)
+    assert lean.wait_for_columns(timeout=120) is not None
+    calls = []
+    real = type(sample_studio.store).reader_collection
+    monkeypatch.setattr(type(sample_studio.store), "reader_collection", lambda self, name: calls.append(name) or real(self, name))
+    for text in ("zzqx", "red dress", "navy coat"):
+        search_catalog(lean, sample_studio.encoder, SearchQuery(text=text, page_size=4))
+    assert calls == []  # the generation pointer is unchanged: the collection in hand is still the published one
+    pointer = sample_studio.store.root / "CURRENT"
+    published = pointer.read_text()
+    pointer.write_text("no-such-generation")  # a swap (here: to nothing) is seen by the next query
+    try:
+        with pytest.raises(IndexUnavailableError):
+            search_catalog(lean, sample_studio.encoder, SearchQuery(text="zzqx", page_size=4))
+    finally:
+        pointer.write_text(published)
+    assert search_catalog(lean, sample_studio.encoder, SearchQuery(text="zzqx", page_size=4)).hits
