@@ -118,15 +118,31 @@ class IdTable(Sequence):
     """
 
     def __init__(self, ids: list[str]) -> None:
+        self._build([self.encode_batch(ids)])
+
+    @staticmethod
+    def encode_batch(ids: list[str]) -> tuple[bytes, np.ndarray, np.ndarray]:
+        """One batch of ids as (utf-8 blob, lengths, hashes): what the table keeps of them."""
         encoded = [i.encode() for i in ids]
-        lengths = np.fromiter((len(b) for b in encoded), np.int64, len(encoded))
+        return (b"".join(encoded), np.fromiter(map(len, encoded), np.int64, len(encoded)),
+                np.fromiter(map(hash, ids), np.int64, len(ids)))
+
+    @classmethod
+    def from_parts(cls, parts: list[tuple[bytes, np.ndarray, np.ndarray]]) -> "IdTable":
+        """From `encode_batch` results in row order: a million ids never exist as a million str objects at once
+        (a load that did that peaked 250 MiB above its result and left a replica's heap fragmented)."""
+        table = cls.__new__(cls)
+        table._build(parts)
+        return table
+
+    def _build(self, parts: list[tuple[bytes, np.ndarray, np.ndarray]]) -> None:
+        lengths = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, np.int64)
+        hashes = np.concatenate([p[2] for p in parts]) if parts else np.zeros(0, np.int64)
         small = int(lengths.sum()) < 2**31
-        self._offsets = np.zeros(len(encoded) + 1, np.int32 if small else np.int64)
+        self._offsets = np.zeros(len(lengths) + 1, np.int32 if small else np.int64)
         np.cumsum(lengths, out=self._offsets[1:])
-        self._blob = b"".join(encoded)
-        del encoded
-        hashes = np.fromiter((hash(i) for i in ids), np.int64, len(ids))
-        self._order = np.argsort(hashes, kind="stable").astype(np.int32 if len(ids) < 2**31 else np.int64)
+        self._blob = b"".join(p[0] for p in parts)
+        self._order = np.argsort(hashes, kind="stable").astype(np.int32 if len(hashes) < 2**31 else np.int64)
         self._sorted = hashes[self._order]
         self.positions = _Positions(self)
 
@@ -249,16 +265,16 @@ class Snapshot:
     @classmethod
     def build_lean(cls, version: str, batches, collection_metadata) -> "Snapshot":
         """From (ids, metadatas) fetched in batches, kept only as integer codes and a price array."""
-        ids: list[str] = []
+        parts: list[tuple[bytes, np.ndarray, np.ndarray]] = []  # ids batch by batch, compact
 
         def metadatas():
             for batch_ids, metas in batches:
-                ids.extend(batch_ids)
+                parts.append(IdTable.encode_batch(batch_ids))
                 yield metas
 
         columns, codes = _columns(metadatas(), strings=False)
-        table = IdTable(ids)
-        del ids
+        table = IdTable.from_parts(parts)
+        del parts
         return cls(version, table, table.positions, None, None, columns, dict(collection_metadata or {}), codes)
 
 

@@ -67,13 +67,24 @@ def ensure_catalog_index(studio: Studio, progress: Progress | None = None) -> In
 def embedding_map(studio: Studio, max_points: int = 3000) -> dict:
     """2-D PCA of the catalog's vectors for the Home page's picture of the catalog.
 
-    Above the exact-search threshold the process holds no vectors: the first `max_points` items are
-    fetched in one call (no offset, so no cost that grows with the catalog).
+    Above the exact-search threshold the process holds no vectors: the first `max_points` items' ids come in
+    one call (no offset, so no cost that grows with the catalog), their vectors 500 at a time.
     """
     if studio.index.is_lean():
-        got = studio.index._call(studio.index._collection().get, limit=max_points, include=["embeddings", "metadatas"])
-        ids, metas = got["ids"], [m or {} for m in got["metadatas"]]
-        x = np.asarray(got["embeddings"], np.float64).reshape(len(ids), -1)
+        from core.search import _release_freed_memory
+
+        col = studio.index._collection()
+        wanted = studio.index._call(col.get, limit=max_points, include=[])["ids"]
+        # 500 at a time: 3,000 vectors in one answer are 2 million Python floats at once (a replica peaked 100 MiB
+        # higher and kept part of it).
+        ids, metas, blocks = [], [], []
+        for start in range(0, len(wanted), 500):
+            got = studio.index._call(col.get, ids=wanted[start : start + 500], include=["embeddings", "metadatas"])
+            ids += got["ids"]
+            metas += [m or {} for m in got["metadatas"]]
+            blocks.append(np.asarray(got["embeddings"], np.float32).reshape(len(got["ids"]), -1))
+        x = np.concatenate(blocks).astype(np.float64) if blocks else np.zeros((0, 1))
+        _release_freed_memory()
     else:
         snap = studio.index.snapshot()
         n = len(snap.ids)

@@ -275,3 +275,18 @@ def test_queries_answer_while_the_columns_load_in_the_background(sample_studio, 
     finally:
         release.set()
     assert lean.wait_for_columns(timeout=120) is not None and lean.facets() is not None
+
+
+def test_the_home_map_of_a_lean_index_is_the_full_indexs_map(sample_studio):
+    from types import SimpleNamespace
+
+    from core.studio import embedding_map
+
+    full = embedding_map(sample_studio)
+    lean = embedding_map(SimpleNamespace(index=_lean(sample_studio)))  # vectors fetched 500 at a time
+    assert len(lean["id"]) == len(full["id"]) == 420
+    where = {i: n for n, i in enumerate(full["id"])}
+    order = [where[i] for i in lean["id"]]
+    assert [full["category"][n] for n in order] == lean["category"]
+    for axis in ("x", "y"):  # the same projection, up to the sign of each principal axis
+        np.testing.assert_allclose(np.abs(np.asarray(full[axis])[order]), np.abs(lean[axis]), atol=1e-4)
