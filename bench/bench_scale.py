@@ -416,6 +416,9 @@ def probe(qfile: str, dim: int, restart: bool = False, strategy_queries: int = 2
     from core.search import MAX_OVERFETCH, CatalogIndex, Filters, SearchQuery, search_catalog
     from core.store import IndexStore, collection_name
 
+    from core.allocator import tune_for_long_running_process
+
+    tune_for_long_running_process()  # as the app does (core.ui.get_studio)
     t_imports = time.perf_counter() - T_START
     rss_imports = rss_mib()[0]
     settings = load_settings()

@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from core.allocator import release_freed_memory
 from core.encoders import Encoder, l2_normalize
 from core.errors import AtelierError, EmptyQueryError, IndexUnavailableError
 from core.lexical import CATALOG_FILE_FORMAT, LexicalIndex, build_catalog_file, query_terms, read_catalog_file
@@ -200,17 +201,6 @@ OVERFETCH = 2.0
 MAX_OVERFETCH = 12_000
 
 
-def _release_freed_memory() -> None:
-    """glibc keeps freed heap pages; after a large load, hand them back (resident memory is what a replica
-    is sized by). A no-op where there is no glibc."""
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
-
-
 class CatalogIndex:
     """One searchable collection; keeps what it holds in memory in step with the published index.
 
@@ -356,7 +346,7 @@ class CatalogIndex:
                         if old != path:
                             old.unlink(missing_ok=True)
         snap = Snapshot.build_lean(version or "0", read_catalog_file(path), self._collection_metadata())
-        _release_freed_memory()  # the batches' dicts and strings are gone: give their pages back to the system
+        release_freed_memory()  # the batches' dicts and strings are gone: give their pages back to the system
         return snap, LexicalIndex.open(path, version or "0")
 
     def _build_catalog_file(self, out: Path) -> int:

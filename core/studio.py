@@ -71,7 +71,7 @@ def embedding_map(studio: Studio, max_points: int = 3000) -> dict:
     one call (no offset, so no cost that grows with the catalog), their vectors 500 at a time.
     """
     if studio.index.is_lean():
-        from core.search import _release_freed_memory
+        from core.allocator import release_freed_memory
 
         col = studio.index._collection()
         wanted = studio.index._call(col.get, limit=max_points, include=[])["ids"]
@@ -84,7 +84,7 @@ def embedding_map(studio: Studio, max_points: int = 3000) -> dict:
             metas += [m or {} for m in got["metadatas"]]
             blocks.append(np.asarray(got["embeddings"], np.float32).reshape(len(got["ids"]), -1))
         x = np.concatenate(blocks).astype(np.float64) if blocks else np.zeros((0, 1))
-        _release_freed_memory()
+        release_freed_memory()
     else:
         snap = studio.index.snapshot()
         n = len(snap.ids)
