@@ -34,6 +34,7 @@ def test_home_speaks_to_stylists_and_keeps_installation_facts_in_about(app_env):
     at = AppTest.from_file(HOME, default_timeout=180).run()
     assert not at.exception and not _errors(at)
     assert [s.value for s in at.subheader][:3] == ["What you can do", "Your clients", "The catalog at a glance"]
+    assert any(c.value.startswith("420 pieces. Each dot is one piece") for c in at.caption)  # all of them drawn
     about = next(e for e in at.expander if e.label == "About this installation")
     metrics = {m.label: m.value for m in about.metric}
     assert metrics["Catalog items"] == "420" and metrics["Encoder"] == "lite (offline)"

@@ -59,14 +59,35 @@ _run = threading.local()
 def page_context() -> PageContext:
     """What the entry set up for this run; set up here when the page runs on its own."""
     ctx, _run.ctx = getattr(_run, "ctx", None), None
-    return ctx if ctx is not None else setup()
+    if ctx is not None:
+        return ctx
+    if _in_legacy_pages_mode():
+        # A page opened by its own address (a bookmark, a shared link) before any session of this server ran
+        # the entry: Streamlit then runs the page alone, in its pages/-folder mode, with that folder's menu
+        # ("Overview", "Try On" and two homes). Declaring the app's navigation ends that mode for every session;
+        # the rerun goes through the entry to the same page.
+        _navigation()
+        st.rerun()
+    return setup()
+
+
+def _in_legacy_pages_mode() -> bool:
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:
+        return False
+    return bool(PagesManager.uses_pages_directory)
+
+
+def _navigation():
+    return st.navigation([st.Page(p.path, title=p.title, icon=p.icon, default=p.default) for p in PAGES])
 
 
 def run_app() -> None:
     from core.ui import follow_link
 
     st.set_page_config(page_title="Atelier", page_icon=":material/checkroom:", layout="wide")
-    nav = st.navigation([st.Page(p.path, title=p.title, icon=p.icon, default=p.default) for p in PAGES])
+    nav = _navigation()
     follow_link()  # a button on the last page asked for another page
     _run.ctx = setup()
     nav.run()

@@ -1,0 +1,38 @@
+"""A page opened by its own address on a freshly started server (a bookmark, a link in a message) shows the
+app's navigation, not Streamlit's pages/-folder menu (which lists "Overview", "Try On" and two homes)."""
+from browser import CHROMIUM, CHROMIUM_ARGS, require_browser, streamlit_server
+
+TITLES = ["Home", "Discover", "Creative Director", "Sketch to Cloth", "Try-On", "Stylist"]
+
+
+def _menu(page) -> list[str]:
+    links = page.locator('[data-testid="stSidebarNav"] a')
+    return [t.split("\n")[-1].strip() for t in links.all_inner_texts()]
+
+
+def test_a_bookmarked_page_on_a_fresh_server_has_the_apps_navigation(sample_studio, tmp_path):
+    require_browser()
+    from playwright.sync_api import sync_playwright
+
+    env = {"ATELIER_DB_DIR": str(sample_studio.settings.index_dir), "ATELIER_ENCODER": "lite",
+           "ATELIER_DATA_DIR": str(tmp_path), "HF_HUB_OFFLINE": "1"}
+    with streamlit_server(env) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        page = browser.new_page(viewport={"width": 1366, "height": 900})
+        page.set_default_timeout(180_000)
+        try:
+            page.goto(url + "/Discover", wait_until="domcontentloaded")  # the server's very first session
+            box = page.get_by_label("Describe what you are looking for")
+            box.wait_for()
+            box.fill("red dress")
+            box.press("Enter")
+            page.get_by_text("items match your words").first.wait_for()
+            assert _menu(page) == TITLES
+            assert page.locator('[data-testid="stSidebarNav"] a[aria-current="page"]').inner_text().endswith("Discover")
+            page.screenshot(path=str(tmp_path / "deep-link-discover.png"))
+            page.goto(url + "/Stylist", wait_until="domcontentloaded")
+            page.get_by_role("heading", name="Stylist").first.wait_for()
+            assert _menu(page) == TITLES
+            assert page.locator("[data-testid='stException']").count() == 0
+        finally:
+            browser.close()
