@@ -330,6 +330,10 @@ def app_replicas(port: int, data: Path, env: dict) -> None:
         got = main.get(limit=100, include=["embeddings", "metadatas"])
         sketches.add(ids=got["ids"], embeddings=got["embeddings"], metadatas=got["metadatas"])
     env = {k: v for k, v in env.items() if k != "ATELIER_EXACT_SEARCH_THRESHOLD"} | {"HF_HUB_OFFLINE": "1"}
+    t0 = time.perf_counter()  # a server in service is warm: its first query loads the HNSW index from disk
+    main.query(query_embeddings=[embed(1, 640, np.random.default_rng(5))[0].tolist()], n_results=10, include=[])
+    print(f"  the server's first query after its start (HNSW index loaded from disk): {time.perf_counter() - t0:.1f}s",
+          flush=True)
     print("  real replicas (`streamlit run Home.py`, a browser on Discover, then Home):", flush=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS, headless=True)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sqlite3
 import threading
 from functools import lru_cache
@@ -265,6 +266,10 @@ if __name__ == "__main__":  # python -m core.lexical build-from-server HOST PORT
 
     if len(sys.argv) != 6 or sys.argv[1] != "build-from-server":
         sys.exit("usage: python -m core.lexical build-from-server HOST PORT COLLECTION OUT")
+    try:
+        os.nice(10)  # a background build: the replica's first queries, answered meanwhile, go first
+    except (AttributeError, OSError):
+        pass
     try:
         print(build_from_server(sys.argv[2], int(sys.argv[3]), sys.argv[4], Path(sys.argv[5])))
     except Exception as exc:  # one line for the parent's message
