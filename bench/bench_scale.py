@@ -420,9 +420,6 @@ def probe(qfile: str, dim: int, restart: bool = False, strategy_queries: int = 2
     from core.search import MAX_OVERFETCH, CatalogIndex, Filters, SearchQuery, search_catalog
     from core.store import IndexStore, collection_name
 
-    from core.allocator import tune_for_long_running_process
-
-    tune_for_long_running_process()  # as the app does (core.ui.get_studio)
     t_imports = time.perf_counter() - T_START
     rss_imports = rss_mib()[0]
     settings = load_settings()
@@ -512,6 +509,9 @@ def probe(qfile: str, dim: int, restart: bool = False, strategy_queries: int = 2
     timed("plain (atelier)", "plain", atelier({}), atelier=True)
     for key, filters in FILTERS.items():
         timed(f"{key} (atelier)", key, atelier(filters), atelier=True)
+    from core.allocator import release_freed_memory
+
+    release_freed_memory()  # as the app does after each page run
     rss_after = rss_mib()  # what a replica holds while serving; the strategy probes below are not Atelier's path
     memory = memory_breakdown()
     for key, filters in FILTERS.items():

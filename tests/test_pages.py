@@ -333,3 +333,14 @@ def test_user_text_is_literal_in_captions_and_labels():
     assert not at.exception
     assert at.caption[0].value == r"total \$20.00 within the \$250 budget"  # Streamlit shows the $ signs as typed
     assert md("a*b_c`d[e]<f>") == r"a\*b\_c\`d\[e\]\<f\>"
+
+
+def test_every_page_run_ends_by_handing_freed_memory_back(app_env, monkeypatch):
+    import core.allocator
+
+    calls = []
+    monkeypatch.setattr(core.allocator, "release_freed_memory", lambda: calls.append(1))
+    at = AppTest.from_file(HOME, default_timeout=180).run()
+    assert not at.exception and calls  # run_app hands back what the run freed (core/allocator.py)
+    at.switch_page("pages/5_Stylist.py").run()
+    assert not at.exception and len(calls) >= 2

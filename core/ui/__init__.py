@@ -18,11 +18,9 @@ log = logging.getLogger(__name__)
 @st.cache_resource(show_spinner="Loading models and the catalog index ...")
 def get_studio():
     """Models and the Chroma client, loaded once per process and shared by every session."""
-    from core.allocator import tune_for_long_running_process
     from core.studio import open_studio
 
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-    tune_for_long_running_process()  # before the models and the catalog: a replica lives for days
     return open_studio()
 
 
