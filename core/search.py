@@ -153,6 +153,12 @@ class SearchHit:
     relevance: float | None = None  # 0..1 against the best a result could score for this query
     why: list[str] = field(default_factory=list)  # "words: floral, dress", "colour: red", "looks alike"
 
+    @classmethod
+    def of(cls, item_id: str, score: float, meta: dict, root: str) -> "SearchHit":
+        """A hit whose image path is the item's relative path under the catalog root (when the index has one)."""
+        rel = meta.get("path", "")
+        return cls(item_id, float(score), str(Path(root) / rel) if root else rel, meta)
+
     def to_json(self) -> dict:
         out = {"id": self.id, "score": round(float(self.score), 6), "path": self.path, "metadata": self.metadata}
         if self.relevance is not None:
@@ -472,8 +478,7 @@ class CatalogIndex:
         """SearchHits for (id, score) pairs, metadata fetched in one call when lean."""
         metas = self.metadatas([i for i, _ in ranked])
         root = self._collection_metadata().get("catalog_root", "")
-        return [SearchHit(i, float(s), str(Path(root) / m.get("path", "")) if root else m.get("path", ""), m)
-                for (i, s), m in zip(ranked, metas)]
+        return [SearchHit.of(i, s, m, root) for (i, s), m in zip(ranked, metas)]
 
     def _collection_metadata(self) -> dict:
         snap = self._snap
@@ -490,10 +495,7 @@ class CatalogIndex:
     def _hit(self, snap: Snapshot, n: int, score: float) -> SearchHit:
         if snap.lean:
             return self.hits([(snap.ids[n], score)])[0]
-        meta = dict(snap.metadatas[n])
-        root = snap.collection_metadata.get("catalog_root", "")
-        rel = meta.get("path", "")
-        return SearchHit(snap.ids[n], float(score), str(Path(root) / rel) if root else rel, meta)
+        return SearchHit.of(snap.ids[n], score, dict(snap.metadatas[n]), snap.collection_metadata.get("catalog_root", ""))
 
     def rows_hits(self, snap: Snapshot, rows: list[int], scores: list[float]) -> list[SearchHit]:
         """Hits for snapshot rows: from memory when full; when lean, from the catalog file of the same version
@@ -504,8 +506,7 @@ class CatalogIndex:
             if metas is None or len(metas) < len(set(int(r) for r in rows)):
                 return self.hits([(snap.ids[int(r)], float(s)) for r, s in zip(rows, scores)])
             root = snap.collection_metadata.get("catalog_root", "")
-            return [SearchHit(snap.ids[int(r)], float(s), str(Path(root) / metas[int(r)].get("path", "")) if root
-                              else metas[int(r)].get("path", ""), metas[int(r)]) for r, s in zip(rows, scores)]
+            return [SearchHit.of(snap.ids[int(r)], s, metas[int(r)], root) for r, s in zip(rows, scores)]
         return [self._hit(snap, int(r), float(s)) for r, s in zip(rows, scores)]
 
     def aligned_rows(self, other: Snapshot, own: Snapshot) -> np.ndarray:
@@ -941,8 +942,7 @@ def _image_search(index: CatalogIndex, encoder: Encoder, snap: Snapshot | None, 
         hits = index.rows_hits(snap, [int(cand[t]) for t in top], [float(scores[t]) for t in top])
     else:
         root = index._collection_metadata().get("catalog_root", "")
-        hits = [SearchHit(ids[t], float(scores[t]), str(Path(root) / metas[t].get("path", "")) if root
-                          else metas[t].get("path", ""), metas[t]) for t in top]
+        hits = [SearchHit.of(ids[t], scores[t], metas[t], root) for t in top]
     for t, hit in zip(top, hits):
         hit.relevance = float(np.clip(scores[t] / top_bonus, 0.0, 1.0))
         same = [str(hit.metadata.get(k)) for k in ("category", "colour", "pattern") if k in shared and shared[k][t]]

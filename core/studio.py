@@ -73,13 +73,14 @@ def embedding_map(studio: Studio, max_points: int = 3000) -> dict:
     if studio.index.is_lean():
         from core.allocator import release_freed_memory
 
+        from core.store import fetch_rows
+
         col = studio.index._collection()
         wanted = studio.index._call(col.get, limit=max_points, include=[])["ids"]
         # 500 at a time: 3,000 vectors in one answer are 2 million Python floats at once (a replica peaked 100 MiB
         # higher and kept part of it).
         ids, metas, blocks = [], [], []
-        for start in range(0, len(wanted), 500):
-            got = studio.index._call(col.get, ids=wanted[start : start + 500], include=["embeddings", "metadatas"])
+        for got in fetch_rows(col, ["embeddings", "metadatas"], 500, wanted):
             ids += got["ids"]
             metas += [m or {} for m in got["metadatas"]]
             blocks.append(np.asarray(got["embeddings"], np.float32).reshape(len(got["ids"]), -1))
