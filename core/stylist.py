@@ -454,9 +454,12 @@ def lookbook_pdf(profile: Profile, favourites: list[SearchHit], outfits: list[Ou
             text(fig, x, y - 0.018, f"${price:,.2f}", fontsize=size - 1, color=MUTED, ha=ha)
 
     def load(h: SearchHit):
-        try:
-            return Image.open(h.path).convert("RGB")
-        except OSError:
+        from core.errors import BadImageError
+        from core.images import analysis_view, load_image
+
+        try:  # checked like any upload (a catalog file replaced since ingest), and printed at most 1600 px
+            return analysis_view(load_image(h.path), 1600)
+        except (OSError, BadImageError):
             return Image.new("RGB", (64, 64), "lightgrey")
 
     hero = (outfits[0].items[0] if outfits else favourites[0] if favourites else None)

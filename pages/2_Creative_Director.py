@@ -7,7 +7,7 @@ from PIL import Image
 
 from core.design import DesignRequest, binary_mask, mask_from_drawing, mask_image, similar_query  # noqa: E402
 from core.errors import AtelierError  # noqa: E402
-from core.images import fit_to_pixels  # noqa: E402
+from core.images import fit_to_pixels, load_image  # noqa: E402
 from core.search import search_catalog  # noqa: E402
 from core.ui import (catalog_picker, get_design_backend, item_grid, md, model_banner, more_like,  # noqa: E402
                      read_upload, show_error, try_on)
@@ -31,7 +31,7 @@ def set_base(image: Image.Image, label: str, item_id: str | None = None) -> None
 
 def use_item(item_id: str) -> None:
     hit = studio.index.item(item_id)
-    set_base(Image.open(hit.path).convert("RGB"), hit.metadata.get("name") or item_id, item_id)
+    set_base(load_image(hit.path, studio.settings.max_image_pixels), hit.metadata.get("name") or item_id, item_id)
     state.design_base["category"] = hit.metadata.get("category", "")
 
 
