@@ -119,11 +119,17 @@ def parse_price(value) -> tuple[float | None, str | None]:
     one or two digits after the last separator make it the decimal mark. Anything else is reported, never
     guessed: an empty price is None without a problem.
     """
-    if value is None or isinstance(value, bool):
+    if value is None:
         return None, None
+    if isinstance(value, bool):  # JSON true/false: not a price, and never silently nothing
+        return None, f"price {value!r} is a yes/no value, not a number"
     if isinstance(value, (int, float)):
         p = float(value)
-        return (p, None) if math.isfinite(p) and 0 <= p < MAX_PRICE else (None, f"price {value!r} is out of range")
+        if math.isnan(p):
+            return None, f"price {value!r} is not a number"
+        if p < 0:
+            return None, f"price {value!r} is negative"
+        return (p, None) if math.isfinite(p) and p < MAX_PRICE else (None, f"price {value!r} is out of range")
     raw = _clean(value)
     s = _SPACES.sub("", raw.strip().strip("$€£¥₹").strip().removeprefix("USD").removeprefix("EUR").removeprefix("GBP"))
     s = s.removesuffix("USD").removesuffix("EUR").removesuffix("GBP").strip("$€£¥₹")
@@ -144,6 +150,9 @@ def parse_price(value) -> tuple[float | None, str | None]:
     elif commas or dots:
         sep = "," if commas else "."
         parts = s.split(sep)
+        if re.fullmatch(r"0+[.,]\d{3}", s):  # '0,999': no one writes 999 so; three decimals are no price either
+            return None, (f"price {raw!r} is ambiguous ({s[-3:]} with a thousands separator, or 0.{s[-3:]} with "
+                          f"three decimals?); write {s[-3:]} or 0.{s[-3:-1]}")
         if len(parts) > 2 or (sep == "," and len(parts[-1]) == 3):
             if not re.fullmatch(r"\d{1,3}(\%s\d{3})+" % sep, s):
                 return None, f"price {raw!r} has thousands separators in the wrong places"
