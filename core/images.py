@@ -85,8 +85,20 @@ def _to_8bit_rgb(img: Image.Image) -> Image.Image:
     return img.convert("RGB")  # CMYK, YCbCr, LAB, HSV, L, 1
 
 
-def load_image(source: ImageSource, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.Image:
-    """Open any image file/bytes as an upright 8-bit RGB image, or raise BadImageError saying why."""
+def _as_mask(img: Image.Image) -> Image.Image:
+    """A mask file as "L" (255 = change), as the README says: by its alpha channel where it has a real one
+    (opaque strokes = change, whatever their colour), else by lightness (white = change)."""
+    if img.mode in ("RGBA", "LA", "PA", "RGBa", "La") or (img.mode == "P" and "transparency" in img.info):
+        alpha = img.convert("RGBA").getchannel("A")
+        if alpha.getextrema()[0] < 255:
+            return alpha.point(lambda v: 255 if v > 0 else 0)
+    return _to_8bit_rgb(img).convert("L")
+
+
+def load_image(source: ImageSource, max_pixels: int = DEFAULT_MAX_PIXELS, as_mask: bool = False) -> Image.Image:
+    """Open any image file/bytes as an upright 8-bit RGB image, or raise BadImageError saying why.
+
+    as_mask=True: an upright "L" mask instead (alpha where the file has transparency, else lightness)."""
     name = _describe(source)
     if isinstance(source, (bytes, bytearray)):
         if len(source) == 0:
@@ -134,7 +146,7 @@ def load_image(source: ImageSource, max_pixels: int = DEFAULT_MAX_PIXELS) -> Ima
             except Exception:  # a broken EXIF block should not lose the picture
                 log.warning("ignoring unreadable EXIF orientation in %s", name)
                 turn = None
-            rgb = _to_8bit_rgb(img)  # a new image: the decoded original goes as soon as it is converted
+            rgb = _as_mask(img) if as_mask else _to_8bit_rgb(img)  # a new image: the original goes now
             del img
             if turn is not None:
                 rgb = rgb.transpose(turn)

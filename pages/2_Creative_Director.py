@@ -94,7 +94,7 @@ with left:
     with st.expander("…or upload a mask (white = change)"):
         mask_up = st.file_uploader("Mask image", type=["png", "jpg", "jpeg"], key="design_mask_upload")
 # One mask, from one core function: what the preview shows is exactly what is sent.
-uploaded = read_upload(mask_up, studio.settings.max_image_pixels) if mask_up is not None else None
+uploaded = read_upload(mask_up, studio.settings.max_image_pixels, as_mask=True) if mask_up is not None else None
 if uploaded is not None:  # sent at its own size: the backend rescales it, or says the proportions differ
     mask_arr = binary_mask(uploaded)
 elif drawn is not None:

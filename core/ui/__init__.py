@@ -222,14 +222,15 @@ def show_error(exc: Exception) -> None:
         st.error(f"Something went wrong ({type(exc).__name__}). Nothing was lost; please try again.")
 
 
-def read_upload(uploaded, max_pixels: int):
-    """An uploaded file as an RGB image, or None after showing why it cannot be used."""
+def read_upload(uploaded, max_pixels: int, as_mask: bool = False):
+    """An uploaded file as an RGB image (as_mask: an "L" mask, alpha where it has one), or None after showing why
+    it cannot be used."""
     if uploaded is None:
         return None
     data = io.BytesIO(uploaded.getvalue())
     data.name = uploaded.name  # the message names the file ("shoe.jpg is not an image ..."), once
     try:
-        return load_image(data, max_pixels=max_pixels)
+        return load_image(data, max_pixels=max_pixels, as_mask=as_mask)
     except AtelierError as exc:
         st.error(md(exc))
         return None
