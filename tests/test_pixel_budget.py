@@ -24,6 +24,23 @@ def strips() -> dict[str, bytes]:
     return {"8x4000000": _png(8, 4_000_000), "600x65000": _png(600, 65_000), "65000x600": _png(65_000, 600)}
 
 
+@pytest.fixture(scope="module")
+def lite_studio(tmp_path_factory, lite):
+    """A dozen catalog items indexed with the real offline encoder (the bundled sample takes minutes on a busy box)."""
+    import csv
+
+    from catalog_copy import write_catalog_subset
+    from core.config import SAMPLE_CATALOG_DIR, load_settings
+    from core.studio import ensure_catalog_index, open_studio
+
+    tmp = tmp_path_factory.mktemp("lite-studio")
+    rows = list(csv.DictReader(open(SAMPLE_CATALOG_DIR / "catalog.csv")))[::35][:12]
+    folder = write_catalog_subset(SAMPLE_CATALOG_DIR, rows, tmp / "catalog")
+    studio = open_studio(load_settings(db_dir=tmp / "index", encoder="lite", catalog_dir=folder), encoder=lite)
+    ensure_catalog_index(studio)
+    return studio
+
+
 def _request_peak_mb(fn) -> float:
     """What `fn` adds to this process's peak resident memory (Linux: VmHWM reset to VmRSS first)."""
     def status(key):
@@ -109,19 +126,19 @@ def test_clip_processor_gets_bounded_images(tiny_clip, monkeypatch):
     assert max(max(s) for s in seen) == ANALYSIS_SIDE
 
 
-def test_upload_of_the_largest_accepted_strip_stays_small(lite, sample_studio):
+def test_upload_of_the_largest_accepted_strip_stays_small(lite_studio):
     """A 20:1 strip (the most accepted) through the Discover upload path: decode, encoder, outline, ranking."""
     from core.search import SearchQuery, search_catalog
 
     data = _png(1000, 20_000, "RGB", (150, 20, 30))
     hits = []
     peak = _request_peak_mb(lambda: hits.extend(search_catalog(
-        sample_studio.index, sample_studio.encoder, SearchQuery(image=load_image(data), page_size=4)).hits))
+        lite_studio.index, lite_studio.encoder, SearchQuery(image=load_image(data), page_size=4)).hits))
     assert hits
     assert peak < 400, f"one 20:1 upload added {peak:.0f} MB (was about 2 GB)"
 
 
-def test_sketch_upload_of_a_strip_is_bounded(sample_studio):
+def test_sketch_upload_of_a_strip_is_bounded(lite_studio):
     from core.errors import AtelierError
     from core.search import SearchQuery, search_catalog
 
@@ -132,8 +149,8 @@ def test_sketch_upload_of_a_strip_is_bounded(sample_studio):
 
     def go():
         try:
-            search_catalog(sample_studio.index, sample_studio.encoder, SearchQuery(sketch=drawing, page_size=4),
-                           sample_studio.sketch_index)
+            search_catalog(lite_studio.index, lite_studio.encoder, SearchQuery(sketch=drawing, page_size=4),
+                           lite_studio.sketch_index)
         except AtelierError:
             pass  # a strip may well not read as a garment; the point is what it costs
 

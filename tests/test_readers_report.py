@@ -94,3 +94,85 @@ def test_fetch_reports_truncated_and_non_text_cells(tmp_path):
     report = fetch_catalog(str(tmp_path / "d.parquet"), tmp_path / "out")
     assert any("'description' longer than 500" in p for p in report.problems)
     assert any("'blob' holds bytes data" in p for p in report.problems)
+
+
+# ---- 27.5: each of these used to change or drop something silently ------------------------------------------------
+@pytest.mark.parametrize("sheet, says", [
+    (b"file,name,name\na.png,First,Second\n", "means 'name'"),
+    (b"file,colour,color\na.png,red,blue\n", "means 'colour'"),
+    (b"file,price,Price\na.png,10,20\n", "means 'price'"),
+])
+def test_duplicate_headers_keep_the_first_and_say_so(tmp_path, sheet, says):
+    (tmp_path / "m.csv").write_bytes(sheet)
+    rows, problems = read_metadata(tmp_path / "m.csv")
+    assert rows[0].get("name", "First") == "First" and rows[0].get("colour", "red") == "red"
+    assert rows[0].get("price", "10") == "10"
+    assert any(says in p and "first one is used" in p for p in problems)
+
+
+def test_unbalanced_quote_is_reported_with_its_lines(tmp_path):
+    (tmp_path / "m.csv").write_bytes(b'file,name\na.png,"Open quote\nb.png,B\nc.png,C\n')
+    rows, problems = read_metadata(tmp_path / "m.csv")
+    assert len(rows) == 1
+    assert any("m.csv:2" in p and "lines 2-4" in p and "quote is probably left open" in p for p in problems)
+
+
+def test_bom_then_latin1_is_decoded_as_latin1_and_reported(tmp_path):
+    (tmp_path / "m.csv").write_bytes(b"\xef\xbb\xbffile,name\na.png,Caf\xe9 cr\xe8me\n")
+    rows, problems = read_metadata(tmp_path / "m.csv")
+    assert rows[0]["name"] == "Café crème" and "\ufffd" not in rows[0]["name"]
+    assert any("byte-order mark but is not UTF-8" in p and "guessed" in p for p in problems)
+
+
+@pytest.mark.parametrize("name", ["catalog.csv", "catalog.jsonl"])
+def test_empty_metadata_file_is_said(tmp_path, name):
+    Image.new("RGB", (32, 32)).save(tmp_path / "a.png")
+    (tmp_path / name).write_bytes(b"")
+    listing = read_catalog(tmp_path)
+    assert len(listing.items) == 1 and any("empty" in p for p in listing.problems)
+
+
+def test_files_left_out_are_in_the_ingest_report(tmp_path, tiny_clip):
+    import os
+
+    from conftest import tiny_settings
+    from core.ingest import ingest_catalog
+    from core.store import IndexStore
+
+    folder = tmp_path / "cat"
+    folder.mkdir()
+    Image.new("RGB", (32, 32), "red").save(folder / "ok.png")
+    Image.new("RGB", (32, 32), "red").save(folder / ".hidden.png")
+    for ext in (".heic", ".gif", ".tiff", ".bmp", ".avif", ".jfif"):
+        (folder / f"photo{ext}").write_bytes(b"x")
+    os.mkfifo(folder / "pipe.jpg")
+    os.symlink("/etc/hostname", folder / "outside.jpg")
+    settings = tiny_settings(tmp_path)
+    report = ingest_catalog(folder, IndexStore(settings), tiny_clip, settings)
+    reasons = {p.rsplit("/", 1)[-1]: r for p, r in ((s["path"], s["reason"]) for s in report.skipped)}
+    assert report.added == 1
+    assert "hidden" in reasons[".hidden.png"] and "not a regular file" in reasons["pipe.jpg"]
+    assert "outside the catalog" in reasons["outside.jpg"]
+    for ext in (".heic", ".gif", ".tiff", ".bmp", ".avif", ".jfif"):
+        assert "convert it to JPEG" in reasons[f"photo{ext}"]
+
+
+@pytest.mark.parametrize("value", ["-5", "1.5", "nan"])
+def test_lexical_weight_out_of_range_is_refused(monkeypatch, value):
+    from core.config import SettingsError, load_settings
+
+    monkeypatch.setenv("ATELIER_LEXICAL_WEIGHT", value)
+    with pytest.raises(SettingsError, match="ATELIER_LEXICAL_WEIGHT"):
+        load_settings()
+
+
+def test_cuda_on_a_cpu_build_is_a_clear_message(monkeypatch):
+    import torch
+
+    from core.errors import ModelUnavailableError
+    from core.weights import pick_device
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    with pytest.raises(ModelUnavailableError, match="ATELIER_DEVICE='cuda' asks for a GPU"):
+        pick_device("cuda")
+    assert pick_device("cpu") == "cpu"
