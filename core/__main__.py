@@ -345,9 +345,28 @@ def cmd_profile(args) -> int:
         return 0
     if not args.item:
         raise AtelierError(f"'{args.action}' needs --item ID.")
+    _check_catalog_item(settings, args.item)
     store.mark(profile.id, args.item, args.action, True)
     print(_json({"ok": True}) if args.json else f"{args.action}: {args.item} for {profile.name}")
     return 0
+
+
+def _check_catalog_item(settings, item_id: str) -> None:
+    """A like, dislike, favourite or cart entry names a catalog item: refused when the catalog's index is built
+    and holds no such id (a typo would otherwise be stored and never shown). No index yet: nothing to check."""
+    from core.store import IndexStore, collection_name
+
+    store = IndexStore(settings)
+    prefix = collection_name(settings.catalog_name, "x")[:-1]
+    names = [n for n in store.list_collections() if n.startswith(prefix)]
+    if not names:
+        return
+    for name in names:
+        col = store.reader_collection(name)
+        if col is not None and col.get(ids=[item_id], include=[])["ids"]:
+            return
+    raise AtelierError(f"No item {item_id!r} in the catalog '{settings.catalog_name}'; check the id "
+                       "(`python -m core search --text ...` lists ids).")
 
 
 def _size(text: str) -> tuple[int, int]:

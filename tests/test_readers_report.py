@@ -176,3 +176,48 @@ def test_cuda_on_a_cpu_build_is_a_clear_message(monkeypatch):
     with pytest.raises(ModelUnavailableError, match="ATELIER_DEVICE='cuda' asks for a GPU"):
         pick_device("cuda")
     assert pick_device("cpu") == "cpu"
+
+
+# ---- profiles, likes, lookbook ----------------------------------------------------------------------------------
+def test_profile_names_overlong_confusable_and_emoji(tmp_path):
+    from core.errors import AtelierError
+    from core.profiles import ProfileStore
+
+    store = ProfileStore(f"sqlite:///{tmp_path / 'p.sqlite3'}")
+    with pytest.raises(AtelierError, match="at most 60 characters; this one has 10000"):
+        store.create("x" * 10_000)  # before: cut to 60 with no word said
+    store.create("Ada Lovelace")
+    for spoof in ("\u13aada Lovelace", "Ad\u0251 Lovelace", "\ua4eeda Lovelace", "Ada \u029fovelace"):
+        with pytest.raises(AtelierError, match="looks the same"):  # Cherokee, IPA, Lisu, small capital
+            store.create(spoof)
+    family = store.create("Kim \U0001F468\u200d\U0001F469\u200d\U0001F467")
+    assert "\u200d" in family.name  # the emoji keeps its joiners
+    assert store.get("Kim \U0001F468\u200d\U0001F469\u200d\U0001F467").id == family.id
+
+
+def test_likes_of_ids_not_in_the_catalog_are_refused(tmp_path, small_catalog, tiny_clip_dir, capsys, monkeypatch):
+    from core.__main__ import main
+
+    monkeypatch.setenv("ATELIER_PROFILES_URL", f"sqlite:///{tmp_path / 'p.sqlite3'}")
+    db = ["--db", str(tmp_path / "db"), "--encoder", str(tiny_clip_dir)]
+    assert main(["ingest", str(small_catalog), *db]) == 0
+    assert main(["profile", "create", "Dora"]) == 0
+    real = next(p.stem for p in small_catalog.glob("*.png"))
+    capsys.readouterr()
+    assert main(["profile", "like", "Dora", "--item", "no-such-item", "--db", str(tmp_path / "db")]) == 1
+    assert "No item 'no-such-item'" in capsys.readouterr().err
+    assert main(["profile", "like", "Dora", "--item", real, "--db", str(tmp_path / "db")]) == 0
+
+
+def test_lookbook_leaves_out_a_damaged_saved_design_and_says_so():
+    from pypdf import PdfReader
+
+    from core.profiles import Profile
+    from core.stylist import lookbook_pdf
+
+    good = io.BytesIO()
+    Image.new("RGB", (64, 64), "navy").save(good, "PNG")
+    designs = [{"png": b"\x89PNG broken", "spec": {"prompt": "bad"}}, {"png": good.getvalue(), "spec": {"prompt": "ok"}}]
+    pdf = PdfReader(io.BytesIO(lookbook_pdf(Profile(1, "Dora"), [], [], designs, date="1 December 2026")))
+    last = pdf.pages[-1].extract_text()
+    assert "1 saved design could not be read" in last and "ok" in last
