@@ -163,3 +163,27 @@ def test_tryon_outfit_missing_piece_is_said_before_the_work(tmp_path, capsys):
                  "--out", str(tmp_path / "o.png")])
     assert code == 1 and "does not exist" in capsys.readouterr().err and not (tmp_path / "o.png").exists()
     assert os.environ.get("HF_HUB_OFFLINE") == "1"
+
+
+def test_unusable_data_folder_never_shows_its_server_path(tmp_path, tiny_clip_dir, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from core.config import REPO_ROOT
+    from core.ui import get_profile_store, get_studio, without_server_paths
+
+    assert without_server_paths("The index folder /srv/a/data/index is not writable.") == \
+        "The index folder .../index is not writable."
+    blocker = tmp_path / "secret-server-folder"
+    blocker.write_text("a file where a folder should be")
+    for var, value in (("ATELIER_DB_DIR", blocker / "index"), ("ATELIER_ENCODER", tiny_clip_dir),
+                       ("ATELIER_DATA_DIR", blocker / "data")):
+        monkeypatch.setenv(var, str(value))
+    get_studio.clear()
+    get_profile_store.clear()
+    try:
+        at = AppTest.from_file(str(REPO_ROOT / "Home.py"), default_timeout=180).run()
+    finally:
+        get_studio.clear()
+        get_profile_store.clear()
+    shown = " ".join(e.value for e in at.error) + " ".join(str(getattr(e, "value", "")) for e in at.exception)
+    assert at.error and str(tmp_path) not in shown and "secret-server-folder/" not in shown

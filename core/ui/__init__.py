@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 import logging
 import os
 from pathlib import Path
@@ -138,6 +139,15 @@ def try_on(item_id: str | None = None, design: dict | None = None, outfit: list[
     st.session_state[keys.GOTO] = "tryon"
 
 
+_SERVER_PATH = re.compile(r"(?<![\w.:/])/(?:[^\s/'\"():,;]+/)+([^\s/'\"():,;]*)")
+
+
+def without_server_paths(text: str) -> str:
+    """A message fit for the browser: absolute server paths shortened to their last part (".../index"); the log
+    keeps the whole message for the operator."""
+    return _SERVER_PATH.sub(lambda m: ".../" + m.group(1), str(text))
+
+
 def studio_or_stop():
     """The studio with its catalog index built; shows a progress bar on first start, a clear error if it fails."""
     from core.studio import ensure_catalog_index
@@ -145,11 +155,12 @@ def studio_or_stop():
     try:
         studio = get_studio()
     except AtelierError as exc:
-        st.error(str(exc))
+        log.error("startup: %s", exc)
+        st.error(without_server_paths(exc))
         st.stop()
     except Exception as exc:  # never a traceback in the UI
         log.exception("startup failed")
-        st.error(f"Atelier could not start: {type(exc).__name__}: {exc}")
+        st.error(without_server_paths(f"Atelier could not start: {type(exc).__name__}: {exc}"))
         st.stop()
     if studio.index.count() == 0 or studio.sketch_index.count() == 0:
         from core.progress import TimeLeft
@@ -165,7 +176,8 @@ def studio_or_stop():
             report = ensure_catalog_index(studio, progress)
         except AtelierError as exc:
             bar.empty()
-            st.error(str(exc))
+            log.error("first-start index build: %s", exc)
+            st.error(without_server_paths(exc))
             st.stop()
         bar.empty()
         if report is not None:
