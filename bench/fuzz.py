@@ -343,6 +343,8 @@ def gen_strip(rng):
         h = max(1, 60_000_000 // w) if h >= w else h
     mode = ["L", "RGB", "RGBA", "1", "P", "I;16"][int(rng.integers(0, 6))]
     fmt = ["PNG", "PNG", "JPEG", "WEBP", "GIF"][int(rng.integers(0, 5))]
+    if fmt == "JPEG" and max(w, h) > 65500:  # JPEG's own limit: such a file cannot be made at all
+        fmt = "PNG"
     if fmt == "JPEG" and mode not in ("L", "RGB"):
         mode = "RGB"
     if fmt == "WEBP":
