@@ -328,8 +328,7 @@ def import_rows(files: list[Path], folder: str | Path, limit: int | None = None,
                 with Image.open(io.BytesIO(data)) as im:
                     fmt = im.format or ""
             except (BadImageError, OSError, ValueError) as exc:
-                why = str(exc) if isinstance(exc, BadImageError) else f"broken image: {exc}"
-                report.skipped.append({"row": n, "id": item_id, "reason": why})
+                report.skipped.append({"row": n, "id": item_id, "reason": f"broken image: {exc}"})
                 continue
             if fmt in _FORMATS:
                 payload, suffix = data, _FORMATS[fmt]
