@@ -51,9 +51,13 @@ def check_size(w: int, h: int, name: str = "the image", max_pixels: int = DEFAUL
         raise BadImageError(f"{name} is only {w}x{h} pixels; at least {MIN_SIDE}x{MIN_SIDE} is needed.")
     if max(w, h) / min(w, h) > MAX_ASPECT:
         raise BadImageError(
-            f"{name} is {w}x{h} pixels, a strip {max(w, h) / min(w, h):,.0f} times longer than it is wide; "
+            f"{name} is {w}x{h} pixels, a strip {_ratio(max(w, h) / min(w, h))} times longer than it is wide; "
             f"the most Atelier takes is {MAX_ASPECT:g}:1. Crop it to the garment."
         )
+
+
+def _ratio(r: float) -> str:
+    return f"{r:,.0f}" if r >= 100 else f"{r:.3f}".rstrip("0").rstrip(".")
 
 
 def _to_8bit_rgb(img: Image.Image) -> Image.Image:

@@ -74,14 +74,30 @@ _FILLED = ("name", "colour", "pattern", "category")  # filled from the pixels wh
 SKETCH_KEYS = ("fingerprint", "category", "colour", "pattern", "price", "path", "name")
 
 
-def row_digest(meta: dict, stored: bool = False) -> str:
+def _made_name(meta: dict) -> str:
+    """The name ingest makes from the pixels when a row has none ("Red dress")."""
+    return " ".join(w for w in (str(meta.get("colour", "") or "").capitalize(), str(meta.get("category", "") or ""))
+                    if w)
+
+
+def row_digest(meta: dict, stored: bool = False, made_name: str | None = None) -> str:
     """A digest of what a metadata row says about an item. For a stored record, the values ingest measured from
-    the pixels (named in tagged_from_pixels) are left out, so the digest of a row and of the record it wrote
-    agree until the row changes: a changed name, price or any column is then seen with the image unchanged."""
+    the pixels (named in tagged_from_pixels, and a name it made from them) are left out, so the digest of a row
+    and of the record it wrote agree until the row changes: a changed name, price or any column is then seen
+    with the image unchanged. `made_name`: the stored record's made name, which a row may also spell out."""
     tagged = set(str(meta.get("tagged_from_pixels", "")).split(",")) if stored else set()
+    if stored and meta.get("name") and meta.get("name") == _made_name(meta):
+        tagged.add("name")
+    if not stored and made_name and meta.get("name") == made_name:
+        tagged.add("name")
     view = {k: v for k, v in meta.items()
             if k not in _INGEST_KEYS and k not in tagged and not (k in _FILLED and v in ("", None))}
     return hashlib.sha1(json.dumps(view, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _row_changed(rows: dict, item: Item) -> bool:
+    stored = rows.get(item.id)
+    return stored is None or stored[0] != row_digest(item.metadata(), made_name=stored[1])
 
 
 def _skip(item: Item, reason: str) -> dict:
@@ -125,15 +141,14 @@ def ingest_catalog(
     vocabulary = category_vocabulary()
     sketch_name = collection_name(catalog_name or settings.catalog_name, SKETCH_SLUG)
     published_col = store.reader_collection(name)
-    published_rows: dict[str, str] = {}
+    published_rows: dict[str, tuple[str, str | None]] = {}
     published = _fingerprints(published_col, published_rows)
     published_sketch = _fingerprints(store.reader_collection(sketch_name))
     listed = {it.id for it in listing.items}
-    digests = {it.id: row_digest(it.metadata()) for it in listing.items if it.id in fingerprints}
     same_root = published_col is not None and (published_col.metadata or {}).get("catalog_root") == report.catalog_root
     if same_root and published is not None and published_sketch is not None \
             and not any(published.get(i) != fp or published_sketch.get(i) != fp for i, fp in fingerprints.items()) \
-            and not any(published_rows.get(i) != d for i, d in digests.items()) \
+            and not any(_row_changed(published_rows, it) for it in listing.items if it.id in fingerprints) \
             and not any(i not in listed for i in published):
         report.unchanged = len(fingerprints)  # nothing to write: no private copy of the index needed
         progress(1, 1, "index is up to date")
@@ -156,7 +171,7 @@ def ingest_catalog(
                 meta.update(catalog_root=report.catalog_root, layout=listing.layout)
                 c.modify(metadata={k: v for k, v in meta.items() if not k.startswith("hnsw:")})
                 writer.mark_changed(c)
-        existing_rows: dict[str, str] = {}
+        existing_rows: dict[str, tuple[str, str | None]] = {}
         existing = _fingerprints(col, existing_rows) or {}
         existing_sketch = _fingerprints(sketch_col) or {}
 
@@ -166,7 +181,7 @@ def ingest_catalog(
 
         todo = [it for it in listing.items if it.id in fingerprints and not current(it)]
         edited = [it for it in listing.items if it.id in fingerprints and current(it)
-                  and existing_rows.get(it.id) != digests[it.id]]
+                  and _row_changed(existing_rows, it)]
         report.unchanged = sum(1 for it in listing.items if it.id in fingerprints and current(it)) - len(edited)
         if edited:
             progress(0, len(edited), f"updating the metadata of {len(edited)} items")
@@ -219,7 +234,6 @@ def ingest_catalog(
                         tagged.append("category")
                     if not it.name:
                         meta["name"] = " ".join(w for w in (meta["colour"].capitalize(), meta["category"]) if w)
-                        tagged.append("name")
                     meta.update(path=it.path.relative_to(listing.root).as_posix(), fingerprint=fingerprints[it.id],
                                 tagged_from_pixels=",".join(tagged), width=im.width, height=im.height)
                     metas.append(meta)
@@ -289,9 +303,7 @@ def _update_metadata(col, sketch_col, items: list[Item], root: Path, report: Ing
                     meta[k] = old[k]
                     tagged.append(k)
             if not meta.get("name"):
-                meta["name"] = " ".join(w for w in (str(meta.get("colour", "")).capitalize(), meta.get("category", ""))
-                                        if w)
-                tagged.append("name")
+                meta["name"] = _made_name(meta)
             meta.update(path=it.path.relative_to(root).as_posix(), fingerprint=old.get("fingerprint", ""),
                         tagged_from_pixels=",".join(dict.fromkeys(tagged)), width=old.get("width", 0),
                         height=old.get("height", 0))
@@ -322,7 +334,7 @@ def _update_metadata(col, sketch_col, items: list[Item], root: Path, report: Ing
     return done
 
 
-def _fingerprints(col, rows: dict[str, str] | None = None) -> dict[str, str] | None:
+def _fingerprints(col, rows: dict | None = None) -> dict[str, str] | None:
     """id -> file fingerprint of what a collection holds (None when there is no collection); with `rows`, also
     fills id -> row_digest of each stored record (what its metadata row said)."""
     if col is None:
@@ -331,7 +343,9 @@ def _fingerprints(col, rows: dict[str, str] | None = None) -> dict[str, str] | N
     for got in fetch_rows(col, ["metadatas"]):  # by ids, never by offset (its cost grows with the offset)
         out.update({i: (m or {}).get("fingerprint", "") for i, m in zip(got["ids"], got["metadatas"])})
         if rows is not None:
-            rows.update({i: row_digest(m or {}, stored=True) for i, m in zip(got["ids"], got["metadatas"])})
+            rows.update({i: (row_digest(m or {}, stored=True),
+                             _made_name(m) if (m or {}).get("name") == _made_name(m or {}) else None)
+                         for i, m in zip(got["ids"], got["metadatas"])})
     return out
 
 
