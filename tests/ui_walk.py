@@ -20,9 +20,14 @@ DEV_TERMS = [r"\bseed\b", r"\b\d+(\.\d+)? ?ms\b", r"\bhnsw\b", r"exact search", 
              r"\bdiffusers\b", r"\bpipeline\b", r"\btorch\b", r"\bcpu\b", r"\bvector\b"]
 EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F]")
 
-CLIPPED_JS = """() => [...document.querySelectorAll('button, label')].filter(b => b.offsetParent !== null).flatMap(b =>
+# Buttons (as tests/test_e2e_day.py checks them) and widget labels' text (a radio option's <label> holds a hidden
+# input wider than itself, so labels are checked by their text only).
+CLIPPED_JS = """() => [...[...document.querySelectorAll('button')].filter(b => b.offsetParent !== null).flatMap(b =>
     [b, ...b.querySelectorAll('div, p, span')].filter(e => e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1)
-    .map(() => b.innerText.trim())).filter((t, i, all) => t && all.indexOf(t) === i)"""
+    .map(() => b.innerText.trim())),
+    ...[...document.querySelectorAll('[data-testid="stWidgetLabel"] p, label p')].filter(e => e.offsetParent !== null
+    && e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1).map(e => e.innerText.trim())]
+    .filter((t, i, all) => t && all.indexOf(t) === i)"""
 ERRORS_JS = """() => [...document.querySelectorAll('[data-testid="stAlertContentError"], [data-testid="stException"]')]
     .map(e => e.innerText.trim())"""
 # The page's words outside expanders (and outside help tooltips, which are not in the DOM until hovered).
@@ -102,6 +107,8 @@ def walk(url: str, width: int, height: int, shots: Path | None = None, client: s
                     path=str(shots / "1-home-map-hover.png"))
 
             sidebar = page.locator('[data-testid="stSidebar"]')
+            if not sidebar.get_by_label("Client name").is_visible():  # folded once some client exists
+                sidebar.get_by_text("New client profile").click()
             sidebar.get_by_label("Client name").fill(client)
             sidebar.get_by_role("button", name="Create profile").click()
             sidebar.get_by_text(f"Created {client}").wait_for()
@@ -129,6 +136,7 @@ def walk(url: str, width: int, height: int, shots: Path | None = None, client: s
                     return [cards.filter(c => { const r = c.getBoundingClientRect();
                       return r.top >= -1 && r.bottom <= window.innerHeight + 1; }).length, cards.length]; }""")
             check(page, "2-discover-cards", shots, found, full_page=False)
+            first.evaluate("e => e.scrollIntoView({block: 'center'})") if first.count() else None
             check(page, "2-discover", shots, found)
 
             nav(page, "Creative Director")
@@ -137,17 +145,17 @@ def walk(url: str, width: int, height: int, shots: Path | None = None, client: s
             settle(page)
             page.get_by_role("button", name="Use", exact=True).first.click()
             settle(page)
-            canvas = page.locator('iframe[title="streamlit_drawable_canvas.st_canvas"]').first
+            canvas = page.locator(".dc-root").first
             canvas.wait_for()
             canvas.scroll_into_view_if_needed()
             settle(page)
-            # The toolbar is drawn inside the canvas frame, under the picture: the frame must not lie over any control.
-            cbox = canvas.bounding_box()
+            canvas.hover()  # the toolbar (undo, redo, clear) shows while the pointer is over the picture
+            page.wait_for_timeout(600)
+            bar = page.locator(".dc-toolbar-card").first.bounding_box()
             controls = page.locator('[data-testid="stSelectbox"], [data-testid="stSlider"], [data-testid="stButton"], '
-                                    '[data-testid="stRadio"], [data-testid="stSegmentedControl"], '
-                                    '[data-testid="stExpander"], [data-testid="stImage"]')
+                                    '[data-testid="stHeading"], [data-testid="stExpander"], [data-testid="stCaption"]')
             found["canvas_covers"] = [controls.nth(i).inner_text()[:30] for i in range(controls.count())
-                                      if overlaps(cbox, controls.nth(i).bounding_box())]
+                                      if overlaps(bar, controls.nth(i).bounding_box())]
             check(page, "3-design-canvas", shots, found, full_page=False)
             check(page, "3-design", shots, found)
 
@@ -165,8 +173,15 @@ def walk(url: str, width: int, height: int, shots: Path | None = None, client: s
 
 
 if __name__ == "__main__":
+    import time
+
     out = {}
-    for w, h in ((1366, 768), (1920, 1080)):
-        out[w] = walk(sys.argv[1], w, h, Path(sys.argv[2]) / str(w) if len(sys.argv) > 2 else None,
-                      client=f"Walk {w}")
-    print(json.dumps(out, indent=1))
+    widths = [int(w) for w in sys.argv[3].split(",")] if len(sys.argv) > 3 else [1366, 1920]
+    for w in widths:
+        h = {1366: 768, 1920: 1080}.get(w, 900)
+        try:
+            out[w] = walk(sys.argv[1], w, h, Path(sys.argv[2]) / str(w) if len(sys.argv) > 2 else None,
+                          client=f"Walk {w} {int(time.time()) % 10000}")
+        except Exception as exc:  # the counts so far are still worth printing
+            out[w] = {"failed": f"{type(exc).__name__}: {str(exc)[:300]}"}
+        print(json.dumps({w: out[w]}, indent=1), flush=True)

@@ -15,13 +15,17 @@ from core.ui import state as keys
 log = logging.getLogger(__name__)
 
 
-@st.cache_resource(show_spinner="Loading models and the catalog index ...")
+@st.cache_resource(show_spinner=False)
 def get_studio():
-    """Models and the Chroma client, loaded once per process and shared by every session."""
+    """Models and the Chroma client, loaded once per process and shared by every session (studio_or_stop shows
+    the first start's progress around it)."""
     from core.studio import open_studio
 
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     return open_studio()
+
+
+_started = False  # this process has loaded the studio once (get_studio's cache holds it)
 
 
 @st.cache_resource(show_spinner="Loading the design model ...")
@@ -140,9 +144,15 @@ def try_on(item_id: str | None = None, design: dict | None = None, outfit: list[
 
 def studio_or_stop():
     """The studio with its catalog index built; shows a progress bar on first start, a clear error if it fails."""
-    from core.studio import ensure_catalog_index
-
+    global _started
+    # The bar comes first, before any heavy import: a first start shows where it is from its first second.
+    # (Stages are shown here, outside the cached loader: Streamlit cannot replay elements a cached call updates.)
+    bar = None if _started else st.progress(0.0, text="Starting Atelier: loading the libraries")
     try:
+        import core.studio  # noqa: F401  (torch, transformers, chromadb: most of a cold start)
+
+        if bar is not None:
+            bar.progress(0.4, text="Starting Atelier: loading the search model and opening the catalog index")
         studio = get_studio()
     except AtelierError as exc:
         st.error(str(exc))
@@ -151,10 +161,14 @@ def studio_or_stop():
         log.exception("startup failed")
         st.error(f"Atelier could not start: {type(exc).__name__}: {exc}")
         st.stop()
+    _started = True
+    from core.studio import ensure_catalog_index
+
     if studio.index.count() == 0 or studio.sketch_index.count() == 0:
         from core.progress import TimeLeft
 
-        bar = st.progress(0.0, text="Building the catalog index (first start only): estimating the time left")
+        bar = bar or st.progress(0.0)
+        bar.progress(0.0, text="Building the catalog index (first start only): estimating the time left")
         left = TimeLeft()
 
         def progress(done: int, total: int, msg: str) -> None:
@@ -171,6 +185,8 @@ def studio_or_stop():
         if report is not None:
             st.toast(f"Indexed {report.added} items in {report.seconds:.0f}s")
             ingest_problems(report)
+    elif bar is not None:
+        bar.empty()
     return studio
 
 
@@ -244,6 +260,7 @@ div[class*="st-key-{key}-card-"] [data-testid="stMarkdownContainer"] p {{ overfl
   white-space: nowrap; margin-bottom: 0; }}
 div[class*="st-key-{key}-card-"] button {{ padding: 0.1rem 0.3rem; min-height: 2rem; }}
 div[class*="st-key-{key}-card-"] [data-testid="stHorizontalBlock"] {{ gap: 0.3rem; }}
+div[class*="st-key-{key}-card-"] [data-testid="stPopover"] {{ display: flex; justify-content: flex-end; }}
 {states}
 </style>"""
 STATE_STYLE = {"like": ("#2e7d32", "Liked", "green"), "cart": ("#1565c0", "In cart", "blue"),
@@ -284,7 +301,7 @@ def item_grid(hits, key: str, columns: int = 4, on_like=None, favourites: set | 
                 st.markdown(f"**{md(m.get('name') or hit.id)}**", help=None)
                 price = m.get("price", -1)
                 badges = " ".join(f":{STATE_STYLE[s][2]}-badge[{STATE_STYLE[s][1]}]" for s in states[hit.id])
-                line, menu_col = st.columns([4, 1], vertical_alignment="center")
+                line, menu_col = st.columns([3, 2], vertical_alignment="center")
                 line.markdown((md(f"${price:,.2f}") if isinstance(price, (int, float)) and price >= 0 else "")
                               + (" " + badges if badges else "") or " ")
                 menu = menu_col.popover("", icon=":material/more_horiz:", help="More: details, save, try on ...")
