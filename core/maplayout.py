@@ -58,12 +58,19 @@ def _discriminants(x: np.ndarray, labels: np.ndarray) -> np.ndarray:
     return basis @ (white @ vecs[:, np.argsort(-vals)[:2]])
 
 
+def _standard(a: np.ndarray) -> np.ndarray:
+    return (a - a.mean(0)) / (a.std(0) + 1e-12)
+
+
 def layout(x: np.ndarray, cats: list[str], k: int = 5) -> np.ndarray:
     """2-D positions for the rows of x (encoder vectors) with their categories."""
     x = np.asarray(x, np.float64)
     labels = np.asarray([str(c or "untagged") for c in cats])
     xy = (x - x.mean(0)) @ _discriminants(x, labels)
-    xy = (xy - xy.mean(0)) / (xy.std(0) + 1e-12)
+    # Spread for the eye: half the position is the rank along each axis, so that one far-off kind (bags) does not
+    # squeeze every other kind into a corner; the order along each axis, hence the neighbours, barely changes.
+    ranks = np.argsort(np.argsort(xy, axis=0, kind="stable"), axis=0).astype(np.float64)
+    xy = 0.5 * _standard(xy) + 0.5 * _standard(ranks)
     centres = {c: xy[labels == c].mean(0) for c in np.unique(labels)}
     centre = np.stack([centres[c] for c in labels])
     best = xy

@@ -34,7 +34,7 @@ def test_three_pink_pieces_are_not_one_pink_accent():
 
 def test_every_suggested_look_has_a_note_that_matches_its_pieces(sample_studio):
     index, checked = sample_studio.index, 0
-    for anchor in ("hoodie-001", "dress-008", "shirt-015", "jeans-022", "bag-004", "coat-010"):
+    for anchor in ("hoodie-001", "dress-008", "shirt-015"):  # all 360 looks: bench/bench_stylist.py
         for occasion in (None, *OCCASIONS):
             try:
                 looks = build_outfits(index, [anchor], k=3, occasion=occasion)
@@ -43,7 +43,7 @@ def test_every_suggested_look_has_a_note_that_matches_its_pieces(sample_studio):
             for o in looks:
                 checked += 1
                 assert note_problems(o) == [], (o.note, note_problems(o))
-    assert checked >= 40
+    assert checked >= 20
 
 
 def test_office_looks_hold_no_hoodies_or_sneakers_and_say_what_is_left_out(sample_studio):

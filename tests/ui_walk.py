@@ -23,8 +23,8 @@ EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F]")
 # Buttons (as tests/test_e2e_day.py checks them) and widget labels' text (a radio option's <label> holds a hidden
 # input wider than itself, so labels are checked by their text only).
 CLIPPED_JS = """() => [...[...document.querySelectorAll('button')].filter(b => b.offsetParent !== null).flatMap(b =>
-    [b, ...b.querySelectorAll('div, p, span')].filter(e => e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1)
-    .map(() => b.innerText.trim())),
+    [b, ...b.querySelectorAll('div, p, span')].filter(e => e.clientWidth > 1 && e.scrollWidth > e.clientWidth + 1)
+    .map(() => b.innerText.trim())),  // (a 1 px wide element is a screen reader's label, hidden on purpose)
     ...[...document.querySelectorAll('[data-testid="stWidgetLabel"] p, label p')].filter(e => e.offsetParent !== null
     && e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1).map(e => e.innerText.trim())]
     .filter((t, i, all) => t && all.indexOf(t) === i)"""
@@ -41,7 +41,7 @@ EMOJI_ICONS_JS = """() => document.querySelectorAll('[data-testid="stIconEmoji"]
 CARDS_JS = """(prefix) => { const cards = [...document.querySelectorAll(`[class*="st-key-${prefix}"]`)];
     if (!cards.length) return [0, 0];
     return [cards.filter(c => { const r = c.getBoundingClientRect();
-        return r.top >= -1 && r.bottom <= window.innerHeight + 1 && r.height > 0; }).length, cards.length]; }"""
+        return r.top >= 59 && r.bottom <= window.innerHeight + 1 && r.height > 0; }).length, cards.length]; }"""
 
 
 def settle(page, timeout=120_000):
@@ -119,12 +119,16 @@ def walk(url: str, width: int, height: int, shots: Path | None = None, client: s
             box.press("Enter")
             page.get_by_role("button", name="Like", exact=True).first.wait_for()
             settle(page)
-            for label in ("Like", "Pass"):
-                page.get_by_role("button", name=label, exact=True).nth(1).click()
+            for label, n in (("Like", 0), ("Cart", 1), ("Pass", 2)):  # three cards, three states
+                page.get_by_role("button", name=label, exact=True).nth(n).click()
                 settle(page)
             first = page.locator('[class*="st-key-discover-card-"]').first
             if first.count():
-                first.evaluate("e => window.scrollBy(0, e.getBoundingClientRect().top - 4)")
+                # Streamlit scrolls its own container, under a 60 px header: the first card just below the header.
+                first.evaluate("""e => { e.scrollIntoView({block: 'start'}); let p = e.parentElement;
+                    while (p && !(p.scrollHeight > p.clientHeight && getComputedStyle(p).overflowY !== 'visible'))
+                        p = p.parentElement;
+                    if (p) p.scrollBy(0, -64); }""")
                 page.wait_for_timeout(300)
                 found["cards_in_view"] = page.evaluate(CARDS_JS, "discover-card-")
             else:  # before cards had keys: bordered blocks holding a Like button
@@ -167,6 +171,18 @@ def walk(url: str, width: int, height: int, shots: Path | None = None, client: s
             for tab in ("Profile", "For you", "Outfit builder", "Lookbook & export"):
                 page.get_by_role("tab", name=tab).click()
                 check(page, f"6-stylist-{tab.split()[0].lower()}", shots, found)
+            # An office look around "black blazer": the page says there is no blazer and offers the nearest.
+            page.get_by_role("tab", name="Outfit builder").click()
+            q = page.get_by_label("Build around an item (search)")
+            q.fill("black blazer")
+            q.press("Enter")
+            settle(page)
+            found["anchor_note"] = page.get_by_text("No blazer").count() > 0
+            page.locator('[data-testid="stButtonGroup"]').get_by_text("Office", exact=True).click()
+            settle(page)
+            page.get_by_role("button", name="Build outfits").click()
+            page.get_by_text("Look 1").first.wait_for()
+            check(page, "6-stylist-office-look", shots, found)
         finally:
             browser.close()
     return found

@@ -261,6 +261,8 @@ div[class*="st-key-{key}-card-"] [data-testid="stMarkdownContainer"] p {{ overfl
 div[class*="st-key-{key}-card-"] button {{ padding: 0.1rem 0.3rem; min-height: 2rem; }}
 div[class*="st-key-{key}-card-"] [data-testid="stHorizontalBlock"] {{ gap: 0.3rem; }}
 div[class*="st-key-{key}-card-"] [data-testid="stPopover"] {{ display: flex; justify-content: flex-end; }}
+div[class*="st-key-{key}-card-"] [data-testid="stPopoverButton"] {{ min-width: 3.4rem; min-height: 1.6rem;
+  height: 1.6rem; padding: 0 0.5rem; }}
 {states}
 </style>"""
 STATE_STYLE = {"like": ("#2e7d32", "Liked", "green"), "cart": ("#1565c0", "In cart", "blue"),
@@ -341,14 +343,16 @@ def item_grid(hits, key: str, columns: int = 4, on_like=None, favourites: set | 
                     m3.button("In cart" if active["cart"] else "Cart", key=f"{key}-mark-cart-{hit.id}",
                               on_click=on_mark, args=("cart", hit.id), width="stretch", help="The active client's cart",
                               type="primary" if active["cart"] else "secondary")
-                elif on_fav is not None or on_like is not None:
+                elif on_fav is not None:
                     m1, m2 = st.columns(2)
-                    if on_fav is not None:
-                        with m1:
-                            _fav_button(hit.id, key, favourites, on_fav)
+                    with m1:
+                        _fav_button(hit.id, key, favourites, on_fav)
                     if on_like is not None:
                         m2.button("Similar", key=f"{key}-similar-{hit.id}", on_click=on_like, args=(hit.id,),
                                   width="stretch", help="More like this")
+                elif on_like is not None:
+                    st.button("More like this", key=f"{key}-similar-{hit.id}", on_click=on_like, args=(hit.id,),
+                              width="stretch")
 
 
 def _fav_button(item_id: str, key: str, favourites: set | None, on_fav) -> None:
