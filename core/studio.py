@@ -98,7 +98,7 @@ def embedding_map(studio: Studio, max_points: int = 3000) -> dict:
     from core.maplayout import layout
 
     cats = [m.get("category", "") or "untagged" for m in metas]
-    xy = layout(x, cats)  # kinds together (5 nearest on the map, same category: 24% with PCA, 84% here)
+    xy = layout(x, cats)  # kinds together (5 nearest on the map, same category: 24% with PCA, 81% here)
     return {
         "x": xy[:, 0].tolist(), "y": xy[:, 1].tolist(),
         "category": [m.get("category", "") or "untagged" for m in metas],

@@ -303,7 +303,7 @@ def item_grid(hits, key: str, columns: int = 4, on_like=None, favourites: set | 
                 st.markdown(f"**{md(m.get('name') or hit.id)}**", help=None)
                 price = m.get("price", -1)
                 badges = " ".join(f":{STATE_STYLE[s][2]}-badge[{STATE_STYLE[s][1]}]" for s in states[hit.id])
-                line, menu_col = st.columns([3, 2], vertical_alignment="center")
+                line, menu_col = st.columns([3, 2], vertical_alignment="bottom")
                 line.markdown((md(f"${price:,.2f}") if isinstance(price, (int, float)) and price >= 0 else "")
                               + (" " + badges if badges else "") or " ")
                 menu = menu_col.popover("", icon=":material/more_horiz:", help="More: details, save, try on ...")
