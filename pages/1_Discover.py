@@ -149,8 +149,8 @@ if result.note:
 if result.note and result.space != "image":
     st.caption(" · ".join(x for x in (f"{result.total:,} items ranked by meaning", where) if x))
 elif result.space == "image":
-    st.caption(" · ".join(x for x in (f"The {min(result.total, pages * PAGE_SIZE):,} pieces that look most alike",
-                                      where) if x))
+    st.caption(" · ".join(x for x in (f"The {min(result.total, pages * PAGE_SIZE):,} closest pieces, ranked by how "
+                                      "alike they look", where) if x))
 elif result.matched:
     every = (f" · {result.matched_all:,} have everything you asked for ({' · '.join(v for _, v in chips)})"
              if result.matched_all is not None else "")

@@ -134,7 +134,7 @@ def test_discover_cards_show_states_at_a_glance(app_env):  # noqa: F811
     assert any(":green-badge[Liked]" in b and ":blue-badge[In cart]" in b and "Saved" in b for b in badges)
     assert at.button(key=f"discover-mark-like-{item}").label == "Liked"
     # The saved item in the sidebar: its picture and a remove button.
-    assert len(at.sidebar.get("imgs")) >= 1 and at.sidebar.button(key=f"unfav-{item}").help.startswith("Remove ")
+    assert len(at.sidebar.get("image")) >= 1 and at.sidebar.button(key=f"unfav-{item}").help.startswith("Remove ")
 
 
 # ---- Creative Director ---------------------------------------------------------------------------------------

@@ -308,7 +308,6 @@ def item_grid(hits, key: str, columns: int = 4, on_like=None, favourites: set | 
                               + (" " + badges if badges else "") or " ")
                 menu = menu_col.popover("", icon=":material/more_horiz:", help="More: details, save, try on ...")
                 with menu:
-                    st.markdown(f"**{md(m.get('name') or hit.id)}**")
                     st.caption(md(" · ".join(x for x in (m.get("category", ""), m.get("colour", ""), m.get("pattern", ""),
                                                          f"${price:.2f}" if isinstance(price, (int, float)) and price >= 0
                                                          else "") if x)))
