@@ -66,7 +66,7 @@ def catalog_map_html(points: dict, height: int = 380) -> str:
             f'<g fill-opacity="0.75">{dots}</g></svg>'
             f'<div id="tip" role="tooltip" style="{TIP_STYLE}"></div></div>'
             f'<div style="font:14px/1.8 \'Source Sans Pro\',sans-serif;color:#31333f;margin-top:6px">{legend}</div>'
-            f'<script>{TIP_JS}</script>')
+            f'<script type="text/javascript">{TIP_JS}</script>')
 
 
 def catalog_map_height(points: dict, height: int = 380) -> int:
