@@ -674,9 +674,12 @@ def lookbook_pdf(profile: Profile, favourites: list[SearchHit], outfits: list[Ou
             text(fig, x, y - 0.018, f"${price:,.2f}", fontsize=size - 1, color=MUTED, ha=ha)
 
     def load(h: SearchHit):
-        try:
-            return Image.open(h.path).convert("RGB")
-        except OSError:
+        from core.errors import BadImageError
+        from core.images import analysis_view, load_image
+
+        try:  # checked like any upload (a catalog file replaced since ingest), and printed at most 1600 px
+            return analysis_view(load_image(h.path), 1600)
+        except (OSError, BadImageError):
             return Image.new("RGB", (64, 64), "lightgrey")
 
     hero = (outfits[0].items[0] if outfits else favourites[0] if favourites else None)
@@ -731,13 +734,27 @@ def lookbook_pdf(profile: Profile, favourites: list[SearchHit], outfits: list[Ou
                 label(fig, x, y - 0.012, h, 28, 9)
             pdf.savefig(fig, facecolor=PAPER)
             plt.close(fig)
-        for start in range(0, len(designs), 9):
+        from core.errors import BadImageError
+        from core.images import analysis_view, load_image
+
+        readable, unreadable = [], 0
+        for d in designs:  # a damaged saved design is left out and said so, never the end of the lookbook
+            try:
+                readable.append((analysis_view(load_image(bytes(d.get("png") or b"")), 1600), d))
+            except (BadImageError, TypeError, ValueError):
+                unreadable += 1
+        for start in range(0, len(readable), 9):
             fig = sheet("Designs", "Made in the studio for you")
-            for j, d in enumerate(designs[start:start + 9]):
+            if unreadable and start == 0:
+                said = "1 saved design could not be read and is" if unreadable == 1 else \
+                    f"{unreadable} saved designs could not be read and are"
+                text(fig, 0.08, 0.90, f"{said} left out.", fontsize=8, color=MUTED)
+            for j, (img, d) in enumerate(readable[start:start + 9]):
                 r, c = divmod(j, 3)
                 x, y = 0.08 + c * 0.29, 0.62 - r * 0.27
-                picture(fig, [x, y, 0.26, 0.22], Image.open(io.BytesIO(d["png"])).convert("RGB"))
-                text(fig, x, y - 0.012, _clip(str(d["spec"].get("prompt", "")), 30), fontsize=9, style="italic")
+                picture(fig, [x, y, 0.26, 0.22], img)
+                text(fig, x, y - 0.012, _clip(str((d.get("spec") or {}).get("prompt", "")), 30), fontsize=9,
+                     style="italic")
             pdf.savefig(fig, facecolor=PAPER)
             plt.close(fig)
     return buf.getvalue()

@@ -7,7 +7,7 @@ from PIL import Image
 
 from core.design import DesignRequest, binary_mask, mask_from_drawing, mask_image, similar_query  # noqa: E402
 from core.errors import AtelierError  # noqa: E402
-from core.images import fit_to_pixels  # noqa: E402
+from core.images import fit_to_pixels, load_image  # noqa: E402
 from core.search import search_catalog  # noqa: E402
 from core.ui import (catalog_picker, get_design_backend, item_grid, md, model_banner, more_like,  # noqa: E402
                      read_upload, show_error, try_on)
@@ -32,7 +32,7 @@ def set_base(image: Image.Image, label: str, item_id: str | None = None) -> None
 
 def use_item(item_id: str) -> None:
     hit = studio.index.item(item_id)
-    set_base(Image.open(hit.path).convert("RGB"), hit.metadata.get("name") or item_id, item_id)
+    set_base(load_image(hit.path, studio.settings.max_image_pixels), hit.metadata.get("name") or item_id, item_id)
     state.design_base["category"] = hit.metadata.get("category", "")
 
 
@@ -98,7 +98,7 @@ with left:
     with st.expander("…or upload a mask (white = change)"):
         mask_up = st.file_uploader("Mask image", type=["png", "jpg", "jpeg"], key="design_mask_upload")
 # One mask, from one core function: what the preview shows is exactly what is sent.
-uploaded = read_upload(mask_up, studio.settings.max_image_pixels) if mask_up is not None else None
+uploaded = read_upload(mask_up, studio.settings.max_image_pixels, as_mask=True) if mask_up is not None else None
 if uploaded is not None:  # sent at its own size: the backend rescales it, or says the proportions differ
     mask_arr = binary_mask(uploaded)
 elif drawn is not None:

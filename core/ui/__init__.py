@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 import logging
 import os
 from pathlib import Path
@@ -142,6 +143,15 @@ def try_on(item_id: str | None = None, design: dict | None = None, outfit: list[
     st.session_state[keys.GOTO] = "tryon"
 
 
+_SERVER_PATH = re.compile(r"(?<![\w.:/])/(?:[^\s/'\"():,;]+/)+([^\s/'\"():,;]*)")
+
+
+def without_server_paths(text: str) -> str:
+    """A message fit for the browser: absolute server paths shortened to their last part (".../index"); the log
+    keeps the whole message for the operator."""
+    return _SERVER_PATH.sub(lambda m: ".../" + m.group(1), str(text))
+
+
 def studio_or_stop():
     """The studio with its catalog index built; shows a progress bar on first start, a clear error if it fails."""
     global _started
@@ -155,11 +165,12 @@ def studio_or_stop():
             bar.progress(0.4, text="Starting Atelier: loading the search model and opening the catalog index")
         studio = get_studio()
     except AtelierError as exc:
-        st.error(str(exc))
+        log.error("startup: %s", exc)
+        st.error(without_server_paths(exc))
         st.stop()
     except Exception as exc:  # never a traceback in the UI
         log.exception("startup failed")
-        st.error(f"Atelier could not start: {type(exc).__name__}: {exc}")
+        st.error(without_server_paths(f"Atelier could not start: {type(exc).__name__}: {exc}"))
         st.stop()
     _started = True
     from core.studio import ensure_catalog_index
@@ -179,7 +190,8 @@ def studio_or_stop():
             report = ensure_catalog_index(studio, progress)
         except AtelierError as exc:
             bar.empty()
-            st.error(str(exc))
+            log.error("first-start index build: %s", exc)
+            st.error(without_server_paths(exc))
             st.stop()
         bar.empty()
         if report is not None:
@@ -238,14 +250,15 @@ def show_error(exc: Exception) -> None:
         st.error(f"Something went wrong ({type(exc).__name__}). Nothing was lost; please try again.")
 
 
-def read_upload(uploaded, max_pixels: int):
-    """An uploaded file as an RGB image, or None after showing why it cannot be used."""
+def read_upload(uploaded, max_pixels: int, as_mask: bool = False):
+    """An uploaded file as an RGB image (as_mask: an "L" mask, alpha where it has one), or None after showing why
+    it cannot be used."""
     if uploaded is None:
         return None
     data = io.BytesIO(uploaded.getvalue())
     data.name = uploaded.name  # the message names the file ("shoe.jpg is not an image ..."), once
     try:
-        return load_image(data, max_pixels=max_pixels)
+        return load_image(data, max_pixels=max_pixels, as_mask=as_mask)
     except AtelierError as exc:
         st.error(md(exc))
         return None
