@@ -402,6 +402,8 @@ def closest_word(word: str, known: set[str] | frozenset[str] = frozenset()) -> s
     for cand in (*_SINGLE_WORDS, *known):
         if abs(len(cand) - len(word)) > limit or len(cand) < 3:
             continue
+        if len(word) == 4 and len(cand) == 4 and sorted(cand) != sorted(word):
+            continue  # a short word one letter off is often another word ("boat", "boot"): only swaps and gaps
         d = _edit_distance(word, cand, limit)
         if d < best_d:
             best, best_d, tie = cand, d, False
