@@ -92,6 +92,25 @@ def _without_plain_parts(inner: np.ndarray, other: np.ndarray, strong: np.ndarra
     return inner
 
 
+def _coverage(inner: np.ndarray, other: np.ndarray, grid: int = 4) -> float:
+    """Share of the garment's cells (a grid x grid split of its box, cells at least a third garment) in which
+    `other` (the print's second colour) covers at least 15%."""
+    ys, xs = np.nonzero(inner)
+    if not len(ys):
+        return 0.0
+    yb = np.linspace(ys.min(), ys.max() + 1, grid + 1).astype(int)
+    xb = np.linspace(xs.min(), xs.max() + 1, grid + 1).astype(int)
+    cells = hit = 0
+    for i in range(grid):
+        for j in range(grid):
+            cell = inner[yb[i]:yb[i + 1], xb[j]:xb[j + 1]]
+            if cell.size == 0 or cell.mean() < 0.33:
+                continue
+            cells += 1
+            hit += other[yb[i]:yb[i + 1], xb[j]:xb[j + 1]][cell].mean() >= 0.15
+    return hit / cells if cells else 0.0
+
+
 def detect_pattern(img: Image.Image) -> tuple[str, float]:
     """Coarse pattern from edge statistics inside the garment: (label, confidence 0..1)."""
     small = _small(img, 160)
@@ -151,7 +170,9 @@ def detect_pattern(img: Image.Image) -> tuple[str, float]:
         spread = np.percentile(areas, 90) / max(np.median(areas), 1e-6)
         if spread < 1.5 and np.median(fill) > 0.6:
             return "polka dots", float(np.clip(2.0 - spread, 0.5, 1.0))
-        return "floral", 0.5
+        # A print covers the garment; a graphic (a logo, a picture on a tee) sits in one place: the share of the
+        # garment's cells the second colour reaches is how sure "floral" is.
+        return "floral", float(np.clip(0.25 + 0.6 * _coverage(inner, other), 0.3, 0.85))
     return "solid", 0.3
 
 
@@ -317,3 +338,21 @@ def tag_weight(meta: dict, key: str) -> float:
     if conf is None:
         return 1.0
     return float(conf) if float(conf) >= TRUST else 0.0
+
+
+def tag_text(meta: dict) -> str:
+    """A card's tag line: labels and trusted tags stated, guesses below TRUST as "looks like ..."
+    ("t-shirt · black · looks like floral"; "looks like a red dress")."""
+    stated, guessed = [], {}
+    for key in ("category", "colour", "pattern"):
+        value = str(meta.get(key) or "")
+        if not value or (key == "pattern" and value == "solid" and not trusted(meta, key)):
+            continue
+        if trusted(meta, key):
+            stated.append(value)
+        else:
+            guessed[key] = value
+    if guessed:
+        words = " ".join(guessed[k] for k in ("colour", "pattern", "category") if k in guessed)
+        stated.append(f"looks like {'a ' if 'category' in guessed else ''}{words}")
+    return " · ".join(stated)

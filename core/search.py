@@ -26,7 +26,7 @@ import numpy as np
 from PIL import Image
 
 from core.allocator import release_freed_memory
-from core.attributes import trusted
+from core.attributes import tag_weight, trusted
 from core.encoders import Encoder, l2_normalize
 from core.errors import AtelierError, EmptyQueryError, IndexUnavailableError
 from core.lexical import CATALOG_FILE_FORMAT, LexicalIndex, build_catalog_file, query_terms, read_catalog_file
@@ -674,8 +674,31 @@ def filter_values(facets: dict, column: str, canonical: str) -> list[str]:
     return sorted(v for v in facets.get(column, []) if v and (v == canonical or canon(v) == canonical))
 
 
+def chip_filter_values(facets: dict, key: str, value: str) -> list[str]:
+    """The catalog's values a chip filters on: a group chip ("tops") is every category of the group."""
+    if key == "group":
+        from core.vocabulary import categories_of_group
+
+        return sorted({v for cat in categories_of_group(value) for v in filter_values(facets, "category", cat)})
+    return filter_values(facets, key, value)
+
+
+def reading_notes(parsed: ParsedQuery) -> list[str]:
+    """How the words were read, for the page: "'flroal' as floral", "'robe' as dress"."""
+    return [f"“{typed}” as {read}" for typed, read in parsed.corrections + parsed.translations]
+
+
+def active_filters(filters: Filters) -> list[str]:
+    """The filters in force, in words: "category: dress, skirt", "price: up to $80"."""
+    out = [f"{k}: {', '.join(getattr(filters, k))}" for k in FILTER_KEYS if getattr(filters, k)]
+    lo, hi = filters.price_min, filters.price_max
+    if lo is not None or hi is not None:
+        out.append("price: " + (f"${lo:g}-${hi:g}" if lo is not None and hi is not None else
+                                f"up to ${hi:g}" if hi is not None else f"from ${lo:g}"))
+    return out
+
+
 ATTRIBUTE_WEIGHTS = {"category": 3.0, "colour": 1.0, "pattern": 1.0}  # the garment counts most
-RELATED_COLOURS = {"blue": {"navy": 0.5}, "navy": {"blue": 0.5}, "red": {"burgundy": 0.5}, "burgundy": {"red": 0.5}}
 
 
 def _canonical_weight(snap: Snapshot, column: str, weights: dict[str, float]) -> np.ndarray:
@@ -697,10 +720,6 @@ def _wanted(parsed: ParsedQuery):
             weights = category_weights(wanted)
         else:
             weights = {w: 1.0 for w in wanted}
-            if key == "colour":
-                for w in wanted:
-                    for other, x in RELATED_COLOURS.get(w, {}).items():
-                        weights.setdefault(other, x)
         yield key, wanted, weights
 
 
@@ -1028,6 +1047,8 @@ def _image_search(index: CatalogIndex, encoder: Encoder, snap: Snapshot | None, 
         scores = img @ visual if len(cand) == len(snap.ids) else img[cand] @ visual
         ids = None
         labels = {k: snap.columns[k][cand] for k in LIKE_SAME}
+        weights = {k: (snap.columns[f"{k}_weight"][cand].astype(np.float32) if f"{k}_weight" in snap.columns
+                       else None) for k in LIKE_SAME}
         source = snap.metadatas[snap.index_of[query.like_id]] if query.like_id in snap.index_of else None
         total, method = len(cand), "exact"
     else:
@@ -1036,15 +1057,26 @@ def _image_search(index: CatalogIndex, encoder: Encoder, snap: Snapshot | None, 
         metas = index.metadatas(ids)
         scores = index.image_rows(encoder, ids, outlines) @ visual if ids else np.zeros(0, np.float32)
         labels = {k: np.array([str(m.get(k, "") or "").lower() for m in metas], dtype=object) for k in LIKE_SAME}
+        weights = {k: np.array([tag_weight(m, k) for m in metas], np.float32) for k in LIKE_SAME}
         source = index.metadatas([query.like_id])[0] if query.like_id else None
         total, method = near.total, near.method
+    if source is None and query.image is not None:
+        # An uploaded photo is read like a catalog photo (category, colour, pattern with their confidences), so
+        # items of its kind come first: "a dress photo finds dresses" holds on photos-only catalogs too.
+        from core.attributes import read_tags
+
+        source = read_tags(query.image).metadata()
     shared: dict[str, np.ndarray] = {}
+    top_bonus = 1.0
     for key, bonus in LIKE_SAME.items():
         own = str((source or {}).get(key, "") or "").lower()
-        if own:  # an empty label matches nothing
+        w_src = tag_weight(source or {}, key)
+        if own and w_src > 0:  # an empty label (or an untrusted tag) matches nothing
             shared[key] = labels[key] == own
-            scores = scores + bonus * shared[key]
-    top_bonus = 1 + sum(LIKE_SAME[k] for k in shared)
+            w = shared[key] * (weights[key] if weights[key] is not None else 1.0)
+            shared[key] &= w > 0
+            scores = scores + bonus * w_src * w
+            top_bonus += bonus * w_src
     k = min(need, len(scores))
     top = np.argpartition(-scores, k - 1)[:k] if 0 < k < len(scores) else np.arange(len(scores))
     top = top[np.argsort(-scores[top], kind="stable")][query.page * query.page_size:]

@@ -261,11 +261,9 @@ def categories_of_group(group: str) -> list[str]:
 # Categories a query word reaches beyond its own, with a partial match (0..1): trousers include jeans, a generic
 # "top" may be the blouse or shirt asked for. Used by search's attribute boost, not by filters.
 RELATED_CATEGORIES: dict[str, dict[str, float]] = {
-    "trousers": {"jeans": 0.7}, "jeans": {"trousers": 0.5},
-    "blouse": {"top": 0.5, "shirt": 0.5}, "shirt": {"blouse": 0.5, "top": 0.3},
-    "sweater": {"hoodie": 0.5, "top": 0.3}, "hoodie": {"sweater": 0.5},
-    "t-shirt": {"top": 0.3}, "top": {cat: 1.0 for cat in ("t-shirt", "shirt", "blouse", "sweater", "hoodie")},
-    "jacket": {"coat": 0.5}, "coat": {"jacket": 0.5}, "sneakers": {"shoes": 0.5}, "shoes": {"sneakers": 0.5, "boots": 0.5},
+    "trousers": {"jeans": 0.5}, "jeans": {"trousers": 0.3},
+    "blouse": {"top": 0.3}, "shirt": {"top": 0.2}, "sweater": {"top": 0.2}, "t-shirt": {"top": 0.2},
+    "top": {cat: 1.0 for cat in ("t-shirt", "shirt", "blouse", "sweater", "hoodie")},
 }
 
 
