@@ -390,6 +390,44 @@ def _edit_distance(a: str, b: str, limit: int) -> int:
 _SINGLE_WORDS = sorted({p for p in PHRASES if " " not in p and len(p) >= 3})
 
 
+def _deletes(word: str, n: int) -> set[str]:
+    out, frontier = {word}, {word}
+    for _ in range(n):
+        frontier = {w[:i] + w[i + 1:] for w in frontier for i in range(len(w))}
+        out |= frontier
+    return out
+
+
+def _deletion_index(words) -> dict[str, set[str]]:
+    """Symmetric-delete index (SymSpell): two words within k edits share a string left after <= k deletions
+    from each, so a typo's candidates are a few dictionary lookups instead of a scan of every word."""
+    index: dict[str, set[str]] = {}
+    for w in words:
+        for d in _deletes(w, 1 if len(w) <= 7 else 2):
+            index.setdefault(d, set()).add(w)
+    return index
+
+
+_VOCAB_DELETES = _deletion_index(_SINGLE_WORDS)
+_KNOWN_DELETES: dict[int, tuple[frozenset, dict[str, set[str]]]] = {}
+
+
+def _candidates(word: str, known, limit: int) -> set[str]:
+    found: set[str] = set()
+    indexes = [_VOCAB_DELETES]
+    if known:
+        cached = _KNOWN_DELETES.get(id(known))
+        if cached is None or cached[0] is not known:
+            if len(_KNOWN_DELETES) > 8:
+                _KNOWN_DELETES.clear()
+            cached = _KNOWN_DELETES[id(known)] = (known, _deletion_index(w for w in known if len(w) >= 3))
+        indexes.append(cached[1])
+    for d in _deletes(word, limit):
+        for index in indexes:
+            found |= index.get(d, set())
+    return found
+
+
 def closest_word(word: str, known: set[str] | frozenset[str] = frozenset()) -> str | None:
     """The vocabulary (or catalog) word a typo most likely meant: one edit for words of 4-7 letters, two beyond;
     None when the word is known already, too short, or two candidates tie."""
@@ -397,7 +435,7 @@ def closest_word(word: str, known: set[str] | frozenset[str] = frozenset()) -> s
         return None
     limit = 1 if len(word) <= 7 else 2
     best, best_d, tie = None, limit + 1, False
-    for cand in (*_SINGLE_WORDS, *known):
+    for cand in sorted(_candidates(word, known, limit)):
         if abs(len(cand) - len(word)) > limit or len(cand) < 3:
             continue
         if len(word) == 4 and len(cand) == 4 and sorted(cand) != sorted(word):
