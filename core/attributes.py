@@ -236,8 +236,11 @@ def silhouette(mask: np.ndarray) -> dict[str, float]:
     def straps(rr) -> bool:
         return len(rr) == 2 and max(b - a for a, b in rr) <= 0.2 * w and rr[1][0] - rr[0][1] > 0.2 * w
 
+    # A product shot's garment fills a good part of the frame; a mask of a tenth of it (a white tee on white,
+    # where only the print was found) says little about the garment's outline.
+    found = float(np.clip(mask.mean() / 0.2, 0.0, 1.0))
     return {"aspect": h / w, "legs": share(0.6, 0.97, legs), "neckline": share(0.0, 0.06, split),
-            "straps": share(0.0, 0.2, straps), "waistband": float(c[int(0.02 * h)].sum() / w), "found": 1.0}
+            "straps": share(0.0, 0.2, straps), "waistband": float(c[int(0.02 * h)].sum() / w), "found": found}
 
 
 def _sig(x: float) -> float:
@@ -263,6 +266,8 @@ def read_category(sil: dict[str, float], evidence: dict[str, float]) -> tuple[st
     kind = {"legs": 1 - (1 - p_legs) * (1 - p_long * p_band)}
     kind["long"] = (1 - kind["legs"]) * p_long
     kind["upper"] = (1 - kind["legs"]) * (1 - p_long)
+    trust = float(sil.get("found", 1.0))  # a poor mask's outline counts for less: towards no opinion
+    kind = {k: trust * p + (1 - trust) / 3 for k, p in kind.items()}
     ev = {k: sum(evidence.get(c, 0.0) for c in cats) for k, cats in _KIND.items()}
     ev["long"] += 0.5 * evidence.get("skirt", 0.0)  # a skirt's flare is a dress's lower half
     post = {k: kind[k] * (0.05 + ev[k]) for k in kind}
