@@ -57,8 +57,29 @@ def _shadow_like(lab: np.ndarray, bd: Backdrop) -> np.ndarray:
     return (d_chroma < max(4.0, 2 * bd.noise)) & (ratio > 0.82) & (ratio < 1.0 + 0.02 + bd.noise / 255)
 
 
+SLOPE = 2.0  # lightness step per pixel (Lab, 0-255) that a soft shadow's ramp stays under
+
+
+def _gentle(light: np.ndarray) -> np.ndarray:
+    """Pixels on a gentle slope of lightness: a soft shadow darkens the backdrop gradually, while a pale garment
+    meets the backdrop with a step at its outline, however faint its contrast."""
+    b = cv2.GaussianBlur(light, (3, 3), 0)
+    step = np.zeros_like(b)
+    step[:, 1:] = np.abs(np.diff(b, axis=1))
+    step[:, :-1] = np.maximum(step[:, :-1], step[:, 1:])
+    dy = np.zeros_like(b)
+    dy[1:] = np.abs(np.diff(b, axis=0))
+    dy[:-1] = np.maximum(dy[:-1], dy[1:])
+    return np.maximum(step, dy) < SLOPE
+
+
 def garment_mask(img: Image.Image, min_share: float = 0.01, fill_bites: bool = True) -> np.ndarray:
     """Boolean mask of the garment(s) in a product shot on a plain backdrop, holes that show the backdrop left out.
+
+    Two passes: the outline as sharp edges give it (drawn and dark garments, prints), then again with the faint
+    steps a white garment's rim makes against a white backdrop and a tight backdrop colour, keeping from the second
+    only what is thick and in places lighter than the backdrop (a white garment's body, not the band of a soft
+    shadow nor a bag handle's hole).
 
     `fill_bites` gives back backdrop-coloured motifs cut by the outline (see _fill_bites); off only to measure it.
     Raises GarmentNotFound when nothing stands out from the backdrop."""
@@ -68,11 +89,66 @@ def garment_mask(img: Image.Image, min_share: float = 0.01, fill_bites: bool = T
     bd = backdrop_of(rgb)
     dist = np.linalg.norm(lab - bd.colour, axis=2)
     near = max(5.0, 2.5 * bd.noise)
+    gentle = _gentle(lab[..., 0])
+    soft = _shadow_like(lab, bd)
     # Sharp edges: the garment's outline (light garments on light backdrops have little else to go by).
     grey = cv2.GaussianBlur(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), (3, 3), 0)
-    edges = cv2.Canny(grey, 20, 60) > 0
-    edges = cv2.dilate(edges.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
-    passable = ((dist < near) | _shadow_like(lab, bd)) & ~edges
+    sharp = cv2.Canny(grey, 20, 60) > 0
+    subject = _subject(sharp, dist, near, soft)
+    # Faint steps (never on a shadow's gentle ramp): a white tee's rim on a white backdrop, where the sharp outline
+    # has gaps the backdrop flows through. On a flat backdrop they cost nothing; what they close off beyond the
+    # first pass is kept where it is thick.
+    faint = sharp | ((cv2.Canny(grey, 4, 12) > 0) & ~gentle)
+    tight = max(2.0, 1.5 * bd.noise)
+    extra = _subject(faint, dist, tight, np.zeros_like(soft), grow=5) & ~subject
+    added = _thick(extra, max(4.0, 0.035 * min(h, w)), lab[..., 0] > bd.colour[0] + 2)
+    if added.any():
+        # The faint edges were widened to close gaps: give back the backdrop-coloured fringe up to the edge line
+        # itself, so the white garment has no rim of backdrop round it.
+        backdrop = ~(subject | added)
+        stop = faint | ~(dist < near)
+        for _ in range(3):
+            backdrop |= ~stop & (cv2.dilate(backdrop.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
+        subject |= added & ~backdrop
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(subject.astype(np.uint8), 8)
+    if n <= 1:
+        raise GarmentNotFound("No garment found: the photo looks like a plain backdrop.")
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    big = areas.max()
+    # A pair of shoes is two parts and a bag's handle may float above it: keep every part of a real size.
+    keep = 1 + np.nonzero(areas >= max(0.02 * big, 0.002 * h * w))[0]
+    mask = np.isin(labels, keep)
+    if mask.mean() < min_share:
+        raise GarmentNotFound("The garment is too small in its photo; use a product shot where it fills the frame.")
+    mask = _fill_holes(mask, dist, near, lab, bd)
+    return _fill_bites(mask, dist < near) if fill_bites else mask
+
+
+BRIGHTER = 0.004  # share of a region lighter than the backdrop that no shadow or hole reaches
+
+
+def _thick(region: np.ndarray, radius: float, lighter: np.ndarray) -> np.ndarray:
+    """The parts of `region` that hold a disc of `radius` somewhere (a garment's body with its straps), not the
+    thin bands (a soft shadow along the outline) that are never that wide, and that are in places lighter than the
+    backdrop (white fabric catches the light; a shadow or a hole showing the backdrop never is)."""
+    n, labels = cv2.connectedComponents(region.astype(np.uint8), connectivity=8)
+    if n <= 1:
+        return np.zeros_like(region)
+    depth = cv2.distanceTransform(region.astype(np.uint8), cv2.DIST_L2, 5)
+    widest = np.zeros(n, np.float32)
+    np.maximum.at(widest, labels.ravel(), depth.ravel())
+    widest[0] = 0
+    inner = cv2.erode(region.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+    lit = np.bincount(labels[inner], weights=lighter[inner], minlength=n) / np.maximum(
+        np.bincount(labels[inner], minlength=n), 1)
+    return np.isin(labels, np.nonzero((widest >= radius) & (lit >= BRIGHTER))[0])
+
+
+def _subject(edges: np.ndarray, dist: np.ndarray, near: float, soft: np.ndarray, grow: int = 3) -> np.ndarray:
+    """What the border cannot reach across backdrop-coloured or softly shaded pixels without crossing an edge
+    (dilated to `grow` pixels wide, closing gaps narrower than that)."""
+    edges = cv2.dilate(edges.astype(np.uint8), np.ones((grow, grow), np.uint8)) > 0
+    passable = ((dist < near) | soft) & ~edges
     # The backdrop: every passable pixel the border reaches.
     n, labels = cv2.connectedComponents(passable.astype(np.uint8), connectivity=4)
     on_border = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
@@ -92,23 +168,11 @@ def garment_mask(img: Image.Image, min_share: float = 0.01, fill_bites: bool = T
         backdrop |= np.isin(labels, reached)
     # The edge was dilated by a pixel; give back the backdrop-coloured fringe it took (a white garment's rim is its
     # dark outline, which stays).
-    loose = (dist < near) | _shadow_like(lab, bd)
+    loose = (dist < near) | soft
     for _ in range(2):
         backdrop |= loose & (cv2.dilate(backdrop.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
     subject = ~backdrop
-    subject = cv2.morphologyEx(subject.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(subject.astype(np.uint8), 8)
-    if n <= 1:
-        raise GarmentNotFound("No garment found: the photo looks like a plain backdrop.")
-    areas = stats[1:, cv2.CC_STAT_AREA]
-    big = areas.max()
-    # A pair of shoes is two parts and a bag's handle may float above it: keep every part of a real size.
-    keep = 1 + np.nonzero(areas >= max(0.02 * big, 0.002 * h * w))[0]
-    mask = np.isin(labels, keep)
-    if mask.mean() < min_share:
-        raise GarmentNotFound("The garment is too small in its photo; use a product shot where it fills the frame.")
-    mask = _fill_holes(mask, dist, near, lab, bd)
-    return _fill_bites(mask, dist < near) if fill_bites else mask
+    return cv2.morphologyEx(subject.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
 
 
 def _fill_bites(mask: np.ndarray, plain: np.ndarray) -> np.ndarray:
