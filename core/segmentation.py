@@ -84,6 +84,38 @@ def garment_mask(img: Image.Image, min_share: float = 0.01, fill_bites: bool = T
     `fill_bites` gives back backdrop-coloured motifs cut by the outline (see _fill_bites); off only to measure it.
     Raises GarmentNotFound when nothing stands out from the backdrop."""
     rgb = np.asarray(img.convert("RGB"))
+    top, bottom, left, right = _padding(rgb)
+    if top or bottom or left or right:  # a band of another flat colour added round the shot: not the backdrop
+        h, w = rgb.shape[:2]
+        out = np.zeros((h, w), bool)
+        out[top:h - bottom, left:w - right] = _garment_mask(rgb[top:h - bottom, left:w - right], min_share,
+                                                             fill_bites)
+        return out
+    return _garment_mask(rgb, min_share, fill_bites)
+
+
+def _padding(rgb: np.ndarray, most: float = 0.06) -> tuple[int, int, int, int]:
+    """Rows or columns of one flat colour added at an edge of the shot (a white strip below a beige backdrop, from
+    padding the photo to its frame): how many at the top, bottom, left and right."""
+    out = []
+    for lines in (rgb, rgb[::-1], rgb.transpose(1, 0, 2), rgb.transpose(1, 0, 2)[::-1]):
+        lines = lines.astype(np.float32)
+        limit = max(1, int(most * len(lines)))
+        k = 0
+        while k < min(len(lines) // 3, 4 * limit) and float(lines[k].std(axis=0).max()) < 2.0:
+            k += 1
+        pad = 0
+        if k > 1:
+            inner = lines[k - 1].mean(axis=0)
+            while pad < min(k - 1, limit) and float(np.abs(lines[pad].mean(axis=0) - inner).max()) > 6:
+                pad += 1
+            if pad >= min(k - 1, limit) and pad == k - 1:
+                pad = 0  # the whole flat run differs: no inner backdrop to compare with
+        out.append(pad)
+    return tuple(out)
+
+
+def _garment_mask(rgb: np.ndarray, min_share: float, fill_bites: bool) -> np.ndarray:
     h, w = rgb.shape[:2]
     lab = _lab(rgb)
     bd = backdrop_of(rgb)
@@ -98,18 +130,24 @@ def garment_mask(img: Image.Image, min_share: float = 0.01, fill_bites: bool = T
     # Faint steps (never on a shadow's gentle ramp): a white tee's rim on a white backdrop, where the sharp outline
     # has gaps the backdrop flows through. On a flat backdrop they cost nothing; what they close off beyond the
     # first pass is kept where it is thick.
-    faint = sharp | ((cv2.Canny(grey, 4, 12) > 0) & ~gentle)
+    lo = 2 if bd.noise < 0.5 else 4  # a flat (cut-out) backdrop has no step at all: every faint one is real
+    faint = sharp | (cv2.Canny(grey, lo, 3 * lo) > 0)
     tight = max(2.0, 1.5 * bd.noise)
     extra = _subject(faint, dist, tight, np.zeros_like(soft), grow=5) & ~subject
-    added = _thick(extra, max(4.0, 0.035 * min(h, w)), lab[..., 0] > bd.colour[0] + 2)
+    # Lighter than the backdrop, away from sharp edges (JPEG rings brighter beside a dark garment's outline).
+    ringing = cv2.dilate(sharp.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
+    added = _thick(extra, max(4.0, 0.035 * min(h, w)), (lab[..., 0] > bd.colour[0] + 2) & ~ringing)
     if added.any():
-        # The faint edges were widened to close gaps: give back the backdrop-coloured fringe up to the edge line
-        # itself, so the white garment has no rim of backdrop round it.
+        # The faint edges were widened to close gaps, and JPEG noise beside the garment makes faint edges of its
+        # own: give back the fringe of the backdrop's exact colour up to the edge line itself (the outline's step
+        # stops it), then what the backdrop's colour reaches within a few pixels, so no rim of backdrop is left.
         backdrop = ~(subject | added)
-        stop = faint | ~(dist < near)
-        for _ in range(3):
-            backdrop |= ~stop & (cv2.dilate(backdrop.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
+        stop = (cv2.Canny(grey, 2 * lo, 6 * lo) > 0) | ~(dist < near)
+        for i in range(5):
+            reach = ~stop if i < 3 else (dist < tight)
+            backdrop |= reach & (cv2.dilate(backdrop.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
         subject |= added & ~backdrop
+        subject = cv2.morphologyEx(subject.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
     n, labels, stats, _ = cv2.connectedComponentsWithStats(subject.astype(np.uint8), 8)
     if n <= 1:
         raise GarmentNotFound("No garment found: the photo looks like a plain backdrop.")
