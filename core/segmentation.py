@@ -137,6 +137,7 @@ def _garment_mask(rgb: np.ndarray, min_share: float, fill_bites: bool) -> np.nda
     # Lighter than the backdrop, away from sharp edges (JPEG rings brighter beside a dark garment's outline).
     ringing = cv2.dilate(sharp.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
     added = _thick(extra, max(4.0, 0.035 * min(h, w)), (lab[..., 0] > bd.colour[0] + 2) & ~ringing)
+    added |= _notches(extra & ~added, subject, dist < tight)
     if added.any():
         # The faint edges were widened to close gaps, and JPEG noise beside the garment makes faint edges of its
         # own: give back the fringe of the backdrop's exact colour up to the edge line itself (the outline's step
@@ -163,6 +164,25 @@ def _garment_mask(rgb: np.ndarray, min_share: float, fill_bites: bool) -> np.nda
 
 
 BRIGHTER = 0.004  # share of a region lighter than the backdrop that no shadow or hole reaches
+
+
+def _notches(region: np.ndarray, found: np.ndarray, exact: np.ndarray) -> np.ndarray:
+    """Small parts of `region` hemmed in by the garment found so far (three quarters of their rim or more) and not
+    of the backdrop's exact colour: a pale stripe between two dark ones where it meets the outline. A soft shadow
+    band touches the garment on one side only; a hole showing the backdrop is the backdrop's exact colour."""
+    h, w = region.shape
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(region.astype(np.uint8), 8)
+    out = np.zeros_like(region)
+    for k in range(1, n):
+        x, y, bw, bh, area = stats[k]
+        if area < 10 or area > 0.01 * h * w:
+            continue
+        y0, y1, x0, x1 = max(0, y - 2), min(h, y + bh + 2), max(0, x - 2), min(w, x + bw + 2)
+        part = labels[y0:y1, x0:x1] == k
+        rim = cv2.dilate(part.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool) & ~part
+        if found[y0:y1, x0:x1][rim].mean() >= 0.75 and exact[y0:y1, x0:x1][part].mean() < 0.3:
+            out[y0:y1, x0:x1] |= part
+    return out
 
 
 def _thick(region: np.ndarray, radius: float, lighter: np.ndarray) -> np.ndarray:
