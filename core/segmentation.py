@@ -147,8 +147,12 @@ def _garment_mask(rgb: np.ndarray, min_share: float, fill_bites: bool) -> np.nda
         for i in range(5):
             reach = ~stop if i < 3 else (dist < tight)
             backdrop |= reach & (cv2.dilate(backdrop.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
-        subject |= added & ~backdrop
-        subject = cv2.morphologyEx(subject.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
+        first = subject
+        subject = subject | (added & ~backdrop)
+        # A faint outline is a ragged one: smooth it by majority over a small disc (the first pass's outline, sharp
+        # edges, stays as it was).
+        k = max(5, int(0.012 * min(h, w)) | 1)
+        subject = first | (cv2.medianBlur(subject.astype(np.uint8) * 255, k) > 127)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(subject.astype(np.uint8), 8)
     if n <= 1:
         raise GarmentNotFound("No garment found: the photo looks like a plain backdrop.")
