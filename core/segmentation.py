@@ -469,3 +469,16 @@ def silhouette(mask: np.ndarray) -> Silhouette:
             extent = (end - start) / h
             sleeves = "none" if extent < 0.1 else "short" if extent < 0.45 else "long"
     return Silhouette(sleeves, bool(legs), bool(straps), length, float(aspect), fill)
+
+
+def whole_garment_mask(img: Image.Image) -> np.ndarray:
+    """The whole garment as an edit mask: the Creative Director's "the whole garment" choice and the CLI's
+    `design --mask garment`, so a rough rectangle does not leave straight cuts at the collar and hem. The shared
+    segmentation grown by a pixel (the editor cuts the mask to the garment again, anti-aliased outline included).
+    Raises GarmentNotFound with what to do instead when the photo has no plain backdrop or no garment on it."""
+    rgb = np.asarray(img.convert("RGB"))
+    if backdrop_of(rgb).busy:
+        raise GarmentNotFound("This photo has no plain backdrop, so the garment cannot be told apart on its own: "
+                              "paint over it instead.")
+    m = garment_mask(img)
+    return cv2.dilate(m.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
