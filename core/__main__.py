@@ -231,7 +231,9 @@ def cmd_design(args) -> int:
     number(args.guidance, "--guidance", 0.0, 50.0)
     number(args.strength, "--strength", 0.01, 1.0)
     _in_file(args.image, "--image")
-    _in_file(args.mask, "--mask")
+    whole_garment = args.mask.strip().lower() == "garment"
+    if not whole_garment:
+        _in_file(args.mask, "--mask")
     if not args.prompt.strip():
         raise AtelierError("--prompt is empty; say what to change, e.g. 'red silk'.")
     settings = _settings(args)
@@ -242,7 +244,14 @@ def cmd_design(args) -> int:
         image = load_image(studio.index.item(args.item).path, settings.max_image_pixels)
     else:
         image = load_image(args.image, settings.max_image_pixels)
-    mask = load_image(args.mask, settings.max_image_pixels)
+    if whole_garment:
+        from PIL import Image
+
+        from core.segmentation import whole_garment_mask
+
+        mask = Image.fromarray(whole_garment_mask(image)).convert("L")
+    else:
+        mask = load_image(args.mask, settings.max_image_pixels)
     if image.width * image.height > settings.max_edit_pixels:  # the memory ceiling of one edit
         from core.images import fit_to_pixels
 
@@ -608,7 +617,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("design", help="repaint the masked part of a garment (inpainting or the offline editor)")
     sp.add_argument("--image", help="garment photo")
     sp.add_argument("--item", help="catalog item id")
-    sp.add_argument("--mask", required=True, help="white (or opaque) = change")
+    sp.add_argument("--mask", required=True,
+                    help="white (or opaque) = change; or 'garment': the whole garment, found by segmentation")
     sp.add_argument("--prompt", required=True)
     sp.add_argument("--model", help="inpainting model id or folder, or 'offline' (default: ATELIER_INPAINT_MODEL)")
     sp.add_argument("--steps", type=int, default=30)
