@@ -188,9 +188,11 @@ def test_sneakers_under_40_shows_no_dearer_item_and_counts_say_so(sample_studio)
 def test_typo_and_french_queries_find_what_the_words_mean(sample_studio):
     from core.search import SearchQuery, search_catalog
 
+    metas = sample_studio.index.snapshot().metadatas
     for text, cat, key, value in (("flroal dres", "dress", "pattern", "floral"), ("robe rouge", "dress", "colour", "red")):
+        n = min(3, sum(1 for m in metas if m["category"] == cat and m[key] == value))  # the sample has 2 red dresses
         hits = search_catalog(sample_studio.index, sample_studio.encoder, SearchQuery(text=text, page_size=5)).hits
-        assert all(h.metadata["category"] == cat and h.metadata[key] == value for h in hits[:3]), text
+        assert n >= 2 and all(h.metadata["category"] == cat and h.metadata[key] == value for h in hits[:n]), text
 
 
 def test_tops_returns_every_kind_of_top(sample_studio):
