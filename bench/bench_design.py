@@ -4,6 +4,7 @@ CPU, and of the offline editor (prints figures, not a test). With --model it tim
     .venv/bin/python bench/bench_design.py                      # tiny pipeline + offline editor, CPU
     .venv/bin/python bench/bench_design.py --targets [--quick]  # issue 13's targets on every light sample item
     .venv/bin/python bench/bench_design.py --edges [--quick]    # prints of the backdrop's colour cut by the outline
+    .venv/bin/python bench/bench_design.py --real [--out DIR]   # "make it red" on real light garments (../shared)
     # GPU with real weights (a machine with internet or the weights cached):
     .venv/bin/python bench/bench_design.py --model stable-diffusion-v1-5/stable-diffusion-inpainting --size 512 --steps 30
 """
@@ -85,6 +86,33 @@ def edges(quick: bool) -> None:
           f"{max(taken)[0]:.2%} ({max(taken)[1]}); items the motif fill changed: {changed}")
 
 
+def real(out: str | None) -> None:
+    """'make it red' with a rough rectangle round the garment on the light garments of ../shared/realphotos: share
+    of each garment's pixels reading red (floor 60%) and of the backdrop inside the rectangle changed (limit 2%)."""
+    from design_measures import REAL, real_light_items, score_real_recolour
+
+    if not (REAL / "labels.json").exists():
+        print(f"no real photos at {REAL}")
+        return
+    rows = []
+    t0 = time.perf_counter()
+    for k in real_light_items():
+        score, image = score_real_recolour(k)
+        rows.append(score)
+        if out:
+            Path(out).mkdir(parents=True, exist_ok=True)
+            image.save(Path(out) / f"{score.item}-red.png")
+    secs = (time.perf_counter() - t0) / len(rows)
+    worst = min(rows, key=lambda r: r.garment_red)
+    worst_bg = max(rows, key=lambda r: r.backdrop_changed)
+    print(f"{len(rows)} real light garments, 'make it red', rectangle round the garment:")
+    print("  " + ", ".join(f"{r.item} {r.garment_red:.0%}/{r.backdrop_changed:.1%}" for r in rows))
+    print(f"  garment reading red: worst {worst.garment_red:.1%} ({worst.item}), mean "
+          f"{np.mean([r.garment_red for r in rows]):.1%} (floor 60%); backdrop changed worst "
+          f"{worst_bg.backdrop_changed:.2%} ({worst_bg.item}); outside the mask {max(r.outside_changed for r in rows)}"
+          f"; {secs:.2f}s per shot")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", help="inpainting model id or folder (default: a tiny random pipeline)")
@@ -93,7 +121,12 @@ def main() -> None:
     ap.add_argument("--targets", action="store_true", help="measure issue 13's targets on the light sample items")
     ap.add_argument("--edges", action="store_true", help="segmentation of prints that touch the garment's outline")
     ap.add_argument("--quick", action="store_true", help="with --targets: every sixth light item")
+    ap.add_argument("--real", action="store_true", help="'make it red' on the real light garments in ../shared")
+    ap.add_argument("--out", help="with --real: folder for the edited shots (look at them)")
     args = ap.parse_args()
+    if args.real:
+        real(args.out)
+        return
     if args.edges:
         edges(args.quick)
         return

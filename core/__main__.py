@@ -193,8 +193,20 @@ def cmd_search(args) -> int:
     if args.json:
         print(json_line([h.to_json() for h in page.hits]))
     else:
+        if page.parsed is not None:
+            from core.search import reading_notes
+
+            if notes := reading_notes(page.parsed):
+                print("read " + " · ".join(notes))
+            if page.price and page.parsed.price_chip():
+                print(f"price from the words: {page.parsed.price_chip()} (a filter)")
+        if page.note:
+            print(page.note)
         if page.matched is not None:
-            chips = " · ".join(v for _, v in page.parsed.chips()) if page.parsed else ""
+            asked = [v for _, v in page.parsed.chips()] if page.parsed else []
+            if page.price and page.parsed.price_chip():
+                asked.append(page.parsed.price_chip())
+            chips = " · ".join(asked)
             print(f"{page.matched} items match the words" + (f" ({page.matched_all} have all of: {chips})" if chips else "")
                   + f"; {page.total} ranked; page {page.page + 1}/{page.pages}; {page.method} search in "
                   f"{page.elapsed_ms:.0f} ms with {studio.encoder.info.name}")
@@ -224,7 +236,9 @@ def cmd_design(args) -> int:
     number(args.guidance, "--guidance", 0.0, 50.0)
     number(args.strength, "--strength", 0.01, 1.0)
     _in_file(args.image, "--image")
-    _in_file(args.mask, "--mask")
+    whole_garment = args.mask.strip().lower() == "garment"
+    if not whole_garment:
+        _in_file(args.mask, "--mask")
     if not args.prompt.strip():
         raise AtelierError("--prompt is empty; say what to change, e.g. 'red silk'.")
     settings = _settings(args)
@@ -235,7 +249,14 @@ def cmd_design(args) -> int:
         image = load_image(studio.index.item(args.item).path, settings.max_image_pixels)
     else:
         image = load_image(args.image, settings.max_image_pixels)
-    mask = load_image(args.mask, settings.max_image_pixels, as_mask=True)  # RGBA by alpha, else white = change
+    if whole_garment:
+        from PIL import Image
+
+        from core.segmentation import whole_garment_mask
+
+        mask = Image.fromarray(whole_garment_mask(image)).convert("L")
+    else:
+        mask = load_image(args.mask, settings.max_image_pixels, as_mask=True)  # RGBA by alpha, else white = change
     if image.width * image.height > settings.max_edit_pixels:  # the memory ceiling of one edit
         from core.images import fit_to_pixels
 
@@ -491,6 +512,42 @@ def cmd_train_gmm(args) -> int:
     return 0
 
 
+def cmd_train_tagger(args) -> int:
+    from core.studio import open_studio
+    from core.tagger import apply_head, train_head
+    from core.validate import number
+
+    number(args.holdout, "--holdout", 0.0, 0.9)
+    studio = open_studio(_settings(args))
+    snap = studio.index.snapshot()
+    if snap.lean:
+        raise AtelierError("train-tagger reads the catalog's vectors in memory: this catalog is above the "
+                           "exact-search threshold (ATELIER_EXACT_SEARCH_THRESHOLD).")
+    head = train_head(snap.embeddings, snap.metadatas, studio.encoder.info.slug, holdout=args.holdout)
+    out = Path(args.out or (Path(studio.settings.data_dir) / "tag-heads" / studio.index.name))
+    head.save_pretrained(out)
+    changed = []
+    if args.apply:
+        changed = apply_head(head, snap.embeddings, snap.metadatas)
+        if changed:
+            with studio.store.writer() as writer:
+                col = writer.collection(studio.index.name, dict(snap.collection_metadata))
+                col.update(ids=[snap.ids[n] for n, _ in changed], metadatas=[m for _, m in changed])
+                writer.mark_changed(col)
+    result = {"saved": str(out), "metrics": head.metrics, "retagged": len(changed)}
+    if args.json:
+        print(_json(result, indent=2))
+    else:
+        for key, m in head.metrics.items():
+            held = (f"held out {m['held_out']}: accuracy {m['accuracy']:.3f}, "
+                    + ", ".join(f"{k} {v:.3f}" for k, v in m.items() if k.startswith("recall@"))) if "accuracy" in m \
+                else "too few labelled items to hold some out"
+            print(f"{key}: {m['labelled']} labelled items, {m['classes']} labels; {held}")
+        print(f"saved to {out}" + (f"; {len(changed)} items re-tagged" if args.apply else
+                                   " (--apply re-tags the items whose tags were read from pixels)"))
+    return 0
+
+
 def cmd_info(args) -> int:
     from core.studio import open_studio
 
@@ -591,7 +648,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("design", help="repaint the masked part of a garment (inpainting or the offline editor)")
     sp.add_argument("--image", help="garment photo")
     sp.add_argument("--item", help="catalog item id")
-    sp.add_argument("--mask", required=True, help="white (or opaque) = change")
+    sp.add_argument("--mask", required=True,
+                    help="white (or opaque) = change; or 'garment': the whole garment, found by segmentation")
     sp.add_argument("--prompt", required=True)
     sp.add_argument("--model", help="inpainting model id or folder, or 'offline' (default: ATELIER_INPAINT_MODEL)")
     sp.add_argument("--steps", type=int, default=30)
@@ -663,6 +721,13 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--no-resume", action="store_true")
     common(sp)
     sp.set_defaults(func=cmd_train_gmm)
+
+    sp = sub.add_parser("train-tagger", help="learn tags from the catalog's labelled items to tag the unlabelled ones")
+    sp.add_argument("--out", help="folder for the head (config.json + weights.npz); default DATA_DIR/tag-heads/INDEX")
+    sp.add_argument("--holdout", type=float, default=0.2, help="share of labelled items held out for the metrics")
+    sp.add_argument("--apply", action="store_true", help="re-tag the items whose tags were read from pixels")
+    common(sp)
+    sp.set_defaults(func=cmd_train_tagger)
 
     sp = sub.add_parser("info", help="active encoder, device, index and item count")
     common(sp)

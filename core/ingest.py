@@ -14,7 +14,7 @@ from typing import Callable
 
 import numpy as np
 
-from core.attributes import detect_pattern, dominant_colours
+from core.attributes import TRUST, read_tags
 from core.vocabulary import CATEGORIES
 from core.catalog import Item, display_name, read_catalog
 from core.config import Settings
@@ -138,7 +138,6 @@ def ingest_catalog(
             fingerprints[item.id] = file_fingerprint(item.path)
         except OSError as exc:
             report.skipped.append(_skip(item, f"cannot read file: {exc.strerror or exc}"))
-    vocabulary = category_vocabulary()
     sketch_name = collection_name(catalog_name or settings.catalog_name, SKETCH_SLUG)
     published_col = store.reader_collection(name)
     published_rows: dict[str, tuple[str, str | None]] = {}
@@ -214,26 +213,25 @@ def ingest_catalog(
                     report.skipped.append(_skip(it, err))
             if good:
                 te = time.perf_counter()
-                vecs = encoder.encode_images([im for _, im in good])
+                vecs, evidence = encoder.encode_images_with_evidence([im for _, im in good])
                 report.encode_seconds += time.perf_counter() - te
-                needs_cat = [k for k, (it, _) in enumerate(good) if not it.category]
-                cats = tag_categories(encoder, vecs[needs_cat], vocabulary) if needs_cat else []
-                cat_of = dict(zip(needs_cat, cats))
                 metas = []
                 for k, (it, im) in enumerate(good):
                     meta = it.metadata()
                     tagged = []
-                    if not it.colour:
-                        meta["colour"] = dominant_colours(im)[0]
-                        tagged.append("colour")
-                    if not it.pattern:
-                        meta["pattern"] = detect_pattern(im)[0]
-                        tagged.append("pattern")
-                    if k in cat_of:
-                        meta["category"] = cat_of[k]
-                        tagged.append("category")
+                    if not (it.colour and it.pattern and it.category):
+                        # Read from the photo, each tag with its confidence (core.attributes.read_tags).
+                        tags = read_tags(im, evidence[k] if k < len(evidence) else None).metadata()
+                        for key in ("colour", "pattern", "category"):
+                            if not getattr(it, key):
+                                meta[key] = tags[key]
+                                meta[f"{key}_confidence"] = tags[f"{key}_confidence"]
+                                tagged.append(key)
                     if not it.name:
-                        meta["name"] = " ".join(w for w in (meta["colour"].capitalize(), meta["category"]) if w)
+                        # Only what is trusted names the item; "looks like" guesses stay out of its words.
+                        sure = [meta[key] for key in ("colour", "category")
+                                if meta.get(key) and float(meta.get(f"{key}_confidence", 1.0)) >= TRUST]
+                        meta["name"] = " ".join(sure).capitalize() if sure else it.path.stem
                     meta.update(path=it.path.relative_to(listing.root).as_posix(), fingerprint=fingerprints[it.id],
                                 tagged_from_pixels=",".join(tagged), width=im.width, height=im.height)
                     metas.append(meta)

@@ -26,11 +26,13 @@ from typing import Iterable, Iterator
 
 import numpy as np
 
+from core.attributes import trusted
 from core.vocabulary import PHRASES, STOP_WORDS, _MAX_PHRASE_WORDS, normalise_text, words_for
 
 log = logging.getLogger(__name__)
 
 MAX_QUERY_TERMS = 32
+TAG_KEYS = ("category", "colour", "pattern")
 WIDE_MATCH = 50_000  # above this many any-word matches, documents with more of the words are ranked first
 # Hyphens and underscores stay inside tokens: "t-shirt" is not a "shirt"; "navy_blue" is one vocabulary phrase.
 TOKENIZER = "porter unicode61 remove_diacritics 2 tokenchars '-_'"
@@ -89,7 +91,10 @@ def item_document(meta: dict) -> tuple[str, str]:
     """(free text, vocabulary words) of one item's metadata: the two columns of its lexical document."""
     text = _terms(" ".join(str(meta.get(k) or "") for k in ("name", "description", "material")), True)
     materials = tuple(sorted({hit[1] for t in text if (hit := PHRASES.get(t.replace("_", " "))) and hit[0] == "material"}))
-    tags = _tag_words(*(str(meta.get(k) or "") for k in ("category", "colour", "pattern", "material", "tags")), materials)
+    # A tag read from pixels below its confidence (`core.attributes.TRUST`) is no word of the item: a wrong
+    # guess would otherwise match the query as well as a catalog's own label.
+    tags = _tag_words(*(str(meta.get(k) or "") if k not in TAG_KEYS or trusted(meta, k) else ""
+                        for k in ("category", "colour", "pattern", "material", "tags")), materials)
     return " ".join(text), tags
 
 

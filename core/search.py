@@ -26,12 +26,14 @@ import numpy as np
 from PIL import Image
 
 from core.allocator import release_freed_memory
+from core.attributes import tag_weight, trusted
 from core.encoders import Encoder, l2_normalize
 from core.errors import AtelierError, EmptyQueryError, IndexUnavailableError
 from core.lexical import CATALOG_FILE_FORMAT, LexicalIndex, build_catalog_file, query_terms, read_catalog_file
 from core.store import IndexStore, Snapshot, fetch_rows
 from core.validate import check_query, price
-from core.vocabulary import ParsedQuery, canonical_category, canonical_colour, canonical_pattern, parse_query
+from core.vocabulary import (ParsedQuery, canonical_category, canonical_colour, canonical_pattern, category_weights,
+                             parse_query)
 
 log = logging.getLogger(__name__)
 
@@ -182,6 +184,7 @@ class SearchPage:
     parsed: ParsedQuery | None = None  # fashion terms read from the text (the page's chips)
     space: str = "text"  # text | image (image-to-image) | sketch
     note: str | None = None  # a limit of this answer the page should say (e.g. a large catalog still loading)
+    price: tuple[float | None, float | None] | None = None  # the price filter read from the words (min, max)
 
     @property
     def pages(self) -> int:
@@ -539,6 +542,24 @@ class CatalogIndex:
                              time.perf_counter() - t0)
         return cached[1]
 
+    def known_words(self, snap: Snapshot) -> frozenset[str]:
+        """The catalog's own words (labels and names, up to 5,000 of the most frequent) that a typo may have
+        meant; empty for a lean snapshot (its names are not in memory)."""
+        if snap.lean:
+            return frozenset()
+        cached = getattr(self, "_known_words", None)
+        if cached is None or cached[0] is not snap:
+            from collections import Counter
+
+            from core.vocabulary import normalise_text
+
+            counts: Counter = Counter()
+            for meta in snap.metadatas:
+                for k in ("name", "category", "colour", "pattern", "material"):
+                    counts.update(w for w in normalise_text(str(meta.get(k) or "")).split() if len(w) >= 4 and w.isalpha())
+            self._known_words = cached = (snap, frozenset(w for w, _ in counts.most_common(5000)))
+        return cached[1]
+
     def image_matrix(self, encoder: Encoder, snap: Snapshot | None = None,
                      outlines: "CatalogIndex | None" = None) -> np.ndarray:
         """The snapshot's rows in the image-to-image space: the encoder's image view, plus (when the encoder
@@ -657,17 +678,82 @@ def filter_values(facets: dict, column: str, canonical: str) -> list[str]:
     return sorted(v for v in facets.get(column, []) if v and (v == canonical or canon(v) == canonical))
 
 
+def chip_filter_values(facets: dict, key: str, value: str) -> list[str]:
+    """The catalog's values a chip filters on: a group chip ("tops") is every category of the group."""
+    if key == "group":
+        from core.vocabulary import categories_of_group
+
+        return sorted({v for cat in categories_of_group(value) for v in filter_values(facets, "category", cat)})
+    return filter_values(facets, key, value)
+
+
+def reading_notes(parsed: ParsedQuery) -> list[str]:
+    """How the words were read, for the page: "'flroal' as floral", "'robe' as dress"."""
+    return [f"“{typed}” as {read}" for typed, read in parsed.corrections + parsed.translations]
+
+
+def active_filters(filters: Filters) -> list[str]:
+    """The filters in force, in words: "category: dress, skirt", "price: up to $80"."""
+    out = [f"{k}: {', '.join(getattr(filters, k))}" for k in FILTER_KEYS if getattr(filters, k)]
+    lo, hi = filters.price_min, filters.price_max
+    if lo is not None or hi is not None:
+        out.append("price: " + (f"${lo:g}-${hi:g}" if lo is not None and hi is not None else
+                                f"up to ${hi:g}" if hi is not None else f"from ${lo:g}"))
+    return out
+
+
 ATTRIBUTE_WEIGHTS = {"category": 3.0, "colour": 1.0, "pattern": 1.0}  # the garment counts most
 
 
-def attribute_scores(snap: Snapshot, parsed: ParsedQuery) -> np.ndarray | None:
-    """Per row, the weighted share of the query's parsed category/colour/pattern it matches (None: none parsed)."""
-    acc, total = np.zeros(len(snap.ids), np.float32), 0.0
+def _canonical_weight(snap: Snapshot, column: str, weights: dict[str, float]) -> np.ndarray:
+    """Per row, the weight of its `column` read as the vocabulary's canonical word (0 when not wanted)."""
+    canon = {"category": canonical_category, "colour": canonical_colour, "pattern": canonical_pattern}[column]
+    vocab, codes = snap.codes[column]
+    table = np.zeros(len(vocab), np.float32)
+    for value, code in vocab.items():
+        if value:
+            table[code] = weights.get(value, weights.get(canon(value) or "", 0.0))
+    return table[codes]
+
+
+def _wanted(parsed: ParsedQuery):
     for key, wanted in (("category", parsed.categories), ("colour", parsed.colours), ("pattern", parsed.patterns)):
-        if wanted:
-            total += ATTRIBUTE_WEIGHTS[key]
-            acc += np.float32(ATTRIBUTE_WEIGHTS[key]) * _canonical_isin(snap, key, wanted)
+        if not wanted:
+            continue
+        if key == "category":
+            weights = category_weights(wanted)
+        else:
+            weights = {w: 1.0 for w in wanted}
+        yield key, wanted, weights
+
+
+def attribute_scores(snap: Snapshot, parsed: ParsedQuery) -> np.ndarray | None:
+    """Per row, the weighted share of the query's parsed category/colour/pattern it matches (None: none parsed).
+
+    A related category counts in part (jeans for "trousers", a generic top for "blouse"); a tag read from
+    pixels counts by its confidence, and not at all below `core.attributes.TRUST`, so a wrong guess cannot lift
+    an item above what its picture shows."""
+    acc, total = np.zeros(len(snap.ids), np.float32), 0.0
+    for key, _, weights in _wanted(parsed):
+        total += ATTRIBUTE_WEIGHTS[key]
+        match = _canonical_weight(snap, key, weights)
+        conf = snap.columns.get(f"{key}_weight")
+        if conf is not None:
+            match = match * conf.astype(np.float32)
+        acc += np.float32(ATTRIBUTE_WEIGHTS[key]) * match
     return acc / total if total else None
+
+
+def attribute_match_all(snap: Snapshot, parsed: ParsedQuery) -> np.ndarray | None:
+    """Rows that are everything the query asked for: each parsed attribute exactly, by a label or a trusted tag."""
+    out = None
+    for key, wanted, _ in _wanted(parsed):
+        ok = _canonical_isin(snap, key, wanted)
+        conf = snap.columns.get(f"{key}_weight")
+        if conf is not None:
+            ok &= conf > 0
+        out = ok if out is None else out & ok
+    return out
 
 
 def _strongest(a: np.ndarray, k: int) -> np.ndarray:
@@ -737,6 +823,11 @@ def search_catalog(index: CatalogIndex, encoder: Encoder, query: SearchQuery,
         return _image_search(index, encoder, snap, visual, visual_stored, query, excluded, t0, sketch_index)
     if snap is None:  # a large catalog whose columns and word index are still loading in the background
         return _dense_only(index, encoder, query, text, visual_stored, w_img, bias, s, excluded, t0)
+    # What the words say: typos against the catalog's own words, other languages, a price phrase.
+    parsed = parse_query(text, index.known_words(snap))
+    filters, price_note = price_filters(query.filters, parsed, snap)
+    query = _with_filters(query, filters)
+    text = parsed.text or text
     mask = query.filters.mask(snap) if query.filters.active() else np.ones(len(snap.ids), bool)
     for item_id in excluded:
         if item_id in snap.index_of:
@@ -751,7 +842,6 @@ def search_catalog(index: CatalogIndex, encoder: Encoder, query: SearchQuery,
     img_order = None  # the photo's ranking (rows, best first) when the query has one
     method = "exact"
     depth = max(DENSE_POOL, 2 * need)
-    parsed = parse_query(text)
     terms = query_terms(text)
     w_lex = index.store.settings.lexical_weight if query.lexical_weight is None else query.lexical_weight
     w_lex = float(np.clip(w_lex, 0.0, 1.0))
@@ -835,8 +925,46 @@ def search_catalog(index: CatalogIndex, encoder: Encoder, query: SearchQuery,
         hit.why = reasons
     return SearchPage(hits, int(len(candidates)), query.page, query.page_size, method,
                       (time.perf_counter() - t0) * 1000, matched=int(n_words),
-                      matched_all=int(((attrs >= 1.0) & mask).sum()) if attrs is not None else None,
-                      parsed=parsed, space="text" if visual is None else "text+image")
+                      matched_all=int((attribute_match_all(snap, parsed) & mask).sum()) if attrs is not None else None,
+                      parsed=parsed, space="text" if visual is None else "text+image", note=price_note,
+                      price=(query.filters.price_min, query.filters.price_max) if parsed.price_chip() else None)
+
+
+CHEAP_QUANTILE = 0.25  # "cheap": the catalog's cheapest quarter; "expensive": its dearest quarter
+
+
+def price_filters(given: Filters, parsed: ParsedQuery, snap: Snapshot) -> tuple[Filters, str | None]:
+    """The filters with the price the words asked for ("under $40", "cheap") added (narrowing a price already
+    set, never widening it), and a note when the catalog has no prices to filter on."""
+    lo, hi = parsed.price_min, parsed.price_max
+    prices = snap.columns["price"]
+    known = prices[prices >= 0]
+    if parsed.price_level and len(known):
+        if parsed.price_level == "cheap":
+            hi = float(np.quantile(known, CHEAP_QUANTILE))
+        else:
+            lo = float(np.quantile(known, 1 - CHEAP_QUANTILE))
+        parsed.price_min, parsed.price_max = lo, hi
+    if lo is None and hi is None:
+        if parsed.price_level and not len(known):
+            return given, f"This catalog has no prices, so '{parsed.price_level}' was not applied."
+        return given, None
+    if not len(known):
+        return given, f"This catalog has no prices, so '{parsed.price_chip()}' was not applied."
+    out = Filters(list(given.category), list(given.colour), list(given.pattern), given.price_min, given.price_max)
+    if lo is not None:
+        out.price_min = lo if out.price_min is None else max(out.price_min, lo)
+    if hi is not None:
+        out.price_max = hi if out.price_max is None else min(out.price_max, hi)
+    return out, None
+
+
+def _with_filters(query: SearchQuery, filters: Filters) -> SearchQuery:
+    if filters is query.filters:
+        return query
+    from dataclasses import replace
+
+    return replace(query, filters=filters)
 
 
 def _why_text(index: CatalogIndex, snap: Snapshot, rows: np.ndarray, metas: list[dict], terms: list[str],
@@ -852,7 +980,8 @@ def _why_text(index: CatalogIndex, snap: Snapshot, rows: np.ndarray, metas: list
             reasons.append("words: " + ", ".join(words[r]))
         has = [str(meta.get(k)) for k, wanted, canon in (
             ("category", parsed.categories, canonical_category), ("colour", parsed.colours, canonical_colour),
-            ("pattern", parsed.patterns, canonical_pattern)) if wanted and canon(str(meta.get(k) or "")) in wanted]
+            ("pattern", parsed.patterns, canonical_pattern))
+               if wanted and canon(str(meta.get(k) or "")) in wanted and trusted(meta, k)]
         if has:
             reasons.append("is " + " · ".join(has))
         if 0 < dense_rank[n] <= WHY_DEPTH:
@@ -922,6 +1051,8 @@ def _image_search(index: CatalogIndex, encoder: Encoder, snap: Snapshot | None, 
         scores = img @ visual if len(cand) == len(snap.ids) else img[cand] @ visual
         ids = None
         labels = {k: snap.columns[k][cand] for k in LIKE_SAME}
+        weights = {k: (snap.columns[f"{k}_weight"][cand].astype(np.float32) if f"{k}_weight" in snap.columns
+                       else None) for k in LIKE_SAME}
         source = snap.metadatas[snap.index_of[query.like_id]] if query.like_id in snap.index_of else None
         total, method = len(cand), "exact"
     else:
@@ -930,15 +1061,26 @@ def _image_search(index: CatalogIndex, encoder: Encoder, snap: Snapshot | None, 
         metas = index.metadatas(ids)
         scores = index.image_rows(encoder, ids, outlines) @ visual if ids else np.zeros(0, np.float32)
         labels = {k: np.array([str(m.get(k, "") or "").lower() for m in metas], dtype=object) for k in LIKE_SAME}
+        weights = {k: np.array([tag_weight(m, k) for m in metas], np.float32) for k in LIKE_SAME}
         source = index.metadatas([query.like_id])[0] if query.like_id else None
         total, method = near.total, near.method
+    if source is None and query.image is not None:
+        # An uploaded photo is read like a catalog photo (category, colour, pattern with their confidences), so
+        # items of its kind come first: "a dress photo finds dresses" holds on photos-only catalogs too.
+        from core.attributes import read_tags
+
+        source = read_tags(query.image).metadata()
     shared: dict[str, np.ndarray] = {}
+    top_bonus = 1.0
     for key, bonus in LIKE_SAME.items():
         own = str((source or {}).get(key, "") or "").lower()
-        if own:  # an empty label matches nothing
+        w_src = tag_weight(source or {}, key)
+        if own and w_src > 0:  # an empty label (or an untrusted tag) matches nothing
             shared[key] = labels[key] == own
-            scores = scores + bonus * shared[key]
-    top_bonus = 1 + sum(LIKE_SAME[k] for k in shared)
+            w = shared[key] * (weights[key] if weights[key] is not None else 1.0)
+            shared[key] &= w > 0
+            scores = scores + bonus * w_src * w
+            top_bonus += bonus * w_src
     k = min(need, len(scores))
     top = np.argpartition(-scores, k - 1)[:k] if 0 < k < len(scores) else np.arange(len(scores))
     top = top[np.argsort(-scores[top], kind="stable")][query.page * query.page_size:]

@@ -336,12 +336,22 @@ class Snapshot:
         return cls(version, table, table.positions, None, None, columns, dict(collection_metadata or {}), codes)
 
 
+def tag_weight(meta: dict, key: str) -> float:
+    from core.attributes import tag_weight as weight
+
+    return weight(meta, key)
+
+
 def _columns(metadata_batches, strings: bool = True) -> tuple[dict[str, np.ndarray], dict]:
     """category/colour/pattern as int32 codes (+, when `strings`, an object array sharing one str per value:
     8 bytes a row that lean snapshots do without) and price."""
     vocabs: dict[str, dict[str, int]] = {k: {} for k in ("category", "colour", "pattern")}
-    parts: dict[str, list[np.ndarray]] = {k: [] for k in (*vocabs, "price")}
+    parts: dict[str, list[np.ndarray]] = {k: [] for k in (*vocabs, "price", *(f"{v}_weight" for v in vocabs))}
     for metas in metadata_batches:
+        for k in vocabs:
+            key = f"{k}_confidence"
+            parts[f"{k}_weight"].append(np.array([tag_weight(m or {}, k) for m in metas], np.float16)
+                                        if any(key in (m or {}) for m in metas) else None)
         for k, vocab in vocabs.items():
             parts[k].append(np.array([vocab.setdefault(str((m or {}).get(k, "") or "").lower(), len(vocab))
                                       for m in metas], np.int32))
@@ -356,6 +366,10 @@ def _columns(metadata_batches, strings: bool = True) -> tuple[dict[str, np.ndarr
             values[:] = list(vocab)  # one str object per distinct value, shared by every row
             columns[k] = values[c] if len(vocab) else np.zeros(0, dtype=object)
     columns["price"] = np.concatenate(parts["price"]) if parts["price"] else np.zeros(0, np.float64)
+    for k in vocabs:  # tags read from pixels: how much each counts in ranking (absent when every tag is a label)
+        if parts[f"{k}_weight"] and any(p is not None for p in parts[f"{k}_weight"]):
+            columns[f"{k}_weight"] = np.concatenate([np.ones(n, np.float16) if p is None else p for p, n in
+                                                    zip(parts[f"{k}_weight"], (len(c) for c in parts[k]))])
     return columns, codes
 
 

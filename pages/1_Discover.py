@@ -1,7 +1,8 @@
 """Discover: text (words + meaning), photo (looks alike) or both, chips -> filters, pages, more like this."""
 import streamlit as st
 
-from core.search import Filters, SearchQuery, filter_values, search_catalog  # noqa: E402
+from core.search import (Filters, SearchQuery, active_filters, chip_filter_values, reading_notes,  # noqa: E402
+                         search_catalog)
 from core.ui import edit_in_design, item_grid, md, model_banner, more_like, read_upload, show_error, try_on  # noqa: E402
 from core.ui.results import match_pages, saved_list, split_matches  # noqa: E402
 from core.ui.page import page_context  # noqa: E402
@@ -28,6 +29,12 @@ def add_filter(key: str, values: list[str]) -> None:
     """A chip clicked: its attribute becomes a sidebar filter."""
     current = list(state.get(f"f_{key}", []))
     state[f"f_{key}"] = current + [v for v in values if v not in current]
+    state.discover_page = 0
+
+
+def clear_filters() -> None:
+    for key in ("f_category", "f_colour", "f_pattern", "f_price"):
+        state.pop(key, None)
     state.discover_page = 0
 
 
@@ -130,15 +137,31 @@ except Exception as exc:
     st.stop()
 
 chips = result.parsed.chips() if result.parsed is not None else []
+read = reading_notes(result.parsed) if result.parsed is not None else []
+if read:  # typos and other languages: what the words were read as, never a silent rewrite
+    st.caption(md("Read " + " · ".join(read)))
 if chips:  # what the query was read as: soft boosts, each one click from a hard filter
     st.caption("Read as (click to filter):")
     for col, (key, value) in zip(st.columns(min(len(chips), 8) or 1), chips[:8]):
-        values = filter_values(facets or {}, key, value)
-        col.button(f"+ {value}", key=f"chip-{key}-{value}", on_click=add_filter, args=(key, values),
-                   disabled=not values or all(v in state.get(f"f_{key}", []) for v in values),
-                   help=f"Show only {key} {value}" if values else
+        fkey = "category" if key == "group" else key
+        values = chip_filter_values(facets or {}, key, value)
+        label = f"+ {value}s (every {value})" if key == "group" else f"+ {value}"
+        col.button(label, key=f"chip-{key}-{value}", on_click=add_filter, args=(fkey, values),
+                   disabled=not values or all(v in state.get(f"f_{fkey}", []) for v in values),
+                   help=f"Show only {fkey} {value}" if values else
                    "Filters appear once the catalog's columns have loaded" if facets is None else
-                   f"No item in this catalog has {key} {value}")
+                   f"No item in this catalog has {fkey} {value}")
+price_chip = result.parsed.price_chip() if result.parsed is not None and result.price else None
+if price_chip:  # a price from the words is a filter, shown as one (the counts below respect it)
+    lo, hi = result.price
+    st.caption(md(f"Price from your words: **{price_chip}** (applied: "
+                  + (f"${lo:g}-${hi:g}" if lo is not None and hi is not None else
+                     f"up to ${hi:g}" if hi is not None else f"from ${lo:g}") + ")"))
+active = active_filters(filters)
+if active:  # filters left in the sidebar (e.g. from an earlier query's chip) are said beside the results
+    f1, f2 = st.columns([6, 1])
+    f1.warning(md("Filtered: " + " · ".join(active) + " (set in the sidebar; they apply to every query)"))
+    f2.button("Clear filters", key="clear_filters", on_click=clear_filters)
 pages = match_pages(result, PAGE_SIZE)
 if result.page >= pages:  # the matches shrank (a filter, a removed item): back to their last page
     state.discover_page = pages - 1
@@ -152,7 +175,8 @@ elif result.space == "image":
     st.caption(" · ".join(x for x in (f"The {min(result.total, pages * PAGE_SIZE):,} closest pieces, ranked by how "
                                       "alike they look", where) if x))
 elif result.matched:
-    every = (f" · {result.matched_all:,} have everything you asked for ({' · '.join(v for _, v in chips)})"
+    asked = [v for _, v in chips] + ([price_chip] if price_chip else [])
+    every = (f" · {result.matched_all:,} have everything you asked for ({' · '.join(asked)})"
              if result.matched_all is not None else "")
     st.caption(" · ".join(x for x in (f"{result.matched:,} items match your words{every}", where) if x))
 else:

@@ -9,6 +9,7 @@ from core.design import DesignRequest, binary_mask, mask_from_drawing, mask_imag
 from core.errors import AtelierError  # noqa: E402
 from core.images import fit_to_pixels, load_image  # noqa: E402
 from core.search import search_catalog  # noqa: E402
+from core.segmentation import whole_garment_mask  # noqa: E402
 from core.ui import (catalog_picker, get_design_backend, item_grid, md, model_banner, more_like,  # noqa: E402
                      read_upload, show_error, try_on)
 from core.ui.page import page_context  # noqa: E402
@@ -97,9 +98,18 @@ with left:
                                      stroke_color="rgba(255, 60, 60, 0.6)")
     with st.expander("…or upload a mask (white = change)"):
         mask_up = st.file_uploader("Mask image", type=["png", "jpg", "jpeg"], key="design_mask_upload")
+    whole = st.checkbox("Mask: the whole garment", key="design_whole_garment",
+                        help="The garment as the segmentation finds it, instead of what is painted: no straight cuts "
+                             "at the collar and hem.")
 # One mask, from one core function: what the preview shows is exactly what is sent.
 uploaded = read_upload(mask_up, studio.settings.max_image_pixels, as_mask=True) if mask_up is not None else None
-if uploaded is not None:  # sent at its own size: the backend rescales it, or says the proportions differ
+if whole:
+    try:
+        mask_arr = whole_garment_mask(image)
+    except AtelierError as exc:
+        st.warning(str(exc))
+        mask_arr = None
+elif uploaded is not None:  # sent at its own size: the backend rescales it, or says the proportions differ
     mask_arr = binary_mask(uploaded)
 elif drawn is not None:
     mask_arr = mask_from_drawing(drawn, image.size, brush=brush // 2 if tool == "freedraw" else 0)

@@ -134,3 +134,57 @@ def segmentation_score(img: Image.Image, truth: np.ndarray, fill_bites: bool = T
     edge = cv2.dilate(truth.astype(np.uint8), k).astype(bool) & ~cv2.erode(truth.astype(np.uint8), k).astype(bool)
     g, b = truth & ~edge, ~truth & ~edge
     return float((m & g).sum() / g.sum()), float((m & b).sum() / b.sum())
+
+
+# ---- real product shots (../shared/realphotos: evaluation only, never copied into the repo) -----------------------
+REAL = ROOT.parent / "shared/realphotos"
+# Light garments on light backdrops: the white ones (labels.json), the beige trousers, and the white-ground prints and
+# pastel blouses looked at by hand (g02 white/navy stripes, g08 white paisley, g09 white tee with flowers, g12 and g14
+# pale pink, g38 white sports top).
+REAL_LIGHT_EXTRA = (2, 8, 9, 12, 14, 38)
+
+
+def real_light_items() -> list[int]:
+    import json
+
+    labels = json.loads((REAL / "labels.json").read_text())
+    return sorted(set(labels["colour"].get("white", [])) | set(labels["colour"].get("beige", [])) |
+                  set(REAL_LIGHT_EXTRA))
+
+
+def real_shot(k: int) -> Image.Image:
+    return Image.open(REAL / f"garments/g{k:02d}.jpg").convert("RGB")
+
+
+def real_reference(img: Image.Image) -> tuple[np.ndarray, np.ndarray]:
+    """(garment, backdrop) for scoring a real shot: the shared segmentation (its overlay on every shot checked by eye,
+    bench/bench_segmentation.py --out) eroded by 2 px, and what lies 2 px or more outside it."""
+    from core.segmentation import garment_mask
+
+    m = garment_mask(img).astype(np.uint8)
+    k = np.ones((5, 5), np.uint8)
+    return cv2.erode(m, k).astype(bool), ~cv2.dilate(m, k).astype(bool)
+
+
+def rectangle_round(garment: np.ndarray, margin: float = 0.05) -> np.ndarray:
+    """A rough rectangle painted round the garment: its bounding box grown by `margin` of the shot's size."""
+    h, w = garment.shape
+    ys, xs = np.nonzero(garment)
+    my, mx = int(margin * h), int(margin * w)
+    out = np.zeros((h, w), bool)
+    out[max(0, ys.min() - my):min(h, ys.max() + my + 1), max(0, xs.min() - mx):min(w, xs.max() + mx + 1)] = True
+    return out
+
+
+def score_real_recolour(k: int, prompt: str = "make it red", colour: str = "red",
+                        editor: OfflineEditor | None = None) -> tuple[RecolourScore, Image.Image]:
+    img = real_shot(k)
+    garment, backdrop = real_reference(img)
+    mask = rectangle_round(garment)
+    out = (editor or OfflineEditor()).generate(DesignRequest(img, Image.fromarray(mask.astype(np.uint8) * 255),
+                                                             prompt)).images[0]
+    a, b = np.asarray(img), np.asarray(out)
+    changed = (a != b).any(axis=2)
+    return RecolourScore(f"g{k:02d}", float(changed[backdrop & mask].mean()),
+                         float(reads_as(b[garment & mask], colour).mean()), int(changed[~mask].sum()),
+                         out.size == img.size), out

@@ -128,8 +128,9 @@ def mask_image(mask: np.ndarray) -> Image.Image:
     return Image.fromarray((mask.astype(np.uint8) * 255))
 
 
-def prepare_mask(image: Image.Image, mask: Image.Image) -> np.ndarray:
-    """Boolean mask at the image's size; clear errors for empty, full or mismatched masks."""
+def prepare_mask(image: Image.Image, mask: Image.Image, whole_ok: bool = False) -> np.ndarray:
+    """Boolean mask at the image's size; clear errors for empty, full or mismatched masks (a full one is fine with
+    `whole_ok`: "change the background" with the whole picture painted means the whole backdrop)."""
     binary = binary_mask(mask)
     if binary.shape != (image.height, image.width):
         mh, mw = binary.shape
@@ -140,7 +141,7 @@ def prepare_mask(image: Image.Image, mask: Image.Image) -> np.ndarray:
     share = binary.mean()
     if share == 0:
         raise AtelierError("The mask is empty: paint over the part of the garment you want to change.")
-    if share > 0.95:
+    if share > 0.95 and not whole_ok:
         raise AtelierError("The mask covers the whole image: paint only the part to change, so the rest of the "
                            "design is kept.")
     return binary
@@ -164,10 +165,15 @@ def edit_region(image: Image.Image, mask: np.ndarray, prompt: str) -> np.ndarray
         return mask
     if asks_for_backdrop(prompt):
         # The garment's outermost pixel is half backdrop (anti-aliasing): it takes the new backdrop, so no halo.
-        region = mask & ~(cv2.erode(garment.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
-        if not region.any():
+        backdrop = ~(cv2.erode(garment.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
+        if not (mask & backdrop).any():
             raise AtelierError("The mask covers only the garment; paint over the background to change it.")
-        return region
+        # "The background" is all of it, however the mask was painted (the whole picture, a frame round the
+        # garment, a few strokes): every part of the backdrop the strokes touch changes, up to the garment's
+        # outline, so no box of old backdrop is left round the garment.
+        n, labels = cv2.connectedComponents(backdrop.astype(np.uint8), connectivity=4)
+        touched = np.unique(labels[mask & backdrop])
+        return np.isin(labels, touched[touched > 0])
     region = mask & garment
     if region.sum() < 0.01 * mask.sum() or not region.any():
         raise AtelierError("The mask does not touch the garment: paint over the part of the garment to change "

@@ -392,7 +392,7 @@ class OfflineEditor:
     def generate(self, req: DesignRequest, progress: StepCallback | None = None,
                  cancel: threading.Event | None = None) -> DesignResult:
         t0 = time.perf_counter()
-        painted = prepare_mask(req.image, req.mask)
+        painted = prepare_mask(req.image, req.mask, whole_ok=asks_for_backdrop(req.prompt))
         plan = parse_edit(req.prompt)
         region = edit_region(req.image, painted, req.prompt)
         rgb = np.asarray(req.image.convert("RGB"))
@@ -415,7 +415,8 @@ class OfflineEditor:
                 out = paint_pattern(rgb, region, plan.pattern, base, accent, rng)
             else:
                 out = paint_texture(rgb, region, plan.texture, base, rng)
-            images.append(paste_back(req.image, Image.fromarray(out), region, feather=2, soft_from=painted))
+            images.append(paste_back(req.image, Image.fromarray(out), region, feather=2,
+                                     soft_from=region if plan.backdrop else painted))
             if progress is not None:
                 progress(v + 1, max(1, req.variations))
             if cancel is not None and cancel.is_set():

@@ -66,6 +66,22 @@ class Encoder(ABC):
     def encode_images(self, images: list[Image.Image]) -> np.ndarray:
         return self._batched(self._encode_images, images)
 
+    def encode_images_with_evidence(self, images: list[Image.Image]) -> tuple[np.ndarray, list[dict[str, float]]]:
+        """Vectors plus, per image, the encoder's evidence for each garment category (category -> probability
+        mass), read by `core.attributes.read_category` beside the garment's outline. Default: zero-shot,
+        softmax over the cosines to "a photo of a {category}" (CLIP's logit scale)."""
+        from core.vocabulary import CATEGORIES
+
+        vecs = self.encode_images(images)
+        if not len(vecs):
+            return vecs, []
+        names = list(CATEGORIES)
+        text = self.encode_texts([f"a photo of a {c}" for c in names])
+        logits = 100.0 * (vecs @ text.T)
+        p = np.exp(logits - logits.max(axis=1, keepdims=True))
+        p /= p.sum(axis=1, keepdims=True)
+        return vecs, [dict(zip(names, row.tolist())) for row in p]
+
     def encode_texts(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.info.dim), np.float32)

@@ -104,6 +104,11 @@ class LiteEncoder(Encoder):
         self.cnn = cnn.to(self.device).eval()
         labels = (ASSETS_DIR / "imagenet_labels.txt").read_text().splitlines()
         self.label_words = [FASHION_WORDS.get(lbl, lbl) for lbl in labels]
+        from core.attributes import IMAGENET_EVIDENCE
+
+        found = [(n, IMAGENET_EVIDENCE[lbl]) for n, lbl in enumerate(labels) if lbl in IMAGENET_EVIDENCE]
+        self._evidence_rows = torch.tensor([n for n, _ in found], dtype=torch.long)
+        self._evidence_cats = [cw for _, cw in found]
         rng = np.random.default_rng(1234)
         q, _ = np.linalg.qr(rng.standard_normal((1280, VISUAL_DIM)))
         self.projection = torch.from_numpy(q.astype(np.float32)).to(self.device)
@@ -174,16 +179,34 @@ class LiteEncoder(Encoder):
         adj = PATTERN_ADJ.get(pattern, "")
         return [(f"a {colour} {adj} {self.label_words[i]}".replace("  ", " "), p) for i, p in labels_probs]
 
+    def encode_images_with_evidence(self, images: list[Image.Image]) -> tuple[np.ndarray, list[dict[str, float]]]:
+        """Vectors, and per image the ImageNet classes that name garments (`core.attributes.IMAGENET_EVIDENCE`)
+        as evidence for their categories: read from the same forward pass, so tagging costs no second one."""
+        evidence: list[dict[str, float]] = []
+
+        def encode(batch: list[Image.Image]) -> np.ndarray:
+            return self._encode_images(batch, evidence=evidence)
+
+        return self._batched(encode, images), evidence
+
     def encode_sketches(self, images: list[Image.Image]) -> np.ndarray:
         """Line drawings carry no colour or print: caption them by shape labels alone."""
         return self._batched(lambda batch: self._encode_images(batch, sketch=True), images)
 
     @torch.inference_mode()
-    def _encode_images(self, images: list[Image.Image], sketch: bool = False) -> np.ndarray:
+    def _encode_images(self, images: list[Image.Image], sketch: bool = False,
+                       evidence: list[dict[str, float]] | None = None) -> np.ndarray:
         x = self._preprocess(images)
         fmap = self.cnn.extract_features(x)
         pooled = fmap.mean(dim=(2, 3))
         probs = self.cnn._fc(pooled).softmax(-1)
+        if evidence is not None:
+            mass = probs[:, self._evidence_rows].cpu().numpy()
+            for row in mass:
+                ev: dict[str, float] = {}
+                for (cat, weight), p in zip(self._evidence_cats, row):
+                    ev[cat] = ev.get(cat, 0.0) + weight * float(p)
+                evidence.append(ev)
         top = probs.topk(CAPTIONS_PER_IMAGE, dim=-1)
         visual = torch.nn.functional.normalize(pooled @ self.projection, dim=-1).cpu().numpy()
         sem = np.zeros((len(images), self.text_dim), np.float32)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from core.attributes import tag_text
 from core.errors import AtelierError
 from core.images import load_image
 from core.ui import state as keys
@@ -321,7 +322,7 @@ def item_grid(hits, key: str, columns: int = 4, on_like=None, favourites: set | 
                               + (" " + badges if badges else "") or " ")
                 menu = menu_col.popover("", icon=":material/more_horiz:", help="More: details, save, try on ...")
                 with menu:
-                    st.caption(md(" · ".join(x for x in (m.get("category", ""), m.get("colour", ""), m.get("pattern", ""),
+                    st.caption(md(" · ".join(x for x in (tag_text(m),  # guesses read from pixels say "looks like"
                                                          f"${price:.2f}" if isinstance(price, (int, float)) and price >= 0
                                                          else "") if x)))
                     relevance = getattr(hit, "relevance", None)
