@@ -89,14 +89,21 @@ def _persistent_client(path: Path):
         return _CLIENTS[key]
 
 
-def http_client(host: str, port: int):
+def http_client(host: str, port: int, token: str | None = None):
+    """A client of `chroma run`; with a token, every request carries `Authorization: Bearer <token>` (the
+    server's gate, scripts/chroma-gate.sh, refuses requests without it)."""
     import chromadb
 
+    headers = {"Authorization": f"Bearer {token}"} if token else None
     try:
-        client = chromadb.HttpClient(host=host, port=int(port), settings=_chroma_settings())
+        client = chromadb.HttpClient(host=host, port=int(port), settings=_chroma_settings(), headers=headers)
         client.heartbeat()
         return client
     except Exception as exc:  # connection refused, DNS, TLS ...
+        if "401" in str(exc) or "403" in str(exc) or "Unauthorized" in str(exc) or "Forbidden" in str(exc):
+            raise IndexUnavailableError(
+                f"The Chroma server at {host}:{port} refused this app's credential: set CHROMA_TOKEN to the "
+                "server's token.") from exc
         raise IndexUnavailableError(
             f"The Chroma server at {host}:{port} is not reachable ({type(exc).__name__}). "
             "Check that `chroma run` is up, or unset CHROMA_HOST to use the local index."
@@ -363,7 +370,7 @@ class IndexStore:
         with _CLIENTS_LOCK:
             client = None if fresh else _CLIENTS.get(key)
         if client is None:
-            client = http_client(self.settings.chroma_host, self.settings.chroma_port)
+            client = http_client(self.settings.chroma_host, self.settings.chroma_port, self.settings.chroma_token)
             with _CLIENTS_LOCK:
                 _CLIENTS[key] = client
         return client
@@ -437,7 +444,7 @@ class IndexStore:
         """Exclusive write access. On disk: a private copy of the published generation, published on exit.
         wait=True queues behind a running ingest instead of refusing (the app's first-start build)."""
         if self.remote:
-            yield Writer(http_client(self.settings.chroma_host, self.settings.chroma_port), remote=True)
+            yield Writer(http_client(self.settings.chroma_host, self.settings.chroma_port, self.settings.chroma_token), remote=True)
             return
         lock_path = self.root / ".ingest.lock"
         with open(lock_path, "a+") as lock:
