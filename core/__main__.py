@@ -372,6 +372,13 @@ def cmd_profile(args) -> int:
     return 0
 
 
+def cmd_chroma_serve(args) -> int:
+    from core.chroma_gate import check_token, serve
+
+    token = check_token(os.environ.get("CHROMA_TOKEN") or _settings(args).chroma_token)
+    return serve(Path(args.path), args.host, args.port, token)
+
+
 def _size(text: str) -> tuple[int, int]:
     try:
         w, h = (int(v) for v in text.lower().split("x"))
@@ -624,6 +631,13 @@ def build_parser() -> argparse.ArgumentParser:
                     help="act as this stylist (e-mail); required when sign-in is configured")
     common(sp)
     sp.set_defaults(func=cmd_profile)
+
+    sp = sub.add_parser("chroma-serve", help="the shared Chroma server behind a bearer token (nginx in front of "
+                        "`chroma run`); the token comes from CHROMA_TOKEN")
+    sp.add_argument("--path", default="data/chroma-server", help="the server's data folder")
+    sp.add_argument("--host", default="127.0.0.1", help="where the gate listens (0.0.0.0: every interface)")
+    sp.add_argument("--port", type=int, default=8000)
+    sp.set_defaults(func=cmd_chroma_serve)
 
     sp = sub.add_parser("tryon", help="put a garment on a person photo")
     sp.add_argument("--person", required=True, help="a photo, or a bundled person: sample:grace, sample:astronaut, "
