@@ -47,7 +47,7 @@ def nginx_conf(listen_host: str, listen_port: int, upstream_port: int, token: st
     """One server block: no token, no answer (401); with it, everything goes to the loopback Chroma."""
     check_token(token)
     wd = Path(workdir)
-    temps = "\n".join(f"  {k}_temp_path {wd / k};" for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    temps = "\n".join(f"  {k}_temp_path {wd / k};" for k in TEMPS)
     host = f"[{listen_host}]" if ":" in listen_host else listen_host
     return f"""# written by core/chroma_gate.py
 worker_processes 1;
@@ -60,14 +60,11 @@ http {{
   server_tokens off;
 {temps}
   client_max_body_size 256m;
-  map $http_authorization $atelier_chroma_ok {{
-    default 0;
-    "Bearer {token}" 1;
-  }}
   server {{
     listen {host}:{int(listen_port)};
     location / {{
-      if ($atelier_chroma_ok = 0) {{
+      # An exact, case-sensitive comparison (a map's string keys would ignore case).
+      if ($http_authorization != "Bearer {token}") {{
         add_header WWW-Authenticate 'Bearer realm="atelier-chroma"' always;
         return 401;
       }}
@@ -81,6 +78,29 @@ http {{
   }}
 }}
 """
+
+
+TEMPS = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+
+
+def _temp_dirs(wd: Path) -> None:
+    """nginx's buffers for large request bodies (upserts). Started as root, its worker runs as `nobody`: the
+    folders are that user's (the config stays root's alone)."""
+    import pwd
+
+    owner = None
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        try:
+            nobody = pwd.getpwnam("nobody")
+            owner = (nobody.pw_uid, nobody.pw_gid)
+        except KeyError:
+            pass
+    for name in TEMPS:
+        d = wd / name
+        d.mkdir(exist_ok=True)
+        os.chmod(d, 0o700)
+        if owner:
+            os.chown(d, *owner)
 
 
 def free_port() -> int:
@@ -109,7 +129,8 @@ def start(path: Path, host: str, port: int, token: str, workdir: Path | None = N
     nginx = nginx_binary()
     wd = Path(workdir or tempfile.mkdtemp(prefix="atelier-chroma-gate-"))
     wd.mkdir(parents=True, exist_ok=True)
-    os.chmod(wd, 0o700)  # the config holds the token
+    os.chmod(wd, 0o711)  # the config in it (0600) holds the token
+    _temp_dirs(wd)
     upstream_port = upstream_port or free_port()
     exe = Path(sys.executable).parent / "chroma"
     chroma = subprocess.Popen([str(exe if exe.exists() else "chroma"), "run", "--path", str(path),
@@ -122,7 +143,11 @@ def start(path: Path, host: str, port: int, token: str, workdir: Path | None = N
         os.chmod(conf, 0o600)
         proxy = subprocess.Popen([nginx, "-p", str(wd), "-c", str(conf), "-e", str(wd / "error.log")],
                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        _wait_port("127.0.0.1" if host in ("0.0.0.0", "::") else host, port, proxy, "nginx")
+        try:
+            _wait_port("127.0.0.1" if host in ("0.0.0.0", "::") else host, port, proxy, "nginx")
+        except AtelierError as exc:
+            log = (wd / "error.log").read_text(errors="replace").strip().splitlines()[-1:] if (wd / "error.log").exists() else []
+            raise AtelierError(f"{exc} {log[0] if log else ''}".strip()) from None
     except Exception:
         chroma.kill()
         chroma.wait()
