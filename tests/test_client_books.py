@@ -284,3 +284,38 @@ def test_demo_mode_serves_the_sample_catalog_and_no_real_profile(tmp_path, monke
     demo.mark(p.id, "i", "like")
     assert demo.items(p.id, "like") == ["i"]
     assert not list(tmp_path.rglob("*.sqlite3"))
+
+
+DATA_TOOLS = """
+import streamlit as st
+from core.auth import LOCAL
+from core.profiles import ProfileStore
+from core.ui.page import client_data
+import os
+store = ProfileStore("sqlite:///" + os.environ["ATELIER_DATA_DIR"] + "/profiles.sqlite3", LOCAL)
+p = next((x for x in store.list() if x.name == "Clara"), None)
+if p is not None:
+    client_data(store, p)
+st.write("CLIENTS:", ",".join(x.name for x in store.list()) or "none")
+"""
+
+
+def test_sidebar_exports_and_erases_the_active_client(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("ATELIER_DATA_DIR", str(tmp_path))
+    store = _store(tmp_path)
+    clara = store.create("Clara")
+    store.mark(clara.id, "item-1", "cart")
+    at = AppTest.from_string(DATA_TOOLS, default_timeout=60).run()
+    at.button(key="client_export_go").click().run()
+    assert not at.exception
+    blob = at.session_state["client_export"][1]
+    assert json.loads(zipfile.ZipFile(io.BytesIO(blob)).read("client.json"))["marks"]["cart"] == ["item-1"]
+    assert at.button(key="client_erase").disabled  # only after the confirmation box
+    at.checkbox(key=f"client_erase_sure_{clara.id}").check().run()
+    at.button(key="client_erase").click().run()
+    assert not at.exception
+    assert "CLIENTS: none" in " ".join(str(m.value) for m in at.markdown)
+    assert "client_export" not in at.session_state
+    assert store.list() == []

@@ -38,8 +38,9 @@ def provider():
     pytest.importorskip("oidc_provider_mock")
     from oidc_provider_mock import User, run_server_in_thread
 
-    users = [User(A, {"email": A, "name": "Ana Stylist"}), User(B, {"email": B, "name": "Ben Stylist"}),
-             User(ADMIN, {"email": ADMIN, "name": "The Boss", "roles": ["atelier-admin"]})]
+    users = [User(sub=A, claims={"email": A, "name": "Ana Stylist"}),
+             User(sub=B, claims={"email": B, "name": "Ben Stylist"}),
+             User(sub=ADMIN, claims={"email": ADMIN, "name": "The Boss", "roles": ["atelier-admin"]})]
     with run_server_in_thread(user_claims=users, access_token_max_age=timedelta(seconds=SHORT_S)) as server:
         yield f"http://localhost:{server.server_port}"
 
@@ -145,7 +146,7 @@ def _user_cookie(context):
     return [c for c in context.cookies() if c["name"].startswith("_streamlit_user")]
 
 
-def test_sign_in_and_client_books_in_a_real_browser(provider, sample_studio, tmp_path):
+def test_sign_in_and_client_books_in_a_real_browser(provider, small_catalog, tiny_clip_dir, tmp_path):
     require_browser()
     from playwright.sync_api import sync_playwright
 
@@ -153,8 +154,8 @@ def test_sign_in_and_client_books_in_a_real_browser(provider, sample_studio, tmp
     from core.profiles import ProfileStore
 
     data = tmp_path / "data"
-    env = {"ATELIER_DB_DIR": str(sample_studio.settings.index_dir), "ATELIER_ENCODER": "lite",
-           "ATELIER_DATA_DIR": str(data), "HF_HUB_OFFLINE": "1"}
+    env = {"ATELIER_CATALOG": str(small_catalog), "ATELIER_ENCODER": str(tiny_clip_dir),
+           "ATELIER_DATA_DIR": str(data), "HF_HUB_OFFLINE": "1"}  # 12 items, tiny CLIP: a quick first start
     timings = {}
     with app_with_auth(provider, tmp_path / "app", env) as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)

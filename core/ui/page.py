@@ -56,7 +56,58 @@ def setup(stylist=None) -> PageContext:
     studio = studio_or_stop()
     demo = demo_store(studio, stylist) if studio.settings.is_demo else None
     profiles, profile = profile_picker(studio, stylist, store=demo)
+    if profiles is not None and profile is not None:
+        client_data(profiles, profile)
     return PageContext(studio, profiles, profile)
+
+
+# ---- the active client's data: history, export, erase, hand over ----------------------------------------
+def _erase_client(store, profile_id: int) -> None:
+    from core.errors import AtelierError
+    from core.ui import state as keys
+
+    try:
+        store.erase(profile_id)
+    except AtelierError as exc:
+        st.session_state[keys.PROFILE_MESSAGE] = ("error", str(exc))
+        return
+    st.session_state.pop("client_export", None)
+    st.session_state[keys.PROFILE_NAME] = None
+    st.session_state[keys.PROFILE_MESSAGE] = ("success", "The client's data is erased.")
+
+
+def _reassign_client(store, profile_id: int) -> None:
+    from core.errors import AtelierError
+    from core.ui import state as keys
+
+    try:
+        p = store.reassign(profile_id, st.session_state.get("client_reassign_to", ""))
+    except AtelierError as exc:
+        st.session_state[keys.PROFILE_MESSAGE] = ("error", str(exc))
+        return
+    st.session_state[keys.PROFILE_MESSAGE] = ("success", f"The client now belongs to {p.owner}.")
+
+
+def client_data(store, profile) -> None:
+    """Sidebar: the change history, one-file export (JSON + images in a zip), erase, and (admins) hand over."""
+    from core.ui import md
+
+    with st.sidebar.expander("Client data: history, export, erase"):
+        history = store.history(profile.id)
+        st.caption(f"{len(history)} recorded changes; the last: " + (
+            f"{history[-1]['action']} by {md(history[-1]['actor'])}" if history else "none"))
+        if st.button("Prepare export (zip)", key="client_export_go"):
+            st.session_state["client_export"] = (profile.id, store.export(profile.id))
+        ready = st.session_state.get("client_export")
+        if ready and ready[0] == profile.id:
+            st.download_button("Download client data", ready[1], file_name=f"client-{profile.id}.zip",
+                               mime="application/zip", key="client_export_dl")
+        sure = st.checkbox("Erase this client's data for good", key=f"client_erase_sure_{profile.id}")
+        st.button("Erase client", key="client_erase", disabled=not sure, type="primary",
+                  on_click=_erase_client, args=(store, profile.id))
+        if store.actor.admin and auth_configured():
+            st.text_input("Hand to stylist (e-mail)", key="client_reassign_to")
+            st.button("Reassign", key="client_reassign", on_click=_reassign_client, args=(store, profile.id))
 
 
 # ---- sign-in ------------------------------------------------------------------------------------------
