@@ -44,6 +44,8 @@ def stylist_id(raw: str) -> str:
 def stylist_from_claims(claims: dict, settings=None) -> Stylist:
     """The stylist an ID token names; admin when the provider says so (roles/groups) or the settings list them."""
     sid = stylist_id(claims.get("email") or claims.get("sub") or "")
+    if sid == LOCAL_OWNER:  # the local user's book is no provider account's (an admin reassigns it)
+        raise AtelierError("This account's id is reserved; ask your administrator.")
     roles = []
     for key in ("roles", "groups"):
         value = claims.get(key)
@@ -70,7 +72,10 @@ def cli_stylist(name: str | None, settings) -> Stylist:
                                "e-mail); admins are listed in ATELIER_ADMINS.")
         return LOCAL
     sid = stylist_id(name)
-    if sid == LOCAL_OWNER and not auth_configured(settings):
+    if sid == LOCAL_OWNER:
+        if auth_configured(settings):
+            raise AtelierError("With sign-in configured, the local user's profiles (from before sign-in) are "
+                               "reached by an admin (--as an ATELIER_ADMINS e-mail), who can reassign them.")
         return LOCAL
     return Stylist(sid, sid, sid in admin_list(settings))
 

@@ -180,6 +180,8 @@ def test_claims_expiry_and_admins():
     assert not stylist_from_claims({"sub": "u1", "roles": ["admin"]}, s).admin
     with pytest.raises(AtelierError):
         stylist_from_claims({"name": "nobody"}, s)
+    with pytest.raises(AtelierError):  # a provider account named "local" does not inherit the local book
+        stylist_from_claims({"sub": "local"}, s)
     assert session_expired({"exp": 100}, now=101) and not session_expired({"exp": 200}, now=101)
 
 
@@ -227,8 +229,9 @@ def test_cli_requires_as_when_sign_in_is_configured(tmp_path, monkeypatch):
     assert auth.cli_stylist("Ana@x.test", s) == Stylist("ana@x.test", "ana@x.test", False)
     with pytest.raises(AtelierError):
         auth.cli_stylist("   ", s)
-    # "local" is no back door when sign-in is on: it is an ordinary (non-admin) stylist id then.
-    assert not auth.cli_stylist("local", s).admin
+    # "local" is no back door to the pre-sign-in profiles when sign-in is on.
+    with pytest.raises(AtelierError, match="admin"):
+        auth.cli_stylist("local", s)
 
 
 CRAFTED = """

@@ -137,7 +137,11 @@ def _create(page, name):
     if not field.is_visible():
         sidebar.get_by_text("New client profile").click()
     field.fill(name)
-    sidebar.get_by_role("button", name="Create profile").click()
+    field.press("Enter")  # commit the text (a rerun) before the button moves under the pointer
+    _idle(page)
+    button = sidebar.get_by_role("button", name="Create profile")
+    button.scroll_into_view_if_needed()
+    button.dispatch_event("click")
     sidebar.get_by_text(f"Created {name}").wait_for(timeout=60_000)
     _idle(page)
 
