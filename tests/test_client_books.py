@@ -322,3 +322,27 @@ def test_sidebar_exports_and_erases_the_active_client(tmp_path, monkeypatch):
     assert "CLIENTS: none" in " ".join(str(m.value) for m in at.markdown)
     assert "client_export" not in at.session_state
     assert store.list() == []
+
+
+GATE = """
+import streamlit as st
+from core.ui.page import signed_in_stylist
+stylist = signed_in_stylist()
+st.write("PAGE BODY for", stylist.id)
+"""
+
+
+def test_the_page_frame_gates_on_sign_in_only_when_auth_is_configured():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_string(GATE, default_timeout=30).run()  # auth off: the local user, and the sidebar says so
+    assert not at.exception
+    assert any("PAGE BODY for local" in str(m.value) for m in at.markdown)
+    assert any("Sign-in is off" in str(c.value) for c in at.sidebar.caption)
+    at = AppTest.from_string(GATE, default_timeout=30)
+    at.secrets["auth"] = {"client_id": "x", "client_secret": "y", "redirect_uri": "http://localhost/oauth2callback",
+                          "cookie_secret": "z" * 32, "server_metadata_url": "http://localhost:1/.well-known/x"}
+    at.run()
+    assert not at.exception
+    assert not any("PAGE BODY" in str(m.value) for m in at.markdown)  # nothing of the page ran
+    assert at.button(key="auth_sign_in").label == "Sign in"

@@ -142,7 +142,11 @@ def _create(page, name):
     button = sidebar.get_by_role("button", name="Create profile")
     button.scroll_into_view_if_needed()
     button.dispatch_event("click")
-    sidebar.get_by_text(f"Created {name}").wait_for(timeout=60_000)
+    try:
+        sidebar.get_by_text(f"Created {name}").wait_for(timeout=60_000)
+    except Exception:
+        page.screenshot(path="/tmp/team-create-fail.png")
+        raise AssertionError("no 'Created' message; the sidebar says: " + sidebar.inner_text()[:600]) from None
     _idle(page)
 
 
