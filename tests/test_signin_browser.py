@@ -28,7 +28,7 @@ from browser import CHROMIUM, CHROMIUM_ARGS, REPO, free_port, require_browser
 
 pytestmark = pytest.mark.browser
 
-SHORT_S = 75  # the ID token's lifetime at the provider: the expiry step waits for it
+SHORT_S = 240  # the ID token's lifetime at the provider: the expiry step waits for it
 A, B, ADMIN = "ana@atelier.test", "ben@atelier.test", "boss@atelier.test"
 PAGES = ["Discover", "Creative_Director", "Sketch_to_Cloth", "Try_On", "Stylist"]
 
@@ -132,16 +132,20 @@ def _clients(page) -> list[str]:
 
 
 def _create(page, name):
+    _idle(page)
     sidebar = page.locator('[data-testid="stSidebar"]')
     field = sidebar.get_by_label("Client name")
     if not field.is_visible():
         sidebar.get_by_text("New client profile").click()
+        _idle(page)
+    field.click()
     field.fill(name)
-    field.press("Enter")  # commit the text (a rerun) before the button moves under the pointer
+    field.press("Tab")  # blur commits the text (a rerun)
     _idle(page)
     button = sidebar.get_by_role("button", name="Create profile")
     button.scroll_into_view_if_needed()
-    button.dispatch_event("click")
+    page.wait_for_timeout(500)  # the expander's opening animation
+    button.click()
     try:
         sidebar.get_by_text(f"Created {name}").wait_for(timeout=60_000)
     except Exception:
