@@ -89,7 +89,8 @@ def _read_secrets(path: Path) -> dict:
 # Ranges of the numeric settings: a value outside is refused at start with the variable named.
 _RANGES = {"chroma_port": (1, 65535), "max_image_pixels": (10_000, 1_000_000_000),
            "max_edit_pixels": (10_000, 100_000_000),
-           "exact_search_threshold": (0, 100_000_000), "auto_probe_timeout_s": (0.1, 600.0)}
+           "exact_search_threshold": (0, 100_000_000), "auto_probe_timeout_s": (0.1, 600.0),
+           "lexical_weight": (0.0, 1.0)}  # a mixing weight: -5 turned word matches into a penalty
 
 
 class SettingsError(AtelierError):
