@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import sys
+import time
 from pathlib import Path
 
 from core.errors import AtelierError
@@ -301,10 +302,12 @@ def _mkdir_for(out: Path) -> None:
         raise AtelierError(f"Cannot create the folder for {out}: {exc.strerror or exc}.") from exc
 
 
-def _profiles(settings):
+def _profiles(settings, args=None):
+    """The profile store acting as `--as STYLIST` (required when sign-in is configured; see core.auth)."""
+    from core.auth import cli_stylist
     from core.profiles import ProfileStore, database_url
 
-    return ProfileStore(database_url(settings))
+    return ProfileStore(database_url(settings), cli_stylist(getattr(args, "as_stylist", None), settings))
 
 
 def cmd_outfit(args) -> int:
@@ -328,7 +331,7 @@ def cmd_outfit(args) -> int:
         if found.note:  # no piece of the kind asked ("blazer"): said, the nearest used
             print(found.note, file=sys.stderr)
     if args.profile:
-        store = _profiles(settings)
+        store = _profiles(settings, args)
         profile = store.get(args.profile)
         taste = taste_of(store, profile, studio.index)
         if not anchors:
@@ -349,10 +352,10 @@ def cmd_outfit(args) -> int:
 
 def cmd_profile(args) -> int:
     settings = _settings(args)
-    store = _profiles(settings)
+    store = _profiles(settings, args)
     if args.action == "list":
-        rows = [{"id": p.id, "name": p.name} for p in store.list()]
-        print(_json(rows) if args.json else "\n".join(f"{r['id']:>4}  {r['name']}" for r in rows))
+        rows = [{"id": p.id, "name": p.name, "owner": p.owner} for p in store.list()]
+        print(_json(rows) if args.json else "\n".join(f"{r['id']:>4}  {r['name']}  ({r['owner']})" for r in rows))
         return 0
     if not args.name:
         raise AtelierError("Give the profile name: python -m core profile create NAME")
@@ -361,6 +364,30 @@ def cmd_profile(args) -> int:
         print(_json({"id": p.id, "name": p.name}) if args.json else f"created profile {p.name}")
         return 0
     profile = store.get(args.name)
+    if args.action == "history":
+        rows = store.history(profile.id)
+        print(_json(rows) if args.json else "\n".join(
+            f"{time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime(r['at']))}Z  {r['actor']}  {r['action']}  "
+            + ", ".join(f"{k}={v}" for k, v in r.items() if k not in ("actor", "at", "action")) for r in rows))
+        return 0
+    if args.action == "export":
+        out = Path(args.out or f"client-{profile.id}.zip")
+        _mkdir_for(out)
+        out.write_bytes(store.export(profile.id))
+        print(_json({"ok": True, "out": str(out)}) if args.json else f"exported {profile.name} to {out}")
+        return 0
+    if args.action == "erase":
+        if not args.yes:
+            raise AtelierError(f"Erasing {profile.name!r} deletes all of the client's data for good; add --yes.")
+        store.erase(profile.id)
+        print(_json({"ok": True, "erased": profile.id}) if args.json else f"erased client #{profile.id}")
+        return 0
+    if args.action == "reassign":
+        if not args.to:
+            raise AtelierError("'reassign' needs --to STYLIST (the new owner's e-mail).")
+        p = store.reassign(profile.id, args.to)
+        print(_json({"ok": True, "id": p.id, "owner": p.owner}) if args.json else f"{p.name} now belongs to {p.owner}")
+        return 0
     if args.action == "show":
         data = {k: store.items(profile.id, k) for k in ("like", "dislike", "favourite", "cart")}
         data["searches"] = store.search_history(profile.id, 20)
@@ -372,6 +399,13 @@ def cmd_profile(args) -> int:
     store.mark(profile.id, args.item, args.action, True)
     print(_json({"ok": True}) if args.json else f"{args.action}: {args.item} for {profile.name}")
     return 0
+
+
+def cmd_chroma_serve(args) -> int:
+    from core.chroma_gate import check_token, serve
+
+    token = check_token(os.environ.get("CHROMA_TOKEN") or _settings(args).chroma_token)
+    return serve(Path(args.path), args.host, args.port, token)
 
 
 def _check_catalog_item(settings, item_id: str) -> None:
@@ -667,6 +701,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--item")
     sp.add_argument("--query", help='build around the best match for these words, e.g. "floral dress"')
     sp.add_argument("--profile")
+    sp.add_argument("--as", dest="as_stylist", metavar="STYLIST", help="act as this stylist (with --profile)")
     sp.add_argument("--budget", type=float)
     sp.add_argument("--k", type=int, default=3)
     sp.add_argument("--occasion", choices=["office", "evening", "weekend"],
@@ -674,12 +709,26 @@ def build_parser() -> argparse.ArgumentParser:
     common(sp)
     sp.set_defaults(func=cmd_outfit)
 
-    sp = sub.add_parser("profile", help="client profiles: list, create, show, like, dislike, favourite, cart")
-    sp.add_argument("action", choices=["list", "create", "show", "like", "dislike", "favourite", "cart"])
+    sp = sub.add_parser("profile", help="client profiles: list, create, show, like, dislike, favourite, cart, "
+                        "history, export, erase, reassign")
+    sp.add_argument("action", choices=["list", "create", "show", "like", "dislike", "favourite", "cart", "history",
+                                       "export", "erase", "reassign"])
     sp.add_argument("name", nargs="?")
     sp.add_argument("--item")
+    sp.add_argument("--out", help="export: the zip to write (default client-<id>.zip)")
+    sp.add_argument("--to", help="reassign: the new owner (admins only)")
+    sp.add_argument("--yes", action="store_true", help="erase: confirm")
+    sp.add_argument("--as", dest="as_stylist", metavar="STYLIST",
+                    help="act as this stylist (e-mail); required when sign-in is configured")
     common(sp)
     sp.set_defaults(func=cmd_profile)
+
+    sp = sub.add_parser("chroma-serve", help="the shared Chroma server behind a bearer token (nginx in front of "
+                        "`chroma run`); the token comes from CHROMA_TOKEN")
+    sp.add_argument("--path", default="data/chroma-server", help="the server's data folder")
+    sp.add_argument("--host", default="127.0.0.1", help="where the gate listens (0.0.0.0: every interface)")
+    sp.add_argument("--port", type=int, default=8000)
+    sp.set_defaults(func=cmd_chroma_serve)
 
     sp = sub.add_parser("tryon", help="put a garment on a person photo")
     sp.add_argument("--person", required=True, help="a photo, or a bundled person: sample:grace, sample:astronaut, "

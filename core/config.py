@@ -31,12 +31,19 @@ class Settings:
     profiles_url: str | None = None  # SQLAlchemy URL; default sqlite:///<data_dir>/profiles.sqlite3
     chroma_host: str | None = None
     chroma_port: int = 8000
+    chroma_token: str | None = None  # bearer token the Chroma server's gate asks for (README: Team set-up)
+    admins: str = ""  # stylists (e-mails, comma-separated) who see every client book and can reassign
+    demo: str = ""  # "1": demo mode, sample catalog and throw-away sample clients only (see `is_demo`)
     max_image_pixels: int = 40_000_000  # the largest image accepted at all (uploads, ingest)
     max_edit_pixels: int = 4_000_000  # designs and try-ons work at most at this size: the memory ceiling per request
     exact_search_threshold: int = 50_000
     lexical_weight: float = 0.6  # text search: 0 = the encoder's ranking only, 1 = the items' words only
     auto_probe_timeout_s: float = 3.0
     extra: dict = field(default_factory=dict)
+
+    @property
+    def is_demo(self) -> bool:
+        return str(self.demo).strip().lower() in ("1", "true", "yes", "on")
 
     @property
     def index_dir(self) -> Path:
@@ -58,6 +65,9 @@ _ENV = {
     "catvton_base": "ATELIER_CATVTON_BASE",
     "chroma_host": "CHROMA_HOST",
     "chroma_port": "CHROMA_PORT",
+    "chroma_token": "CHROMA_TOKEN",
+    "admins": "ATELIER_ADMINS",
+    "demo": "ATELIER_DEMO",
     "max_image_pixels": "ATELIER_MAX_IMAGE_PIXELS",
     "max_edit_pixels": "ATELIER_MAX_EDIT_PIXELS",
     "exact_search_threshold": "ATELIER_EXACT_SEARCH_THRESHOLD",
@@ -122,4 +132,7 @@ def load_settings(secrets_path: Path | None = None, **overrides) -> Settings:
         if raw is not None and raw != "":
             values[name] = _coerce(name, raw, source)
     values.update({k: v for k, v in overrides.items() if v is not None})
+    if str(values.get("demo", "")).strip().lower() in ("1", "true", "yes", "on"):
+        # Demo: the bundled sample catalog only (its own index), whatever a real deployment's settings say.
+        values.update(catalog_dir=SAMPLE_CATALOG_DIR, catalog_name="sample")
     return Settings(**values)

@@ -262,7 +262,7 @@ def build_from_server(host: str, port: int, name: str, out: Path) -> int:
     """The catalog file of collection `name` on a Chroma server (what `CatalogIndex` runs in a child process)."""
     from core.store import fetch_rows, http_client
 
-    col = http_client(host, port).get_collection(name, embedding_function=None)
+    col = http_client(host, port, os.environ.get("CHROMA_TOKEN") or None).get_collection(name, embedding_function=None)
     return build_catalog_file(out, ((got["ids"], got["metadatas"]) for got in fetch_rows(col, ["metadatas"])))
 
 

@@ -2,6 +2,12 @@
 
 Every read and write goes through a `ProfileStore` method that takes the profile id, so no caller can see
 or change another profile's rows. Schema changes are numbered migrations recorded in `schema_version`.
+
+A store acts for one stylist (`ProfileStore(url, actor)`, `store.acting_as(stylist)`): each profile has an
+owner, and every method that takes a profile id checks that the actor owns it (or is an admin) before it
+reads or writes; a profile the actor may not see answers exactly like one that does not exist. Every change is
+written to `profile_audit` (who, when, what) in the same transaction. `export` puts one client's data in one
+zip; `erase` removes it so that no byte of the database names the client any more.
 """
 from __future__ import annotations
 
@@ -14,9 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import (Column, Float, ForeignKey, Integer, LargeBinary, MetaData, String, Table, Text,
-                        UniqueConstraint, create_engine, event, func, insert, select, text)
+                        UniqueConstraint, create_engine, event, func, insert, select, text, true)
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from core.auth import LOCAL, LOCAL_OWNER, Stylist
 from core.errors import AtelierError
 
 log = logging.getLogger(__name__)
@@ -33,7 +40,8 @@ profiles = Table("profiles", metadata,
                  Column("notes", Text, nullable=False, server_default=""),
                  Column("created_at", Float, nullable=False),
                  Column("budget", Float, nullable=True),  # added in v2
-                 Column("name_key", String(4 * MAX_NAME), nullable=True))  # added in v3: unique, see name_key()
+                 Column("name_key", String(4 * MAX_NAME), nullable=True),  # added in v3: unique, see name_key()
+                 Column("owner", String(320), nullable=True, index=True))  # added in v4: the stylist's id
 interactions = Table("interactions", metadata,
                      Column("id", Integer, primary_key=True),
                      Column("profile_id", Integer, ForeignKey("profiles.id", ondelete="CASCADE"), nullable=False, index=True),
@@ -53,6 +61,16 @@ searches = Table("searches", metadata,
                  Column("profile_id", Integer, ForeignKey("profiles.id", ondelete="CASCADE"), nullable=False, index=True),
                  Column("query", Text, nullable=False),
                  Column("created_at", Float, nullable=False))
+
+
+# Who changed which profile, when, and what (v4). profile_id is no foreign key: the record of an erasure stays.
+audit = Table("profile_audit", metadata,
+              Column("id", Integer, primary_key=True),
+              Column("profile_id", Integer, nullable=False, index=True),
+              Column("actor", String(320), nullable=False),
+              Column("at", Float, nullable=False),
+              Column("action", String(32), nullable=False),
+              Column("detail", Text, nullable=False, server_default="{}"))
 
 
 def _migration_2(conn) -> None:
@@ -86,8 +104,18 @@ def _migration_3(conn) -> None:
     conn.execute(text("CREATE UNIQUE INDEX IF NOT EXISTS profiles_name_key ON profiles (name_key)"))
 
 
+def _migration_4(conn) -> None:
+    """v4: profiles.owner; every existing profile belongs to the local user (what the app had until now)."""
+    from sqlalchemy import inspect
+
+    if "owner" not in {c["name"] for c in inspect(conn).get_columns("profiles")}:
+        conn.execute(text("ALTER TABLE profiles ADD COLUMN owner VARCHAR(320)"))
+    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_profiles_owner ON profiles (owner)"))
+    conn.execute(profiles.update().where(profiles.c.owner.is_(None)).values(owner=LOCAL_OWNER))
+
+
 # Numbered migrations after the base schema (v1 = the tables above without later columns).
-MIGRATIONS = {2: _migration_2, 3: _migration_3}
+MIGRATIONS = {2: _migration_2, 3: _migration_3, 4: _migration_4}
 
 # Characters that draw nothing: zero-width spaces and joiners, bidi controls, soft hyphen, BOM, tags.
 _INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
@@ -156,6 +184,11 @@ class Profile:
     name: str
     notes: str = ""
     budget: float | None = None
+    owner: str = LOCAL_OWNER
+
+
+def _profile(r) -> Profile:
+    return Profile(r["id"], r["name"], r["notes"], r.get("budget"), r.get("owner") or LOCAL_OWNER)
 
 
 def database_url(settings_or_url) -> str:
@@ -184,16 +217,23 @@ def _writes(method):
 
 
 class ProfileStore:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, actor: Stylist = LOCAL) -> None:
         self.url = url
+        self.actor = actor
         if url.startswith("sqlite:///"):
             path = Path(url[len("sqlite:///"):])
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise AtelierError(f"Cannot create the profile database folder {path.parent}: {exc.strerror}.") from exc
-        self.engine = create_engine(url, future=True, pool_pre_ping=True,
-                                    connect_args={"timeout": 30} if url.startswith("sqlite") else {})
+        if url in ("sqlite://", "sqlite:///:memory:"):  # demo mode: one in-memory database, gone with the store
+            from sqlalchemy.pool import StaticPool
+
+            self.engine = create_engine(url, future=True, poolclass=StaticPool,
+                                        connect_args={"check_same_thread": False})
+        else:
+            self.engine = create_engine(url, future=True, pool_pre_ping=True,
+                                        connect_args={"timeout": 30} if url.startswith("sqlite") else {})
         if url.startswith("sqlite"):
             @event.listens_for(self.engine, "connect")
             def _pragmas(dbapi_conn, _):  # WAL: readers never block the writer; FKs on for cascades
@@ -201,6 +241,7 @@ class ProfileStore:
                 cur.execute("PRAGMA journal_mode=WAL")
                 cur.execute("PRAGMA foreign_keys=ON")
                 cur.execute("PRAGMA busy_timeout=30000")
+                cur.execute("PRAGMA secure_delete=ON")  # an erased client's bytes are overwritten, not just unlinked
                 cur.close()
         try:
             self.migrate()
@@ -226,6 +267,31 @@ class ProfileStore:
         with self.engine.connect() as conn:
             return conn.execute(select(func.max(schema_version.c.version))).scalar() or 0
 
+    def acting_as(self, actor: Stylist) -> "ProfileStore":
+        """The same database, acting for another stylist (the engine and its connections are shared)."""
+        import copy
+
+        twin = copy.copy(self)
+        twin.actor = actor
+        return twin
+
+    # ---- whose profile -------------------------------------------------------------------------------
+    def _visible(self):
+        return true() if self.actor.admin else profiles.c.owner == self.actor.id
+
+    def _owned(self, conn, profile_id) -> dict:
+        """The profile row when the actor may use it; otherwise the same error as for a missing profile."""
+        row = None
+        if isinstance(profile_id, int) and not isinstance(profile_id, bool):
+            row = conn.execute(select(profiles).where((profiles.c.id == profile_id) & self._visible())).mappings().first()
+        if row is None:
+            raise AtelierError(f"No client profile #{profile_id} in your client book.")
+        return row
+
+    def _audit(self, conn, profile_id: int, action: str, **detail) -> None:
+        conn.execute(insert(audit).values(profile_id=profile_id, actor=self.actor.id, at=time.time(), action=action,
+                                          detail=json.dumps(detail, ensure_ascii=False)))
+
     # ---- profiles -----------------------------------------------------------------------------------
     @_writes
     def create(self, name: str, notes: str = "") -> Profile:
@@ -238,24 +304,36 @@ class ProfileStore:
         existing = self._find(name)
         if existing is not None:
             raise AtelierError(f"A profile named {existing.name!r} already exists; pick it from the list.")
-        twin = next((p for p in self.list() if lookalike_key(p.name) == lookalike_key(name)), None)
+        if self._find(name, everyone=True) is not None:  # in another stylist's book: say no more than that
+            raise AtelierError(f"The name {name!r} is taken by a client in another stylist's book; add something to "
+                               "tell them apart (a surname initial).")
+        twin = next((p for p in self._all() if lookalike_key(p.name) == lookalike_key(name)), None)
         if twin is not None:
-            raise AtelierError(f"{name!r} looks the same as the existing profile {twin.name!r} (letters from "
+            shown = repr(twin.name) if self.actor.admin or twin.owner == self.actor.id else "one in another book"
+            raise AtelierError(f"{name!r} looks the same as the existing profile {shown} (letters from "
                                "another alphabet); pick that one, or add something to tell them apart.")
         try:
             with self.engine.begin() as conn:
                 pid = conn.execute(insert(profiles).values(name=name, name_key=key, notes=(notes or "")[:2000],
-                                                           created_at=time.time())).inserted_primary_key[0]
+                                                           created_at=time.time(), owner=self.actor.id)
+                                   ).inserted_primary_key[0]
+                self._audit(conn, int(pid), "create", name=name)
         except IntegrityError as exc:
             raise AtelierError(f"A profile named {name!r} already exists; pick it from the list.") from exc
-        return Profile(int(pid), name, notes)
+        return Profile(int(pid), name, notes, None, self.actor.id)
 
-    def list(self) -> list[Profile]:
+    def _all(self) -> list[Profile]:
         with self.engine.connect() as conn:
             rows = conn.execute(select(profiles).order_by(profiles.c.name)).mappings().all()
-        return [Profile(r["id"], r["name"], r["notes"], r.get("budget")) for r in rows]
+        return [_profile(r) for r in rows]
 
-    def _find(self, name_or_id) -> Profile | None:
+    def list(self) -> list[Profile]:
+        """The actor's client book (an admin's: every profile)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(profiles).where(self._visible()).order_by(profiles.c.name)).mappings().all()
+        return [_profile(r) for r in rows]
+
+    def _find(self, name_or_id, everyone: bool = False) -> Profile | None:
         """By id, or by name under the one normalisation (an old profile's exact stored name also works)."""
         if isinstance(name_or_id, int) and not isinstance(name_or_id, bool):
             where = profiles.c.id == name_or_id
@@ -264,17 +342,19 @@ class ProfileStore:
             if not key:
                 return None
             where = (profiles.c.name_key == key) | (profiles.c.name == str(name_or_id))
+        if not everyone:
+            where = where & self._visible()
         with self.engine.connect() as conn:
             rows = conn.execute(select(profiles).where(where).order_by(profiles.c.id)).mappings().all()
         # An exact stored name first: two old profiles that fold to one key ("Ada", "ADA") both stay reachable.
         r = next((r for r in rows if r["name"] == name_or_id), rows[0] if rows else None)
-        return None if r is None else Profile(r["id"], r["name"], r["notes"], r.get("budget"))
+        return None if r is None else _profile(r)
 
     def get(self, name_or_id) -> Profile:
         found = self._find(name_or_id)
         if found is None:
             shown = display_profile_name(str(name_or_id)) if not isinstance(name_or_id, int) else name_or_id
-            raise AtelierError(f"No client profile {shown!r}. Create it first.")
+            raise AtelierError(f"No client profile {shown!r} in your client book. Create it first.")
         return found
 
     def get_or_create(self, name: str) -> Profile:
@@ -292,7 +372,23 @@ class ProfileStore:
     @_writes
     def set_budget(self, profile_id: int, budget: float | None) -> None:
         with self.engine.begin() as conn:
+            self._owned(conn, profile_id)
             conn.execute(profiles.update().where(profiles.c.id == profile_id).values(budget=budget))
+            self._audit(conn, profile_id, "budget", budget=budget)
+
+    @_writes
+    def reassign(self, profile_id: int, owner: str) -> Profile:
+        """Hand a client to another stylist (admins only)."""
+        from core.auth import stylist_id
+
+        if not self.actor.admin:
+            raise AtelierError("Only an admin can hand a client to another stylist.")
+        owner = stylist_id(owner)
+        with self.engine.begin() as conn:
+            row = self._owned(conn, profile_id)
+            conn.execute(profiles.update().where(profiles.c.id == profile_id).values(owner=owner))
+            self._audit(conn, profile_id, "reassign", previous=row["owner"], owner=owner)
+        return self.get(profile_id)
 
     # ---- marks (like / dislike / favourite / cart) --------------------------------------------------
     @_writes
@@ -300,6 +396,7 @@ class ProfileStore:
         if kind not in KINDS:
             raise AtelierError(f"Unknown mark {kind!r}.")
         with self.engine.begin() as conn:
+            self._owned(conn, profile_id)
             if on:
                 if kind in ("like", "dislike"):  # a like replaces a dislike and vice versa
                     other = "dislike" if kind == "like" else "like"
@@ -320,6 +417,7 @@ class ProfileStore:
                 conn.execute(interactions.delete().where((interactions.c.profile_id == profile_id) &
                                                          (interactions.c.item_id == item_id) &
                                                          (interactions.c.kind == kind)))
+            self._audit(conn, profile_id, kind if on else f"un{kind}", item=item_id)
 
     def toggle(self, profile_id: int, item_id: str, kind: str) -> bool:
         now_on = item_id not in self.items(profile_id, kind)
@@ -328,6 +426,7 @@ class ProfileStore:
 
     def items(self, profile_id: int, kind: str) -> list[str]:
         with self.engine.connect() as conn:
+            self._owned(conn, profile_id)
             rows = conn.execute(select(interactions.c.item_id).where(
                 (interactions.c.profile_id == profile_id) & (interactions.c.kind == kind))
                 .order_by(interactions.c.created_at, interactions.c.id)).all()
@@ -346,12 +445,16 @@ class ProfileStore:
         if kind not in ("design", "tryon"):
             raise AtelierError(f"Unknown artefact kind {kind!r}.")
         with self.engine.begin() as conn:
-            return int(conn.execute(insert(artefacts).values(profile_id=profile_id, kind=kind, png=png,
-                                                             spec=json.dumps(spec), created_at=time.time()))
-                       .inserted_primary_key[0])
+            self._owned(conn, profile_id)
+            aid = int(conn.execute(insert(artefacts).values(profile_id=profile_id, kind=kind, png=png,
+                                                            spec=json.dumps(spec), created_at=time.time()))
+                      .inserted_primary_key[0])
+            self._audit(conn, profile_id, f"save-{kind}", artefact=aid)
+            return aid
 
     def artefacts(self, profile_id: int, kind: str) -> list[dict]:
         with self.engine.connect() as conn:
+            self._owned(conn, profile_id)
             rows = conn.execute(select(artefacts).where((artefacts.c.profile_id == profile_id) & (artefacts.c.kind == kind))
                                 .order_by(artefacts.c.id)).mappings().all()
         return [{"id": r["id"], "png": r["png"], "spec": json.loads(r["spec"]), "created_at": r["created_at"]} for r in rows]
@@ -361,10 +464,66 @@ class ProfileStore:
         q = (query or "").strip()[:500]
         if q:
             with self.engine.begin() as conn:
+                self._owned(conn, profile_id)
                 conn.execute(insert(searches).values(profile_id=profile_id, query=q, created_at=time.time()))
+                self._audit(conn, profile_id, "search", chars=len(q))
 
     def search_history(self, profile_id: int, limit: int = 50) -> list[str]:
         with self.engine.connect() as conn:
+            self._owned(conn, profile_id)
             rows = conn.execute(select(searches.c.query).where(searches.c.profile_id == profile_id)
                                 .order_by(searches.c.id.desc()).limit(limit)).all()
         return [r[0] for r in rows]
+
+    # ---- accountability: history, export, erase -----------------------------------------------------
+    def history(self, profile_id: int) -> list[dict]:
+        """Every recorded change to this profile, oldest first: who, when (epoch seconds), what."""
+        with self.engine.connect() as conn:
+            self._owned(conn, profile_id)
+            rows = conn.execute(select(audit).where(audit.c.profile_id == profile_id).order_by(audit.c.id)).mappings().all()
+        return [{"actor": r["actor"], "at": r["at"], "action": r["action"], **json.loads(r["detail"] or "{}")}
+                for r in rows]
+
+    @_writes
+    def export(self, profile_id: int) -> bytes:
+        """One zip: client.json (profile, marks, searches, saved items' specs, the change history) + images/*.png."""
+        import io
+        import zipfile
+
+        with self.engine.begin() as conn:
+            row = self._owned(conn, profile_id)
+            self._audit(conn, profile_id, "export")
+        p = _profile(row)
+        arts = [dict(a, kind=k) for k in ("design", "tryon") for a in self.artefacts(profile_id, k)]
+        data = {"format": "atelier-client-export/1", "exported_at": time.time(), "exported_by": self.actor.id,
+                "profile": {"id": p.id, "name": p.name, "notes": p.notes, "budget": p.budget, "owner": p.owner,
+                            "created_at": row["created_at"]},
+                "marks": {k: self.items(profile_id, k) for k in KINDS},
+                "searches": self.search_history(profile_id, 10_000),
+                "saved": [{"id": a["id"], "kind": a["kind"], "spec": a["spec"], "created_at": a["created_at"],
+                           "image": f"images/{a['kind']}-{a['id']}.png"} for a in arts],
+                "history": self.history(profile_id)}
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr("client.json", json.dumps(data, ensure_ascii=False, indent=1))
+            for a in arts:
+                zf.writestr(f"images/{a['kind']}-{a['id']}.png", a["png"])
+        return buf.getvalue()
+
+    @_writes
+    def erase(self, profile_id: int) -> None:
+        """Remove the client completely: profile, marks, carts, searches, saved designs and try-ons, and the
+        change history that named them; one audit row keeps that #id was erased, by whom and when (no name).
+        SQLite: deleted bytes are overwritten (secure_delete), the WAL is emptied and the file rebuilt (VACUUM).
+        """
+        with self.engine.begin() as conn:
+            self._owned(conn, profile_id)
+            for table in (interactions, artefacts, searches):
+                conn.execute(table.delete().where(table.c.profile_id == profile_id))
+            conn.execute(audit.delete().where(audit.c.profile_id == profile_id))
+            conn.execute(profiles.delete().where(profiles.c.id == profile_id))
+            self._audit(conn, profile_id, "erase")
+        if self.engine.dialect.name == "sqlite":
+            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(text("VACUUM"))
+                conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))

@@ -379,6 +379,8 @@ class CatalogIndex:
                str(settings.chroma_port), self.name, str(out)]
         root = Path(__file__).resolve().parent.parent
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")])))
+        if settings.chroma_token:  # the server's credential: in the environment, never on the command line
+            env["CHROMA_TOKEN"] = settings.chroma_token
         done = subprocess.run(cmd, env=env, cwd=root, capture_output=True, text=True)
         if done.returncode != 0:
             tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]

@@ -147,17 +147,24 @@ def server_error(exc: BaseException, host: str, port) -> IndexUnavailableError:
         "Check that `chroma run` is up, or unset CHROMA_HOST to use the local index.")
 
 
-def http_client(host: str, port: int):
+def http_client(host: str, port: int, token: str | None = None):
+    """A client of `chroma run`; with a token, every request carries `Authorization: Bearer <token>` (the
+    server's gate, core/chroma_gate.py, refuses requests without it)."""
     import chromadb
 
+    headers = {"Authorization": f"Bearer {token}"} if token else None
     try:
         _timed_api()
-        client = chromadb.HttpClient(host=host, port=int(port), settings=_chroma_settings())
+        client = chromadb.HttpClient(host=host, port=int(port), settings=_chroma_settings(), headers=headers)
         client.heartbeat()
         return client
     except AtelierError:
         raise
     except Exception as exc:  # connection refused, DNS, TLS, no answer ...
+        if "401" in str(exc) or "Unauthorized" in str(exc):
+            raise IndexUnavailableError(
+                f"The Chroma server at {host}:{port} refused this app's credential: set CHROMA_TOKEN to the "
+                "server's token.") from exc
         raise server_error(exc, host, port) from exc
 
 
@@ -439,7 +446,7 @@ class IndexStore:
         with _CLIENTS_LOCK:
             client = None if fresh else _CLIENTS.get(key)
         if client is None:
-            client = http_client(self.settings.chroma_host, self.settings.chroma_port)
+            client = http_client(self.settings.chroma_host, self.settings.chroma_port, self.settings.chroma_token)
             with _CLIENTS_LOCK:
                 _CLIENTS[key] = client
         return client
@@ -544,7 +551,7 @@ class IndexStore:
         if self.remote:
             host, port = self.settings.chroma_host, self.settings.chroma_port
             try:
-                yield Writer(http_client(host, port), remote=True)
+                yield Writer(http_client(host, port, self.settings.chroma_token), remote=True)
             except AtelierError:
                 raise
             except Exception as exc:

@@ -11,5 +11,9 @@ if [ ! -x /usr/bin/chromium ]; then
     echo "note: browser tests need Debian's chromium (sudo apt-get install chromium); they will be skipped" >&2
   fi
 fi
+# The Chroma server's token gate (tests/test_chroma_gate.py) is Debian's nginx.
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  bash scripts/install-chroma-gate.sh >/dev/null
+fi
 export HF_HUB_OFFLINE=1 TRANSFORMERS_VERBOSITY=error
 exec .venv/bin/python -m pytest "$@"

@@ -2,14 +2,22 @@
 
 The first replica's first start builds the catalog index through the server; the second finds it there;
 an ingest run against the server is seen by both; killing one replica leaves the other serving.
+Where nginx is installed (CI), the server is the team set-up's: `chroma run` behind the bearer-token gate
+(core/chroma_gate.py), the replicas and the ingest CLI with CHROMA_TOKEN, a request without it refused.
 """
 import os
 import re
+import secrets
+import shutil
+import urllib.error
+import urllib.request
 import signal
 import subprocess
 import sys
 from contextlib import ExitStack
 from pathlib import Path
+
+import pytest
 
 from browser import browser_page, free_port, require_browser, streamlit_server
 from test_chroma_server import _start
@@ -41,8 +49,18 @@ def _pid(url: str) -> int:
 def test_two_app_replicas_share_one_chroma_server(tmp_path, small_catalog, tiny_clip_dir):
     require_browser()
     port = free_port()
-    server = _start(tmp_path / "chroma", port)
-    common = {"CHROMA_HOST": "127.0.0.1", "CHROMA_PORT": str(port), "ATELIER_ENCODER": str(tiny_clip_dir),
+    gated = bool(shutil.which("nginx") or os.access("/usr/sbin/nginx", os.X_OK))
+    token = secrets.token_urlsafe(32) if gated else ""
+    if gated:
+        from core.chroma_gate import start, stop
+
+        chroma, proxy, _ = start(tmp_path / "chroma", "127.0.0.1", port, token)
+        with pytest.raises(urllib.error.HTTPError, match="401"):  # closed to anyone without the token
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=10)
+    else:
+        server = _start(tmp_path / "chroma", port)
+    common = {"CHROMA_HOST": "127.0.0.1", "CHROMA_PORT": str(port), "CHROMA_TOKEN": token,
+              "ATELIER_ENCODER": str(tiny_clip_dir),
               "ATELIER_CATALOG": str(small_catalog), "HF_HUB_OFFLINE": "1",
               "ATELIER_EXACT_SEARCH_THRESHOLD": "0"}  # light replicas: no vectors in the app processes
     try:
@@ -67,5 +85,8 @@ def test_two_app_replicas_share_one_chroma_server(tmp_path, small_catalog, tiny_
             os.kill(_pid(url_a), signal.SIGKILL)
             _search(page, url_b, "vvkk", _counted(20))  # B keeps serving without A
     finally:
-        server.kill()
-        server.wait()
+        if gated:
+            stop(proxy, chroma)
+        else:
+            server.kill()
+            server.wait()

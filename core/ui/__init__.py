@@ -74,15 +74,18 @@ def _create_profile(store) -> None:
     state[keys.PROFILE_MESSAGE] = ("success", f"Created {md(profile.name)}: likes and the cart now save to this client.")
 
 
-def profile_picker(studio):
-    """Sidebar: pick or create the active client profile; returns (store, profile or None)."""
+def profile_picker(studio, stylist=None, store=None):
+    """Sidebar: pick or create the active client profile; returns (store acting as `stylist`, profile or None)."""
+    from core.auth import LOCAL
     from core.profiles import database_url
 
-    try:
-        store = get_profile_store(database_url(studio.settings))
-    except AtelierError as exc:
-        st.sidebar.error(str(exc))
-        return None, None
+    if store is None:
+        try:
+            store = get_profile_store(database_url(studio.settings))
+        except AtelierError as exc:
+            st.sidebar.error(str(exc))
+            return None, None
+    store = store.acting_as(stylist or LOCAL)  # every call from the pages is checked against this stylist
     state = st.session_state
     names = [p.name for p in store.list()]
     current = state.get(keys.PROFILE_NAME)
