@@ -46,14 +46,20 @@ if "design_base_id" in state:  # arrived from Discover / Sketch ("Edit in Creati
     except AtelierError as exc:
         st.error(str(exc))
 
-backend, backend_why = get_design_backend(studio.settings.inpaint_model, studio.settings.device)
+backend, backend_why = get_design_backend(studio.settings.inpaint_model, studio.settings.device,
+                                          studio.settings.commercial_safe_only, studio.settings.design_cpu_budget_s)
 st.title("Creative Director")
 model_banner(studio)
 if not backend.generative:
-    st.info(f"Design model: **offline editor** (not generative): recolour, patterns, textures and removal "
-            f"inside the mask. {backend_why}", icon="🎨")
+    from core.ui.installation import design_model_offer
+
+    st.info("Design model: **offline editor** (not generative, Atelier's own code, no model licence): recolour, "
+            "patterns, textures and removal inside the mask.", icon="🎨")
+    design_model_offer(studio.settings, backend_why)
 else:
-    st.caption(f"Design model: **{backend.info}**")
+    from core.weights import licence_line
+
+    st.caption(f"Design model: **{backend.info}** · licence: {licence_line(backend.model_id)}")
 
 # 1. Base ---------------------------------------------------------------------------------------------
 st.subheader("1. Choose a garment")
