@@ -75,7 +75,8 @@ def load_design_backend(model: str | None = None, device: str = "auto", offline_
             raise ModelUnavailableError(f"No inpainting weights for {model} on this machine. "
                                         f"`python -m core download inpaint` (or `hf download {model}`) first.")
         return OfflineEditor(), (f"no diffusion weights for {model} on this machine, so the offline editor is used "
-                                 "(nothing is downloaded unless you ask: see the download offer).")
+                                 "(nothing is downloaded unless you ask: the Download button, `python -m core download "
+                                 f"inpaint` or `hf download {model}`).")
     if not explicit:
         est = estimate_run(model, device, settings.design_cpu_budget_s)
         if not est.ok:

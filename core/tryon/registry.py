@@ -65,13 +65,13 @@ class BackendChoice:
 
 def load_backend(name: str, gmm_checkpoint: str | Path | None = None, inpaint_model: str | None = None,
                  device: str = "auto", catvton_attention: str | None = None, catvton_base: str | None = None,
-                 steps: int | None = None, size: tuple[int, int] | None = None) -> TryOnBackend:
+                 steps: int | None = None, size: tuple[int, int] | None = None, settings=None) -> TryOnBackend:
     """A backend by name; steps (diffusion, catvton) and the working size WxH (catvton) default to the models'."""
     if name in BACKENDS and name != "classic":  # commercial-safe mode (env / secrets) refuses, naming the licence
         from core.config import load_settings
 
-        refused = backend_refusal(name, load_settings(inpaint_model=inpaint_model, catvton_attention=catvton_attention,
-                                                      catvton_base=catvton_base))
+        refused = backend_refusal(name, settings or load_settings(
+            inpaint_model=inpaint_model, catvton_attention=catvton_attention, catvton_base=catvton_base))
         if refused:
             from core.errors import LicenceError
 
@@ -104,7 +104,7 @@ def load_tryon(settings, name: str | None = None, steps: int | None = None,
     name = name or "classic"
     backend = load_backend(name, gmm_checkpoint=settings.gmm_checkpoint, inpaint_model=settings.inpaint_model,
                            device=settings.device, catvton_attention=settings.catvton_attention,
-                           catvton_base=settings.catvton_base, steps=steps, size=size)
+                           catvton_base=settings.catvton_base, steps=steps, size=size, settings=settings)
     why = {"classic": "classic was asked for: it needs no downloaded weights",
            "gmm": f"gmm was asked for, with the checkpoint {settings.gmm_checkpoint}",
            "diffusion": f"diffusion was asked for, with {settings.inpaint_model}",
