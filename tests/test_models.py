@@ -286,7 +286,10 @@ def default_app(sample_studio, stand_in_hub, monkeypatch, tmp_path):
         cache.clear()
 
 
-PAGES = ["Home.py"] + sorted(p.name for p in (Path(__file__).resolve().parents[1] / "pages").glob("*.py"))
+# Home.py runs the navigation and the overview (pages/0_Overview.py, with the installation panel); the other
+# pages are opened one by one as a direct visit would.
+PAGES = ["Home.py"] + sorted(p.name for p in (Path(__file__).resolve().parents[1] / "pages").glob("*.py")
+                             if not p.name.startswith("0_"))
 
 
 def test_opening_every_page_with_the_hub_reachable_downloads_nothing_and_asks_nothing(default_app, monkeypatch):
@@ -350,3 +353,41 @@ def test_home_asks_the_hub_only_when_the_button_is_pressed(default_app):
     assert default_app.connections == 1 and not at.success  # said once, not repeated
     table = at.dataframe[0].value
     assert "CC BY-NC-SA 4.0" in set(table["Licence"]) and len(table) >= 16
+
+
+ARENAS = """
+import sys, threading
+if sys.argv[1] == "core":
+    import core  # noqa: F401  (limits the arenas on import)
+import numpy as np
+
+def work():
+    for _ in range(200):
+        [np.ones(1000) for _ in range(50)]
+
+threads = [threading.Thread(target=work) for _ in range(12)]
+[t.start() for t in threads]
+[t.join() for t in threads]
+arenas = 0
+for line in open("/proc/self/maps"):
+    a, b = (int(x, 16) for x in line.split()[0].split("-"))
+    arenas += len(line.split()) < 6 and 60 * 2**20 <= b - a <= 64 * 2**20
+print(arenas)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="needs Linux /proc")
+def test_importing_core_caps_the_malloc_arenas_that_inflate_the_address_space():
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    env = {k: v for k, v in os.environ.items() if k != "MALLOC_ARENA_MAX"}
+    counts = {}
+    for mode in ("core", "plain"):
+        out = subprocess.run([sys.executable, "-c", ARENAS, mode], cwd=root, env=env, capture_output=True, text=True,
+                             timeout=120)
+        assert out.returncode == 0, out.stderr[-1500:]
+        counts[mode] = int(out.stdout.split()[-1])
+    assert counts["core"] <= 2 < counts["plain"], counts
