@@ -61,7 +61,7 @@ def settle(page, timeout_ms: int = 600_000) -> None:
 
 def nav(page, url: str, path: str, ready_text: str) -> None:
     page.goto(f"{url}/{path}", wait_until="domcontentloaded")
-    page.get_by_text(ready_text).first.wait_for(timeout=600_000)
+    page.get_by_text(ready_text).first.wait_for(timeout=1_800_000)
     settle(page)
 
 
