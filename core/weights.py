@@ -261,7 +261,7 @@ def _vm_size() -> int:
     return 0
 
 
-def cpu_gflops_probe(repeats: int = 3) -> tuple[float, float]:
+def cpu_gflops_probe(repeats: int = 5) -> tuple[float, float]:
     """(GFLOP/s, ms taken): the best of a few timed fp32 3x3 convolutions (320 channels, as the UNet's first
     blocks) and 384x384 matmuls, well under a second on a CPU. The estimate scales this by a model's FLOPs."""
     import torch
@@ -343,12 +343,19 @@ def human_seconds(s: float) -> str:
 
 def folder_gflop(model_id: str | Path) -> tuple[float, float]:
     """(GFLOP per design, GB fp32) for an inpainting folder not in the table, scaled from SD-1.5 by the size of
-    its UNet weights (3.44 GB for SD-1.5)."""
+    its UNet weights (3.44 GB for SD-1.5) and the area of its latent (64x64 for SD-1.5)."""
     root = Path(str(model_id)).expanduser()
     unet = sum(f.stat().st_size for f in (root / "unet").glob("*.safetensors")) or \
         sum(f.stat().st_size for f in (root / "unet").glob("*.bin"))
     total = sum(f.stat().st_size for f in root.rglob("*") if f.is_file() and f.suffix in (".safetensors", ".bin"))
     share = unet / 3.44e9 if unet else 1.0
+    try:  # FLOPs also scale with the latent's area (SD-1.5: 64x64)
+        import json
+
+        side = float(json.loads((root / "unet" / "config.json").read_text()).get("sample_size") or 64)
+        share *= min(4.0, (side / 64) ** 2)
+    except (OSError, ValueError, TypeError, AttributeError):
+        pass
     return _SD15_DESIGN * share, total / 2**30 * 1.5 + 0.3
 
 
