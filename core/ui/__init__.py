@@ -170,6 +170,15 @@ def studio_or_stop():
             bar.empty()
             st.error(str(exc))
             st.stop()
+        except (MemoryError, RuntimeError) as exc:  # e.g. torch "can't allocate memory" on a small Cloud box
+            log.exception("index build failed")
+            bar.empty()
+            memory = isinstance(exc, MemoryError) or "allocate" in str(exc)
+            st.error("Building the catalog index stopped: " + (
+                "this server ran out of memory. Build the index on a larger machine (`python -m core ingest`) "
+                "and ship it, or give the app more memory; items indexed so far are kept." if memory else
+                f"{type(exc).__name__}. Reload the page to resume; items indexed so far are kept."))
+            st.stop()
         bar.empty()
         if report is not None:
             st.toast(f"Indexed {report.added} items in {report.seconds:.0f}s")
