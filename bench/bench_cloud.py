@@ -73,7 +73,7 @@ def demo_steps(url: str, tmp: Path):
         side.get_by_label("Client name").fill("Cloud Reviewer")
         side.get_by_role("button", name="Create profile").click()
         side.get_by_text("Created Cloud Reviewer").wait_for(timeout=120_000)
-        page.get_by_text("About this installation").click()
+        page.get_by_text("About this installation").first.click()
         settle(page)
 
     def search(page):
