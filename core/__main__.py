@@ -49,6 +49,10 @@ def _out_image(path: str, flag: str = "--out") -> Path:
     parent = next((p for p in out.absolute().parents if p.exists()), None)
     if parent is not None and not parent.is_dir():
         raise AtelierError(f"{flag} {display_name(path)}: {display_name(parent)} is a file, not a folder.")
+    if parent is not None and not os.access(parent, os.W_OK | os.X_OK):
+        raise AtelierError(f"{flag} {display_name(path)}: the folder {display_name(parent)} is not writable.")
+    if out.exists() and not os.access(out, os.W_OK):
+        raise AtelierError(f"{flag} {display_name(path)} exists and cannot be overwritten (read-only).")
     return out
 
 
@@ -148,7 +152,8 @@ def _batch_answer(studio, raw: bytes, n: int, base: Path, default_k: int) -> dic
     except AtelierError as exc:
         return {"error": str(exc), "line": n}
     except Exception as exc:  # one line never ends the batch; the message says what kind of failure it was
-        log.warning("batch line %d failed", n, exc_info=True)
+        log.warning("batch line %d failed (%s: %s)", n, type(exc).__name__, str(exc)[:200])  # no traceback
+        log.debug("batch line %d", n, exc_info=True)
         return {"error": f"could not answer this line ({type(exc).__name__}: {exc})", "line": n}
 
 
@@ -230,7 +235,7 @@ def cmd_design(args) -> int:
         image = load_image(studio.index.item(args.item).path, settings.max_image_pixels)
     else:
         image = load_image(args.image, settings.max_image_pixels)
-    mask = load_image(args.mask, settings.max_image_pixels)
+    mask = load_image(args.mask, settings.max_image_pixels, as_mask=True)  # RGBA by alpha, else white = change
     if image.width * image.height > settings.max_edit_pixels:  # the memory ceiling of one edit
         from core.images import fit_to_pixels
 
@@ -300,13 +305,15 @@ def cmd_outfit(args) -> int:
 
         found = anchor_candidates(studio.index, studio.encoder, args.query, n=1)
         anchors = [found[0].id] if found else []
+        if found.note:  # no piece of the kind asked ("blazer"): said, the nearest used
+            print(found.note, file=sys.stderr)
     if args.profile:
         store = _profiles(settings)
         profile = store.get(args.profile)
         taste = taste_of(store, profile, studio.index)
         if not anchors:
             anchors = store.items(profile.id, "cart")
-    outfits = build_outfits(studio.index, anchors, k=args.k, budget=args.budget, taste=taste)
+    outfits = build_outfits(studio.index, anchors, k=args.k, budget=args.budget, taste=taste, occasion=args.occasion)
     if args.json:
         print(_json([o.to_json() for o in outfits]))
     else:
@@ -341,9 +348,28 @@ def cmd_profile(args) -> int:
         return 0
     if not args.item:
         raise AtelierError(f"'{args.action}' needs --item ID.")
+    _check_catalog_item(settings, args.item)
     store.mark(profile.id, args.item, args.action, True)
     print(_json({"ok": True}) if args.json else f"{args.action}: {args.item} for {profile.name}")
     return 0
+
+
+def _check_catalog_item(settings, item_id: str) -> None:
+    """A like, dislike, favourite or cart entry names a catalog item: refused when the catalog's index is built
+    and holds no such id (a typo would otherwise be stored and never shown). No index yet: nothing to check."""
+    from core.store import IndexStore, collection_name
+
+    store = IndexStore(settings)
+    prefix = collection_name(settings.catalog_name, "x")[:-1]
+    names = [n for n in store.list_collections() if n.startswith(prefix)]
+    if not names:
+        return
+    for name in names:
+        col = store.reader_collection(name)
+        if col is not None and col.get(ids=[item_id], include=[])["ids"]:
+            return
+    raise AtelierError(f"No item {item_id!r} in the catalog '{settings.catalog_name}'; check the id "
+                       "(`python -m core search --text ...` lists ids).")
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -400,12 +426,18 @@ def cmd_tryon_outfit(args) -> int:
     from core.tryon.outfit import Piece, dress_outfit
     from core.tryon.registry import load_backend
 
-    settings = _settings(args)
-    pieces = []
+    out = _out_image(args.out)  # checked before any work, as every verb's output is
+    if not args.person.startswith("sample:"):
+        _in_file(args.person, "--person")
     for spec in args.piece or []:
         category, sep, path = spec.partition("=")
         if not sep or not path:
             raise AtelierError(f"--piece wants CATEGORY=FILE such as jeans=photos/jeans.jpg, not {spec!r}.")
+        _in_file(path, "--piece")
+    settings = _settings(args)
+    pieces = []
+    for spec in args.piece or []:
+        category, sep, path = spec.partition("=")
         pieces.append(Piece(load_image(path, settings.max_image_pixels), category.strip(), Path(path).stem))
     if args.item:
         from core.studio import open_studio
@@ -420,8 +452,7 @@ def cmd_tryon_outfit(args) -> int:
     person, analysed = _person(args.person, settings)
     result = dress_outfit(load_backend(args.backend, device=settings.device, gmm_checkpoint=settings.gmm_checkpoint,
                                        inpaint_model=settings.inpaint_model), person, pieces, person=analysed)
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    _mkdir_for(out)
     result.image.save(out)
     info = result.summary() | {"output": str(out)}
     print(_json(info) if args.json else f"wrote {out}: {'; '.join(result.layers)}")
@@ -586,6 +617,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--profile")
     sp.add_argument("--budget", type=float)
     sp.add_argument("--k", type=int, default=3)
+    sp.add_argument("--occasion", choices=["office", "evening", "weekend"],
+                    help="keep out what is not worn there (office: no hoodies or sneakers)")
     common(sp)
     sp.set_defaults(func=cmd_outfit)
 

@@ -24,6 +24,8 @@ from core.errors import AtelierError
 log = logging.getLogger(__name__)
 
 INGEST_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp"}
+# Picture files ingest leaves out, named in its report (so a folder of HEIC phone photos is not "0 added" unsaid).
+OTHER_IMAGE_SUFFIXES = {".heic", ".heif", ".gif", ".tif", ".tiff", ".bmp", ".avif", ".jfif", ".jxl", ".svg"}
 META_FIELDS = ("name", "category", "colour", "pattern", "price", "description")
 _FILE_KEYS = ("file", "filename", "file_name", "image", "image_path", "path")
 _ALIASES = {"color": "colour", "basecolour": "colour", "basecolor": "colour", "title": "name",
@@ -119,11 +121,17 @@ def parse_price(value) -> tuple[float | None, str | None]:
     one or two digits after the last separator make it the decimal mark. Anything else is reported, never
     guessed: an empty price is None without a problem.
     """
-    if value is None or isinstance(value, bool):
+    if value is None:
         return None, None
+    if isinstance(value, bool):  # JSON true/false: not a price, and never silently nothing
+        return None, f"price {value!r} is a yes/no value, not a number"
     if isinstance(value, (int, float)):
         p = float(value)
-        return (p, None) if math.isfinite(p) and 0 <= p < MAX_PRICE else (None, f"price {value!r} is out of range")
+        if math.isnan(p):
+            return None, f"price {value!r} is not a number"
+        if p < 0:
+            return None, f"price {value!r} is negative"
+        return (p, None) if math.isfinite(p) and p < MAX_PRICE else (None, f"price {value!r} is out of range")
     raw = _clean(value)
     s = _SPACES.sub("", raw.strip().strip("$€£¥₹").strip().removeprefix("USD").removeprefix("EUR").removeprefix("GBP"))
     s = s.removesuffix("USD").removesuffix("EUR").removesuffix("GBP").strip("$€£¥₹")
@@ -144,6 +152,9 @@ def parse_price(value) -> tuple[float | None, str | None]:
     elif commas or dots:
         sep = "," if commas else "."
         parts = s.split(sep)
+        if re.fullmatch(r"0+[.,]\d{3}", s):  # '0,999': no one writes 999 so; three decimals are no price either
+            return None, (f"price {raw!r} is ambiguous ({s[-3:]} with a thousands separator, or 0.{s[-3:]} with "
+                          f"three decimals?); write {s[-3:]} or 0.{s[-3:-1]}")
         if len(parts) > 2 or (sep == "," and len(parts[-1]) == 3):
             if not re.fullmatch(r"\d{1,3}(\%s\d{3})+" % sep, s):
                 return None, f"price {raw!r} has thousands separators in the wrong places"
@@ -177,7 +188,21 @@ def decode_text(data: bytes, name: str) -> tuple[str, str | None]:
     for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
                      (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
-            return data.decode(enc, errors="replace"), None
+            try:
+                return data.decode(enc), None
+            except UnicodeDecodeError as exc:
+                if enc != "utf-8-sig":
+                    return data.decode(enc, errors="replace"), (f"{name}: not valid {enc.upper()} after its byte-order "
+                                                                "mark; undecodable bytes shown as U+FFFD")
+                # a UTF-8 BOM on a Windows-1252/Latin-1 file (a sheet saved twice by two programs)
+                body = data[len(bom):]
+                line = body[: exc.start].count(b"\n") + 1
+                try:
+                    text, legacy = body.decode("cp1252"), "Windows-1252"
+                except UnicodeDecodeError:
+                    text, legacy = body.decode("latin-1"), "Latin-1"
+                return text, (f"{name}: starts with a UTF-8 byte-order mark but is not UTF-8 (first odd byte on line "
+                              f"{line}); read as {legacy} (guessed), check accented letters")
     sample = data[:4096]
     if len(sample) >= 4 and sample.count(0) >= len(sample) // 4:
         enc = "utf-16-le" if sample[1::2].count(0) > sample[0::2].count(0) else "utf-16-be"
@@ -244,24 +269,38 @@ def read_metadata(path: Path) -> tuple[list[dict], list[str]]:
         csv.field_size_limit(_FIELD_LIMIT)
         try:
             # newline="" keeps U+2028 and lone CRs inside a quoted cell from splitting the row.
-            reader = csv.DictReader(io.StringIO(text, newline=""))
-            for row in reader:
-                where = f"{name}:{reader.line_num}"
-                if None in row:  # more cells than headers
-                    problems.append(f"{where}: {len(row[None])} extra cells ignored")
-                    row.pop(None)
-                raw_rows.append((where, row))
+            # csv.reader, not DictReader: a repeated header (name,name) kept the *last* cell with no word said.
+            reader = csv.reader(io.StringIO(text, newline=""))
+            header = next(reader, None) or []
+            last_line = reader.line_num
+            spans: list[tuple[int, int]] = []
+            for cells in reader:
+                start, last_line = last_line + 1, reader.line_num
+                if not cells:
+                    continue
+                where = f"{name}:{start}"
+                if last_line > start and any("\n" in c or "\r" in c for c in cells):
+                    spans.append((start, last_line))
+                if len(cells) > len(header):  # more cells than headers
+                    problems.append(f"{where}: {len(cells) - len(header)} extra cells ignored")
+                pairs = list(zip(header, cells)) + [(h, None) for h in header[len(cells):]]
+                raw_rows.append((where, pairs))
+            for start, end in spans[:20]:
+                tail = (" to the end of the file: a quote is probably left open, and the rows after it were read "
+                        "as the text of one cell" if end == last_line and (start, end) == spans[-1] else "")
+                problems.append(f"{name}:{start}: one quoted cell runs over lines {start}-{end}{tail}")
         except csv.Error as exc:
             problems.append(f"{name}: CSV error {exc}; rows after line {reader.line_num} not read")
         finally:
             csv.field_size_limit(old)
     renamed: dict[str, str] = {}
+    doubled: dict[str, set[str]] = {}
     dropped: set[str] = set()
     truncated: dict[str, list[str]] = {}
     repaired: dict[str, list[str]] = {}
     for where, row in raw_rows:
         out = MetadataRow(where=where)
-        for k, v in row.items():
+        for k, v in (row.items() if isinstance(row, dict) else row):
             if k is None:
                 continue
             key = metadata_key(k)
@@ -273,14 +312,21 @@ def read_metadata(path: Path) -> tuple[list[dict], list[str]]:
                 key = f"meta_{key}"
             if key != _ALIASES.get(plain.replace("_", ""), plain):
                 renamed[display_name(k)] = key
-            if key in out:
-                continue  # two columns that normalise to one key: the first wins
+            if key in out:  # two columns that normalise to one key: the first wins, and that is said
+                doubled.setdefault(key, set()).add(display_name(k))
+                continue
             if isinstance(v, str) and len(v) > MAX_TEXT and key not in _FILE_KEYS and key != "id":
                 truncated.setdefault(key, []).append(where.rsplit(":", 1)[-1])
             if isinstance(v, str) and (_SURROGATES.search(v) or _CONTROL.search(v)):
                 repaired.setdefault(key, []).append(where.rsplit(":", 1)[-1])
             out[key] = v
         rows.append(out)
+    if raw_rows:
+        for key in sorted(doubled):
+            problems.append(f"{name}: more than one column means {key!r} ({', '.join(sorted(map(repr, doubled[key])))}"
+                            " repeated it); the first one is used and the others are ignored")
+    elif not problems:
+        problems.append(f"{name}: the file is empty (no rows); the catalog is read without metadata")
     for k in sorted(dropped):
         problems.append(f"{name}: column {k!r} has no usable name; dropped")
     for k, new in sorted(renamed.items()):
@@ -327,13 +373,31 @@ def _images_under(root: Path, skipped: list[dict] | None = None) -> list[Path]:
     """Image files under root; hidden files and links that lead outside the catalog are left out."""
     out = []
     real_root = root.resolve()
+
+    def leave_out(p: Path, reason: str) -> None:  # said in the ingest report, not only in the log
+        log.info("leaving out %s: %s", display_name(p), reason)
+        if skipped is not None:
+            skipped.append({"path": display_name(p), "reason": reason})
+
     for p in sorted(root.rglob("*")):
-        if p.suffix.lower() not in INGEST_SUFFIXES or not p.is_file():
+        suffix = p.suffix.lower()
+        if suffix not in INGEST_SUFFIXES and suffix not in OTHER_IMAGE_SUFFIXES:
             continue
         if any(part.startswith(".") for part in p.relative_to(root).parts):
+            leave_out(p, "hidden file (its name or a folder above starts with '.')")
+            continue
+        if suffix in OTHER_IMAGE_SUFFIXES:
+            leave_out(p, f"{suffix} images are not read by ingest; convert it to JPEG, PNG or WebP")
+            continue
+        if p.is_symlink() and not p.resolve().is_relative_to(real_root):
+            leave_out(p, "a link that leads outside the catalog folder")
+            continue
+        if not p.is_file():
+            if not p.is_dir():
+                leave_out(p, "not a regular file (a pipe, a device or a broken link)")
             continue
         if not p.resolve().is_relative_to(real_root):
-            log.warning("skipping %s: it links outside the catalog folder", display_name(p))
+            leave_out(p, "a link that leads outside the catalog folder")
             continue
         if not _is_valid_text(str(p.relative_to(root))):
             if skipped is not None:

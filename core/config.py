@@ -88,6 +88,7 @@ def _read_secrets(path: Path) -> dict:
 _RANGES = {"chroma_port": (1, 65535), "max_image_pixels": (10_000, 1_000_000_000),
            "max_edit_pixels": (10_000, 100_000_000),
            "exact_search_threshold": (0, 100_000_000), "auto_probe_timeout_s": (0.1, 600.0),
+           "lexical_weight": (0.0, 1.0),  # a mixing weight: -5 turned word matches into a penalty
            "design_cpu_budget_s": (0.0, 1e7)}
 
 

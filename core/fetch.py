@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from core.catalog import safe_id
+from core.catalog import parse_price, safe_id
 from core.errors import AtelierError, BadImageError
 from core.vocabulary import canonical_category, canonical_colour, canonical_pattern
 
@@ -45,6 +45,10 @@ _DESCRIPTION_KEYS = ("description", "text", "caption", "productdescription")
 _FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
 MAX_TEXT = 500
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
+# A row is measured in Arrow (lengths only) before it becomes Python objects: over this it is skipped, named.
+MAX_ROW_BYTES = MAX_IMAGE_BYTES + 4 * 1024 * 1024
+BATCH_BYTES = 64 * 1024 * 1024  # what one read batch may hold, from the row group's uncompressed size
+MAX_NAME_BYTES = 180  # file names: ext4/APFS allow 255 bytes; an id of 120 CJK characters is 360
 
 
 class FetchError(AtelierError):
@@ -59,6 +63,7 @@ class FetchReport:
     written: int = 0
     kept: int = 0  # already on disk from an earlier (killed) run
     skipped: list[dict] = field(default_factory=list)  # {"row", "id", "reason"}
+    problems: list[str] = field(default_factory=list)  # values changed, dropped or guessed: row and column named
     unmapped_categories: dict[str, int] = field(default_factory=dict)  # dataset label -> rows
     catalog_csv: str = ""
 
@@ -68,7 +73,8 @@ class FetchReport:
 
     def summary(self) -> str:
         return (f"{self.imported} items in {self.folder} ({self.written} new, {self.kept} already there), "
-                f"{len(self.skipped)} rows skipped of {self.rows_seen}")
+                f"{len(self.skipped)} rows skipped of {self.rows_seen}, {len(self.problems)} values changed or left "
+                "out (listed)")
 
     def to_dict(self) -> dict:
         return asdict(self) | {"imported": self.imported}
@@ -162,12 +168,23 @@ def _text(value: Any) -> str:
     return " ".join(text.split())[:MAX_TEXT]
 
 
-def _price(value: Any) -> str:
-    try:
-        p = float(str(value).replace(",", ".").strip().lstrip("$€£"))
-    except (TypeError, ValueError):
-        return ""
-    return f"{p:.2f}" if math.isfinite(p) and 0 <= p < 1e9 else ""
+def _price(value: Any) -> tuple[str, str | None]:
+    """(catalog.csv price text, problem): the one price parser every reader uses (core.catalog.parse_price)."""
+    if value is None:  # a null cell: no price, nothing to report
+        return "", None
+    price, why = parse_price(value)
+    return ("" if price is None else f"{price:.2f}"), (None if why is None else why + ("; left empty" if price is None else ""))
+
+
+def file_stem(item_id: str) -> str:
+    """The id as a file name of at most MAX_NAME_BYTES bytes of UTF-8: cut on a character boundary, with a short
+    hash of the whole id so two long ids that share a beginning never share a file."""
+    if len(item_id.encode()) <= MAX_NAME_BYTES:
+        return item_id
+    import hashlib
+
+    cut = item_id.encode()[: MAX_NAME_BYTES - 11].decode("utf-8", "ignore")
+    return f"{cut}-{hashlib.sha1(item_id.encode()).hexdigest()[:10]}"
 
 
 def _image_bytes(cell: Any) -> bytes | None:
@@ -188,12 +205,58 @@ def _open_parquet(path: Path):
         raise FetchError(f"{path.name} is not a readable parquet file ({exc}).") from exc
 
 
-def _rows(files: list[Path]) -> Iterator[tuple[dict, list[str]]]:
+def _cell_bytes(arr) -> "np.ndarray":
+    """Bytes each row of an Arrow column holds, measured without making Python objects of it."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    t = arr.type
+    if pa.types.is_dictionary(t):
+        lengths = _cell_bytes(arr.dictionary)
+        idx = arr.indices.fill_null(0).to_numpy(zero_copy_only=False)
+        return lengths[idx] if len(lengths) else np.zeros(len(arr))
+    if pa.types.is_binary(t) or pa.types.is_string(t) or pa.types.is_large_binary(t) or pa.types.is_large_string(t):
+        return pc.binary_length(arr).fill_null(0).to_numpy(zero_copy_only=False).astype(np.float64)
+    if pa.types.is_struct(t):
+        out = np.zeros(len(arr))
+        for j in range(t.num_fields):
+            out += _cell_bytes(pc.struct_field(arr, [j]))
+        return out
+    return np.full(len(arr), arr.nbytes / max(1, len(arr)), np.float64)
+
+
+def _rows(files: list[Path]) -> Iterator[tuple[dict | None, list[str], str | None]]:
+    """(row, columns, None), or (None, columns, why) for a row too large to read. Batches are sized from each row
+    group's uncompressed size, and every row is measured in Arrow before it becomes Python objects: a small file
+    of rows padded with zeros costs one batch of BATCH_BYTES, not the gigabytes it expands to."""
+    import numpy as np
+
     for path in files:
         pf = _open_parquet(path)
         columns = pf.schema_arrow.names
-        for batch in pf.iter_batches(batch_size=256):
-            yield from ((row, columns) for row in batch.to_pylist())
+        for g in range(pf.metadata.num_row_groups):
+            rg = pf.metadata.row_group(g)
+            per_row = max(1.0, rg.total_byte_size / max(1, rg.num_rows))
+            size = int(max(1, min(256, BATCH_BYTES // per_row)))
+            try:
+                batches = pf.iter_batches(batch_size=size, row_groups=[g])
+                for batch in batches:
+                    sizes = np.zeros(batch.num_rows)
+                    for col in batch.columns:
+                        sizes += _cell_bytes(col)
+                    if (sizes <= MAX_ROW_BYTES).all():
+                        yield from ((row, columns, None) for row in batch.to_pylist())
+                        continue
+                    for i in range(batch.num_rows):
+                        if sizes[i] > MAX_ROW_BYTES:
+                            yield None, columns, f"row holds {sizes[i] / 2**20:,.0f} MB; the limit is " \
+                                                 f"{MAX_ROW_BYTES >> 20} MB a row"
+                        else:
+                            yield batch.slice(i, 1).to_pylist()[0], columns, None
+            except (OSError, ValueError, MemoryError) as exc:  # pyarrow's ArrowInvalid/ArrowIOError are these
+                raise FetchError(f"{path.name}: row group {g} cannot be read ({type(exc).__name__}: "
+                                 f"{str(exc)[:200]}). Rows before it were imported; re-export the file.") from exc
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
@@ -223,9 +286,13 @@ def import_rows(files: list[Path], folder: str | Path, limit: int | None = None,
     out_rows: list[dict] = []
     seen: set[str] = set()
     cols: dict[str, str | None] = {}
-    for n, (row, columns) in enumerate(_rows(files)):
+    for n, (row, columns, too_big) in enumerate(_rows(files)):
         if limit and len(out_rows) >= limit:
             break
+        if row is None:
+            report.rows_seen += 1
+            report.skipped.append({"row": n, "id": "", "reason": too_big})
+            continue
         if not cols or cols.get("_columns") != columns:
             cols = {"_columns": columns, "id": _pick(columns, _ID_KEYS), "image": _pick(columns, _IMAGE_KEYS),
                     "name": _pick(columns, _NAME_KEYS), "category": _pick(columns, _CATEGORY_KEYS),
@@ -244,7 +311,8 @@ def import_rows(files: list[Path], folder: str | Path, limit: int | None = None,
         if item_id in seen:
             report.skipped.append({"row": n, "id": item_id, "reason": "duplicate id"})
             continue
-        path = on_disk.get(item_id)
+        stem = file_stem(item_id)
+        path = on_disk.get(stem)
         if path is not None and path.stat().st_size > 0:
             report.kept += 1
         else:
@@ -268,7 +336,7 @@ def import_rows(files: list[Path], folder: str | Path, limit: int | None = None,
                 buf = io.BytesIO()
                 load_image(data, max_pixels=max_pixels).save(buf, "PNG")
                 payload, suffix = buf.getvalue(), ".png"
-            path = images / f"{item_id}{suffix}"
+            path = images / f"{stem}{suffix}"
             try:
                 _write_atomic(path, payload)
             except OSError as exc:
@@ -276,7 +344,7 @@ def import_rows(files: list[Path], folder: str | Path, limit: int | None = None,
                                  "again; it resumes.") from exc
             report.written += 1
         seen.add(item_id)
-        out_rows.append(_catalog_row(item_id, path.relative_to(folder).as_posix(), row, cols, report))
+        out_rows.append(_catalog_row(item_id, path.relative_to(folder).as_posix(), row, cols, report, n))
     progress(len(out_rows), total, "writing catalog.csv")
     extra = sorted({k for r in out_rows for k in r} - set(CSV_FIELDS))
     csv_path = folder / "catalog.csv"
@@ -291,8 +359,19 @@ def import_rows(files: list[Path], folder: str | Path, limit: int | None = None,
     return report
 
 
-def _catalog_row(item_id: str, file: str, row: dict, cols: dict, report: FetchReport) -> dict:
-    get = lambda key: _text(row.get(cols[key])) if cols.get(key) else ""  # noqa: E731
+def _catalog_row(item_id: str, file: str, row: dict, cols: dict, report: FetchReport, n: int = 0) -> dict:
+    where = f"row {n} ({item_id})"
+
+    def text(column: str) -> str:
+        value = row.get(column)
+        out = _text(value)
+        if isinstance(value, (bytes, bytearray, dict, list)) and value:
+            report.problems.append(f"{where}: column {column!r} holds {type(value).__name__} data, not text; left out")
+        elif isinstance(value, str) and len(" ".join(value.split())) > MAX_TEXT:
+            report.problems.append(f"{where}: column {column!r} longer than {MAX_TEXT} characters; truncated")
+        return out
+
+    get = lambda key: text(cols[key]) if cols.get(key) else ""  # noqa: E731
     label = get("category")
     category = canonical_category(label) if label else None
     if label and category is None:
@@ -301,15 +380,18 @@ def _catalog_row(item_id: str, file: str, row: dict, cols: dict, report: FetchRe
     out = {"id": item_id, "file": file, "name": get("name") or label or item_id, "category": category or "",
            "colour": (canonical_colour(colour_label) or "") if colour_label else "",
            "pattern": (canonical_pattern(pattern_label) or "") if pattern_label else "",
-           "price": _price(row.get(cols["price"])) if cols.get("price") else "",
-           "description": get("description")}
+           "price": "", "description": get("description")}
+    if cols.get("price"):
+        out["price"], why = _price(row.get(cols["price"]))
+        if why:
+            report.problems.append(f"{where}: {why}")
     used = {c for k, c in cols.items() if k != "_columns" and c}
     for column, value in row.items():
-        if column in used:
+        if column in used or column == cols.get("image"):
             continue
-        text = _text(value)
-        if text:
-            out[f"source_{_key(column)[:40]}"] = text
+        value_text = text(column)
+        if value_text:
+            out[f"source_{_key(column)[:40]}"] = value_text
     if label and not category:
         out["source_category"] = label
     return out

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 from core.errors import BadImageError
 
@@ -17,6 +17,18 @@ log = logging.getLogger(__name__)
 
 MIN_SIDE = 8
 DEFAULT_MAX_PIXELS = 40_000_000
+# Longest side over shortest side. A garment photo is at most a few to one (a belt or a scarf laid flat ~10:1);
+# a 600 x 65,000 "photo" is an attack on every step that pads to a square or scales the short side up.
+MAX_ASPECT = 20.0
+# Analysis (encoders, outlines) never needs more than this many pixels on the long side: every image is scaled
+# down to it first, so what the models and masks cost is bounded by this size, not by the upload's.
+ANALYSIS_SIDE = 1024
+
+# EXIF orientation -> the turn that makes the picture upright (what ImageOps.exif_transpose does, applied to the
+# converted copy so the decoded original is not copied once more).
+_TURNS = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
+          5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+          8: Image.Transpose.ROTATE_90}
 
 ImageSource = bytes | bytearray | str | Path | BinaryIO
 
@@ -27,28 +39,70 @@ def _describe(source) -> str:
     return getattr(source, "name", None) or "the image"
 
 
+def check_size(w: int, h: int, name: str = "the image", max_pixels: int = DEFAULT_MAX_PIXELS) -> None:
+    """Refuse, from the header's size alone (before a pixel buffer exists), what no request may decode: too many
+    pixels, too small, or a long thin strip (aspect over MAX_ASPECT)."""
+    if w * h > max_pixels:
+        raise BadImageError(
+            f"{name} is {w}x{h} ({w * h / 1e6:.0f} megapixels); the limit is "
+            f"{max_pixels / 1e6:.0f} megapixels. Please downscale it."
+        )
+    if min(w, h) < MIN_SIDE:
+        raise BadImageError(f"{name} is only {w}x{h} pixels; at least {MIN_SIDE}x{MIN_SIDE} is needed.")
+    if max(w, h) / min(w, h) > MAX_ASPECT:
+        raise BadImageError(
+            f"{name} is {w}x{h} pixels, a strip {_ratio(max(w, h) / min(w, h))} times longer than it is wide; "
+            f"the most Atelier takes is {MAX_ASPECT:g}:1. Crop it to the garment."
+        )
+
+
+def _ratio(r: float) -> str:
+    return f"{r:,.0f}" if r >= 100 else f"{r:.3f}".rstrip("0").rstrip(".")
+
+
 def _to_8bit_rgb(img: Image.Image) -> Image.Image:
+    """A new 8-bit RGB image (never `img` itself). Peak extra memory: about one RGBA copy of the image."""
     mode = img.mode
     if mode in ("I;16", "I;16B", "I;16L", "I", "F"):
-        # 16-bit / float greyscale: stretch to 8 bits instead of PIL's clipping to 255.
-        arr = np.asarray(img, dtype=np.float64)
+        # 16-bit / float greyscale: stretch to 8 bits instead of PIL's clipping to 255 (float32, in place:
+        # a 40-megapixel frame costs 160 MB here, not the 1.3 GB of float64 temporaries).
+        arr = np.asarray(img, dtype=np.float32)
         lo, hi = float(arr.min()), float(arr.max())
-        arr = (arr - lo) / (hi - lo) * 255.0 if hi > lo else np.zeros_like(arr)
+        if hi > lo:
+            arr -= lo
+            arr *= 255.0 / (hi - lo)
+        else:
+            arr[:] = 0
         return Image.fromarray(arr.astype(np.uint8), "L").convert("RGB")
     if mode == "P":
         img = img.convert("RGBA") if "transparency" in img.info else img.convert("RGB")
         mode = img.mode
     if mode in ("RGBA", "LA", "PA", "RGBa", "La"):
-        rgba = img.convert("RGBA")
-        canvas = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-        return Image.alpha_composite(canvas, rgba).convert("RGB")
+        # Onto white by the alpha channel: one RGB canvas and one alpha plane, not three RGBA copies.
+        if mode not in ("RGBA", "LA"):
+            img = img.convert("RGBA")
+        canvas = Image.new("RGB", img.size, (255, 255, 255))
+        canvas.paste(img.convert("RGB") if img.mode == "LA" else img, mask=img.getchannel("A"))
+        return canvas
     if mode == "RGB":
-        return img
+        return img.copy()
     return img.convert("RGB")  # CMYK, YCbCr, LAB, HSV, L, 1
 
 
-def load_image(source: ImageSource, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.Image:
-    """Open any image file/bytes as an upright 8-bit RGB image, or raise BadImageError saying why."""
+def _as_mask(img: Image.Image) -> Image.Image:
+    """A mask file as "L" (255 = change), as the README says: by its alpha channel where it has a real one
+    (opaque strokes = change, whatever their colour), else by lightness (white = change)."""
+    if img.mode in ("RGBA", "LA", "PA", "RGBa", "La") or (img.mode == "P" and "transparency" in img.info):
+        alpha = img.convert("RGBA").getchannel("A")
+        if alpha.getextrema()[0] < 255:
+            return alpha.point(lambda v: 255 if v > 0 else 0)
+    return _to_8bit_rgb(img).convert("L")
+
+
+def load_image(source: ImageSource, max_pixels: int = DEFAULT_MAX_PIXELS, as_mask: bool = False) -> Image.Image:
+    """Open any image file/bytes as an upright 8-bit RGB image, or raise BadImageError saying why.
+
+    as_mask=True: an upright "L" mask instead (alpha where the file has transparency, else lightness)."""
     name = _describe(source)
     if isinstance(source, (bytes, bytearray)):
         if len(source) == 0:
@@ -82,13 +136,7 @@ def load_image(source: ImageSource, max_pixels: int = DEFAULT_MAX_PIXELS) -> Ima
             except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
                 raise BadImageError(f"{name} is too large to open safely.") from exc
             w, h = img.size
-            if w * h > max_pixels:
-                raise BadImageError(
-                    f"{name} is {w}x{h} ({w * h / 1e6:.0f} megapixels); the limit is "
-                    f"{max_pixels / 1e6:.0f} megapixels. Please downscale it."
-                )
-            if min(w, h) < MIN_SIDE:
-                raise BadImageError(f"{name} is only {w}x{h} pixels; at least {MIN_SIDE}x{MIN_SIDE} is needed.")
+            check_size(w, h, name, max_pixels)  # from the header: nothing decoded yet
             if getattr(img, "n_frames", 1) > 1:
                 img.seek(0)  # animated GIF/WebP/APNG: use the first frame
             try:
@@ -98,10 +146,16 @@ def load_image(source: ImageSource, max_pixels: int = DEFAULT_MAX_PIXELS) -> Ima
             except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
                 raise BadImageError(f"{name} is too large to open safely.") from exc
             try:
-                img = ImageOps.exif_transpose(img)
+                turn = _TURNS.get(img.getexif().get(0x0112, 1))
             except Exception:  # a broken EXIF block should not lose the picture
                 log.warning("ignoring unreadable EXIF orientation in %s", name)
-            return _to_8bit_rgb(img).copy()
+                turn = None
+            rgb = _as_mask(img) if as_mask else _to_8bit_rgb(img)  # a new image: the original goes now
+            del img
+            if turn is not None:
+                rgb = rgb.transpose(turn)
+            rgb.info.pop("exif", None)  # upright now: a kept orientation tag would turn it twice when saved
+            return rgb
     except BadImageError:
         raise
     except Exception as exc:  # PIL's decoders raise many types on hostile data (IndexError in GIF, struct.error ...)
@@ -109,6 +163,17 @@ def load_image(source: ImageSource, max_pixels: int = DEFAULT_MAX_PIXELS) -> Ima
     finally:
         if isinstance(source, (str, Path)):
             fh.close()
+
+
+def analysis_view(img: Image.Image, max_side: int = ANALYSIS_SIDE) -> Image.Image:
+    """The image at most `max_side` pixels on its long side (aspect kept), for models and masks: what they cost
+    is then bounded by max_side, whatever the upload's size. Unchanged when it already fits."""
+    w, h = img.size
+    if max(w, h) <= max_side:
+        return img
+    f = max_side / max(w, h)
+    size = (max(1, round(w * f)), max(1, round(h * f)))
+    return img.resize(size, Image.BILINEAR if img.mode in ("RGB", "RGBA", "L") else Image.NEAREST, reducing_gap=2.0)
 
 
 def fit_to_pixels(img: Image.Image, max_pixels: int) -> Image.Image:

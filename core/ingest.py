@@ -1,6 +1,7 @@
 """Ingest a catalog into its (catalog, encoder) collection: idempotent, resumable, never aborted by one file."""
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import queue
@@ -36,7 +37,8 @@ class IngestReport:
     encoder: str
     total: int = 0
     added: int = 0
-    updated: int = 0
+    updated: int = 0  # images changed: re-embedded
+    metadata_updated: int = 0  # images unchanged, metadata rows changed: written without re-embedding
     unchanged: int = 0
     removed: int = 0
     skipped: list[dict] = field(default_factory=list)  # {"path", "reason"}: every file not indexed, named
@@ -51,8 +53,9 @@ class IngestReport:
         return n / self.seconds if self.seconds > 0 else 0.0
 
     def summary(self) -> str:
-        return (f"{self.collection}: {self.added} added, {self.updated} re-embedded, {self.unchanged} unchanged, "
-                f"{self.removed} removed, {len(self.skipped)} skipped in {self.seconds:.1f}s")
+        return (f"{self.collection}: {self.added} added, {self.updated} re-embedded, {self.metadata_updated} updated "
+                f"(metadata only), {self.unchanged} unchanged, {self.removed} removed, {len(self.skipped)} skipped "
+                f"in {self.seconds:.1f}s")
 
 
 def category_vocabulary() -> list[str]:
@@ -63,6 +66,38 @@ def tag_categories(encoder: Encoder, vectors: np.ndarray, vocabulary: list[str])
     """Zero-shot category per image vector: nearest 'a photo of a {category}' text vector."""
     text = encoder.encode_texts([f"a photo of a {c}" for c in vocabulary])
     return [vocabulary[i] for i in np.argmax(vectors @ text.T, axis=1)]
+
+
+# Keys ingest writes from the file and pixels, not from the metadata row.
+_INGEST_KEYS = ("path", "fingerprint", "tagged_from_pixels", "width", "height")
+_FILLED = ("name", "colour", "pattern", "category")  # filled from the pixels when the row leaves them empty
+SKETCH_KEYS = ("fingerprint", "category", "colour", "pattern", "price", "path", "name")
+
+
+def _made_name(meta: dict) -> str:
+    """The name ingest makes from the pixels when a row has none ("Red dress")."""
+    return " ".join(w for w in (str(meta.get("colour", "") or "").capitalize(), str(meta.get("category", "") or ""))
+                    if w)
+
+
+def row_digest(meta: dict, stored: bool = False, made_name: str | None = None) -> str:
+    """A digest of what a metadata row says about an item. For a stored record, the values ingest measured from
+    the pixels (named in tagged_from_pixels, and a name it made from them) are left out, so the digest of a row
+    and of the record it wrote agree until the row changes: a changed name, price or any column is then seen
+    with the image unchanged. `made_name`: the stored record's made name, which a row may also spell out."""
+    tagged = set(str(meta.get("tagged_from_pixels", "")).split(",")) if stored else set()
+    if stored and meta.get("name") and meta.get("name") == _made_name(meta):
+        tagged.add("name")
+    if not stored and made_name and meta.get("name") == made_name:
+        tagged.add("name")
+    view = {k: v for k, v in meta.items()
+            if k not in _INGEST_KEYS and k not in tagged and not (k in _FILLED and v in ("", None))}
+    return hashlib.sha1(json.dumps(view, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _row_changed(rows: dict, item: Item) -> bool:
+    stored = rows.get(item.id)
+    return stored is None or stored[0] != row_digest(item.metadata(), made_name=stored[1])
 
 
 def _skip(item: Item, reason: str) -> dict:
@@ -106,12 +141,14 @@ def ingest_catalog(
     vocabulary = category_vocabulary()
     sketch_name = collection_name(catalog_name or settings.catalog_name, SKETCH_SLUG)
     published_col = store.reader_collection(name)
-    published = _fingerprints(published_col)
+    published_rows: dict[str, tuple[str, str | None]] = {}
+    published = _fingerprints(published_col, published_rows)
     published_sketch = _fingerprints(store.reader_collection(sketch_name))
     listed = {it.id for it in listing.items}
     same_root = published_col is not None and (published_col.metadata or {}).get("catalog_root") == report.catalog_root
     if same_root and published is not None and published_sketch is not None \
             and not any(published.get(i) != fp or published_sketch.get(i) != fp for i, fp in fingerprints.items()) \
+            and not any(_row_changed(published_rows, it) for it in listing.items if it.id in fingerprints) \
             and not any(i not in listed for i in published):
         report.unchanged = len(fingerprints)  # nothing to write: no private copy of the index needed
         progress(1, 1, "index is up to date")
@@ -134,7 +171,8 @@ def ingest_catalog(
                 meta.update(catalog_root=report.catalog_root, layout=listing.layout)
                 c.modify(metadata={k: v for k, v in meta.items() if not k.startswith("hnsw:")})
                 writer.mark_changed(c)
-        existing = _fingerprints(col) or {}
+        existing_rows: dict[str, tuple[str, str | None]] = {}
+        existing = _fingerprints(col, existing_rows) or {}
         existing_sketch = _fingerprints(sketch_col) or {}
 
         def current(it: Item) -> bool:
@@ -142,7 +180,13 @@ def ingest_catalog(
             return existing.get(it.id) == fp and existing_sketch.get(it.id) == fp
 
         todo = [it for it in listing.items if it.id in fingerprints and not current(it)]
-        report.unchanged = sum(1 for it in listing.items if it.id in fingerprints and current(it))
+        edited = [it for it in listing.items if it.id in fingerprints and current(it)
+                  and _row_changed(existing_rows, it)]
+        report.unchanged = sum(1 for it in listing.items if it.id in fingerprints and current(it)) - len(edited)
+        if edited:
+            progress(0, len(edited), f"updating the metadata of {len(edited)} items")
+            report.metadata_updated = _update_metadata(col, sketch_col, edited, listing.root, report)
+            writer.mark_changed(col)
         gone = [i for i in existing if i not in listed]
         gone_sketch = [i for i in existing_sketch if i not in listed]
         if gone_sketch:
@@ -208,7 +252,7 @@ def ingest_catalog(
                     except SketchError:
                         continue  # no garment outline found: the item is still searchable by text and image
                     shape_ids.append(it.id)
-                    shape_metas.append({k: meta[k] for k in ("fingerprint", "category", "colour", "pattern", "price", "path", "name")})
+                    shape_metas.append({k: meta[k] for k in SKETCH_KEYS})
                 if shapes:
                     try:
                         sketch_col.upsert(ids=shape_ids, embeddings=np.stack(shapes), metadatas=shape_metas)
@@ -241,13 +285,67 @@ def _upsert(col, items: list[Item], vecs: np.ndarray, metas: list[dict], report:
     return kept
 
 
-def _fingerprints(col) -> dict[str, str] | None:
-    """id -> file fingerprint of what a collection holds (None when there is no collection)."""
+def _update_metadata(col, sketch_col, items: list[Item], root: Path, report: IngestReport) -> int:
+    """Write changed metadata rows over unchanged images: no decoding, no embedding. Values measured from the
+    pixels stay where the row still leaves them empty; keys the row no longer has are removed."""
+    done = 0
+    for start in range(0, len(items), 500):
+        batch = items[start : start + 500]
+        stored = dict(zip(*(lambda g: (g["ids"], g["metadatas"]))(col.get(ids=[it.id for it in batch],
+                                                                                include=["metadatas"]))))
+        ids, metas, sketch_metas = [], [], []
+        for it in batch:
+            old = stored.get(it.id) or {}
+            meta = it.metadata()
+            tagged = []
+            for k in str(old.get("tagged_from_pixels", "")).split(","):
+                if k in _FILLED and not meta.get(k) and old.get(k):
+                    meta[k] = old[k]
+                    tagged.append(k)
+            if not meta.get("name"):
+                meta["name"] = _made_name(meta)
+            meta.update(path=it.path.relative_to(root).as_posix(), fingerprint=old.get("fingerprint", ""),
+                        tagged_from_pixels=",".join(dict.fromkeys(tagged)), width=old.get("width", 0),
+                        height=old.get("height", 0))
+            meta.update({k: None for k in old if k not in meta})  # a column dropped from the sheet
+            ids.append(it.id)
+            metas.append(meta)
+            sketch_metas.append({k: meta[k] for k in SKETCH_KEYS})
+        try:
+            col.update(ids=ids, metadatas=metas)
+        except (ValueError, TypeError) as exc:
+            for it, meta in zip(batch, metas):
+                try:
+                    col.update(ids=[it.id], metadatas=[meta])
+                except (ValueError, TypeError) as exc1:
+                    report.skipped.append(_skip(it, f"the index refused its new metadata ({type(exc1).__name__}: "
+                                                    f"{exc1}); the old metadata is kept"))
+                    ids.remove(it.id)
+            log.warning("metadata batch refused (%s); written item by item", exc)
+        kept = set(ids)
+        sketch_ids = set(sketch_col.get(ids=ids, include=[])["ids"]) if ids else set()
+        pairs = [(i, m) for i, m in zip([it.id for it in batch], sketch_metas) if i in kept and i in sketch_ids]
+        if pairs:
+            try:
+                sketch_col.update(ids=[i for i, _ in pairs], metadatas=[m for _, m in pairs])
+            except (ValueError, TypeError) as exc:
+                log.warning("outline index refused a metadata update: %s", exc)
+        done += len(ids)
+    return done
+
+
+def _fingerprints(col, rows: dict | None = None) -> dict[str, str] | None:
+    """id -> file fingerprint of what a collection holds (None when there is no collection); with `rows`, also
+    fills id -> row_digest of each stored record (what its metadata row said)."""
     if col is None:
         return None
     out: dict[str, str] = {}
     for got in fetch_rows(col, ["metadatas"]):  # by ids, never by offset (its cost grows with the offset)
         out.update({i: (m or {}).get("fingerprint", "") for i, m in zip(got["ids"], got["metadatas"])})
+        if rows is not None:
+            rows.update({i: (row_digest(m or {}, stored=True),
+                             _made_name(m) if (m or {}).get("name") == _made_name(m or {}) else None)
+                         for i, m in zip(got["ids"], got["metadatas"])})
     return out
 
 

@@ -276,6 +276,10 @@ class CatalogIndex:
             raise
         except Exception as exc:
             self._state = None
+            if self.store.remote and ("Timeout" in type(exc).__name__ or "timed out" in str(exc)):  # name the server
+                from core.store import server_error
+
+                raise server_error(exc, self.store.settings.chroma_host, self.store.settings.chroma_port) from exc
             self._published()  # raises the "not reachable" / "not built yet" message when that is the cause
             raise IndexUnavailableError(f"The index '{self.name}' could not be read ({type(exc).__name__}: {exc}).") from exc
 

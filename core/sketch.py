@@ -147,6 +147,9 @@ def looks_like_photo(img: Image.Image) -> bool:
 
 def normalise_sketch(img: Image.Image) -> NormalisedSketch:
     """Canvas drawing or paper photo -> centred black strokes of fixed width on white; or a SketchError."""
+    from core.images import analysis_view
+
+    img = analysis_view(img)  # the square crop below is as large as the drawing's long side
     if img.mode not in ("RGBA", "LA") and looks_like_photo(img):
         raise SketchError("This looks like a photo rather than a sketch. Use Discover's image search for photos, "
                           "or upload a line drawing (dark pen on light paper).")
@@ -170,7 +173,9 @@ def normalise_sketch(img: Image.Image) -> NormalisedSketch:
 
 def outline_of_product(img: Image.Image) -> NormalisedSketch:
     """A catalog photo in the sketch domain: its silhouette's outline plus its strongest inner edges."""
-    rgb = img.convert("RGB")
+    from core.images import analysis_view
+
+    rgb = analysis_view(img).convert("RGB")  # masks and the square crop cost what ANALYSIS_SIDE costs, at most
     mask = subject_mask(rgb)
     box = _frame(mask, margin=0.08)
     if box is None:

@@ -89,18 +89,76 @@ def _persistent_client(path: Path):
         return _CLIENTS[key]
 
 
+def chroma_timeout_s() -> float:
+    """Seconds a Chroma server may take to answer one call (ATELIER_CHROMA_TIMEOUT_S, default 30): a server that
+    accepts and never answers ends in a clear message instead of hanging every command."""
+    raw = os.environ.get("ATELIER_CHROMA_TIMEOUT_S", "30")
+    try:
+        value = float(raw)
+    except ValueError:
+        value = float("nan")
+    if not (value == value and 0 < value <= 3600):
+        raise AtelierError(f"ATELIER_CHROMA_TIMEOUT_S={raw!r}: give seconds between 0 and 3600, such as 30.")
+    return value
+
+
+def _timed_api() -> None:
+    """chromadb's HTTP client with a timeout on every request: its FastAPI client builds `httpx.Client(timeout=None)`,
+    so a server that accepts and never answers hung every command. Its module's `httpx` name is pointed at a shim
+    whose Client has a timeout (nothing else in the process changes); done once."""
+    import types
+
+    import chromadb.api.fastapi as fastapi
+    import httpx
+
+    if getattr(fastapi.httpx, "_atelier_timed", False):
+        return
+
+    class TimedClient(httpx.Client):
+        def __init__(self, *args, timeout=None, **kw) -> None:
+            t = chroma_timeout_s()
+            super().__init__(*args, timeout=httpx.Timeout(t, connect=min(t, 5.0)), **kw)
+
+    class Shim(types.ModuleType):
+        def __getattr__(self, name):
+            return getattr(httpx, name)
+
+    shim = Shim("httpx")
+    shim.Client = TimedClient
+    shim._atelier_timed = True
+    fastapi.httpx = shim
+
+
+def server_error(exc: BaseException, host: str, port) -> IndexUnavailableError:
+    """A failed call to a Chroma server as a message that names the server and what to do."""
+    kind = type(exc).__name__
+    chain, seen = exc, 0
+    while chain is not None and seen < 8:  # chromadb re-raises httpx's ReadTimeout as ValueError("timed out")
+        if "Timeout" in type(chain).__name__ or "timed out" in str(chain):
+            kind = type(chain).__name__
+            break
+        chain, seen = chain.__cause__ or chain.__context__, seen + 1
+    if "Timeout" in kind or "timed out" in str(exc):
+        return IndexUnavailableError(
+            f"The Chroma server at {host}:{port} did not answer within {chroma_timeout_s():g} s ({kind}). Check the "
+            "server (`chroma run`), raise ATELIER_CHROMA_TIMEOUT_S, or unset CHROMA_HOST to use the local index.")
+    return IndexUnavailableError(
+        f"The Chroma server at {host}:{port} is not reachable ({kind}). "
+        "Check that `chroma run` is up, or unset CHROMA_HOST to use the local index.")
+
+
 def http_client(host: str, port: int):
     import chromadb
 
     try:
+        _timed_api()
         client = chromadb.HttpClient(host=host, port=int(port), settings=_chroma_settings())
         client.heartbeat()
         return client
-    except Exception as exc:  # connection refused, DNS, TLS ...
-        raise IndexUnavailableError(
-            f"The Chroma server at {host}:{port} is not reachable ({type(exc).__name__}). "
-            "Check that `chroma run` is up, or unset CHROMA_HOST to use the local index."
-        ) from exc
+    except AtelierError:
+        raise
+    except Exception as exc:  # connection refused, DNS, TLS, no answer ...
+        raise server_error(exc, host, port) from exc
 
 
 def _get_or_create(client, name: str, metadata: dict):
@@ -322,7 +380,11 @@ def copy_generation(src: Path, dst: Path) -> None:
         if not done:
             shutil.rmtree(dst, ignore_errors=True)
     if not done:
-        shutil.copytree(src, dst)
+        try:
+            shutil.copytree(src, dst)
+        except BaseException:
+            shutil.rmtree(dst, ignore_errors=True)  # a full disk must not keep a half copy that keeps it full
+            raise
     log.info("copied generation %s in %.2f s", src.name, time.perf_counter() - t0)
 
 
@@ -374,7 +436,34 @@ class IndexStore:
         gen = self.current_generation()
         if gen is None:
             return None
-        return _persistent_client(self.root / "gens" / gen)
+        path = self.root / "gens" / gen
+        if not os.access(path, os.W_OK) or not os.access(path / "chroma.sqlite3", os.W_OK):
+            path = self._readable_copy(path)
+        return _persistent_client(path)
+
+    def _readable_copy(self, path: Path) -> Path:
+        """Chroma opens its database for writing even to read it: a published generation in a read-only folder
+        (a mounted volume, a shared install) is served from a private copy under the temp folder, made once per
+        generation and process."""
+        import hashlib
+        import tempfile
+
+        key = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:12]
+        copy = Path(tempfile.gettempdir()) / f"atelier-readonly-{os.getuid()}-{key}"
+        if not (copy / ".complete").exists():
+            shutil.rmtree(copy, ignore_errors=True)
+            try:
+                shutil.copytree(path, copy)
+                for p in [copy, *copy.rglob("*")]:
+                    p.chmod(p.stat().st_mode | 0o600 | (0o100 if p.is_dir() else 0))
+                (copy / ".complete").touch()
+            except OSError as exc:
+                shutil.rmtree(copy, ignore_errors=True)
+                raise IndexUnavailableError(
+                    "The index folder is read-only and there is no room for a private copy to read it from "
+                    f"({exc.strerror or exc}). Point ATELIER_DB_DIR at a writable folder.") from exc
+            log.info("index generation %s is read-only: reading it from a private copy", path.name)
+        return copy
 
     # ---- reading ---------------------------------------------------------------------------------
     def reader_collection(self, name: str):
@@ -388,7 +477,9 @@ class IndexStore:
             except Exception as exc:
                 if "does not exist" in str(exc) or "NotFound" in type(exc).__name__:
                     return None
-                if not self.remote or attempt:
+                if self.remote and attempt:
+                    raise server_error(exc, self.settings.chroma_host, self.settings.chroma_port) from exc
+                if not self.remote:
                     raise IndexUnavailableError(f"The index could not be opened ({type(exc).__name__}: {exc}).") from exc
                 client = self._http(fresh=True)  # the server went away and back, or is down: says which
         return None
@@ -437,10 +528,27 @@ class IndexStore:
         """Exclusive write access. On disk: a private copy of the published generation, published on exit.
         wait=True queues behind a running ingest instead of refusing (the app's first-start build)."""
         if self.remote:
-            yield Writer(http_client(self.settings.chroma_host, self.settings.chroma_port), remote=True)
+            host, port = self.settings.chroma_host, self.settings.chroma_port
+            try:
+                yield Writer(http_client(host, port), remote=True)
+            except AtelierError:
+                raise
+            except Exception as exc:
+                import httpx
+
+                if isinstance(exc, (httpx.HTTPError, ConnectionError, TimeoutError)):
+                    # the server went away mid-ingest: what was written stays; the next run writes the rest
+                    clear = server_error(exc, host, port)
+                    raise IndexUnavailableError(f"{clear} Items written before it stopped are kept: run the ingest "
+                                                "again when it is back and it resumes.") from exc
+                raise
             return
         lock_path = self.root / ".ingest.lock"
-        with open(lock_path, "a+") as lock:
+        try:
+            lock_file = open(lock_path, "a+")
+        except OSError as exc:  # a read-only index folder: reads work (from a private copy), writes are refused
+            raise (storage_error(exc, self.root) or exc) from exc
+        with lock_file as lock:
             try:
                 fcntl.flock(lock, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError as exc:

@@ -79,6 +79,9 @@ def _text(obj: dict, key: str) -> str | None:
         raise AtelierError(f"{key} must be text, not {_show(val)}.")
     if len(val) > MAX_TEXT:
         raise AtelierError(f"{key} is {len(val)} characters long; the limit is {MAX_TEXT}.")
+    if any("\ud800" <= ch <= "\udfff" for ch in val):  # JSON's "\ud800" escapes: not text a tokenizer can take
+        raise AtelierError(f"{key} holds a lone surrogate (half of an emoji or other character, such as \\ud83d); "
+                           "send whole characters.")
     return val
 
 

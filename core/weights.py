@@ -19,6 +19,18 @@ def pick_device(preference: str = "auto") -> str:
     import torch
 
     if preference and preference != "auto":
+        wanted = str(preference).strip().lower()
+        if wanted.startswith("cuda") and not torch.cuda.is_available():
+            from core.errors import ModelUnavailableError
+
+            build = "a CPU-only build of PyTorch" if torch.version.cuda is None else "no usable NVIDIA GPU"
+            raise ModelUnavailableError(f"ATELIER_DEVICE={preference!r} asks for a GPU, but this machine has {build}. "
+                                        "Unset ATELIER_DEVICE (or set it to auto or cpu).")
+        if wanted == "mps" and not torch.backends.mps.is_available():
+            from core.errors import ModelUnavailableError
+
+            raise ModelUnavailableError(f"ATELIER_DEVICE={preference!r}: Apple's MPS is not available here. "
+                                        "Unset ATELIER_DEVICE (or set it to auto or cpu).")
         return preference
     return "cuda" if torch.cuda.is_available() else "cpu"
 

@@ -7,6 +7,7 @@ import streamlit as st
 from PIL import Image
 
 from core.errors import AtelierError  # noqa: E402
+from core.images import load_image  # noqa: E402
 from core.tryon.people import sample_people, sample_person  # noqa: E402
 from core.tryon.registry import BACKENDS, allowed_backends, backend_licence, backend_refusal  # noqa: E402
 from core.vocabulary import tryon_kind  # noqa: E402
@@ -31,7 +32,7 @@ def get_backend(name: str, checkpoint: str | None, model: str, device: str, catv
 
 def use_item(item_id: str) -> None:
     hit = studio.index.item(item_id)
-    state.tryon_garment = {"image": Image.open(hit.path).convert("RGB"), "label": hit.metadata.get("name") or item_id,
+    state.tryon_garment = {"image": load_image(hit.path, studio.settings.max_image_pixels), "label": hit.metadata.get("name") or item_id,
                            "kind": tryon_kind(hit.metadata.get("category", "")) or "upper"}
     state.tryon_result = None
 
@@ -44,7 +45,7 @@ if "tryon_item" in state:  # arrived from a "Try on" button elsewhere
 if "tryon_outfit" in state:  # "Try on the whole outfit" on the Stylist page
     try:
         hits = [studio.index.item(i) for i in state.pop("tryon_outfit")]
-        state.tryon_pieces = [{"image": Image.open(h.path).convert("RGB"), "label": h.metadata.get("name") or h.id,
+        state.tryon_pieces = [{"image": load_image(h.path, studio.settings.max_image_pixels), "label": h.metadata.get("name") or h.id,
                                "category": h.metadata.get("category", "")} for h in hits]
         state.tryon_result = None
         # An outfit needs the whole body: start on a croquis figure.

@@ -54,8 +54,12 @@ class Encoder(ABC):
         """Run `encode` over RGB batches under the model lock; L2-normalised rows."""
         if not images:
             return np.zeros((0, self.info.dim), np.float32)
+        from core.images import analysis_view
+
+        # Every model input is first scaled to at most ANALYSIS_SIDE on its long side: a CLIP processor scales the
+        # *short* side to 224, which made a 8 x 4,000,000 strip 112 million pixels long.
         with self._lock:
-            out = [encode([im.convert("RGB") for im in images[i : i + self.batch_size]])
+            out = [encode([analysis_view(im).convert("RGB") for im in images[i : i + self.batch_size]])
                    for i in range(0, len(images), self.batch_size)]
         return l2_normalize(np.concatenate(out))
 

@@ -154,13 +154,18 @@ class LiteEncoder(Encoder):
     def _preprocess(self, images: list[Image.Image]) -> torch.Tensor:
         batch = []
         for im in images:
-            # Pad to a square on the backdrop colour: keeps a garment's proportions (no squashing).
-            arr = np.asarray(im, np.uint8)
-            side = max(arr.shape[:2])
+            # Pad to a square on the backdrop colour: keeps a garment's proportions (no squashing). Scaled to the
+            # network's 224 first and padded after: padding at full size made a 600 x 65,000 strip a
+            # 65,000-pixel square (12 GB) before it was ever scaled down.
+            f = 224 / max(im.size)
+            small = im.resize((max(1, round(im.width * f)), max(1, round(im.height * f))), Image.BILINEAR,
+                              reducing_gap=2.0) if f < 1 else im
+            arr = np.asarray(small, np.uint8)
             bg = tuple(int(c) for c in np.median(np.concatenate([arr[0], arr[-1]]), axis=0))
+            side = max(small.size)
             sq = Image.new("RGB", (side, side), bg)
-            sq.paste(im, ((side - im.width) // 2, (side - im.height) // 2))
-            x = np.asarray(sq.resize((224, 224), Image.BILINEAR), np.float32)
+            sq.paste(small, ((side - small.width) // 2, (side - small.height) // 2))
+            x = np.asarray(sq.resize((224, 224), Image.BILINEAR) if side != 224 else sq, np.float32)
             batch.append((x - 127.0) / 128.0)  # EfficientNet-Lite's TF preprocessing
         return torch.from_numpy(np.stack(batch)).permute(0, 3, 1, 2).to(self.device)
 
