@@ -265,7 +265,8 @@ def cmd_design(args) -> int:
                  image.width * image.height / 1e6)
         image = fit_to_pixels(image, settings.max_edit_pixels)
         mask = fit_to_pixels(mask, settings.max_edit_pixels)  # same proportions: prepare_mask still checks them
-    backend, why = load_design_backend(args.model or settings.inpaint_model, settings.device)
+    backend, why = load_design_backend(args.model or settings.inpaint_model, settings.device, settings=settings,
+                                       explicit=bool(args.model))
     prompt, negative = backend.prepare_prompt(args.prompt)
     result = backend.generate(DesignRequest(image=image, mask=mask, prompt=prompt, negative_prompt=negative,
                                             steps=args.steps, guidance=args.guidance, seed=args.seed,
@@ -630,15 +631,20 @@ def cmd_download(args) -> int:
     settings = _settings(args)
     models = {m.key: m for m in available_models(settings)}
     if args.list or not args.models:
+        from core.weights import licence_line
+
         for m in models.values():
             print(f"{m.key:<18} {'downloaded' if is_downloaded(m) else 'missing':<10} {m.repo_id} ({m.size_hint}): "
-                  f"{m.command}")
+                  f"{m.command}  # licence: {licence_line(m.repo_id)}")
         return 0
     wanted = list(models) if args.models == ["all"] else args.models
     unknown = [k for k in wanted if k not in models]
     if unknown:
         raise AtelierError(f"unknown model {', '.join(unknown)}; choose from {', '.join(models)} or all")
+    from core.weights import check_licence
+
     for key in wanted:
+        check_licence(models[key].repo_id, settings)  # commercial-safe mode refuses, naming the licence
         plan = plan_download(models[key], settings.auto_probe_timeout_s)
         bar = _Bar(args.json)
         folder = download_model(plan, lambda d, t, m: bar(d, t, f"{human_size(d)} {m}"))

@@ -48,14 +48,21 @@ if "design_base_id" in state:  # arrived from Discover / Sketch ("Edit in Creati
     except AtelierError as exc:
         st.error(str(exc))
 
-backend, backend_why = get_design_backend(studio.settings.inpaint_model, studio.settings.device)
+backend, backend_why = get_design_backend(studio.settings.inpaint_model, studio.settings.device,
+                                          studio.settings.commercial_safe_only, studio.settings.design_cpu_budget_s)
 st.title("Creative Director")
 model_banner(studio)
 if not backend.generative:
+    from core.ui.installation import design_model_offer
+
     st.info("Design model: **offline editor**: recolours, patterns, textures and removal inside the painted part "
-            "(it does not draw new shapes).", icon=":material/palette:")
+            "(it does not draw new shapes; Atelier's own code, no model licence).", icon=":material/palette:")
+    design_model_offer(studio.settings, backend_why)
 else:
-    st.caption("Design model: **generative inpainting**: draws what you describe inside the painted part.")
+    from core.weights import licence_line
+
+    st.caption("Design model: **generative inpainting**: draws what you describe inside the painted part · "
+               f"licence: {licence_line(backend.model_id)}")
 with st.expander("About the design model"):
     st.caption(md(f"{backend.info} · {backend_why}"))
 

@@ -9,7 +9,7 @@ from PIL import Image
 from core.errors import AtelierError  # noqa: E402
 from core.images import load_image  # noqa: E402
 from core.tryon.people import sample_people, sample_person  # noqa: E402
-from core.tryon.registry import BACKENDS  # noqa: E402
+from core.tryon.registry import BACKENDS, allowed_backends, backend_licence, backend_refusal  # noqa: E402
 from core.vocabulary import tryon_kind  # noqa: E402
 from core.ui import catalog_picker, model_banner, read_upload, show_error  # noqa: E402
 from core.ui.page import page_context  # noqa: E402
@@ -96,8 +96,12 @@ c1, c2, c3 = st.columns(3)
 kinds = ["upper", "lower", "dress"]
 kind = c1.radio("Garment kind", kinds, index=kinds.index(garment["kind"]) if garment else 0, horizontal=True,
                 key="tryon_kind")
-backend_name = c2.selectbox("Backend", list(BACKENDS), key="tryon_backend",
-                            help="; ".join(f"{k}: {v}" for k, v in BACKENDS.items()))
+offered = allowed_backends(studio.settings)  # commercial-safe mode hides backends whose licence forbids it
+backend_name = c2.selectbox("Backend", list(offered), key="tryon_backend",
+                            help="; ".join(f"{k}: {v}" for k, v in offered.items()))
+c2.caption(f"Licence: {backend_licence(backend_name, studio.settings)}")
+for hidden in (k for k in BACKENDS if k not in offered):
+    c2.caption(f"{hidden} hidden: {backend_refusal(hidden, studio.settings)}")
 show_steps = c3.toggle("Show the steps", key="tryon_steps")
 
 backend_key = (backend_name, studio.settings.gmm_checkpoint, studio.settings.inpaint_model, studio.settings.device,
