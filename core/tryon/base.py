@@ -38,10 +38,14 @@ class TryOnResult:
         """The quality check (core.tryon.quality.Quality): what a person would notice, scored with reasons.
         Computed on first use (under 0.3 s), for every backend's result."""
         if self._quality is None:
-            from core.tryon.quality import assess
+            from core.tryon.quality import assess, unavailable
 
-            self._quality = assess(self.person.image, self.image, self.region, self.garment_alpha, self.kind,
-                                   self.person, self.garment_image, self.garment_mask, self.garment_scale)
+            try:
+                self._quality = assess(self.person.image, self.image, self.region, self.garment_alpha, self.kind,
+                                       self.person, self.garment_image, self.garment_mask, self.garment_scale,
+                                       self.torso)
+            except Exception as exc:  # a result the check cannot read (an odd size from a learned backend)
+                self._quality = unavailable(type(exc).__name__)
         return self._quality
 
     def summary(self) -> dict:

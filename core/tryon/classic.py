@@ -13,7 +13,7 @@ from PIL import Image
 from core.images import foreground_mask
 from core.tryon import quality, reveal
 from core.tryon.base import Progress, TryOnBackend, TryOnResult
-from core.tryon.drape import (Body, arm_direction, body_of, body_targets, clothing_zone, face_mask, garment_parts,
+from core.tryon.drape import (Body, arm_direction, arm_path, body_of, sleeve_points, body_targets, clothing_zone, face_mask, garment_parts,
                               sleeve_scale, sleeve_transform)
 from core.tryon.pose import Person, analyse_person
 from core.tryon.regions import garment_mask, region_for_garment, torso_outline
@@ -90,7 +90,7 @@ def compose(person: Person, warped_rgb: np.ndarray, alpha: np.ndarray, region: n
     return np.clip(np.rint(out * 255), 0, 255).astype(np.uint8)
 
 
-def _enclosed_backdrop(garment_img: Image.Image, gmask: np.ndarray) -> np.ndarray:
+def _enclosed_backdrop(garment_img: Image.Image, gmask: np.ndarray, min_width: int = 0) -> np.ndarray:
     """Backdrop that the garment mask swallowed: the slit between a hanging sleeve and the body. It is backdrop by
     colour and joined to the backdrop outside the garment; a print in the backdrop's colour inside the garment's
     outline is not, so it is kept."""
@@ -98,6 +98,8 @@ def _enclosed_backdrop(garment_img: Image.Image, gmask: np.ndarray) -> np.ndarra
     n, labels = cv2.connectedComponents(bg, connectivity=4)
     outside = np.setdiff1d(np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])), [0])
     found = np.isin(labels, outside) & gmask
+    if min_width:  # only wide gaps (a sleeve's slit), not the edges of white stripes the mask left out
+        found = cv2.morphologyEx(found.astype(np.uint8), cv2.MORPH_OPEN, np.ones((min_width, min_width), np.uint8)) > 0
     return cv2.dilate(found.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0 if found.any() else found
 
 
@@ -182,6 +184,13 @@ class ClassicTryOn(TryOnBackend):
         t["warp"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         out = compose(person, warped, alpha, region)
+        if kind == "lower":
+            # Trousers hide a skirt: what of the old garment shows beside and below them goes.
+            res, hidden = reveal.hide_old_lower(person, body_of(person), out.astype(np.float32) / 255.0,
+                                                alpha * region, frame)
+            if hidden.any():
+                out = np.where(hidden[..., None], np.clip(np.rint(res * 255), 0, 255), out).astype(np.uint8)
+                region = region | hidden
         t["compose"] = time.perf_counter() - t0
         names = ["garment_top_left", "garment_top_right", "garment_mid_left", "garment_mid_right", "garment_hem_left",
                  "garment_hem_right"]
@@ -206,7 +215,7 @@ class ClassicTryOn(TryOnBackend):
         # White stripes or a white print that the backdrop test left out are cloth (the original mask still
         # tells the slit between a hanging sleeve and the body).
         solid = solid_garment(gmask)
-        closed_img, closed = close_flat_lay(garment_img, solid, enclosed=_enclosed_backdrop(garment_img, gmask))
+        closed_img, closed = close_flat_lay(garment_img, solid, enclosed=_enclosed_backdrop(garment_img, gmask, 9))
         gmask = solid
         lm = garment_landmarks(closed, "upper")
         parts = garment_parts(gmask, lm)
@@ -233,10 +242,19 @@ class ClassicTryOn(TryOnBackend):
             re, le = body.shoulder_edges
             for mask, side in parts.sleeves:
                 corner = np.array([parts.top[0] if side < 0 else parts.top[1], parts.y_top], np.float32)
-                M = sleeve_transform(mask, side, corner, re if side < 0 else le, arm_direction(person, side, body),
-                                     sx, sleeve_scale(person, side, body, mask, corner, sy))
-                rgb = cv2.warpAffine(tex, M, (W, H), flags=cv2.INTER_LINEAR, borderValue=0)
-                a = cv2.warpAffine(mask.astype(np.float32), M, (W, H), flags=cv2.INTER_LINEAR, borderValue=0)
+                along = sleeve_scale(person, side, body, mask, corner, sy)
+                path = arm_path(person, side, body)
+                if path is not None:
+                    # Along the arm, bending at the elbow: a long sleeve follows the forearm, a bent arm too.
+                    s_pts, d_pts = sleeve_points(mask, side, corner, path, along, sx)
+                    stack = np.concatenate([tex, mask[..., None].astype(np.float32)], 2)
+                    out = tps_remap(stack, s_pts, d_pts, (W, H))
+                    rgb, a = out[..., :3], out[..., 3]
+                else:
+                    M = sleeve_transform(mask, side, corner, re if side < 0 else le, arm_direction(person, side, body),
+                                         sx, along)
+                    rgb = cv2.warpAffine(tex, M, (W, H), flags=cv2.INTER_LINEAR, borderValue=0)
+                    a = cv2.warpAffine(mask.astype(np.float32), M, (W, H), flags=cv2.INTER_LINEAR, borderValue=0)
                 layers.append((rgb, np.clip(a, 0, 1)))
         layers.append((body_rgb, body_a))
         # Above the neck-base line the garment still covers what it lies on (the slope of the shoulders up to the
@@ -277,7 +295,7 @@ class ClassicTryOn(TryOnBackend):
         zone[hem_row:] = False
         zone |= arms_below
         fringe = cv2.dilate(zone.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
-        fringe &= old_px & ~skin & ~fm & ~zone
+        fringe &= old_px & ~skin & ~fm & ~zone & person.mask
         fringe[:max(0, int(body.neck_y))] = False
         zone |= fringe
         # The hands stay in front (a hand on the stomach or in a pocket is not covered by the new top).

@@ -55,6 +55,13 @@ class Quality:
     def check(self, name: str) -> Check | None:
         return next((c for c in self.checks if c.name == name), None)
 
+    def markdown(self) -> str:
+        """The checks and suggestions as a short Markdown list for the page."""
+        lines = [f"- {'✓' if c.passed else '✗'} {c.reason}" for c in self.checks]
+        if self.suggestions:
+            lines += ["", "**What to try:**"] + [f"- {s}" for s in self.suggestions]
+        return "\n".join(lines)
+
     def summary(self) -> dict:
         return {"score": self.score, "verdict": self.verdict, "passed": self.passed, "headline": self.headline,
                 "checks": [c.summary() for c in self.checks], "suggestions": self.suggestions,
@@ -123,7 +130,9 @@ def skin_like(lab: np.ndarray, model) -> np.ndarray:
         return np.zeros(lab.shape[:2], bool)
     ab, spread = model
     chroma = np.linalg.norm(ab)
-    return (np.linalg.norm(lab[..., 1:] - ab, axis=2) < spread + 0.25 * chroma) & (lab[..., 0] > 15)
+    da, db = lab[..., 1] - ab[0], lab[..., 2] - ab[1]
+    lim = spread + 0.25 * chroma
+    return (da * da + db * db < lim * lim) & (lab[..., 0] > 15)
 
 
 def skin_texture_level(lab: np.ndarray, own: np.ndarray, face, on: np.ndarray) -> float:
@@ -154,9 +163,13 @@ def flat_fill_mask(after_lab: np.ndarray, revealed: np.ndarray, ref_texture: flo
     return flat
 
 
+def unavailable(reason: str) -> Quality:
+    return Quality(0, "unknown", f"The quality check could not run on this result ({reason}).")
+
+
 def assess(before, after, region: np.ndarray, garment_alpha: np.ndarray, kind: str, person=None,
            garment: Image.Image | None = None, garment_mask: np.ndarray | None = None,
-           garment_scale: float | None = None) -> Quality:
+           garment_scale: float | None = None, torso: np.ndarray | None = None) -> Quality:
     """Score one try-on result (before: the person photo at working size, after: the result)."""
     import time
 
@@ -165,7 +178,8 @@ def assess(before, after, region: np.ndarray, garment_alpha: np.ndarray, kind: s
     A = np.asarray(after.convert("RGB") if isinstance(after, Image.Image) else after, np.uint8)
     H, W = B.shape[:2]
     labB, labA = _lab(B), _lab(A)
-    dE = np.linalg.norm(labA - labB, axis=2)
+    d = labA - labB
+    dE = np.sqrt(np.einsum("ijk,ijk->ij", d, d))
     changed = dE > 3.0
     on = garment_alpha > 0.5
     pmask = person.mask if person is not None and getattr(person, "mask", None) is not None else np.ones((H, W), bool)
@@ -186,13 +200,13 @@ def assess(before, after, region: np.ndarray, garment_alpha: np.ndarray, kind: s
                         "what the garment leaves bare keeps a real texture"))
 
     # Backdrop holes: gaps inside the worn garment's own outline.
-    holes_v = garment_holes(on, region, width)
+    holes_v = garment_holes(on, region, width, changed, torso if kind == "upper" else None)
     checks.append(Check("holes", holes_v, LIMITS["holes"], holes_v <= LIMITS["holes"],
                         f"holes inside the garment ({holes_v:.1%} of it): the product shot's backdrop was taken for "
                         "no cloth" if holes_v > LIMITS["holes"] else "no holes inside the garment"))
 
     # Old garment left: the old clothing's colours, unchanged, where the new garment should cover.
-    old_v = old_garment_left(labB, labA, region, on, skinB, pmask, kind, person, width)
+    old_v = old_garment_left(labB, labA, region, on, skinB, pmask, kind, person, width, dE)
     checks.append(Check("old_garment", old_v, LIMITS["old_garment"], old_v <= LIMITS["old_garment"],
                         f"{old_v:.0%} of the old clothing still shows where the new garment should cover it"
                         if old_v > LIMITS["old_garment"] else "the old clothing is covered"))
@@ -241,11 +255,23 @@ def _hands(person, shape, width: float) -> np.ndarray:
     return m > 0
 
 
-def garment_holes(on: np.ndarray, region: np.ndarray, width: float) -> float:
+def garment_holes(on: np.ndarray, region: np.ndarray, width: float, changed: np.ndarray | None = None,
+                  torso: np.ndarray | None = None) -> float:
     """Share of the garment's closed outline that is not garment: enclosed gaps and narrow bites (a white stripe
-    or a white print taken for backdrop), not the wide gaps between a sleeve and the body."""
+    or a white print taken for backdrop), not the wide gaps between a sleeve and the body. For a top, the middle
+    of the torso between its neckline and hem counts as inside too (a white tee cut down to its print leaves the
+    torso bare). What stayed as it was (a hand, hair in front) is not a hole."""
     if on.sum() < 100:
         return 0.0
+    if torso is not None and torso.any():
+        ys = np.flatnonzero(on.any(axis=1))
+        y0, y1 = ys.min(), ys.max()
+        t = torso.copy()
+        t[:int(y0 + 0.15 * (y1 - y0))] = False
+        t[int(y1 - 0.05 * (y1 - y0)):] = False
+        t = cv2.erode(t.astype(np.uint8), np.ones((int(0.1 * width) | 1,) * 2, np.uint8)) > 0
+    else:
+        t = None
     k = max(5, int(0.08 * width) | 1)
     closed = cv2.morphologyEx(on.astype(np.uint8), cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
     filled = closed.copy()
@@ -253,7 +279,9 @@ def garment_holes(on: np.ndarray, region: np.ndarray, width: float) -> float:
     cv2.drawContours(filled, cnts, -1, 1, -1)
     inside = (filled > 0) & region
     inside = cv2.erode(inside.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
-    gaps = inside & ~on
+    if t is not None:
+        inside |= t & region
+    gaps = inside & ~on & (changed if changed is not None else True)
     gaps = cv2.morphologyEx(gaps.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
     return float(gaps.sum()) / max(float(inside.sum()), 1.0)
 
@@ -265,7 +293,7 @@ def _clothing_rows(kind: str, person, on: np.ndarray, H: int) -> tuple[int, int]
     return int(ys.min()), int(ys.max()) + 1
 
 
-def old_garment_left(labB, labA, region, on, skinB, pmask, kind, person, width) -> float:
+def old_garment_left(labB, labA, region, on, skinB, pmask, kind, person, width, dE=None) -> float:
     """Share of the old clothing (its dominant colours, from the middle of the area the new garment covers) that
     shows unchanged beside the new garment, between the new garment's top and hem, on the person."""
     H, W = on.shape
@@ -295,7 +323,7 @@ def old_garment_left(labB, labA, region, on, skinB, pmask, kind, person, width) 
     old_before = main[q] & zone
     if old_before.sum() < 50:
         return 0.0
-    unchanged = np.linalg.norm(labA - labB, axis=2) < 6.0
+    unchanged = (dE if dE is not None else np.linalg.norm(labA - labB, axis=2)) < 6.0
     left = old_before & unchanged
     left = cv2.morphologyEx(left.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
     # Relative to the old garment's whole area (covered or not).
@@ -331,7 +359,7 @@ def detail_kept(garment: Image.Image, gmask: np.ndarray, labA: np.ndarray, alpha
         return None
     e_g = _grad_energy(_lab(gs)[..., 0], ms)
     e_a = _grad_energy(labA[..., 0], wa)
-    if e_g < 0.5:  # a plain garment: nothing to lose
+    if e_g < 3.0:  # a plain garment (a fine weave at most): no print a person would miss
         return 1.0
     return float(min(1.5, e_a / e_g))
 
@@ -370,6 +398,9 @@ def _verdict(checks: list[Check], kind: str, seconds: float) -> Quality:
             score -= weights[c.name] * (0.5 + 0.5 * over)
     score = int(round(max(0.0, score)))
     failed = [c for c in checks if not c.passed]
+    severe = [c for c in failed if (c.value < c.limit / 2 if c.name == "detail_kept" else c.value > 4 * c.limit)]
+    if severe:
+        score = min(score, 55)
     if not failed:
         verdict, headline = "good", "Looks worn, not pasted: nothing a client would notice was found."
     else:

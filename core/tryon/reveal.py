@@ -140,24 +140,33 @@ def paint_skin(base: np.ndarray, area: np.ndarray, skin: np.ndarray, face: np.nd
 
 
 def backdrop_fill(base: np.ndarray, area: np.ndarray, person_mask: np.ndarray) -> np.ndarray:
-    """Base with the area replaced by the backdrop around the person (OpenCV Telea inpainting at half size, from
-    backdrop pixels only, plus the backdrop's own grain)."""
+    """Base with the area replaced by the backdrop around the person: a normalised convolution of the backdrop
+    pixels only (a studio backdrop's smooth light carried across), at quarter size, plus the backdrop's own grain."""
     out = base.copy()
     if not area.any():
         return out
     h, w = area.shape
-    rgb8 = np.clip(np.rint(base * 255), 0, 255).astype(np.uint8)
-    unknown = area | cv2.dilate(person_mask.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
-    sw, sh = max(1, w // 2), max(1, h // 2)
-    small = cv2.resize(rgb8, (sw, sh), interpolation=cv2.INTER_AREA)
-    um = cv2.resize(unknown.astype(np.uint8), (sw, sh), interpolation=cv2.INTER_NEAREST)
-    # Only the rows around the area (inpainting cost grows with what is unknown).
-    ys = np.flatnonzero(area.any(axis=1))
-    y0, y1 = max(0, ys.min() // 2 - 8), min(sh, ys.max() // 2 + 9)
-    filled = small.copy()
-    filled[y0:y1] = cv2.inpaint(small[y0:y1], um[y0:y1] * 255, 5, cv2.INPAINT_TELEA)
-    big = cv2.resize(filled, (w, h), interpolation=cv2.INTER_LINEAR).astype(np.float32) / 255.0
-    out[area] = big[area]
+    known = ~(area | cv2.dilate(person_mask.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool))
+    sw, sh = max(1, w // 4), max(1, h // 4)
+    small = cv2.resize(base.astype(np.float32), (sw, sh), interpolation=cv2.INTER_AREA)
+    km = cv2.resize(known.astype(np.float32), (sw, sh), interpolation=cv2.INTER_AREA)
+    km = (km > 0.99).astype(np.float32)
+    est = np.zeros_like(small)
+    got = np.zeros((sh, sw), bool)
+    for sigma in (4.0, 12.0, 40.0):  # near backdrop first, wider where the person is wide
+        num = cv2.GaussianBlur(small * km[..., None], (0, 0), sigma)
+        den = cv2.GaussianBlur(km, (0, 0), sigma)
+        ok = (den > 0.05) & ~got
+        est[ok] = num[ok] / den[ok][:, None]
+        got |= ok
+    if not got.all():
+        est[~got] = small[km > 0].mean(0) if km.any() else np.array([0.9, 0.9, 0.9], np.float32)
+    big = cv2.resize(est, (w, h), interpolation=cv2.INTER_LINEAR)
+    L = base.mean(2)
+    grain = L - cv2.GaussianBlur(L, (0, 0), 1.5)
+    sigma = float(np.std(grain[known])) if known.any() else 0.0
+    noise = np.random.default_rng(1).normal(0, sigma, (h, w)).astype(np.float32)
+    out[area] = np.clip(big[area] + noise[area][:, None], 0, 1)
     return out
 
 
@@ -209,3 +218,59 @@ def in_front(lab: np.ndarray, person: Person, body: Body, zone: np.ndarray, old:
     # Hair over the body hangs from the head: a thin stray run along a dark seam is not hair.
     hair = cv2.morphologyEx(hair.astype(np.uint8), cv2.MORPH_OPEN, np.ones((5, 5), np.uint8)) > 0
     return hair
+
+
+def leg_capsules(person: Person, width: float, shape) -> np.ndarray:
+    """The legs as tapered capsules hip -> knee -> ankle (where the pose finds them)."""
+    m = np.zeros(shape, np.uint8)
+    idx = {"l": (23, 25, 27), "r": (24, 26, 28)}
+    for side, joints in idx.items():
+        pts = []
+        for j in joints:
+            if person.landmarks[j, 2] < 0.1:
+                break
+            pts.append(np.asarray(person.landmarks[j, :2], np.float32))
+        radii = [0.22 * width, 0.14 * width, 0.10 * width]
+        for k in range(len(pts) - 1):
+            a, b = pts[k], pts[k + 1]
+            n = max(2, int(np.linalg.norm(b - a) / 3))
+            for t in np.linspace(0, 1, n):
+                p = a + t * (b - a)
+                cv2.circle(m, (int(p[0]), int(p[1])), max(1, int(radii[k] + t * (radii[k + 1] - radii[k]))), 1, -1)
+    return m > 0
+
+
+def hide_old_lower(person: Person, body: Body, out: np.ndarray, alpha: np.ndarray, frame: dict) -> tuple[np.ndarray, np.ndarray]:
+    """Trousers over a skirt (or a dress's skirt): the old garment's pixels beside and below the new one, from
+    the waist down to above the feet, joined to what the new garment covers. On the legs they become the
+    person's skin, off the legs the backdrop. Returns (image, the pixels changed)."""
+    H, W = alpha.shape
+    base = out
+    lab = lab_of(base)
+    skin = own_skin(lab, person, body)
+    w = body.width
+    on = alpha > 0.5
+    hip_y = float(min(frame["lh"][1], frame["rh"][1]))
+    rows = np.zeros((H, W), bool)
+    top = int(max(0, hip_y - 0.25 * w))
+    feet = min(float(frame["la"][1]), float(frame["ra"][1])) - 0.12 * w if "la" in frame else H
+    rows[top:int(max(top, feet))] = True
+    core = on & person.mask & ~skin & rows
+    core = cv2.erode(core.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
+    lut = clothing_colours(lab, core, share=0.05)
+    if lut is None:
+        return out, np.zeros((H, W), bool)
+    q = quality._quantise(lab)
+    old = lut[q] & person.mask & ~skin & rows & ~on
+    # Hands beside the hips are skin (kept); a bag held there is not in the old garment's colours.
+    old = cv2.morphologyEx(old.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    n, labels = cv2.connectedComponents(old, connectivity=8)
+    touch = np.unique(labels[cv2.dilate(on.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0])
+    old = np.isin(labels, touch[touch > 0])
+    if not old.any():
+        return out, old
+    legs = leg_capsules(person, w, (H, W)) & person.mask
+    face = np.zeros((H, W), bool)
+    res = paint_skin(base, old & legs, skin & legs, face, body)
+    res = backdrop_fill(res, old & ~legs, person.mask)
+    return res, old
