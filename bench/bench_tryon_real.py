@@ -71,6 +71,15 @@ def own_top_product_shot(person) -> tuple[Image.Image, str] | None:
     neck_y = int(min(f["ls"][1], f["rs"][1]) - 0.15 * f["width"])
     top[:max(0, neck_y)] = False
     top[int(max(f["lh"][1], f["rh"][1]) + 0.1 * f["width"]):] = False  # a top ends near the hips: no skirt
+    # The top ends at the first row below the chest where its colours no longer fill the torso's width (a skirt
+    # or trousers in a shared colour start there).
+    ys, xs = np.nonzero(core)
+    x0, x1 = int(np.percentile(xs, 10)), int(np.percentile(xs, 90))
+    for y in range(int(np.median(ys)), top.shape[0]):
+        person_row = person.mask[y, x0:x1]
+        if person_row.sum() and top[y, x0:x1].sum() < 0.5 * person_row.sum():
+            top[y:] = False
+            break
     top = cv2.morphologyEx(top.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8))
     n, lab_cc = cv2.connectedComponents(top)
     cy, cx = np.argwhere(core).mean(0).astype(int)

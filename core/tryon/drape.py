@@ -100,7 +100,14 @@ class GarmentParts:
 def garment_parts(gmask: np.ndarray, landmarks: np.ndarray) -> GarmentParts:
     """Split a top's flat-lay into its body and sleeves: the body is the polygon through the shoulder corners, side
     midpoints and hem corners; what lies outside it, left and right, are the sleeves."""
-    (tl, tr, ml, mr, hl, hr) = landmarks
+    (tl, tr, ml, mr, hl, hr) = [np.array(p, np.float32) for p in landmarks]
+    # Long sleeves laid alongside the body touch it in the flat-lay: the body is no wider than its shoulders
+    # (with a little flare), what lies outside is sleeve.
+    slack = 0.08 * max(tr[0] - tl[0], 1.0)
+    for p in (ml, hl):
+        p[0] = max(p[0], tl[0] - slack)
+    for p in (mr, hr):
+        p[0] = min(p[0], tr[0] + slack)
     ys = np.nonzero(gmask)[0]
     poly = np.array([(tl[0], ys.min()), (tr[0], ys.min()), tr, mr, hr, (hr[0], ys.max()), (hl[0], ys.max()), hl, ml, tl],
                     np.float32)

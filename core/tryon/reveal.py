@@ -214,9 +214,14 @@ def in_front(lab: np.ndarray, person: Person, body: Body, zone: np.ndarray, old:
     seeds = seeds[seeds > 0]
     if not len(seeds):
         return np.zeros((H, W), bool)
-    hair = np.isin(labels, seeds) & zone
+    joined = np.isin(labels, seeds)
+    hair = joined & zone
     # Hair over the body hangs from the head: a thin stray run along a dark seam is not hair.
     hair = cv2.morphologyEx(hair.astype(np.uint8), cv2.MORPH_OPEN, np.ones((5, 5), np.uint8)) > 0
+    # More "hair" on the body than on the head is a top in the hair's colour (a black top, dark hair): none kept.
+    on_head = (joined & ~zone)[:max(1, neck)].sum()
+    if hair.sum() > on_head or hair[int(body.neck_y + 1.2 * body.width):].any():
+        return np.zeros((H, W), bool)
     return hair
 
 
