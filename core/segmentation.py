@@ -57,22 +57,156 @@ def _shadow_like(lab: np.ndarray, bd: Backdrop) -> np.ndarray:
     return (d_chroma < max(4.0, 2 * bd.noise)) & (ratio > 0.82) & (ratio < 1.0 + 0.02 + bd.noise / 255)
 
 
+SLOPE = 2.0  # lightness step per pixel (Lab, 0-255) that a soft shadow's ramp stays under
+
+
+def _gentle(light: np.ndarray) -> np.ndarray:
+    """Pixels on a gentle slope of lightness: a soft shadow darkens the backdrop gradually, while a pale garment
+    meets the backdrop with a step at its outline, however faint its contrast."""
+    b = cv2.GaussianBlur(light, (3, 3), 0)
+    step = np.zeros_like(b)
+    step[:, 1:] = np.abs(np.diff(b, axis=1))
+    step[:, :-1] = np.maximum(step[:, :-1], step[:, 1:])
+    dy = np.zeros_like(b)
+    dy[1:] = np.abs(np.diff(b, axis=0))
+    dy[:-1] = np.maximum(dy[:-1], dy[1:])
+    return np.maximum(step, dy) < SLOPE
+
+
 def garment_mask(img: Image.Image, min_share: float = 0.01, fill_bites: bool = True) -> np.ndarray:
     """Boolean mask of the garment(s) in a product shot on a plain backdrop, holes that show the backdrop left out.
+
+    Two passes: the outline as sharp edges give it (drawn and dark garments, prints), then again with the faint
+    steps a white garment's rim makes against a white backdrop and a tight backdrop colour, keeping from the second
+    only what is thick and in places lighter than the backdrop (a white garment's body, not the band of a soft
+    shadow nor a bag handle's hole).
 
     `fill_bites` gives back backdrop-coloured motifs cut by the outline (see _fill_bites); off only to measure it.
     Raises GarmentNotFound when nothing stands out from the backdrop."""
     rgb = np.asarray(img.convert("RGB"))
+    top, bottom, left, right = _padding(rgb)
+    if top or bottom or left or right:  # a band of another flat colour added round the shot: not the backdrop
+        h, w = rgb.shape[:2]
+        out = np.zeros((h, w), bool)
+        out[top:h - bottom, left:w - right] = _garment_mask(rgb[top:h - bottom, left:w - right], min_share,
+                                                             fill_bites)
+        return out
+    return _garment_mask(rgb, min_share, fill_bites)
+
+
+def _padding(rgb: np.ndarray, most: float = 0.06) -> tuple[int, int, int, int]:
+    """Rows or columns of one flat colour added at an edge of the shot (a white strip below a beige backdrop, from
+    padding the photo to its frame): how many at the top, bottom, left and right."""
+    out = []
+    for lines in (rgb, rgb[::-1], rgb.transpose(1, 0, 2), rgb.transpose(1, 0, 2)[::-1]):
+        lines = lines.astype(np.float32)
+        limit = max(1, int(most * len(lines)))
+        k = 0
+        while k < min(len(lines) // 3, 4 * limit) and float(lines[k].std(axis=0).max()) < 2.0:
+            k += 1
+        pad = 0
+        if k > 1:
+            inner = lines[k - 1].mean(axis=0)
+            while pad < min(k - 1, limit) and float(np.abs(lines[pad].mean(axis=0) - inner).max()) > 6:
+                pad += 1
+            if pad >= min(k - 1, limit) and pad == k - 1:
+                pad = 0  # the whole flat run differs: no inner backdrop to compare with
+        out.append(pad)
+    return tuple(out)
+
+
+def _garment_mask(rgb: np.ndarray, min_share: float, fill_bites: bool) -> np.ndarray:
     h, w = rgb.shape[:2]
     lab = _lab(rgb)
     bd = backdrop_of(rgb)
     dist = np.linalg.norm(lab - bd.colour, axis=2)
     near = max(5.0, 2.5 * bd.noise)
+    gentle = _gentle(lab[..., 0])
+    soft = _shadow_like(lab, bd)
     # Sharp edges: the garment's outline (light garments on light backdrops have little else to go by).
     grey = cv2.GaussianBlur(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), (3, 3), 0)
-    edges = cv2.Canny(grey, 20, 60) > 0
-    edges = cv2.dilate(edges.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
-    passable = ((dist < near) | _shadow_like(lab, bd)) & ~edges
+    sharp = cv2.Canny(grey, 20, 60) > 0
+    subject = _subject(sharp, dist, near, soft)
+    # Faint steps (never on a shadow's gentle ramp): a white tee's rim on a white backdrop, where the sharp outline
+    # has gaps the backdrop flows through. On a flat backdrop they cost nothing; what they close off beyond the
+    # first pass is kept where it is thick.
+    lo = 2 if bd.noise < 0.5 else 4  # a flat (cut-out) backdrop has no step at all: every faint one is real
+    faint = sharp | (cv2.Canny(grey, lo, 3 * lo) > 0)
+    tight = max(2.0, 1.5 * bd.noise)
+    extra = _subject(faint, dist, tight, np.zeros_like(soft), grow=5) & ~subject
+    # Lighter than the backdrop, away from sharp edges (JPEG rings brighter beside a dark garment's outline).
+    ringing = cv2.dilate(sharp.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
+    added = _thick(extra, max(4.0, 0.035 * min(h, w)), (lab[..., 0] > bd.colour[0] + 2) & ~ringing)
+    added |= _notches(extra & ~added, subject, dist < tight)
+    if added.any():
+        # The faint edges were widened to close gaps, and JPEG noise beside the garment makes faint edges of its
+        # own: give back the fringe of the backdrop's exact colour up to the edge line itself (the outline's step
+        # stops it), then what the backdrop's colour reaches within a few pixels, so no rim of backdrop is left.
+        backdrop = ~(subject | added)
+        stop = (cv2.Canny(grey, 2 * lo, 6 * lo) > 0) | ~(dist < near)
+        for i in range(5):
+            reach = ~stop if i < 3 else (dist < tight)
+            backdrop |= reach & (cv2.dilate(backdrop.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
+        subject |= added & ~backdrop
+        subject = cv2.morphologyEx(subject.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(subject.astype(np.uint8), 8)
+    if n <= 1:
+        raise GarmentNotFound("No garment found: the photo looks like a plain backdrop.")
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    big = areas.max()
+    # A pair of shoes is two parts and a bag's handle may float above it: keep every part of a real size.
+    keep = 1 + np.nonzero(areas >= max(0.02 * big, 0.002 * h * w))[0]
+    mask = np.isin(labels, keep)
+    if mask.mean() < min_share:
+        raise GarmentNotFound("The garment is too small in its photo; use a product shot where it fills the frame.")
+    mask = _fill_holes(mask, dist, near, lab, bd)
+    return _fill_bites(mask, dist < near) if fill_bites else mask
+
+
+BRIGHTER = 0.004  # share of a region lighter than the backdrop that no shadow or hole reaches
+
+
+def _notches(region: np.ndarray, found: np.ndarray, exact: np.ndarray) -> np.ndarray:
+    """Small parts of `region` hemmed in by the garment found so far (three quarters of their rim or more) and not
+    of the backdrop's exact colour: a pale stripe between two dark ones where it meets the outline. A soft shadow
+    band touches the garment on one side only; a hole showing the backdrop is the backdrop's exact colour."""
+    h, w = region.shape
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(region.astype(np.uint8), 8)
+    out = np.zeros_like(region)
+    for k in range(1, n):
+        x, y, bw, bh, area = stats[k]
+        if area < 10 or area > 0.01 * h * w:
+            continue
+        y0, y1, x0, x1 = max(0, y - 2), min(h, y + bh + 2), max(0, x - 2), min(w, x + bw + 2)
+        part = labels[y0:y1, x0:x1] == k
+        rim = cv2.dilate(part.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool) & ~part
+        if found[y0:y1, x0:x1][rim].mean() >= 0.75 and exact[y0:y1, x0:x1][part].mean() < 0.3:
+            out[y0:y1, x0:x1] |= part
+    return out
+
+
+def _thick(region: np.ndarray, radius: float, lighter: np.ndarray) -> np.ndarray:
+    """The parts of `region` that hold a disc of `radius` somewhere (a garment's body with its straps), not the
+    thin bands (a soft shadow along the outline) that are never that wide, and that are in places lighter than the
+    backdrop (white fabric catches the light; a shadow or a hole showing the backdrop never is)."""
+    n, labels = cv2.connectedComponents(region.astype(np.uint8), connectivity=8)
+    if n <= 1:
+        return np.zeros_like(region)
+    depth = cv2.distanceTransform(region.astype(np.uint8), cv2.DIST_L2, 5)
+    widest = np.zeros(n, np.float32)
+    np.maximum.at(widest, labels.ravel(), depth.ravel())
+    widest[0] = 0
+    inner = cv2.erode(region.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+    lit = np.bincount(labels[inner], weights=lighter[inner], minlength=n) / np.maximum(
+        np.bincount(labels[inner], minlength=n), 1)
+    return np.isin(labels, np.nonzero((widest >= radius) & (lit >= BRIGHTER))[0])
+
+
+def _subject(edges: np.ndarray, dist: np.ndarray, near: float, soft: np.ndarray, grow: int = 3) -> np.ndarray:
+    """What the border cannot reach across backdrop-coloured or softly shaded pixels without crossing an edge
+    (dilated to `grow` pixels wide, closing gaps narrower than that)."""
+    edges = cv2.dilate(edges.astype(np.uint8), np.ones((grow, grow), np.uint8)) > 0
+    passable = ((dist < near) | soft) & ~edges
     # The backdrop: every passable pixel the border reaches.
     n, labels = cv2.connectedComponents(passable.astype(np.uint8), connectivity=4)
     on_border = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
@@ -92,23 +226,11 @@ def garment_mask(img: Image.Image, min_share: float = 0.01, fill_bites: bool = T
         backdrop |= np.isin(labels, reached)
     # The edge was dilated by a pixel; give back the backdrop-coloured fringe it took (a white garment's rim is its
     # dark outline, which stays).
-    loose = (dist < near) | _shadow_like(lab, bd)
+    loose = (dist < near) | soft
     for _ in range(2):
         backdrop |= loose & (cv2.dilate(backdrop.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
     subject = ~backdrop
-    subject = cv2.morphologyEx(subject.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(subject.astype(np.uint8), 8)
-    if n <= 1:
-        raise GarmentNotFound("No garment found: the photo looks like a plain backdrop.")
-    areas = stats[1:, cv2.CC_STAT_AREA]
-    big = areas.max()
-    # A pair of shoes is two parts and a bag's handle may float above it: keep every part of a real size.
-    keep = 1 + np.nonzero(areas >= max(0.02 * big, 0.002 * h * w))[0]
-    mask = np.isin(labels, keep)
-    if mask.mean() < min_share:
-        raise GarmentNotFound("The garment is too small in its photo; use a product shot where it fills the frame.")
-    mask = _fill_holes(mask, dist, near, lab, bd)
-    return _fill_bites(mask, dist < near) if fill_bites else mask
+    return cv2.morphologyEx(subject.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
 
 
 def _fill_bites(mask: np.ndarray, plain: np.ndarray) -> np.ndarray:
@@ -256,3 +378,90 @@ def subject_mask(img: Image.Image) -> np.ndarray:
         return garment_mask(img)
     except GarmentNotFound:
         return np.ones(rgb.shape[:2], bool)
+
+
+@dataclass
+class Silhouette:
+    """What a garment's outline shows, read from its mask alone (for tags beside the encoder's view).
+
+    sleeves: "none" | "short" | "long" for tops and dresses (rows wider than the narrowest waist by a third, from the
+      shoulder down: under a tenth of the height none, under 45% short, else long); "none" for legged and strappy
+      garments.
+    legs: two legs (trousers, jeans, shorts): the lower third splits in two parts with a gap between.
+    straps: thin separate strips at the top (a cami, a slip dress, a sports top seen from the back).
+    length: "short" (wider than tall: a cropped top, shorts), "regular", or "long" (over 1.6 times as tall as
+      wide: a maxi dress, full-length trousers), from `aspect`.
+    aspect: height / width of the garment's bounding box.
+    fill: share of that bounding box the garment covers.
+    """
+    sleeves: str
+    legs: bool
+    straps: bool
+    length: str
+    aspect: float
+    fill: float
+
+    def as_dict(self) -> dict:
+        return {"sleeves": self.sleeves, "legs": self.legs, "straps": self.straps, "length": self.length,
+                "aspect": round(self.aspect, 3), "fill": round(self.fill, 3)}
+
+
+def _runs(row: np.ndarray, least: int) -> list[tuple[int, int]]:
+    """(start, end) of the runs of True in a row, runs shorter than `least` dropped."""
+    padded = np.concatenate([[False], row, [False]]).astype(np.int8)
+    d = np.diff(padded)
+    starts, ends = np.nonzero(d == 1)[0], np.nonzero(d == -1)[0]
+    return [(int(a), int(b)) for a, b in zip(starts, ends) if b - a >= least]
+
+
+def silhouette(mask: np.ndarray) -> Silhouette:
+    """Silhouette features of a garment mask (as garment_mask gives it); see Silhouette for each field."""
+    mask = np.asarray(mask, bool)
+    if not mask.any():
+        return Silhouette("none", False, False, "regular", 1.0, 0.0)
+    # The largest part only (a pair of shoes or a stray fleck would confuse the rows).
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), 8)
+    biggest = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    x, y, w, h = stats[biggest, :4]
+    m = labels[y:y + h, x:x + w] == biggest
+    aspect = h / max(w, 1)
+    fill = float(m.mean())
+    length = "short" if aspect < 0.9 else "long" if aspect > 1.6 else "regular"
+    least = max(1, int(0.02 * w))
+    rows = [_runs(m[i], least) for i in range(h)]
+
+    def band(lo: float, hi: float) -> range:
+        return range(int(lo * h), max(int(lo * h) + 1, int(hi * h)))
+
+    # Two legs: most rows of the lower third are two wide parts apart.
+    lower = band(0.68, 0.97)
+    split = 0
+    for i in lower:  # exactly two wide parts, parted near the middle (not a sleeve hanging beside a body)
+        r = [run for run in rows[i] if run[1] - run[0] >= 0.15 * w]
+        if len(r) == 2 and r[1][0] - r[0][1] >= 0.03 * w and 0.3 * w <= (r[0][1] + r[1][0]) / 2 <= 0.7 * w:
+            split += 1
+    legs = split >= 0.6 * len(lower)
+    # Straps: the top rows are narrow separate strips.
+    top = band(0.0, 0.1)
+    strappy = sum(1 for i in top if len(rows[i]) >= 2 and all(b - a < 0.12 * w for a, b in rows[i]))
+    straps = strappy >= 0.5 * len(top)
+    sleeves = "none"
+    if not legs and not straps:
+        spans = np.array([(r[-1][1] - r[0][0]) if r else 0 for r in rows], float)
+
+        def centre_width(i: int) -> float:
+            c = w / 2
+            part = min(rows[i], key=lambda run: 0 if run[0] <= c < run[1] else min(abs(run[0] - c), abs(run[1] - c)),
+                       default=(0, 0))
+            return part[1] - part[0]
+
+        waist = min(centre_width(i) for i in band(0.35, 0.7))
+        wide = spans > 1.33 * max(waist, 1)
+        start = next((i for i in band(0.0, 0.45) if wide[i]), None)
+        if start is not None:
+            end = start
+            while end < h and wide[end]:
+                end += 1
+            extent = (end - start) / h
+            sleeves = "none" if extent < 0.1 else "short" if extent < 0.45 else "long"
+    return Silhouette(sleeves, bool(legs), bool(straps), length, float(aspect), fill)
