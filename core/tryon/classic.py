@@ -212,10 +212,10 @@ class ClassicTryOn(TryOnBackend):
         body = body_of(person)
         zone = clothing_zone(person, body)
         H, W = zone.shape
-        # White stripes or a white print that the backdrop test left out are cloth (the original mask still
-        # tells the slit between a hanging sleeve and the body).
+        # White stripes or a white print that the backdrop test left out are cloth.
         solid = solid_garment(gmask)
-        closed_img, closed = close_flat_lay(garment_img, solid, enclosed=_enclosed_backdrop(garment_img, gmask, 9))
+        # The garment's own pixels are all known (a white tee on white is cloth, not backdrop to paint over).
+        closed_img, closed = close_flat_lay(garment_img, solid, enclosed=np.zeros_like(solid))
         gmask = solid
         lm = garment_landmarks(closed, "upper")
         parts = garment_parts(gmask, lm)
