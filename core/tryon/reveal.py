@@ -260,22 +260,37 @@ def hide_old_lower(person: Person, body: Body, out: np.ndarray, alpha: np.ndarra
     top = int(max(0, hip_y - 0.25 * w))
     feet = min(float(frame["la"][1]), float(frame["ra"][1])) - 0.12 * w if "la" in frame else H
     rows[top:int(max(top, feet))] = True
-    core = on & person.mask & ~skin & rows
+    under = on & person.mask & rows
+    core = under & ~skin
+    if core.sum() < 0.3 * under.sum():  # a cream or beige skirt reads as skin: take what the garment covers
+        core = under
     core = cv2.erode(core.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
     lut = clothing_colours(lab, core, share=0.05)
     if lut is None:
         return out, np.zeros((H, W), bool)
     q = quality._quantise(lab)
-    old = lut[q] & person.mask & ~skin & rows & ~on
-    # Hands beside the hips are skin (kept); a bag held there is not in the old garment's colours.
+    # A print's colours are closed into the cloth they make up (a pattern is one garment, not specks).
+    old = cv2.morphologyEx((lut[q] & person.mask & rows).astype(np.uint8), cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8)) > 0
+    old &= person.mask & rows & ~on
+    # The hands beside the hips stay in front (a bag held there is not in the old garment's colours).
+    for side in ("l", "r"):
+        if person.visible(f"{side}_wrist"):
+            disc = np.zeros((H, W), np.uint8)
+            x, y = person.point(f"{side}_wrist")
+            cv2.circle(disc, (int(x), int(y)), int(0.2 * w), 1, -1)
+            old &= ~((disc > 0) & skin)
+    old &= ~(skin & ~lut[q])
     old = cv2.morphologyEx(old.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
     n, labels = cv2.connectedComponents(old, connectivity=8)
     touch = np.unique(labels[cv2.dilate(on.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0])
     old = np.isin(labels, touch[touch > 0])
     if not old.any():
         return out, old
+    # Bare legs only below the new garment's hem (shorts over a long skirt); beside it, the backdrop.
     legs = leg_capsules(person, w, (H, W)) & person.mask
+    ys = np.flatnonzero(on.any(axis=1))
+    legs[:int(ys.max()) + 1] = False
     face = np.zeros((H, W), bool)
-    res = paint_skin(base, old & legs, skin & legs, face, body)
+    res = paint_skin(base, old & legs, skin & ~lut[q], face, body)
     res = backdrop_fill(res, old & ~legs, person.mask)
     return res, old
