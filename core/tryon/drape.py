@@ -135,10 +135,25 @@ def body_targets(parts: GarmentParts, body: Body, n: int = 5) -> tuple[np.ndarra
     Returns (src, dst, horizontal scale, vertical scale)."""
     re, le = body.shoulder_edges
     gw = max(parts.top[1] - parts.top[0], 1.0)
-    sx = float(np.linalg.norm(le - re)) / gw
     glen = max(parts.y_hem - parts.y_top, 1.0)
-    length = max(1.0, glen / gw / STANDARD_TOP)  # 1: to the hips (over a waistband: no gap); a long shirt longer
-    sy = 1.12 * body.torso_len * length / glen
+    body_ys = np.flatnonzero(parts.body.any(axis=1))
+    straps = len(body_ys) and (parts.y_top - body_ys.min()) > 0.25 * gw  # straps rise well above the first full row
+    if not parts.sleeves and straps:
+        # Sleeveless (a tank, a cami): the flat-lay's first full-width row is the armholes' bottom, not the
+        # shoulder seam; it lands at the armpits, as wide as the chest there, and the garment keeps its own
+        # proportions (a cropped tank stays cropped).
+        across = (body.ls - body.rs) / max(body.width, 1e-6)
+        arm = body.down * 0.45 * body.width
+        re, le = body.rs + arm - across * 0.12 * body.width, body.ls + arm + across * 0.12 * body.width
+        sx = float(np.linalg.norm(le - re)) / gw
+        sy = sx
+    else:
+        sx = float(np.linalg.norm(le - re)) / gw
+        ratio = glen / gw / STANDARD_TOP
+        # Near a standard top's length: to the hips (over a waistband: no gap); a long shirt longer; a cropped top
+        # (well under) keeps its own length and shows the midriff.
+        length = max(1.0, ratio) if ratio >= 0.8 else ratio
+        sy = 1.12 * body.torso_len * length / glen
     across = (le - re) / max(np.linalg.norm(le - re), 1e-6)
     src, dst = [], []
     hw_top = (parts.top[1] - parts.top[0]) / 2
