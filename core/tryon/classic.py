@@ -285,6 +285,8 @@ class ClassicTryOn(TryOnBackend):
         lower_lut = reveal.clothing_colours(lab, lower, share=0.12)  # its main colours (not a leopard's spots)
         not_lower = ~lower_lut[q] if lower_lut is not None else np.ones((H, W), bool)
         arms_below = caps & person.mask & ~skin & not_lower & (old_px | ~(cv2.dilate(skin.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0))
+        # A cropped top over a longer one: the old top's torso below the new hem goes too (midriff, her skin).
+        arms_below |= torso & person.mask & old_px & ~skin & not_lower
         arms_below[:hem_row] = False
         for side in ("l", "r"):  # the old cuff at the wrist (the hand, skin, stays)
             if person.visible(f"{side}_wrist"):

@@ -152,7 +152,7 @@ def body_targets(parts: GarmentParts, body: Body, n: int = 5) -> tuple[np.ndarra
         ratio = glen / gw / STANDARD_TOP
         # Near a standard top's length: to the hips (over a waistband: no gap); a long shirt longer; a cropped top
         # (well under) keeps its own length and shows the midriff.
-        length = max(1.0, ratio) if ratio >= 0.8 else ratio
+        length = max(1.0, ratio) if ratio >= 0.55 else ratio
         sy = 1.12 * body.torso_len * length / glen
     across = (le - re) / max(np.linalg.norm(le - re), 1e-6)
     src, dst = [], []

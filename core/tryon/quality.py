@@ -307,7 +307,7 @@ def old_garment_left(labB, labA, region, on, skinB, pmask, kind, person, width, 
     main = hist >= 0.03  # colours that make up the old garment (a logo or a fleck does not count)
     y0, y1 = _clothing_rows(kind, person, on, H)
     rows = np.zeros((H, W), bool)
-    rows[y0:y1] = True
+    rows[y0:y1 + (int(0.6 * width) if kind == "upper" else 0)] = True  # a cropped top: the old one below it
     # The new garment's span across the body: the old garment left at its sides, sleeves and hem.
     near = cv2.dilate(on.astype(np.uint8), np.ones((int(0.4 * width) | 1,) * 2, np.uint8)) > 0
     zone = pmask & rows & near
