@@ -141,7 +141,7 @@ if result is not None:
     b.image(result.image, caption=f"After · {result.backend}", width="stretch")
     # The quality check (core.tryon.quality): what a client would notice, and what to try instead.
     q = result.quality
-    {"good": st.success, "check": st.warning}.get(q.verdict, st.error)(f"Quality {q.score}/100 · {q.headline}")
+    {"good": st.success, "unknown": st.info}.get(q.verdict, st.warning)(f"Quality {q.score}/100 · {q.headline}")
     with st.expander("Why this score", expanded=q.verdict == "poor"):
         st.markdown(q.markdown())
     if state.get("tryon_why"):
