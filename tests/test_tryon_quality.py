@@ -19,6 +19,7 @@ from core.tryon.drape import body_of
 from core.tryon.people import sample_photos
 from core.tryon.pose import analyse_person
 from core.tryon.regions import garment_mask
+from test_pages import _try_on, app_env  # noqa: F401  (the page tests' set-up: a sample studio, a fresh profile db)
 
 CATALOG = REPO_ROOT / "assets" / "sample_catalog" / "images"
 REAL = REPO_ROOT.parent / "shared" / "realphotos"
@@ -238,3 +239,12 @@ def test_real_trousers_hide_the_old_trousers_and_skirt(real):
     assert r.quality.check("old_garment").passed, r.quality.summary()
     before, after = np.asarray(person.image), np.asarray(r.image)
     assert not ((before != after).any(axis=2) & ~r.region).any()
+
+
+
+def test_try_on_page_shows_the_quality_check(app_env):
+    at = _try_on("shirt")
+    lines = [e.value for e in list(at.success) + list(at.warning)]
+    assert any(v.startswith("Quality ") and "/100" in v for v in lines)
+    assert not at.error  # a poor result is a warning with reasons, never an error box
+    assert any(e.label == "Why this score" for e in at.expander)

@@ -184,7 +184,7 @@ class ClassicTryOn(TryOnBackend):
         t["warp"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         out = compose(person, warped, alpha, region)
-        if kind == "lower":
+        if kind == "lower" and frame.get("long"):
             # Trousers hide a skirt: what of the old garment shows beside and below them goes.
             res, hidden = reveal.hide_old_lower(person, body_of(person), out.astype(np.float32) / 255.0,
                                                 alpha * region, frame)
