@@ -472,7 +472,7 @@ def cmd_tryon(args) -> int:
     result.image.save(out)
     info = result.summary() | {"output": str(out)}
     print(_json(info) if args.json else f"wrote {out} with the {result.backend} backend in "
-          f"{sum(result.timings.values()):.2f}s")
+          f"{sum(result.timings.values()):.2f}s; quality {result.quality.score}/100: {result.quality.headline}")
     return 0
 
 

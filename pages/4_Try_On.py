@@ -144,6 +144,11 @@ if result is not None:
     a, b = st.columns(2)
     a.image(result.person.image, caption="Before", width="stretch")
     b.image(result.image, caption=f"After · {result.backend}", width="stretch")
+    # The quality check (core.tryon.quality): what a client would notice, and what to try instead.
+    q = result.quality
+    {"good": st.success, "unknown": st.info}.get(q.verdict, st.warning)(f"Quality {q.score}/100 · {q.headline}")
+    with st.expander("Why this score", expanded=q.verdict == "poor"):
+        st.markdown(q.markdown())
     if state.get("tryon_why"):
         st.caption(f"Backend: {state.tryon_why}")
     st.caption(" · ".join(f"{k.replace('_', ' ')} {v:.2f}s" for k, v in result.timings.items())
