@@ -324,7 +324,12 @@ def old_garment_left(labB, labA, region, on, skinB, pmask, kind, person, width, 
         # The trousers or skirt below the new top's hem stay (their waistband under the top is not the old top):
         # their main colours, sampled well below the hem (an old top's band just below it is not sampled).
         low = np.zeros((H, W), bool)
-        low[min(H, y1 + int(0.35 * width)):min(H, y1 + int(0.9 * width))] = True
+        start = y1 + int(0.35 * width)
+        try:  # below the hips (a long old top ends at them): the trousers or skirt, not the old top
+            start = max(start, int(max(person.point("l_hip")[1], person.point("r_hip")[1]) + 0.15 * width))
+        except Exception:
+            pass
+        low[min(H, start):min(H, start + int(0.55 * width))] = True
         low &= pmask & ~skinB & ~_hands(person, (H, W), width)
         if low.sum() > 200:
             lh = np.bincount(q[low], minlength=_NBINS).astype(np.float32)
