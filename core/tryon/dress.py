@@ -140,7 +140,7 @@ def skin_fill(base: np.ndarray, where: np.ndarray, own_skin: np.ndarray, skin: n
 
 
 def reveal(person: Person, base: np.ndarray, covered: np.ndarray, body, w: float,
-           legs_from: float | None = None) -> tuple[np.ndarray, np.ndarray, float]:
+           legs_from: float | None = None, torso: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, float]:
     """Repaint the old clothes the new garment does not cover: limbs with skin, the rest with the backdrop.
     Returns (image, repainted mask, share of the repainted area that is skin)."""
     from core.tryon.classic import skin_colour
@@ -166,6 +166,8 @@ def reveal(person: Person, base: np.ndarray, covered: np.ndarray, body, w: float
     if not bare.any():
         return base, bare, 0.0
     limb = limbs(person, w)
+    if torso is not None:  # a neckline's opening, the shoulders beside straps: the chest, in skin
+        limb |= torso & person.mask
     to_skin = bare & limb
     to_back = bare & ~limb
     out = base.copy()
@@ -292,7 +294,7 @@ def wear(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str,
     t0 = time.perf_counter()
     base = np.asarray(person.image, np.float32) / 255.0
     legs_from = info["top"] if kind == "lower" else None
-    base2, bare, skin_share = reveal(person, base, covered, body, w, legs_from=legs_from)
+    base2, bare, skin_share = reveal(person, base, covered, body, w, legs_from=legs_from, torso=torso)
     light = low_frequency_shading(base, covered & person.mask, w) if (covered & person.mask).any() else 1.0
     light = np.where(covered & ~person.mask, 1.0, light) if isinstance(light, np.ndarray) else light
     vol = volume_shading(covered, w)
