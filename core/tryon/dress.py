@@ -173,14 +173,16 @@ def reveal(person: Person, base: np.ndarray, covered: np.ndarray, body, w: float
     out = base.copy()
     if to_back.any():
         u8 = np.clip(out * 255, 0, 255).astype(np.uint8)
-        hole = cv2.dilate(to_back.astype(np.uint8), np.ones((5, 5), np.uint8))
+        hole = cv2.dilate(to_back.astype(np.uint8), np.ones((9, 9), np.uint8))
         # The backdrop fills from outside the person only (never from the old clothes' own colour).
         unknown = (hole > 0) | (clothes & ~covered) | (covered & person.mask)
         small = 2 if max(H, W) > 400 else 1
         u8s = cv2.resize(u8, (W // small, H // small), interpolation=cv2.INTER_AREA)
         ms = cv2.resize(unknown.astype(np.uint8) * 255, (W // small, H // small), interpolation=cv2.INTER_NEAREST)
         filled = cv2.resize(cv2.inpaint(u8s, ms, 5, cv2.INPAINT_TELEA), (W, H), interpolation=cv2.INTER_LINEAR)
-        out = np.where(to_back[..., None], filled.astype(np.float32) / 255.0, out)
+        # The old clothes' anti-aliased rim goes with them (no dark ghost line along the old outline).
+        rim = ((hole > 0) & ~covered & (clothes | ~person.mask)) | to_back
+        out = np.where(rim[..., None], filled.astype(np.float32) / 255.0, out)
     if to_skin.any():
         painted = skin_fill(base, to_skin, own & ~face_mask(body, covered.shape), skin, w)
         out = np.where(to_skin[..., None], painted, out)
