@@ -299,13 +299,15 @@ def cmd_outfit(args) -> int:
 
         found = anchor_candidates(studio.index, studio.encoder, args.query, n=1)
         anchors = [found[0].id] if found else []
+        if found.note:  # no piece of the kind asked ("blazer"): said, the nearest used
+            print(found.note, file=sys.stderr)
     if args.profile:
         store = _profiles(settings)
         profile = store.get(args.profile)
         taste = taste_of(store, profile, studio.index)
         if not anchors:
             anchors = store.items(profile.id, "cart")
-    outfits = build_outfits(studio.index, anchors, k=args.k, budget=args.budget, taste=taste)
+    outfits = build_outfits(studio.index, anchors, k=args.k, budget=args.budget, taste=taste, occasion=args.occasion)
     if args.json:
         print(_json([o.to_json() for o in outfits]))
     else:
@@ -600,6 +602,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--profile")
     sp.add_argument("--budget", type=float)
     sp.add_argument("--k", type=int, default=3)
+    sp.add_argument("--occasion", choices=["office", "evening", "weekend"],
+                    help="keep out what is not worn there (office: no hoodies or sneakers)")
     common(sp)
     sp.set_defaults(func=cmd_outfit)
 

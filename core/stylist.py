@@ -9,6 +9,7 @@ import io
 import itertools
 import json
 import logging
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,24 +89,94 @@ def explain(hit: SearchHit, taste: Taste, index: CatalogIndex) -> str:
     vecs = index.vectors([hit.id] + others, missing_ok=True)
     if not np.abs(vecs[0]).sum():
         return ""
-    best = others[int(np.argmax(vecs[1:] @ vecs[0]))]
-    name = index.metadatas([best])[0].get("name") or best
+    metas = index.metadatas(others)
+    same = np.array([m.get("category") == hit.metadata.get("category") for m in metas], np.float32)
+    best = int(np.argmax(vecs[1:] @ vecs[0] + same))  # a liked piece of the same kind first: "like the blue dress"
+    name = metas[best].get("name") or others[best]
     return f"similar to {name}, which the client liked"
 
 
 def for_you(store: ProfileStore, profile: Profile, index: CatalogIndex, k: int = 12) -> list[tuple[SearchHit, str]]:
-    """The profile's feed: nearest to its taste, minus what it already marked; cold start: popular, diverse."""
+    """The profile's feed, minus what it already marked; cold start: popular, diverse.
+
+    The feed follows the mix of the client's likes: each liked category gets places in proportion to its likes
+    (4 dresses and 2 blouses of 6: 8 dresses and 4 blouses of 12), filled with the pieces nearest to what was
+    liked in that category (and away from what was passed), varied so that no two picks are near twins."""
+    from collections import Counter
+
     from core.search import Filters
 
     taste = taste_of(store, profile, index)
     seen = set(taste.liked) | set(taste.disliked)
     if taste.vector is not None:
-        ranked = index.dense_search(taste.vector, k, Filters(), seen).ranked  # exact or HNSW by catalog size
-        hits = index.hits(ranked)
-        return [(h, explain(h, taste, index)) for h in hits]
+        cats = [str(m.get("category") or "") for m in index.metadatas(taste.liked)]
+        counts = Counter(cats)
+        vecs = index.vectors(taste.liked, missing_ok=True)
+        neg = index.vectors(taste.disliked, missing_ok=True).mean(0) if taste.disliked else 0.0
+        picked: list[SearchHit] = []
+        for cat, n in sorted(_apportion(dict(counts), k).items(), key=lambda kv: -counts[kv[0]]):
+            if n <= 0:
+                continue
+            rows = [i for i, c in enumerate(cats) if c == cat]
+            q = l2_normalize(vecs[rows].mean(0) - 0.5 * neg)
+            filters = Filters(category=[cat]) if cat else Filters()
+            ranked = index.dense_search(q, 4 * n + 8, filters, seen | {h.id for h in picked}).ranked
+            if not ranked:
+                continue
+            cand_vecs = index.vectors([i for i, _ in ranked], missing_ok=True)
+            picked += index.hits([ranked[j] for j in _varied(ranked, cand_vecs, n)])
+        if len(picked) < k:  # a liked category with too few other pieces: the rest nearest to the whole taste
+            ranked = index.dense_search(taste.vector, k, Filters(), seen | {h.id for h in picked}).ranked
+            picked += index.hits(ranked[: k - len(picked)])
+        return [(h, explain(h, taste, index)) for h in picked[:k]]
     popular = store.popularity("like")
     return [(h, "popular with other clients" if popular.get(h.id) else "a diverse pick to start from")
             for h in diverse_picks(index, k, popular, exclude=seen)]
+
+
+def _share(counts: dict[str, int]) -> dict[str, float]:
+    total = sum(counts.values()) or 1
+    return {c: n / total for c, n in counts.items()}
+
+
+def category_mix_distance(a: list[str], b: list[str]) -> float:
+    """Total variation distance between two lists' category shares: 0 = the same mix, 1 = nothing shared."""
+    from collections import Counter
+
+    pa, pb = _share(Counter(a)), _share(Counter(b))
+    return 0.5 * sum(abs(pa.get(c, 0.0) - pb.get(c, 0.0)) for c in set(pa) | set(pb))
+
+
+def _apportion(counts: dict[str, int], k: int) -> dict[str, int]:
+    """k places shared in proportion to counts (largest remainder; every liked category gets one when k allows)."""
+    total = sum(counts.values())
+    exact = {c: k * n / total for c, n in counts.items()}
+    seats = {c: int(v) for c, v in exact.items()}
+    for c in sorted(counts, key=lambda c: (-(exact[c] - seats[c]), -counts[c], c))[: k - sum(seats.values())]:
+        seats[c] += 1
+    for c in sorted(counts, key=lambda c: -counts[c]):  # a category liked once still shows up when k allows
+        if seats[c] == 0 and len(counts) <= k:
+            donor = max(seats, key=lambda d: (seats[d] - exact[d], seats[d]))
+            if seats[donor] > 1:
+                seats[donor] -= 1
+                seats[c] = 1
+    return seats
+
+
+def _varied(cands: list[tuple[str, float]], vecs: np.ndarray, n: int, lam: float = 0.7) -> list[int]:
+    """n of the candidates, best first, each new one also far from those already picked (maximal marginal relevance)."""
+    if not cands:
+        return []
+    rel = np.array([s for _, s in cands], np.float32)
+    chosen: list[int] = []
+    near = np.full(len(cands), -np.inf, np.float32)
+    while len(chosen) < min(n, len(cands)):
+        score = lam * rel - (1 - lam) * np.where(np.isfinite(near), near, 0.0)
+        score[chosen] = -np.inf
+        pick = int(np.argmax(score))
+        chosen.append(pick)
+        near = np.maximum(near, vecs @ vecs[pick])
+    return chosen
 
 
 DIVERSE_POOL = 3000  # a large catalog's cold-start picks come from its popular items plus this many others
@@ -144,6 +215,43 @@ def diverse_picks(index: CatalogIndex, k: int, popularity: dict[str, int], exclu
 # The rules a look must keep (hard constraints, never traded against a score): the anchor piece(s) always in,
 # at most one statement (non-solid) pattern, within the budget, and no piece used in two of the suggestions.
 MAX_STATEMENT_PATTERNS = 1
+
+
+@dataclass(frozen=True)
+class Occasion:
+    """Where the look is worn: categories that never go in, categories that suit it (a small bonus)."""
+    label: str
+    exclude: frozenset
+    prefer: frozenset
+    dark: bool = False  # deep colours suit it (evening)
+
+
+OCCASIONS = {
+    "office": Occasion("Office", frozenset({"hoodie", "sneakers", "shorts", "t-shirt", "swimwear", "sandals"}),
+                       frozenset({"shirt", "blouse", "trousers", "skirt", "jacket", "coat", "suit", "dress", "shoes",
+                                  "boots", "bag"})),
+    "evening": Occasion("Evening", frozenset({"hoodie", "sneakers", "shorts", "t-shirt", "swimwear"}),
+                        frozenset({"dress", "blouse", "skirt", "coat", "suit", "shoes", "bag", "trousers"}), dark=True),
+    "weekend": Occasion("Weekend", frozenset({"suit"}),
+                        frozenset({"t-shirt", "jeans", "hoodie", "sneakers", "shorts", "sweater", "sandals", "bag"})),
+}
+DARK_COLOURS = frozenset({"black", "navy", "burgundy", "charcoal", "grey", "purple", "green"})
+
+
+def _kind(h) -> str:
+    from core.vocabulary import canonical_category
+
+    cat = str((h.metadata if hasattr(h, "metadata") else h).get("category") or "")
+    return canonical_category(cat) or cat.lower()
+
+
+def occasion_of(name: str | None) -> Occasion | None:
+    if not name:
+        return None
+    try:
+        return OCCASIONS[name.lower()]
+    except KeyError:
+        raise AtelierError(f"Unknown occasion '{name}'; choose one of {', '.join(OCCASIONS)}.") from None
 
 
 @dataclass
@@ -230,11 +338,14 @@ def _slot_pool(index: CatalogIndex, slot: str, anchor_ids: list[str], anchor_vec
 
 
 def build_outfits(index: CatalogIndex, anchor_ids: list[str], k: int = 3, budget: float | None = None,
-                  taste: Taste | None = None, per_slot: int = 6) -> Outfits:
+                  taste: Taste | None = None, per_slot: int = 6, occasion: str | None = None) -> Outfits:
     """Complete looks around the anchor item(s) that keep the rules; ranked by colour harmony and style.
 
     Fewer than k looks when the catalog cannot fill k looks within the rules; `shortfall` then says why.
+    `occasion` (office, evening, weekend) keeps out what is not worn there (no hoodie or sneakers at the office)
+    and favours what suits it; a slot nothing in the catalog fills for the occasion is left to the stylist, said.
     """
+    occ = occasion_of(occasion)
     anchors = [index.item(a) for a in anchor_ids]
     if not anchors:
         raise AtelierError("Pick an item (or fill the cart) to build an outfit around.")
@@ -256,8 +367,16 @@ def build_outfits(index: CatalogIndex, anchor_ids: list[str], k: int = 3, budget
     pieces: dict[str, _Piece] = {}  # id -> the piece's hit and vector, for scoring looks
     candidates: dict[str, list[str]] = {}
     fitting: dict[str, int] = {}  # per slot: pieces that fit the rules on their own (budget, pattern)
+    left_to_stylist: list[str] = []  # required slots nothing in the catalog fills for the occasion
     for slot in required + optional:
         pool = _slot_pool(index, slot, anchor_ids, anchor_vec, taste, budget, fixed_cost)
+        if occ is not None and pool:
+            suited = [p for p in pool if _kind(p.hit) not in occ.exclude]
+            if not suited and slot in required:
+                left_to_stylist.append(slot)
+                required = [s for s in required if s != slot]
+                continue
+            pool = suited
         if not pool:
             if slot in required:
                 raise AtelierError(f"The catalog has no {slot} to complete this look.")
@@ -295,7 +414,7 @@ def build_outfits(index: CatalogIndex, anchor_ids: list[str], k: int = 3, budget
     for choice in itertools.product(*[candidates[s] for s in slots]):
         for use_optional in ([True, False] if any(s in optional for s in slots) else [True]):
             picked = [c for s, c in zip(slots, choice) if use_optional or s in required]
-            look = _score_look(pieces, anchors, picked, budget, fixed_cost, taste)
+            look = _score_look(pieces, anchors, picked, budget, fixed_cost, taste, occ)
             if look is not None:
                 looks.append(look)
     looks.sort(key=lambda o: -o.score)
@@ -313,18 +432,50 @@ def build_outfits(index: CatalogIndex, anchor_ids: list[str], k: int = 3, budget
         raise AtelierError("No complete look keeps the rules (one statement pattern, the budget); raise the budget "
                            "or pick another piece.")
     shortfall = ""
+    notes = []
+    if occ is not None:
+        unsuited = [_name(a) for a in anchors if _kind(a) in occ.exclude]
+        if unsuited:
+            notes.append(f"The {unsuited[0].lower()} is not {occ.label.lower()} wear; the other pieces are.")
+        for slot in left_to_stylist:
+            notes.append(f"No {slot} for the {occ.label.lower()} in this catalog: the looks leave the {slot} to you.")
     if len(out) < k:
         tight = min((s for s in required if s in fitting), key=lambda s: fitting[s], default=None)
         limit = (f" the catalog has {fitting[tight]} {tight} piece(s) that fit" if tight is not None else "")
         shortfall = (f"Only {len(out)} of {k} looks keep the rules (one statement pattern, no piece twice"
                      + (f", ${budget:,.0f} budget" if budget is not None else "") + ")"
                      + (f":{limit}." if limit else "."))
+    shortfall = " ".join(notes + ([shortfall] if shortfall else []))
     return Outfits(out, asked=k, shortfall=shortfall)
 
 
-def anchor_candidates(index: CatalogIndex, encoder, text: str, n: int = 8) -> list[SearchHit]:
-    """Pieces to build a look around, for what a stylist typed ("floral dress"): the garment, pattern and colour
-    words are kept as filters (relaxed one by one when nothing matches), the rest ranks within them."""
+class Anchors(list):
+    """Pieces to build a look around, best first; `note` says when the catalog has no piece of the kind asked."""
+
+    def __init__(self, hits=(), note: str = "") -> None:
+        super().__init__(hits)
+        self.note = note
+
+
+def _kind_words(text: str) -> list[str]:
+    """The garment words as typed when they name a kind finer than its category ("blazer" is filed under jacket)."""
+    from core.vocabulary import PHRASES, normalise_text
+
+    out = []
+    for w in normalise_text(text).split():
+        hit = PHRASES.get(w) or (PHRASES.get(w[:-1]) if w.endswith("s") else None)
+        if hit and hit[0] == "category" and w.rstrip("s") != hit[1].rstrip("s"):
+            out.append(w[:-1] if w.endswith("s") and PHRASES.get(w[:-1]) else w)
+    return out
+
+
+def anchor_candidates(index: CatalogIndex, encoder, text: str, n: int = 8) -> Anchors:
+    """Pieces to build a look around, for what a stylist typed ("floral dress", "black blazer").
+
+    The garment, pattern and colour words are kept as filters (relaxed one by one when nothing matches), the rest
+    ranks within them. A kind finer than its category ("blazer", filed under jacket) comes first when some piece
+    is named so; when none is, `note` says so and the nearest pieces are offered. With no pattern asked, solid
+    pieces come before patterned ones (a "black blazer" is not a black floral jacket)."""
     from core.search import Filters, SearchQuery, search_catalog
     from core.vocabulary import parse_query
 
@@ -332,11 +483,28 @@ def anchor_candidates(index: CatalogIndex, encoder, text: str, n: int = 8) -> li
     tries = [Filters(category=parsed.categories, pattern=parsed.patterns, colour=parsed.colours),
              Filters(category=parsed.categories, pattern=parsed.patterns),
              Filters(category=parsed.categories), Filters()]
+    hits: list[SearchHit] = []
     for filters in tries:
-        hits = search_catalog(index, encoder, SearchQuery(text=text, filters=filters, page_size=n)).hits
+        hits = search_catalog(index, encoder, SearchQuery(text=text, filters=filters, page_size=max(n, 40))).hits
         if hits:
-            return hits
-    return []
+            break
+    if not hits:
+        return Anchors()
+    words = _kind_words(text)
+    note = ""
+
+    def named(h: SearchHit) -> bool:
+        blob = f"{h.metadata.get('name', '')} {h.metadata.get('description', '')}".lower()
+        return any(re.search(rf"\b{re.escape(w)}s?\b", blob) for w in words)
+
+    if words:
+        if not any(named(h) for h in hits):
+            kinds = sorted({str(h.metadata.get("category") or "piece") for h in hits[:n]})
+            note = (f"No {words[0]} in the catalog; the nearest are shown ({', '.join(kinds)}). "
+                    "Pick one, or search for another piece.")
+    order = sorted(range(len(hits)), key=lambda r: (not named(hits[r]) if words else False,
+                                                    is_statement(hits[r]) if not parsed.patterns else False, r))
+    return Anchors([hits[r] for r in order[:n]], note)
 
 
 def _why_none(slot: str, budget: float | None, fixed_cost: float, anchor_statements: int) -> str:
@@ -349,7 +517,8 @@ def _why_none(slot: str, budget: float | None, fixed_cost: float, anchor_stateme
             "; raise the budget or pick another piece.")
 
 
-def _score_look(pieces: dict[str, "_Piece"], anchors, picked, budget, fixed_cost, taste) -> Outfit | None:
+def _score_look(pieces: dict[str, "_Piece"], anchors, picked, budget, fixed_cost, taste,
+                occ: Occasion | None = None) -> Outfit | None:
     extra = [SearchHit(pieces[i].hit.id, 0.0, pieces[i].hit.path, pieces[i].hit.metadata) for i in picked]
     hits = anchors + extra
     statements = [h for h in hits if is_statement(h)]
@@ -368,21 +537,72 @@ def _score_look(pieces: dict[str, "_Piece"], anchors, picked, budget, fixed_cost
     score = coherence + harmony + 0.02 * (n - 3)
     if taste is not None and taste.vector is not None:
         score += 0.3 * float((vecs @ taste.vector).mean())
+    if occ is not None:
+        score += 0.15 * float(np.mean([_kind(h) in occ.prefer for h in hits]))
+        if occ.dark:
+            score += 0.1 * float(np.mean([str(c).lower() in DARK_COLOURS for c in colours]))
     # Reasons are written for the client: colours, the one statement piece, the price. No scores.
-    reasons = []
-    worst = min(pair_h, key=lambda p: p[0])[1] if pair_h else ""
-    non_neutral = sorted({c for c in colours if c and c not in NEUTRALS})
-    if not non_neutral:
-        reasons.append("calm neutrals: " + ", ".join(sorted({c for c in colours if c})))
-    elif len(non_neutral) == 1:
-        reasons.append(f"one {non_neutral[0]} accent on neutrals")
-    else:
-        reasons.append(("a bold mix: " + worst.replace(" clash", "")) if "clash" in worst
-                       else worst if harmony < 1 else "colours that work together")
+    reasons = [colour_story(colours)]
     reasons.append(f"one statement piece: the {_name(statements[0]).lower()}" if statements
                    else "all solid pieces, clean lines")
     reasons.append(f"${total:,.2f} in total" + (f", within the ${budget:,.0f} budget" if budget is not None else ""))
     return Outfit(hits, score, total, reasons)
+
+
+NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
+
+
+def colour_story(colours: list[str]) -> str:
+    """The look's colours as they are: "calm neutrals", "one pink accent on neutrals" (one pink piece only),
+    "tonal pink: three pieces, with black", "head to toe in pink", or how its colours go together."""
+    named = [str(c).lower() for c in colours if c]
+    neutral = sorted({c for c in named if c in NEUTRALS})
+    bright = [c for c in named if c not in NEUTRALS]
+    kinds = list(dict.fromkeys(bright))
+    if not bright:
+        return "calm neutrals: " + ", ".join(neutral) if neutral else "calm, quiet colours"
+    if len(kinds) == 1:
+        c = kinds[0]
+        if len(bright) == 1:
+            return f"one {c} accent on neutrals" if neutral else f"all in {c}"
+        if not neutral:
+            return f"head to toe in {c}"
+        return f"tonal {c}: {NUMBER_WORDS.get(len(bright), len(bright))} {c} pieces, with {' and '.join(neutral)}"
+    pairs = [colour_harmony(a, b) for a, b in itertools.combinations(kinds, 2)]
+    worst = min(pairs, key=lambda p: p[0])
+    if "clash" in worst[1]:
+        return "a bold mix: " + worst[1].replace(" clash", "")
+    return worst[1] if worst[0] < 0.9 else "colours that work together"
+
+
+def note_problems(outfit: "Outfit") -> list[str]:
+    """What the look's note says that its pieces contradict (empty: the note describes the look as it is)."""
+    from core.vocabulary import COLOURS, canonical_colour
+
+    colours = [str(h.metadata.get("colour") or "").lower() for h in outfit.items]
+    bright = [c for c in colours if c and c not in NEUTRALS]
+    statements = [h for h in outfit.items if is_statement(h)]
+    story = outfit.note.split(": ", 1)[-1].lower()  # after the pieces' names (which hold colours of their own)
+    said = " ".join([story] + [r.lower() for r in outfit.reasons[1:2]])
+    problems = []
+    have = {canonical_colour(c) or c for c in colours if c}
+    for name in COLOURS:
+        if re.search(rf"\b{re.escape(name)}\b", story) and (canonical_colour(name) or name) not in have:
+            problems.append(f"names {name}, which no piece is")
+    if "accent" in story and len(bright) != 1:
+        problems.append(f"says one accent over {len(bright)} coloured pieces")
+    if "calm neutrals" in story and bright:
+        problems.append("says neutrals over coloured pieces")
+    if ("tonal" in story or "head to toe" in story) and (len(set(bright)) != 1 or len(bright) < 2):
+        problems.append("says tonal over pieces of different colours")
+    m = re.search(r"(two|three|four|five|six|\d+) \w+ pieces", story)
+    if m and {v: k for k, v in NUMBER_WORDS.items()}.get(m.group(1), m.group(1)) != len(bright):
+        problems.append(f"counts {m.group(1)} coloured pieces, the look has {len(bright)}")
+    if "all solid" in said and statements:
+        problems.append("says all solid over a patterned piece")
+    if "one statement piece" in said and (len(statements) != 1 or _name(statements[0]).lower() not in said):
+        problems.append("names a statement piece the look does not have")
+    return problems
 
 
 # ---- exports -----------------------------------------------------------------------------------------

@@ -3,9 +3,11 @@ import streamlit as st
 
 from core.search import Filters, SearchQuery, filter_values, search_catalog  # noqa: E402
 from core.ui import edit_in_design, item_grid, md, model_banner, more_like, read_upload, show_error, try_on  # noqa: E402
+from core.ui.results import match_pages, saved_list, split_matches  # noqa: E402
 from core.ui.page import page_context  # noqa: E402
 
 PAGE_SIZE = 12
+MORE_SIZE = 8  # the "More, close in meaning" section after the last page of matches
 studio, profiles, profile = page_context()
 state = st.session_state
 state.setdefault("discover_page", 0)
@@ -68,10 +70,8 @@ with st.sidebar:
     price_min, price_max = Filters.price_range(price, prices)
     favourites = profiles.items(profile.id, "favourite") if profile is not None else list(state.favourites)
     if favourites:
-        with st.expander(f"Saved items ({len(favourites)})"):
-            for fid, meta in zip(favourites, studio.index.metadatas(favourites)):
-                name = meta.get("name", fid)
-                st.button(f"Remove {md(name)}", key=f"unfav-{fid}", on_click=toggle_fav, args=(fid,), width="stretch")
+        with st.expander(f"Saved items ({len(favourites)})", expanded=True):
+            saved_list(studio, favourites, toggle_fav)
     taste, strength = None, 0.0
     if profile is not None:
         from core.stylist import taste_of
@@ -139,29 +139,56 @@ if chips:  # what the query was read as: soft boosts, each one click from a hard
                    help=f"Show only {key} {value}" if values else
                    "Filters appear once the catalog's columns have loaded" if facets is None else
                    f"No item in this catalog has {key} {value}")
-where = f"page {result.page + 1} of {result.pages} · {result.method} search in {result.elapsed_ms:.0f} ms"
+pages = match_pages(result, PAGE_SIZE)
+if result.page >= pages:  # the matches shrank (a filter, a removed item): back to their last page
+    state.discover_page = pages - 1
+    st.rerun()
+where = f"page {result.page + 1} of {pages}" if pages > 1 else ""
 if result.note:
     st.info(result.note)
 if result.note and result.space != "image":
-    st.caption(f"{result.total:,} items ranked by meaning · {where}")
+    st.caption(" · ".join(x for x in (f"{result.total:,} items ranked by meaning", where) if x))
 elif result.space == "image":
-    st.caption(f"{result.total:,} items ranked by how alike they look · {where}")
+    st.caption(" · ".join(x for x in (f"The {min(result.total, pages * PAGE_SIZE):,} closest pieces, ranked by how "
+                                      "alike they look", where) if x))
 elif result.matched:
     every = (f" · {result.matched_all:,} have everything you asked for ({' · '.join(v for _, v in chips)})"
              if result.matched_all is not None else "")
-    st.caption(f"{result.matched:,} items match your words{every} · {where}")
+    st.caption(" · ".join(x for x in (f"{result.matched:,} items match your words{every}", where) if x))
 else:
-    st.caption(f"No item matches these words; showing the closest in meaning among {result.total:,} items · {where}")
+    st.caption(" · ".join(x for x in (f"No item matches these words; the {min(result.total, pages * PAGE_SIZE):,} "
+                                      "closest in meaning", where) if x))
 why = None
 if strength:
     from core.stylist import explain
 
     why = {h.id: explain(h, taste, studio.index) for h in result.hits}
 marks = {k: set(profiles.items(profile.id, k)) for k in ("like", "dislike", "cart")} if profile is not None else None
-item_grid(result.hits, key="discover", on_like=lambda i: more_like(i, go=False), on_edit=edit_in_design,
-          favourites=set(favourites), on_fav=toggle_fav, marks=marks, on_mark=toggle_mark if profile is not None else None,
-          why=why, on_tryon=try_on)
-p1, p2, p3 = st.columns([1, 3, 1])
-p1.button("← Previous", disabled=result.page == 0, on_click=lambda: state.update(discover_page=state.discover_page - 1))
-p3.button("Next →", disabled=result.page + 1 >= result.pages,
-          on_click=lambda: state.update(discover_page=state.discover_page + 1))
+last = result.page + 1 >= pages
+shown, more = split_matches(result, PAGE_SIZE) if last else (result.hits, [])
+if last and result.matched and result.space == "text" and result.page + 1 < result.pages:
+    try:  # after the last page of matches: one section of pieces close in meaning, then the list ends
+        nxt = search_catalog(studio.index, studio.encoder, SearchQuery(
+            text=words, image=None if like else image, image_weight=weight if words.strip() else 1.0, filters=filters,
+            like_id=like, page=result.page + 1, page_size=PAGE_SIZE, bias=taste.vector if strength else None,
+            bias_strength=strength), studio.sketch_index)
+        seen = {h.id for h in shown} | {h.id for h in more}
+        more = (more + [h for h in nxt.hits if h.id not in seen])[:MORE_SIZE]
+    except Exception as exc:
+        show_error(exc)
+grid = dict(on_like=lambda i: more_like(i, go=False), on_edit=edit_in_design, favourites=set(favourites),
+            on_fav=toggle_fav, marks=marks, on_mark=toggle_mark if profile is not None else None, why=why,
+            on_tryon=try_on)
+item_grid(shown, key="discover", **grid)
+if pages > 1:
+    p1, p2, p3 = st.columns([1, 3, 1])
+    p1.button("← Previous", disabled=result.page == 0,
+              on_click=lambda: state.update(discover_page=state.discover_page - 1))
+    p3.button("Next →", disabled=last, on_click=lambda: state.update(discover_page=state.discover_page + 1))
+if more:
+    st.subheader("More, close in meaning")
+    st.caption("These do not match your words but are near them in meaning.")
+    item_grid(more, key="discover-more", **grid)
+with st.expander("Advanced: how this search ran"):
+    st.caption(f"{result.method} search over {result.total:,} items in {result.elapsed_ms:.0f} ms"
+               + (f" · {result.matched:,} word matches" if result.matched else ""))

@@ -15,6 +15,7 @@ from core.ui.page import page_context  # noqa: E402
 from core.ui import canvas as canvas_ui  # noqa: E402
 
 CANVAS_W = 448
+TOOLS = {"freedraw": "Brush", "rect": "Rectangle"}
 studio, profiles, profile = page_context()
 state = st.session_state
 state.setdefault("design_base", None)  # {"image": PIL, "label": str, "item_id": str|None}
@@ -24,8 +25,8 @@ state.setdefault("design_similar", None)
 
 
 def set_base(image: Image.Image, label: str, item_id: str | None = None) -> None:
-    state.design_base = {"image": image, "label": label, "item_id": item_id}
-    state.design_canvas_n += 1
+    state.design_canvas_n += 1  # also the base's token: the Result section shows this garment's designs only
+    state.design_base = {"image": image, "label": label, "item_id": item_id, "token": state.design_canvas_n}
     state.design_similar = None
 
 
@@ -51,10 +52,12 @@ backend, backend_why = get_design_backend(studio.settings.inpaint_model, studio.
 st.title("Creative Director")
 model_banner(studio)
 if not backend.generative:
-    st.info(f"Design model: **offline editor** (not generative): recolour, patterns, textures and removal "
-            f"inside the mask. {backend_why}", icon="🎨")
+    st.info("Design model: **offline editor**: recolours, patterns, textures and removal inside the painted part "
+            "(it does not draw new shapes).", icon=":material/palette:")
 else:
-    st.caption(f"Design model: **{backend.info}**")
+    st.caption("Design model: **generative inpainting**: draws what you describe inside the painted part.")
+with st.expander("About the design model"):
+    st.caption(md(f"{backend.info} · {backend_why}"))
 
 # 1. Base ---------------------------------------------------------------------------------------------
 st.subheader("1. Choose a garment")
@@ -84,11 +87,12 @@ left, right = st.columns([1, 1])
 with left:
     c1, c2, c3 = st.columns([2, 2, 1])
     brush = c1.slider("Brush size", 4, 80, 30, key="design_brush")
-    tool = c2.selectbox("Tool", ["freedraw", "rect"], key="design_tool",
-                        help="Undo and redo are in the canvas toolbar below the picture.")
+    tool = c2.selectbox("Tool", ["freedraw", "rect"], key="design_tool", format_func=TOOLS.get,
+                        help="Undo, redo and clear appear above the picture's right corner when you point at it.")
     if c3.button("Clear", key="design_clear"):
         state.design_canvas_n += 1
         st.rerun()
+    st.html('<div style="height:2.9rem" aria-hidden="true"></div>')  # room for the canvas toolbar (drawn above it)
     drawn = canvas_ui.drawing_canvas(f"design-canvas-{state.design_canvas_n}", stroke_width=brush, mode=tool,
                                      height=canvas_h, width=CANVAS_W, background=image.resize((CANVAS_W, canvas_h)),
                                      stroke_color="rgba(255, 60, 60, 0.6)")
@@ -144,9 +148,9 @@ if st.button("Generate", type="primary", key="design_go", disabled=mask is None 
             state.design_history.append({"image": out, "prompt": prompt, "seed": int(seed) + n, "backend": result.backend,
                                          "model": result.model, "base": base["label"], "notes": result.notes,
                                          "base_image": image, "category": base.get("category", ""),
-                                         "source_item": base.get("item_id")})
+                                         "source_item": base.get("item_id"), "base_token": base.get("token")})
         state.design_similar = None
-        bar.progress(1.0, text=f"Done in {result.seconds:.1f}s" + (f" · {result.notes[0]}" if result.notes else ""))
+        bar.progress(1.0, text="Done" + (f" · {result.notes[0]}" if result.notes else ""))
     except Exception as exc:
         bar.empty()
         show_error(exc)  # the history is untouched
@@ -154,19 +158,20 @@ if st.button("Generate", type="primary", key="design_go", disabled=mask is None 
 # 5. Results, history, similar items ------------------------------------------------------------------
 history = state.design_history
 if history:
-    latest = history[-1]
-    st.subheader("Result")
-    c1, c2 = st.columns(2)
-    c1.image(latest["base_image"], caption=f"Before · {latest['base']}", width="stretch")
-    c2.image(latest["image"], caption=f"After · {latest['prompt']} (seed {latest['seed']}, {latest['backend']})",
-             width="stretch")
-    st.subheader(f"History ({len(history)} designs this session)")
+    # The Result belongs to the garment picked: a new garment shows none until it has a design of its own.
+    latest = next((e for e in reversed(history) if e.get("base_token") == base.get("token")), None)
+    if latest is not None:
+        st.subheader("Result")
+        c1, c2 = st.columns(2)
+        c1.image(latest["base_image"], caption=f"Before · {latest['base']}", width="stretch")
+        c2.image(latest["image"], caption=f"After · {latest['prompt']}", width="stretch")
+    st.subheader(f"History ({len(history)} design{'s' if len(history) != 1 else ''} this session)")
     for n in range(len(history) - 1, -1, -1):
         entry = history[n]
         c_img, c_txt, c_act = st.columns([1, 3, 2])
         c_img.image(entry["image"], width=120)
-        c_txt.markdown(f"**Design {n + 1}** · {entry['prompt']}  \nfrom {entry['base']} · seed {entry['seed']} · "
-                       f"{entry['backend']}" + (f" · {entry['notes'][0]}" if entry["notes"] else ""))
+        c_txt.markdown(f"**Design {n + 1}** · {md(entry['prompt'])}  \nfrom {md(entry['base'])}"
+                       + (f" · {md(entry['notes'][0])}" if entry["notes"] else ""))
         buf = io.BytesIO()
         entry["image"].save(buf, "PNG")
         c_act.download_button("Download PNG", buf.getvalue(), file_name=f"atelier-design-{n + 1}.png",

@@ -8,8 +8,8 @@ import streamlit as st
 from PIL import Image
 
 from core.errors import AtelierError  # noqa: E402
-from core.stylist import (anchor_candidates, build_outfits, cart_total, for_you, lookbook_pdf, print_ready,  # noqa: E402
-                          taste_of)
+from core.stylist import (OCCASIONS, anchor_candidates, build_outfits, cart_total, for_you, lookbook_pdf,  # noqa: E402
+                          print_ready, taste_of)
 from core.ui import item_grid, md, show_error, try_on  # noqa: E402
 from core.ui.page import page_context  # noqa: E402
 from core.vocabulary import tryon_kind  # noqa: E402
@@ -106,7 +106,10 @@ with tab_outfit:
         options = {}  # item id -> what the stylist reads
         if q.strip():
             try:
-                for h in anchor_candidates(studio.index, studio.encoder, q):
+                found = anchor_candidates(studio.index, studio.encoder, q)
+                if found.note:  # no piece of the kind asked ("blazer"): said, with the nearest offered
+                    st.info(md(found.note), icon=":material/info:")
+                for h in found:
                     options[h.id] = h.metadata.get("name") or h.id
             except Exception as exc:
                 show_error(exc)
@@ -119,10 +122,13 @@ with tab_outfit:
     with right:
         obudget = st.number_input("Budget ($, 0 = none)", 0.0, 100_000.0, float(profile.budget or 0.0), 10.0, key="outfit_budget")
         k = st.slider("Suggestions", 1, 6, 3, key="outfit_k")
+        occasion = st.segmented_control("Occasion", list(OCCASIONS), format_func=lambda o: OCCASIONS[o].label,
+                                        key="outfit_occasion", help="Office: no hoodies, sneakers, shorts or t-shirts. "
+                                        "Evening: dressier pieces and deeper colours. Weekend: relaxed pieces.")
     if st.button("Build outfits", type="primary", key="outfit_go", disabled=anchor is None):
         try:
             state.stylist_outfits = build_outfits(studio.index, [anchor], k=k, budget=obudget or None,
-                                                  taste=taste_of(profiles, profile, studio.index))
+                                                  taste=taste_of(profiles, profile, studio.index), occasion=occasion)
         except Exception as exc:
             state.stylist_outfits = None
             show_error(exc)

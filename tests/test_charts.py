@@ -26,6 +26,7 @@ def test_catalog_text_is_never_markup():
                              "name": ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>']})
     assert "<script>" not in html and "<img" not in html and "<b>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "a&amp;b" in html
+    assert html.count("<script") == 1 and "alert" not in html.split("<script")[1]  # only the page's own hover script
 
 
 def test_an_empty_catalog_draws_nothing_and_one_piece_does_not_divide_by_zero():

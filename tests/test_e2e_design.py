@@ -36,7 +36,7 @@ def test_paint_generate_and_find_similar_in_a_real_browser(sample_studio, tmp_pa
            "ATELIER_DATA_DIR": str(tmp_path), "HF_HUB_OFFLINE": "1", "ATELIER_INPAINT_MODEL": "offline"}
     with streamlit_server(env) as url, browser_page() as page:
         _paint_and_generate(page, url, "shirt", stroke_gap=20)  # brush strokes across the shirt's body
-        page.get_by_text("History (1 designs this session)").wait_for(timeout=120_000)
+        page.get_by_text("History (1 design this session)").wait_for(timeout=120_000)
         page.get_by_role("button", name="Find similar real items").first.click()
         page.get_by_text("Real catalog items like design 1").wait_for(timeout=120_000)
         page.wait_for_function("() => [...document.querySelectorAll('button')]"
@@ -77,7 +77,7 @@ def test_brush_strokes_with_gaps_leave_no_unpainted_stripes(sample_studio, tmp_p
     with streamlit_server(env) as url, browser_page() as page:
         # the default 30 px brush, strokes 40 px apart: 10 px unpainted between each
         _paint_and_generate(page, url, "white shirt", stroke_gap=40)
-        page.get_by_text("History (1 designs this session)").wait_for(timeout=120_000)
+        page.get_by_text("History (1 design this session)").wait_for(timeout=120_000)
         page.wait_for_timeout(1000)
         for width in (1366, 1920):
             page.set_viewport_size({"width": width, "height": 1300})

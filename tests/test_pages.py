@@ -178,7 +178,7 @@ def test_creative_director_paints_generates_and_finds_similar(offline_design, mo
     at.text_input(key="design_prompt").set_value("make it red").run()
     next(b for b in at.button if b.label == "Generate").click().run()
     assert not at.exception and not _errors(at)
-    assert any("History (1 designs" in s.value for s in at.subheader)
+    assert any("History (1 design this" in s.value for s in at.subheader)
     next(b for b in at.button if b.label == "Find similar real items").click().run()
     assert any("Real catalog items like design 1" in s.value for s in at.subheader)
     names = [m.value for m in at.markdown if m.value.startswith("**") and "Design" not in m.value]
@@ -200,11 +200,11 @@ def test_creative_director_bad_prompt_and_empty_mask_keep_history(offline_design
     full.save(buf, "PNG")
     at.file_uploader(key="design_mask_upload").upload("mask2.png", buf.getvalue(), "image/png").run()
     next(b for b in at.button if b.label == "Generate").click().run()
-    assert any("History (1 designs" in s.value for s in at.subheader)
+    assert any("History (1 design this" in s.value for s in at.subheader)
     at.text_input(key="design_prompt").set_value("sparkly unicorn vibes").run()
     next(b for b in at.button if b.label == "Generate").click().run()
     assert not at.exception and any("does not understand" in e for e in _errors(at))
-    assert any("History (1 designs" in s.value for s in at.subheader)  # nothing lost
+    assert any("History (1 design this" in s.value for s in at.subheader)  # nothing lost
 
 
 STYLIST = str(REPO_ROOT / "pages" / "5_Stylist.py")

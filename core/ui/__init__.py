@@ -15,13 +15,17 @@ from core.ui import state as keys
 log = logging.getLogger(__name__)
 
 
-@st.cache_resource(show_spinner="Loading models and the catalog index ...")
+@st.cache_resource(show_spinner=False)
 def get_studio():
-    """Models and the Chroma client, loaded once per process and shared by every session."""
+    """Models and the Chroma client, loaded once per process and shared by every session (studio_or_stop shows
+    the first start's progress around it)."""
     from core.studio import open_studio
 
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     return open_studio()
+
+
+_started = False  # this process has loaded the studio once (get_studio's cache holds it)
 
 
 @st.cache_resource(show_spinner="Loading the design model ...")
@@ -140,9 +144,15 @@ def try_on(item_id: str | None = None, design: dict | None = None, outfit: list[
 
 def studio_or_stop():
     """The studio with its catalog index built; shows a progress bar on first start, a clear error if it fails."""
-    from core.studio import ensure_catalog_index
-
+    global _started
+    # The bar comes first, before any heavy import: a first start shows where it is from its first second.
+    # (Stages are shown here, outside the cached loader: Streamlit cannot replay elements a cached call updates.)
+    bar = None if _started else st.progress(0.0, text="Starting Atelier: loading the libraries")
     try:
+        import core.studio  # noqa: F401  (torch, transformers, chromadb: most of a cold start)
+
+        if bar is not None:
+            bar.progress(0.4, text="Starting Atelier: loading the search model and opening the catalog index")
         studio = get_studio()
     except AtelierError as exc:
         st.error(str(exc))
@@ -151,10 +161,14 @@ def studio_or_stop():
         log.exception("startup failed")
         st.error(f"Atelier could not start: {type(exc).__name__}: {exc}")
         st.stop()
+    _started = True
+    from core.studio import ensure_catalog_index
+
     if studio.index.count() == 0 or studio.sketch_index.count() == 0:
         from core.progress import TimeLeft
 
-        bar = st.progress(0.0, text="Building the catalog index (first start only): estimating the time left")
+        bar = bar or st.progress(0.0)
+        bar.progress(0.0, text="Building the catalog index (first start only): estimating the time left")
         left = TimeLeft()
 
         def progress(done: int, total: int, msg: str) -> None:
@@ -171,6 +185,8 @@ def studio_or_stop():
         if report is not None:
             st.toast(f"Indexed {report.added} items in {report.seconds:.0f}s")
             ingest_problems(report)
+    elif bar is not None:
+        bar.empty()
     return studio
 
 
@@ -235,57 +251,114 @@ def read_upload(uploaded, max_pixels: int):
         return None
 
 
+# A result card: picture, name, price and states, one row of labelled actions, the rest in a menu. Kept compact so
+# that two rows of four fit a 1366x768 screen with a client active (tests/ui_walk.py measures it).
+CARD_CSS = """<style>
+div[class*="st-key-{key}-card-"] {{ gap: 0.35rem; padding: 0.6rem; }}
+div[class*="st-key-{key}-card-"] [data-testid="stImage"] img {{ height: 150px; object-fit: contain; }}
+div[class*="st-key-{key}-card-"] [data-testid="stMarkdownContainer"] p {{ overflow: hidden; text-overflow: ellipsis;
+  white-space: nowrap; margin-bottom: 0; }}
+div[class*="st-key-{key}-card-"] button {{ padding: 0.1rem 0.3rem; min-height: 2rem; }}
+div[class*="st-key-{key}-card-"] [data-testid="stHorizontalBlock"] {{ gap: 0.3rem; }}
+div[class*="st-key-{key}-card-"] [data-testid="stPopover"] {{ display: flex; justify-content: flex-end; }}
+div[class*="st-key-{key}-card-"] [data-testid="stPopoverButton"] {{ min-width: 3.4rem; min-height: 1.6rem;
+  height: 1.6rem; padding: 0 0.5rem; }}
+{states}
+</style>"""
+STATE_STYLE = {"like": ("#2e7d32", "Liked", "green"), "cart": ("#1565c0", "In cart", "blue"),
+               "favourite": ("#ef6c00", "Saved", "orange"), "dislike": ("#9e9e9e", "Passed", "gray")}
+
+
+def card_states(hit_id: str, marks: dict | None, favourites: set | None) -> list[str]:
+    """The states a card shows at a glance (badges and its border colour), strongest first."""
+    out = [k for k in ("cart", "like") if marks and hit_id in marks.get(k, set())]
+    if favourites and hit_id in favourites:
+        out.append("favourite")
+    if marks and hit_id in marks.get("dislike", set()):
+        out.append("dislike")
+    return out
+
+
 def item_grid(hits, key: str, columns: int = 4, on_like=None, favourites: set | None = None, on_fav=None,
               on_edit=None, marks: dict | None = None, on_mark=None, why: dict | None = None, on_tryon=None) -> None:
-    """Result cards: image, name, attributes, score, and per-item actions."""
+    """Result cards: picture, name, price and state badges, the client's actions in one row, the rest in a menu
+    (what the item is, why it was found, relevance, save, more like this, try on, redesign)."""
     if not hits:
         st.write("No items match. Loosen the filters or change the query.")
         return
+    states = {h.id: card_states(h.id, marks, favourites) for h in hits}
+    rules = "\n".join(f'div.st-key-{key}-card-{h.id} {{ border: 2px solid {STATE_STYLE[s[0]][0]} !important; }}'
+                      + (" div.st-key-{0}-card-{1} img {{ opacity: 0.55; }}".format(key, h.id) if s[0] == "dislike" else "")
+                      for h in hits if (s := states[h.id]))
+    st.html(CARD_CSS.format(key=key, states=rules))
     cols = st.columns(columns)
     for n, hit in enumerate(hits):
         m = hit.metadata
         with cols[n % columns]:
-            with st.container(border=True):
+            with st.container(border=True, key=f"{key}-card-{hit.id}"):
                 try:
                     st.image(hit.path, width="stretch")
                 except Exception:
                     st.write("(image file missing)")
-                st.markdown(f"**{md(m.get('name') or hit.id)}**")
+                st.markdown(f"**{md(m.get('name') or hit.id)}**", help=None)
                 price = m.get("price", -1)
-                st.caption(md(" · ".join(x for x in (m.get("category", ""), m.get("colour", ""), m.get("pattern", ""),
-                                                     f"${price:.2f}" if isinstance(price, (int, float)) and price >= 0
-                                                     else "") if x)))
-                relevance = getattr(hit, "relevance", None)
-                if relevance is not None:  # a bar, not a raw score: raw scores mean nothing to a stylist
-                    st.progress(float(min(1.0, max(0.0, relevance))), text=f"Relevance {relevance:.0%}")
-                if getattr(hit, "why", None):
-                    st.caption(md("Found for " + "; ".join(hit.why)))
-                if why and why.get(hit.id):
+                badges = " ".join(f":{STATE_STYLE[s][2]}-badge[{STATE_STYLE[s][1]}]" for s in states[hit.id])
+                line, menu_col = st.columns([3, 2], vertical_alignment="bottom")
+                line.markdown((md(f"${price:,.2f}") if isinstance(price, (int, float)) and price >= 0 else "")
+                              + (" " + badges if badges else "") or " ")
+                menu = menu_col.popover("", icon=":material/more_horiz:", help="More: details, save, try on ...")
+                with menu:
+                    st.caption(md(" · ".join(x for x in (m.get("category", ""), m.get("colour", ""), m.get("pattern", ""),
+                                                         f"${price:.2f}" if isinstance(price, (int, float)) and price >= 0
+                                                         else "") if x)))
+                    relevance = getattr(hit, "relevance", None)
+                    if relevance is not None:  # a bar, not a raw score: raw scores mean nothing to a stylist
+                        st.progress(float(min(1.0, max(0.0, relevance))), text=f"Relevance {relevance:.0%}")
+                    if getattr(hit, "why", None):
+                        st.caption(md("Found for " + "; ".join(hit.why)))
+                    if on_fav is not None and on_mark is not None:
+                        _fav_button(hit.id, key, favourites, on_fav)
+                    if on_like is not None:
+                        st.button("More like this", key=f"{key}-like-{hit.id}", on_click=on_like, args=(hit.id,),
+                                  width="stretch", icon=":material/apps:")
+                    if on_tryon is not None:
+                        st.button("Try on", key=f"{key}-tryon-{hit.id}", on_click=on_tryon, args=(hit.id,),
+                                  width="stretch", icon=":material/accessibility_new:")
+                    if on_edit is not None:
+                        st.button("Redesign", key=f"{key}-edit-{hit.id}", on_click=on_edit, args=(hit.id,),
+                                  width="stretch", help="Open it in the Creative Director", icon=":material/palette:")
+                if why and why.get(hit.id):  # For-you's reason stays in sight: it is what the feed is about
                     st.caption(md(why[hit.id]))
-                # Short words, no emoji-only labels (no emoji font on some kiosks): every label fits a card at 1366 px.
+                # Short labelled actions (no emoji: some kiosks have no emoji font); the active state is filled.
                 if on_mark is not None:
                     active = {k: marks is not None and hit.id in marks.get(k, set()) for k in ("like", "dislike", "cart")}
-                    m1, m2 = st.columns(2)
+                    m1, m2, m3 = st.columns(3)
                     m1.button("Liked" if active["like"] else "Like", key=f"{key}-mark-like-{hit.id}", on_click=on_mark,
-                              args=("like", hit.id), width="stretch", help="Like, for the active client")
+                              args=("like", hit.id), width="stretch", help="Like, for the active client",
+                              type="primary" if active["like"] else "secondary")
                     m2.button("Passed" if active["dislike"] else "Pass", key=f"{key}-mark-dislike-{hit.id}",
                               on_click=on_mark, args=("dislike", hit.id), width="stretch",
                               help="Not for this client: shown less")
-                    st.button("In the cart" if active["cart"] else "Add to cart", key=f"{key}-mark-cart-{hit.id}",
-                              on_click=on_mark, args=("cart", hit.id), width="stretch", help="The active client's cart")
-                if on_fav is not None:
-                    faved = favourites is not None and hit.id in favourites
-                    st.button("Saved" if faved else "Save", key=f"{key}-fav-{hit.id}", on_click=on_fav,
-                              args=(hit.id,), width="stretch", icon=":material/star:" if faved else None,
-                              help="Keep it in the saved items")
-                if on_like is not None:
-                    st.button("More like this", key=f"{key}-like-{hit.id}", on_click=on_like, args=(hit.id,),
+                    m3.button("In cart" if active["cart"] else "Cart", key=f"{key}-mark-cart-{hit.id}",
+                              on_click=on_mark, args=("cart", hit.id), width="stretch", help="The active client's cart",
+                              type="primary" if active["cart"] else "secondary")
+                elif on_fav is not None:
+                    m1, m2 = st.columns(2)
+                    with m1:
+                        _fav_button(hit.id, key, favourites, on_fav)
+                    if on_like is not None:
+                        m2.button("Similar", key=f"{key}-similar-{hit.id}", on_click=on_like, args=(hit.id,),
+                                  width="stretch", help="More like this")
+                elif on_like is not None:
+                    st.button("More like this", key=f"{key}-similar-{hit.id}", on_click=on_like, args=(hit.id,),
                               width="stretch")
-                if on_tryon is not None:
-                    st.button("Try on", key=f"{key}-tryon-{hit.id}", on_click=on_tryon, args=(hit.id,), width="stretch")
-                if on_edit is not None:
-                    st.button("Redesign", key=f"{key}-edit-{hit.id}", on_click=on_edit, args=(hit.id,),
-                              width="stretch", help="Open it in the Creative Director")
+
+
+def _fav_button(item_id: str, key: str, favourites: set | None, on_fav) -> None:
+    faved = favourites is not None and item_id in favourites
+    st.button("Saved" if faved else "Save", key=f"{key}-fav-{item_id}", on_click=on_fav, args=(item_id,),
+              width="stretch", icon=":material/star:" if faved else ":material/star_border:",
+              help="Keep it in the saved items")
 
 
 def catalog_picker(studio, key: str, on_use, label: str = "Search the catalog", n: int = 8) -> None:

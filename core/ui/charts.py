@@ -16,6 +16,27 @@ PALETTE = ["#4c78a8", "#9ecae9", "#f58518", "#ffbf79", "#54a24b", "#88d27a", "#b
            "#9e765f", "#d8b5a5"]
 
 
+TIP_STYLE = ("position:absolute;display:none;pointer-events:none;background:#fff;color:#31333f;padding:3px 8px;"
+             "border-radius:6px;box-shadow:0 1px 6px rgba(0,0,0,.25);font:13px 'Source Sans Pro',sans-serif;"
+             "white-space:nowrap;z-index:5")
+TIP_JS = """
+const tip = document.getElementById('tip'), box = tip.parentElement;
+function show(e) {
+  const c = e.target.closest('circle'); if (!c) { tip.style.display = 'none'; return; }
+  tip.textContent = c.querySelector('title').textContent;
+  const r = box.getBoundingClientRect(), cr = c.getBoundingClientRect();
+  tip.style.display = 'block';
+  const x = cr.left - r.left + 10, y = cr.top - r.top - 30;
+  tip.style.left = Math.max(0, Math.min(x, r.width - tip.offsetWidth - 4)) + 'px';
+  tip.style.top = (y < 0 ? y + 44 : y) + 'px';
+  c.setAttribute('r', 6);
+}
+box.addEventListener('mouseover', show);
+box.addEventListener('mouseout', e => { const c = e.target.closest('circle'); if (c) c.setAttribute('r', 4);
+                                        tip.style.display = 'none'; });
+"""
+
+
 def catalog_map_html(points: dict, height: int = 380) -> str:
     """points: {"x", "y", "category", "name"} lists (core.studio.embedding_map). Text is escaped: names come
     from the catalog."""
@@ -37,10 +58,15 @@ def catalog_map_html(points: dict, height: int = 380) -> str:
     legend = "".join(
         f'<span style="white-space:nowrap;margin-right:14px"><span style="display:inline-block;width:10px;height:10px;'
         f'border-radius:5px;background:{colour[c]};margin-right:5px"></span>{escape(c)}</span>' for c in order)
-    return (f'<svg width="100%" height="{height}" role="img" style="display:block" '
+    # The name on hover is drawn by the page (#tip): a native SVG <title> shows nothing in many browsers and
+    # never on touch screens; the <title> stays for screen readers.
+    return (f'<div style="position:relative">'
+            f'<svg width="100%" height="{height}" role="img" style="display:block" '
             f'aria-label="Map of the catalog: {len(xs)} pieces, similar pieces close together">'
             f'<g fill-opacity="0.75">{dots}</g></svg>'
-            f'<div style="font:14px/1.8 \'Source Sans Pro\',sans-serif;color:#31333f;margin-top:6px">{legend}</div>')
+            f'<div id="tip" role="tooltip" style="{TIP_STYLE}"></div></div>'
+            f'<div style="font:14px/1.8 \'Source Sans Pro\',sans-serif;color:#31333f;margin-top:6px">{legend}</div>'
+            f'<script type="text/javascript">{TIP_JS}</script>')
 
 
 def catalog_map_height(points: dict, height: int = 380) -> int:
