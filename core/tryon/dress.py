@@ -226,7 +226,7 @@ def place(flat: Flat, person: Person, frame: dict, kind: str) -> tuple[np.ndarra
         g_rows = np.array([flat.y_top, flat.y_waist], np.float32)
         b_rows = np.array([top_y, waist_y], np.float32)
     else:
-        top_y = waist_y + 0.15 * (hip_y - waist_y)
+        top_y = max(waist_y + 0.15 * (hip_y - waist_y), hip_y - 0.28 * w)  # a mid-rise waistband
         sy_bodice = sx
         g_rows = np.array([flat.y_waist], np.float32)
         b_rows = np.array([top_y], np.float32)
@@ -303,7 +303,11 @@ def wear(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str,
     shade = (np.asarray(light) * vol)[..., None]
     a = cv2.GaussianBlur(alpha.astype(np.float32), (0, 0), 0.8)[..., None]
     out = base2 * (1 - a) + np.clip(rgb * shade, 0, 1) * a
-    region = covered | bare
+    # Above the hips nothing outside the person changes (the bodice lies on the body; the backdrop stays the photo's).
+    hip_row = int(min(frame["lh"][1], frame["rh"][1]))
+    out[:hip_row] = np.where(person.mask[:hip_row, :, None], out[:hip_row], base[:hip_row])
+    # Every pixel that may differ from the photo: the garment with its soft edge, and what was repainted.
+    region = covered | bare | (np.abs(out - base).max(2) > 0)
     t["compose"] = time.perf_counter() - t0
     lms = {"garment_top": np.array([centre[int(np.clip(info["top"], 0, H - 1))], info["top"]]),
            "garment_waist": np.array([centre[int(np.clip(info["waist"], 0, H - 1))], info["waist"]]),
