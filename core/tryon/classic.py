@@ -176,6 +176,10 @@ class ClassicTryOn(TryOnBackend):
         t["masks"] = time.perf_counter() - t0
         if kind == "upper":
             return self._wear_top(person, garment_img, gmask, torso, frame, t)
+        from core.tryon import dress
+
+        if kind == "dress" or dress.is_skirt(gmask):  # dresses and skirts keep their silhouette (core/tryon/dress.py)
+            return dress.wear(person, garment_img, gmask, kind, frame, torso, t, self.name)
         t0 = time.perf_counter()
         garment_img, gmask = close_flat_lay(garment_img, gmask)
         src = garment_landmarks(gmask, kind)
