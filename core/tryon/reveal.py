@@ -312,8 +312,8 @@ def hide_old_lower(person: Person, body: Body, out: np.ndarray, alpha: np.ndarra
         if len(right):
             span[y] |= (cols > gr) & (cols <= min(W - 1, right.max() + 2))
     span = cv2.morphologyEx(span.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((9, 1), np.uint8)) > 0  # no row skipped
-    old |= span & ~keep & ~on
-    old |= (cv2.dilate(old.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0) & ~keep & (alpha < 0.5) & rows
+    old |= span & ~keep & ~on & person.mask  # the backdrop itself is never repainted
+    old |= (cv2.dilate(old.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0) & ~keep & (alpha < 0.5) & rows & person.mask
     # Bare legs only below the new garment's hem (shorts over a long skirt); beside it, the backdrop.
     legs = leg_capsules(person, w, (H, W)) & person.mask
     ys = np.flatnonzero(on.any(axis=1))
