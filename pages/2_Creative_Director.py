@@ -40,6 +40,7 @@ def use_item(item_id: str) -> None:
 def use_history(n: int) -> None:
     entry = state.design_history[n]
     set_base(entry["image"], f"design {n + 1}: {entry['prompt'][:40]}")
+    state.design_base["category"] = entry.get("category", "")  # a redesign stays the kind of garment it was
 
 
 if "design_base_id" in state:  # arrived from Discover / Sketch ("Edit in Creative Director")
@@ -194,7 +195,7 @@ if history:
                               mime="image/png", key=f"design-dl-{n}")
         c_act.button("Use as new base", key=f"design-rebase-{n}", on_click=use_history, args=(n,))
         c_act.button("Try on", key=f"design-tryon-{n}", on_click=lambda e=entry: try_on(
-            design={"image": e["image"], "prompt": e["prompt"]}))
+            design={"image": e["image"], "prompt": e["prompt"], "category": e.get("category", "")}))
         if profile is not None and c_act.button(f"Save to {md(profile.name)}", key=f"design-save-{n}"):
             profiles.save_artefact(profile.id, "design", buf.getvalue(), {
                 k: entry[k] for k in ("prompt", "seed", "backend", "model", "base", "source_item")})
