@@ -132,6 +132,35 @@ def test_holes_and_old_garment_and_face_fail_when_the_picture_fails(grace, grace
     assert not q.check("face_changed").passed and "face" in q.headline
 
 
+def test_light_slivers_and_old_edges_fail_when_the_picture_fails(grace, grace_tee):
+    """Issue 22 (c): white slivers inside the figure beside the garment, and strips of the old garment along the new
+    garment's sides, fail the check; the clean result passes both."""
+    img, person = grace
+    r = grace_tee
+    before = np.asarray(person.image)
+    on = r.garment_alpha > 0.5
+    q = r.quality
+    assert q.check("slivers").passed and q.check("old_edges").passed, q.summary()
+    # White slivers: a light band painted just beside the garment, on the person (where her jacket was).
+    width = quality._shoulder_width(person, on.shape[1])
+    ring = (cv2.dilate(on.astype(np.uint8), np.ones((int(0.06 * width) | 1,) * 2, np.uint8)) > 0) & ~on
+    ring &= cv2.erode(person.mask.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
+    ring[: int(np.flatnonzero(on.any(axis=1)).min() + 0.3 * np.ptp(np.flatnonzero(on.any(axis=1))))] = False
+    assert ring.sum() > 200
+    slivered = np.asarray(r.image).copy()
+    slivered[ring] = (246, 246, 244)
+    q = quality.assess(before, slivered, r.region, r.garment_alpha, "upper", person)
+    assert not q.check("slivers").passed and q.verdict != "good", q.summary()
+    assert "slivers" in q.headline
+    # Old edges: the new garment narrowed by a strip on each side, the old jacket unchanged in the strips.
+    k = int(0.12 * width) | 1
+    narrow = cv2.erode(on.astype(np.uint8), np.ones((1, k), np.uint8)) > 0
+    alpha = r.garment_alpha * narrow
+    edged = np.where(narrow[..., None], np.asarray(r.image), before)
+    q = quality.assess(before, edged, r.region, alpha, "upper", person)
+    assert not q.check("old_edges").passed and q.verdict != "good", q.summary()
+
+
 def test_solid_garment_seals_white_stripes_that_reach_the_edge():
     """A striped top whose white stripes reach its sides: a backdrop test cuts them out as notches; the try-on
     mask seals them, and keeps the outside clear."""
@@ -240,6 +269,22 @@ def test_real_trousers_hide_the_old_trousers_and_skirt(real):
     before, after = np.asarray(person.image), np.asarray(r.image)
     assert not ((before != after).any(axis=2) & ~r.region).any()
 
+
+@needs_real
+def test_real_quality_fails_when_the_picture_fails_and_passes_good_pairs(real):
+    """Issue 22 (c): strips of patterned trousers left beside slim jeans (p04+g26) and white slivers between the
+    arm and the tee (p16+g06) are not "good"; clean results (p08+g02, p22+g39 over her own skirt) stay "good"."""
+    verdicts = {}
+    for pid, gid, kind in (("p04", "g26", "lower"), ("p16", "g06", "upper"), ("p08", "g02", "upper"),
+                           ("p22", "g39", "upper")):
+        person = analyse_person(real("people", pid))
+        r = ClassicTryOn().run(person.image, real("garments", gid), kind, person=person)
+        verdicts[pid + gid] = r.quality
+    assert verdicts["p04g26"].verdict != "good", verdicts["p04g26"].summary()
+    assert verdicts["p16g06"].verdict != "good", verdicts["p16g06"].summary()
+    assert not verdicts["p16g06"].check("slivers").passed
+    assert verdicts["p08g02"].verdict == "good", verdicts["p08g02"].summary()
+    assert verdicts["p22g39"].verdict == "good", verdicts["p22g39"].summary()  # her skirt is not the old top
 
 
 def test_try_on_page_shows_the_quality_check(app_env):

@@ -22,8 +22,8 @@ import numpy as np
 from PIL import Image
 
 # Limits: a result passes a check below these (shares, 0..1).
-LIMITS = {"flat_fill": 0.02, "holes": 0.01, "old_garment": 0.03, "face_changed": 0.01, "hands_changed": 0.15,
-          "detail_kept": 0.45}
+LIMITS = {"flat_fill": 0.02, "holes": 0.01, "old_garment": 0.03, "old_edges": 0.12, "slivers": 0.004,
+          "face_changed": 0.01, "hands_changed": 0.15, "detail_kept": 0.45}
 
 
 @dataclass
@@ -211,6 +211,20 @@ def assess(before, after, region: np.ndarray, garment_alpha: np.ndarray, kind: s
                         f"{old_v:.0%} of the old clothing still shows where the new garment should cover it"
                         if old_v > LIMITS["old_garment"] else "the old clothing is covered"))
 
+    # Old garment strips along the new garment's sides (trousers over wider patterned trousers): a thin band, so
+    # measured against the band beside the garment, not the old garment's whole area.
+    edge_v = old_edges_left(labB, region, on, skinB, pmask, width, dE)
+    checks.append(Check("old_edges", edge_v, LIMITS["old_edges"], edge_v <= LIMITS["old_edges"],
+                        f"strips of the old clothing show along the new garment's edges ({edge_v:.0%} of its sides)"
+                        if edge_v > LIMITS["old_edges"] else "no old clothing along the garment's edges"))
+
+    # Light slivers inside the person's silhouette beside the garment (between an arm and the body, at the waist,
+    # a band below a hem): the old garment removed and backdrop-coloured light painted in its place.
+    sl_v = light_slivers(labB, labA, on, pmask, width, face)
+    checks.append(Check("slivers", sl_v, LIMITS["slivers"], sl_v <= LIMITS["slivers"],
+                        f"white slivers inside the figure beside the garment ({sl_v:.1%} of the garment's area)"
+                        if sl_v > LIMITS["slivers"] else "no light slivers beside the garment"))
+
     # Face and hands unchanged.
     if face is not None:
         fm = _ellipse_mask((H, W), face)
@@ -306,6 +320,20 @@ def old_garment_left(labB, labA, region, on, skinB, pmask, kind, person, width, 
     hist /= hist.sum()
     main = hist >= 0.03  # colours that make up the old garment (a logo or a fleck does not count)
     y0, y1 = _clothing_rows(kind, person, on, H)
+    if kind == "upper":
+        # The trousers or skirt below the new top's hem stay (their waistband under the top is not the old top):
+        # their main colours, sampled well below the hem (an old top's band just below it is not sampled).
+        low = np.zeros((H, W), bool)
+        start = y1 + int(0.35 * width)
+        try:  # below the hips (a long old top ends at them): the trousers or skirt, not the old top
+            start = max(start, int(max(person.point("l_hip")[1], person.point("r_hip")[1]) + 0.15 * width))
+        except Exception:
+            pass
+        low[min(H, start):min(H, start + int(0.55 * width))] = True
+        low &= pmask & ~skinB & ~_hands(person, (H, W), width)
+        if low.sum() > 200:
+            lh = np.bincount(q[low], minlength=_NBINS).astype(np.float32)
+            main &= ~(lh / lh.sum() >= 0.12)
     rows = np.zeros((H, W), bool)
     rows[y0:y1 + (int(0.6 * width) if kind == "upper" else 0)] = True  # a cropped top: the old one below it
     # The new garment's span across the body: the old garment left at its sides, sleeves and hem.
@@ -329,6 +357,51 @@ def old_garment_left(labB, labA, region, on, skinB, pmask, kind, person, width, 
     # Relative to the old garment's whole area (covered or not).
     total = float(core.sum() + old_before.sum())
     return float(left.sum()) / total
+
+
+def old_edges_left(labB, region, on, skinB, pmask, width, dE) -> float:
+    """Share of a band along the new garment's sides (between its top and hem) where the old clothing's own
+    colours show unchanged."""
+    H, W = on.shape
+    core = cv2.erode((on & region & pmask & ~skinB).astype(np.uint8), np.ones((9, 9), np.uint8)) > 0
+    ys = np.flatnonzero(on.any(axis=1))
+    if core.sum() < 200 or not len(ys):
+        return 0.0
+    q = _quantise(labB)
+    hist = np.bincount(q[core], minlength=_NBINS).astype(np.float32)
+    hist /= hist.sum()
+    main = hist >= 0.02
+    y0, y1 = ys.min(), ys.max()
+    k = max(3, int(0.08 * width) | 1)
+    band = (cv2.dilate(on.astype(np.uint8), np.ones((1, k), np.uint8)) > 0) & ~on  # beside it, left and right
+    band[:int(y0 + 0.1 * (y1 - y0))] = False
+    band[int(y1 - 0.05 * (y1 - y0)):] = False
+    band &= pmask & ~skinB
+    if band.sum() < 50:
+        return 0.0
+    left = band & main[q] & (dE < 6.0)
+    left = cv2.morphologyEx(left.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
+    return float(left.sum()) / float(band.sum())
+
+
+def light_slivers(labB, labA, on, pmask, width, face=None) -> float:
+    """Pixels inside the person's silhouette, beside the new garment, that turned light and grey (backdrop-
+    coloured) where the photo had something darker: share of the garment's area."""
+    H, W = on.shape
+    if on.sum() < 500:
+        return 0.0
+    inner = cv2.erode(pmask.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    near = cv2.dilate(on.astype(np.uint8), np.ones((int(0.15 * width) | 1,) * 2, np.uint8)) > 0
+    core = cv2.erode(on.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    chroma = np.hypot(labA[..., 1], labA[..., 2])
+    light = (labA[..., 0] > 80) & (chroma < 10) & (labA[..., 0] - labB[..., 0] > 12)
+    sl = light & inner & near & ~core
+    if face is not None:
+        sl &= ~_ellipse_mask((H, W), face)
+    sl = cv2.morphologyEx(sl.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
+    # A garment's own white edge (a soft outline) is not a sliver: only what lies off the garment.
+    sl &= ~(cv2.dilate(core.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
+    return float(sl.sum()) / float(on.sum())
 
 
 _NBINS = 8 * 6 * 6
@@ -375,6 +448,9 @@ _ADVICE = {
                  "the CatVTON backend on a GPU, which paints skin",
     "holes": "use a product shot on a plain backdrop with a clear edge around the garment (light garments: a "
              "grey or coloured backdrop)",
+    "old_edges": "use a photo where the person's own garment is close-fitting (leggings, slim trousers), or "
+                 "the CatVTON backend on a GPU",
+    "slivers": "use a photo with the arms a little away from the body, or the CatVTON backend on a GPU",
     "old_garment": "check the garment kind, or use a photo where the person wears a fitted garment, facing the "
                    "camera, arms away from the body",
     "face_changed": "use a straight front photo with the head upright",
@@ -382,11 +458,12 @@ _ADVICE = {
     "detail_kept": "use a flat front product shot, or the CatVTON backend on a GPU for prints",
 }
 _NAMES = {"flat_fill": "painted-over skin", "holes": "holes in the garment", "old_garment": "old clothing showing",
+          "old_edges": "old clothing at the edges", "slivers": "white slivers beside the garment",
           "face_changed": "face changed", "hands_changed": "hands covered", "detail_kept": "print smeared"}
 
 
 def _verdict(checks: list[Check], kind: str, seconds: float) -> Quality:
-    weights = {"flat_fill": 30, "holes": 25, "old_garment": 30, "face_changed": 40, "hands_changed": 15,
+    weights = {"flat_fill": 30, "holes": 25, "old_garment": 30, "old_edges": 30, "slivers": 30, "face_changed": 40, "hands_changed": 15,
                "detail_kept": 20}
     score = 100.0
     for c in checks:

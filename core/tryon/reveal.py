@@ -286,6 +286,34 @@ def hide_old_lower(person: Person, body: Body, out: np.ndarray, alpha: np.ndarra
     old = np.isin(labels, touch[touch > 0])
     if not old.any():
         return out, old
+    # A patterned garment's light or dark specks read as backdrop to the person's outline and as skin: in each row,
+    # everything from the new garment's edge out to the old garment's farthest pixel goes (no strips of pattern).
+    keep = np.zeros((H, W), bool)  # the hands and bare skin beside the hips stay
+    for side in ("l", "r"):
+        if person.visible(f"{side}_wrist"):
+            disc = np.zeros((H, W), np.uint8)
+            x, y = person.point(f"{side}_wrist")
+            cv2.circle(disc, (int(x), int(y)), int(0.2 * w), 1, -1)
+            keep |= (disc > 0) & skin
+    keep |= skin & ~lut[q]
+    span = np.zeros((H, W), bool)
+    cols = np.arange(W)
+    # The old garment's colours on (or just off: a ragged outline) the person, beside the new garment.
+    cand = old | (lut[q] & (cv2.dilate(person.mask.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0) & rows & ~on)
+    reach = int(0.3 * w)
+    for y in np.flatnonzero(cand.any(axis=1) & on.any(axis=1)):
+        xs_on = np.flatnonzero(on[y])
+        xs_old = np.flatnonzero(cand[y])
+        gl, gr = xs_on.min(), xs_on.max()
+        left = xs_old[(xs_old < gl) & (xs_old >= gl - reach)]
+        right = xs_old[(xs_old > gr) & (xs_old <= gr + reach)]
+        if len(left):
+            span[y] |= (cols >= max(0, left.min() - 2)) & (cols < gl)
+        if len(right):
+            span[y] |= (cols > gr) & (cols <= min(W - 1, right.max() + 2))
+    span = cv2.morphologyEx(span.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((9, 1), np.uint8)) > 0  # no row skipped
+    old |= span & ~keep & ~on & person.mask  # the backdrop itself is never repainted
+    old |= (cv2.dilate(old.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0) & ~keep & (alpha < 0.5) & rows & person.mask
     # Bare legs only below the new garment's hem (shorts over a long skirt); beside it, the backdrop.
     legs = leg_capsules(person, w, (H, W)) & person.mask
     ys = np.flatnonzero(on.any(axis=1))
