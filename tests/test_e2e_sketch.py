@@ -18,16 +18,23 @@ def test_drawing_a_dress_on_the_canvas_finds_dresses(sample_studio, tmp_path):
         canvas.wait_for(timeout=60_000)
         draw_polyline(page, canvas, DRESS)
         draw_polyline(page, canvas, [(155, 175), (245, 175)])
-        button = page.get_by_role("button", name="Find matching garments")
-        page.wait_for_function("() => [...document.querySelectorAll('button')].some("
-                               "b => b.innerText.includes('Find matching garments') && !b.disabled)", timeout=60_000)
-        button.click()
+        # While the drawing's rerun runs, the previous (disabled) button may still stand beside the new one: wait
+        # for the run to settle on one enabled button.
+        page.wait_for_function("() => { const b = [...document.querySelectorAll('button')].filter("
+                               "b => b.innerText.includes('Find matching garments'));"
+                               " return b.length === 1 && !b[0].disabled; }", timeout=60_000)
+        page.get_by_role("button", name="Find matching garments").click()
         page.get_by_text("Matching garments").wait_for(timeout=120_000)
         page.get_by_text("What Atelier matched").wait_for(timeout=30_000)
-        page.wait_for_function("() => [...document.querySelectorAll('[data-testid=\"stCaptionContainer\"]')]"
-                               ".filter(e => e.innerText.includes('$') && e.innerText.includes(' · ')).length >= 12", timeout=60_000)
-        captions = page.locator("[data-testid='stCaptionContainer']").all_inner_texts()
-        cats = [c.split(" · ")[0].strip() for c in captions if "$" in c and " · " in c]  # item cards
+        # Each result card is a container keyed by the item's id (st-key-sketch-card-<id>), in rank order.
+        page.wait_for_function("() => document.querySelectorAll('[class*=\"st-key-sketch-card-\"]').length >= 12",
+                               timeout=60_000)
+        keys = page.eval_on_selector_all("[class*='st-key-sketch-card-']", "els => els.map(e => [...e.classList]"
+                                         ".find(c => c.startsWith('st-key-sketch-card-')))")
+        ids = [k.removeprefix("st-key-sketch-card-") for k in keys]
+        category = {item.id: item.metadata["category"] for item in (sample_studio.index.item(i) for i in ids)}
+        cats = [category[i] for i in ids]
+        captions = ids
         page.screenshot(path=str(tmp_path / "sketch.png"), full_page=True)
         shutil.copy(tmp_path / "sketch.png", "/tmp/atelier-e2e-sketch.png")
         assert len(cats) >= 6, captions
