@@ -95,6 +95,7 @@ def _idle(page):
 def _signed_out(page):
     page.get_by_text("Stylists sign in to reach the studio").wait_for(timeout=60_000)
     _idle(page)
+    assert page.get_by_text("Page not found").count() == 0  # a deep link lands on the sign-in page itself
     assert page.locator('[data-testid="stSidebarNav"]').count() == 0  # no page menu
     assert page.get_by_text("Active client").count() == 0  # no client picker
     assert page.get_by_role("heading", name="Stylist", exact=True).count() == 0
