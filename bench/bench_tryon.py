@@ -6,7 +6,14 @@ stripe bend, face pixels changed, pixels changed outside the region, seconds per
 the 2 s limit. On every catalog top and both photos: seconds and ghosting. On the croquis figures: trouser, skirt and
 dress lengths and a whole outfit's gap. Images go to bench/results/tryon/ (person | result per garment).
 
+With --real DIR (a folder laid out like ../shared/realphotos: people/, garments/, labels.json): every top and
+t-shirt on every person, every pair of trousers on every full-body person, with the quality check's measures per
+pair (flat fill, holes, old garment left, face/hands changed, detail kept), seconds after pose analysis, a
+"garment she already wears" reconstruction (the person's own top cut out onto a white backdrop and tried back on:
+torso SSIM), and contact sheets (garment | person | result) per garment in bench/results/tryon/real/.
+
     .venv/bin/python bench/bench_tryon.py [--quick]
+    .venv/bin/python bench/bench_tryon.py --real ../shared/realphotos [--people p01,p05] [--garments g00,g21]
 """
 from __future__ import annotations
 
@@ -162,9 +169,19 @@ def learned_backends() -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="one run per garment, every 15th catalog top, no learned backends")
+    ap.add_argument("--real", metavar="DIR", help="real photos folder (people/, garments/, labels.json): real pairs only")
+    ap.add_argument("--people", help="comma-separated person ids (default: all that fit)")
+    ap.add_argument("--garments", help="comma-separated garment ids (default: all tops, t-shirts and trousers)")
+    ap.add_argument("--out", help="folder for the contact sheets (default bench/results/tryon/real)")
     args = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     backend = ClassicTryOn()
+    if args.real:
+        from bench_tryon_real import run_real
+
+        run_real(backend, Path(args.real), people=args.people, garments=args.garments,
+                 out=Path(args.out) if args.out else OUT / "real")
+        return
     grace(backend, 1 if args.quick else 3)
     catalog_tops(backend, args.quick)
     croquis(backend)

@@ -265,7 +265,8 @@ def cmd_design(args) -> int:
                  image.width * image.height / 1e6)
         image = fit_to_pixels(image, settings.max_edit_pixels)
         mask = fit_to_pixels(mask, settings.max_edit_pixels)  # same proportions: prepare_mask still checks them
-    backend, why = load_design_backend(args.model or settings.inpaint_model, settings.device)
+    backend, why = load_design_backend(args.model or settings.inpaint_model, settings.device, settings=settings,
+                                       explicit=bool(args.model))
     prompt, negative = backend.prepare_prompt(args.prompt)
     result = backend.generate(DesignRequest(image=image, mask=mask, prompt=prompt, negative_prompt=negative,
                                             steps=args.steps, guidance=args.guidance, seed=args.seed,
@@ -438,6 +439,20 @@ def _size(text: str) -> tuple[int, int]:
     return w, h
 
 
+def _kind_from_name(stem: str) -> str | None:
+    """A product shot's garment kind from its file name ("jeans-002", "red_maxi_dress"): the last garment word."""
+    import re
+
+    from core.vocabulary import tryon_kind
+
+    words = [w for w in re.split(r"[^a-z]+", stem.lower()) if w]
+    for n in range(len(words), 0, -1):
+        for k in (2, 1):
+            if n - k >= 0 and (kind := tryon_kind(" ".join(words[n - k:n]))):
+                return kind
+    return None
+
+
 def cmd_tryon(args) -> int:
     from core.images import load_image
     from core.tryon.registry import load_backend
@@ -455,23 +470,29 @@ def cmd_tryon(args) -> int:
     _in_file(args.garment, "--garment")
     settings = _settings(args)
     person, analysed = _person(args.person, settings)
+    kind = args.kind
     if args.item:
         from core.studio import open_studio
+        from core.vocabulary import tryon_kind
 
-        garment = load_image(open_studio(settings).index.item(args.item).path, settings.max_image_pixels)
+        hit = open_studio(settings).index.item(args.item)
+        garment = load_image(hit.path, settings.max_image_pixels)
+        kind = kind or tryon_kind(hit.metadata.get("category", "")) or "upper"  # the kind follows the item
     else:
         garment = load_image(args.garment, settings.max_image_pixels)
+        kind = kind or _kind_from_name(Path(args.garment).stem)
+    kind = kind or "upper"
     backend = load_backend(args.backend, gmm_checkpoint=args.checkpoint or settings.gmm_checkpoint,
                            inpaint_model=args.model or settings.inpaint_model, device=settings.device,
                            catvton_attention=args.catvton or settings.catvton_attention,
                            catvton_base=args.model or settings.catvton_base, steps=args.steps,
                            size=size)
-    result = backend.run(person, garment, args.kind, person=analysed)
+    result = backend.run(person, garment, kind, person=analysed)
     _mkdir_for(out)
     result.image.save(out)
     info = result.summary() | {"output": str(out)}
-    print(_json(info) if args.json else f"wrote {out} with the {result.backend} backend in "
-          f"{sum(result.timings.values()):.2f}s")
+    print(_json(info) if args.json else f"wrote {out}: worn as {kind} with the {result.backend} backend in "
+          f"{sum(result.timings.values()):.2f}s; quality {result.quality.score}/100: {result.quality.headline}")
     return 0
 
 
@@ -630,15 +651,20 @@ def cmd_download(args) -> int:
     settings = _settings(args)
     models = {m.key: m for m in available_models(settings)}
     if args.list or not args.models:
+        from core.weights import licence_line
+
         for m in models.values():
             print(f"{m.key:<18} {'downloaded' if is_downloaded(m) else 'missing':<10} {m.repo_id} ({m.size_hint}): "
-                  f"{m.command}")
+                  f"{m.command}  # licence: {licence_line(m.repo_id)}")
         return 0
     wanted = list(models) if args.models == ["all"] else args.models
     unknown = [k for k in wanted if k not in models]
     if unknown:
         raise AtelierError(f"unknown model {', '.join(unknown)}; choose from {', '.join(models)} or all")
+    from core.weights import check_licence
+
     for key in wanted:
+        check_licence(models[key].repo_id, settings)  # commercial-safe mode refuses, naming the licence
         plan = plan_download(models[key], settings.auto_probe_timeout_s)
         bar = _Bar(args.json)
         folder = download_model(plan, lambda d, t, m: bar(d, t, f"{human_size(d)} {m}"))
@@ -735,7 +761,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "sample:slim, sample:average, sample:curvy (full-body croquis figures)")
     sp.add_argument("--garment", help="garment product photo")
     sp.add_argument("--item", help="catalog item id")
-    sp.add_argument("--kind", choices=["upper", "lower", "dress"], default="upper")
+    sp.add_argument("--kind", choices=["upper", "lower", "dress"],
+                    help="garment kind; with --item it follows the item's category, else upper")
     sp.add_argument("--backend", choices=list(TRYON_BACKENDS), default="classic")
     sp.add_argument("--checkpoint", help="GMM checkpoint (gmm backend)")
     sp.add_argument("--model", help="inpainting model (diffusion backend; the SD-1.5 inpainting base for catvton)")

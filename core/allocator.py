@@ -23,6 +23,22 @@ def _trim():
         return None
 
 
+def limit_arenas(count: int = 2) -> bool:
+    """At most `count` malloc arenas (glibc's MALLOC_ARENA_MAX, set from inside: Streamlit Community Cloud gives
+    no way to set the environment before the process starts). glibc otherwise reserves a 64 MiB arena per busy
+    thread, up to 8 per core: 16 of them (1 GiB of address space, little of it resident) in a `streamlit run` that
+    built the sample index, which alone put the app over a 2.7 GB address-space limit (bench/bench_cloud.py).
+    An explicit MALLOC_ARENA_MAX in the environment wins. True when applied."""
+    import os
+
+    if os.environ.get("MALLOC_ARENA_MAX"):
+        return False
+    try:
+        return bool(ctypes.CDLL("libc.so.6").mallopt(-8, int(count)))  # M_ARENA_MAX
+    except (OSError, AttributeError):
+        return False
+
+
 def release_freed_memory() -> None:
     """Hand every whole free page of the heap back to the system (after a page run, after a large load)."""
     trim = _trim()

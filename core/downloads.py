@@ -49,16 +49,20 @@ _UNET_VAE = ("model_index.json", "scheduler/*", "unet/config.json", "unet/diffus
 # The design loader turns the safety checker off, so its 1.2 GB are not fetched.
 _INPAINT = _UNET_VAE + ("feature_extractor/*", "tokenizer/*", "text_encoder/config.json",
                         "text_encoder/model.safetensors")
+_INPAINT_XL = _INPAINT + ("tokenizer_2/*", "text_encoder_2/config.json", "text_encoder_2/model.safetensors")
 
 
 def available_models(settings) -> list[ModelDownload]:
     """The downloadable models, each for the id the settings currently name (Hub ids only, not folders)."""
+    from core.weights import resolve_alias
+
     out = [
-        ModelDownload("clip", "Search: CLIP-family encoder", settings.clip_model,
+        ModelDownload("clip", "Search: CLIP-family encoder", resolve_alias(settings.clip_model),
                       "text, photo and sketch search in one space (replaces the offline encoder)",
                       "ATELIER_CLIP_MODEL", _TRANSFORMERS, "about 600 MB for ViT-B/32"),
         ModelDownload("inpaint", "Creative Director: inpainting", settings.inpaint_model,
-                      "redraws the painted part of a garment from a prompt", "ATELIER_INPAINT_MODEL", _INPAINT,
+                      "redraws the painted part of a garment from a prompt", "ATELIER_INPAINT_MODEL",
+                      _INPAINT_XL if "-xl" in settings.inpaint_model.lower() else _INPAINT,
                       "about 4.3 GB for SD 1.5 inpainting; a GPU is advised"),
         ModelDownload("catvton-attention", "Try-On: CatVTON attention", settings.catvton_attention,
                       "CatVTON's try-on weights (with the base below)", "ATELIER_CATVTON_ATTENTION",
@@ -67,7 +71,21 @@ def available_models(settings) -> list[ModelDownload]:
                       "the UNet and VAE CatVTON runs on", "ATELIER_CATVTON_BASE", _UNET_VAE,
                       "about 3.8 GB; a GPU is advised"),
     ]
-    return [m for m in out if _is_hub_id(m.repo_id)]
+    return [_sized(m) for m in out if _is_hub_id(m.repo_id)]
+
+
+def _sized(model: ModelDownload) -> ModelDownload:
+    """The size from the licence table (core.weights.MODELS) where the model is in it."""
+    from dataclasses import replace
+
+    from core.weights import model_card
+
+    card = model_card(model.repo_id)
+    if card is None or not card.download_bytes:
+        return model
+    size = card.download_bytes
+    text = f"about {size / 1e9:.1f} GB" if size >= 1e9 else f"about {size / 1e6:.0f} MB"
+    return replace(model, size_hint=text + ("; a GPU is advised" if card.gflop_per_run else ""))
 
 
 def _is_hub_id(text: str) -> bool:

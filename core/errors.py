@@ -17,5 +17,9 @@ class ModelUnavailableError(AtelierError):
     """Model weights are missing or cannot be loaded."""
 
 
+class LicenceError(ModelUnavailableError):
+    """Commercial-safe mode refuses a model whose licence does not allow commercial use; the message names it."""
+
+
 class IndexUnavailableError(AtelierError):
     """The vector index is missing, damaged or unreachable."""

@@ -653,13 +653,16 @@ def _visual_query(index: CatalogIndex, encoder: Encoder, query: SearchQuery, sna
         return index.image_rows(encoder, [query.like_id], outlines)[0], stored[0]
     if query.image is None:
         return None, None
-    stored = encoder.encode_images([query.image])
+    from core.photo_query import prepare_query_photo
+
+    image = prepare_query_photo(query.image).image  # a phone photo made to look like a catalog shot
+    stored = encoder.encode_images([image])
     q = l2_normalize(encoder.image_space(stored))[0]
     if outlines is not None and encoder.outline_weight > 0:
         from core.sketch import SHAPE_DIM, SketchError, outline_of_product, shape_descriptor
 
         try:
-            shape = l2_normalize(shape_descriptor(outline_of_product(query.image))[None])[0]
+            shape = l2_normalize(shape_descriptor(outline_of_product(image))[None])[0]
         except SketchError:  # no garment outline found: the image view alone, on the same scale
             shape = np.zeros(SHAPE_DIM, np.float32)
         q = l2_normalize(np.concatenate([q, encoder.outline_weight * shape]))

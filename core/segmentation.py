@@ -125,6 +125,12 @@ def _garment_mask(rgb: np.ndarray, min_share: float, fill_bites: bool) -> np.nda
     soft = _shadow_like(lab, bd)
     # Sharp edges: the garment's outline (light garments on light backdrops have little else to go by).
     grey = cv2.GaussianBlur(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), (3, 3), 0)
+    rough = _roughness(grey)
+    if rough > 8:  # a textured surface (a table, linen: a phone photo): edges above its own grain only
+        grey = cv2.GaussianBlur(grey, (0, 0), 2.0)
+        low = max(20.0, 1.5 * _roughness(grey))
+        sharp = cv2.Canny(grey, low, 3 * low) > 0
+        return _finish(_subject(sharp, dist, near, soft), dist, near, lab, bd, min_share, fill_bites)
     sharp = cv2.Canny(grey, 20, 60) > 0
     subject = _subject(sharp, dist, near, soft)
     # Faint steps (never on a shadow's gentle ramp): a white tee's rim on a white backdrop, where the sharp outline
@@ -153,6 +159,20 @@ def _garment_mask(rgb: np.ndarray, min_share: float, fill_bites: bool) -> np.nda
         # edges, stays as it was).
         k = max(5, int(0.012 * min(h, w)) | 1)
         subject = first | (cv2.medianBlur(subject.astype(np.uint8) * 255, k) > 127)
+    return _finish(subject, dist, near, lab, bd, min_share, fill_bites)
+
+
+def _roughness(grey: np.ndarray) -> float:
+    """How much the backdrop's own grain changes from pixel to pixel: the border band's 90th percentile gradient."""
+    g = grey.astype(np.float32)
+    mag = np.hypot(cv2.Sobel(g, cv2.CV_32F, 1, 0), cv2.Sobel(g, cv2.CV_32F, 0, 1))
+    return float(np.percentile(_border(mag[..., None], width=6), 90))
+
+
+def _finish(subject: np.ndarray, dist: np.ndarray, near: float, lab: np.ndarray, bd: Backdrop, min_share: float,
+            fill_bites: bool) -> np.ndarray:
+    """The garment's parts of a real size, its inner holes filled (real holes kept), its cut motifs given back."""
+    h, w = subject.shape
     n, labels, stats, _ = cv2.connectedComponentsWithStats(subject.astype(np.uint8), 8)
     if n <= 1:
         raise GarmentNotFound("No garment found: the photo looks like a plain backdrop.")

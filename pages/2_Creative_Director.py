@@ -40,6 +40,7 @@ def use_item(item_id: str) -> None:
 def use_history(n: int) -> None:
     entry = state.design_history[n]
     set_base(entry["image"], f"design {n + 1}: {entry['prompt'][:40]}")
+    state.design_base["category"] = entry.get("category", "")  # a redesign stays the kind of garment it was
 
 
 if "design_base_id" in state:  # arrived from Discover / Sketch ("Edit in Creative Director")
@@ -48,14 +49,21 @@ if "design_base_id" in state:  # arrived from Discover / Sketch ("Edit in Creati
     except AtelierError as exc:
         st.error(str(exc))
 
-backend, backend_why = get_design_backend(studio.settings.inpaint_model, studio.settings.device)
+backend, backend_why = get_design_backend(studio.settings.inpaint_model, studio.settings.device,
+                                          studio.settings.commercial_safe_only, studio.settings.design_cpu_budget_s)
 st.title("Creative Director")
 model_banner(studio)
 if not backend.generative:
+    from core.ui.installation import design_model_offer
+
     st.info("Design model: **offline editor**: recolours, patterns, textures and removal inside the painted part "
-            "(it does not draw new shapes).", icon=":material/palette:")
+            "(it does not draw new shapes; Atelier's own code, no model licence).", icon=":material/palette:")
+    design_model_offer(studio.settings, backend_why)
 else:
-    st.caption("Design model: **generative inpainting**: draws what you describe inside the painted part.")
+    from core.weights import licence_line
+
+    st.caption("Design model: **generative inpainting**: draws what you describe inside the painted part · "
+               f"licence: {licence_line(backend.model_id)}")
 with st.expander("About the design model"):
     st.caption(md(f"{backend.info} · {backend_why}"))
 
@@ -187,7 +195,7 @@ if history:
                               mime="image/png", key=f"design-dl-{n}")
         c_act.button("Use as new base", key=f"design-rebase-{n}", on_click=use_history, args=(n,))
         c_act.button("Try on", key=f"design-tryon-{n}", on_click=lambda e=entry: try_on(
-            design={"image": e["image"], "prompt": e["prompt"]}))
+            design={"image": e["image"], "prompt": e["prompt"], "category": e.get("category", "")}))
         if profile is not None and c_act.button(f"Save to {md(profile.name)}", key=f"design-save-{n}"):
             profiles.save_artefact(profile.id, "design", buf.getvalue(), {
                 k: entry[k] for k in ("prompt", "seed", "backend", "model", "base", "source_item")})

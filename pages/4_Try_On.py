@@ -8,10 +8,11 @@ from PIL import Image
 
 from core.errors import AtelierError  # noqa: E402
 from core.images import load_image  # noqa: E402
-from core.tryon.people import sample_people, sample_person  # noqa: E402
-from core.tryon.registry import BACKENDS  # noqa: E402
+from core.tryon.people import (fits_kind, full_body_label, is_croquis, provenance, sample_people,  # noqa: E402
+                               sample_person)
+from core.tryon.registry import BACKENDS, allowed_backends, backend_licence, backend_refusal  # noqa: E402
 from core.vocabulary import tryon_kind  # noqa: E402
-from core.ui import catalog_picker, model_banner, read_upload, show_error  # noqa: E402
+from core.ui import catalog_picker, md, model_banner, read_upload, show_error  # noqa: E402
 from core.ui.page import page_context  # noqa: E402
 
 studio, profiles, profile = page_context()
@@ -30,11 +31,75 @@ def get_backend(name: str, checkpoint: str | None, model: str, device: str, catv
     return backend, choice.reason
 
 
+KIND_WORDS = {"upper": "Top", "lower": "Trousers or skirt", "dress": "Dress"}
+
+
+@st.cache_resource(show_spinner="Looking at the person photo ...", max_entries=16)
+def analysed(key: str, _img: Image.Image):
+    """MediaPipe's analysis of a person photo (key: the sample's name or the upload's digest); None if it fails
+    (pressing "Try it on" then shows why)."""
+    from core.tryon.pose import analyse_person
+
+    try:
+        return analyse_person(_img)
+    except Exception:
+        return None
+
+
+def current_person():
+    """(plain name, image, analysis or None) of the person chosen now, read from the widgets' state."""
+    source = state.get("tryon_person_source", "Sample person")
+    if source == "Sample person":
+        name = state.get("tryon_sample") or (sample_people() or [None])[0]
+        if name is None:
+            return None
+        img, person = sample_person(name)
+        return name, img, person or analysed(name, img)
+    up = state.get("tryon_person_upload")
+    if up is None:
+        return None
+    import hashlib
+
+    data = up.getvalue()
+    try:
+        img = Image.open(io.BytesIO(data)).convert("RGB")
+    except Exception:
+        return None
+    return "your photo", img, analysed(hashlib.sha1(data).hexdigest(), img)
+
+
+def pick_garment(garment: dict) -> None:
+    """A new garment: its kind follows it, and a bottom or a dress moves a portrait cut at the chest to a full-body
+    figure (saying so)."""
+    state.tryon_garment = garment
+    state.tryon_result = None
+    state.tryon_kind = garment["kind"]
+    state.tryon_switched = None
+    if garment["kind"] not in ("lower", "dress"):
+        return
+    now = current_person()
+    if now is not None and (now[0] != "your photo" and is_croquis(now[0])):
+        return
+    why = "no person photo is chosen" if now is None else (
+        fits_kind(now[2], garment["kind"]) if now[2] is not None else None)
+    if now is not None and now[2] is None:
+        return  # the photo could not be analysed: "Try it on" says why
+    if why is None:
+        return
+    figure = full_body_label()
+    state.tryon_person_source = "Sample person"
+    state.tryon_sample = figure
+    who = "no person photo was chosen" if now is None else f"{now[0]} ends above the knees"
+    needs = {"lower": "Trousers or a skirt need", "dress": "A dress needs"}[garment["kind"]]
+    state.tryon_switched = (f"{needs} a full-body person and {who}, so Try-On switched "
+                            f"to **{figure}**. Upload a full-body photo to see it on a real person.")
+
+
 def use_item(item_id: str) -> None:
     hit = studio.index.item(item_id)
-    state.tryon_garment = {"image": load_image(hit.path, studio.settings.max_image_pixels), "label": hit.metadata.get("name") or item_id,
-                           "kind": tryon_kind(hit.metadata.get("category", "")) or "upper"}
-    state.tryon_result = None
+    pick_garment({"image": load_image(hit.path, studio.settings.max_image_pixels),
+                  "label": hit.metadata.get("name") or item_id,
+                  "kind": tryon_kind(hit.metadata.get("category", "")) or "upper"})
 
 
 if "tryon_item" in state:  # arrived from a "Try on" button elsewhere
@@ -55,20 +120,25 @@ if "tryon_outfit" in state:  # "Try on the whole outfit" on the Stylist page
         st.error(str(exc))
 if "tryon_design" in state:
     design = state.pop("tryon_design")
-    state.tryon_garment = {"image": design["image"], "label": f"design: {design['prompt']}", "kind": "upper"}
+    # A design is worn as its source item was: a redesigned dress is tried on as a dress.
+    pick_garment({"image": design["image"], "label": f"design: {design['prompt']}",
+                  "kind": tryon_kind(design.get("category", "")) or "upper"})
 
 st.title("Try-On")
 model_banner(studio)
+if state.get("tryon_switched"):
+    st.info(state.tryon_switched, icon="🧍")
 left, right = st.columns(2)
 with left:
     st.subheader("Person")
     people = sample_people()
     source = st.radio("Photo", ["Sample person", "Upload"], horizontal=True, key="tryon_person_source")
     person_img, person = None, None  # person: a croquis figure's exact analysis (photos are analysed on the run)
+    name = None
     if source == "Sample person" and people:
-        name = st.selectbox("Sample", people, key="tryon_sample",
-                            help="Photos are analysed by MediaPipe; the croquis figures are full-body, for trousers, "
-                                 "skirts, dresses and whole outfits.")
+        name = st.selectbox("Person", people, key="tryon_sample",
+                            help="The croquis figures are full-body: for trousers, skirts, dresses and whole outfits. "
+                                 "The portraits end at the chest: for tops.")
         person_img, person = sample_person(name)
     else:
         up = st.file_uploader("Person photo (one person, facing the camera)", type=["jpg", "jpeg", "png", "webp"],
@@ -85,20 +155,30 @@ with right:
         gup = st.file_uploader("Product shot on a plain background", type=["jpg", "jpeg", "png", "webp"],
                                key="tryon_garment_upload")
         gimg = read_upload(gup, studio.settings.max_image_pixels)
-        if gimg is not None and st.button("Use this garment", key="tryon_use_upload"):
-            state.tryon_garment = {"image": gimg, "label": gup.name, "kind": "upper"}
+        if gimg is not None:
+            st.button("Use this garment", key="tryon_use_upload", on_click=pick_garment,
+                      args=({"image": gimg, "label": gup.name, "kind": "upper"},),
+                      help="An uploaded shot is tried on as a top: set the garment kind below if it is not one.")
     garment = state.tryon_garment
     if garment is not None:
         st.image(garment["image"], caption=garment["label"], width=200)
 
 garment = state.tryon_garment
-c1, c2, c3 = st.columns(3)
 kinds = ["upper", "lower", "dress"]
-kind = c1.radio("Garment kind", kinds, index=kinds.index(garment["kind"]) if garment else 0, horizontal=True,
-                key="tryon_kind")
-backend_name = c2.selectbox("Backend", list(BACKENDS), key="tryon_backend",
-                            help="; ".join(f"{k}: {v}" for k, v in BACKENDS.items()))
-show_steps = c3.toggle("Show the steps", key="tryon_steps")
+if "tryon_kind" not in state or state.tryon_kind not in kinds:  # the kind follows the garment
+    state.tryon_kind = garment["kind"] if garment else "upper"
+kind = st.radio("Garment kind", kinds, format_func=KIND_WORDS.get, horizontal=True, key="tryon_kind",
+                help="Set from the garment's category when you pick it; change it only if that is wrong.")
+with st.expander("Advanced"):
+    offered = allowed_backends(studio.settings)  # commercial-safe mode hides backends whose licence forbids it
+    backend_name = st.selectbox("Backend", list(offered), key="tryon_backend",
+                                help="; ".join(f"{k}: {v}" for k, v in offered.items()))
+    st.caption(f"Licence: {backend_licence(backend_name, studio.settings)}")
+    for hidden in (k for k in BACKENDS if k not in offered):
+        st.caption(f"{hidden} hidden: {backend_refusal(hidden, studio.settings)}")
+    show_steps = st.toggle("Show the steps", key="tryon_steps")
+    if name is not None:
+        st.caption(f"About {name}: {provenance(name)}.")
 
 backend_key = (backend_name, studio.settings.gmm_checkpoint, studio.settings.inpaint_model, studio.settings.device,
                studio.settings.catvton_attention, studio.settings.catvton_base)
@@ -122,6 +202,7 @@ if pieces:
             with st.spinner("Dressing the outfit ..."):
                 state.tryon_result = dress_outfit(backend, person_img, [Piece(p["image"], p["category"], p["label"])
                                                                         for p in pieces], person=person)
+            state.tryon_said = f"the outfit on {name or 'your photo'}"
         except Exception as exc:
             state.tryon_result = None
             show_error(exc)
@@ -131,6 +212,7 @@ if st.button("Try it on", type="primary", key="tryon_go", disabled=person_img is
         backend, state.tryon_why = get_backend(*backend_key)
         with st.spinner("Dressing ..."):
             state.tryon_result = backend.run(person_img, garment["image"], kind, person=person)
+        state.tryon_said = f"{garment['label']}, worn as a {KIND_WORDS[kind].lower()}, on {name or 'your photo'}"
     except Exception as exc:
         state.tryon_result = None
         show_error(exc)
@@ -139,12 +221,20 @@ result = state.tryon_result
 if result is not None:
     a, b = st.columns(2)
     a.image(result.person.image, caption="Before", width="stretch")
-    b.image(result.image, caption=f"After · {result.backend}", width="stretch")
-    if state.get("tryon_why"):
-        st.caption(f"Backend: {state.tryon_why}")
-    st.caption(" · ".join(f"{k.replace('_', ' ')} {v:.2f}s" for k, v in result.timings.items())
-               + "".join(f" · {n}" for n in result.notes) + (" · layers: " + ", ".join(result.layers)
-                                                            if result.layers else ""))
+    b.image(result.image, caption=f"After · {state.get('tryon_said') or result.kind}", width="stretch")
+    # The quality check (core.tryon.quality): what a client would notice, and what to try instead.
+    q = result.quality
+    {"good": st.success, "unknown": st.info}.get(q.verdict, st.warning)(f"Quality {q.score}/100 · {q.headline}")
+    with st.expander("Why this score", expanded=q.verdict == "poor"):
+        st.markdown(q.markdown())
+    if result.layers:
+        st.caption("Dressed in this order: " + md("; ".join(result.layers)))
+    for note in result.notes:
+        st.caption(f"Note: {note}")
+    with st.expander("Advanced: model and timings"):
+        if state.get("tryon_why"):
+            st.caption(f"Backend {result.backend}: {state.tryon_why}")
+        st.caption(" · ".join(f"{k.replace('_', ' ')} {v:.2f}s" for k, v in result.timings.items()))
     buf = io.BytesIO()
     result.image.save(buf, "PNG")
     d1, d2 = st.columns(2)

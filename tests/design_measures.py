@@ -188,3 +188,63 @@ def score_real_recolour(k: int, prompt: str = "make it red", colour: str = "red"
     return RecolourScore(f"g{k:02d}", float(changed[backdrop & mask].mean()),
                          float(reads_as(b[garment & mask], colour).mean()), int(changed[~mask].sum()),
                          out.size == img.size), out
+
+
+# ---- construction kept through a material edit -------------------------------------------------------------------
+def structure_of(item_id: str) -> list[tuple[str, np.ndarray]]:
+    """The sample item's construction as the generator drew it: (kind, mask at the shot's size) for each trim (lapels,
+    pocket flaps, belt, waistband, cuffs), line (seams, placket, drawstrings) and dot (buttons)."""
+    import random
+
+    from PIL import ImageDraw
+
+    from core import samples
+
+    specs = samples.sample_specs()
+    k = next(i for i, s in enumerate(specs) if s.id == item_id)
+    spec = specs[k]
+    rng = random.Random(samples.sample_seed(k))
+    n = samples.SIZE * samples.SCALE
+    samples._contrast(spec.colour, rng)
+    _, trims, lines, dots = samples._shape(spec.category, rng, n)
+    out = []
+
+    def draw(kind: str, fn) -> None:
+        m = Image.new("L", (n, n), 0)
+        fn(ImageDraw.Draw(m))
+        small = np.asarray(m.resize((samples.SIZE, samples.SIZE), Image.BILINEAR)) > 100
+        if small.sum() >= 4:
+            out.append((kind, small))
+
+    for t in trims:
+        draw("trim", lambda d, t=t: d.polygon(t, fill=255))
+    for ln in lines:
+        if ln != "handle":
+            draw("line", lambda d, ln=ln: d.line(ln, fill=255, width=max(2, n // 300)))
+    for x, y in dots:
+        r = n * 0.008
+        draw("button", lambda d, x=x, y=y: d.ellipse((x - r, y - r, x + r, y + r), fill=255))
+    return out
+
+
+def structure_kept(before: Image.Image, after: Image.Image, item_id: str) -> dict[str, tuple[int, int]]:
+    """Per kind, (elements still standing out, elements) after an edit: an element stands out when the lightness
+    step between it and the cloth right round it is at least 4 L and a quarter of what it was."""
+    a = to_lab_l(before)
+    b = to_lab_l(after)
+    _, truth = truth_of(item_id)
+    counts: dict[str, list[int]] = {}
+    for kind, m in structure_of(item_id):
+        ring = cv2.dilate(m.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool) & ~m & truth
+        if ring.sum() < 4:
+            continue
+        c0 = abs(float(a[m].mean() - a[ring].mean()))
+        c1 = abs(float(b[m].mean() - b[ring].mean()))
+        got = counts.setdefault(kind, [0, 0])
+        got[1] += 1
+        got[0] += int(c1 >= max(4.0, 0.25 * c0))
+    return {k: (v[0], v[1]) for k, v in counts.items()}
+
+
+def to_lab_l(img: Image.Image) -> np.ndarray:
+    return cv2.cvtColor(np.asarray(img.convert("RGB")), cv2.COLOR_RGB2LAB)[..., 0].astype(np.float32) * 100 / 255

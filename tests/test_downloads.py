@@ -108,6 +108,6 @@ def test_installation_panel_offline_shows_the_commands(monkeypatch):
     assert not at.exception and not at.error
     assert "cannot be reached" in at.info[0].value
     codes = [c.value for c in at.code]
-    assert any(c.startswith("hf download openai/clip-vit-base-patch32") for c in codes)
+    assert any(c.startswith("hf download patrickjohncyh/fashion-clip") for c in codes)  # the default encoder
     assert any("fetch-catalog fashion-product-images-small" in c for c in codes)
     assert not at.button  # nothing to press offline

@@ -279,9 +279,9 @@ def test_try_on_page_dresses_the_sample_person_and_shows_steps(app_env):
 def test_try_on_page_offers_both_sample_people_and_dresses_the_astronaut(app_env):
     at = AppTest.from_file(TRYON, default_timeout=180).run()
     options = set(at.selectbox(key="tryon_sample").options)
-    assert {"Grace Hopper (matplotlib)", "Astronaut (scikit-image)"} <= options
+    assert {"Grace Hopper · portrait", "Astronaut · portrait"} <= options  # plain names (provenance: Advanced)
     assert sum(o.startswith("Croquis") for o in options) >= 3  # full-body figures for bottoms and dresses
-    at = _try_on("hoodie", sample="Astronaut (scikit-image)")
+    at = _try_on("hoodie", sample="Astronaut · portrait")
     assert not _errors(at) and any("pose and segmentation" in c.value for c in at.caption)
     result = at.session_state["tryon_result"]
     assert result.person.image.size == (512, 512) and result.summary()["garment_share"] >= 0.2  # the astronaut
@@ -306,7 +306,8 @@ def test_try_on_page_catvton_without_weights_says_what_to_download(app_env):
 
 
 def test_try_on_page_dress_on_a_portrait_explains_the_crop(app_env):
-    at = _try_on("dress", tryon_kind=("radio", "dress"))
+    # Picking a dress moves to a full-body figure; a stylist who goes back to the portrait is told why it fails.
+    at = _try_on("dress", tryon_sample=("selectbox", "Grace Hopper · portrait"), tryon_kind=("radio", "dress"))
     assert any("hips are not in the photo" in e for e in _errors(at))
 
 

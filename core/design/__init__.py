@@ -3,7 +3,7 @@ from core.design.base import (DesignBackend, DesignCancelled, DesignRequest, Des
                               binary_mask, close_strokes, edit_region, mask_from_drawing, mask_image, paste_back,
                               prepare_mask)
 from core.design.diffusion import DEFAULT_INPAINT_MODEL, NEGATIVE_PROMPT, DiffusersInpaint, enhance_prompt
-from core.design.loader import load_design_backend
+from core.design.loader import DesignOffer, design_offer, load_design_backend
 from core.design.offline import (COLOUR_WORDS, OFFLINE_HELP, PATTERN_WORDS, TEXTURE_WORDS, EditPlan, OfflineEditor,
                                  parse_edit)
 
@@ -17,6 +17,6 @@ def __getattr__(name: str):
 
 
 __all__ = ["COLOUR_WORDS", "PATTERN_WORDS", "TEXTURE_WORDS", "DEFAULT_INPAINT_MODEL", "NEGATIVE_PROMPT", "OFFLINE_HELP", "DesignBackend", "DesignCancelled",
-           "DesignRequest", "DesignResult", "DiffusersInpaint", "EditPlan", "OfflineEditor", "asks_for_backdrop",
+           "DesignOffer", "DesignRequest", "DesignResult", "design_offer", "DiffusersInpaint", "EditPlan", "OfflineEditor", "asks_for_backdrop",
            "binary_mask", "close_strokes", "edit_region", "enhance_prompt", "load_design_backend",
            "mask_from_drawing", "mask_image", "paste_back", "parse_edit", "prepare_mask"]

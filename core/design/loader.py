@@ -1,7 +1,10 @@
-"""Pick the design backend: diffusion when its weights are on disk or the Hub answers, else the offline editor."""
+"""Pick the design backend: diffusion only when its weights are on disk and this machine can run it in reasonable
+time and memory (a GPU, or a CPU within settings.design_cpu_budget_s); otherwise the offline editor, with an
+offer to download (size, time per design here, memory fit). Nothing is downloaded, nothing asks the Hub."""
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 
 from core.design.diffusion import DEFAULT_INPAINT_MODEL, DiffusersInpaint
@@ -11,25 +14,83 @@ from core.errors import ModelUnavailableError
 log = logging.getLogger(__name__)
 
 
-def load_design_backend(model: str | None = None, device: str = "auto", offline_ok: bool = True):
-    """(backend, why): diffusion when its weights are available (folder, local cache or reachable Hub), else the
-    offline editor ("offline" asks for it directly)."""
-    from core.config import load_settings
-    from core.weights import hub_reachable, is_cached_locally
+@dataclass(frozen=True)
+class DesignOffer:
+    """What the generative model would bring here: shown beside the offline editor with a Download button."""
+    model: str
+    on_disk: bool
+    size_text: str  # "about 4.3 GB"
+    estimate_text: str  # "about 2.8 h per design on this CPU; fits in memory (6.5 GB needed, 19 GB free)"
+    licence: str
+    refused: str | None  # commercial-safe refusal, naming the licence
+    command: str
 
+    @property
+    def text(self) -> str:
+        if self.refused:
+            return self.refused
+        have = "on this machine" if self.on_disk else f"a {self.size_text} download"
+        return f"Generative designs: {self.model} ({have}), {self.estimate_text}. Licence: {self.licence}."
+
+
+def weights_on_disk(model: str) -> bool:
+    from core.weights import is_cached_locally
+
+    return Path(str(model)).expanduser().is_dir() or is_cached_locally(model, "model_index.json")
+
+
+def design_offer(model: str, device: str = "auto", budget_s: float = 120.0, settings=None) -> DesignOffer:
+    from core.weights import estimate_run, licence_line, licence_refusal, model_card
+
+    card = model_card(model)
+    size = f"about {card.download_bytes / 1e9:.1f} GB" if card and card.download_bytes else "several GB"
+    on_disk = weights_on_disk(model)
+    estimate = estimate_run(model, device, budget_s) if (card and card.gflop_per_run) or on_disk else None
+    return DesignOffer(model, on_disk, size, estimate.text if estimate else "time per design unknown",
+                       licence_line(model), licence_refusal(model, settings) if settings is not None else None,
+                       f"python -m core download inpaint   # or: hf download {model}")
+
+
+def load_design_backend(model: str | None = None, device: str = "auto", offline_ok: bool = True, settings=None,
+                        explicit: bool = False):
+    """(backend, why). Diffusion when its weights are on disk and this machine runs a design within the budget
+    (GPU, or CPU under settings.design_cpu_budget_s; `explicit`: the user named the model, so the budget is not
+    applied), else the offline editor ("offline" asks for it directly). Never downloads."""
+    from core.config import load_settings
+    from core.weights import estimate_run, human_seconds, licence_refusal
+
+    settings = settings or load_settings()
     model = model or DEFAULT_INPAINT_MODEL
     if model == "offline":
         return OfflineEditor(), "the offline editor was asked for"
-    on_disk = Path(model).is_dir() or is_cached_locally(model)
-    if on_disk or hub_reachable(load_settings().auto_probe_timeout_s):
-        try:
-            return DiffusersInpaint(model, device, local_files_only=True if on_disk else None), \
-                f"diffusion weights {model} found"
-        except ModelUnavailableError:
+    refused = licence_refusal(model, settings)
+    if refused:
+        if not offline_ok:
+            from core.errors import LicenceError
+
+            raise LicenceError(refused)
+        return OfflineEditor(), refused + " The offline editor is used."
+    if not weights_on_disk(model):
+        if not offline_ok:
+            raise ModelUnavailableError(f"No inpainting weights for {model} on this machine. "
+                                        f"`python -m core download inpaint` (or `hf download {model}`) first.")
+        return OfflineEditor(), (f"no diffusion weights for {model} on this machine, so the offline editor is used "
+                                 "(nothing is downloaded unless you ask: the Download button, `python -m core download "
+                                 f"inpaint` or `hf download {model}`).")
+    if not explicit:
+        est = estimate_run(model, device, settings.design_cpu_budget_s)
+        if not est.ok:
+            why = (f"diffusion weights {model} are here, but {est.text}" +
+                   ("" if est.fast_enough else f", over the CPU budget of {human_seconds(est.budget_s)} "
+                                               "(ATELIER_DESIGN_CPU_BUDGET_S)") + ", so the offline editor is used")
             if not offline_ok:
-                raise
-            log.warning("inpainting model %s failed to load; using the offline editor", model)
-    if not offline_ok:
-        raise ModelUnavailableError(f"No inpainting weights for {model}. `hf download {model}` first.")
-    return OfflineEditor(), (f"no diffusion weights for {model} on this machine, so the offline editor is used. "
-                             f"For generative designs: `hf download {model}` (about 5 GB; a GPU is advised).")
+                raise ModelUnavailableError(why + ".")
+            return OfflineEditor(), why + "."
+    try:
+        return DiffusersInpaint(model, device, local_files_only=True), f"diffusion weights {model} found"
+    except ModelUnavailableError:
+        if not offline_ok:
+            raise
+        log.warning("inpainting model %s failed to load; using the offline editor", model)
+    return OfflineEditor(), (f"the diffusion weights for {model} on this machine did not load, so the offline editor "
+                             f"is used. Download them again: `hf download {model}` (about 4-5 GB; a GPU is advised).")

@@ -287,8 +287,66 @@ def paint_texture(rgb: np.ndarray, region: np.ndarray, kind: str, colour, rng: n
         v_st = np.abs(np.abs(fx - 0.5) * 2 - fy)  # a V per cell
         out = _shade(base, S)
         out[..., 0] += 10 * (0.5 - np.clip(v_st, 0, 1))
-    out[..., 0] -= 0.8 * seam_lines(lab)
-    return to_rgb(out)
+    keep_structure(out, lab, region, fab, size)
+    out = to_rgb(out)
+    hardware = _hardware(lab, region, fab)
+    out[hardware] = rgb[hardware]
+    return out
+
+
+def keep_structure(out: np.ndarray, lab: np.ndarray, region: np.ndarray, fab: Fabric, size: int) -> None:
+    """Carry the garment's construction into a new material (in place, Lab): seams and edges as stitched lines
+    (dark, with a highlight beside them so they read on black too), and the tone of parts cut from the ground
+    fabric (a belt, lapels, pocket flaps, a waistband: darker or lighter than the cloth around them)."""
+    seams = seam_lines(lab)
+    # Not the rims of a print's motifs (dots, blooms): wide parts off the ground, unlike a seam's thin line.
+    motifs = cv2.morphologyEx((fab.weight < 0.5).astype(np.uint8), cv2.MORPH_OPEN, np.ones((5, 5), np.uint8))
+    seams = seams * (cv2.dilate(motifs, np.ones((5, 5), np.uint8)) == 0)
+    out[..., 0] -= 0.8 * seams
+    out[..., 0] += 0.45 * np.roll(np.roll(seams, 1, axis=0), 1, axis=1)
+    sure = (fab.weight > 0.85).astype(np.float32)
+    sigma = max(3.0, 0.04 * size)
+    L = lab[..., 0].astype(np.float32)
+    num = cv2.GaussianBlur(L * sure, (0, 0), sigma)
+    den = cv2.GaussianBlur(sure, (0, 0), sigma)
+    around = np.where(den > 1e-3, num / np.maximum(den, 1e-3), L)
+    tone = np.clip(L - around, -30, 30) * np.clip(fab.weight, 0, 1)
+    out[..., 0] += 0.7 * tone * region
+
+
+def _hardware(lab: np.ndarray, region: np.ndarray, fab: Fabric) -> np.ndarray:
+    """Buttons, studs and buckles: a few small blobs of one colour off the ground (a print repeats its motifs
+    many times), kept as they are through a material change."""
+    blobs = (region & (fab.weight < 0.3)).astype(np.uint8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(blobs, 8)
+    area_max = 0.004 * region.sum()
+    groups: dict[tuple, list[int]] = {}
+    for k in range(1, n):
+        x, y, bw, bh, area = stats[k]
+        if area < 6 or area > area_max or max(bw, bh) > 3 * min(bw, bh):
+            continue
+        colour = lab[labels == k].mean(axis=0)
+        groups.setdefault(tuple((colour / np.array([12.0, 10.0, 10.0])).round().astype(int)), []).append(k)
+    print_px = blobs.astype(bool)
+    keep = []
+    for members in groups.values():
+        if not 1 <= len(members) <= 12:
+            continue
+        # A colour the print does not use elsewhere (not the bits of a chevron cut by a belt), set in a row or a
+        # column as buttons and studs are (not leaves scattered over the cloth).
+        colour = np.mean([lab[labels == k].mean(axis=0) for k in members], axis=0)
+        same = print_px & (np.linalg.norm(lab - colour, axis=2) < 12)
+        if same.sum() > 2.0 * stats[members, cv2.CC_STAT_AREA].sum():
+            continue
+        cx = stats[members, cv2.CC_STAT_LEFT] + stats[members, cv2.CC_STAT_WIDTH] / 2
+        cy = stats[members, cv2.CC_STAT_TOP] + stats[members, cv2.CC_STAT_HEIGHT] / 2
+        spread = 0.03 * max(region.shape)
+        if len(members) <= 2 or cx.std() < spread or cy.std() < spread:
+            keep += members
+    if not keep:
+        return np.zeros(region.shape, bool)
+    out = np.isin(labels, keep)
+    return cv2.dilate(out.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool) & region
 
 
 def _best_patch(rgb: np.ndarray, region: np.ndarray, source: np.ndarray, pad: int = 3):
@@ -346,8 +404,13 @@ def remove(rgb: np.ndarray, region: np.ndarray, garment: np.ndarray, rng: np.ran
     known = garment & ~cv2.dilate(region.astype(np.uint8), np.ones((9, 9), np.uint8)).astype(bool)
     if depth == 0 and known.sum() < region.sum():  # the thing to remove is most of the garment: fill from around it
         return cv2.inpaint(rgb, region.astype(np.uint8) * 255, 7, cv2.INPAINT_TELEA)
-    fab = read_fabric(to_lab(rgb), region | known, rng)
+    lab = to_lab(rgb)
+    fab = read_fabric(lab, region | known, rng)
     plain = known & (cv2.erode((fab.weight > 0.8).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0)
+    if depth == 0 and (fab.weight[known] > 0.8).mean() >= 0.6:
+        # A garment with a plain ground: fill with that ground as it runs round the hole, never a copied patch
+        # that could bring a drawstring, a seam or a pocket's edge along.
+        return fabric_fill(rgb, lab, region, plain, rng)
     if plain.sum() < 0.6 * known.sum():  # an all-over pattern (checks, stripes): it has no plain ground to prefer
         plain = known
     y0, y1, x0, x1 = _garment_box(region)
@@ -369,6 +432,41 @@ def remove(rgb: np.ndarray, region: np.ndarray, garment: np.ndarray, rng: np.ran
                 out = remove(out, part, garment, rng, depth + 1)
         return out
     return cv2.inpaint(rgb, region.astype(np.uint8) * 255, 7, cv2.INPAINT_TELEA)
+
+
+def fabric_fill(rgb: np.ndarray, lab: np.ndarray, region: np.ndarray, plain: np.ndarray,
+                rng: np.random.Generator) -> np.ndarray:
+    """The region filled with the garment's own plain ground: its colour and light as they run round the hole
+    (spread in from the surrounding cloth, wider scales where the hole is wide), with the cloth's own grain. Only
+    clear ground away from any seam or edge is read, so no structure is copied in."""
+    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    edges = cv2.Canny(cv2.GaussianBlur(grey, (3, 3), 0), 30, 90) > 0
+    edges |= seam_lines(lab) > 6
+    source = plain & ~(cv2.dilate(edges.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0)
+    if source.sum() < 50:
+        source = plain
+    ys, xs = np.nonzero(region)
+    size = max(int(ys.max() - ys.min()), int(xs.max() - xs.min()), 4)
+    fill = np.zeros_like(lab)
+    done = np.zeros(region.shape, bool)
+    w = source.astype(np.float32)
+    sigma = max(2.0, size / 8)
+    while not done[region].all() and sigma < 4 * max(region.shape):
+        den = cv2.GaussianBlur(w, (0, 0), sigma)
+        num = cv2.GaussianBlur(lab * w[..., None], (0, 0), sigma)
+        ok = (den > 0.05) & ~done
+        fill[ok] = num[ok] / den[ok][:, None]
+        done |= ok
+        sigma *= 2
+    fill[~done] = np.median(lab[source], axis=0) if source.any() else lab[region].mean(axis=0)
+    # The cloth's grain: the fine detail of the plain ground, as noise of the same strength.
+    fine = lab[..., 0] - cv2.GaussianBlur(lab[..., 0], (0, 0), 1.5)
+    grain = float(np.std(fine[source])) if source.any() else 0.0
+    noise = cv2.GaussianBlur(rng.standard_normal(region.shape).astype(np.float32), (0, 0), 0.7)
+    fill[..., 0] += grain * noise / (noise.std() + 1e-6)
+    out = rgb.copy()
+    out[region] = to_rgb(fill)[region]
+    return out
 
 
 class OfflineEditor:

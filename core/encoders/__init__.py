@@ -8,16 +8,23 @@ from pathlib import Path
 from core.config import Settings
 from core.encoders.base import Encoder, EncoderInfo, l2_normalize
 from core.errors import ModelUnavailableError
-from core.weights import hub_reachable, is_cached_locally
+from core.weights import is_cached_locally, licence_refusal, model_card, resolve_alias
 
 log = logging.getLogger(__name__)
 
 __all__ = ["Encoder", "EncoderInfo", "EncoderChoice", "choose_encoder", "load_encoder", "l2_normalize"]
 
 FULL_MODEL_HINT = (
-    "For the full model, install the CLIP weights once on a machine with internet: "
-    "`hf download {model}` (about 600 MB; a GPU is optional), or set ATELIER_CLIP_MODEL to a local folder."
+    "For the full model, download it once: the Download button under About this installation on Home, "
+    "`python -m core download clip`, or `hf download {model}` on a machine with internet ({size}; a GPU is "
+    "optional); or set ATELIER_CLIP_MODEL to a local folder."
 )
+
+
+def _hint(model: str) -> str:
+    card = model_card(model)
+    size = f"about {card.download_bytes / 1e6:.0f} MB" if card and card.download_bytes else "about 600 MB for ViT-B/32"
+    return FULL_MODEL_HINT.format(model=model, size=size)
 
 
 @dataclass(frozen=True)
@@ -29,21 +36,30 @@ class EncoderChoice:
 
 
 def choose_encoder(settings: Settings) -> EncoderChoice:
-    """Decide which encoder to load, in at most settings.auto_probe_timeout_s, and say why."""
+    """Decide which encoder to load, from the disk alone (no network), and say why.
+
+    `auto` picks the CLIP-family model (default FashionCLIP) only when its weights are on disk, else the offline
+    encoder, and the reason says how to download it; an explicit `clip` or model id is loaded as asked (it may
+    download). Commercial-safe mode refuses models whose licence does not allow commercial use."""
     wanted = (settings.encoder or "auto").strip()
     if wanted == "lite":
         return EncoderChoice("lite", None, "lite was asked for (ATELIER_ENCODER=lite)")
-    model = settings.clip_model if wanted in ("clip", "auto") else wanted
+    model = resolve_alias(settings.clip_model if wanted in ("clip", "auto") else wanted)
+    refused = licence_refusal(model, settings)
     if wanted != "auto":
+        if refused:
+            from core.errors import LicenceError
+
+            raise LicenceError(refused)
         return EncoderChoice("clip", model, f"{model} was asked for")
+    if refused:
+        return EncoderChoice("lite", None, refused + " The offline encoder is used.")
     if Path(model).is_dir():
         return EncoderChoice("clip", model, f"local CLIP folder {model} found", True)
     if is_cached_locally(model):
         return EncoderChoice("clip", model, f"{model} is in the local Hugging Face cache", True)
-    if hub_reachable(settings.auto_probe_timeout_s):
-        return EncoderChoice("clip", model, f"{model} is not cached but the Hugging Face Hub is reachable: downloading")
-    return EncoderChoice("lite", None, f"{model} is not cached and the Hub is unreachable, so the offline encoder is used. "
-                         + FULL_MODEL_HINT.format(model=model))
+    return EncoderChoice("lite", None, f"{model} is not on this machine, so the offline encoder is used (nothing is "
+                         "downloaded unless you ask). " + _hint(model))
 
 
 def load_encoder(settings: Settings, choice: EncoderChoice | None = None) -> tuple[Encoder, EncoderChoice]:
@@ -63,5 +79,5 @@ def load_encoder(settings: Settings, choice: EncoderChoice | None = None) -> tup
         from core.encoders.lite import LiteEncoder
 
         fallback = EncoderChoice("lite", None, f"{choice.model} failed to load, so the offline encoder is used. "
-                                 + FULL_MODEL_HINT.format(model=choice.model))
+                                 + _hint(choice.model))
         return LiteEncoder(device=settings.device), fallback

@@ -43,6 +43,7 @@ class ClipEncoder(Encoder):
         from transformers import AutoImageProcessor, AutoModel, AutoTokenizer
 
         self.device = pick_device(device)
+        self.model_id = str(model_id)
         dtype = pick_dtype(self.device)
         kwargs = {} if local_files_only is None else {"local_files_only": local_files_only}
         try:

@@ -28,6 +28,25 @@ class TryOnResult:
     notes: list[str] = field(default_factory=list)
     side_fit: object | None = None  # the per-row widening to the torso outline after the warp (tops), if any
     layers: list[str] = field(default_factory=list)  # whole outfits: the pieces, in the order they were dressed
+    garment_image: Image.Image | None = None  # the product shot as it was worn (for the quality check's detail)
+    garment_mask: np.ndarray | None = None  # the garment in that product shot
+    garment_scale: float | None = None  # product-shot pixels -> person pixels across the garment, if known
+    _quality: object | None = field(default=None, repr=False)
+
+    @property
+    def quality(self):
+        """The quality check (core.tryon.quality.Quality): what a person would notice, scored with reasons.
+        Computed on first use (under 0.3 s), for every backend's result."""
+        if self._quality is None:
+            from core.tryon.quality import assess, unavailable
+
+            try:
+                self._quality = assess(self.person.image, self.image, self.region, self.garment_alpha, self.kind,
+                                       self.person, self.garment_image, self.garment_mask, self.garment_scale,
+                                       self.torso)
+            except Exception as exc:  # a result the check cannot read (an odd size from a learned backend)
+                self._quality = unavailable(type(exc).__name__)
+        return self._quality
 
     def summary(self) -> dict:
         return {"backend": self.backend, "kind": self.kind, "size": list(self.image.size),
@@ -36,7 +55,7 @@ class TryOnResult:
                 "region_share": round(float(self.region.mean()), 4),
                 "garment_share": round(float((self.garment_alpha > 0.5).mean()), 4),
                 "timings_s": {k: round(v, 3) for k, v in self.timings.items()}, "notes": self.notes,
-                **({"layers": self.layers} if self.layers else {})}
+                **({"layers": self.layers} if self.layers else {}), "quality": self.quality.summary()}
 
 
 class TryOnBackend(ABC):

@@ -19,8 +19,9 @@ from core.tryon.classic import ClassicTryOn
 class DiffusionTryOn(TryOnBackend):
     name = "diffusion"
 
-    def __init__(self, model: str | None = None, device: str = "auto", steps: int = 30, strength: float = 0.55) -> None:
-        self.pipe = DiffusersInpaint(model or DEFAULT_INPAINT_MODEL, device)
+    def __init__(self, model: str | None = None, device: str = "auto", steps: int = 30, strength: float = 0.55,
+                 local_files_only: bool | None = None) -> None:
+        self.pipe = DiffusersInpaint(model or DEFAULT_INPAINT_MODEL, device, local_files_only=local_files_only)
         self.steps, self.strength = steps, strength
 
     def run(self, person_img, garment_img, kind: str = "upper", person=None, seed: int = 0, progress=None):

@@ -100,7 +100,14 @@ class GarmentParts:
 def garment_parts(gmask: np.ndarray, landmarks: np.ndarray) -> GarmentParts:
     """Split a top's flat-lay into its body and sleeves: the body is the polygon through the shoulder corners, side
     midpoints and hem corners; what lies outside it, left and right, are the sleeves."""
-    (tl, tr, ml, mr, hl, hr) = landmarks
+    (tl, tr, ml, mr, hl, hr) = [np.array(p, np.float32) for p in landmarks]
+    # Long sleeves laid alongside the body touch it in the flat-lay: the body is no wider than its shoulders
+    # (with a little flare), what lies outside is sleeve.
+    slack = 0.08 * max(tr[0] - tl[0], 1.0)
+    for p in (ml, hl):
+        p[0] = max(p[0], tl[0] - slack)
+    for p in (mr, hr):
+        p[0] = min(p[0], tr[0] + slack)
     ys = np.nonzero(gmask)[0]
     poly = np.array([(tl[0], ys.min()), (tr[0], ys.min()), tr, mr, hr, (hr[0], ys.max()), (hl[0], ys.max()), hl, ml, tl],
                     np.float32)
@@ -128,10 +135,25 @@ def body_targets(parts: GarmentParts, body: Body, n: int = 5) -> tuple[np.ndarra
     Returns (src, dst, horizontal scale, vertical scale)."""
     re, le = body.shoulder_edges
     gw = max(parts.top[1] - parts.top[0], 1.0)
-    sx = float(np.linalg.norm(le - re)) / gw
     glen = max(parts.y_hem - parts.y_top, 1.0)
-    length = max(1.0, glen / gw / STANDARD_TOP)  # 1: to the hips (over a waistband: no gap); a long shirt longer
-    sy = 1.12 * body.torso_len * length / glen
+    body_ys = np.flatnonzero(parts.body.any(axis=1))
+    straps = len(body_ys) and (parts.y_top - body_ys.min()) > 0.25 * gw  # straps rise well above the first full row
+    if not parts.sleeves and straps:
+        # Sleeveless (a tank, a cami): the flat-lay's first full-width row is the armholes' bottom, not the
+        # shoulder seam; it lands at the armpits, as wide as the chest there, and the garment keeps its own
+        # proportions (a cropped tank stays cropped).
+        across = (body.ls - body.rs) / max(body.width, 1e-6)
+        arm = body.down * 0.45 * body.width
+        re, le = body.rs + arm - across * 0.12 * body.width, body.ls + arm + across * 0.12 * body.width
+        sx = float(np.linalg.norm(le - re)) / gw
+        sy = sx
+    else:
+        sx = float(np.linalg.norm(le - re)) / gw
+        ratio = glen / gw / STANDARD_TOP
+        # Near a standard top's length: to the hips (over a waistband: no gap); a long shirt longer; a cropped top
+        # (well under) keeps its own length and shows the midriff.
+        length = max(1.0, ratio) if ratio >= 0.55 else ratio
+        sy = 1.12 * body.torso_len * length / glen
     across = (le - re) / max(np.linalg.norm(le - re), 1e-6)
     src, dst = [], []
     hw_top = (parts.top[1] - parts.top[0]) / 2
@@ -190,3 +212,53 @@ def sleeve_transform(sleeve: np.ndarray, side: int, corner: np.ndarray, target: 
     A = dst @ np.linalg.inv(src)
     t = target - A @ corner
     return np.concatenate([A, t[:, None]], 1).astype(np.float32)
+
+
+def arm_path(person: Person, side: int, body: Body) -> np.ndarray | None:
+    """The arm as a polyline from the sleeve's seam on the shoulder edge through the elbow to the wrist (image
+    left -1 / right +1), or None when the elbow or the wrist is not found."""
+    name = "r" if side < 0 else "l"
+    lm = person.landmarks
+    elbow, wrist = lm[{"r": 14, "l": 13}[name]], lm[{"r": 16, "l": 15}[name]]
+    if elbow[2] < 0.1 or wrist[2] < 0.1:
+        return None
+    edge = body.shoulder_edges[0 if side < 0 else 1]
+    return np.array([edge, elbow[:2], wrist[:2]], np.float32)
+
+
+def sleeve_points(sleeve: np.ndarray, side: int, corner: np.ndarray, path: np.ndarray, along: float,
+                  sx: float, n: int = 7) -> tuple[np.ndarray, np.ndarray]:
+    """Matching points (flat-lay, person) that bend a sleeve along the arm: the sleeve's own frame (its axis from
+    the shoulder corner, and across it) is laid along the arm's polyline (shoulder edge, elbow, wrist), `along`
+    flat-lay pixels -> person pixels along the arm and `sx` across. A straight arm gives the same placement as
+    sleeve_transform; a bent one bends the sleeve at the elbow (a long sleeve follows the forearm)."""
+    ys, xs = np.nonzero(sleeve)
+    pts = np.stack([xs, ys], 1).astype(np.float32)
+    c = pts.mean(0)
+    _, _, vt = np.linalg.svd(pts - c, full_matrices=False)
+    axis = vt[0] if (vt[0] @ (c - corner)) > 0 else -vt[0]
+    perp = np.array([-axis[1], axis[0]], np.float32)
+    rel = pts - corner
+    u, v = rel @ axis, rel @ perp
+    length = float(max(u.max(), 1.0))
+    vs = np.linspace(float(np.percentile(v, 2)), float(np.percentile(v, 98)), 3)
+    seg = np.diff(path, axis=0)
+    seg_len = np.linalg.norm(seg, axis=1)
+    cum = np.concatenate([[0.0], np.cumsum(seg_len)])
+    dirs = seg / np.maximum(seg_len[:, None], 1e-6)
+    src, dst = [], []
+    for t in np.linspace(0, 1, n):
+        s = t * length * along
+        k = int(np.clip(np.searchsorted(cum, s, side="right") - 1, 0, len(seg) - 1))
+        p = path[k] + dirs[k] * (s - cum[k])
+        d = dirs[k]
+        # Near the elbow the across direction turns smoothly from the upper arm's to the forearm's.
+        if len(seg) > 1:
+            w = float(np.clip((s - (cum[1] - 0.15 * seg_len[0])) / max(0.3 * seg_len[0], 1.0), 0, 1))
+            d = (1 - w) * dirs[0] + w * dirs[1]
+            d = d / max(np.linalg.norm(d), 1e-6)
+        nrm = np.array([-d[1], d[0]], np.float32)
+        for vv in vs:
+            src.append(corner + axis * t * length + perp * vv)
+            dst.append(p + nrm * vv * sx)
+    return np.array(src, np.float32), np.array(dst, np.float32)

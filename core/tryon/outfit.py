@@ -99,10 +99,15 @@ def dress_outfit(backend: TryOnBackend, person_img: Image.Image, pieces: list[Pi
                 raise TryOnInputError("The feet are not in the photo, so shoes cannot be shown. Use a full-body "
                                       "photo or a croquis figure.")
             rgb, a = _cut_out(piece.image)
+            # The product shot is a side view; on a figure facing the viewer the shoe points at us: drawn
+            # foreshortened (narrow, its own height kept), centred under the ankle.
+            sh = 0.62 * w * rgb.shape[0] / rgb.shape[1]
+            rgb = cv2.resize(rgb, (max(1, int(rgb.shape[1] * 0.45)), rgb.shape[0]), interpolation=cv2.INTER_AREA)
+            a = cv2.resize(a, rgb.shape[1::-1], interpolation=cv2.INTER_AREA)
             for side, name in ((-1, "r_ankle"), (1, "l_ankle")):
                 ax, ay = person.point(name)
-                sw = 0.62 * w  # a shoe about as long as the foot, toe turned out
-                _paste(out, region, rgb, a, ax - sw * (0.35 if side > 0 else 0.65), ay - 0.1 * sw, sw, flip=side < 0)
+                sw = sh * rgb.shape[1] / rgb.shape[0]
+                _paste(out, region, rgb, a, ax - sw / 2, ay - 0.05 * sh, sw, flip=side < 0)
             layers.append(f"shoes: {piece.label or piece.category}")
         elif piece.group == "bag":
             name = "r_wrist" if person.visible("r_wrist") else "l_wrist"

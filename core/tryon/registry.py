@@ -18,6 +18,45 @@ BACKENDS: dict[str, str] = {
 }
 
 
+def backend_models(name: str, settings) -> list[str]:
+    """The model ids a backend loads (their licences are what commercial-safe mode checks)."""
+    return {"classic": ["classic", "mediapipe/pose_landmarker_full", "mediapipe/selfie_segmentation_landscape"],
+            "gmm": ["gmm"], "diffusion": ["classic", settings.inpaint_model],
+            "catvton": [settings.catvton_attention, settings.catvton_base]}.get(name, [])
+
+
+def backend_licence(name: str, settings) -> str:
+    """One line: the licence of each model the backend loads."""
+    from core.weights import licence_line, model_card
+
+    parts = []
+    for m in backend_models(name, settings):
+        card = model_card(m)
+        parts.append(f"{card.name if card else m}: {licence_line(m)}")
+    return "; ".join(parts)
+
+
+def backend_refusal(name: str, settings) -> str | None:
+    """Why commercial-safe mode refuses this backend (naming the licence), or None."""
+    from core.weights import licence_refusal, model_card
+
+    for m in backend_models(name, settings):
+        if name == "gmm" and m == "gmm":
+            continue  # the user's own checkpoint: their data's terms
+        card = model_card(m)
+        if card is None and name == "catvton" and m == settings.catvton_attention:
+            m = "zhengchong/CatVTON"  # a local copy of CatVTON's weights carries CatVTON's licence
+        reason = licence_refusal(m, settings)
+        if reason:
+            return reason
+    return None
+
+
+def allowed_backends(settings) -> dict[str, str]:
+    """BACKENDS without those commercial-safe mode refuses (the page lists the refused ones with the reason)."""
+    return {k: v for k, v in BACKENDS.items() if backend_refusal(k, settings) is None}
+
+
 @dataclass(frozen=True)
 class BackendChoice:
     name: str
@@ -26,8 +65,17 @@ class BackendChoice:
 
 def load_backend(name: str, gmm_checkpoint: str | Path | None = None, inpaint_model: str | None = None,
                  device: str = "auto", catvton_attention: str | None = None, catvton_base: str | None = None,
-                 steps: int | None = None, size: tuple[int, int] | None = None) -> TryOnBackend:
+                 steps: int | None = None, size: tuple[int, int] | None = None, settings=None) -> TryOnBackend:
     """A backend by name; steps (diffusion, catvton) and the working size WxH (catvton) default to the models'."""
+    if name in BACKENDS and name != "classic":  # commercial-safe mode (env / secrets) refuses, naming the licence
+        from core.config import load_settings
+
+        refused = backend_refusal(name, settings or load_settings(
+            inpaint_model=inpaint_model, catvton_attention=catvton_attention, catvton_base=catvton_base))
+        if refused:
+            from core.errors import LicenceError
+
+            raise LicenceError(refused + " Use the classic backend.")
     if name == "classic":
         from core.tryon.classic import ClassicTryOn
 
@@ -36,15 +84,17 @@ def load_backend(name: str, gmm_checkpoint: str | Path | None = None, inpaint_mo
         from core.tryon.gmm import GmmTryOn
 
         return GmmTryOn(gmm_checkpoint, device=device)
+    # Generative backends load from disk only: pressing "Try it on" never starts a multi-GB download.
     if name == "diffusion":
         from core.tryon.diffusion import DiffusionTryOn
 
-        return DiffusionTryOn(inpaint_model, device=device, **({"steps": steps} if steps else {}))
+        return DiffusionTryOn(inpaint_model, device=device, local_files_only=True, **({"steps": steps} if steps else {}))
     if name == "catvton":
         from core.tryon.catvton import CATVTON_ATTENTION, CATVTON_BASE, CatVtonTryOn
 
         opts = ({"steps": steps} if steps else {}) | ({"size": tuple(size)} if size else {})
-        return CatVtonTryOn(catvton_attention or CATVTON_ATTENTION, catvton_base or CATVTON_BASE, device=device, **opts)
+        return CatVtonTryOn(catvton_attention or CATVTON_ATTENTION, catvton_base or CATVTON_BASE, device=device,
+                            local_files_only=True, **opts)
     raise TryOnInputError(f"Unknown try-on backend {name!r}; use one of {', '.join(BACKENDS)}.")
 
 
@@ -54,7 +104,7 @@ def load_tryon(settings, name: str | None = None, steps: int | None = None,
     name = name or "classic"
     backend = load_backend(name, gmm_checkpoint=settings.gmm_checkpoint, inpaint_model=settings.inpaint_model,
                            device=settings.device, catvton_attention=settings.catvton_attention,
-                           catvton_base=settings.catvton_base, steps=steps, size=size)
+                           catvton_base=settings.catvton_base, steps=steps, size=size, settings=settings)
     why = {"classic": "classic was asked for: it needs no downloaded weights",
            "gmm": f"gmm was asked for, with the checkpoint {settings.gmm_checkpoint}",
            "diffusion": f"diffusion was asked for, with {settings.inpaint_model}",

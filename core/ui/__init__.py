@@ -31,11 +31,14 @@ _started = False  # this process has loaded the studio once (get_studio's cache 
 
 
 @st.cache_resource(show_spinner="Loading the design model ...")
-def get_design_backend(model: str, device: str):
-    """The inpainting pipeline (or the offline editor), loaded once per process."""
+def get_design_backend(model: str, device: str, commercial_safe_only: bool = False, cpu_budget_s: float = 120.0):
+    """The inpainting pipeline (or the offline editor), loaded once per process: diffusion only when its weights
+    are on disk and this machine runs it in time and memory (core.design.loader); never a download."""
+    from core.config import load_settings
     from core.design import load_design_backend
 
-    return load_design_backend(model, device)
+    settings = load_settings(commercial_safe_only=commercial_safe_only, design_cpu_budget_s=cpu_budget_s)
+    return load_design_backend(model, device, settings=settings)
 
 
 @st.cache_resource(show_spinner=False)
@@ -197,6 +200,15 @@ def studio_or_stop():
             log.error("first-start index build: %s", exc)
             st.error(without_server_paths(exc))
             st.stop()
+        except (MemoryError, RuntimeError) as exc:  # e.g. torch "can't allocate memory" on a small Cloud box
+            log.exception("index build failed")
+            bar.empty()
+            memory = isinstance(exc, MemoryError) or "allocate" in str(exc)
+            st.error("Building the catalog index stopped: " + (
+                "this server ran out of memory. Build the index on a larger machine (`python -m core ingest`) "
+                "and ship it, or give the app more memory; items indexed so far are kept." if memory else
+                f"{type(exc).__name__}. Reload the page to resume; items indexed so far are kept."))
+            st.stop()
         bar.empty()
         if report is not None:
             st.toast(f"Indexed {report.added} items in {report.seconds:.0f}s")
@@ -223,10 +235,13 @@ def model_banner(studio) -> None:
     """One line on the search model, for pages where it changes what results mean."""
     info = studio.encoder.info
     if info.full_model:
-        st.caption(f"Search model: {info.name}")
+        from core.weights import licence_line
+
+        st.caption(f"Search model: {info.name} · licence: {licence_line(getattr(studio.encoder, 'model_id', None))}")
     else:
         st.caption("Search model: the built-in offline model (good on colours and shapes; a full model, set up "
-                   "under About this installation on Home, understands richer descriptions).")
+                   "under About this installation on Home, understands richer descriptions) · licence: "
+                   "EfficientNet-Lite0 and all-MiniLM-L6-v2, both Apache-2.0 (commercial use allowed).")
 
 
 def installation_facts(studio) -> None:
@@ -241,9 +256,10 @@ def installation_facts(studio) -> None:
         f"- **Search encoder**: {status['encoder']}: {status['encoder_detail']}\n"
         f"- **Why this one**: {status['why']}\n"
         f"- **Index**: {status['store']} · collection `{status['collection']}`\n"
-        "- **Full search model**: `hf download openai/clip-vit-base-patch32` (or `patrickjohncyh/fashion-clip`, "
-        "`google/siglip-base-patch16-224`) on a machine with internet, then restart; set "
-        "`ATELIER_CLIP_MODEL` to choose one. A GPU is optional (fp16 is used when present).")
+        f"- **Full search model**: `{studio.settings.clip_model}` (FashionCLIP by "
+        "default; `ATELIER_CLIP_MODEL=openai/clip-vit-base-patch32` or `google/siglip-base-patch16-224` for the "
+        "general ones) is used once its weights are on disk: download it below, then restart. A GPU is optional "
+        "(fp16 is used when present). Each encoder keeps its own collection.")
 
 
 def show_error(exc: Exception) -> None:

@@ -1,0 +1,322 @@
+"""Dresses and skirts (classic backend): the garment keeps its own silhouette (A-line, flare, neckline), hangs from
+the shoulders (a dress) or the waist (a skirt), and hides the old clothes down to its hem. Whatever the old clothes
+covered that the new garment leaves bare is repainted: arms and legs with the person's own skin (their tone, their
+shading and the fine texture of their own visible skin), the rest with the backdrop (OpenCV inpainting)."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from core.tryon.base import TryOnResult
+from core.tryon.drape import body_of, face_mask
+from core.tryon.pose import Person, TryOnInputError
+
+
+def is_skirt(gmask: np.ndarray) -> bool:
+    """A lower garment with no gap between the legs near its hem (a skirt, not trousers or shorts)."""
+    ys, _ = np.nonzero(gmask)
+    hem = gmask[ys.min() + int(0.9 * np.ptp(ys))]
+    xs = np.flatnonzero(hem)
+    return len(xs) > 0 and bool(hem[xs.min():xs.max() + 1].all())
+
+
+def _fill_holes(mask: np.ndarray) -> np.ndarray:
+    """The mask with its enclosed holes filled (a print the colour of the backdrop), openings (a neckline) kept."""
+    m = np.pad(mask.astype(np.uint8), 1)
+    flood = m.copy()
+    cv2.floodFill(flood, None, (0, 0), 2)
+    return (flood[1:-1, 1:-1] != 2)
+
+
+def _central_runs(mask: np.ndarray, cx: float) -> np.ndarray:
+    """Per row: (x0, x1) of the run nearest the centre line (sleeves beside the body left out); -1 where empty."""
+    out = np.full((mask.shape[0], 2), -1, np.int32)
+    for y in range(mask.shape[0]):
+        xs = np.flatnonzero(mask[y])
+        if not len(xs):
+            continue
+        runs = np.split(xs, np.flatnonzero(np.diff(xs) > 1) + 1)
+        best = min(runs, key=lambda r: 0 if r[0] <= cx <= r[-1] else min(abs(r[0] - cx), abs(r[-1] - cx)))
+        out[y] = best[0], best[-1]
+    return out
+
+
+@dataclass
+class Flat:
+    """A dress or skirt flat-lay, measured: top, waist and hem rows, its centre, width at the waist."""
+
+    mask: np.ndarray  # the garment, holes filled, sleeves beside the bodice left out
+    y_top: int
+    y_waist: int
+    y_hem: int
+    cx: float
+    waist_w: float
+    hem_w: float
+
+
+def measure_flat(gmask: np.ndarray, kind: str) -> Flat:
+    filled = _fill_holes(gmask)
+    ys, xs = np.nonzero(filled)
+    y0, y1 = int(ys.min()), int(ys.max())
+    H = max(1, y1 - y0)
+    lower = filled[y0 + H // 2:]
+    cx = float(np.median(np.nonzero(lower)[1])) if lower.any() else float(np.median(xs))
+    runs = _central_runs(filled, cx)
+    widths = np.where(runs[:, 0] >= 0, runs[:, 1] - runs[:, 0] + 1, 0).astype(np.float32)
+    if kind == "dress":
+        a, b = y0 + int(0.18 * H), y0 + int(0.55 * H)
+        band = widths[a:b]
+        y_waist = a + int(np.argmin(np.where(band > 0, band, np.inf))) if (band > 0).any() else y0 + int(0.35 * H)
+        # Sleeves are trimmed on the person (nothing past the shoulders' outline); a V-neck's two sides both stay.
+    else:
+        y_waist = y0
+    waist_w = float(max(widths[min(y_waist + 2, y1)], 1.0))
+    hem_w = float(max(widths[max(y0, y1 - max(2, H // 40))], 1.0))
+    return Flat(filled, y0, y_waist, y1, cx, waist_w, hem_w)
+
+
+def _capsule(mask: np.ndarray, pts: list, width: float) -> None:
+    pts = [tuple(int(round(v)) for v in p) for p in pts]
+    for a, b in zip(pts, pts[1:]):
+        cv2.line(mask, a, b, 1, max(1, int(round(width))), lineType=cv2.LINE_8)
+    for p in pts:
+        cv2.circle(mask, p, max(1, int(round(width / 2))), 1, -1)
+
+
+def limbs(person: Person, w: float, arms: bool = True, legs: bool = True) -> np.ndarray:
+    """Where the arms and legs are: capsules along the joints, trimmed to the person."""
+    m = np.zeros(person.mask.shape, np.uint8)
+    for side in ("l", "r"):
+        if arms and person.visible(f"{side}_elbow"):
+            s, e = person.point(f"{side}_shoulder"), person.point(f"{side}_elbow")
+            chain = [s + 0.3 * (e - s), e] + ([person.point(f"{side}_wrist")] if person.visible(f"{side}_wrist") else [])
+            _capsule(m, chain, 0.24 * w)
+        if legs and person.visible(f"{side}_hip") and person.visible(f"{side}_knee"):
+            h, k = person.point(f"{side}_hip"), person.point(f"{side}_knee")
+            _capsule(m, [h, k], 0.34 * w)
+            if person.visible(f"{side}_ankle"):
+                _capsule(m, [k, person.point(f"{side}_ankle")], 0.24 * w)
+    return (m > 0) & person.mask
+
+
+def skin_like(rgb: np.ndarray, skin: np.ndarray) -> np.ndarray:
+    """Pixels of the person's own skin tone (Lab chroma close to it, lightness within a wide band)."""
+    lab = cv2.cvtColor(np.clip(rgb * 255, 0, 255).astype(np.uint8), cv2.COLOR_RGB2LAB).astype(np.float32)
+    ref = cv2.cvtColor(np.clip(skin[None, None] * 255, 0, 255).astype(np.uint8), cv2.COLOR_RGB2LAB)[0, 0].astype(np.float32)
+    chroma = np.hypot(lab[..., 1] - ref[1], lab[..., 2] - ref[2])
+    return (chroma < 11) & (np.abs(lab[..., 0] - ref[0]) < 60)
+
+
+def skin_fill(base: np.ndarray, where: np.ndarray, own_skin: np.ndarray, skin: np.ndarray, w: float,
+              seed: int = 0) -> np.ndarray:
+    """The person's skin over `where`: their tone, the broad light of what was there, rounded at the limb's edges,
+    and the fine grain of their own visible skin (its high frequencies, tiled), never a flat block."""
+    from core.tryon.classic import low_frequency_shading
+
+    H, W = where.shape
+    light = low_frequency_shading(base, where, w)
+    limb = where | own_skin
+    dist = cv2.distanceTransform(np.pad(limb.astype(np.uint8), 1), cv2.DIST_L2, 3)[1:-1, 1:-1]
+    rounded = 0.82 + 0.18 * np.clip(dist / max(0.06 * w, 1.0), 0, 1)
+    out = np.broadcast_to(skin, base.shape) * (light * rounded)[..., None]
+    # Grain: the residual (image minus its blur) of the largest clean patch of the person's own skin.
+    core = cv2.erode(own_skin.astype(np.uint8), np.ones((5, 5), np.uint8))
+    d = cv2.distanceTransform(core, cv2.DIST_L2, 3)
+    r = int(min(d.max(), 24))
+    if r >= 4:
+        y, x = np.unravel_index(int(np.argmax(d)), d.shape)
+        patch = base[y - r:y + r, x - r:x + r]
+        grain = patch - cv2.GaussianBlur(patch, (0, 0), 2.0)
+        rng = np.random.default_rng(seed)
+        reps = (H // (2 * r) + 2, W // (2 * r) + 2, 1)
+        tiles = np.tile(grain, reps)
+        oy, ox = rng.integers(0, 2 * r, 2)
+        out = out + 0.9 * tiles[oy:oy + H, ox:ox + W]
+    return np.clip(out, 0, 1)
+
+
+def reveal(person: Person, base: np.ndarray, covered: np.ndarray, body, w: float,
+           legs_from: float | None = None, torso: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, float]:
+    """Repaint the old clothes the new garment does not cover: limbs with skin, the rest with the backdrop.
+    Returns (image, repainted mask, share of the repainted area that is skin)."""
+    from core.tryon.classic import skin_colour
+
+    H, W = covered.shape
+    skin = skin_colour(person, body)
+    own = skin_like(base, skin) & person.mask
+    clothes = person.mask & ~own
+    clothes[: max(0, int(body.neck_y))] = False  # head and hair stay
+    clothes &= ~face_mask(body, covered.shape)
+    # Shoes and what is below the ankles stay.
+    for side in ("l", "r"):
+        if person.visible(f"{side}_ankle"):
+            ax, ay = person.point(f"{side}_ankle")
+            clothes[int(ay - 0.03 * w):, int(ax - 0.3 * w):int(ax + 0.3 * w) + 1] = False
+    for side in ("l", "r"):  # hands
+        if person.visible(f"{side}_wrist"):
+            cv2.circle(clothes.view(np.uint8), tuple(np.int32(person.point(f"{side}_wrist"))), int(0.16 * w), 0, -1)
+    bare = clothes & ~covered
+    if legs_from is not None:  # the old top stays above a skirt's waistband
+        bare[: int(legs_from)] = False
+    bare = cv2.morphologyEx(bare.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
+    if not bare.any():
+        return base, bare, 0.0
+    limb = limbs(person, w)
+    if torso is not None:  # a neckline's opening, the shoulders beside straps: the chest, in skin
+        limb |= torso & person.mask
+    to_skin = bare & limb
+    to_back = bare & ~limb
+    out = base.copy()
+    if to_back.any():
+        u8 = np.clip(out * 255, 0, 255).astype(np.uint8)
+        hole = cv2.dilate(to_back.astype(np.uint8), np.ones((9, 9), np.uint8))
+        # The backdrop fills from outside the person only (never from the old clothes' own colour).
+        unknown = (hole > 0) | (clothes & ~covered) | (covered & person.mask)
+        small = 2 if max(H, W) > 400 else 1
+        u8s = cv2.resize(u8, (W // small, H // small), interpolation=cv2.INTER_AREA)
+        ms = cv2.resize(unknown.astype(np.uint8) * 255, (W // small, H // small), interpolation=cv2.INTER_NEAREST)
+        filled = cv2.resize(cv2.inpaint(u8s, ms, 5, cv2.INPAINT_TELEA), (W, H), interpolation=cv2.INTER_LINEAR)
+        # The old clothes' anti-aliased rim goes with them (no dark ghost line along the old outline).
+        rim = ((hole > 0) & ~covered & (clothes | ~person.mask)) | to_back
+        out = np.where(rim[..., None], filled.astype(np.float32) / 255.0, out)
+    if to_skin.any():
+        painted = skin_fill(base, to_skin, own & ~face_mask(body, covered.shape), skin, w)
+        out = np.where(to_skin[..., None], painted, out)
+    return out, bare, float(to_skin.sum() / max(bare.sum(), 1))
+
+
+def _centre_line(person: Person, frame: dict, H: int) -> np.ndarray:
+    """x of the body's centre line for every row: shoulders -> hips -> knees -> ankles, held beyond the ends."""
+    pts = [((frame["ls"] + frame["rs"]) / 2), ((frame["lh"] + frame["rh"]) / 2), ((frame["lk"] + frame["rk"]) / 2)]
+    if "la" in frame:
+        pts.append((frame["la"] + frame["ra"]) / 2)
+    ys = np.array([p[1] for p in pts], np.float32)
+    xs = np.array([p[0] for p in pts], np.float32)
+    order = np.argsort(ys)
+    return np.interp(np.arange(H, dtype=np.float32), ys[order], xs[order]).astype(np.float32)
+
+
+def _mask_width(mask: np.ndarray, y: int, cx: float) -> float:
+    y = int(np.clip(y, 0, mask.shape[0] - 1))
+    runs = _central_runs(mask[y:y + 1], cx)[0]
+    return float(runs[1] - runs[0] + 1) if runs[0] >= 0 else 0.0
+
+
+def place(flat: Flat, person: Person, frame: dict, kind: str) -> tuple[np.ndarray, np.ndarray, dict]:
+    """Maps (for cv2.remap) from the person's pixels into the flat-lay: each garment row lands on a body row, its
+    width scaled by one factor (so an A-line stays an A-line), centred on the body's centre line."""
+    H, W = person.mask.shape
+    w = frame["width"]
+    shoulder_y = float(min(frame["ls"][1], frame["rs"][1]))
+    hip_y = float((frame["lh"][1] + frame["rh"][1]) / 2)
+    waist_y = shoulder_y + 0.64 * (hip_y - shoulder_y)
+    centre = _centre_line(person, frame, H)
+    # The body's waist: the person's outline there (arms held apart), kept within what a torso can be.
+    body_waist = float(np.clip(_mask_width(person.mask, int(waist_y), centre[int(np.clip(waist_y, 0, H - 1))]),
+                               0.62 * w, 0.95 * w))
+    ease = 1.06 if kind == "dress" else 1.04
+    sx = body_waist * ease / flat.waist_w
+    if kind == "dress":
+        top_y = shoulder_y - 0.07 * w  # the top of the shoulders: where straps and shoulder seams sit
+        sy_bodice = (waist_y - top_y) / max(flat.y_waist - flat.y_top, 1)
+        g_rows = np.array([flat.y_top, flat.y_waist], np.float32)
+        b_rows = np.array([top_y, waist_y], np.float32)
+    else:
+        top_y = max(waist_y + 0.15 * (hip_y - waist_y), hip_y - 0.28 * w)  # a mid-rise waistband
+        sy_bodice = sx
+        g_rows = np.array([flat.y_waist], np.float32)
+        b_rows = np.array([top_y], np.float32)
+    sy_skirt = sx  # below the waist the garment keeps its own proportions
+    hem_y = b_rows[-1] + (flat.y_hem - flat.y_waist) * sy_skirt
+    if "la" in frame:  # never below the ankles
+        floor = float(min(frame["la"][1], frame["ra"][1])) - 0.02 * w
+        if hem_y > floor:
+            sy_skirt *= (floor - b_rows[-1]) / max(hem_y - b_rows[-1], 1.0)
+            hem_y = floor
+    gy = np.append(g_rows, flat.y_hem).astype(np.float32)
+    by = np.append(b_rows, hem_y).astype(np.float32)
+    rows = np.arange(H, dtype=np.float32)
+    g_of_row = np.interp(rows, by, gy, left=-1e4, right=-1e4)
+    map_y = np.repeat(g_of_row[:, None], W, axis=1)
+    cols = np.arange(W, dtype=np.float32)[None, :]
+    map_x = flat.cx + (cols - centre[:, None]) / sx
+    info = {"top": float(by[0]), "waist": float(b_rows[-1]), "hem": float(hem_y), "sx": float(sx),
+            "sy_bodice": float(sy_bodice)}
+    return map_x.astype(np.float32), map_y.astype(np.float32), info
+
+
+def wear(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str, frame: dict, torso: np.ndarray,
+         t: dict, backend: str = "classic") -> TryOnResult:
+    """A dress (kind "dress") or a skirt (kind "lower", no gap between the legs) worn by the person."""
+    from core.tryon.classic import _inner_texture, low_frequency_shading, volume_shading
+
+    t0 = time.perf_counter()
+    if "lk" not in frame:
+        raise TryOnInputError("The legs are not in the photo; use a photo that shows the knees.")
+    H, W = person.mask.shape
+    w = frame["width"]
+    body = body_of(person)
+    flat = measure_flat(gmask, kind)
+    tex = _inner_texture(garment_img, gmask)
+    # The product shot's outline and drop shadow stay behind: the silhouette is taken a little inside its edge.
+    edge = max(2, int(round(0.006 * max(gmask.shape))))
+    inner = cv2.erode(flat.mask.astype(np.uint8), np.ones((2 * edge + 1, 2 * edge + 1), np.uint8)) > 0
+    tex = np.where(flat.mask[..., None], tex, 0)
+    flat.mask = inner
+    map_x, map_y, info = place(flat, person, frame, kind)
+    stack = np.concatenate([tex, flat.mask[..., None].astype(np.float32)], 2)
+    warped = cv2.remap(stack, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+    rgb, alpha = warped[..., :3], np.clip(warped[..., 3], 0, 1)
+    centre = _centre_line(person, frame, H)
+    # The bodice lies on the torso: nothing past the shoulders' outline (a sleeve's stub is not a cape).
+    xs = np.arange(W, dtype=np.float32)[None, :]
+    above = np.arange(H)[:, None] < (frame["lh"][1] + frame["rh"][1]) / 2
+    alpha = np.where(above & (np.abs(xs - centre[:, None]) > 0.62 * w), 0, alpha)
+    alpha = np.where(above, alpha * cv2.dilate(person.mask.astype(np.uint8), np.ones((5, 5), np.uint8)), alpha)
+    # In front of the dress: the face, the hands and the forearms hanging beside it.
+    keep = face_mask(body, (H, W))
+    keep[: max(0, int(body.neck_y - 0.05 * w))] = True
+    arms = limbs(person, w, legs=False)
+    own_arm = arms & ~(alpha > 0.5)
+    for side in ("l", "r"):
+        if person.visible(f"{side}_elbow") and person.visible(f"{side}_wrist"):
+            e, wr = person.point(f"{side}_elbow"), person.point(f"{side}_wrist")
+            m = np.zeros((H, W), np.uint8)
+            _capsule(m, [e, wr], 0.2 * w)
+            keep |= (m > 0) & person.mask
+            cv2.circle(keep.view(np.uint8), tuple(np.int32(wr)), int(0.16 * w), 1, -1)
+    del own_arm
+    alpha = alpha * ~keep
+    covered = alpha > 0.5
+    t["warp"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    base = np.asarray(person.image, np.float32) / 255.0
+    legs_from = info["top"] if kind == "lower" else None
+    base2, bare, skin_share = reveal(person, base, covered, body, w, legs_from=legs_from, torso=torso)
+    light = low_frequency_shading(base, covered & person.mask, w) if (covered & person.mask).any() else 1.0
+    light = np.where(covered & ~person.mask, 1.0, light) if isinstance(light, np.ndarray) else light
+    vol = volume_shading(covered, w)
+    shade = (np.asarray(light) * vol)[..., None]
+    a = cv2.GaussianBlur(alpha.astype(np.float32), (0, 0), 0.8)[..., None]
+    out = base2 * (1 - a) + np.clip(rgb * shade, 0, 1) * a
+    # Above the hips nothing outside the person changes (the bodice lies on the body; the backdrop stays the photo's).
+    hip_row = int(min(frame["lh"][1], frame["rh"][1]))
+    out[:hip_row] = np.where(person.mask[:hip_row, :, None], out[:hip_row], base[:hip_row])
+    # Every pixel that may differ from the photo: the garment with its soft edge, and what was repainted.
+    region = covered | bare | (np.abs(out - base).max(2) > 0)
+    t["compose"] = time.perf_counter() - t0
+    lms = {"garment_top": np.array([centre[int(np.clip(info["top"], 0, H - 1))], info["top"]]),
+           "garment_waist": np.array([centre[int(np.clip(info["waist"], 0, H - 1))], info["waist"]]),
+           "garment_hem": np.array([centre[int(np.clip(info["hem"], 0, H - 1))], info["hem"]]),
+           "l_shoulder": frame["ls"], "r_shoulder": frame["rs"], "l_hip": frame["lh"], "r_hip": frame["rh"]}
+    notes = []
+    if bare.any():
+        notes.append(f"what the old clothes covered and the {'dress' if kind == 'dress' else 'skirt'} leaves bare "
+                     f"is repainted ({skin_share:.0%} as skin, the rest as backdrop)")
+    return TryOnResult(Image.fromarray(np.clip(np.rint(out * 255), 0, 255).astype(np.uint8)), backend, kind, person,
+                       region, torso, Image.fromarray(np.clip(rgb * a * 255, 0, 255).astype(np.uint8)),
+                       alpha.astype(np.float32), lms, t, notes)

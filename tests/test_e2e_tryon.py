@@ -1,0 +1,102 @@
+"""Browser end-to-end, the stakeholder demo with no setting touched: search a dress on Discover, redesign it in the
+Creative Director, try the design on (worn as a dress, on a full-body figure, which the page says), then dress a
+whole outfit around it from the Stylist. Screenshots go to /tmp/atelier-e2e-tryon/."""
+import re
+import shutil
+from pathlib import Path
+
+from browser import CHROMIUM, CHROMIUM_ARGS, draw_polyline, require_browser, streamlit_server
+
+ERRORS_JS = """() => [...document.querySelectorAll('[data-testid="stAlertContentError"], [data-testid="stException"]')]
+    .map(e => e.innerText.trim())"""
+
+
+def _settle(page, timeout=180_000):
+    page.wait_for_timeout(500)
+    page.wait_for_function("""() => { const w = document.querySelector('[data-testid="stStatusWidget"]');
+                                      return !w || !/Running|Stop/.test(w.innerText); }""", timeout=timeout)
+    page.wait_for_timeout(500)
+
+
+def _clean(page, shots, name):
+    _settle(page)
+    page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
+    assert page.evaluate(ERRORS_JS) == [], name
+    assert page.locator("text=Traceback").count() == 0, name
+
+
+def test_search_redesign_try_on_and_outfit_with_no_setting_touched(sample_studio, tmp_path):
+    require_browser()
+    from playwright.sync_api import expect, sync_playwright
+
+    shots = Path("/tmp/atelier-e2e-tryon")
+    shutil.rmtree(shots, ignore_errors=True)
+    shots.mkdir(parents=True)
+    env = {"ATELIER_DB_DIR": str(sample_studio.settings.index_dir), "ATELIER_ENCODER": "lite",
+           "ATELIER_DATA_DIR": str(tmp_path), "HF_HUB_OFFLINE": "1", "ATELIER_INPAINT_MODEL": "offline"}
+    with streamlit_server(env) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        page = browser.new_page(viewport={"width": 1400, "height": 1300})
+        page.set_default_timeout(180_000)
+        try:
+            # 1. Search.
+            page.goto(url + "/Discover", wait_until="domcontentloaded")
+            box = page.get_by_label("Describe what you are looking for")
+            box.wait_for(timeout=300_000)
+            box.fill("floral dress")
+            box.press("Enter")
+            redesign = page.get_by_role("button", name=re.compile(r"(^|\s)Redesign$"))  # after its icon, if any
+            redesign.first.wait_for()
+            _settle(page)
+            # 2. Redesign the first dress.
+            redesign.first.click()
+            page.get_by_text("2. Paint over the part to change").wait_for()
+            canvas = page.locator("canvas.upper-canvas").first
+            canvas.wait_for()
+            page.wait_for_timeout(1500)
+            for y in range(150, 300, 20):
+                draw_polyline(page, canvas, [(150, y), (300, y)])
+            page.get_by_text("Mask preview").wait_for()
+            prompt = page.get_by_label("Prompt", exact=True)
+            prompt.fill("make it red")
+            prompt.press("Enter")
+            page.wait_for_function("() => [...document.querySelectorAll('button')].some("
+                                   "b => b.innerText.trim() === 'Generate' && !b.disabled)")
+            page.get_by_role("button", name="Generate", exact=True).click()
+            page.get_by_text("History (1 designs this session)").wait_for()
+            _clean(page, shots, "1-design")
+            # 3. Try the design on: a dress, on a full-body figure, said on the page.
+            page.get_by_role("button", name="Try on", exact=True).first.click()
+            page.get_by_role("heading", name="Try-On", exact=True).first.wait_for()
+            _settle(page)
+            expect(page.get_by_role("radio", name="Dress")).to_be_checked()
+            expect(page.get_by_text(re.compile("A dress needs a full-body person")).first).to_be_visible()
+            expect(page.get_by_role("combobox", name="Person")).to_have_value(re.compile("^Croquis"))
+            page.get_by_role("button", name="Try it on").click()
+            page.get_by_text(re.compile("After · design: make it red, worn as a dress, on Croquis")).first.wait_for()
+            _clean(page, shots, "2-try-on")
+            # 4. A whole outfit around a dress from the Stylist.
+            sidebar = page.locator('[data-testid="stSidebar"]')
+            sidebar.get_by_label("Client name").fill("Demo Client")
+            sidebar.get_by_role("button", name="Create profile").click()
+            sidebar.get_by_text("Created Demo Client").wait_for()
+            page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Stylist", exact=True).click()
+            page.get_by_role("heading", name="Stylist", exact=True).first.wait_for()
+            page.get_by_role("tab", name="Outfit builder").click()
+            q = page.get_by_label("Build around an item (search)")
+            q.fill("floral dress")
+            q.press("Enter")
+            _settle(page)
+            page.get_by_role("button", name="Build outfits").click()
+            page.get_by_text("Look 1").first.wait_for()
+            _settle(page)
+            page.get_by_role("button", name="Try on the whole outfit").first.click()
+            page.get_by_role("heading", name="Try-On", exact=True).first.wait_for()
+            page.get_by_role("button", name="Dress the outfit").click()
+            page.get_by_text(re.compile("After · the outfit on Croquis")).first.wait_for()
+            _clean(page, shots, "3-outfit")
+        except Exception:
+            page.screenshot(path=str(shots / "failure.png"), full_page=True)
+            raise
+        finally:
+            browser.close()
