@@ -28,7 +28,11 @@ def limit_arenas(count: int = 2) -> bool:
     no way to set the environment before the process starts). glibc otherwise reserves a 64 MiB arena per busy
     thread, up to 8 per core: 16 of them (1 GiB of address space, little of it resident) in a `streamlit run` that
     built the sample index, which alone put the app over a 2.7 GB address-space limit (bench/bench_cloud.py).
-    An explicit MALLOC_ARENA_MAX in the environment wins. True when applied."""
+    An explicit MALLOC_ARENA_MAX in the environment wins. True when applied.
+
+    glibc fixes its arena limit once a process has more than 8 arenas; under `streamlit run` (1.67) Streamlit
+    already has 18 threads and 15 arenas when Home.py imports core, so there the cap comes too late and only
+    MALLOC_ARENA_MAX in the environment works (scripts/run-app.sh sets it). It works for the CLI and workers."""
     import os
 
     if os.environ.get("MALLOC_ARENA_MAX"):

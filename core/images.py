@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import stat
 import warnings
 from pathlib import Path
 from typing import BinaryIO
@@ -111,7 +112,12 @@ def load_image(source: ImageSource, max_pixels: int = DEFAULT_MAX_PIXELS, as_mas
     elif isinstance(source, (str, Path)):
         path = Path(source)
         try:
-            if path.stat().st_size == 0:
+            st = path.stat()
+            if stat.S_ISDIR(st.st_mode):
+                raise IsADirectoryError(str(path))
+            if not stat.S_ISREG(st.st_mode):  # a FIFO, socket or device would block or never end: never opened
+                raise BadImageError(f"{name} is not a regular file (a pipe or device), so it is not read.")
+            if st.st_size == 0:
                 raise BadImageError(f"{name} is empty (0 bytes).")
             fh = open(path, "rb")
         except FileNotFoundError as exc:

@@ -45,6 +45,7 @@ WHY_DEPTH = 50  # "close in meaning" / "looks alike": among the encoder's (or th
 ATTRIBUTE_BOOST = 1.0  # a full match of the parsed attributes is worth as much as rank 1 of one list
 # "More like this": the item's own kind first, then its colour and print (cosine bonuses), then the looks.
 LIKE_SAME = {"category": 0.15, "colour": 0.05, "pattern": 0.05}
+SAME_PICTURE = 0.995  # image-to-image cosine of the same picture (re-encoded, resized): always ranked first
 
 
 @dataclass
@@ -1077,15 +1078,23 @@ def _image_search(index: CatalogIndex, encoder: Encoder, snap: Snapshot | None, 
         source = read_tags(query.image).metadata()
     shared: dict[str, np.ndarray] = {}
     top_bonus = 1.0
+    # The very picture asked with (re-encoded: cosine ~1, and above every other item): no label's say outranks it.
+    same_picture = (scores >= SAME_PICTURE) & (scores >= scores.max() - 1e-4) if len(scores) else scores > 1
     for key, bonus in LIKE_SAME.items():
         own = str((source or {}).get(key, "") or "").lower()
         w_src = tag_weight(source or {}, key)
         if own and w_src > 0:  # an empty label (or an untrusted tag) matches nothing
-            shared[key] = labels[key] == own
-            w = shared[key] * (weights[key] if weights[key] is not None else 1.0)
-            shared[key] &= w > 0
+            if key == "category" and query.image is not None:  # a guess from the photo: its relatives count too
+                near = category_weights([own])
+                match = np.array([near.get(str(v), 0.0) for v in labels[key]], np.float32)
+            else:
+                match = (labels[key] == own).astype(np.float32)
+            w = match * (weights[key] if weights[key] is not None else 1.0)
+            shared[key] = w > 0
             scores = scores + bonus * w_src * w
             top_bonus += bonus * w_src
+    if query.image is not None and same_picture.any():
+        scores = np.where(same_picture, scores + top_bonus, scores)  # relevance clips at 1
     k = min(need, len(scores))
     top = np.argpartition(-scores, k - 1)[:k] if 0 < k < len(scores) else np.arange(len(scores))
     top = top[np.argsort(-scores[top], kind="stable")][query.page * query.page_size:]

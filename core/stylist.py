@@ -646,10 +646,22 @@ def lookbook_pdf(profile: Profile, favourites: list[SearchHit], outfits: list[Ou
             "Subject": f"{len(outfits)} looks, {len(favourites)} favourites, {len(designs)} designs",
             "Keywords": ",".join(h.id for h in favourites)}
 
+    from matplotlib import font_manager
+
+    from core import textdraw
+
+    textdraw.reset_missing()
+
     def text(fig_or_ax, x, y, s, **kw):
         kw.setdefault("color", INK)
         kw.setdefault("family", "DejaVu Serif")
-        return fig_or_ax.text(x, y, str(s), parse_math=False, usetex=False, **kw)
+        s = str(s)
+        primary = font_manager.findfont(font_manager.FontProperties(
+            family=kw["family"], weight=kw.get("weight", "normal"), style=kw.get("style", "normal")))
+        if textdraw.needs_raster(s, primary):  # CJK, Arabic, emoji: shaped by Pillow/raqm in fonts found by path
+            return textdraw.draw(fig_or_ax, x, y, s, kw.get("fontsize", 10), kw["color"], primary,
+                                 bold=kw.get("weight") == "bold", ha=kw.get("ha", "left"))
+        return fig_or_ax.text(x, y, s, parse_math=False, usetex=False, **kw)
 
     def sheet(title: str | None = None, subtitle: str | None = None):
         fig = plt.figure(figsize=(8.27, 11.69), facecolor=PAPER)  # A4 portrait
@@ -699,6 +711,13 @@ def lookbook_pdf(profile: Profile, favourites: list[SearchHit], outfits: list[Ou
         text(fig, 0.08, 0.115, " · ".join(x for x in inside if x) or "A first selection", fontsize=12)
         if profile.notes:
             text(fig, 0.08, 0.075, _clip(profile.notes, 110), fontsize=10, color=MUTED, style="italic")
+        lost = textdraw.undrawable([profile.name, profile.notes or ""] + [o.note for o in outfits]
+                                   + [_name(h) for o in outfits for h in o.items] + [_name(h) for h in favourites]
+                                   + [str((d.get("spec") or {}).get("prompt", "")) for d in designs if isinstance(d, dict)],
+                                   font_manager.findfont(font_manager.FontProperties(family="DejaVu Serif")))
+        if lost:
+            text(fig, 0.08, 0.045, f"Some {', '.join(sorted(lost))} text cannot be drawn with the fonts on this "
+                 f"computer and shows as {textdraw.MARK}.", fontsize=8, color=MUTED)
         fig.add_artist(plt.Line2D([0.08, 0.92], [0.29, 0.29], color=ACCENT, lw=0.8))
         pdf.savefig(fig, facecolor=PAPER)
         plt.close(fig)
@@ -739,16 +758,25 @@ def lookbook_pdf(profile: Profile, favourites: list[SearchHit], outfits: list[Ou
 
         readable, unreadable = [], 0
         for d in designs:  # a damaged saved design is left out and said so, never the end of the lookbook
-            try:
-                readable.append((analysis_view(load_image(bytes(d.get("png") or b"")), 1600), d))
-            except (BadImageError, TypeError, ValueError):
+            try:  # the PNG bytes, or a saved design's file (a FIFO or device there is refused, never waited on)
+                src = d.get("png") or d.get("path") or b""
+                src = src if isinstance(src, (str, Path)) else bytes(src)
+                readable.append((analysis_view(load_image(src), 1600), d))
+            except (BadImageError, OSError, TypeError, ValueError, AttributeError):
                 unreadable += 1
+        if unreadable and not readable:  # every saved design was damaged: still say so, on a page of its own
+            fig = sheet("Designs", "Made in the studio for you")
+            said = "1 saved design could not be read and is" if unreadable == 1 else \
+                f"{unreadable} saved designs could not be read and are"
+            text(fig, 0.08, 0.87, f"{said} left out.", fontsize=8, color=MUTED)
+            pdf.savefig(fig, facecolor=PAPER)
+            plt.close(fig)
         for start in range(0, len(readable), 9):
             fig = sheet("Designs", "Made in the studio for you")
             if unreadable and start == 0:
                 said = "1 saved design could not be read and is" if unreadable == 1 else \
                     f"{unreadable} saved designs could not be read and are"
-                text(fig, 0.08, 0.90, f"{said} left out.", fontsize=8, color=MUTED)
+                text(fig, 0.08, 0.87, f"{said} left out.", fontsize=8, color=MUTED)
             for j, (img, d) in enumerate(readable[start:start + 9]):
                 r, c = divmod(j, 3)
                 x, y = 0.08 + c * 0.29, 0.62 - r * 0.27

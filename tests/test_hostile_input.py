@@ -392,3 +392,162 @@ def test_good_items_of_a_hostile_catalog_are_all_searchable(tmp_path, tiny_clip)
         hits = search_catalog(index, tiny_clip, SearchQuery(image=load_image(folder / name), page_size=1)).hits
         assert hits[0].id == listing[name] and Path(hits[0].path).name == name
     assert index.item(listing["ok.jpg"]).metadata["price"] == 1299.0
+
+
+# ---- lookbook: every script drawn (CJK, shaped Arabic, emoji) or a visible fallback; FIFOs never waited on ------
+def _lookbook_fonts():
+    from matplotlib import font_manager
+
+    from core import textdraw
+
+    return textdraw, font_manager.findfont(font_manager.FontProperties(family="DejaVu Serif"))
+
+
+def _needs(font_file: str, package: str):
+    from core import textdraw
+
+    if not textdraw.find_font(font_file):
+        pytest.skip(f"font package {package} is not installed ({font_file} not found): "
+                    f"sudo apt-get install {package}")
+
+
+def _ink(img: Image.Image):
+    import numpy as np
+
+    return np.asarray(img)[..., 3] > 64
+
+
+def test_lookbook_draws_cjk_glyphs_not_tofu_boxes():
+    _needs("NotoSerifCJK-Regular.ttc", "fonts-noto-cjk")
+    import numpy as np
+
+    textdraw, primary = _lookbook_fonts()
+    assert textdraw.needs_raster("李小龙", primary)  # DejaVu Serif lacks CJK: matplotlib alone would draw boxes
+    glyphs = [_ink(textdraw.render(ch, 24, "black", primary)[0]) for ch in "李龙"]
+    assert all(g.sum() > 50 for g in glyphs)
+    h = min(g.shape[0] for g in glyphs)
+    w = min(g.shape[1] for g in glyphs)
+    assert not np.array_equal(glyphs[0][:h, :w], glyphs[1][:h, :w])  # tofu boxes are all the same box
+    assert not textdraw.missing()
+    # The .notdef box of the primary font, drawn the same size, is not what the lookbook draws.
+    from PIL import ImageDraw, ImageFont
+
+    tofu = Image.new("RGBA", glyphs[0].shape[::-1], (0, 0, 0, 0))
+    ImageDraw.Draw(tofu).text((0, 0), "李", font=ImageFont.truetype(primary, 100), fill="black")
+    assert not np.array_equal(_ink(tofu), glyphs[0])
+
+
+def test_lookbook_shapes_arabic_right_to_left():
+    _needs("NotoNaskhArabic-Regular.ttf", "fonts-noto-core")
+    textdraw, primary = _lookbook_fonts()
+    if not textdraw.has_raqm():
+        pytest.skip("Pillow has no raqm here (apt-get install libraqm0 libfribidi0): Arabic shows as [...] instead")
+    from PIL import ImageFont
+
+    naskh = ImageFont.truetype(textdraw.find_font("NotoNaskhArabic-Regular.ttf"), 100, layout_engine=ImageFont.Layout.RAQM)
+    word = "سلام"
+    # Joined (shaped) letters are narrower than the same letters in their isolated forms side by side.
+    joined = naskh.getlength(word)
+    isolated = sum(naskh.getlength(ch) for ch in word)
+    assert joined < isolated - 5
+    shaped = textdraw.render(word, 24, "black", primary)[0]
+    letters = textdraw.render(" ".join(word), 24, "black", primary)[0]
+    assert shaped.width < letters.width
+    assert _ink(shaped).sum() > 50
+    # Right to left: in "ل" + "ا" (lam-alef is one ligature, so use "ب" + "ا") the first letter is on the right.
+    from core.textdraw import runs
+
+    assert [f for _t, f in runs("فستان أزرق", primary)] == [textdraw.find_font("NotoNaskhArabic-Regular.ttf")]
+    b_alone = _ink(textdraw.render("ب", 24, "black", primary)[0])
+    ba = _ink(textdraw.render("با", 24, "black", primary)[0])
+    right_half = ba[:, ba.shape[1] // 2:]
+    left_half = ba[:, : ba.shape[1] // 2]
+    # The dot under beh sits low on the right; alef (a tall stroke) is on the left.
+    low = slice(int(ba.shape[0] * 0.72), ba.shape[0])
+    assert right_half[low].sum() > left_half[low].sum()
+    assert b_alone.sum() > 0
+
+
+def test_lookbook_draws_emoji_in_colour():
+    _needs("NotoColorEmoji.ttf", "fonts-noto-color-emoji")
+    import numpy as np
+
+    textdraw, primary = _lookbook_fonts()
+    img = np.asarray(textdraw.render("Silk 👗", 20, "black", primary)[0]).astype(int)
+    opaque = img[..., 3] > 200
+    colourful = (img[..., :3].max(-1) - img[..., :3].min(-1)) > 60
+    assert (opaque & colourful).sum() > 30  # the dress is blue, not a black box
+    assert len(textdraw.runs("👩🏽‍🦱", primary)) == 1  # the ZWJ sequence stays whole
+
+
+def test_lookbook_without_fonts_says_so_instead_of_tofu(monkeypatch):
+    import io
+
+    from pypdf import PdfReader
+
+    from core import textdraw
+    from core.profiles import Profile
+    from core.stylist import lookbook_pdf
+
+    monkeypatch.setattr(textdraw, "find_font", lambda name: None)
+    pdf = PdfReader(io.BytesIO(lookbook_pdf(Profile(1, "李明 ليلى"), [], [], [], date="1 December 2026")))
+    cover = pdf.pages[0].extract_text()
+    assert "cannot be drawn with the fonts on this computer" in cover and "Chinese/Japanese/Korean" in cover
+    assert "Arabic" in cover and textdraw.MARK in cover
+    assert "Chinese/Japanese/Korean" in textdraw.missing()
+
+
+def test_lookbook_cjk_name_reaches_the_pdf_as_drawn_glyphs():
+    _needs("NotoSerifCJK-Regular.ttc", "fonts-noto-cjk")
+    import io
+
+    from pypdf import PdfReader
+
+    from core.profiles import Profile
+    from core.stylist import lookbook_pdf
+
+    pdf = PdfReader(io.BytesIO(lookbook_pdf(Profile(1, "李明"), [], [], [], date="1 December 2026")))
+    cover = pdf.pages[0]
+    assert "李明" not in cover.extract_text()  # not set in DejaVu Serif (which has no such glyphs)...
+    assert len(cover.images) >= 1  # ...but drawn, as an image of the shaped text
+    assert "cannot be drawn" not in cover.extract_text()
+
+
+def test_lookbook_skips_a_fifo_saved_design_without_waiting(tmp_path):
+    import io
+    import threading
+
+    from pypdf import PdfReader
+
+    from core.profiles import Profile
+    from core.search import SearchHit
+    from core.stylist import lookbook_pdf
+
+    fifo = tmp_path / "design.png"
+    os.mkfifo(fifo)
+    good = io.BytesIO()
+    Image.new("RGB", (64, 64), "navy").save(good, "PNG")
+    designs = [{"png": str(fifo), "spec": {"prompt": "pipe"}}, {"path": fifo, "spec": {"prompt": "pipe 2"}},
+               {"png": good.getvalue(), "spec": {"prompt": "ok"}}]
+    piece = SearchHit("f", 1.0, str(fifo), {"name": "Piped piece", "price": 5.0})
+    out = {}
+    t = threading.Thread(target=lambda: out.setdefault("pdf", lookbook_pdf(Profile(1, "Dora"), [piece], [], designs,
+                                                                           date="1 December 2026")), daemon=True)
+    t.start()
+    t.join(30)
+    if t.is_alive():
+        with open(fifo, "wb"):  # unblock the reader so the test process can end
+            pass
+        pytest.fail("the lookbook waited on a FIFO")
+    last = PdfReader(io.BytesIO(out["pdf"])).pages[-1].extract_text()
+    assert "2 saved designs could not be read" in last and "ok" in last
+
+
+def test_lookbook_image_loader_refuses_a_fifo_by_its_kind(tmp_path):
+    from core.errors import BadImageError
+    from core.images import load_image
+
+    fifo = tmp_path / "pipe.png"
+    os.mkfifo(fifo)
+    with pytest.raises(BadImageError, match="not a regular file"):
+        load_image(fifo)
