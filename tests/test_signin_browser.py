@@ -4,13 +4,13 @@
 Every way tried for stylist A to reach stylist B's client, in one place:
   - the sidebar picker (B's client is not listed),
   - deep links to every page (/Discover, /Stylist, /Try_On ...), signed out and signed in as the other stylist,
-  - a forged sign-in cookie (payload edited, signature kept) and a well-formed cookie signed with another secret,
+  - forged sign-in cookies: the payload edited to name another stylist and signed with another secret, and the
+    real payload with its signature's bytes changed,
   - an expired ID token (the provider's tokens live SHORT_S seconds; Streamlit's cookie 30 days),
   - (tests/test_client_books.py) the CLI with --as, crafted session state in AppTest, direct core calls.
 """
 from __future__ import annotations
 
-import base64
 import json
 import os
 import shutil
@@ -95,6 +95,7 @@ def _idle(page):
 def _signed_out(page):
     page.get_by_text("Stylists sign in to reach the studio").wait_for(timeout=60_000)
     _idle(page)
+    assert page.get_by_text("Page not found").count() == 0  # a deep link lands on the sign-in page itself
     assert page.locator('[data-testid="stSidebarNav"]').count() == 0  # no page menu
     assert page.get_by_text("Active client").count() == 0  # no client picker
     assert page.get_by_role("heading", name="Stylist", exact=True).count() == 0
@@ -158,6 +159,27 @@ def _user_cookie(context):
     return [c for c in context.cookies() if c["name"].startswith("_streamlit_user")]
 
 
+USER_COOKIE = "_streamlit_user"  # Streamlit's identity cookie (signed with [auth] cookie_secret by itsdangerous)
+
+
+def _forge(cookie: dict, how: str) -> dict:
+    """A tampered copy of Streamlit's identity cookie (see test step 4)."""
+    from itsdangerous import URLSafeTimedSerializer
+
+    value = cookie["value"].strip('"')
+    if how == "payload-edited":
+        wrong = URLSafeTimedSerializer("not-the-cookie-secret", salt=cookie["name"])
+        ok, payload = wrong.loads_unsafe(value)
+        assert not ok and isinstance(payload, str) and B in payload, payload  # read, not verified
+        payload = payload.replace(B, A).replace("Ben Stylist", "Ana Stylist")
+        return dict(cookie, value=wrong.dumps(payload))
+    body, _, sig = value.rpartition(".")
+    assert body and len(sig) > 8, value
+    # change the signature's first characters (the last one may carry only padding bits)
+    sig = "".join("B" if ch == "A" else "A" for ch in sig[:4]) + sig[4:]
+    return dict(cookie, value=f"{body}.{sig}")
+
+
 def test_sign_in_and_client_books_in_a_real_browser(provider, small_catalog, tiny_clip_dir, tmp_path):
     require_browser()
     from playwright.sync_api import sync_playwright
@@ -207,24 +229,27 @@ def test_sign_in_and_client_books_in_a_real_browser(provider, small_catalog, tin
         assert set(_clients(page)) >= {"Bruno Client-of-Ben"} and "Clara Client-of-Ana" not in _clients(page)
         page.screenshot(path=str(tmp_path / "signed-in-b.png"))
 
-        # 4. A forged session: B's cookie with its payload edited to name A (signature kept) -> signed out.
-        forged = []
-        for c in _user_cookie(ctx):
-            value = c["value"].strip('"')
-            head, _, rest = value.partition(".")
-            try:
-                payload = base64.urlsafe_b64decode(head + "=" * (-len(head) % 4)).decode()
-                payload = payload.replace(B, A).replace("Ben Stylist", "Ana Stylist")
-                head = base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
-            except Exception:
-                value = value[:-6] + ("AAAAAA" if not value.endswith("AAAAAA") else "BBBBBB")
-                head, rest = value, ""
-            forged.append(dict(c, value=head + ("." + rest if rest else "")))
+        # 4. Forged sessions. Streamlit's `_streamlit_user` cookie is itsdangerous-signed (payload.timestamp.sig,
+        # the payload often zlib-compressed, then starting with "."): (a) B's payload edited to name A and signed
+        # with a wrong secret, (b) B's own payload and timestamp with the signature's bytes changed. B's tokens
+        # cookie rides along untouched. Each is refused: the sign-in page shows, nobody is signed in.
+        ben_cookies = _user_cookie(ctx)
+        for how in ("payload-edited", "signature-changed"):
+            forged = [_forge(c, how) if c["name"] == USER_COOKIE else c for c in ben_cookies]
+            assert [c["value"] for c in forged] != [c["value"] for c in ben_cookies], "the forgery changed nothing"
+            ctx.clear_cookies()
+            ctx.add_cookies([{k: v for k, v in c.items() if k in ("name", "value", "domain", "path")}
+                             for c in forged])
+            page.goto(f"{url}/Stylist")
+            _signed_out(page)
+            assert page.get_by_text("Ana Stylist").count() == 0, how
+            assert page.get_by_text("Ben Stylist").count() == 0, how
+        # ... and B's real cookies put back sign B in again (the forgeries failed for their forgery alone).
         ctx.clear_cookies()
-        ctx.add_cookies([{k: v for k, v in c.items() if k in ("name", "value", "domain", "path")} for c in forged])
+        ctx.add_cookies([{k: v for k, v in c.items() if k in ("name", "value", "domain", "path")} for c in ben_cookies])
         page.goto(f"{url}/Stylist")
-        _signed_out(page)
-        assert page.get_by_text("Ana Stylist").count() == 0
+        page.get_by_text("Signed in as").wait_for(timeout=120_000)
+        assert page.get_by_text("Ben Stylist").count() >= 1
         # ... and A's real cookie replayed in a fresh context still works (the test of the test).
         ctx2 = browser.new_context()
         ctx2.add_cookies([{k: v for k, v in c.items() if k in ("name", "value", "domain", "path")} for c in ana_cookies])

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -130,8 +131,14 @@ def _auth_provider() -> str | None:
 
 def _sign_in_page(message: str | None = None) -> None:
     """All a signed-out visitor gets: no page, no menu, no studio, no profile store."""
-    st.navigation([st.Page(_sign_in_body, title="Sign in", icon=":material/login:", url_path="sign-in")],
-                  position="hidden")
+    from streamlit.source_util import page_icon_and_name
+
+    # The studio's page addresses (a bookmark, a deep link, a session that expired on /Stylist) answer with
+    # this same sign-in page, not Streamlit's "Page not found" dialog over it.
+    gates = [st.Page(_sign_in_body, title="Sign in", icon=":material/login:", url_path="sign-in")]
+    gates += [st.Page(_sign_in_body, title="Sign in", icon=":material/login:",
+                      url_path=page_icon_and_name(Path(spec.path))[1]) for spec in PAGES if not spec.default]
+    st.navigation(gates, position="hidden")
     st.title("Atelier")
     st.write("Stylists sign in to reach the studio and their client book.")
     if message:
