@@ -66,7 +66,13 @@ def layout(x: np.ndarray, cats: list[str], k: int = 5) -> np.ndarray:
     """2-D positions for the rows of x (encoder vectors) with their categories."""
     x = np.asarray(x, np.float64)
     labels = np.asarray([str(c or "untagged") for c in cats])
-    xy = (x - x.mean(0)) @ _discriminants(x, labels)
+    try:
+        xy = (x - x.mean(0)) @ _discriminants(x, labels)
+    except np.linalg.LinAlgError:  # a tiny or degenerate catalog (a dozen near-equal vectors): plain PCA instead
+        xy = (x - x.mean(0)) @ _discriminants(x, labels[:1].repeat(len(labels)))
+    xy = np.nan_to_num(xy)
+    if xy.shape[1] < 2:  # no spread left in some direction (identical vectors): a flat axis
+        xy = np.hstack([xy, np.zeros((len(xy), 2 - xy.shape[1]))])
     # Spread for the eye: half the position is the rank along each axis, so that one far-off kind (bags) does not
     # squeeze every other kind into a corner; the order along each axis, hence the neighbours, barely changes.
     ranks = np.argsort(np.argsort(xy, axis=0, kind="stable"), axis=0).astype(np.float64)

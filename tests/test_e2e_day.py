@@ -13,8 +13,8 @@ import pytest
 from browser import CHROMIUM, CHROMIUM_ARGS, require_browser, streamlit_server
 
 CLIPPED_JS = """() => [...document.querySelectorAll('button')].filter(b => b.offsetParent !== null).flatMap(b =>
-    [b, ...b.querySelectorAll('div, p, span')].filter(e => e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1)
-    .map(() => b.innerText.trim())).filter((t, i, all) => t && all.indexOf(t) === i)"""
+    [b, ...b.querySelectorAll('div, p, span')].filter(e => e.clientWidth > 1 && e.scrollWidth > e.clientWidth + 1)
+    .map(() => b.innerText.trim())).filter((t, i, all) => t && all.indexOf(t) === i)"""  # 1 px: a screen reader's label
 ERRORS_JS = """() => [...document.querySelectorAll('[data-testid="stAlertContentError"], [data-testid="stException"]')]
     .map(e => e.innerText.trim())"""
 

@@ -159,3 +159,14 @@ def test_the_result_belongs_to_the_garment_picked(offline_design):  # noqa: F811
     uses[1].click().run()  # another garment
     heads = [s.value for s in at.subheader]
     assert "Result" not in heads and "History (1 design this session)" in heads
+
+
+def test_map_layout_survives_a_degenerate_catalog():
+    """A dozen identical vectors (a tiny random model's view of a small catalog) still get finite map positions."""
+    import numpy as np
+
+    from core.maplayout import layout
+
+    x = np.ones((12, 8))
+    xy = layout(x, ["dress", "jeans", "t-shirt", "coat"] * 3)
+    assert xy.shape == (12, 2) and np.isfinite(xy).all()
