@@ -91,7 +91,8 @@ def row_digest(meta: dict, stored: bool = False, made_name: str | None = None) -
     if not stored and made_name and meta.get("name") == made_name:
         tagged.add("name")
     view = {k: v for k, v in meta.items()
-            if k not in _INGEST_KEYS and k not in tagged and not (k in _FILLED and v in ("", None))}
+            if k not in _INGEST_KEYS and k not in tagged and k.removesuffix("_confidence") not in tagged
+            and not (k in _FILLED and v in ("", None))}
     return hashlib.sha1(json.dumps(view, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -232,6 +233,7 @@ def ingest_catalog(
                         sure = [meta[key] for key in ("colour", "category")
                                 if meta.get(key) and float(meta.get(f"{key}_confidence", 1.0)) >= TRUST]
                         meta["name"] = " ".join(sure).capitalize() if sure else it.path.stem
+                        tagged.append("name")
                     meta.update(path=it.path.relative_to(listing.root).as_posix(), fingerprint=fingerprints[it.id],
                                 tagged_from_pixels=",".join(tagged), width=im.width, height=im.height)
                     metas.append(meta)
@@ -298,7 +300,9 @@ def _update_metadata(col, sketch_col, items: list[Item], root: Path, report: Ing
             tagged = []
             for k in str(old.get("tagged_from_pixels", "")).split(","):
                 if k in _FILLED and not meta.get(k) and old.get(k):
-                    meta[k] = old[k]
+                    meta[k] = old[k]  # a tag read from the pixels stays, with its confidence
+                    if old.get(f"{k}_confidence") is not None:
+                        meta[f"{k}_confidence"] = old[f"{k}_confidence"]
                     tagged.append(k)
             if not meta.get("name"):
                 meta["name"] = _made_name(meta)

@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from core.images import analysis_view
 from core.segmentation import GarmentNotFound, backdrop_of, garment_mask
 
 log = logging.getLogger(__name__)
@@ -72,6 +73,7 @@ def _turn(img: np.ndarray, angle: float, border, interp=cv2.INTER_LINEAR) -> np.
 def prepare_query_photo(img: Image.Image, backdrop: tuple[int, int, int] = BACKDROP) -> PreparedPhoto:
     """The photo as a catalog shot (see the module's doc). Never raises for a photo it cannot read a garment in:
     that photo is searched with as it is, and the note says so."""
+    img = analysis_view(img)  # a phone photo's 12 MP (or a 20:1 strip) are never segmented at full size
     rgb = np.asarray(img.convert("RGB"))
     h, w = rgb.shape[:2]
     try:

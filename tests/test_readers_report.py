@@ -202,7 +202,7 @@ def test_likes_of_ids_not_in_the_catalog_are_refused(tmp_path, small_catalog, ti
     db = ["--db", str(tmp_path / "db"), "--encoder", str(tiny_clip_dir)]
     assert main(["ingest", str(small_catalog), *db]) == 0
     assert main(["profile", "create", "Dora"]) == 0
-    real = next(p.stem for p in small_catalog.glob("*.png"))
+    real = next(p.stem for p in (small_catalog / "images").iterdir())
     capsys.readouterr()
     assert main(["profile", "like", "Dora", "--item", "no-such-item", "--db", str(tmp_path / "db")]) == 1
     assert "No item 'no-such-item'" in capsys.readouterr().err
