@@ -45,10 +45,13 @@ def test_search_redesign_try_on_and_outfit_with_no_setting_touched(sample_studio
             box.wait_for(timeout=300_000)
             box.fill("floral dress")
             box.press("Enter")
+            card = page.locator("[class*='st-key-discover-card-']").first  # the first result's compact card
+            card.wait_for()
+            _settle(page)
+            # 2. Redesign the first dress: from the card's menu ("...").
+            card.locator("button", has_text="more_horiz").first.click()
             redesign = page.get_by_role("button", name=re.compile(r"(^|\s)Redesign$"))  # after its icon, if any
             redesign.first.wait_for()
-            _settle(page)
-            # 2. Redesign the first dress.
             redesign.first.click()
             page.get_by_text("2. Paint over the part to change").wait_for()
             canvas = page.locator("canvas.upper-canvas").first
