@@ -66,7 +66,7 @@ def test_search_redesign_try_on_and_outfit_with_no_setting_touched(sample_studio
             page.wait_for_function("() => [...document.querySelectorAll('button')].some("
                                    "b => b.innerText.trim() === 'Generate' && !b.disabled)")
             page.get_by_role("button", name="Generate", exact=True).click()
-            page.get_by_text("History (1 designs this session)").wait_for()
+            page.get_by_text("History (1 design this session)").wait_for()
             _clean(page, shots, "1-design")
             # 3. Try the design on: a dress, on a full-body figure, said on the page.
             page.get_by_role("button", name="Try on", exact=True).first.click()

@@ -63,7 +63,7 @@ def test_catalog_without_metadata_is_tagged_from_pixels(tmp_path, small_catalog,
     assert all(i.startswith("images/") for i in got["ids"])
     for m in got["metadatas"]:
         assert m["colour"] and m["category"] and m["pattern"]
-        assert set(m["tagged_from_pixels"].split(",")) == {"colour", "pattern", "category"}
+        assert set(m["tagged_from_pixels"].split(",")) == {"colour", "pattern", "category", "name"}  # name made from them
 
 
 def test_killed_ingest_keeps_published_data_and_resumes(tmp_path, sample_studio):
