@@ -12,6 +12,7 @@ from core.stylist import (OCCASIONS, anchor_candidates, build_outfits, cart_tota
                           print_ready, taste_of)
 from core.ui import item_grid, md, show_error, try_on  # noqa: E402
 from core.ui.page import page_context  # noqa: E402
+from core.config import load_settings  # noqa: E402
 from core.vocabulary import tryon_kind  # noqa: E402
 
 studio, profiles, profile = page_context()
@@ -22,8 +23,10 @@ st.title("Stylist")
 if profiles is None:
     st.stop()
 if profile is None:
+    kept = ("are kept per client for this visit (the demo resets them when it restarts)" if load_settings().is_demo
+            else "are kept per client and survive restarts")
     st.info("Pick a client profile in the sidebar, or create one with **New profile**. Likes, favourites, the cart "
-            "and saved designs are kept per client and survive restarts.")
+            f"and saved designs {kept}.")
     st.stop()
 
 

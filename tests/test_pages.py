@@ -222,6 +222,18 @@ def test_stylist_without_a_profile_explains_what_to_do(app_env):
     assert not at.exception and any("Pick a client profile" in i.value for i in at.info)
 
 
+def test_sidebar_says_what_is_kept_in_the_demo_and_on_a_local_install(app_env, monkeypatch):
+    at = AppTest.from_file(STYLIST, default_timeout=180).run()
+    local = " ".join(c.value for c in at.sidebar.caption)
+    assert "serves one person on this computer" in local and "Demo" not in local
+    monkeypatch.setenv("ATELIER_DEMO", "1")
+    at = AppTest.from_file(STYLIST, default_timeout=180).run()
+    assert not at.exception and not _errors(at)
+    demo = " ".join(c.value for c in at.sidebar.caption)
+    assert "reset when the demo restarts" in demo and "one person on this computer" not in demo
+    assert not any("survive restarts" in i.value for i in at.info)
+
+
 def test_stylist_feed_outfits_and_shop_the_look(app_env):
     store, ada = _with_profile(app_env)
     store.mark(ada.id, "dress-002", "like")

@@ -159,9 +159,15 @@ def signed_in_stylist():
     from core.auth import LOCAL, session_expired, stylist_from_claims
 
     if not auth_configured():
+        from core.config import load_settings
+
         with st.sidebar:
-            st.caption(":material/lock_open: Sign-in is off: this app serves one person on this computer "
-                       "(localhost). A team sets up sign-in (README: Team set-up).")
+            if load_settings().is_demo:  # a public demo: many visitors, sample clients only, nothing kept
+                st.caption(":material/lock_open: Demo: no sign-in. The clients here are samples; what you change "
+                           "is yours for this visit and is reset when the demo restarts.")
+            else:
+                st.caption(":material/lock_open: Sign-in is off: this app serves one person on this computer "
+                           "(localhost). A team sets up sign-in (README: Team set-up).")
         return LOCAL
     user = st.user
     if not user.get("is_logged_in"):
