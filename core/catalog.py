@@ -44,6 +44,23 @@ _INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007']")  # thousands separators: spaces, NBSP, thin space, '
 
 
+# Chroma metadata holds no None: a stored price of UNKNOWN_PRICE means "no price". Read prices with price_of().
+UNKNOWN_PRICE = -1.0
+
+
+def price_of(metadata) -> float | None:
+    """The price in a stored metadata row (or a bare stored value), or None when it is unknown."""
+    value = metadata.get("price") if isinstance(metadata, dict) else metadata
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
+        return None
+    return float(value)
+
+
+def stored_price(price: float | None) -> float:
+    """What a price is stored as: the price, or UNKNOWN_PRICE."""
+    return UNKNOWN_PRICE if price is None else float(price)
+
+
 @dataclass
 class Item:
     id: str
@@ -58,7 +75,7 @@ class Item:
 
     def metadata(self) -> dict:
         d = {k: v for k, v in asdict(self).items() if k not in ("path", "extra", "id")}
-        d["price"] = -1.0 if self.price is None else float(self.price)
+        d["price"] = stored_price(self.price)
         d.update({k: v for k, v in self.extra.items() if isinstance(v, (str, int, float, bool))})
         return d
 
