@@ -440,7 +440,8 @@ class CatalogIndex:
         return out
 
     # ---- by id -------------------------------------------------------------------------------------
-    def _get(self, ids: list[str], include: list[str]) -> dict[str, tuple]:
+    def fetch(self, ids: list[str], include: list[str]) -> dict[str, tuple]:
+        """id -> the asked fields (e.g. ["embeddings"]) as Chroma holds them, one call; absent ids left out."""
         got = self._call(self._collection().get, ids=list(ids), include=include)
         cols = [got[k] for k in include]
         return {i: tuple(c[n] for c in cols) for n, i in enumerate(got["ids"])}
@@ -469,7 +470,7 @@ class CatalogIndex:
                     out[have] = snap.embeddings[[r for r in rows if r >= 0]]
                 return out
         else:
-            got = self._get(ids, ["embeddings"]) if ids else {}
+            got = self.fetch(ids, ["embeddings"]) if ids else {}
             missing = [i for i in ids if i not in got]
             if not missing or missing_ok:
                 dim = len(next(iter(got.values()))[0]) if got else int(self.dim() or 1)
@@ -481,7 +482,7 @@ class CatalogIndex:
         if not self.is_lean():
             snap = self.snapshot()
             return [dict(snap.metadatas[snap.index_of[i]]) if i in snap.index_of else {} for i in ids]
-        got = self._get(ids, ["metadatas"]) if ids else {}
+        got = self.fetch(ids, ["metadatas"]) if ids else {}
         return [dict(got[i][0] or {}) if i in got else {} for i in ids]
 
     def hits(self, ranked: list[tuple[str, float]]) -> list[SearchHit]:
@@ -489,6 +490,53 @@ class CatalogIndex:
         metas = self.metadatas([i for i, _ in ranked])
         root = self._collection_metadata().get("catalog_root", "")
         return [SearchHit.of(i, s, m, root) for (i, s), m in zip(ranked, metas)]
+
+    # ---- the front door for callers that need samples or vectors (no caller asks how items are stored) ----
+    @property
+    def catalog_root(self) -> str:
+        """The folder the items' image paths are relative to ("" when the paths are absolute)."""
+        return self._collection_metadata().get("catalog_root", "")
+
+    def sample_ids(self, limit: int, spread: bool = False) -> list[str]:
+        """Up to `limit` item ids in stored order. In memory (up to the threshold): the first `limit`, or with
+        spread=True `limit` evenly spaced over the whole catalog; above it the first `limit` Chroma returns
+        (one call, no offset, so the cost does not grow with the catalog)."""
+        if self.is_lean():
+            return list(self._call(self._collection().get, limit=max(1, int(limit)), include=[])["ids"])
+        ids = self.snapshot().ids
+        n = len(ids)
+        if not spread:
+            return list(ids[: max(0, int(limit))])
+        take = np.linspace(0, n - 1, min(n, int(limit))).astype(int) if n else np.zeros(0, int)
+        return [ids[i] for i in take]
+
+    def candidate_vectors(self, prefer_ids: list[str], limit: int) -> tuple[list[str], np.ndarray]:
+        """(ids, vectors) to choose among: every item when the catalog is held in memory; above the threshold
+        the first `limit` of `prefer_ids` plus `limit` sampled ids, items no longer in the catalog left out."""
+        if not self.is_lean():
+            snap = self.snapshot()
+            return list(snap.ids), snap.embeddings
+        ids = list(dict.fromkeys(list(prefer_ids)[:limit] + self.sample_ids(limit)))
+        emb = self.vectors(ids, missing_ok=True)
+        keep = np.abs(emb).sum(1) > 0
+        return [i for i, ok in zip(ids, keep) if ok], emb[keep]
+
+    def items_with_vectors(self, ids: list[str], batch: int = 500) -> tuple[list[str], list[dict], np.ndarray]:
+        """(ids, metadatas, float64 vectors) of these items, in order; above the threshold fetched `batch` at a
+        time (3,000 vectors in one answer are 2 million Python floats at once: a replica peaked 100 MiB higher
+        and kept part of it)."""
+        if not self.is_lean():
+            snap = self.snapshot()
+            rows = [snap.index_of[i] for i in ids]
+            return list(ids), [snap.metadatas[r] for r in rows], snap.embeddings[rows].astype(np.float64)
+        got_ids, metas, blocks = [], [], []
+        for got in fetch_rows(self._collection(), ["embeddings", "metadatas"], batch, list(ids)):
+            got_ids += got["ids"]
+            metas += [m or {} for m in got["metadatas"]]
+            blocks.append(np.asarray(got["embeddings"], np.float32).reshape(len(got["ids"]), -1))
+        x = np.concatenate(blocks).astype(np.float64) if blocks else np.zeros((0, 1))
+        release_freed_memory()
+        return got_ids, metas, x
 
     def _collection_metadata(self) -> dict:
         snap = self._snap
@@ -1101,7 +1149,7 @@ def _image_search(index: CatalogIndex, encoder: Encoder, snap: Snapshot | None, 
     if ids is None:
         hits = index.rows_hits(snap, [int(cand[t]) for t in top], [float(scores[t]) for t in top])
     else:
-        root = index._collection_metadata().get("catalog_root", "")
+        root = index.catalog_root
         hits = [SearchHit.of(ids[t], scores[t], metas[t], root) for t in top]
     for t, hit in zip(top, hits):
         hit.relevance = float(np.clip(scores[t] / top_bonus, 0.0, 1.0))
@@ -1144,7 +1192,7 @@ def _sketch_search(index: CatalogIndex, sketch_index: CatalogIndex, encoder: Enc
         for idx, vec in ((sketch_index, shape_q), (index, view_q if text_q is None else l2_normalize(view_q + text_q))):
             for i, _ in idx.dense_search(vec, pool, query.filters).ranked:
                 seen.setdefault(i, None)
-        got = sketch_index._get(list(seen), ["embeddings"])
+        got = sketch_index.fetch(list(seen), ["embeddings"])
         ids = [i for i in seen if i in got]
         shape_vecs = np.asarray([got[i][0] for i in ids], np.float32).reshape(len(ids), -1)
         emb = index.vectors(ids) if ids else np.zeros((0, encoder.info.dim), np.float32)
