@@ -12,8 +12,7 @@ from core.config import Settings, load_settings
 from core.encoders import Encoder, EncoderChoice, load_encoder
 from core.ingest import IngestReport, Progress, ingest_catalog
 from core.search import CatalogIndex, SearchPage, SearchQuery, search_catalog
-from core.sketch import SKETCH_SLUG
-from core.store import IndexStore, collection_name
+from core.store import IndexStore, catalog_collections
 
 log = logging.getLogger(__name__)
 
@@ -49,10 +48,9 @@ def open_studio(settings: Settings | None = None, encoder: Encoder | None = None
     else:
         choice = EncoderChoice("given", None, "encoder passed in by the caller")
     store = IndexStore(settings)
-    index = CatalogIndex(store, collection_name(settings.catalog_name, encoder.info.slug),
-                         settings.exact_search_threshold, load_columns=load_columns)
-    sketch_index = CatalogIndex(store, collection_name(settings.catalog_name, SKETCH_SLUG), settings.exact_search_threshold,
-                                load_columns=load_columns)
+    name, sketch_name = catalog_collections(settings.catalog_name, encoder.info.slug)
+    index = CatalogIndex(store, name, settings.exact_search_threshold, load_columns=load_columns)
+    sketch_index = CatalogIndex(store, sketch_name, settings.exact_search_threshold, load_columns=load_columns)
     return Studio(settings, encoder, choice, store, index, sketch_index)
 
 

@@ -10,10 +10,10 @@ import os
 import time
 from pathlib import Path
 
+from core.chroma_client import fetch_rows
 from core.config import Settings
 from core.errors import IndexUnavailableError
 from core.lexical import CATALOG_FILE_FORMAT, build_catalog_file
-from core.store import fetch_rows
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from core.store import Snapshot
+from core.snapshot import Snapshot
 
 if TYPE_CHECKING:
     from core.search.query import Filters

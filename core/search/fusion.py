@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.store import Snapshot
+from core.snapshot import Snapshot
 from core.vocabulary import ParsedQuery, canonical_category, canonical_colour, canonical_pattern, category_weights
 
 RRF_K = 60  # reciprocal rank fusion's constant (Cormack et al. 2009)

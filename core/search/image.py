@@ -14,7 +14,7 @@ from core.encoders import Encoder, l2_normalize
 from core.errors import AtelierError
 from core.search.fusion import DENSE_POOL
 from core.search.query import Asked, SearchHit, SearchPage, SearchQuery
-from core.store import Snapshot
+from core.snapshot import Snapshot
 from core.vocabulary import category_weights
 
 if TYPE_CHECKING:

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from core.allocator import release_freed_memory
+from core.chroma_client import server_error
 from core.errors import AtelierError, IndexUnavailableError
 from core.lexical import LexicalIndex, read_catalog_file
 from core.search.catalog_file import catalog_file_path, ensure_catalog_file
@@ -18,7 +19,8 @@ from core.search.dense import DenseRetrieval
 from core.search.pools import CallerPools
 from core.search.query import FILTER_KEYS, SearchHit
 from core.search.views import SnapshotViews
-from core.store import IndexStore, Snapshot, server_error
+from core.snapshot import Snapshot
+from core.store import IndexStore
 
 log = logging.getLogger(__name__)
 

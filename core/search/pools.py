@@ -6,7 +6,7 @@ import numpy as np
 
 from core.allocator import release_freed_memory
 from core.search.query import Filters, SearchHit
-from core.store import fetch_rows
+from core.chroma_client import fetch_rows
 
 
 class CallerPools:

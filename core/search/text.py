@@ -17,7 +17,7 @@ from core.search.dense import MAX_OVERFETCH, OVERFETCH
 from core.search.fusion import (ATTRIBUTE_BOOST, ATTRIBUTE_WEIGHTS, DENSE_POOL, FILTERED_DENSE_POOL, RRF_K, WHY_DEPTH,
                                 attribute_match_all, attribute_scores, pool_ranks, rows_of, rrf, strongest)
 from core.search.query import Asked, Filters, SearchPage, SearchQuery
-from core.store import Snapshot
+from core.snapshot import Snapshot
 from core.vocabulary import ParsedQuery, canonical_category, canonical_colour, canonical_pattern, parse_query
 
 if TYPE_CHECKING:

@@ -8,7 +8,7 @@ import numpy as np
 
 from core.encoders import Encoder, l2_normalize
 from core.lexical import LexicalIndex
-from core.store import Snapshot
+from core.snapshot import Snapshot
 
 log = logging.getLogger(__name__)
 
