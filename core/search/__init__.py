@@ -4,10 +4,11 @@ Exact search over an in-memory snapshot whenever the candidate set is at most
 `settings.exact_search_threshold` items (always exact recall, and fast at that size); Chroma's HNSW
 index beyond that. Filtered HNSW loses recall, so filters are applied to the snapshot first.
 
-query.py: what is asked and answered (with validation and JSON form); index.py: CatalogIndex, the front door to
-one collection (dense.py, views.py, catalog_file.py: how it searches, its cached views, a large catalog's local
-file); prepare.py reads a query once; text.py, image.py, by_sketch.py rank (fusion.py: RRF and the attribute
-boost); chips.py: the page's words about a query. `search_catalog` picks the ranking.
+query.py: what is asked and answered (with validation and JSON form). index.py: CatalogIndex, the front door
+to one collection, with dense.py (how it searches), views.py (its cached views), pools.py (what callers outside
+search ask for) and catalog_file.py (a large catalog's local file). prepare.py reads a query once; text.py,
+image.py and by_sketch.py rank (fusion.py: RRF and the attribute boost); chips.py: the page's words about a
+query. `search_catalog` picks the ranking.
 """
 from __future__ import annotations
 

@@ -227,7 +227,6 @@ def why_text(index: CatalogIndex, snap: Snapshot, rows: np.ndarray, metas: list[
     return out
 
 
-
 def dense_only(index: CatalogIndex, encoder: Encoder, asked: Asked) -> SearchPage:
     """A large catalog's first answers, before its columns and word index are loaded: Chroma's HNSW alone
     (filters applied by Chroma), said plainly on the page."""
