@@ -18,7 +18,7 @@ _FILLED = ("name", "colour", "pattern", "category")  # filled from the pixels wh
 SKETCH_KEYS = ("fingerprint", "category", "colour", "pattern", "price", "path", "name")
 
 
-def made_name(meta: dict) -> str:
+def _made_name(meta: dict) -> str:
     """The name ingest makes from the pixels when a row has none ("Red dress")."""
     return " ".join(w for w in (str(meta.get("colour", "") or "").capitalize(), str(meta.get("category", "") or ""))
                     if w)
@@ -30,7 +30,7 @@ def row_digest(meta: dict, stored: bool = False, made_name: str | None = None) -
     and of the record it wrote agree until the row changes: a changed name, price or any column is then seen
     with the image unchanged. `made_name`: the stored record's made name, which a row may also spell out."""
     tagged = set(str(meta.get("tagged_from_pixels", "")).split(",")) if stored else set()
-    if stored and meta.get("name") and meta.get("name") == made_name(meta):
+    if stored and meta.get("name") and meta.get("name") == _made_name(meta):
         tagged.add("name")
     if not stored and made_name and meta.get("name") == made_name:
         tagged.add("name")
@@ -70,7 +70,7 @@ def update_metadata(col, sketch_col, items: list[Item], root: Path, report) -> i
                         meta[f"{k}_confidence"] = old[f"{k}_confidence"]
                     tagged.append(k)
             if not meta.get("name"):
-                meta["name"] = made_name(meta)
+                meta["name"] = _made_name(meta)
             meta.update(path=it.path.relative_to(root).as_posix(), fingerprint=old.get("fingerprint", ""),
                         tagged_from_pixels=",".join(dict.fromkeys(tagged)), width=old.get("width", 0),
                         height=old.get("height", 0))
@@ -111,6 +111,6 @@ def stored_fingerprints(col, rows: dict | None = None) -> dict[str, str] | None:
         out.update({i: (m or {}).get("fingerprint", "") for i, m in zip(got["ids"], got["metadatas"])})
         if rows is not None:
             rows.update({i: (row_digest(m or {}, stored=True),
-                             made_name(m) if (m or {}).get("name") == made_name(m or {}) else None)
+                             _made_name(m) if (m or {}).get("name") == _made_name(m or {}) else None)
                          for i, m in zip(got["ids"], got["metadatas"])})
     return out
