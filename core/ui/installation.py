@@ -145,7 +145,7 @@ def run_download(settings, model) -> None:
         st.error(f"The download stopped ({type(exc).__name__}); press Download again to resume.")
         return
     _downloaded.clear()
-    from core.ui import get_design_backend, get_studio
+    from core.ui.resources import get_design_backend, get_studio
 
     get_studio.clear()  # the encoder choice is made at load: the next run picks the new weights up
     get_design_backend.clear()
@@ -233,7 +233,7 @@ def use_fetched_catalog_button() -> None:
     fetched = st.session_state.get("atelier-fetched-catalog")
     if fetched and st.button(f"Show the '{fetched[1]}' catalog in Atelier", type="primary"):
         os.environ["ATELIER_CATALOG"], os.environ["ATELIER_CATALOG_NAME"] = fetched
-        from core.ui import get_studio
+        from core.ui.resources import get_studio
 
         get_studio.clear()
         st.rerun()
