@@ -92,39 +92,42 @@ def studio_or_stop():
         st.error(without_server_paths(f"Atelier could not start: {type(exc).__name__}: {exc}"))
         st.stop()
     _started = True
-    from core.studio import ensure_catalog_index
-
     if studio.index.count() == 0 or studio.sketch_index.count() == 0:
-        from core.progress import TimeLeft
-
-        bar = bar or st.progress(0.0)
-        bar.progress(0.0, text="Building the catalog index (first start only): estimating the time left")
-        left = TimeLeft()
-
-        def progress(done: int, total: int, msg: str) -> None:
-            bar.progress(min(1.0, done / total) if total else 0.0,
-                         text=f"Building the catalog index (first start only): {msg} · {left.text(done, total)}")
-
-        try:
-            report = ensure_catalog_index(studio, progress)
-        except AtelierError as exc:
-            bar.empty()
-            log.error("first-start index build: %s", exc)
-            st.error(without_server_paths(exc))
-            st.stop()
-        except (MemoryError, RuntimeError) as exc:  # e.g. torch "can't allocate memory" on a small Cloud box
-            log.exception("index build failed")
-            bar.empty()
-            memory = isinstance(exc, MemoryError) or "allocate" in str(exc)
-            st.error("Building the catalog index stopped: " + (
-                "this server ran out of memory. Build the index on a larger machine (`python -m core ingest`) "
-                "and ship it, or give the app more memory; items indexed so far are kept." if memory else
-                f"{type(exc).__name__}. Reload the page to resume; items indexed so far are kept."))
-            st.stop()
-        bar.empty()
-        if report is not None:
-            st.toast(f"Indexed {report.added} items in {report.seconds:.0f}s")
-            ingest_problems(report)
+        _build_index(studio, bar or st.progress(0.0))
     elif bar is not None:
         bar.empty()
     return studio
+
+
+def _build_index(studio, bar) -> None:
+    """The first start's index build under the bar, with the time left; a clear error (and stop) if it fails."""
+    from core.progress import TimeLeft
+    from core.studio import ensure_catalog_index
+
+    bar.progress(0.0, text="Building the catalog index (first start only): estimating the time left")
+    left = TimeLeft()
+
+    def progress(done: int, total: int, msg: str) -> None:
+        bar.progress(min(1.0, done / total) if total else 0.0,
+                     text=f"Building the catalog index (first start only): {msg} · {left.text(done, total)}")
+
+    try:
+        report = ensure_catalog_index(studio, progress)
+    except AtelierError as exc:
+        bar.empty()
+        log.error("first-start index build: %s", exc)
+        st.error(without_server_paths(exc))
+        st.stop()
+    except (MemoryError, RuntimeError) as exc:  # e.g. torch "can't allocate memory" on a small Cloud box
+        log.exception("index build failed")
+        bar.empty()
+        memory = isinstance(exc, MemoryError) or "allocate" in str(exc)
+        st.error("Building the catalog index stopped: " + (
+            "this server ran out of memory. Build the index on a larger machine (`python -m core ingest`) "
+            "and ship it, or give the app more memory; items indexed so far are kept." if memory else
+            f"{type(exc).__name__}. Reload the page to resume; items indexed so far are kept."))
+        st.stop()
+    bar.empty()
+    if report is not None:
+        st.toast(f"Indexed {report.added} items in {report.seconds:.0f}s")
+        ingest_problems(report)
