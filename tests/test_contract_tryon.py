@@ -34,7 +34,11 @@ def tiny_settings(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def figure():
-    return sample_person("slim")  # a croquis figure: exact landmarks, no MediaPipe run
+    """A portrait photo (smaller than the full-body figures: the generative backends run at its size) analysed once."""
+    from core.tryon.pose import analyse_person
+
+    img = sample_person("grace")[0]
+    return img, analyse_person(img)
 
 
 @pytest.fixture(scope="module")
