@@ -34,10 +34,10 @@ def tiny_settings(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def figure():
-    """A portrait photo (smaller than the full-body figures: the generative backends run at its size) analysed once."""
+    """A portrait photo at a small size (the generative backends run at the photo's size), analysed once."""
     from core.tryon.pose import analyse_person
 
-    img = sample_person("grace")[0]
+    img = sample_person("grace")[0].resize((256, 300))
     return img, analyse_person(img)
 
 
