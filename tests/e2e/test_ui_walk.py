@@ -7,7 +7,6 @@ from testkit.servers import streamlit_server
 from testkit.ui_walk import walk
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
-from ui_walk import walk
 
 # Pages other helpers own this round; their words are checked by their own tests.
 OWNED_ELSEWHERE = {"5-tryon"}
