@@ -12,12 +12,9 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import tempfile
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from core.auth import LOCAL, Stylist, session_expired, stylist_from_claims  # noqa: E402
 from core.config import load_settings  # noqa: E402

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 
 def main() -> None:
@@ -23,7 +21,8 @@ def main() -> None:
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
-    from browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server
+    from testkit.browser import CHROMIUM, CHROMIUM_ARGS
+    from testkit.servers import streamlit_server
 
     data = Path(tempfile.mkdtemp(prefix="atelier-first-start-"))
     env = {"ATELIER_DATA_DIR": str(data), "HF_HUB_OFFLINE": "1"}

@@ -14,9 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 SD15_UNET = dict(sample_size=64, in_channels=9, out_channels=4, layers_per_block=2,
                  block_out_channels=(320, 640, 1280, 1280),

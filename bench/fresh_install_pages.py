@@ -16,10 +16,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
 
-from browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server  # noqa: E402
+from testkit.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from testkit.servers import streamlit_server  # noqa: E402
 
 PAGES = ["", "Discover", "Creative_Director", "Sketch_to_Cloth", "Try_On", "Stylist"]
 
