@@ -1,10 +1,10 @@
 """A Streamlit Community Cloud profile, measured: the app under a memory limit, the stakeholder demo driven in chromium.
 
     python3.11 -m venv /tmp/cloud && /tmp/cloud/bin/pip install -r requirements.txt     # requirements only
-    python bench/bench_cloud.py --python /tmp/cloud/bin/python --limit-gb 2.7
-    python bench/bench_cloud.py --python /tmp/cloud/bin/python --limit-gb 1.0 --mode rss
-    python bench/bench_cloud.py --python /tmp/cloud/bin/python --data /tmp/cloud-data   # builds the index, keeps it
-    MALLOC_ARENA_MAX=2 python bench/bench_cloud.py --python /tmp/cloud/bin/python --data /tmp/cloud-data  # prebuilt
+    python -m bench.bench_cloud --python /tmp/cloud/bin/python --limit-gb 2.7
+    python -m bench.bench_cloud --python /tmp/cloud/bin/python --limit-gb 1.0 --mode rss
+    python -m bench.bench_cloud --python /tmp/cloud/bin/python --data /tmp/cloud-data   # builds the index, keeps it
+    MALLOC_ARENA_MAX=2 python -m bench.bench_cloud --python /tmp/cloud/bin/python --data /tmp/cloud-data  # prebuilt
 
 The server runs with the default settings (no ATELIER_ENCODER, no downloaded weights: what a Cloud deployment
 gets) from a fresh data folder, so the first page also builds the sample index, as on a fresh Cloud app.

@@ -1,12 +1,12 @@
 """Creative Director timing: seconds per denoising step and peak memory of the tiny random inpainting pipeline on
 CPU, and of the offline editor (prints figures, not a test). With --model it times real weights instead.
 
-    .venv/bin/python bench/bench_design.py                      # tiny pipeline + offline editor, CPU
-    .venv/bin/python bench/bench_design.py --targets [--quick]  # issue 13's targets on every light sample item
-    .venv/bin/python bench/bench_design.py --edges [--quick]    # prints of the backdrop's colour cut by the outline
-    .venv/bin/python bench/bench_design.py --real [--out DIR]   # "make it red" on real light garments (../shared)
+    .venv/bin/python -m bench.bench_design                      # tiny pipeline + offline editor, CPU
+    .venv/bin/python -m bench.bench_design --targets [--quick]  # issue 13's targets on every light sample item
+    .venv/bin/python -m bench.bench_design --edges [--quick]    # prints of the backdrop's colour cut by the outline
+    .venv/bin/python -m bench.bench_design --real [--out DIR]   # "make it red" on real light garments (../shared)
     # GPU with real weights (a machine with internet or the weights cached):
-    .venv/bin/python bench/bench_design.py --model stable-diffusion-v1-5/stable-diffusion-inpainting --size 512 --steps 30
+    .venv/bin/python -m bench.bench_design --model stable-diffusion-v1-5/stable-diffusion-inpainting --size 512 --steps 30
 """
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 Prints the seconds from the browser's request to the first progress bar, and to Home ready (the catalog indexed,
 the map drawn), with the machine's load average (a busy machine's figures are not a quiet machine's).
 
-    python bench/bench_first_start.py [--bar-only]
+    python -m bench.bench_first_start [--bar-only]
 """
 from __future__ import annotations
 

@@ -10,8 +10,8 @@
 Prints seconds per step, peak GPU memory and images/s. Anchors (published, A100): SD-1.5 inpainting about 1.6 s for
 50 steps; CatVTON about 2.6 s. `--quick` builds tiny versions of the same models and runs on the CPU (a test runs it).
 
-    .venv/bin/python bench/bench_gpu.py            # on a GPU machine
-    .venv/bin/python bench/bench_gpu.py --quick    # anywhere, seconds
+    .venv/bin/python -m bench.bench_gpu            # on a GPU machine
+    .venv/bin/python -m bench.bench_gpu --quick    # anywhere, seconds
 """
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Ingest throughput against the lite encoder's raw throughput on the sample catalog (target: >= 80%).
 
-    .venv/bin/python bench/bench_ingest.py
+    .venv/bin/python -m bench.bench_ingest
 """
 from __future__ import annotations
 

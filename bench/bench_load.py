@@ -5,8 +5,8 @@ Without accelerate, diffusers builds each model with random weights and then cop
 device and the weights are loaded once. Each load runs in a fresh process; peak memory is that process's peak
 resident size (VmHWM), and the figure that matters is the ratio without/with.
 
-    .venv/bin/python bench/bench_load.py            # tiny random SD inpainting pipeline (seconds)
-    nice -n 10 .venv/bin/python bench/bench_load.py --full   # + full-size SD-1.5 inpainting, random weights
+    .venv/bin/python -m bench.bench_load            # tiny random SD inpainting pipeline (seconds)
+    nice -n 10 .venv/bin/python -m bench.bench_load --full   # + full-size SD-1.5 inpainting, random weights
                                                    # built from its configs (3.4 GB UNet; about 5 GB on disk)
 """
 from __future__ import annotations

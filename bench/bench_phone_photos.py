@@ -7,7 +7,7 @@ Figures: top-1 (the photo finds its own item first), P@10 (share of the ten firs
 top, t-shirt, trousers, dress) and kind accuracy (the first hit is of the right kind); and the clean product shots
 used as queries, which must still find themselves.
 
-    .venv/bin/python bench/bench_phone_photos.py [--out DIR] [--seed 0]
+    .venv/bin/python -m bench.bench_phone_photos [--out DIR] [--seed 0]
 """
 from __future__ import annotations
 

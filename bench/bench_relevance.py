@@ -17,7 +17,7 @@ photo -> photo category P@10, and the auto-tags' accuracy against labels.json (c
 kinds top / tshirt / trousers / dress, and coarse top / bottom / dress; colour and pattern on the labelled items).
 The folder is for evaluation only and is not in this repo: without it the section is skipped.
 
-    nice -n 10 .venv/bin/python bench/bench_relevance.py [--encoders lite tiny-clip] [--sweep] [--quick]
+    nice -n 10 .venv/bin/python -m bench.bench_relevance [--encoders lite tiny-clip] [--sweep] [--quick]
 """
 from __future__ import annotations
 

@@ -8,9 +8,9 @@ side by side (Chroma `where` at several ef_search, over-fetch + post-filter); a 
 Also: an SQLite FTS5 table of N synthetic item documents answering bm25 queries from disk, and the cost
 of copying a generation the size of the ingested data (what a local ingest pays per change).
 
-    nice -n 10 .venv/bin/python bench/bench_scale.py --sizes 100000 --dims 640 512 --queries 100
-    nice -n 10 .venv/bin/python bench/bench_scale.py --sizes 1000000 --dims 512 --ingest-budget 1500
-    .venv/bin/python bench/bench_scale.py --fts 1000000          # the lexical side alone
+    nice -n 10 .venv/bin/python -m bench.bench_scale --sizes 100000 --dims 640 512 --queries 100
+    nice -n 10 .venv/bin/python -m bench.bench_scale --sizes 1000000 --dims 512 --ingest-budget 1500
+    .venv/bin/python -m bench.bench_scale --fts 1000000          # the lexical side alone
 
 Prints figures with their ratio to the issue's targets (not a test). Every server it starts listens on
 127.0.0.1 and is killed on exit.

@@ -3,7 +3,7 @@
 Prints figures (not a test). Vectors are synthetic but shaped like the lite encoder's (640-d, clustered,
 L2-normalised) with sample-like metadata; the end-to-end text query uses the real lite encoder.
 
-    .venv/bin/python bench/bench_search.py [--sizes 10000 100000] [--queries 200]
+    .venv/bin/python -m bench.bench_search [--sizes 10000 100000] [--queries 200]
 """
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ these photos, so each shot is measured on what a wrong mask shows, and every ove
 - light: the same for the shots of white/light garments on light backdrops (labels.json colour white, and the
   light prints), where segmentation used to fail.
 
-    .venv/bin/python bench/bench_segmentation.py [--out /tmp/seg-overlays] [--photos ../shared/realphotos]
+    .venv/bin/python -m bench.bench_segmentation [--out /tmp/seg-overlays] [--photos ../shared/realphotos]
 """
 from __future__ import annotations
 

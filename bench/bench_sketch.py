@@ -6,7 +6,7 @@
 2. Source rank: with every item indexed, where the sketched item itself lands (median rank, top-1/top-10).
 Also compares outline-shape-only, encoder-only and the fused score.
 
-    .venv/bin/python bench/bench_sketch.py
+    .venv/bin/python -m bench.bench_sketch
 """
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ and how many distinct colours the top 12 hold. Looks: every look the outfit buil
 piece, for each occasion, with its note checked against its pieces (`note_problems`); office looks checked for
 hoodies, sneakers, shorts and t-shirts.
 
-    python bench/bench_stylist.py [--data /tmp/bench-stylist]
+    python -m bench.bench_stylist [--data /tmp/bench-stylist]
 """
 from __future__ import annotations
 

@@ -12,8 +12,8 @@ pair (flat fill, holes, old garment left, face/hands changed, detail kept), seco
 "garment she already wears" reconstruction (the person's own top cut out onto a white backdrop and tried back on:
 torso SSIM), and contact sheets (garment | person | result) per garment in bench/results/tryon/real/.
 
-    .venv/bin/python bench/bench_tryon.py [--quick]
-    .venv/bin/python bench/bench_tryon.py --real ../shared/realphotos [--people p01,p05] [--garments g00,g21]
+    .venv/bin/python -m bench.bench_tryon [--quick]
+    .venv/bin/python -m bench.bench_tryon --real ../shared/realphotos [--people p01,p05] [--garments g00,g21]
 """
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Every page in a real `streamlit run` under a given Python (a fresh requirements-only venv), with screenshots.
 
     python3.11 -m venv /tmp/fresh && /tmp/fresh/bin/pip install -r requirements.txt -r requirements-dev.txt
-    /tmp/fresh/bin/python bench/fresh_install_pages.py --out /tmp/fresh-pages
+    /tmp/fresh/bin/python -m bench.fresh_install_pages --out /tmp/fresh-pages
 
 Opens Home and the five pages at 1366 and 1920 px wide, waits for each run to finish, and counts exceptions and
 error boxes; on Try-On it also puts a catalog top on the bundled Grace Hopper photo (MediaPipe pose and

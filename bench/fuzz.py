@@ -2,10 +2,10 @@
 files through the readers, a hostile folder through a real ingest, and (issue 17) hostile file names,
 metadata sheets in several encodings, `search --batch` lines and CLI arguments. Bounded in count and time.
 
-    .venv/bin/python bench/fuzz.py [--images 5000] [--metadata 1000] [--ingest 300]
+    .venv/bin/python -m bench.fuzz [--images 5000] [--metadata 1000] [--ingest 300]
                                    [--names 500] [--encodings 1000] [--batch 2000] [--cli 300]
-    .venv/bin/python bench/fuzz.py --quick     # a few hundred cases of each kind, about a minute
-    .venv/bin/python bench/fuzz.py --round3-only [--round3 1200]   # issue 27's families only
+    .venv/bin/python -m bench.fuzz --quick     # a few hundred cases of each kind, about a minute
+    .venv/bin/python -m bench.fuzz --round3-only [--round3 1200]   # issue 27's families only
 
 Issue 27 families (--round3 N cases in all, seeded): long thin and huge images through load_image and an encoder
 (with this process's peak memory per case), prices in every style through the one parser, metadata edits

@@ -4,7 +4,7 @@
 Reports errors (target 0), p50/p95 time from action to rendered results per action, and the server's
 peak memory. Loopback only; bounded in sessions, rounds and seconds; stops by itself.
 
-    .venv/bin/python bench/load_test.py [--sessions 8] [--seconds 180] [--db DIR]
+    .venv/bin/python -m bench.load_test [--sessions 8] [--seconds 180] [--db DIR]
 """
 from __future__ import annotations
 

@@ -3,7 +3,10 @@ Director loader, CatVTON on it, CLIP ingest against the model alone, GMM trainin
 models on the CPU; every section prints its figures."""
 import re
 
+import pytest
 
+
+@pytest.mark.slow  # four model families built and run: about 95 s on a busy 2-core box
 def test_bench_gpu_quick_runs_every_section_and_prints_figures(capsys):
     from bench import bench_gpu
 

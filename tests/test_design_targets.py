@@ -1,5 +1,5 @@
 """Creative Director's targets, measured on the sample catalog against the generator's true garment masks:
-light garments, a rough rectangle mask, "make it red" (see tests/design_measures.py; bench/bench_design.py --targets
+light garments, a rough rectangle mask, "make it red" (see testkit/design_measures.py; bench/bench_design.py --targets
 prints the same figures for every light item)."""
 import numpy as np
 import pytest

@@ -160,6 +160,7 @@ def batch_studio(tmp_path_factory, tiny_clip):
     return open_studio(s, encoder=tiny_clip), tmp
 
 
+@pytest.mark.slow  # 200 batches through the CLI's batch loop: about 25 s on a busy 2-core box
 @seed(19)
 @settings(max_examples=200, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
 @given(hst.lists(batch_lines(), min_size=1, max_size=6))

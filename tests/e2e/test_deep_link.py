@@ -5,7 +5,7 @@ import pytest
 from testkit.browser import CHROMIUM, CHROMIUM_ARGS
 from testkit.servers import streamlit_server
 
-pytestmark = [pytest.mark.browser, pytest.mark.server]
+pytestmark = [pytest.mark.browser, pytest.mark.server, pytest.mark.slow]
 
 TITLES = ["Home", "Discover", "Creative Director", "Sketch to Cloth", "Try-On", "Stylist"]
 

@@ -13,7 +13,7 @@ import pytest
 from testkit.browser import CHROMIUM, CHROMIUM_ARGS, page_errors, settle
 from testkit.servers import streamlit_server
 
-pytestmark = [pytest.mark.browser, pytest.mark.server]
+pytestmark = [pytest.mark.browser, pytest.mark.server, pytest.mark.slow]
 
 CLIPPED_JS = """() => [...document.querySelectorAll('button')].filter(b => b.offsetParent !== null).flatMap(b =>
     [b, ...b.querySelectorAll('div, p, span')].filter(e => e.clientWidth > 1 && e.scrollWidth > e.clientWidth + 1)

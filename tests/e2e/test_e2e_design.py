@@ -6,7 +6,7 @@ import pytest
 from testkit.browser import browser_page, draw_polyline
 from testkit.servers import streamlit_server
 
-pytestmark = [pytest.mark.browser, pytest.mark.server]
+pytestmark = [pytest.mark.browser, pytest.mark.server, pytest.mark.slow]
 
 
 def _paint_and_generate(page, url: str, item_query: str, stroke_gap: int) -> None:

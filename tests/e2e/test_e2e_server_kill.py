@@ -11,7 +11,7 @@ from core.profiles import ProfileStore
 from testkit.browser import browser_page
 from testkit.servers import streamlit_server
 
-pytestmark = [pytest.mark.browser, pytest.mark.server]
+pytestmark = [pytest.mark.browser, pytest.mark.server, pytest.mark.slow]
 
 
 def _server_pid(url: str) -> int:

@@ -6,7 +6,7 @@ import pytest
 from testkit.browser import browser_page, draw_polyline
 from testkit.servers import streamlit_server
 
-pytestmark = [pytest.mark.browser, pytest.mark.server]
+pytestmark = [pytest.mark.browser, pytest.mark.server, pytest.mark.slow]
 
 DRESS = [(165, 50), (150, 90), (155, 175), (85, 360), (315, 360), (245, 175), (250, 90), (235, 50), (200, 85),
          (165, 50)]

@@ -10,7 +10,7 @@ import pytest
 from testkit.browser import CHROMIUM, CHROMIUM_ARGS, draw_polyline, page_errors, settle
 from testkit.servers import streamlit_server
 
-pytestmark = [pytest.mark.browser, pytest.mark.server]
+pytestmark = [pytest.mark.browser, pytest.mark.server, pytest.mark.slow]
 
 
 def _clean(page, shots, name):

@@ -10,7 +10,7 @@ import pytest
 from testkit.browser import browser_page
 from testkit.servers import REPO, free_port
 
-pytestmark = [pytest.mark.browser, pytest.mark.server]
+pytestmark = [pytest.mark.browser, pytest.mark.server, pytest.mark.slow]
 
 # Loaded into the server process: records every non-loopback connect() and name lookup it makes.
 SITECUSTOMIZE = '''

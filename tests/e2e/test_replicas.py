@@ -21,7 +21,7 @@ import pytest
 from testkit.browser import browser_page
 from testkit.servers import REPO, free_port, start_chroma, streamlit_server
 
-pytestmark = [pytest.mark.browser, pytest.mark.server]
+pytestmark = [pytest.mark.browser, pytest.mark.server, pytest.mark.slow]
 
 
 def _counted(n: int) -> re.Pattern:

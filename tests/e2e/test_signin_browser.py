@@ -24,7 +24,7 @@ import pytest
 from testkit.browser import CHROMIUM, CHROMIUM_ARGS
 from testkit.servers import REPO, free_port, streamlit_server
 
-pytestmark = [pytest.mark.browser, pytest.mark.server]
+pytestmark = [pytest.mark.browser, pytest.mark.server, pytest.mark.slow]
 
 SHORT_S = 240  # the ID token's lifetime at the provider: the expiry step waits for it
 A, B, ADMIN = "ana@atelier.test", "ben@atelier.test", "boss@atelier.test"

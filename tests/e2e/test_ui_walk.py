@@ -6,7 +6,7 @@ import pytest
 from testkit.servers import streamlit_server
 from testkit.ui_walk import walk
 
-pytestmark = [pytest.mark.browser, pytest.mark.server]
+pytestmark = [pytest.mark.browser, pytest.mark.server, pytest.mark.slow]
 
 # Pages other helpers own this round; their words are checked by their own tests.
 OWNED_ELSEWHERE = {"5-tryon"}
