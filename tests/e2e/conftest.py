@@ -1,5 +1,5 @@
 """Browser tests: a real `streamlit run` on loopback, Playwright on Debian's chromium (testkit.browser,
-testkit.servers). Every module here is marked `browser` (and `server`); tests/conftest.py skips them, before any
+testkit.servers). Every module here is marked `browser` (and `server`, `slow`); tests/conftest.py skips them, before any
 fixture starts, with the reason when chromium or Playwright is missing (ATELIER_REQUIRE_BROWSER=1: fails)."""
 from __future__ import annotations
 
