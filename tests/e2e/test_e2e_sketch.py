@@ -12,7 +12,7 @@ DRESS = [(165, 50), (150, 90), (155, 175), (85, 360), (315, 360), (245, 175), (2
          (165, 50)]
 
 
-def test_drawing_a_dress_on_the_canvas_finds_dresses(sample_app_env, tmp_path):
+def test_drawing_a_dress_on_the_canvas_finds_dresses(sample_studio, sample_app_env, tmp_path):
     env = sample_app_env
     with streamlit_server(env) as url, browser_page() as page:
         page.goto(url + "/Sketch_to_Cloth", wait_until="domcontentloaded")
