@@ -1,5 +1,5 @@
 """The tests' own shape (issue 24, point 6): chosen by kind through registered markers, browser tests apart in
-tests/e2e/, shared code in testkit/ found without sys.path inserts, no test file importing another."""
+tests/e2e/, shared code in testkit/ found without import-path inserts, no test file importing another."""
 import ast
 import configparser
 from pathlib import Path
@@ -17,7 +17,7 @@ def _modules(node: ast.AST) -> set[str]:
     return out
 
 
-def _touches_sys_path(tree: ast.Module) -> bool:
+def _edits_the_import_path(tree: ast.Module) -> bool:
     return any(isinstance(n, ast.Attribute) and n.attr == "path" and getattr(n.value, "id", "") == "sys"
                for n in ast.walk(tree))
 
@@ -40,7 +40,7 @@ def test_tests_are_chosen_by_kind_and_share_code_through_testkit():
     own = {p.stem for p in tests}
     for path, tree in tests.items():
         name = str(path.relative_to(ROOT))
-        assert not _touches_sys_path(tree), name
+        assert not _edits_the_import_path(tree), name
         assert not {m for m in _modules(tree) if m.split(".")[0] in own}, f"{name} imports a test module"
         if path.parent.name == "e2e" and path.stem.startswith("test_"):
             assert {"browser", "server"} <= _marks(tree), f"{name} is a browser test without its markers"
@@ -48,5 +48,5 @@ def test_tests_are_chosen_by_kind_and_share_code_through_testkit():
             assert "browser" not in _marks(tree) and "playwright" not in _modules(tree), f"{name}: move it to e2e/"
     for path in sorted((ROOT / "bench").glob("*.py")) + sorted((ROOT / "testkit").glob("*.py")):
         tree = ast.parse(path.read_text())
-        assert not _touches_sys_path(tree), path.name
+        assert not _edits_the_import_path(tree), path.name
         assert not {m for m in _modules(tree) if m.split(".")[0] == "tests" or m.startswith("test_")}, path.name
