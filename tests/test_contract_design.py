@@ -8,7 +8,7 @@ from PIL import Image
 from core.config import REPO_ROOT, load_settings
 from core.design import DESIGN_BACKENDS, DesignRequest, load_design
 from core.errors import AtelierError
-from tiny_models import build_tiny_inpaint
+from testkit.tiny_models import build_tiny_inpaint
 
 GARMENT = REPO_ROOT / "assets" / "sample_catalog" / "images" / "shirt-003.jpg"
 

@@ -10,10 +10,11 @@ from core.config import REPO_ROOT, load_settings
 from core.errors import AtelierError
 from core.tryon.people import sample_person
 from core.tryon.registry import REGISTRY, backends, load_tryon
-from tiny_models import build_tiny_catvton_attention, build_tiny_inpaint
-from viton_tiny import make_viton_tiny
+from testkit.tiny_models import build_tiny_catvton_attention, build_tiny_inpaint
+from testkit.viton_tiny import make_viton_tiny
 
 GARMENT = REPO_ROOT / "assets" / "sample_catalog" / "images" / "tshirt-003.jpg"
+pytestmark = pytest.mark.slow  # a GMM trained and two diffusion backends run: about 5 min on a busy 2-core box
 GENERATIVE = {"diffusion", "catvton"}  # the others take seed and progress but need neither
 
 
