@@ -226,7 +226,7 @@ def test_a_lean_page_reads_its_hits_from_the_catalog_file_not_from_chroma(sample
     assert lean.wait_for_columns(timeout=120) is not None
     q = SearchQuery(text="navy striped shirt", page_size=8)
     want = search_catalog(sample_studio.index, sample_studio.encoder, q)
-    monkeypatch.setattr(CatalogIndex, "_get", lambda *a, **k: (_ for _ in ()).throw(AssertionError("asked Chroma")))
+    monkeypatch.setattr(CatalogIndex, "fetch", lambda *a, **k: (_ for _ in ()).throw(AssertionError("asked Chroma")))
     got = search_catalog(lean, sample_studio.encoder, q)
     assert [(h.id, h.path, h.metadata) for h in got.hits] == [(h.id, h.path, h.metadata) for h in want.hits]
 
