@@ -28,10 +28,6 @@ class Silhouette:
     aspect: float
     fill: float
 
-    def as_dict(self) -> dict:
-        return {"sleeves": self.sleeves, "legs": self.legs, "straps": self.straps, "length": self.length,
-                "aspect": round(self.aspect, 3), "fill": round(self.fill, 3)}
-
 
 def _runs(row: np.ndarray, least: int) -> list[tuple[int, int]]:
     """(start, end) of the runs of True in a row, runs shorter than `least` dropped."""

@@ -42,9 +42,6 @@ class ParsedQuery:
             return f"over ${lo:g}"
         return self.price_level
 
-    def is_empty(self) -> bool:
-        return not (self.categories or self.colours or self.patterns or self.materials or self.other_words)
-
 
 def _lookup(phrase: str) -> tuple[str, str] | None:
     hit = QUERY_PHRASES.get(phrase)
