@@ -1,4 +1,4 @@
-"""The one garment segmentation (core/segmentation.py) where a print of the backdrop's own colour runs off the
+"""The one garment segmentation (core/segmentation/) where a print of the backdrop's own colour runs off the
 garment's outline: white flowers on a red shirt on a white backdrop (bench/bench_design.py --edges prints the same
 figures with and without the motif fill)."""
 import numpy as np
