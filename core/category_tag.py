@@ -1,7 +1,7 @@
 """A product shot's category tag: its outline's scores (legs, neckline, straps, waistband) and the encoder's evidence.
 
-The outline's scores here are numbers for a classifier; `core.segmentation.silhouette` is the tagger's own named
-features (sleeves, legs, straps, length)."""
+The outline's scores here are numbers read by `read_category`; `core.segmentation.silhouette` names an outline's
+features instead (sleeves, legs, straps, length)."""
 from __future__ import annotations
 
 import numpy as np
