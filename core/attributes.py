@@ -22,6 +22,8 @@ PALETTE: dict[str, tuple[int, int, int]] = {
     "green": (45, 135, 75), "olive": (105, 110, 55), "yellow": (238, 200, 55), "orange": (232, 122, 40),
     "beige": (212, 192, 158), "brown": (115, 75, 45), "purple": (110, 65, 148),
 }
+# The old name of outline_scores (a dict of scores, not segmentation's Silhouette): kept for callers not yet moved.
+silhouette = outline_scores
 PATTERN_NAMES = list(PATTERNS)  # the canonical pattern names, in the vocabulary's order
 # The lite encoder's caption wording ("a floral print dress" reads better to MiniLM than "a floral dress").
 PATTERN_ADJ = {name: p.adjective for name, p in PATTERNS.items()} | {"floral": "floral print"}
