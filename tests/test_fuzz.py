@@ -165,7 +165,7 @@ def batch_studio(tmp_path_factory, tiny_clip):
 @settings(max_examples=200, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
 @given(hst.lists(batch_lines(), min_size=1, max_size=6))
 def test_a_batch_of_n_lines_answers_n_valid_json_lines(batch_studio, lines):
-    from core.__main__ import _batch_answer, _lines
+    from core.cli.search import batch_answer as _batch_answer, read_lines as _lines
     from core.validate import json_line
 
     studio, base = batch_studio
