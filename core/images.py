@@ -105,11 +105,26 @@ def load_image(source: ImageSource, max_pixels: int = DEFAULT_MAX_PIXELS, as_mas
 
     as_mask=True: an upright "L" mask instead (alpha where the file has transparency, else lightness)."""
     name = _describe(source)
+    # 1. a stream to read (a file is checked before it is opened: a FIFO would never end)
+    fh = _stream(source, name)
+    try:
+        # 2. decoded within the limits, upright, as 8-bit RGB (or an L mask)
+        return _decode(fh, name, max_pixels, as_mask)
+    except BadImageError:
+        raise
+    except Exception as exc:  # PIL's decoders raise many types on hostile data (IndexError in GIF, struct.error ...)
+        raise BadImageError(f"{name} could not be read as an image ({type(exc).__name__}).") from exc
+    finally:
+        if isinstance(source, (str, Path)):
+            fh.close()
+
+
+def _stream(source: ImageSource, name: str) -> BinaryIO:
     if isinstance(source, (bytes, bytearray)):
         if len(source) == 0:
             raise BadImageError(f"{name} is empty (0 bytes).")
-        fh: BinaryIO = io.BytesIO(source)
-    elif isinstance(source, (str, Path)):
+        return io.BytesIO(source)
+    if isinstance(source, (str, Path)):
         path = Path(source)
         try:
             st = path.stat()
@@ -119,56 +134,55 @@ def load_image(source: ImageSource, max_pixels: int = DEFAULT_MAX_PIXELS, as_mas
                 raise BadImageError(f"{name} is not a regular file (a pipe or device), so it is not read.")
             if st.st_size == 0:
                 raise BadImageError(f"{name} is empty (0 bytes).")
-            fh = open(path, "rb")
+            return open(path, "rb")
         except FileNotFoundError as exc:
             raise BadImageError(f"{name} does not exist.") from exc
         except IsADirectoryError as exc:
             raise BadImageError(f"{name} is a folder, not an image.") from exc
         except PermissionError as exc:
             raise BadImageError(f"{name} cannot be read (permission denied).") from exc
-    else:
-        fh = source
-        data = fh.read()
-        if not data:
-            raise BadImageError(f"{name} is empty (0 bytes).")
-        fh = io.BytesIO(data)
+    data = source.read()
+    if not data:
+        raise BadImageError(f"{name} is empty (0 bytes).")
+    return io.BytesIO(data)
+
+
+def _decode(fh: BinaryIO, name: str, max_pixels: int, as_mask: bool) -> Image.Image:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        img = _open_checked(fh, name, max_pixels)
+        try:
+            img.load()
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise BadImageError(f"{name} is damaged or truncated and cannot be decoded.") from exc
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            raise BadImageError(f"{name} is too large to open safely.") from exc
+        try:
+            turn = _TURNS.get(img.getexif().get(0x0112, 1))
+        except Exception:  # a broken EXIF block should not lose the picture
+            log.warning("ignoring unreadable EXIF orientation in %s", name)
+            turn = None
+        rgb = _as_mask(img) if as_mask else _to_8bit_rgb(img)  # a new image: the original goes now
+        del img
+        if turn is not None:
+            rgb = rgb.transpose(turn)
+        rgb.info.pop("exif", None)  # upright now: a kept orientation tag would turn it twice when saved
+        return rgb
+
+
+def _open_checked(fh: BinaryIO, name: str, max_pixels: int) -> Image.Image:
+    """The image opened (its header read, nothing decoded) and its size checked; the first frame of an animation."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            try:
-                img = Image.open(fh)
-            except UnidentifiedImageError as exc:
-                raise BadImageError(f"{name} is not an image Atelier can read (JPEG, PNG, WebP, ...).") from exc
-            except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-                raise BadImageError(f"{name} is too large to open safely.") from exc
-            w, h = img.size
-            check_size(w, h, name, max_pixels)  # from the header: nothing decoded yet
-            if getattr(img, "n_frames", 1) > 1:
-                img.seek(0)  # animated GIF/WebP/APNG: use the first frame
-            try:
-                img.load()
-            except (OSError, SyntaxError, ValueError) as exc:
-                raise BadImageError(f"{name} is damaged or truncated and cannot be decoded.") from exc
-            except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-                raise BadImageError(f"{name} is too large to open safely.") from exc
-            try:
-                turn = _TURNS.get(img.getexif().get(0x0112, 1))
-            except Exception:  # a broken EXIF block should not lose the picture
-                log.warning("ignoring unreadable EXIF orientation in %s", name)
-                turn = None
-            rgb = _as_mask(img) if as_mask else _to_8bit_rgb(img)  # a new image: the original goes now
-            del img
-            if turn is not None:
-                rgb = rgb.transpose(turn)
-            rgb.info.pop("exif", None)  # upright now: a kept orientation tag would turn it twice when saved
-            return rgb
-    except BadImageError:
-        raise
-    except Exception as exc:  # PIL's decoders raise many types on hostile data (IndexError in GIF, struct.error ...)
-        raise BadImageError(f"{name} could not be read as an image ({type(exc).__name__}).") from exc
-    finally:
-        if isinstance(source, (str, Path)):
-            fh.close()
+        img = Image.open(fh)
+    except UnidentifiedImageError as exc:
+        raise BadImageError(f"{name} is not an image Atelier can read (JPEG, PNG, WebP, ...).") from exc
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise BadImageError(f"{name} is too large to open safely.") from exc
+    w, h = img.size
+    check_size(w, h, name, max_pixels)  # from the header: nothing decoded yet
+    if getattr(img, "n_frames", 1) > 1:
+        img.seek(0)  # animated GIF/WebP/APNG: use the first frame
+    return img
 
 
 def analysis_view(img: Image.Image, max_side: int = ANALYSIS_SIDE) -> Image.Image:

@@ -9,7 +9,7 @@ import csv
 import logging
 import math
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -28,7 +28,8 @@ BACKGROUND = (244, 243, 240)
 
 COLOURS: dict[str, tuple[int, int, int]] = {name: c.rgb for name, c in VOCAB_COLOURS.items()}
 PATTERNS = list(VOCAB_PATTERNS)
-PATTERN_ADJ = {name: "" if name == "solid" else p.adjective for name, p in VOCAB_PATTERNS.items()}
+# The pattern word in a sample product's name ("Navy striped shirt"); none for solid.
+PATTERN_IN_NAME = {name: "" if name == "solid" else p.adjective for name, p in VOCAB_PATTERNS.items()}
 CATEGORIES = list(SAMPLE_CATEGORIES)
 BASE_PRICE = {"t-shirt": 19, "shirt": 39, "blouse": 45, "sweater": 59, "hoodie": 49, "jacket": 99,
               "coat": 149, "dress": 79, "skirt": 45, "trousers": 59, "jeans": 69, "shorts": 29,
@@ -107,99 +108,134 @@ def _P(pts, n):
     return [(x * n, y * n) for x, y in pts]
 
 
+@dataclass
+class _Parts:
+    """A garment drawing in unit coordinates: silhouette polygons, darker trims, stitched lines and buttons."""
+    rng: random.Random
+    polys: list = field(default_factory=list)
+    trims: list = field(default_factory=list)
+    lines: list = field(default_factory=list)
+    dots: list = field(default_factory=list)
+
+    def j(self, a: float, s: float = 0.02) -> float:
+        """`a` with a per-item jitter of the pattern."""
+        return a + self.rng.uniform(-s, s)
+
+
 def _shape(category: str, rng: random.Random, n: int):
     """Garment silhouette polygons, darker trim polygons and detail lines, in pixels."""
-    j = lambda a, s=0.02: a + rng.uniform(-s, s)  # noqa: E731 - per-item jitter of the pattern
-    polys, trims, lines, dots = [], [], [], []
-    if category in ("t-shirt", "shirt", "blouse", "sweater", "hoodie", "jacket", "coat"):
-        long = category not in ("t-shirt",) and not (category == "blouse" and rng.random() < 0.5)
-        hem = {"coat": 0.93, "jacket": 0.78, "blouse": 0.78}.get(category, 0.84) + rng.uniform(-0.02, 0.02)
-        sw = j(0.17)  # half shoulder width
-        bw = sw + (0.03 if category == "blouse" else 0.0)
-        neck = 0.07
-        top = 0.17
-        body = [(0.5 - neck, top), (0.5 - sw, top + 0.03), (0.5 + sw, top + 0.03), (0.5 + neck, top),
-                (0.5 + sw, top + 0.03)]
-        body = [(0.5 - neck, top), (0.5 - sw, top + 0.03), (0.5 - sw + 0.01, 0.42), (0.5 - bw, hem),
-                (0.5 + bw, hem), (0.5 + sw - 0.01, 0.42), (0.5 + sw, top + 0.03), (0.5 + neck, top),
-                (0.5, top + (0.09 if category in ("blouse", "jacket", "coat") else 0.04))]
-        polys.append(body)
+    parts = _Parts(rng)
+    draw = _DRAWINGS.get(category)
+    if draw is not None:
+        draw(category, parts)
+    return ([_P(p, n) for p in parts.polys], [_P(p, n) for p in parts.trims],
+            [ln if ln == "handle" else _P(ln, n) for ln in parts.lines], _P(parts.dots, n))
+
+
+def _top(category: str, g: _Parts) -> None:
+    """Tees, shirts, blouses, sweaters, hoodies, jackets and coats: a body, sleeves, then their details."""
+    long = category not in ("t-shirt",) and not (category == "blouse" and g.rng.random() < 0.5)
+    hem = {"coat": 0.93, "jacket": 0.78, "blouse": 0.78}.get(category, 0.84) + g.rng.uniform(-0.02, 0.02)
+    sw = g.j(0.17)  # half shoulder width
+    bw = sw + (0.03 if category == "blouse" else 0.0)
+    neck, top = 0.07, 0.17
+    g.polys.append([(0.5 - neck, top), (0.5 - sw, top + 0.03), (0.5 - sw + 0.01, 0.42), (0.5 - bw, hem),
+                    (0.5 + bw, hem), (0.5 + sw - 0.01, 0.42), (0.5 + sw, top + 0.03), (0.5 + neck, top),
+                    (0.5, top + (0.09 if category in ("blouse", "jacket", "coat") else 0.04))])
+    for s in (-1, 1):
         if long:
-            for s in (-1, 1):
-                polys.append([(0.5 + s * sw, top + 0.03), (0.5 + s * (sw + 0.07), top + 0.10),
-                              (0.5 + s * (sw + 0.13), 0.72), (0.5 + s * (sw + 0.06), 0.74),
-                              (0.5 + s * (sw + 0.0), 0.36)])
-                if category in ("sweater", "hoodie"):
-                    trims.append([(0.5 + s * (sw + 0.125), 0.68), (0.5 + s * (sw + 0.135), 0.725),
-                                  (0.5 + s * (sw + 0.06), 0.745), (0.5 + s * (sw + 0.055), 0.70)])
+            g.polys.append([(0.5 + s * sw, top + 0.03), (0.5 + s * (sw + 0.07), top + 0.10),
+                            (0.5 + s * (sw + 0.13), 0.72), (0.5 + s * (sw + 0.06), 0.74),
+                            (0.5 + s * (sw + 0.0), 0.36)])
+            if category in ("sweater", "hoodie"):
+                g.trims.append([(0.5 + s * (sw + 0.125), 0.68), (0.5 + s * (sw + 0.135), 0.725),
+                                (0.5 + s * (sw + 0.06), 0.745), (0.5 + s * (sw + 0.055), 0.70)])
         else:
-            for s in (-1, 1):
-                polys.append([(0.5 + s * sw, top + 0.03), (0.5 + s * (sw + 0.12), top + 0.15),
-                              (0.5 + s * (sw + 0.06), top + 0.22), (0.5 + s * (sw - 0.005), top + 0.17)])
-        if category in ("sweater", "hoodie"):
-            trims.append([(0.5 - bw, hem - 0.045), (0.5 + bw, hem - 0.045), (0.5 + bw, hem), (0.5 - bw, hem)])
-        if category == "hoodie":
-            polys.append([(0.5 - 0.11, top + 0.02), (0.5 - 0.1, top - 0.08), (0.5, top - 0.12),
-                          (0.5 + 0.1, top - 0.08), (0.5 + 0.11, top + 0.02), (0.5, top + 0.07)])
-            trims.append([(0.5 - 0.11, 0.58), (0.5 + 0.11, 0.58), (0.5 + 0.14, 0.74), (0.5 - 0.14, 0.74)])
-            lines += [[(0.48, top + 0.06), (0.47, top + 0.2)], [(0.52, top + 0.06), (0.53, top + 0.2)]]
-        if category in ("shirt", "coat", "jacket"):
-            trims.append([(0.5 - neck, top), (0.5 - 0.02, top + 0.1), (0.5 - neck - 0.03, top + 0.06)])
-            trims.append([(0.5 + neck, top), (0.5 + 0.02, top + 0.1), (0.5 + neck + 0.03, top + 0.06)])
-            lines.append([(0.5, top + 0.08), (0.5, hem)])
-            step = 0.09 if category != "coat" else 0.11
-            for k in range(int((hem - top - 0.12) / step)):
-                y = top + 0.14 + k * step
-                dots += [(0.5 + 0.018, y)] if category != "coat" else [(0.46, y), (0.54, y)]
-        if category == "jacket":
-            trims.append([(0.5 - sw + 0.02, 0.5), (0.5 - 0.05, 0.5), (0.5 - 0.05, 0.56), (0.5 - sw + 0.02, 0.56)])
-            trims.append([(0.5 + 0.05, 0.5), (0.5 + sw - 0.02, 0.5), (0.5 + sw - 0.02, 0.56), (0.5 + 0.05, 0.56)])
-        if category == "coat":
-            trims.append([(0.5 - bw + 0.005, 0.56), (0.5 + bw - 0.005, 0.56), (0.5 + bw, 0.6), (0.5 - bw, 0.6)])
-    elif category == "dress":
-        waist = j(0.45)
-        hem = j(0.92)
-        flare = j(0.26, 0.04)
-        polys.append([(0.42, 0.13), (0.40, 0.2), (0.39, waist), (0.5 - flare, hem), (0.5 + flare, hem),
-                      (0.61, waist), (0.60, 0.2), (0.58, 0.13), (0.5, 0.22)])
-        if rng.random() < 0.5:  # cap sleeves
-            for s in (-1, 1):
-                polys.append([(0.5 + s * 0.08, 0.13), (0.5 + s * 0.16, 0.2), (0.5 + s * 0.11, 0.27),
-                              (0.5 + s * 0.1, 0.2)])
-        trims.append([(0.39, waist - 0.02), (0.61, waist - 0.02), (0.612, waist + 0.015), (0.388, waist + 0.015)])
-    elif category == "skirt":
-        hem = j(0.82, 0.05)
-        flare = j(0.27, 0.04)
-        polys.append([(0.36, 0.22), (0.64, 0.22), (0.5 + flare, hem), (0.5 - flare, hem)])
-        trims.append([(0.36, 0.22), (0.64, 0.22), (0.645, 0.26), (0.355, 0.26)])
-        for k in range(1, 6):
-            x0 = 0.36 + k * 0.28 / 6
-            lines.append([(x0, 0.27), (0.5 - flare + k * 2 * flare / 6, hem - 0.01)])
-    elif category in ("trousers", "jeans", "shorts"):
-        hem = 0.58 if category == "shorts" else j(0.94)
-        leg = 0.1 if category != "shorts" else 0.13
-        polys.append([(0.36, 0.12), (0.64, 0.12), (0.66, 0.3), (0.5 + leg + 0.12, hem), (0.545, hem),
-                      (0.5, 0.36), (0.455, hem), (0.5 - leg - 0.12, hem), (0.34, 0.3)])
-        trims.append([(0.36, 0.12), (0.64, 0.12), (0.642, 0.155), (0.358, 0.155)])
-        lines.append([(0.5, 0.155), (0.5, 0.3)])
-        if category == "jeans":
-            lines += [[(0.37, 0.16), (0.44, 0.24)], [(0.63, 0.16), (0.56, 0.24)]]
-            lines += [[(0.345, 0.3), (0.5 - leg - 0.1, hem - 0.01)], [(0.655, 0.3), (0.5 + leg + 0.1, hem - 0.01)]]
-    elif category == "sneakers":
-        toe = j(0.84)
-        polys.append([(0.16, 0.62), (0.2, 0.44), (0.34, 0.40), (0.44, 0.42), (0.58, 0.5), (0.74, 0.54),
-                      (toe, 0.6), (toe + 0.02, 0.66), (0.16, 0.66)])
-        trims.append([(0.14, 0.64), (toe + 0.03, 0.64), (toe + 0.02, 0.71), (0.15, 0.71)])
-        for k in range(4):
-            x = 0.42 + k * 0.055
-            lines.append([(x, 0.44 + k * 0.025), (x + 0.05, 0.47 + k * 0.025)])
-    elif category == "bag":
-        w = j(0.28, 0.03)
-        polys.append([(0.5 - w, 0.38), (0.5 + w, 0.38), (0.5 + w + 0.04, 0.82), (0.5 - w - 0.04, 0.82)])
-        trims.append([(0.5 - w, 0.38), (0.5 + w, 0.38), (0.5 + w + 0.005, 0.43), (0.5 - w - 0.005, 0.43)])
-        lines.append("handle")
-    return ([_P(p, n) for p in polys], [_P(p, n) for p in trims],
-            [ln if ln == "handle" else _P(ln, n) for ln in lines], _P(dots, n))
+            g.polys.append([(0.5 + s * sw, top + 0.03), (0.5 + s * (sw + 0.12), top + 0.15),
+                            (0.5 + s * (sw + 0.06), top + 0.22), (0.5 + s * (sw - 0.005), top + 0.17)])
+    _top_details(category, g, sw, bw, neck, top, hem)
+
+
+def _top_details(category: str, g: _Parts, sw: float, bw: float, neck: float, top: float, hem: float) -> None:
+    """Ribbed hems, a hood and its pocket, collars with a button placket, a jacket's pockets, a coat's belt."""
+    if category in ("sweater", "hoodie"):
+        g.trims.append([(0.5 - bw, hem - 0.045), (0.5 + bw, hem - 0.045), (0.5 + bw, hem), (0.5 - bw, hem)])
+    if category == "hoodie":
+        g.polys.append([(0.5 - 0.11, top + 0.02), (0.5 - 0.1, top - 0.08), (0.5, top - 0.12),
+                        (0.5 + 0.1, top - 0.08), (0.5 + 0.11, top + 0.02), (0.5, top + 0.07)])
+        g.trims.append([(0.5 - 0.11, 0.58), (0.5 + 0.11, 0.58), (0.5 + 0.14, 0.74), (0.5 - 0.14, 0.74)])
+        g.lines += [[(0.48, top + 0.06), (0.47, top + 0.2)], [(0.52, top + 0.06), (0.53, top + 0.2)]]
+    if category in ("shirt", "coat", "jacket"):
+        g.trims.append([(0.5 - neck, top), (0.5 - 0.02, top + 0.1), (0.5 - neck - 0.03, top + 0.06)])
+        g.trims.append([(0.5 + neck, top), (0.5 + 0.02, top + 0.1), (0.5 + neck + 0.03, top + 0.06)])
+        g.lines.append([(0.5, top + 0.08), (0.5, hem)])
+        step = 0.09 if category != "coat" else 0.11
+        for k in range(int((hem - top - 0.12) / step)):
+            y = top + 0.14 + k * step
+            g.dots += [(0.5 + 0.018, y)] if category != "coat" else [(0.46, y), (0.54, y)]
+    if category == "jacket":
+        g.trims.append([(0.5 - sw + 0.02, 0.5), (0.5 - 0.05, 0.5), (0.5 - 0.05, 0.56), (0.5 - sw + 0.02, 0.56)])
+        g.trims.append([(0.5 + 0.05, 0.5), (0.5 + sw - 0.02, 0.5), (0.5 + sw - 0.02, 0.56), (0.5 + 0.05, 0.56)])
+    if category == "coat":
+        g.trims.append([(0.5 - bw + 0.005, 0.56), (0.5 + bw - 0.005, 0.56), (0.5 + bw, 0.6), (0.5 - bw, 0.6)])
+
+
+def _dress(category: str, g: _Parts) -> None:
+    waist = g.j(0.45)
+    hem = g.j(0.92)
+    flare = g.j(0.26, 0.04)
+    g.polys.append([(0.42, 0.13), (0.40, 0.2), (0.39, waist), (0.5 - flare, hem), (0.5 + flare, hem),
+                    (0.61, waist), (0.60, 0.2), (0.58, 0.13), (0.5, 0.22)])
+    if g.rng.random() < 0.5:  # cap sleeves
+        for s in (-1, 1):
+            g.polys.append([(0.5 + s * 0.08, 0.13), (0.5 + s * 0.16, 0.2), (0.5 + s * 0.11, 0.27),
+                            (0.5 + s * 0.1, 0.2)])
+    g.trims.append([(0.39, waist - 0.02), (0.61, waist - 0.02), (0.612, waist + 0.015), (0.388, waist + 0.015)])
+
+
+def _skirt(category: str, g: _Parts) -> None:
+    hem = g.j(0.82, 0.05)
+    flare = g.j(0.27, 0.04)
+    g.polys.append([(0.36, 0.22), (0.64, 0.22), (0.5 + flare, hem), (0.5 - flare, hem)])
+    g.trims.append([(0.36, 0.22), (0.64, 0.22), (0.645, 0.26), (0.355, 0.26)])
+    for k in range(1, 6):
+        x0 = 0.36 + k * 0.28 / 6
+        g.lines.append([(x0, 0.27), (0.5 - flare + k * 2 * flare / 6, hem - 0.01)])
+
+
+def _legs(category: str, g: _Parts) -> None:
+    """Trousers, jeans and shorts."""
+    hem = 0.58 if category == "shorts" else g.j(0.94)
+    leg = 0.1 if category != "shorts" else 0.13
+    g.polys.append([(0.36, 0.12), (0.64, 0.12), (0.66, 0.3), (0.5 + leg + 0.12, hem), (0.545, hem),
+                    (0.5, 0.36), (0.455, hem), (0.5 - leg - 0.12, hem), (0.34, 0.3)])
+    g.trims.append([(0.36, 0.12), (0.64, 0.12), (0.642, 0.155), (0.358, 0.155)])
+    g.lines.append([(0.5, 0.155), (0.5, 0.3)])
+    if category == "jeans":
+        g.lines += [[(0.37, 0.16), (0.44, 0.24)], [(0.63, 0.16), (0.56, 0.24)]]
+        g.lines += [[(0.345, 0.3), (0.5 - leg - 0.1, hem - 0.01)], [(0.655, 0.3), (0.5 + leg + 0.1, hem - 0.01)]]
+
+
+def _sneakers(category: str, g: _Parts) -> None:
+    toe = g.j(0.84)
+    g.polys.append([(0.16, 0.62), (0.2, 0.44), (0.34, 0.40), (0.44, 0.42), (0.58, 0.5), (0.74, 0.54),
+                    (toe, 0.6), (toe + 0.02, 0.66), (0.16, 0.66)])
+    g.trims.append([(0.14, 0.64), (toe + 0.03, 0.64), (toe + 0.02, 0.71), (0.15, 0.71)])
+    for k in range(4):
+        x = 0.42 + k * 0.055
+        g.lines.append([(x, 0.44 + k * 0.025), (x + 0.05, 0.47 + k * 0.025)])
+
+
+def _bag(category: str, g: _Parts) -> None:
+    w = g.j(0.28, 0.03)
+    g.polys.append([(0.5 - w, 0.38), (0.5 + w, 0.38), (0.5 + w + 0.04, 0.82), (0.5 - w - 0.04, 0.82)])
+    g.trims.append([(0.5 - w, 0.38), (0.5 + w, 0.38), (0.5 + w + 0.005, 0.43), (0.5 - w - 0.005, 0.43)])
+    g.lines.append("handle")
+
+
+_DRAWINGS = {**{c: _top for c in ("t-shirt", "shirt", "blouse", "sweater", "hoodie", "jacket", "coat")},
+             "dress": _dress, "skirt": _skirt, **{c: _legs for c in ("trousers", "jeans", "shorts")},
+             "sneakers": _sneakers, "bag": _bag}
 
 
 def render_item(spec: SampleSpec, seed: int) -> Image.Image:
@@ -266,7 +302,7 @@ def sample_specs(per_category: int = 30, seed: int = 7) -> list[SampleSpec]:
             pattern = PATTERNS[i % len(PATTERNS)] if cat not in ("jeans", "sneakers") else (
                 "solid" if i % 3 else PATTERNS[(i // 3) % len(PATTERNS)])
             price = round(BASE_PRICE[cat] * rng.uniform(0.7, 1.6)) - 0.01
-            adj = PATTERN_ADJ[pattern]
+            adj = PATTERN_IN_NAME[pattern]
             name = " ".join(w for w in (colour.capitalize(), adj, cat) if w)
             fit = rng.choice(["relaxed", "slim", "classic", "oversized", "tailored"])
             desc = (f"A {fit} {colour} {adj or 'plain'} {cat} in "

@@ -93,10 +93,10 @@ def _shape(kind: str) -> np.ndarray:
 
 
 def test_silhouette_reads_legs_length_and_straps():
-    assert a.silhouette(_shape("trousers"))["legs"] > 0.8
-    assert a.silhouette(_shape("dress"))["legs"] == 0.0 and a.silhouette(_shape("dress"))["aspect"] > 1.8
-    assert a.silhouette(_shape("cami"))["straps"] > 0.5
-    assert a.silhouette(_shape("tee"))["aspect"] < 1.2
+    assert a.outline_scores(_shape("trousers"))["legs"] > 0.8
+    assert a.outline_scores(_shape("dress"))["legs"] == 0.0 and a.outline_scores(_shape("dress"))["aspect"] > 1.8
+    assert a.outline_scores(_shape("cami"))["straps"] > 0.5
+    assert a.outline_scores(_shape("tee"))["aspect"] < 1.2
 
 
 @pytest.mark.parametrize("kind, evidence, expected", [
@@ -106,13 +106,13 @@ def test_silhouette_reads_legs_length_and_straps():
     ("tee", {"bag": 0.9}, "bag"),  # no garment outline the silhouette knows: the encoder alone
 ])
 def test_category_from_silhouette_and_evidence(kind, evidence, expected):
-    cat, conf = a.read_category(a.silhouette(_shape(kind)), evidence)
+    cat, conf = a.read_category(a.outline_scores(_shape(kind)), evidence)
     assert cat == expected and 0.0 < conf <= 1.0
 
 
 def test_conflicting_evidence_lowers_the_confidence():
-    _, sure = a.read_category(a.silhouette(_shape("dress")), {"dress": 0.6})
-    _, torn = a.read_category(a.silhouette(_shape("dress")), {"t-shirt": 0.5, "dress": 0.1})
+    _, sure = a.read_category(a.outline_scores(_shape("dress")), {"dress": 0.6})
+    _, torn = a.read_category(a.outline_scores(_shape("dress")), {"t-shirt": 0.5, "dress": 0.1})
     assert sure > torn
 
 

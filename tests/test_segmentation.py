@@ -1,4 +1,4 @@
-"""The one garment segmentation (core/segmentation.py) where a print of the backdrop's own colour runs off the
+"""The one garment segmentation (core/segmentation/) where a print of the backdrop's own colour runs off the
 garment's outline: white flowers on a red shirt on a white backdrop (bench/bench_design.py --edges prints the same
 figures with and without the motif fill)."""
 import numpy as np
@@ -36,7 +36,7 @@ def test_the_white_flowers_on_the_red_shirt_are_given_back_where_the_hem_cuts_th
                                                              (2, "bag", "polka dots", "green")])
 def test_necklines_armpits_crotches_and_handles_stay_backdrop(seed, category, pattern, colour, monkeypatch):
     """Garments with backdrop-coloured motifs (so the fill is on) and straight-sided notches in their outline."""
-    from core import segmentation
+    from core.segmentation import bites as segmentation
 
     img, truth = edge_print_item(seed, category, pattern, colour)
     before = garment_mask(img, fill_bites=False)

@@ -42,7 +42,7 @@ def test_consumers_share_the_vocabulary():
 
     assert samples.CATEGORIES == v.SAMPLE_CATEGORIES
     assert set(samples.COLOURS) == set(v.COLOURS) and set(attributes.PALETTE) == set(v.COLOURS)
-    assert samples.PATTERNS == attributes.PATTERN_WORDS == list(v.PATTERNS)
+    assert samples.PATTERNS == attributes.PATTERN_NAMES == list(v.PATTERNS)
     assert design.COLOUR_WORDS["maroon"] == "burgundy" and design.PATTERN_WORDS["gingham"] == "checks"
     assert stylist.group_of is v.group_of
     assert all(v.CATEGORIES[c].group for c in v.SAMPLE_CATEGORIES)
