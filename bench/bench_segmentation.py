@@ -26,7 +26,7 @@ import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from core.segmentation import GarmentNotFound, _lab, backdrop_of, garment_mask  # noqa: E402
+from core.segmentation import GarmentNotFound, backdrop_of, to_lab, garment_mask  # noqa: E402
 
 LIGHT_PRINTS = (2, 8, 9, 13, 38)  # white ground with a print, stripes or a dark band (looked at by hand)
 
@@ -44,7 +44,7 @@ def measures(img: Image.Image, mask: np.ndarray) -> dict:
     closed = _filled(closed)
     ragged = 1 - mask.sum() / max(closed.sum(), 1)
     bd = backdrop_of(rgb)
-    dist = np.linalg.norm(_lab(rgb) - bd.colour, axis=2)
+    dist = np.linalg.norm(to_lab(rgb) - bd.colour, axis=2)
     ring = mask & ~cv2.erode(m8, np.ones((5, 5), np.uint8)).astype(bool)
     halo = float((dist[ring] < 2.0).mean()) if ring.any() else 0.0
     touches = float(np.concatenate([mask[0], mask[-1], mask[:, 0], mask[:, -1]]).mean())

@@ -1,8 +1,7 @@
 """Discover: text (words + meaning), photo (looks alike) or both, chips -> filters, pages, more like this."""
 import streamlit as st
 
-from core.search import (Filters, SearchQuery, active_filters, chip_filter_values, reading_notes,  # noqa: E402
-                         search_catalog)
+from core.search import Filters, SearchQuery, active_filters, chip_filter_values, reading_notes  # noqa: E402
 from core.ui import edit_in_design, item_grid, md, model_banner, more_like, read_upload, show_error, try_on  # noqa: E402
 from core.ui.results import match_pages, saved_list, split_matches  # noqa: E402
 from core.ui.page import page_context  # noqa: E402
@@ -124,7 +123,7 @@ if not (text.strip() or image is not None or like):
 
 try:
     words = like_text if like else text
-    result = search_catalog(studio.index, studio.encoder, SearchQuery(
+    result = studio.search(SearchQuery(
         text=words, image=None if like else image, image_weight=weight if words.strip() else 1.0, filters=filters,
         like_id=like,
         page=state.discover_page, page_size=PAGE_SIZE, bias=taste.vector if strength else None,
@@ -192,7 +191,7 @@ last = result.page + 1 >= pages
 shown, more = split_matches(result, PAGE_SIZE) if last else (result.hits, [])
 if last and result.matched and result.space == "text" and result.page + 1 < result.pages:
     try:  # after the last page of matches: one section of pieces close in meaning, then the list ends
-        nxt = search_catalog(studio.index, studio.encoder, SearchQuery(
+        nxt = studio.search(SearchQuery(
             text=words, image=None if like else image, image_weight=weight if words.strip() else 1.0, filters=filters,
             like_id=like, page=result.page + 1, page_size=PAGE_SIZE, bias=taste.vector if strength else None,
             bias_strength=strength), studio.sketch_index)

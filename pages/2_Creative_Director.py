@@ -8,7 +8,6 @@ from PIL import Image
 from core.design import DesignRequest, binary_mask, mask_from_drawing, mask_image, similar_query  # noqa: E402
 from core.errors import AtelierError  # noqa: E402
 from core.images import fit_to_pixels, load_image  # noqa: E402
-from core.search import search_catalog  # noqa: E402
 from core.segmentation import whole_garment_mask  # noqa: E402
 from core.ui import (catalog_picker, get_design_backend, item_grid, md, model_banner, more_like,  # noqa: E402
                      read_upload, show_error, try_on)
@@ -202,7 +201,7 @@ if history:
             st.toast(f"Saved to {md(profile.name)}'s designs")
         if c_act.button("Find similar real items", key=f"design-similar-{n}"):
             try:
-                state.design_similar = (n, search_catalog(studio.index, studio.encoder, similar_query(
+                state.design_similar = (n, studio.search(similar_query(
                     entry["image"], entry["prompt"], entry.get("category", ""))))
             except Exception as exc:
                 show_error(exc)

@@ -1,7 +1,7 @@
 """Sketch to Cloth: draw a garment (or upload a paper sketch) and find the catalog items that match it."""
 import streamlit as st
 
-from core.search import SearchQuery, search_catalog  # noqa: E402
+from core.search import SearchQuery  # noqa: E402
 from core.ui import edit_in_design, item_grid, model_banner, more_like, read_upload, show_error  # noqa: E402
 from core.ui.canvas import drawing_canvas  # noqa: E402
 from core.ui.page import page_context  # noqa: E402
@@ -47,9 +47,7 @@ with left:
 
 if go and sketch is not None:
     try:
-        state.sketch_result = search_catalog(
-            studio.index, studio.encoder,
-            SearchQuery(sketch=sketch, text=hint, image_weight=weight, page_size=12), studio.sketch_index)
+        state.sketch_result = studio.search(SearchQuery(sketch=sketch, text=hint, image_weight=weight, page_size=12))
     except Exception as exc:
         state.sketch_result = None
         with left:

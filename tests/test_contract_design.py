@@ -50,10 +50,9 @@ def test_backend_keeps_outside_pixels_and_reports_progress(name, loaded):
 # The offline editor's fabric reading clusters with cv2.kmeans (KMEANS_PP_CENTERS), which draws from OpenCV's own
 # global RNG, not the request's seed: repeats differ by 1-2 levels on a few hundred pixels. Follow-up in
 # /work/coord/arch-followups.md (seed OpenCV's RNG in core/design/offline.py read_fabric); strict, so the fix shows.
-SEED_BUG = pytest.mark.xfail(strict=True, reason="offline editor: cv2.kmeans ignores the seed (follow-up)")
 
 
-@pytest.mark.parametrize("name", [pytest.param(n, marks=SEED_BUG) if n == "offline" else n for n in DESIGN_BACKENDS])
+@pytest.mark.parametrize("name", DESIGN_BACKENDS)
 def test_same_seed_same_image(name, loaded):
     backend, _ = loaded[name]
     img, _, m = _case()

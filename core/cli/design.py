@@ -120,10 +120,9 @@ def _save(images, out) -> list[str]:
 
 def _similar(args, settings, design) -> list[str]:
     from core.design import similar_query
-    from core.search import search_catalog
     from core.studio import open_studio
 
     studio = open_studio(settings)
     category = studio.index.item(args.item).metadata.get("category", "") if args.item else ""
-    hits = search_catalog(studio.index, studio.encoder, similar_query(design, args.prompt, category, args.similar)).hits
+    hits = studio.search(similar_query(design, args.prompt, category, args.similar)).hits
     return [h.id for h in hits]

@@ -44,7 +44,6 @@ def read_lines(fh):
 
 def batch_answer(studio, raw: bytes, n: int, base: Path, default_k: int) -> dict | list:
     """The answer to one batch line: its hits, or {"error": ..., "line": n}; never an exception."""
-    from core.search import search_catalog
     from core.search import query_from_json
 
     try:
@@ -61,7 +60,7 @@ def batch_answer(studio, raw: bytes, n: int, base: Path, default_k: int) -> dict
         except (json.JSONDecodeError, RecursionError) as exc:
             raise AtelierError(f"not valid JSON ({getattr(exc, 'msg', 'nested too deeply')}).") from None
         query = query_from_json(obj, base, default_k, studio.settings.max_image_pixels)
-        page = search_catalog(studio.index, studio.encoder, query, studio.sketch_index)
+        page = studio.search(query)
         return [h.to_json() for h in page.hits]
     except AtelierError as exc:
         return {"error": str(exc), "line": n}
@@ -73,7 +72,7 @@ def batch_answer(studio, raw: bytes, n: int, base: Path, default_k: int) -> dict
 
 def cmd_search(args) -> int:
     from core.catalog import check_regular_file
-    from core.search import Filters, search_catalog
+    from core.search import Filters
     from core.studio import open_studio
     from core.search import query_from_json
     from core.validate import json_line
@@ -97,7 +96,7 @@ def cmd_search(args) -> int:
     query = query_from_json({k: v for k, v in obj.items() if v is not None}, None, args.k,
                             studio.settings.max_image_pixels)
     query.filters = filters
-    page = search_catalog(studio.index, studio.encoder, query, studio.sketch_index)
+    page = studio.search(query)
     # 3. the answer
     if args.json:
         print(json_line([h.to_json() for h in page.hits]))

@@ -34,6 +34,7 @@ def read_fabric(lab: np.ndarray, region: np.ndarray, rng: np.random.Generator) -
     px = lab[region]
     sample = px[rng.choice(len(px), min(len(px), 6000), replace=False)].astype(np.float32)
     k = min(3, len(sample))
+    cv2.setRNGSeed(int(rng.integers(2**31 - 1)))  # kmeans++ draws from OpenCV's own generator: same seed, same image
     _, labels, centres = cv2.kmeans(sample, k, None, (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 0.5),
                                     3, cv2.KMEANS_PP_CENTERS)
     ground = centres[np.argmax(np.bincount(labels.ravel(), minlength=k))]

@@ -99,13 +99,13 @@ def read_upload(uploaded, max_pixels: int, as_mask: bool = False):
 
 def catalog_picker(studio, key: str, on_use, label: str = "Search the catalog", n: int = 8) -> None:
     """A search box and a row of results, each with a "Use" button that calls on_use(item_id)."""
-    from core.search import SearchQuery, search_catalog
+    from core.search import SearchQuery
 
     q = st.text_input(label, key=key, placeholder="striped shirt")
     if not q.strip():
         return
     try:
-        hits = search_catalog(studio.index, studio.encoder, SearchQuery(text=q, page_size=n)).hits
+        hits = studio.search(SearchQuery(text=q, page_size=n)).hits
     except Exception as exc:
         show_error(exc)
         return
