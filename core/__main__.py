@@ -131,8 +131,7 @@ def _lines(fh):
 
 def _batch_answer(studio, raw: bytes, n: int, base: Path, default_k: int) -> dict | list:
     """The answer to one batch line: its hits, or {"error": ..., "line": n}; never an exception."""
-    from core.search import search_catalog
-    from core.validate import query_from_json
+    from core.search import query_from_json, search_catalog
 
     try:
         if len(raw) > MAX_BATCH_LINE:
@@ -160,9 +159,9 @@ def _batch_answer(studio, raw: bytes, n: int, base: Path, default_k: int) -> dic
 
 def cmd_search(args) -> int:
     from core.catalog import check_regular_file
-    from core.search import Filters, search_catalog
+    from core.search import Filters, query_from_json, search_catalog
     from core.studio import open_studio
-    from core.validate import MAX_PAGE, MAX_PAGE_SIZE, json_line, query_from_json, weight, whole
+    from core.validate import MAX_PAGE, MAX_PAGE_SIZE, json_line, weight, whole
 
     whole(args.k, "--k", 1, MAX_PAGE_SIZE)
     whole(args.page, "--page", 0, MAX_PAGE)

@@ -1,7 +1,6 @@
 """Ingest a catalog into its (catalog, encoder) collection: idempotent, resumable, never aborted by one file."""
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import queue
@@ -15,14 +14,14 @@ from typing import Callable
 import numpy as np
 
 from core.attributes import TRUST, read_tags
-from core.vocabulary import CATEGORIES
 from core.catalog import Item, display_name, read_catalog
 from core.config import Settings
 from core.encoders import Encoder
 from core.errors import BadImageError
 from core.images import file_fingerprint, load_image
 from core.sketch import SHAPE_DIM, SKETCH_SLUG, SketchError, outline_of_product, shape_descriptor
-from core.store import IndexStore, collection_name, fetch_rows
+from core.ingest_rows import SKETCH_KEYS, row_changed, skip_entry, stored_fingerprints, update_metadata
+from core.store import IndexStore, catalog_collections
 
 log = logging.getLogger(__name__)
 
@@ -58,53 +57,6 @@ class IngestReport:
                 f"in {self.seconds:.1f}s")
 
 
-def category_vocabulary() -> list[str]:
-    return list(CATEGORIES)
-
-
-def tag_categories(encoder: Encoder, vectors: np.ndarray, vocabulary: list[str]) -> list[str]:
-    """Zero-shot category per image vector: nearest 'a photo of a {category}' text vector."""
-    text = encoder.encode_texts([f"a photo of a {c}" for c in vocabulary])
-    return [vocabulary[i] for i in np.argmax(vectors @ text.T, axis=1)]
-
-
-# Keys ingest writes from the file and pixels, not from the metadata row.
-_INGEST_KEYS = ("path", "fingerprint", "tagged_from_pixels", "width", "height")
-_FILLED = ("name", "colour", "pattern", "category")  # filled from the pixels when the row leaves them empty
-SKETCH_KEYS = ("fingerprint", "category", "colour", "pattern", "price", "path", "name")
-
-
-def _made_name(meta: dict) -> str:
-    """The name ingest makes from the pixels when a row has none ("Red dress")."""
-    return " ".join(w for w in (str(meta.get("colour", "") or "").capitalize(), str(meta.get("category", "") or ""))
-                    if w)
-
-
-def row_digest(meta: dict, stored: bool = False, made_name: str | None = None) -> str:
-    """A digest of what a metadata row says about an item. For a stored record, the values ingest measured from
-    the pixels (named in tagged_from_pixels, and a name it made from them) are left out, so the digest of a row
-    and of the record it wrote agree until the row changes: a changed name, price or any column is then seen
-    with the image unchanged. `made_name`: the stored record's made name, which a row may also spell out."""
-    tagged = set(str(meta.get("tagged_from_pixels", "")).split(",")) if stored else set()
-    if stored and meta.get("name") and meta.get("name") == _made_name(meta):
-        tagged.add("name")
-    if not stored and made_name and meta.get("name") == made_name:
-        tagged.add("name")
-    view = {k: v for k, v in meta.items()
-            if k not in _INGEST_KEYS and k not in tagged and k.removesuffix("_confidence") not in tagged
-            and not (k in _FILLED and v in ("", None))}
-    return hashlib.sha1(json.dumps(view, sort_keys=True, default=str).encode()).hexdigest()
-
-
-def _row_changed(rows: dict, item: Item) -> bool:
-    stored = rows.get(item.id)
-    return stored is None or stored[0] != row_digest(item.metadata(), made_name=stored[1])
-
-
-def _skip(item: Item, reason: str) -> dict:
-    return {"path": display_name(item.path), "reason": reason}
-
-
 def _load(item: Item, max_pixels: int):
     try:
         return item, load_image(item.path, max_pixels=max_pixels), None
@@ -125,9 +77,12 @@ def ingest_catalog(
     batch_size: int = 32,
     wait_for_lock: bool = False,
 ) -> IngestReport:
+    """Index a catalog (a folder, CSV/JSONL, ...): new or changed images embedded, edited rows rewritten, removed
+    items deleted, into a private copy of the index that is published when done (core.store)."""
     t0 = time.perf_counter()
+    # 1. the catalog's items and their files' fingerprints
     listing = read_catalog(source, metadata)
-    name = collection_name(catalog_name or settings.catalog_name, encoder.info.slug)
+    name, sketch_name = catalog_collections(catalog_name or settings.catalog_name, encoder.info.slug)
     report = IngestReport(name, display_name(listing.root.resolve()), listing.layout, encoder.info.name,
                           total=len(listing.items) + len(listing.skipped), skipped=list(listing.skipped),
                           metadata_problems=listing.problems)
@@ -138,55 +93,96 @@ def ingest_catalog(
         try:
             fingerprints[item.id] = file_fingerprint(item.path)
         except OSError as exc:
-            report.skipped.append(_skip(item, f"cannot read file: {exc.strerror or exc}"))
-    sketch_name = collection_name(catalog_name or settings.catalog_name, SKETCH_SLUG)
-    published_col = store.reader_collection(name)
-    published_rows: dict[str, tuple[str, str | None]] = {}
-    published = _fingerprints(published_col, published_rows)
-    published_sketch = _fingerprints(store.reader_collection(sketch_name))
-    listed = {it.id for it in listing.items}
-    same_root = published_col is not None and (published_col.metadata or {}).get("catalog_root") == report.catalog_root
-    if same_root and published is not None and published_sketch is not None \
-            and not any(published.get(i) != fp or published_sketch.get(i) != fp for i, fp in fingerprints.items()) \
-            and not any(_row_changed(published_rows, it) for it in listing.items if it.id in fingerprints) \
-            and not any(i not in listed for i in published):
-        report.unchanged = len(fingerprints)  # nothing to write: no private copy of the index needed
+            report.skipped.append(skip_entry(item, f"cannot read file: {exc.strerror or exc}"))
+    # 2. nothing changed: nothing to write, so no private copy of the index is needed
+    if _published_is_current(store, name, sketch_name, listing, fingerprints, report.catalog_root):
+        report.unchanged = len(fingerprints)
         progress(1, 1, "index is up to date")
         report.seconds = time.perf_counter() - t0
         report.report_path = str(_write_report(store, report))
         return report
+    # 3. the changes written to a private copy of the index, published when the writer closes
     with store.writer(wait=wait_for_lock) as writer:
-        col = writer.collection(name, {
-            "encoder": encoder.info.name, "encoder_slug": encoder.info.slug, "dim": encoder.info.dim,
-            "catalog_root": report.catalog_root, "layout": listing.layout,
+        run = _Run(listing, fingerprints, report, progress, encoder, settings, writer, batch_size)
+        run.open_collections(name, sketch_name)
+        todo = run.edit_and_remove()
+        run.embed(todo)
+    report.seconds = time.perf_counter() - t0
+    report.report_path = str(_write_report(store, report))
+    log.info(report.summary())
+    return report
+
+
+def _published_is_current(store: IndexStore, name: str, sketch_name: str, listing, fingerprints: dict[str, str],
+                          catalog_root: str) -> bool:
+    """The published index already holds every listed item at its fingerprint and row, and nothing else."""
+    published_col = store.reader_collection(name)
+    published_rows: dict[str, tuple[str, str | None]] = {}
+    published = stored_fingerprints(published_col, published_rows)
+    published_sketch = stored_fingerprints(store.reader_collection(sketch_name))
+    listed = {it.id for it in listing.items}
+    same_root = published_col is not None and (published_col.metadata or {}).get("catalog_root") == catalog_root
+    return bool(same_root and published is not None and published_sketch is not None
+                and not any(published.get(i) != fp or published_sketch.get(i) != fp for i, fp in fingerprints.items())
+                and not any(row_changed(published_rows, it) for it in listing.items if it.id in fingerprints)
+                and not any(i not in listed for i in published))
+
+
+@dataclass
+class _Run:
+    """One ingest's writing steps, on the writer's private copy."""
+
+    listing: object  # core.catalog's listing: items, root, layout
+    fingerprints: dict[str, str]
+    report: IngestReport
+    progress: Progress
+    encoder: Encoder
+    settings: Settings
+    writer: object
+    batch_size: int
+    col: object = None
+    sketch_col: object = None
+    existing: dict = field(default_factory=dict)
+    existing_sketch: dict = field(default_factory=dict)
+
+    def open_collections(self, name: str, sketch_name: str) -> None:
+        """The catalog's collection and its outline twin, with the catalog's current root."""
+        info, root, layout = self.encoder.info, self.report.catalog_root, self.listing.layout
+        self.col = self.writer.collection(name, {
+            "encoder": info.name, "encoder_slug": info.slug, "dim": info.dim, "catalog_root": root, "layout": layout,
         })
         # The same items in the sketch domain (outlines), for Sketch to Cloth; independent of the encoder.
-        sketch_col = writer.collection(sketch_name, {"encoder": "outline shape (HOG + silhouette)",
-                                                     "encoder_slug": SKETCH_SLUG, "dim": SHAPE_DIM,
-                                                     "catalog_root": report.catalog_root, "layout": listing.layout})
-        for c in (col, sketch_col):  # a moved catalog: stored paths are relative, so the new root is enough
+        self.sketch_col = self.writer.collection(sketch_name, {"encoder": "outline shape (HOG + silhouette)",
+                                                               "encoder_slug": SKETCH_SLUG, "dim": SHAPE_DIM,
+                                                               "catalog_root": root, "layout": layout})
+        for c in (self.col, self.sketch_col):  # a moved catalog: stored paths are relative, so the new root is enough
             meta = dict(c.metadata or {})
-            if meta.get("catalog_root") != report.catalog_root:
-                log.info("%s: catalog root %s -> %s", c.name, meta.get("catalog_root"), report.catalog_root)
-                meta.update(catalog_root=report.catalog_root, layout=listing.layout)
+            if meta.get("catalog_root") != root:
+                log.info("%s: catalog root %s -> %s", c.name, meta.get("catalog_root"), root)
+                meta.update(catalog_root=root, layout=layout)
                 c.modify(metadata={k: v for k, v in meta.items() if not k.startswith("hnsw:")})
-                writer.mark_changed(c)
+                self.writer.mark_changed(c)
+
+    def edit_and_remove(self) -> list[Item]:
+        """Rows edited over unchanged images rewritten, items no longer listed deleted; the items to embed."""
+        col, sketch_col, report, fingerprints = self.col, self.sketch_col, self.report, self.fingerprints
+        items = self.listing.items
         existing_rows: dict[str, tuple[str, str | None]] = {}
-        existing = _fingerprints(col, existing_rows) or {}
-        existing_sketch = _fingerprints(sketch_col) or {}
+        existing = self.existing = stored_fingerprints(col, existing_rows) or {}
+        existing_sketch = self.existing_sketch = stored_fingerprints(sketch_col) or {}
 
         def current(it: Item) -> bool:
             fp = fingerprints[it.id]
             return existing.get(it.id) == fp and existing_sketch.get(it.id) == fp
 
-        todo = [it for it in listing.items if it.id in fingerprints and not current(it)]
-        edited = [it for it in listing.items if it.id in fingerprints and current(it)
-                  and _row_changed(existing_rows, it)]
-        report.unchanged = sum(1 for it in listing.items if it.id in fingerprints and current(it)) - len(edited)
+        todo = [it for it in items if it.id in fingerprints and not current(it)]
+        edited = [it for it in items if it.id in fingerprints and current(it) and row_changed(existing_rows, it)]
+        report.unchanged = sum(1 for it in items if it.id in fingerprints and current(it)) - len(edited)
         if edited:
-            progress(0, len(edited), f"updating the metadata of {len(edited)} items")
-            report.metadata_updated = _update_metadata(col, sketch_col, edited, listing.root, report)
-            writer.mark_changed(col)
+            self.progress(0, len(edited), f"updating the metadata of {len(edited)} items")
+            report.metadata_updated = update_metadata(col, sketch_col, edited, self.listing.root, report)
+            self.writer.mark_changed(col)
+        listed = {it.id for it in items}
         gone = [i for i in existing if i not in listed]
         gone_sketch = [i for i in existing_sketch if i not in listed]
         if gone_sketch:
@@ -194,16 +190,20 @@ def ingest_catalog(
         if gone:
             col.delete(ids=gone)
             report.removed = len(gone)
-            writer.mark_changed(col)
+            self.writer.mark_changed(col)
+        return todo
+
+    def embed(self, todo: list[Item]) -> None:
+        """New and changed images decoded ahead in threads while the encoder works (close to raw encoder speed)."""
         done = 0
-        progress(0, len(todo), f"embedding {len(todo)} new or changed images")
-        # Decode ahead in threads while the encoder works: keeps ingest close to raw encoder speed.
+        self.progress(0, len(todo), f"embedding {len(todo)} new or changed images")
         batches: queue.Queue = queue.Queue(maxsize=3)
+        size, max_pixels = self.batch_size, self.settings.max_image_pixels
 
         def produce() -> None:
             with ThreadPoolExecutor(max_workers=2) as pool:
-                for i in range(0, len(todo), batch_size):
-                    batches.put(list(pool.map(lambda it: _load(it, settings.max_image_pixels), todo[i : i + batch_size])))
+                for i in range(0, len(todo), size):
+                    batches.put(list(pool.map(lambda it: _load(it, max_pixels), todo[i : i + size])))
             batches.put(None)
 
         threading.Thread(target=produce, daemon=True).start()
@@ -211,60 +211,69 @@ def ingest_catalog(
             good = [(it, im) for it, im, err in batch if im is not None]
             for it, _, err in batch:
                 if err is not None:
-                    report.skipped.append(_skip(it, err))
+                    self.report.skipped.append(skip_entry(it, err))
             if good:
-                te = time.perf_counter()
-                vecs, evidence = encoder.encode_images_with_evidence([im for _, im in good])
-                report.encode_seconds += time.perf_counter() - te
-                metas = []
-                for k, (it, im) in enumerate(good):
-                    meta = it.metadata()
-                    tagged = []
-                    if not (it.colour and it.pattern and it.category):
-                        # Read from the photo, each tag with its confidence (core.attributes.read_tags).
-                        tags = read_tags(im, evidence[k] if k < len(evidence) else None).metadata()
-                        for key in ("colour", "pattern", "category"):
-                            if not getattr(it, key):
-                                meta[key] = tags[key]
-                                meta[f"{key}_confidence"] = tags[f"{key}_confidence"]
-                                tagged.append(key)
-                    if not it.name:
-                        # Only what is trusted names the item; "looks like" guesses stay out of its words.
-                        sure = [meta[key] for key in ("colour", "category")
-                                if meta.get(key) and float(meta.get(f"{key}_confidence", 1.0)) >= TRUST]
-                        meta["name"] = " ".join(sure).capitalize() if sure else it.path.stem
-                        tagged.append("name")
-                    meta.update(path=it.path.relative_to(listing.root).as_posix(), fingerprint=fingerprints[it.id],
-                                tagged_from_pixels=",".join(tagged), width=im.width, height=im.height)
-                    metas.append(meta)
-                kept = _upsert(col, [it for it, _ in good], vecs, metas, report)
-                good = [g for g, k in zip(good, kept) if k]
-                metas = [m for m, k in zip(metas, kept) if k]
-                for it, _ in good:
-                    if it.id in existing:
-                        report.updated += 1
-                    else:
-                        report.added += 1
-                shapes, shape_ids, shape_metas = [], [], []
-                for (it, im), meta in zip(good, metas):
-                    try:
-                        shapes.append(shape_descriptor(outline_of_product(im)))
-                    except SketchError:
-                        continue  # no garment outline found: the item is still searchable by text and image
-                    shape_ids.append(it.id)
-                    shape_metas.append({k: meta[k] for k in SKETCH_KEYS})
-                if shapes:
-                    try:
-                        sketch_col.upsert(ids=shape_ids, embeddings=np.stack(shapes), metadatas=shape_metas)
-                    except (ValueError, TypeError) as exc:  # the items stay searchable by text and image
-                        log.warning("outline index refused a batch: %s", exc)
-                writer.mark_changed(col)
+                self.write_batch(good)
             done += len(batch)
-            progress(done, len(todo), f"embedded {done}/{len(todo)}")
-    report.seconds = time.perf_counter() - t0
-    report.report_path = str(_write_report(store, report))
-    log.info(report.summary())
-    return report
+            self.progress(done, len(todo), f"embedded {done}/{len(todo)}")
+
+    def write_batch(self, good: list) -> None:
+        """One batch of decoded images: encoded, tagged where the row is silent, written with their outlines."""
+        report = self.report
+        te = time.perf_counter()
+        vecs, evidence = self.encoder.encode_images_with_evidence([im for _, im in good])
+        report.encode_seconds += time.perf_counter() - te
+        metas = [self.item_metadata(it, im, evidence[k] if k < len(evidence) else None)
+                 for k, (it, im) in enumerate(good)]
+        kept = _upsert(self.col, [it for it, _ in good], vecs, metas, report)
+        good = [g for g, k in zip(good, kept) if k]
+        metas = [m for m, k in zip(metas, kept) if k]
+        for it, _ in good:
+            if it.id in self.existing:
+                report.updated += 1
+            else:
+                report.added += 1
+        _write_outlines(self.sketch_col, good, metas)
+        self.writer.mark_changed(self.col)
+
+    def item_metadata(self, it: Item, im, evidence) -> dict:
+        """The row's metadata; what it leaves empty read from the photo, each tag with its confidence."""
+        meta = it.metadata()
+        tagged = []
+        if not (it.colour and it.pattern and it.category):
+            # Read from the photo, each tag with its confidence (core.attributes.read_tags).
+            tags = read_tags(im, evidence).metadata()
+            for key in ("colour", "pattern", "category"):
+                if not getattr(it, key):
+                    meta[key] = tags[key]
+                    meta[f"{key}_confidence"] = tags[f"{key}_confidence"]
+                    tagged.append(key)
+        if not it.name:
+            # Only what is trusted names the item; "looks like" guesses stay out of its words.
+            sure = [meta[key] for key in ("colour", "category")
+                    if meta.get(key) and float(meta.get(f"{key}_confidence", 1.0)) >= TRUST]
+            meta["name"] = " ".join(sure).capitalize() if sure else it.path.stem
+            tagged.append("name")
+        meta.update(path=it.path.relative_to(self.listing.root).as_posix(), fingerprint=self.fingerprints[it.id],
+                    tagged_from_pixels=",".join(tagged), width=im.width, height=im.height)
+        return meta
+
+
+def _write_outlines(sketch_col, good: list, metas: list[dict]) -> None:
+    """Each item's outline shape into the sketch collection (an item without an outline stays searchable)."""
+    shapes, shape_ids, shape_metas = [], [], []
+    for (it, im), meta in zip(good, metas):
+        try:
+            shapes.append(shape_descriptor(outline_of_product(im)))
+        except SketchError:
+            continue  # no garment outline found: the item is still searchable by text and image
+        shape_ids.append(it.id)
+        shape_metas.append({k: meta[k] for k in SKETCH_KEYS})
+    if shapes:
+        try:
+            sketch_col.upsert(ids=shape_ids, embeddings=np.stack(shapes), metadatas=shape_metas)
+        except (ValueError, TypeError) as exc:  # the items stay searchable by text and image
+            log.warning("outline index refused a batch: %s", exc)
 
 
 def _upsert(col, items: list[Item], vecs: np.ndarray, metas: list[dict], report: IngestReport) -> list[bool]:
@@ -280,75 +289,9 @@ def _upsert(col, items: list[Item], vecs: np.ndarray, metas: list[dict], report:
             col.upsert(ids=[it.id], embeddings=vec[None], metadatas=[meta])
             kept.append(True)
         except (ValueError, TypeError) as exc:
-            report.skipped.append(_skip(it, f"the index refused its id or metadata ({type(exc).__name__}: {exc})"))
+            report.skipped.append(skip_entry(it, f"the index refused its id or metadata ({type(exc).__name__}: {exc})"))
             kept.append(False)
     return kept
-
-
-def _update_metadata(col, sketch_col, items: list[Item], root: Path, report: IngestReport) -> int:
-    """Write changed metadata rows over unchanged images: no decoding, no embedding. Values measured from the
-    pixels stay where the row still leaves them empty; keys the row no longer has are removed."""
-    done = 0
-    for start in range(0, len(items), 500):
-        batch = items[start : start + 500]
-        stored = dict(zip(*(lambda g: (g["ids"], g["metadatas"]))(col.get(ids=[it.id for it in batch],
-                                                                                include=["metadatas"]))))
-        ids, metas, sketch_metas = [], [], []
-        for it in batch:
-            old = stored.get(it.id) or {}
-            meta = it.metadata()
-            tagged = []
-            for k in str(old.get("tagged_from_pixels", "")).split(","):
-                if k in _FILLED and not meta.get(k) and old.get(k):
-                    meta[k] = old[k]  # a tag read from the pixels stays, with its confidence
-                    if old.get(f"{k}_confidence") is not None:
-                        meta[f"{k}_confidence"] = old[f"{k}_confidence"]
-                    tagged.append(k)
-            if not meta.get("name"):
-                meta["name"] = _made_name(meta)
-            meta.update(path=it.path.relative_to(root).as_posix(), fingerprint=old.get("fingerprint", ""),
-                        tagged_from_pixels=",".join(dict.fromkeys(tagged)), width=old.get("width", 0),
-                        height=old.get("height", 0))
-            meta.update({k: None for k in old if k not in meta})  # a column dropped from the sheet
-            ids.append(it.id)
-            metas.append(meta)
-            sketch_metas.append({k: meta[k] for k in SKETCH_KEYS})
-        try:
-            col.update(ids=ids, metadatas=metas)
-        except (ValueError, TypeError) as exc:
-            for it, meta in zip(batch, metas):
-                try:
-                    col.update(ids=[it.id], metadatas=[meta])
-                except (ValueError, TypeError) as exc1:
-                    report.skipped.append(_skip(it, f"the index refused its new metadata ({type(exc1).__name__}: "
-                                                    f"{exc1}); the old metadata is kept"))
-                    ids.remove(it.id)
-            log.warning("metadata batch refused (%s); written item by item", exc)
-        kept = set(ids)
-        sketch_ids = set(sketch_col.get(ids=ids, include=[])["ids"]) if ids else set()
-        pairs = [(i, m) for i, m in zip([it.id for it in batch], sketch_metas) if i in kept and i in sketch_ids]
-        if pairs:
-            try:
-                sketch_col.update(ids=[i for i, _ in pairs], metadatas=[m for _, m in pairs])
-            except (ValueError, TypeError) as exc:
-                log.warning("outline index refused a metadata update: %s", exc)
-        done += len(ids)
-    return done
-
-
-def _fingerprints(col, rows: dict | None = None) -> dict[str, str] | None:
-    """id -> file fingerprint of what a collection holds (None when there is no collection); with `rows`, also
-    fills id -> row_digest of each stored record (what its metadata row said)."""
-    if col is None:
-        return None
-    out: dict[str, str] = {}
-    for got in fetch_rows(col, ["metadatas"]):  # by ids, never by offset (its cost grows with the offset)
-        out.update({i: (m or {}).get("fingerprint", "") for i, m in zip(got["ids"], got["metadatas"])})
-        if rows is not None:
-            rows.update({i: (row_digest(m or {}, stored=True),
-                             _made_name(m) if (m or {}).get("name") == _made_name(m or {}) else None)
-                         for i, m in zip(got["ids"], got["metadatas"])})
-    return out
 
 
 def _write_report(store: IndexStore, report: IngestReport) -> Path | str:

@@ -27,9 +27,11 @@ from typing import Iterable, Iterator
 import numpy as np
 
 from core.attributes import trusted
-from core.vocabulary import PHRASES, STOP_WORDS, _MAX_PHRASE_WORDS, normalise_text, words_for
+from core.vocabulary import PHRASES, STOP_WORDS, normalise_text, words_for
 
 log = logging.getLogger(__name__)
+
+MAX_PHRASE_WORDS = max(len(p.split()) for p in PHRASES)  # the longest vocabulary phrase, in words
 
 MAX_QUERY_TERMS = 32
 TAG_KEYS = ("category", "colour", "pattern")
@@ -44,7 +46,7 @@ def _terms(text: str, keep_words_of_phrases: bool) -> list[str]:
     out: list[str] = []
     i = 0
     while i < len(words):
-        for n in range(min(_MAX_PHRASE_WORDS, len(words) - i), 1, -1):
+        for n in range(min(MAX_PHRASE_WORDS, len(words) - i), 1, -1):
             phrase = " ".join(words[i:i + n])
             if phrase in PHRASES:
                 out.append(phrase.replace(" ", "_"))
@@ -260,7 +262,7 @@ def read_catalog_file(path: Path, batch: int = 20000) -> Iterator[tuple[list[str
 
 def build_from_server(host: str, port: int, name: str, out: Path) -> int:
     """The catalog file of collection `name` on a Chroma server (what `CatalogIndex` runs in a child process)."""
-    from core.store import fetch_rows, http_client
+    from core.chroma_client import fetch_rows, http_client
 
     col = http_client(host, port, os.environ.get("CHROMA_TOKEN") or None).get_collection(name, embedding_function=None)
     return build_catalog_file(out, ((got["ids"], got["metadatas"]) for got in fetch_rows(col, ["metadatas"])))

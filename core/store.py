@@ -13,57 +13,26 @@ import logging
 import os
 import shutil
 import subprocess
-import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Mapping, Sequence
 from typing import Iterator
 
 import numpy as np
 
+from core.chroma_client import (MIN_SQLITE, cached_http_client, check_sqlite, chroma_timeout_s, fetch_rows,
+                                forget_client, get_or_create, http_client, persistent_client, server_error,
+                                storage_error)
 from core.config import Settings
 from core.errors import AtelierError, IndexUnavailableError
+from core.snapshot import IdTable, Snapshot
 
 log = logging.getLogger(__name__)
 
 KEEP_OLD_GENERATIONS = 2
-MIN_SQLITE = (3, 35, 0)  # Chroma's floor
-
-
-def storage_error(exc: BaseException, where: Path | str) -> AtelierError | None:
-    """A clear message for the storage faults a user can fix (disk full, read-only), else None."""
-    import errno
-
-    text = f"{exc} {getattr(exc, '__cause__', '') or ''}".lower()
-    code = getattr(exc, "errno", None)
-    if code == errno.ENOSPC or "no space left" in text or "disk is full" in text or "database or disk is full" in text:
-        return AtelierError(f"The disk holding {where} is full. Free some space and run it again; "
-                            "the published data was not changed.")
-    # Chroma's Rust core reports a full disk only as a failed write ("Failed to apply logs ..."): ask the disk.
-    try:
-        folder = Path(str(where).replace("sqlite:///", "")).resolve()
-        while not folder.exists():
-            folder = folder.parent
-        if shutil.disk_usage(folder).free < 4 * 2**20:
-            return AtelierError(f"The disk holding {where} is full. Free some space and run it again; "
-                                "the published data was not changed.")
-    except OSError:
-        pass
-    if code in (errno.EROFS, errno.EACCES, errno.EPERM) or "read-only" in text or "readonly" in text:
-        return AtelierError(f"{where} is read-only. Point ATELIER_DATA_DIR / ATELIER_DB_DIR at a writable folder.")
-    return None
-
-
-def check_sqlite() -> None:
-    import sqlite3
-
-    if sqlite3.sqlite_version_info < MIN_SQLITE:
-        raise IndexUnavailableError(
-            f"Chroma needs SQLite >= {'.'.join(map(str, MIN_SQLITE))}, this Python has {sqlite3.sqlite_version}. "
-            "Use Python 3.11 on a current OS image (Streamlit Community Cloud's has 3.40+).")
-_CLIENTS: dict[str, object] = {}
-_CLIENTS_LOCK = threading.Lock()
+# Re-exported: callers import these from core.store (clients in core.chroma_client, columns in core.snapshot).
+__all__ = ["KEEP_OLD_GENERATIONS", "MIN_SQLITE", "IdTable", "IndexStore", "Snapshot", "Writer", "check_sqlite",
+           "catalog_collections", "chroma_timeout_s", "collection_name", "copy_generation", "fetch_rows", "http_client", "server_error",
+           "storage_error"]
 
 
 def collection_name(catalog: str, encoder_slug: str) -> str:
@@ -73,320 +42,13 @@ def collection_name(catalog: str, encoder_slug: str) -> str:
     return (name or "catalog")[:200].ljust(3, "0")
 
 
-def _chroma_settings():
-    from chromadb.config import Settings as ChromaSettings
+def catalog_collections(catalog: str, encoder_slug: str) -> tuple[str, str]:
+    """A catalog's two collections, named here once: its items' vectors (one collection per encoder) and their
+    outline shapes (the sketch index, whatever the encoder)."""
+    from core.sketch import SKETCH_SLUG
 
-    return ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    return collection_name(catalog, encoder_slug), collection_name(catalog, SKETCH_SLUG)
 
-
-def _persistent_client(path: Path):
-    import chromadb
-
-    key = str(path.resolve())
-    with _CLIENTS_LOCK:
-        if key not in _CLIENTS:
-            _CLIENTS[key] = chromadb.PersistentClient(path=key, settings=_chroma_settings())
-        return _CLIENTS[key]
-
-
-def chroma_timeout_s() -> float:
-    """Seconds a Chroma server may take to answer one call (ATELIER_CHROMA_TIMEOUT_S, default 30): a server that
-    accepts and never answers ends in a clear message instead of hanging every command."""
-    raw = os.environ.get("ATELIER_CHROMA_TIMEOUT_S", "30")
-    try:
-        value = float(raw)
-    except ValueError:
-        value = float("nan")
-    if not (value == value and 0 < value <= 3600):
-        raise AtelierError(f"ATELIER_CHROMA_TIMEOUT_S={raw!r}: give seconds between 0 and 3600, such as 30.")
-    return value
-
-
-def _timed_api() -> None:
-    """chromadb's HTTP client with a timeout on every request: its FastAPI client builds `httpx.Client(timeout=None)`,
-    so a server that accepts and never answers hung every command. Its module's `httpx` name is pointed at a shim
-    whose Client has a timeout (nothing else in the process changes); done once."""
-    import types
-
-    import chromadb.api.fastapi as fastapi
-    import httpx
-
-    if getattr(fastapi.httpx, "_atelier_timed", False):
-        return
-
-    class TimedClient(httpx.Client):
-        def __init__(self, *args, timeout=None, **kw) -> None:
-            t = chroma_timeout_s()
-            super().__init__(*args, timeout=httpx.Timeout(t, connect=min(t, 5.0)), **kw)
-
-    class Shim(types.ModuleType):
-        def __getattr__(self, name):
-            return getattr(httpx, name)
-
-    shim = Shim("httpx")
-    shim.Client = TimedClient
-    shim._atelier_timed = True
-    fastapi.httpx = shim
-
-
-def server_error(exc: BaseException, host: str, port) -> IndexUnavailableError:
-    """A failed call to a Chroma server as a message that names the server and what to do."""
-    kind = type(exc).__name__
-    chain, seen = exc, 0
-    while chain is not None and seen < 8:  # chromadb re-raises httpx's ReadTimeout as ValueError("timed out")
-        if "Timeout" in type(chain).__name__ or "timed out" in str(chain):
-            kind = type(chain).__name__
-            break
-        chain, seen = chain.__cause__ or chain.__context__, seen + 1
-    if "Timeout" in kind or "timed out" in str(exc):
-        return IndexUnavailableError(
-            f"The Chroma server at {host}:{port} did not answer within {chroma_timeout_s():g} s ({kind}). Check the "
-            "server (`chroma run`), raise ATELIER_CHROMA_TIMEOUT_S, or unset CHROMA_HOST to use the local index.")
-    return IndexUnavailableError(
-        f"The Chroma server at {host}:{port} is not reachable ({kind}). "
-        "Check that `chroma run` is up, or unset CHROMA_HOST to use the local index.")
-
-
-def http_client(host: str, port: int, token: str | None = None):
-    """A client of `chroma run`; with a token, every request carries `Authorization: Bearer <token>` (the
-    server's gate, core/chroma_gate.py, refuses requests without it)."""
-    import chromadb
-
-    headers = {"Authorization": f"Bearer {token}"} if token else None
-    try:
-        _timed_api()
-        client = chromadb.HttpClient(host=host, port=int(port), settings=_chroma_settings(), headers=headers)
-        client.heartbeat()
-        return client
-    except AtelierError:
-        raise
-    except Exception as exc:  # connection refused, DNS, TLS, no answer ...
-        if "401" in str(exc) or "Unauthorized" in str(exc):
-            raise IndexUnavailableError(
-                f"The Chroma server at {host}:{port} refused this app's credential: set CHROMA_TOKEN to the "
-                "server's token.") from exc
-        raise server_error(exc, host, port) from exc
-
-
-def _get_or_create(client, name: str, metadata: dict):
-    return client.get_or_create_collection(
-        name, metadata=metadata, embedding_function=None,
-        configuration={"hnsw": {"space": "cosine", "ef_construction": 200, "ef_search": 200}},
-    )
-
-
-class IdTable(Sequence):
-    """A million ids in ~30 bytes each: one utf-8 blob + offsets, found by (process-local) hash.
-
-    A list of str plus a dict id -> row costs ~150 bytes per item; this is what lean snapshots keep.
-    Reads like `list[str]` (`ids[n]`), and `positions` reads like `dict[str, int]`.
-    """
-
-    def __init__(self, ids: list[str]) -> None:
-        self._build([self.encode_batch(ids)])
-
-    @staticmethod
-    def encode_batch(ids: list[str]) -> tuple[bytes, np.ndarray, np.ndarray]:
-        """One batch of ids as (utf-8 blob, lengths, hashes): what the table keeps of them."""
-        encoded = [i.encode() for i in ids]
-        return (b"".join(encoded), np.fromiter(map(len, encoded), np.int64, len(encoded)),
-                np.fromiter(map(hash, ids), np.int64, len(ids)))
-
-    @classmethod
-    def from_parts(cls, parts: list[tuple[bytes, np.ndarray, np.ndarray]]) -> "IdTable":
-        """From `encode_batch` results in row order: a million ids never exist as a million str objects at once
-        (a load that did that peaked 250 MiB above its result and left a replica's heap fragmented)."""
-        table = cls.__new__(cls)
-        table._build(parts)
-        return table
-
-    def _build(self, parts: list[tuple[bytes, np.ndarray, np.ndarray]]) -> None:
-        lengths = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, np.int64)
-        hashes = np.concatenate([p[2] for p in parts]) if parts else np.zeros(0, np.int64)
-        small = int(lengths.sum()) < 2**31
-        self._offsets = np.zeros(len(lengths) + 1, np.int32 if small else np.int64)
-        np.cumsum(lengths, out=self._offsets[1:])
-        self._blob = b"".join(p[0] for p in parts)
-        self._order = np.argsort(hashes, kind="stable").astype(np.int32 if len(hashes) < 2**31 else np.int64)
-        self._sorted = hashes[self._order]
-        self.positions = _Positions(self)
-
-    def __len__(self) -> int:
-        return len(self._offsets) - 1
-
-    def __getitem__(self, n):
-        if isinstance(n, slice):
-            return [self[k] for k in range(*n.indices(len(self)))]
-        n = int(n)
-        if n < 0:
-            n += len(self)
-        return self._blob[self._offsets[n] : self._offsets[n + 1]].decode()
-
-    def position(self, item_id: str) -> int | None:
-        h = hash(item_id)
-        k = int(np.searchsorted(self._sorted, h))
-        while k < len(self._sorted) and self._sorted[k] == h:
-            row = int(self._order[k])
-            if self[row] == item_id:
-                return row
-            k += 1
-        return None
-
-    def rows_of(self, ids: list[str]) -> np.ndarray:
-        """The row of each id (-1 where absent), one vectorised search for the lot (an over-fetched HNSW
-        answer is thousands of ids)."""
-        if not ids:
-            return np.zeros(0, np.int64)
-        hashes = np.fromiter((hash(i) for i in ids), np.int64, len(ids))
-        k = np.searchsorted(self._sorted, hashes)
-        k_safe = np.minimum(k, len(self._sorted) - 1)
-        rows = np.where(self._sorted[k_safe] == hashes, self._order[k_safe], -1).astype(np.int64)
-        for n in np.flatnonzero(rows >= 0):  # confirm the text (hash collisions walk on)
-            if self[int(rows[n])] != ids[n]:
-                rows[n] = -1 if (row := self.position(ids[n])) is None else row
-        return rows
-
-    @property
-    def nbytes(self) -> int:
-        return len(self._blob) + self._offsets.nbytes + self._order.nbytes + self._sorted.nbytes
-
-
-class _Positions(Mapping):
-    def __init__(self, table: IdTable) -> None:
-        self._table = table
-
-    def __getitem__(self, item_id: str) -> int:
-        row = self._table.position(item_id) if isinstance(item_id, str) else None
-        if row is None:
-            raise KeyError(item_id)
-        return row
-
-    def __contains__(self, item_id) -> bool:
-        return isinstance(item_id, str) and self._table.position(item_id) is not None
-
-    def __iter__(self):
-        return iter(self._table)
-
-    def __len__(self) -> int:
-        return len(self._table)
-
-
-@dataclass
-class Snapshot:
-    """An in-memory copy of a collection for exact search and metadata filters.
-
-    A *lean* snapshot (collections above the exact-search threshold) keeps only the ids and the filter
-    columns (~50 bytes per item): `embeddings` and `metadatas` are None, and both are fetched by id.
-    """
-
-    version: str
-    ids: Sequence[str]
-    index_of: Mapping[str, int]
-    embeddings: np.ndarray | None  # (n, dim) float32, L2-normalised; None when lean
-    metadatas: list[dict] | None  # None when lean
-    columns: dict[str, np.ndarray]  # category/colour/pattern (lower-case str) and price (float) as arrays
-    collection_metadata: dict
-    codes: dict[str, tuple[dict[str, int], np.ndarray]]  # categorical column -> (value -> code, int32 codes)
-
-    @property
-    def lean(self) -> bool:
-        return self.embeddings is None
-
-    def isin(self, column: str, values: list[str]) -> np.ndarray:
-        """Rows whose `column` is one of `values`, on integer codes (string compares cost ~30 ms at 100k)."""
-        vocab, codes = self.codes[column]
-        table = np.zeros(len(vocab), bool)  # code -> wanted: one gather per row (np.isin sorts them)
-        table[[vocab[v] for v in values if v in vocab]] = True
-        return table[codes]
-
-    def rows_of(self, ids: list[str]) -> np.ndarray:
-        """The row of each id, -1 where this snapshot does not hold it (published since)."""
-        if isinstance(self.ids, IdTable):
-            return self.ids.rows_of(ids)
-        get = self.index_of.get
-        return np.fromiter((get(i, -1) for i in ids), np.int64, len(ids))
-
-    def label(self, column: str, row: int) -> str:
-        """The (lower-case) category/colour/pattern of one row, read from its code (lean snapshots keep no strings)."""
-        vocab, codes = self.codes[column]
-        names = getattr(self, "_names", None) or {}
-        if column not in names:
-            names[column] = list(vocab)
-            self._names = names
-        return names[column][int(codes[row])]
-
-    def column_bytes(self) -> int:
-        """Memory held for ids and filter columns (the string columns share one object per distinct value)."""
-        ids = self.ids.nbytes if isinstance(self.ids, IdTable) else 0
-        return ids + sum(c.nbytes for _, c in self.codes.values()) + sum(c.nbytes for c in self.columns.values())
-
-    @classmethod
-    def build(cls, version: str, ids, embeddings, metadatas, collection_metadata) -> "Snapshot":
-        emb = np.asarray(embeddings, np.float32).reshape(len(ids), -1) if len(ids) else np.zeros((0, 1), np.float32)
-        columns, codes = _columns([metadatas])
-        return cls(version, list(ids), {i: n for n, i in enumerate(ids)}, emb, list(metadatas), columns,
-                   dict(collection_metadata or {}), codes)
-
-    @classmethod
-    def build_lean(cls, version: str, batches, collection_metadata) -> "Snapshot":
-        """From (ids, metadatas) fetched in batches, kept only as integer codes and a price array."""
-        parts: list[tuple[bytes, np.ndarray, np.ndarray]] = []  # ids batch by batch, compact
-
-        def metadatas():
-            for batch_ids, metas in batches:
-                parts.append(IdTable.encode_batch(batch_ids))
-                yield metas
-
-        columns, codes = _columns(metadatas(), strings=False)
-        table = IdTable.from_parts(parts)
-        del parts
-        return cls(version, table, table.positions, None, None, columns, dict(collection_metadata or {}), codes)
-
-
-def tag_weight(meta: dict, key: str) -> float:
-    from core.attributes import tag_weight as weight
-
-    return weight(meta, key)
-
-
-def _columns(metadata_batches, strings: bool = True) -> tuple[dict[str, np.ndarray], dict]:
-    """category/colour/pattern as int32 codes (+, when `strings`, an object array sharing one str per value:
-    8 bytes a row that lean snapshots do without) and price."""
-    vocabs: dict[str, dict[str, int]] = {k: {} for k in ("category", "colour", "pattern")}
-    parts: dict[str, list[np.ndarray]] = {k: [] for k in (*vocabs, "price", *(f"{v}_weight" for v in vocabs))}
-    for metas in metadata_batches:
-        for k in vocabs:
-            key = f"{k}_confidence"
-            parts[f"{k}_weight"].append(np.array([tag_weight(m or {}, k) for m in metas], np.float16)
-                                        if any(key in (m or {}) for m in metas) else None)
-        for k, vocab in vocabs.items():
-            parts[k].append(np.array([vocab.setdefault(str((m or {}).get(k, "") or "").lower(), len(vocab))
-                                      for m in metas], np.int32))
-        parts["price"].append(np.array([float((m or {}).get("price", -1.0) or -1.0) for m in metas], np.float64))
-    columns: dict[str, np.ndarray] = {}
-    codes = {}
-    for k, vocab in vocabs.items():
-        c = np.concatenate(parts[k]) if parts[k] else np.zeros(0, np.int32)
-        codes[k] = (vocab, c)
-        if strings:
-            values = np.empty(len(vocab), dtype=object)
-            values[:] = list(vocab)  # one str object per distinct value, shared by every row
-            columns[k] = values[c] if len(vocab) else np.zeros(0, dtype=object)
-    columns["price"] = np.concatenate(parts["price"]) if parts["price"] else np.zeros(0, np.float64)
-    for k in vocabs:  # tags read from pixels: how much each counts in ranking (absent when every tag is a label)
-        if parts[f"{k}_weight"] and any(p is not None for p in parts[f"{k}_weight"]):
-            columns[f"{k}_weight"] = np.concatenate([np.ones(n, np.float16) if p is None else p for p, n in
-                                                    zip(parts[f"{k}_weight"], (len(c) for c in parts[k]))])
-    return columns, codes
-
-
-def fetch_rows(col, include: list[str], batch: int = 5000, ids: list[str] | None = None) -> Iterator[dict]:
-    """The collection's rows in batches, without offset paging (Chroma's cost grows with the offset):
-    every id in one ids-only `get`, then `get(ids=...)` batch by batch."""
-    if ids is None:
-        ids = col.get(include=[])["ids"]
-    for start in range(0, len(ids), batch):
-        yield col.get(ids=list(ids[start : start + batch]), include=include)
 
 
 def copy_generation(src: Path, dst: Path) -> None:
@@ -441,15 +103,7 @@ class IndexStore:
         return gen if gen and (self.root / "gens" / gen).is_dir() else None
 
     def _http(self, fresh: bool = False):
-        """One HTTP client per server and process (a new one costs a heartbeat round trip)."""
-        key = f"http://{self.settings.chroma_host}:{self.settings.chroma_port}"
-        with _CLIENTS_LOCK:
-            client = None if fresh else _CLIENTS.get(key)
-        if client is None:
-            client = http_client(self.settings.chroma_host, self.settings.chroma_port, self.settings.chroma_token)
-            with _CLIENTS_LOCK:
-                _CLIENTS[key] = client
-        return client
+        return cached_http_client(self.settings, fresh)
 
     def _reader_client(self):
         if self.remote:
@@ -460,7 +114,7 @@ class IndexStore:
         path = self.root / "gens" / gen
         if not os.access(path, os.W_OK) or not os.access(path / "chroma.sqlite3", os.W_OK):
             path = self._readable_copy(path)
-        return _persistent_client(path)
+        return persistent_client(path)
 
     def _readable_copy(self, path: Path) -> Path:
         """Chroma opens its database for writing even to read it: a published generation in a read-only folder
@@ -579,7 +233,7 @@ class IndexStore:
             except OSError as exc:
                 self._abandon_building()
                 raise (storage_error(exc, self.root) or exc) from exc
-            writer = Writer(_persistent_client(gen_dir), remote=False)
+            writer = Writer(persistent_client(gen_dir), remote=False)
             try:
                 yield writer
                 if writer.changed or self.current_generation() is None:
@@ -627,8 +281,7 @@ class IndexStore:
         gens = sorted(p for p in (self.root / "gens").glob("g*") if p.name[1:].isdigit())
         for old in gens[: max(0, len(gens) - 1 - KEEP_OLD_GENERATIONS)]:
             if old.name != name:
-                with _CLIENTS_LOCK:
-                    _CLIENTS.pop(str(old.resolve()), None)
+                forget_client(old)
                 shutil.rmtree(old, ignore_errors=True)
         log.info("published index generation %s", name)
 
@@ -641,8 +294,7 @@ class IndexStore:
             building.unlink(missing_ok=True)
 
     def _abandon(self, gen_dir: Path) -> None:
-        with _CLIENTS_LOCK:
-            _CLIENTS.pop(str(gen_dir.resolve()), None)
+        forget_client(gen_dir)
         (self.root / "BUILDING").unlink(missing_ok=True)
         shutil.rmtree(gen_dir, ignore_errors=True)
 
@@ -654,7 +306,7 @@ class Writer:
         self.changed = False
 
     def collection(self, name: str, metadata: dict):
-        col = _get_or_create(self.client, name, metadata)
+        col = get_or_create(self.client, name, metadata)
         stored = col.metadata or {}
         if stored.get("encoder_slug") and stored.get("encoder_slug") != metadata.get("encoder_slug"):
             raise AtelierError(f"Collection {name} holds vectors of {stored.get('encoder_slug')}; refusing to mix spaces.")

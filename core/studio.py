@@ -8,14 +8,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-import numpy as np
-
 from core.config import Settings, load_settings
 from core.encoders import Encoder, EncoderChoice, load_encoder
 from core.ingest import IngestReport, Progress, ingest_catalog
-from core.search import CatalogIndex
-from core.sketch import SKETCH_SLUG
-from core.store import IndexStore, collection_name
+from core.search import CatalogIndex, SearchPage, SearchQuery, search_catalog
+from core.store import IndexStore, catalog_collections
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +34,10 @@ class Studio:
             "collection": self.index.name, "items": self.index.count(),
         }
 
+    def search(self, query: SearchQuery) -> SearchPage:
+        """One query against this studio's catalog (its encoder, and its sketch index for sketch queries)."""
+        return search_catalog(self.index, self.encoder, query, self.sketch_index)
+
 
 def open_studio(settings: Settings | None = None, encoder: Encoder | None = None, load_columns: bool = True) -> Studio:
     """load_columns=False: a large catalog's filter columns are never loaded (a one-shot CLI query filters
@@ -47,10 +48,9 @@ def open_studio(settings: Settings | None = None, encoder: Encoder | None = None
     else:
         choice = EncoderChoice("given", None, "encoder passed in by the caller")
     store = IndexStore(settings)
-    index = CatalogIndex(store, collection_name(settings.catalog_name, encoder.info.slug),
-                         settings.exact_search_threshold, load_columns=load_columns)
-    sketch_index = CatalogIndex(store, collection_name(settings.catalog_name, SKETCH_SLUG), settings.exact_search_threshold,
-                                load_columns=load_columns)
+    name, sketch_name = catalog_collections(settings.catalog_name, encoder.info.slug)
+    index = CatalogIndex(store, name, settings.exact_search_threshold, load_columns=load_columns)
+    sketch_index = CatalogIndex(store, sketch_name, settings.exact_search_threshold, load_columns=load_columns)
     return Studio(settings, encoder, choice, store, index, sketch_index)
 
 
@@ -77,28 +77,7 @@ def embedding_map(studio: Studio, max_points: int = 3000) -> dict:
     Above the exact-search threshold the process holds no vectors: the first `max_points` items' ids come in
     one call (no offset, so no cost that grows with the catalog), their vectors 500 at a time.
     """
-    if studio.index.is_lean():
-        from core.allocator import release_freed_memory
-
-        from core.store import fetch_rows
-
-        col = studio.index._collection()
-        wanted = studio.index._call(col.get, limit=max_points, include=[])["ids"]
-        # 500 at a time: 3,000 vectors in one answer are 2 million Python floats at once (a replica peaked 100 MiB
-        # higher and kept part of it).
-        ids, metas, blocks = [], [], []
-        for got in fetch_rows(col, ["embeddings", "metadatas"], 500, wanted):
-            ids += got["ids"]
-            metas += [m or {} for m in got["metadatas"]]
-            blocks.append(np.asarray(got["embeddings"], np.float32).reshape(len(got["ids"]), -1))
-        x = np.concatenate(blocks).astype(np.float64) if blocks else np.zeros((0, 1))
-        release_freed_memory()
-    else:
-        snap = studio.index.snapshot()
-        n = len(snap.ids)
-        take = np.linspace(0, n - 1, min(n, max_points)).astype(int) if n else np.zeros(0, int)
-        ids, metas = [snap.ids[i] for i in take], [snap.metadatas[i] for i in take]
-        x = snap.embeddings[take].astype(np.float64)
+    ids, metas, x = studio.index.items_with_vectors(studio.index.sample_ids(max_points, spread=True))
     if len(x) < 3:
         return {"x": [], "y": [], "category": [], "name": [], "id": []}
     from core.maplayout import layout
