@@ -139,7 +139,7 @@ def _slot_pool(index: CatalogIndex, slot: str, brief: _Brief) -> list[_Piece]:
     taste = brief.taste
     q = brief.anchor_vec if taste is None or taste.vector is None else l2_normalize(brief.anchor_vec + 0.3 * taste.vector)
     price_max = brief.budget - brief.fixed_cost if brief.budget is not None else None
-    hits, vecs = _candidates(index, q, cats, SLOT_POOL, set(brief.anchor_ids), price_max)
+    hits, vecs = index.candidates(q, cats, SLOT_POOL, set(brief.anchor_ids), price_max)
     return [_Piece(h, v, price_or_zero(h), is_statement(h)) for h, v in zip(hits, vecs)]
 
 
@@ -268,18 +268,3 @@ def _look_score(vecs: np.ndarray, colours: list, hits: list[SearchHit], brief: _
             score += 0.1 * float(np.mean([str(c).lower() in DARK_COLOURS for c in colours]))
     return score
 
-
-def _candidates(index, q, categories, limit, excluded, price_max):  # TEMPORARY until CatalogIndex.candidates
-    from core.search import Filters
-
-    if not index.is_lean():
-        snap = index.snapshot()
-        mask = snap.isin("category", categories)
-        rows = [r for r in np.flatnonzero(mask).tolist() if snap.ids[r] not in excluded]
-        hits = index.rows_hits(snap, rows, [0.0] * len(rows))
-        vecs = snap.embeddings[rows] if rows else np.zeros((0, snap.embeddings.shape[1]), np.float32)
-        return hits, vecs
-    ranked = index.dense_search(q, limit, Filters(category=categories, price_max=price_max), set(excluded)).ranked
-    hits = index.hits([(i, 0.0) for i, _ in ranked])
-    vecs = index.vectors([h.id for h in hits]) if hits else np.zeros((0, 1), np.float32)
-    return hits, vecs

@@ -132,15 +132,7 @@ DIVERSE_POOL = 3000  # a large catalog's cold-start picks come from its popular 
 def diverse_picks(index: CatalogIndex, k: int, popularity: dict[str, int], exclude: set[str] = frozenset()) -> list[SearchHit]:
     """Farthest-point sampling in the encoder space, starting from (and preferring) popular items.
     Over the whole catalog up to the exact-search threshold; above it over the popular items and a sample."""
-    if not index.is_lean():
-        snap = index.snapshot()
-        ids, emb = list(snap.ids), snap.embeddings
-    else:
-        sample = index._call(index._collection().get, limit=DIVERSE_POOL, include=[])["ids"]
-        ids = list(dict.fromkeys(sorted(popularity, key=lambda i: -popularity[i])[:DIVERSE_POOL] + sample))
-        emb = index.vectors(ids, missing_ok=True)
-        keep = np.abs(emb).sum(1) > 0
-        ids, emb = [i for i, ok in zip(ids, keep) if ok], emb[keep]
+    ids, emb = index.candidate_vectors(sorted(popularity, key=lambda i: -popularity[i])[:DIVERSE_POOL], DIVERSE_POOL)
     n = len(ids)
     if n == 0:
         return []
