@@ -127,7 +127,7 @@ try:
         text=words, image=None if like else image, image_weight=weight if words.strip() else 1.0, filters=filters,
         like_id=like,
         page=state.discover_page, page_size=PAGE_SIZE, bias=taste.vector if strength else None,
-        bias_strength=strength), studio.sketch_index)
+        bias_strength=strength))
     if profile is not None and text.strip() and state.get("discover_logged") != (profile.id, text.strip()):
         profiles.log_search(profile.id, text)
         state.discover_logged = (profile.id, text.strip())
@@ -194,7 +194,7 @@ if last and result.matched and result.space == "text" and result.page + 1 < resu
         nxt = studio.search(SearchQuery(
             text=words, image=None if like else image, image_weight=weight if words.strip() else 1.0, filters=filters,
             like_id=like, page=result.page + 1, page_size=PAGE_SIZE, bias=taste.vector if strength else None,
-            bias_strength=strength), studio.sketch_index)
+            bias_strength=strength))
         seen = {h.id for h in shown} | {h.id for h in more}
         more = (more + [h for h in nxt.hits if h.id not in seen])[:MORE_SIZE]
     except Exception as exc:
