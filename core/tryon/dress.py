@@ -13,6 +13,7 @@ from PIL import Image
 
 from core.tryon.base import TryOnResult
 from core.tryon.drape import body_of, face_mask
+from core.tryon.pixels import inner_texture, low_frequency_shading, skin_colour, volume_shading
 from core.tryon.pose import Person, TryOnInputError
 
 
@@ -115,8 +116,6 @@ def skin_fill(base: np.ndarray, where: np.ndarray, own_skin: np.ndarray, skin: n
               seed: int = 0) -> np.ndarray:
     """The person's skin over `where`: their tone, the broad light of what was there, rounded at the limb's edges,
     and the fine grain of their own visible skin (its high frequencies, tiled), never a flat block."""
-    from core.tryon.classic import low_frequency_shading
-
     H, W = where.shape
     light = low_frequency_shading(base, where, w)
     limb = where | own_skin
@@ -143,8 +142,6 @@ def reveal(person: Person, base: np.ndarray, covered: np.ndarray, body, w: float
            legs_from: float | None = None, torso: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, float]:
     """Repaint the old clothes the new garment does not cover: limbs with skin, the rest with the backdrop.
     Returns (image, repainted mask, share of the repainted area that is skin)."""
-    from core.tryon.classic import skin_colour
-
     H, W = covered.shape
     skin = skin_colour(person, body)
     own = skin_like(base, skin) & person.mask
@@ -252,8 +249,6 @@ def place(flat: Flat, person: Person, frame: dict, kind: str) -> tuple[np.ndarra
 def wear(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str, frame: dict, torso: np.ndarray,
          t: dict, backend: str = "classic") -> TryOnResult:
     """A dress (kind "dress") or a skirt (kind "lower", no gap between the legs) worn by the person."""
-    from core.tryon.classic import _inner_texture, low_frequency_shading, volume_shading
-
     t0 = time.perf_counter()
     if "lk" not in frame:
         raise TryOnInputError("The legs are not in the photo; use a photo that shows the knees.")
@@ -261,7 +256,7 @@ def wear(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str,
     w = frame["width"]
     body = body_of(person)
     flat = measure_flat(gmask, kind)
-    tex = _inner_texture(garment_img, gmask)
+    tex = inner_texture(garment_img, gmask)
     # The product shot's outline and drop shadow stay behind: the silhouette is taken a little inside its edge.
     edge = max(2, int(round(0.006 * max(gmask.shape))))
     inner = cv2.erode(flat.mask.astype(np.uint8), np.ones((2 * edge + 1, 2 * edge + 1), np.uint8)) > 0

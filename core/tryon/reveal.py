@@ -11,21 +11,21 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from core.tryon import quality
 from core.tryon.drape import Body
+from core.tryon.pixels import NBINS, quantise, skin_like, skin_model, to_lab
 from core.tryon.pose import Person
 
 
 def lab_of(rgb01: np.ndarray) -> np.ndarray:
-    return quality._lab(np.clip(np.rint(rgb01 * 255), 0, 255).astype(np.uint8))
+    return to_lab(np.clip(np.rint(rgb01 * 255), 0, 255).astype(np.uint8))
 
 
 def own_skin(lab: np.ndarray, person: Person, body: Body) -> np.ndarray:
     """The person's visible skin (face included), by colour against the lower face."""
-    model = quality.skin_model(lab, body.face, person.mask)
+    model = skin_model(lab, body.face, person.mask)
     if model is None:
         return np.zeros(person.mask.shape, bool)
-    return quality.skin_like(lab, model) & person.mask
+    return skin_like(lab, model) & person.mask
 
 
 def limb_capsules(person: Person, body: Body, shape) -> np.ndarray:
@@ -174,8 +174,8 @@ def clothing_colours(lab: np.ndarray, core: np.ndarray, share: float = 0.03) -> 
     """A lookup of the quantised colours that make up the clothing in `core` (each at least `share` of it)."""
     if core.sum() < 200:
         return None
-    q = quality._quantise(lab)
-    hist = np.bincount(q[core], minlength=quality._NBINS).astype(np.float32)
+    q = quantise(lab)
+    hist = np.bincount(q[core], minlength=NBINS).astype(np.float32)
     hist /= hist.sum()
     keep = (hist >= share).reshape(8, 6, 6)
     # Neighbouring bins too (the same cloth in shadow or light, a brighter sleeve of the same colour).
@@ -200,8 +200,8 @@ def in_front(lab: np.ndarray, person: Person, body: Body, zone: np.ndarray, old:
     crown &= person.mask & ~skin
     if crown.sum() < 100:
         return np.zeros((H, W), bool)
-    q = quality._quantise(lab)
-    hist = np.bincount(q[crown], minlength=quality._NBINS).astype(np.float32)
+    q = quantise(lab)
+    hist = np.bincount(q[crown], minlength=NBINS).astype(np.float32)
     hist /= hist.sum()
     hair_lut = hist >= 0.05
     if old is not None:
@@ -268,7 +268,7 @@ def hide_old_lower(person: Person, body: Body, out: np.ndarray, alpha: np.ndarra
     lut = clothing_colours(lab, core, share=0.05)
     if lut is None:
         return out, np.zeros((H, W), bool)
-    q = quality._quantise(lab)
+    q = quantise(lab)
     # A print's colours are closed into the cloth they make up (a pattern is one garment, not specks).
     old = cv2.morphologyEx((lut[q] & person.mask & rows).astype(np.uint8), cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8)) > 0
     old &= person.mask & rows & ~on
