@@ -142,7 +142,7 @@ def test_light_slivers_and_old_edges_fail_when_the_picture_fails(grace, grace_te
     q = r.quality
     assert q.check("slivers").passed and q.check("old_edges").passed, q.summary()
     # White slivers: a light band painted just beside the garment, on the person (where her jacket was).
-    width = quality._shoulder_width(person, on.shape[1])
+    width = quality.shoulder_width(person, on.shape[1])
     ring = (cv2.dilate(on.astype(np.uint8), np.ones((int(0.06 * width) | 1,) * 2, np.uint8)) > 0) & ~on
     ring &= cv2.erode(person.mask.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
     ring[: int(np.flatnonzero(on.any(axis=1)).min() + 0.3 * np.ptp(np.flatnonzero(on.any(axis=1))))] = False
@@ -223,7 +223,7 @@ def test_real_tee_over_long_red_sleeves_reveals_textured_skin(real):
     assert q.check("face_changed").value == 0.0
     assert q.check("old_garment").passed
     before, after = np.asarray(person.image), np.asarray(r.image)
-    lab_b, lab_a = quality._lab(before), quality._lab(after)
+    lab_b, lab_a = quality.to_lab(before), quality.to_lab(after)
     red_b = (lab_b[..., 1] > 35) & person.mask
     red_a = (lab_a[..., 1] > 35) & person.mask
     assert red_a.sum() < 0.1 * red_b.sum()  # the red sleeves are gone (arms, cuffs)
@@ -249,14 +249,14 @@ def test_real_person_tries_on_what_she_wears(real):
     sys.path.insert(0, str(REPO_ROOT / "bench"))
     from bench_tryon_real import own_top_product_shot, torso_ssim
 
-    from core.tryon.regions import _poly, body_frame, torso_outline
+    from core.tryon.regions import body_frame, polygon_mask, torso_outline
 
     for pid in ("p05", "p07"):
         person = analyse_person(real("people", pid))
         shot, _ = own_top_product_shot(person)
         r = ClassicTryOn().run(person.image, shot, "upper", person=person)
         f = body_frame(person, "upper")
-        torso = cv2.erode((_poly(person.mask.shape, torso_outline(f)) & person.mask).astype(np.uint8),
+        torso = cv2.erode((polygon_mask(person.mask.shape, torso_outline(f)) & person.mask).astype(np.uint8),
                           np.ones((9, 9), np.uint8)) > 0
         assert torso_ssim(np.asarray(person.image), np.asarray(r.image), torso) >= 0.75, pid
 

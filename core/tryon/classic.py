@@ -12,7 +12,7 @@ from PIL import Image
 
 from core.tryon import dress, reveal
 from core.tryon.base import Progress, TryOnBackend, TryOnResult
-from core.tryon.drape import body_of
+from core.tryon.body import BodyFrame
 from core.tryon.flatlay import close_flat_lay, solid_garment  # noqa: F401  (imported from here by callers)
 from core.tryon.pixels import (inner_texture, low_frequency_shading, skin_colour,  # noqa: F401  (idem)
                                volume_shading)
@@ -65,10 +65,9 @@ class ClassicTryOn(TryOnBackend):
         t["warp"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         out = compose(person, warped, alpha, region)
-        if kind == "lower" and frame.get("long"):
+        if kind == "lower" and frame.long:
             # Trousers hide a skirt: what of the old garment shows beside and below them goes.
-            res, hidden = reveal.hide_old_lower(person, body_of(person), out.astype(np.float32) / 255.0,
-                                                alpha * region, frame)
+            res, hidden = reveal.hide_old_lower(person, frame, out.astype(np.float32) / 255.0, alpha * region)
             if hidden.any():
                 out = np.where(hidden[..., None], np.clip(np.rint(res * 255), 0, 255), out).astype(np.uint8)
                 region = region | hidden
@@ -76,7 +75,7 @@ class ClassicTryOn(TryOnBackend):
         names = ["garment_top_left", "garment_top_right", "garment_mid_left", "garment_mid_right", "garment_hem_left",
                  "garment_hem_right"]
         lms = {n: p for n, p in zip(names, dst)}
-        lms.update({"l_shoulder": frame["ls"], "r_shoulder": frame["rs"], "l_hip": frame["lh"], "r_hip": frame["rh"]})
+        lms.update({"l_shoulder": frame.ls, "r_shoulder": frame.rs, "l_hip": frame.lh, "r_hip": frame.rh})
         return TryOnResult(Image.fromarray(out), self.name, kind, person, region, torso,
                            Image.fromarray((warped * alpha[..., None] * 255).astype(np.uint8)), alpha, lms, t, [],
                            garment_image=garment_img, garment_mask=gmask)
@@ -87,6 +86,6 @@ class ClassicTryOn(TryOnBackend):
         out = tps_remap(stack, src, dst, person.image.size)
         return out[..., :3], np.clip(out[..., 3], 0, 1)
 
-    def _wear_top(self, person: Person, garment_img: Image.Image, gmask: np.ndarray, torso: np.ndarray, frame: dict,
+    def _wear_top(self, person: Person, garment_img: Image.Image, gmask: np.ndarray, torso: np.ndarray, frame: BodyFrame,
                   t: dict) -> TryOnResult:
         return wear_top(person, garment_img, gmask, torso, frame, t, self.name, None if self.drape_parts else self.warp)

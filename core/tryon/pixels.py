@@ -9,7 +9,7 @@ import numpy as np
 from PIL import Image
 
 if TYPE_CHECKING:
-    from core.tryon.drape import Body
+    from core.tryon.body import BodyFrame
     from core.tryon.pose import Person
 
 
@@ -117,7 +117,7 @@ def volume_shading(zone: np.ndarray, width: float, centre_x: float | None = None
     return edge * (1.0 - 0.12 * np.clip(x * x, 0, 1))[None, :]
 
 
-def skin_colour(person: "Person", body: "Body") -> np.ndarray:
+def skin_colour(person: "Person", body: "BodyFrame") -> np.ndarray:
     """The person's skin tone from the lower face (cheeks and chin, below the eyes: glasses and hair stay out)."""
     arr = np.asarray(person.image, np.float32) / 255.0
     cx, cy, rx, ry = body.face

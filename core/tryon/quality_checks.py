@@ -11,7 +11,7 @@ from core.tryon.pixels import NBINS, ellipse_mask, fine_texture, quantise, to_la
 
 def face_ellipse(person) -> tuple[float, float, float, float] | None:
     try:
-        from core.tryon.drape import body_of
+        from core.tryon.body import body_of
 
         return body_of(person).face
     except Exception:  # a person without face landmarks (an odd drawing): no face check
@@ -139,7 +139,7 @@ def old_garment_left(labB, labA, region, on, skinB, pmask, kind, person, width, 
     zone = pmask & rows & near
     if kind == "upper" and person is not None:
         try:
-            from core.tryon.drape import body_of
+            from core.tryon.body import body_of
             from core.tryon.reveal import limb_capsules
 
             zone |= limb_capsules(person, body_of(person), (H, W)) & pmask & ~hands_mask(person, (H, W), 0.8 * width)

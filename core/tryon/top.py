@@ -14,7 +14,8 @@ from PIL import Image
 
 from core.tryon import reveal
 from core.tryon.base import TryOnResult
-from core.tryon.drape import (Body, GarmentParts, arm_direction, arm_path, body_of, body_targets, clothing_zone,
+from core.tryon.body import BodyFrame
+from core.tryon.drape import (GarmentParts, arm_direction, arm_path, body_targets, clothing_zone,
                               face_mask, garment_parts, sleeve_points, sleeve_scale, sleeve_transform)
 from core.tryon.flatlay import close_flat_lay, solid_garment
 from core.tryon.pixels import inner_texture, low_frequency_shading, quantise, volume_shading
@@ -41,11 +42,10 @@ class FlatTop:
     hem_y: float  # the new top's hem on the person
 
 
-def wear_top(person: Person, garment_img: Image.Image, gmask: np.ndarray, torso: np.ndarray, frame: dict, t: dict,
+def wear_top(person: Person, garment_img: Image.Image, gmask: np.ndarray, torso: np.ndarray, body: BodyFrame, t: dict,
              backend: str = "classic", warp: Warp | None = None) -> TryOnResult:
     """A top worn by the person. `warp`: a backend's own warp for the whole flat-lay (sleeves not placed apart)."""
     t0 = time.perf_counter()
-    body = body_of(person)
     zone = clothing_zone(person, body)
     H, W = zone.shape
     # 1. the flat-lay: body and sleeves, and where its rows land
@@ -53,7 +53,7 @@ def wear_top(person: Person, garment_img: Image.Image, gmask: np.ndarray, torso:
     # Below the new top's hem the person's own clothes stay (trousers, a skirt): the zone ends at the hem.
     zone[int(min(H, max(0, flat.hem_y))):] = False
     # 2. the garment's body on the torso, then each sleeve along its arm
-    body_rgb, body_a, fit = place_body(flat, person, frame, body, warp)
+    body_rgb, body_a, fit = place_body(flat, person, body, warp)
     layers = [] if warp is not None else place_sleeves(flat, person, body)
     layers.append((body_rgb, body_a))
     # 3. the zone grows to what the garment lies on (the shoulders' slope up to the collar), never the face
@@ -67,10 +67,10 @@ def wear_top(person: Person, garment_img: Image.Image, gmask: np.ndarray, torso:
     out, garment_alpha = paint(person, body, zone, torso, skin, caps, layers, flat.hem_y, base)
     t["compose"] = time.perf_counter() - t0
     # 6. the result
-    return _result(person, garment_img, flat, zone, torso, frame, body, layers, out, garment_alpha, fit, t, backend)
+    return _result(person, garment_img, flat, zone, torso, body, layers, out, garment_alpha, fit, t, backend)
 
 
-def lay_out(garment_img: Image.Image, gmask: np.ndarray, body: Body) -> FlatTop:
+def lay_out(garment_img: Image.Image, gmask: np.ndarray, body: BodyFrame) -> FlatTop:
     # White stripes or a white print that the backdrop test left out are cloth.
     solid = solid_garment(gmask)
     # The garment's own pixels are all known (a white tee on white is cloth, not backdrop to paint over).
@@ -83,8 +83,7 @@ def lay_out(garment_img: Image.Image, gmask: np.ndarray, body: Body) -> FlatTop:
     return FlatTop(solid, closed, parts, tex, src, dst, sx, sy, hem_y)
 
 
-def place_body(flat: FlatTop, person: Person, frame: dict, body: Body,
-               warp: Warp | None) -> tuple[np.ndarray, np.ndarray, SideFit]:
+def place_body(flat: FlatTop, person: Person, body: BodyFrame, warp: Warp | None) -> tuple[np.ndarray, np.ndarray, SideFit]:
     """The body of the garment: matching rows keep its horizontal lines straight; its sides widen to the torso."""
     H, W = person.mask.shape
     if warp is None:
@@ -96,12 +95,12 @@ def place_body(flat: FlatTop, person: Person, frame: dict, body: Body,
         body_rgb, body_a = warp(Image.fromarray((flat.tex * 255).astype(np.uint8)), flat.closed, flat.src, flat.dst,
                                 person, "upper")
     row_y = flat.dst[:5, 1]
-    fit = fit_sides(body_a, torso_outline(frame), (float(row_y[0]), float(row_y[-1])), 0.15 * body.width)
+    fit = fit_sides(body_a, torso_outline(body), (float(row_y[0]), float(row_y[-1])), 0.15 * body.width)
     body_rgb, body_a = fit.apply(body_rgb, body_a)
     return body_rgb, body_a, fit
 
 
-def place_sleeves(flat: FlatTop, person: Person, body: Body) -> list[tuple[np.ndarray, np.ndarray]]:
+def place_sleeves(flat: FlatTop, person: Person, body: BodyFrame) -> list[tuple[np.ndarray, np.ndarray]]:
     """Each sleeve along its arm, bending at the elbow (a long sleeve follows the forearm, a bent arm too); without
     the arm's joints, turned along the arm's direction."""
     H, W = person.mask.shape
@@ -126,7 +125,7 @@ def place_sleeves(flat: FlatTop, person: Person, body: Body) -> list[tuple[np.nd
     return layers
 
 
-def lies_on(layers: list, hem_y: float, body: Body) -> np.ndarray:
+def lies_on(layers: list, hem_y: float, body: BodyFrame) -> np.ndarray:
     """Above the neck-base line the garment still covers what it lies on (the slope of the shoulders up to the
     collar), down to its hem."""
     out = np.max([a for _, a in layers], axis=0) > 0.5
@@ -142,7 +141,7 @@ def _wrist_disc(person: Person, side: str, radius: float, shape) -> np.ndarray:
     return disc > 0
 
 
-def zone_to_replace(person: Person, body: Body, zone: np.ndarray, torso: np.ndarray, hem_y: float,
+def zone_to_replace(person: Person, body: BodyFrame, zone: np.ndarray, torso: np.ndarray, hem_y: float,
                     base: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(zone, her skin, the arm capsules): the clothing zone down to the new hem, plus the old sleeves and cuffs
     below it and the old top's fringe, less her hands and the hair in front."""
@@ -174,7 +173,7 @@ def zone_to_replace(person: Person, body: Body, zone: np.ndarray, torso: np.ndar
     return zone, skin, caps
 
 
-def _old_below_hem(person: Person, body: Body, torso: np.ndarray, skin: np.ndarray, caps: np.ndarray,
+def _old_below_hem(person: Person, body: BodyFrame, torso: np.ndarray, skin: np.ndarray, caps: np.ndarray,
                    old_px: np.ndarray, q: np.ndarray, lab: np.ndarray, hem_row: int) -> np.ndarray:
     """Below the new hem only the arms' old sleeves go, down to the hands (the trousers or skirt there stay: their
     colours, from just below the hem, are never replaced)."""
@@ -196,7 +195,7 @@ def _old_below_hem(person: Person, body: Body, torso: np.ndarray, skin: np.ndarr
     return out
 
 
-def paint(person: Person, body: Body, zone: np.ndarray, torso: np.ndarray, skin: np.ndarray, caps: np.ndarray,
+def paint(person: Person, body: BodyFrame, zone: np.ndarray, torso: np.ndarray, skin: np.ndarray, caps: np.ndarray,
           layers: list, hem_y: float, base: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(image 0..1, the garment's alpha): what the new top leaves bare, on the body, is the person's own skin (tone
     from her visible skin, texture from her skin, light from the photo); off the body (a loose old garment), the
@@ -228,14 +227,14 @@ def paint(person: Person, body: Body, zone: np.ndarray, torso: np.ndarray, skin:
 
 
 def _result(person: Person, garment_img: Image.Image, flat: FlatTop, zone: np.ndarray, torso: np.ndarray,
-            frame: dict, body: Body, layers: list, out: np.ndarray, garment_alpha: np.ndarray, fit: SideFit, t: dict,
+            body: BodyFrame, layers: list, out: np.ndarray, garment_alpha: np.ndarray, fit: SideFit, t: dict,
             backend: str) -> TryOnResult:
     re, le = body.shoulder_edges
     dst = flat.dst
     lms = {"shoulder_edge_right": re, "shoulder_edge_left": le, "neck_base": np.array([body.neck_x, body.neck_y]),
            "garment_hem_left": dst[-5], "garment_hem_right": dst[-1],
-           "l_shoulder": frame["ls"], "r_shoulder": frame["rs"], "l_hip": frame["lh"], "r_hip": frame["rh"]}
-    notes = [] if frame["hips_seen"] else ["hips are outside the photo: the garment's length runs out of the frame"]
+           "l_shoulder": body.ls, "r_shoulder": body.rs, "l_hip": body.lh, "r_hip": body.rh}
+    notes = [] if body.hips_seen else ["hips are outside the photo: the garment's length runs out of the frame"]
     warped = np.clip(sum(rgb * a[..., None] for rgb, a in layers), 0, 1) * zone[..., None]
     return TryOnResult(Image.fromarray(np.clip(np.rint(out * 255), 0, 255).astype(np.uint8)), backend, "upper",
                        person, zone, torso, Image.fromarray((warped * 255).astype(np.uint8)), garment_alpha, lms,
