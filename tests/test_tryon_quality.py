@@ -287,6 +287,34 @@ def test_real_quality_fails_when_the_picture_fails_and_passes_good_pairs(real):
     assert verdicts["p22g39"].verdict == "good", verdicts["p22g39"].summary()  # her skirt is not the old top
 
 
+def test_short_sleeves_are_told_from_long_ones_in_the_product_shot():
+    from core.tryon.quality_checks import short_sleeved
+
+    def shot(category):
+        return solid_garment(garment_mask(render_item(SampleSpec("x", category, "red", "solid", 1.0, "x", ""), 11)))
+
+    assert short_sleeved(shot("t-shirt"))
+    assert not any(short_sleeved(shot(c)) for c in ("sweater", "jacket", "hoodie", "shirt", "blouse"))
+
+
+@needs_real
+def test_real_short_sleeves_stay_short_on_a_bent_arm_and_the_check_fails_when_they_do_not(real, monkeypatch):
+    """Issue 22: p04 stands with a hand in her pocket; a tee's short sleeve was drawn down her bent arm to the wrist
+    (the arm measured shoulder to wrist in a straight line) and the check still said "good". The sleeve now ends
+    above the elbow and her forearms stay bare; the picture as it was fails the check."""
+    from core.tryon import drape
+
+    person = analyse_person(real("people", "p04"))
+    r = ClassicTryOn().run(person.image, real("garments", "g20"), "upper", person=person)
+    assert r.quality.check("arms_covered").passed, r.quality.summary()
+    assert r.quality.check("arms_covered").value <= 0.1
+    # The arm measured in a straight line again (the old sleeve length): the check fails.
+    monkeypatch.setattr(drape, "arm_path", lambda *a: None)
+    bad = ClassicTryOn().run(person.image, real("garments", "g20"), "upper", person=person)
+    assert not bad.quality.check("arms_covered").passed, bad.quality.summary()
+    assert bad.quality.verdict != "good"
+
+
 def test_try_on_page_shows_the_quality_check(app_env):
     at = _try_on("shirt")
     lines = [e.value for e in list(at.success) + list(at.warning)]

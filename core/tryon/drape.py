@@ -138,7 +138,10 @@ def sleeve_scale(person: Person, side: int, body: BodyFrame, sleeve: np.ndarray,
     name = "r" if side < 0 else "l"
     wrist = person.landmarks[{"r": 16, "l": 15}[name]]
     edge = body.shoulder_edges[0 if side < 0 else 1]
-    arm = float(np.linalg.norm(wrist[:2] - edge))
+    path = arm_path(person, side, body)
+    # Along the arm (through the elbow): a bent arm's wrist is near the shoulder, its sleeve is not longer for it.
+    arm = (float(np.linalg.norm(np.diff(path, axis=0), axis=1).sum()) if path is not None
+           else float(np.linalg.norm(wrist[:2] - edge)))
     if wrist[2] >= 0.1 and length * sy > 0.6 * arm:  # a long sleeve: cuff at the wrist
         return arm / max(length, 1.0)
     return sy
@@ -206,7 +209,11 @@ def sleeve_points(sleeve: np.ndarray, side: int, corner: np.ndarray, path: np.nd
             d = (1 - w) * dirs[0] + w * dirs[1]
             d = d / max(np.linalg.norm(d), 1e-6)
         nrm = np.array([-d[1], d[0]], np.float32)
+        # The sleeve hangs from its shoulder corner at the shoulder's edge, then wraps the arm: past the first
+        # third of the upper arm its middle runs down the arm's middle (the elbow and wrist are joint centres), so no
+        # strip of the arm shows between the sleeve and the body.
+        centre = float(np.clip(s / max(0.35 * seg_len[0], 1.0), 0, 1)) * (vs[0] + vs[-1]) / 2
         for vv in vs:
             src.append(corner + axis * t * length + perp * vv)
-            dst.append(p + nrm * vv * sx)
+            dst.append(p + nrm * (vv - centre) * sx)
     return np.array(src, np.float32), np.array(dst, np.float32)

@@ -22,14 +22,16 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from core.tryon.body import body_of
 from core.tryon.pixels import (NBINS, ellipse_mask, fine_texture, local_std, quantise, skin_like,  # noqa: F401
                                 skin_model, to_lab)
 from core.tryon.quality_checks import (detail_kept, face_ellipse, flat_fill_mask, garment_holes,  # noqa: F401
-                                       hands_mask, light_slivers, old_edges_left, old_garment_left, shoulder_width,
-                                       skin_texture_level)
+                                       forearms_covered, hands_mask, light_slivers, old_edges_left, old_garment_left,
+                                       short_sleeved, shoulder_width, skin_texture_level)
+from core.tryon.reveal import limb_capsules
 
 # Limits: a result passes a check below these (shares, 0..1).
-LIMITS = {"flat_fill": 0.02, "holes": 0.01, "old_garment": 0.03, "old_edges": 0.12, "slivers": 0.004,
+LIMITS = {"arms_covered": 0.2, "flat_fill": 0.02, "holes": 0.01, "old_garment": 0.03, "old_edges": 0.12, "slivers": 0.004,
           "face_changed": 0.01, "hands_changed": 0.15, "detail_kept": 0.45}
 
 
@@ -88,8 +90,9 @@ def assess(before, after, region: np.ndarray, garment_alpha: np.ndarray, kind: s
     v = _compare(before, after, garment_alpha, person)
     # 2. what a client would notice, one check each
     checks = [_flat_fill(v), _holes(v, region, kind, torso), _old_garment(v, region, kind, person), _old_edges(v, region),
-              _slivers(v)]
+              _slivers(v, person, torso if kind == "upper" else None)]
     checks += _face_and_hands(v, person)
+    checks += _arms(v, person, kind, garment_mask)
     # 3. the garment's print and texture, worn against the product shot's
     checks += _detail(v, garment, garment_mask, garment_alpha, garment_scale)
     # 4. a score, a verdict and what to try
@@ -163,10 +166,17 @@ def _old_edges(v: _Compared, region: np.ndarray) -> Check:
                   "its sides)", "no old clothing along the garment's edges")
 
 
-def _slivers(v: _Compared) -> Check:
+def _slivers(v: _Compared, person, torso: np.ndarray | None) -> Check:
     """Light slivers inside the person's silhouette beside the garment (between an arm and the body, at the waist,
-    a band below a hem): the old garment removed and backdrop-coloured light painted in its place."""
-    share = light_slivers(v.labB, v.labA, v.on, v.pmask, v.width, v.face)
+    a band below a hem): the old garment removed and backdrop-coloured light painted in its place. Where the body
+    is (the torso and the arms from the pose), any repaint in the backdrop's colour is a slit through the figure."""
+    body = None
+    if person is not None and torso is not None and torso.any():
+        try:
+            body = (limb_capsules(person, body_of(person), v.on.shape) | torso) & v.pmask
+        except Exception:  # a person without the joints (an odd drawing): the light test alone
+            body = None
+    share = light_slivers(v.labB, v.labA, v.on, v.pmask, v.width, v.face, body, v.dE)
     return _check("slivers", share, f"white slivers inside the figure beside the garment ({share:.1%} of the "
                   "garment's area)", "no light slivers beside the garment")
 
@@ -185,6 +195,15 @@ def _face_and_hands(v: _Compared, person) -> list[Check]:
     return out
 
 
+def _arms(v: _Compared, person, kind: str, garment_mask) -> list[Check]:
+    """A short-sleeved top leaves the forearms bare: a sleeve drawn down a bent arm covers them."""
+    if kind != "upper" or person is None or garment_mask is None or not short_sleeved(garment_mask):
+        return []
+    share = forearms_covered(person, v.on, v.skinB, v.dE, v.width)
+    return [_check("arms_covered", share, f"the short sleeves cover {share:.0%} of the bare forearms",
+                   "the forearms stay bare under short sleeves")]
+
+
 def _detail(v: _Compared, garment, garment_mask, garment_alpha, garment_scale) -> list[Check]:
     if garment is None or garment_mask is None or v.on.sum() <= 500:
         return []
@@ -196,6 +215,7 @@ def _detail(v: _Compared, garment, garment_mask, garment_alpha, garment_scale) -
 
 
 _ADVICE = {
+    "arms_covered": "use a photo with the arms straight and a little away from the body",
     "flat_fill": "use a photo where the person wears something close in length and sleeve to the new garment, or "
                  "the CatVTON backend on a GPU, which paints skin",
     "holes": "use a product shot on a plain backdrop with a clear edge around the garment (light garments: a "
@@ -209,13 +229,13 @@ _ADVICE = {
     "hands_changed": "use a photo with the hands away from the body",
     "detail_kept": "use a flat front product shot, or the CatVTON backend on a GPU for prints",
 }
-_NAMES = {"flat_fill": "painted-over skin", "holes": "holes in the garment", "old_garment": "old clothing showing",
+_NAMES = {"arms_covered": "sleeves down the arms", "flat_fill": "painted-over skin", "holes": "holes in the garment", "old_garment": "old clothing showing",
           "old_edges": "old clothing at the edges", "slivers": "white slivers beside the garment",
           "face_changed": "face changed", "hands_changed": "hands covered", "detail_kept": "print smeared"}
 
 
 def _verdict(checks: list[Check], kind: str, seconds: float) -> Quality:
-    weights = {"flat_fill": 30, "holes": 25, "old_garment": 30, "old_edges": 30, "slivers": 30, "face_changed": 40, "hands_changed": 15,
+    weights = {"arms_covered": 30, "flat_fill": 30, "holes": 25, "old_garment": 30, "old_edges": 30, "slivers": 30, "face_changed": 40, "hands_changed": 15,
                "detail_kept": 20}
     score = 100.0
     for c in checks:

@@ -182,9 +182,11 @@ def old_edges_left(labB, region, on, skinB, pmask, width, dE) -> float:
     return float(left.sum()) / float(band.sum())
 
 
-def light_slivers(labB, labA, on, pmask, width, face=None) -> float:
+def light_slivers(labB, labA, on, pmask, width, face=None, body=None, dE=None) -> float:
     """Pixels inside the person's silhouette, beside the new garment, that turned light and grey (backdrop-
-    coloured) where the photo had something darker: share of the garment's area."""
+    coloured) where the photo had something darker, or (body: where the body is, torso and arms from the pose)
+    that were repainted in the backdrop's own colour, whatever was there (a white old top included): a slit between
+    a sleeve and the body. Share of the garment's area."""
     H, W = on.shape
     if on.sum() < 500:
         return 0.0
@@ -193,6 +195,8 @@ def light_slivers(labB, labA, on, pmask, width, face=None) -> float:
     core = cv2.erode(on.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
     chroma = np.hypot(labA[..., 1], labA[..., 2])
     light = (labA[..., 0] > 80) & (chroma < 10) & (labA[..., 0] - labB[..., 0] > 12)
+    if body is not None and dE is not None:
+        light |= backdrop_painted(labA, pmask, dE) & body
     sl = light & inner & near & ~core
     if face is not None:
         sl &= ~ellipse_mask((H, W), face)
@@ -200,6 +204,16 @@ def light_slivers(labB, labA, on, pmask, width, face=None) -> float:
     # A garment's own white edge (a soft outline) is not a sliver: only what lies off the garment.
     sl &= ~(cv2.dilate(core.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
     return float(sl.sum()) / float(on.sum())
+
+
+def backdrop_painted(labA: np.ndarray, pmask: np.ndarray, dE: np.ndarray) -> np.ndarray:
+    """Changed pixels that now have the backdrop's colour (its median beside the person, Lab distance under 6)."""
+    outside = ~(cv2.dilate(pmask.astype(np.uint8), np.ones((15, 15), np.uint8)) > 0)
+    if outside.sum() < 500:
+        return np.zeros(pmask.shape, bool)
+    bg = np.median(labA[outside], axis=0)
+    d = labA - bg
+    return (np.einsum("ijk,ijk->ij", d, d) < 36.0) & (dE > 3.0)
 
 
 def detail_kept(garment: Image.Image, gmask: np.ndarray, labA: np.ndarray, alpha: np.ndarray,
@@ -229,3 +243,39 @@ def _grad_energy(L: np.ndarray, m: np.ndarray) -> float:
     gx = cv2.Sobel(L, cv2.CV_32F, 1, 0, ksize=3)
     gy = cv2.Sobel(L, cv2.CV_32F, 0, 1, ksize=3)
     return float(np.mean(np.sqrt(gx * gx + gy * gy)[m]))
+
+
+def short_sleeved(gmask: np.ndarray) -> bool:
+    """A top whose sleeves (in its product shot, along their own axis) are under 0.65x its length: a tee, not a
+    sweater (tees measure 0.3-0.57, long sleeves 0.86 and over)."""
+    from core.tryon.drape import garment_parts
+    from core.tryon.warp import garment_landmarks
+
+    try:
+        parts = garment_parts(gmask, garment_landmarks(gmask, "upper"))
+    except Exception:  # not a top's outline: no sleeves to judge
+        return False
+    length = max(float(parts.y_hem - parts.y_top), 1.0)
+    sleeves = []
+    for mask, side in parts.sleeves:
+        corner = np.array([parts.top[0] if side < 0 else parts.top[1], parts.y_top], np.float32)
+        ys, xs = np.nonzero(mask)
+        pts = np.stack([xs, ys], 1).astype(np.float32)
+        c = pts.mean(0)
+        _, _, vt = np.linalg.svd(pts - c, full_matrices=False)
+        axis = vt[0] if (vt[0] @ (c - corner)) > 0 else -vt[0]
+        sleeves.append(float(((pts - corner) @ axis).max()) / length)
+    return bool(sleeves) and max(sleeves) < 0.65
+
+
+def forearms_covered(person, on: np.ndarray, skinB: np.ndarray, dE: np.ndarray, width: float) -> float:
+    """Share of the person's bare forearm skin (elbow to wrist) that the new garment now covers."""
+    m = np.zeros(on.shape, np.uint8)
+    for side in ("l", "r"):
+        if person.visible(f"{side}_elbow") and person.visible(f"{side}_wrist"):
+            e, w = person.point(f"{side}_elbow"), person.point(f"{side}_wrist")
+            cv2.line(m, (int(e[0]), int(e[1])), (int(w[0]), int(w[1])), 1, max(1, int(0.2 * width)))
+    bare = (m > 0) & skinB
+    if bare.sum() < 100:
+        return 0.0
+    return float((bare & on & (dE > 8)).sum()) / float(bare.sum())

@@ -56,6 +56,8 @@ def wear_top(person: Person, garment_img: Image.Image, gmask: np.ndarray, torso:
     body_rgb, body_a, fit = place_body(flat, person, body, warp)
     layers = [] if warp is not None else place_sleeves(flat, person, body)
     layers.append((body_rgb, body_a))
+    if warp is None:
+        layers.insert(0, armholes(layers, person, body, flat.hem_y))
     # 3. the zone grows to what the garment lies on (the shoulders' slope up to the collar), never the face
     zone |= lies_on(layers, flat.hem_y, body) & person.mask & ~face_mask(body, zone.shape)
     t["warp"] = time.perf_counter() - t0
@@ -123,6 +125,36 @@ def place_sleeves(flat: FlatTop, person: Person, body: BodyFrame) -> list[tuple[
             a = cv2.warpAffine(mask.astype(np.float32), M, (W, H), flags=cv2.INTER_LINEAR, borderValue=0)
         layers.append((rgb, np.clip(a, 0, 1)))
     return layers
+
+
+def armholes(layers: list, person: Person, body: BodyFrame, hem_y: float) -> tuple[np.ndarray, np.ndarray]:
+    """The cloth between a sleeve and the body, as a layer: a sleeve laid down a hanging arm turns away from the
+    body's side and opens a slit at the armhole, and an arm held against the body shows a strip of skin between
+    sleeve and body, which a worn top never shows. Gaps narrower than a sixth of the shoulders are closed, on the
+    person only (a real gap between the arm and the body shows the backdrop), coloured from the cloth around."""
+    H, W = person.mask.shape
+    cover = np.max([a for _, a in layers], axis=0) > 0.5
+    k = max(3, int(0.16 * body.width) | 1)
+    closed = cv2.morphologyEx(cover.astype(np.uint8), cv2.MORPH_CLOSE,
+                              cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))) > 0
+    gap = closed & ~cover & person.mask
+    gap[:max(0, int(body.neck_y))] = False
+    gap[int(min(H, max(0, hem_y))):] = False
+    alpha = np.zeros((H, W), np.float32)
+    if not gap.any():
+        return np.zeros((H, W, 3), np.float32), alpha
+    total = np.maximum(sum(a for _, a in layers), 1e-6)
+    rgb = np.clip(sum(c * a[..., None] for c, a in layers) / total[..., None], 0, 1)
+    known = (cover & ~gap).astype(np.uint8)
+    ys, xs = np.nonzero(gap)
+    pad = int(0.1 * body.width) + 4
+    y0, y1, x0, x1 = max(0, ys.min() - pad), min(H, ys.max() + pad + 1), max(0, xs.min() - pad), min(W, xs.max() + pad + 1)
+    u8 = np.clip(rgb[y0:y1, x0:x1] * 255, 0, 255).astype(np.uint8)
+    fill = cv2.inpaint(u8, (1 - known[y0:y1, x0:x1]) * 255, 3, cv2.INPAINT_TELEA).astype(np.float32) / 255.0
+    out = np.zeros((H, W, 3), np.float32)
+    out[y0:y1, x0:x1] = fill
+    alpha[gap] = 1.0
+    return out, alpha
 
 
 def lies_on(layers: list, hem_y: float, body: BodyFrame) -> np.ndarray:
