@@ -307,7 +307,7 @@ def test_real_short_sleeves_stay_short_on_a_bent_arm_and_the_check_fails_when_th
     person = analyse_person(real("people", "p04"))
     r = ClassicTryOn().run(person.image, real("garments", "g20"), "upper", person=person)
     assert r.quality.check("arms_covered").passed, r.quality.summary()
-    assert r.quality.check("arms_covered").value <= 0.1
+    assert r.quality.check("arms_covered").value <= 0.15
     # The arm measured in a straight line again (the old sleeve length): the check fails.
     monkeypatch.setattr(drape, "arm_path", lambda *a: None)
     bad = ClassicTryOn().run(person.image, real("garments", "g20"), "upper", person=person)

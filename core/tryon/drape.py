@@ -209,11 +209,7 @@ def sleeve_points(sleeve: np.ndarray, side: int, corner: np.ndarray, path: np.nd
             d = (1 - w) * dirs[0] + w * dirs[1]
             d = d / max(np.linalg.norm(d), 1e-6)
         nrm = np.array([-d[1], d[0]], np.float32)
-        # The sleeve hangs from its shoulder corner at the shoulder's edge, then wraps the arm: past the first
-        # third of the upper arm its middle runs down the arm's middle (the elbow and wrist are joint centres), so no
-        # strip of the arm shows between the sleeve and the body.
-        centre = float(np.clip(s / max(0.35 * seg_len[0], 1.0), 0, 1)) * (vs[0] + vs[-1]) / 2
         for vv in vs:
             src.append(corner + axis * t * length + perp * vv)
-            dst.append(p + nrm * (vv - centre) * sx)
+            dst.append(p + nrm * vv * sx)
     return np.array(src, np.float32), np.array(dst, np.float32)
