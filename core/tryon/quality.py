@@ -22,13 +22,11 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from core.tryon.body import body_of
 from core.tryon.pixels import (NBINS, ellipse_mask, fine_texture, local_std, quantise, skin_like,  # noqa: F401
                                 skin_model, to_lab)
 from core.tryon.quality_checks import (detail_kept, face_ellipse, flat_fill_mask, garment_holes,  # noqa: F401
                                        forearms_covered, hands_mask, light_slivers, old_edges_left, old_garment_left,
                                        short_sleeved, shoulder_width, skin_texture_level)
-from core.tryon.reveal import limb_capsules
 
 # Limits: a result passes a check below these (shares, 0..1).
 LIMITS = {"arms_covered": 0.2, "flat_fill": 0.02, "holes": 0.01, "old_garment": 0.03, "old_edges": 0.12, "slivers": 0.004,
@@ -90,7 +88,7 @@ def assess(before, after, region: np.ndarray, garment_alpha: np.ndarray, kind: s
     v = _compare(before, after, garment_alpha, person)
     # 2. what a client would notice, one check each
     checks = [_flat_fill(v), _holes(v, region, kind, torso), _old_garment(v, region, kind, person), _old_edges(v, region),
-              _slivers(v, person, torso if kind == "upper" else None)]
+              _slivers(v)]
     checks += _face_and_hands(v, person)
     checks += _arms(v, person, kind, garment_mask)
     # 3. the garment's print and texture, worn against the product shot's
@@ -166,17 +164,10 @@ def _old_edges(v: _Compared, region: np.ndarray) -> Check:
                   "its sides)", "no old clothing along the garment's edges")
 
 
-def _slivers(v: _Compared, person, torso: np.ndarray | None) -> Check:
+def _slivers(v: _Compared) -> Check:
     """Light slivers inside the person's silhouette beside the garment (between an arm and the body, at the waist,
-    a band below a hem): the old garment removed and backdrop-coloured light painted in its place. Where the body
-    is (the torso and the arms from the pose), any repaint in the backdrop's colour is a slit through the figure."""
-    body = None
-    if person is not None and torso is not None and torso.any():
-        try:
-            body = (limb_capsules(person, body_of(person), v.on.shape) | torso) & v.pmask
-        except Exception:  # a person without the joints (an odd drawing): the light test alone
-            body = None
-    share = light_slivers(v.labB, v.labA, v.on, v.pmask, v.width, v.face, body, v.dE)
+    a band below a hem): the old garment removed and backdrop-coloured light painted in its place."""
+    share = light_slivers(v.labB, v.labA, v.on, v.pmask, v.width, v.face)
     return _check("slivers", share, f"white slivers inside the figure beside the garment ({share:.1%} of the "
                   "garment's area)", "no light slivers beside the garment")
 

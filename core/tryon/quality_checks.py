@@ -182,11 +182,9 @@ def old_edges_left(labB, region, on, skinB, pmask, width, dE) -> float:
     return float(left.sum()) / float(band.sum())
 
 
-def light_slivers(labB, labA, on, pmask, width, face=None, body=None, dE=None) -> float:
+def light_slivers(labB, labA, on, pmask, width, face=None) -> float:
     """Pixels inside the person's silhouette, beside the new garment, that turned light and grey (backdrop-
-    coloured) where the photo had something darker, or (body: where the body is, torso and arms from the pose)
-    that were repainted in the backdrop's own colour, whatever was there (a white old top included): a slit between
-    a sleeve and the body. Share of the garment's area."""
+    coloured) where the photo had something darker: share of the garment's area."""
     H, W = on.shape
     if on.sum() < 500:
         return 0.0
@@ -195,8 +193,6 @@ def light_slivers(labB, labA, on, pmask, width, face=None, body=None, dE=None) -
     core = cv2.erode(on.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
     chroma = np.hypot(labA[..., 1], labA[..., 2])
     light = (labA[..., 0] > 80) & (chroma < 10) & (labA[..., 0] - labB[..., 0] > 12)
-    if body is not None and dE is not None:
-        light |= backdrop_painted(labA, pmask, dE) & body
     sl = light & inner & near & ~core
     if face is not None:
         sl &= ~ellipse_mask((H, W), face)
@@ -204,16 +200,6 @@ def light_slivers(labB, labA, on, pmask, width, face=None, body=None, dE=None) -
     # A garment's own white edge (a soft outline) is not a sliver: only what lies off the garment.
     sl &= ~(cv2.dilate(core.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
     return float(sl.sum()) / float(on.sum())
-
-
-def backdrop_painted(labA: np.ndarray, pmask: np.ndarray, dE: np.ndarray) -> np.ndarray:
-    """Changed pixels that now have the backdrop's colour (its median beside the person, Lab distance under 6)."""
-    outside = ~(cv2.dilate(pmask.astype(np.uint8), np.ones((15, 15), np.uint8)) > 0)
-    if outside.sum() < 500:
-        return np.zeros(pmask.shape, bool)
-    bg = np.median(labA[outside], axis=0)
-    d = labA - bg
-    return (np.einsum("ijk,ijk->ij", d, d) < 36.0) & (dE > 3.0)
 
 
 def detail_kept(garment: Image.Image, gmask: np.ndarray, labA: np.ndarray, alpha: np.ndarray,
