@@ -4,15 +4,14 @@ Ground truth is the generator's own labels (assets/sample_catalog/catalog.csv). 
 core.attributes.detect_pattern as it is, and with the mask it used before it moved onto the shared garment
 segmentation (`--old-mask`: the colour-difference foreground_mask), so the two can be compared on one run.
 
-    .venv/bin/python bench/bench_attributes.py            # pattern accuracy (and per-pattern recall, confusions)
-    .venv/bin/python bench/bench_attributes.py --old-mask # the same with the old colour-difference mask
-    .venv/bin/python bench/bench_attributes.py --quick    # every fifth item
+    .venv/bin/python -m bench.bench_attributes            # pattern accuracy (and per-pattern recall, confusions)
+    .venv/bin/python -m bench.bench_attributes --old-mask # the same with the old colour-difference mask
+    .venv/bin/python -m bench.bench_attributes --quick    # every fifth item
 """
 from __future__ import annotations
 
 import argparse
 import csv
-import sys
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -20,7 +19,6 @@ from pathlib import Path
 from unittest import mock
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 from PIL import Image  # noqa: E402
 

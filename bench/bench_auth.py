@@ -6,18 +6,15 @@ the stylist, and one ownership check (an indexed SELECT) inside each profile-sto
 about a dozen store calls per run; this bench runs exactly those calls with the checks and with them disabled,
 and the per-run sign-in steps, and prints the added milliseconds against the 50 ms limit.
 
-    python bench/bench_auth.py [--runs 200]
+    python -m bench.bench_auth [--runs 200]
 """
 from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import tempfile
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from core.auth import LOCAL, Stylist, session_expired, stylist_from_claims  # noqa: E402
 from core.config import load_settings  # noqa: E402

@@ -1,10 +1,10 @@
 """A Streamlit Community Cloud profile, measured: the app under a memory limit, the stakeholder demo driven in chromium.
 
     python3.11 -m venv /tmp/cloud && /tmp/cloud/bin/pip install -r requirements.txt     # requirements only
-    python bench/bench_cloud.py --python /tmp/cloud/bin/python --limit-gb 2.7
-    python bench/bench_cloud.py --python /tmp/cloud/bin/python --limit-gb 1.0 --mode rss
-    python bench/bench_cloud.py --python /tmp/cloud/bin/python --data /tmp/cloud-data   # builds the index, keeps it
-    MALLOC_ARENA_MAX=2 python bench/bench_cloud.py --python /tmp/cloud/bin/python --data /tmp/cloud-data  # prebuilt
+    python -m bench.bench_cloud --python /tmp/cloud/bin/python --limit-gb 2.7
+    python -m bench.bench_cloud --python /tmp/cloud/bin/python --limit-gb 1.0 --mode rss
+    python -m bench.bench_cloud --python /tmp/cloud/bin/python --data /tmp/cloud-data   # builds the index, keeps it
+    MALLOC_ARENA_MAX=2 python -m bench.bench_cloud --python /tmp/cloud/bin/python --data /tmp/cloud-data  # prebuilt
 
 The server runs with the default settings (no ATELIER_ENCODER, no downloaded weights: what a Cloud deployment
 gets) from a fresh data folder, so the first page also builds the sample index, as on a fresh Cloud app.
@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -28,18 +27,9 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
 
-from browser import CHROMIUM, CHROMIUM_ARGS, draw_polyline  # noqa: E402
-
-ERRORS_JS = """() => [...document.querySelectorAll('[data-testid="stAlertContentError"], [data-testid="stException"]')]
-    .map(e => e.innerText.trim().slice(0, 200))"""
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from testkit.browser import CHROMIUM, CHROMIUM_ARGS, draw_polyline, page_errors, settle as settle_run  # noqa: E402
+from testkit.servers import free_port  # noqa: E402
 
 
 def status_kb(pid: int, field: str) -> int:
@@ -106,11 +96,8 @@ def reset_peak(pid: int) -> None:
         fh.write("5")  # resets VmHWM to the current RSS
 
 
-def settle(page, timeout_ms: int = 600_000) -> None:
-    page.wait_for_timeout(500)
-    page.wait_for_function("""() => { const w = document.querySelector('[data-testid="stStatusWidget"]');
-                                      return !w || !/Running|Stop/.test(w.innerText); }""", timeout=timeout_ms)
-    page.wait_for_timeout(500)
+def settle(page) -> None:
+    settle_run(page, timeout=600_000)  # a first start under a memory limit: minutes
 
 
 def nav(page, url: str, path: str, ready_text: str) -> None:
@@ -267,7 +254,7 @@ def main() -> int:
                 problem = ""
                 try:
                     step(page)
-                    errors = page.evaluate(ERRORS_JS)
+                    errors = [e[:200] for e in page_errors(page)]
                     if errors:
                         problem = "error box: " + errors[0]
                     elif page.locator("text=Traceback").count():

@@ -1,27 +1,24 @@
 """Creative Director timing: seconds per denoising step and peak memory of the tiny random inpainting pipeline on
 CPU, and of the offline editor (prints figures, not a test). With --model it times real weights instead.
 
-    .venv/bin/python bench/bench_design.py                      # tiny pipeline + offline editor, CPU
-    .venv/bin/python bench/bench_design.py --targets [--quick]  # issue 13's targets on every light sample item
-    .venv/bin/python bench/bench_design.py --edges [--quick]    # prints of the backdrop's colour cut by the outline
-    .venv/bin/python bench/bench_design.py --real [--out DIR]   # "make it red" on real light garments (../shared)
+    .venv/bin/python -m bench.bench_design                      # tiny pipeline + offline editor, CPU
+    .venv/bin/python -m bench.bench_design --targets [--quick]  # issue 13's targets on every light sample item
+    .venv/bin/python -m bench.bench_design --edges [--quick]    # prints of the backdrop's colour cut by the outline
+    .venv/bin/python -m bench.bench_design --real [--out DIR]   # "make it red" on real light garments (../shared)
     # GPU with real weights (a machine with internet or the weights cached):
-    .venv/bin/python bench/bench_design.py --model stable-diffusion-v1-5/stable-diffusion-inpainting --size 512 --steps 30
+    .venv/bin/python -m bench.bench_design --model stable-diffusion-v1-5/stable-diffusion-inpainting --size 512 --steps 30
 """
 from __future__ import annotations
 
 import argparse
 import os
 import resource
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
 
 import numpy as np  # noqa: E402
 from PIL import Image  # noqa: E402
@@ -37,7 +34,7 @@ def targets(quick: bool) -> None:
     """Every light garment (white, beige, grey), rough rectangle mask at 8-92%, "make it red", against the
     generator's true garment mask: backdrop changed (limit 2%), garment reading red (limit 70%), pixels changed
     outside the mask (limit 0)."""
-    from design_measures import light_items, score_recolour
+    from testkit.design_measures import light_items, score_recolour
 
     items = light_items()[:: 6 if quick else 1]
     t0 = time.perf_counter()
@@ -62,7 +59,7 @@ def edges(quick: bool) -> None:
     the generator's true masks (the fill must change nothing there)."""
     import csv
 
-    from design_measures import EDGE_PRINTS, edge_print_item, segmentation_score, truth_of
+    from testkit.design_measures import EDGE_PRINTS, edge_print_item, segmentation_score, truth_of
 
     print("print of the backdrop's colour touching the outline: garment found (floor 97%), backdrop taken (limit 1%)")
     for seed, category, pattern, colour in EDGE_PRINTS:
@@ -89,7 +86,7 @@ def edges(quick: bool) -> None:
 def real(out: str | None) -> None:
     """'make it red' with a rough rectangle round the garment on the light garments of ../shared/realphotos: share
     of each garment's pixels reading red (floor 60%) and of the backdrop inside the rectangle changed (limit 2%)."""
-    from design_measures import REAL, real_light_items, score_real_recolour
+    from testkit.design_measures import REAL, real_light_items, score_real_recolour
 
     if not (REAL / "labels.json").exists():
         print(f"no real photos at {REAL}")
@@ -143,7 +140,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         model = args.model
         if model is None:
-            from tiny_models import build_tiny_inpaint
+            from testkit.tiny_models import build_tiny_inpaint
 
             model = str(build_tiny_inpaint(Path(tmp) / "tiny"))
             os.environ["HF_HUB_OFFLINE"] = "1"

@@ -3,18 +3,16 @@
 Prints the seconds from the browser's request to the first progress bar, and to Home ready (the catalog indexed,
 the map drawn), with the machine's load average (a busy machine's figures are not a quiet machine's).
 
-    python bench/bench_first_start.py [--bar-only]
+    python -m bench.bench_first_start [--bar-only]
 """
 from __future__ import annotations
 
 import argparse
 import os
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 
 def main() -> None:
@@ -23,7 +21,8 @@ def main() -> None:
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
-    from browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server
+    from testkit.browser import CHROMIUM, CHROMIUM_ARGS
+    from testkit.servers import streamlit_server
 
     data = Path(tempfile.mkdtemp(prefix="atelier-first-start-"))
     env = {"ATELIER_DATA_DIR": str(data), "HF_HUB_OFFLINE": "1"}

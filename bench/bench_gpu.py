@@ -10,22 +10,19 @@
 Prints seconds per step, peak GPU memory and images/s. Anchors (published, A100): SD-1.5 inpainting about 1.6 s for
 50 steps; CatVTON about 2.6 s. `--quick` builds tiny versions of the same models and runs on the CPU (a test runs it).
 
-    .venv/bin/python bench/bench_gpu.py            # on a GPU machine
-    .venv/bin/python bench/bench_gpu.py --quick    # anywhere, seconds
+    .venv/bin/python -m bench.bench_gpu            # on a GPU machine
+    .venv/bin/python -m bench.bench_gpu --quick    # anywhere, seconds
 """
 from __future__ import annotations
 
 import argparse
 import os
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
@@ -54,12 +51,12 @@ def _reset(device: str) -> None:
 def build_sd15_inpaint(path: Path, quick: bool) -> Path:
     """SD-1.5 inpainting's architecture from configs (random weights), saved like the real one."""
     if quick:
-        from tiny_models import build_tiny_inpaint
+        from testkit.tiny_models import build_tiny_inpaint
 
         return build_tiny_inpaint(path)
     from diffusers import AutoencoderKL, DDIMScheduler, StableDiffusionInpaintPipeline, UNet2DConditionModel
     from transformers import CLIPTextConfig, CLIPTextModel
-    from tiny_models import _tokenizer
+    from testkit.tiny_models import tiny_tokenizer
 
     unet = UNet2DConditionModel(
         sample_size=64, in_channels=9, out_channels=4, layers_per_block=2, block_out_channels=(320, 640, 1280, 1280),
@@ -72,7 +69,7 @@ def build_sd15_inpaint(path: Path, quick: bool) -> Path:
     text = CLIPTextModel(CLIPTextConfig(vocab_size=49408, hidden_size=768, intermediate_size=3072, num_hidden_layers=12,
                                         num_attention_heads=12, max_position_embeddings=77, hidden_act="quick_gelu",
                                         pad_token_id=0, bos_token_id=2, eos_token_id=3))
-    tok = _tokenizer()
+    tok = tiny_tokenizer()
     tok.model_max_length = 77
     sched = DDIMScheduler(beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear", clip_sample=False,
                           set_alpha_to_one=False, steps_offset=1)
@@ -110,7 +107,7 @@ def bench_inpaint(folder: Path, device: str, quick: bool) -> None:
 def bench_catvton(folder: Path, device: str, quick: bool) -> None:
     from core.tryon.catvton import CatVtonTryOn
     from core.tryon.croquis import draw_figure
-    from tiny_models import build_tiny_catvton_attention
+    from testkit.tiny_models import build_tiny_catvton_attention
 
     with tempfile.TemporaryDirectory() as tmp:
         build_tiny_catvton_attention(folder, Path(tmp) / "catvton")
@@ -135,7 +132,7 @@ def bench_clip(device: str, quick: bool) -> None:
     from transformers import CLIPConfig, CLIPImageProcessor, CLIPModel
 
     from core.encoders.clip import ClipEncoder
-    from tiny_models import _tokenizer, build_tiny_clip
+    from testkit.tiny_models import build_tiny_clip, tiny_tokenizer
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "clip"
@@ -144,7 +141,7 @@ def bench_clip(device: str, quick: bool) -> None:
         else:  # CLIPConfig's defaults are ViT-B/32: 224 px, 32 px patches, 512-d projection
             cfg = CLIPConfig(text_config=dict(pad_token_id=0, bos_token_id=2, eos_token_id=3))
             CLIPModel(cfg).save_pretrained(folder)
-            _tokenizer().save_pretrained(folder)
+            tiny_tokenizer().save_pretrained(folder)
             CLIPImageProcessor().save_pretrained(folder)
         enc = ClipEncoder(folder, device)
         n = 16 if quick else 512
@@ -185,7 +182,7 @@ def bench_clip(device: str, quick: bool) -> None:
 
 def bench_gmm(device: str, quick: bool) -> None:
     from core.tryon.gmm import GMM, GmmConfig, VitonDataset, train_gmm
-    from viton_tiny import make_viton_tiny
+    from testkit.viton_tiny import make_viton_tiny
 
     cfg = GmmConfig(height=64, width=48, ngf=8) if quick else GmmConfig(height=256, width=192)
     batch = 4 if quick else 16

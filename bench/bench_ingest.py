@@ -1,18 +1,16 @@
 """Ingest throughput against the lite encoder's raw throughput on the sample catalog (target: >= 80%).
 
-    .venv/bin/python bench/bench_ingest.py
+    .venv/bin/python -m bench.bench_ingest
 """
 from __future__ import annotations
 
 import os
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from PIL import Image  # noqa: E402
 

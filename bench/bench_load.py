@@ -5,8 +5,8 @@ Without accelerate, diffusers builds each model with random weights and then cop
 device and the weights are loaded once. Each load runs in a fresh process; peak memory is that process's peak
 resident size (VmHWM), and the figure that matters is the ratio without/with.
 
-    .venv/bin/python bench/bench_load.py            # tiny random SD inpainting pipeline (seconds)
-    nice -n 10 .venv/bin/python bench/bench_load.py --full   # + full-size SD-1.5 inpainting, random weights
+    .venv/bin/python -m bench.bench_load            # tiny random SD inpainting pipeline (seconds)
+    nice -n 10 .venv/bin/python -m bench.bench_load --full   # + full-size SD-1.5 inpainting, random weights
                                                    # built from its configs (3.4 GB UNet; about 5 GB on disk)
 """
 from __future__ import annotations
@@ -21,7 +21,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -53,7 +52,7 @@ def build_full_inpaint(path: Path) -> Path:
     import torch
     from diffusers import AutoencoderKL, DDIMScheduler, StableDiffusionInpaintPipeline, UNet2DConditionModel
     from transformers import CLIPTextConfig, CLIPTextModel
-    from tiny_models import _tokenizer
+    from testkit.tiny_models import tiny_tokenizer
 
     torch.manual_seed(0)
     with torch.no_grad():
@@ -66,7 +65,7 @@ def build_full_inpaint(path: Path) -> Path:
         text = CLIPTextModel(CLIPTextConfig(vocab_size=49408, hidden_size=768, intermediate_size=3072,
                                             num_hidden_layers=12, num_attention_heads=12, max_position_embeddings=77,
                                             hidden_act="quick_gelu", projection_dim=768))
-    pipe = StableDiffusionInpaintPipeline(vae=vae, text_encoder=text, tokenizer=_tokenizer(), unet=unet,
+    pipe = StableDiffusionInpaintPipeline(vae=vae, text_encoder=text, tokenizer=tiny_tokenizer(), unet=unet,
                                           scheduler=DDIMScheduler(steps_offset=1), safety_checker=None,
                                           feature_extractor=None, requires_safety_checker=False)
     pipe.save_pretrained(path)
@@ -116,14 +115,15 @@ def main() -> None:
         import accelerate  # noqa: F401
     except ImportError:
         raise SystemExit("accelerate is not installed: pip install -r requirements.txt")
-    from tiny_models import build_tiny_inpaint
+    from testkit.tiny_models import build_tiny_inpaint
 
     with tempfile.TemporaryDirectory() as tmp:
         report("tiny SD inpainting (random)", build_tiny_inpaint(Path(tmp) / "tiny"), args.repeats)
         if args.full:
             t0 = time.perf_counter()
             folder = Path(tmp) / "full"  # built in its own process, so this one stays small
-            subprocess.run([sys.executable, __file__, "--build-full", str(folder)], check=True)
+            subprocess.run([sys.executable, "-m", "bench.bench_load", "--build-full", str(folder)], cwd=ROOT,
+                           check=True)
             print(f"\n(built and saved the full-size pipeline in {time.perf_counter() - t0:.0f} s)")
             report("full-size SD-1.5 inpainting (random weights)", folder, 1)
 

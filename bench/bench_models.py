@@ -1,8 +1,8 @@
 """What each generative model costs here: FLOPs counted on the real architectures, this machine's probe, a measured
 UNet step, and the time-per-design estimate the Creative Director and Home show.
 
-    python bench/bench_models.py            # FLOPs + probe + estimates (seconds)
-    python bench/bench_models.py --measure  # also one real-size SD-1.5 inpainting UNet forward (random weights, fp32)
+    python -m bench.bench_models            # FLOPs + probe + estimates (seconds)
+    python -m bench.bench_models --measure  # also one real-size SD-1.5 inpainting UNet forward (random weights, fp32)
 
 The FLOPs come from torch.utils.flop_counter over the diffusers classes built on the meta device with the real
 configs (no weights needed). `--measure` times one forward of a random-initialised SD-1.5 inpainting UNet at
@@ -14,9 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 SD15_UNET = dict(sample_size=64, in_channels=9, out_channels=4, layers_per_block=2,
                  block_out_channels=(320, 640, 1280, 1280),

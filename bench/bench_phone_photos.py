@@ -7,7 +7,7 @@ Figures: top-1 (the photo finds its own item first), P@10 (share of the ten firs
 top, t-shirt, trousers, dress) and kind accuracy (the first hit is of the right kind); and the clean product shots
 used as queries, which must still find themselves.
 
-    .venv/bin/python bench/bench_phone_photos.py [--out DIR] [--seed 0]
+    .venv/bin/python -m bench.bench_phone_photos [--out DIR] [--seed 0]
 """
 from __future__ import annotations
 
@@ -15,13 +15,11 @@ import argparse
 import io
 import json
 import os
-import sys
 import time
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 import cv2  # noqa: E402
 import numpy as np  # noqa: E402

@@ -17,7 +17,7 @@ photo -> photo category P@10, and the auto-tags' accuracy against labels.json (c
 kinds top / tshirt / trousers / dress, and coarse top / bottom / dress; colour and pattern on the labelled items).
 The folder is for evaluation only and is not in this repo: without it the section is skipped.
 
-    nice -n 10 .venv/bin/python bench/bench_relevance.py [--encoders lite tiny-clip] [--sweep] [--quick]
+    nice -n 10 .venv/bin/python -m bench.bench_relevance [--encoders lite tiny-clip] [--sweep] [--quick]
 """
 from __future__ import annotations
 
@@ -26,7 +26,6 @@ import csv
 import shutil
 import logging
 import os
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -34,8 +33,6 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
 
 import numpy as np  # noqa: E402
 
@@ -170,7 +167,7 @@ def open_indexed(name: str, cache: Path):
         encoder = LiteEncoder()
     else:
         from core.encoders.clip import ClipEncoder
-        from tiny_models import build_tiny_clip
+        from testkit.tiny_models import build_tiny_clip
 
         folder = cache / "tiny-clip"
         if not (folder / "config.json").exists():

@@ -1,7 +1,7 @@
 """Peak memory of one request on a large or hostile image, against the budget it chases (1 GB per request).
 
-    .venv/bin/python bench/bench_request_memory.py [--megapixels 40] [--edit-pixels 4000000]
-    .venv/bin/python bench/bench_request_memory.py --uploads [--paths upload,sketch,ingest,design,tryon]
+    .venv/bin/python -m bench.bench_request_memory [--megapixels 40] [--edit-pixels 4000000]
+    .venv/bin/python -m bench.bench_request_memory --uploads [--paths upload,sketch,ingest,design,tryon]
 
 Default: the offline editor through the real CLI (`python -m core design`) on a synthetic garment photo of the
 given size, at the configured working size and with the working-size ceiling switched off.

@@ -8,9 +8,9 @@ side by side (Chroma `where` at several ef_search, over-fetch + post-filter); a 
 Also: an SQLite FTS5 table of N synthetic item documents answering bm25 queries from disk, and the cost
 of copying a generation the size of the ingested data (what a local ingest pays per change).
 
-    nice -n 10 .venv/bin/python bench/bench_scale.py --sizes 100000 --dims 640 512 --queries 100
-    nice -n 10 .venv/bin/python bench/bench_scale.py --sizes 1000000 --dims 512 --ingest-budget 1500
-    .venv/bin/python bench/bench_scale.py --fts 1000000          # the lexical side alone
+    nice -n 10 .venv/bin/python -m bench.bench_scale --sizes 100000 --dims 640 512 --queries 100
+    nice -n 10 .venv/bin/python -m bench.bench_scale --sizes 1000000 --dims 512 --ingest-budget 1500
+    .venv/bin/python -m bench.bench_scale --fts 1000000          # the lexical side alone
 
 Prints figures with their ratio to the issue's targets (not a test). Every server it starts listens on
 127.0.0.1 and is killed on exit.
@@ -22,7 +22,6 @@ import json
 import os
 import random
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -34,9 +33,10 @@ T_START = time.perf_counter()
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
+
+from testkit.servers import free_port, start_chroma  # noqa: E402
 
 LATENT = 48
 CHUNK = 5000
@@ -102,26 +102,9 @@ def memory_breakdown() -> dict[str, float]:
             "file": vals.get("Rss", 0.0) - vals.get("Anonymous", 0.0)}
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_server(path: Path) -> tuple[subprocess.Popen, int]:
     port = free_port()
-    exe = Path(sys.executable).parent / "chroma"
-    proc = subprocess.Popen([str(exe), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return proc, port
-        except OSError:
-            time.sleep(0.2)
-    proc.kill()
-    raise SystemExit("chroma run did not start")
+    return start_chroma(path, port, timeout=90), port
 
 
 def slug_for(dim: int) -> str:
@@ -221,15 +204,16 @@ def run(n: int, dim: int, queries_n: int, data: Path, budget_s: float, keep: Pat
             shutil.rmtree(data / "copy-probe", ignore_errors=True)
             print(f"  a generation copy of this data ({size / 2**20:.0f} MiB): {copy_s:.1f}s "
                   f"= {copy_s / max(1e-9, ing['seconds']):.2f} of the whole ingest's time, paid per local change")
-            out = subprocess.run([sys.executable, __file__, "--probe", str(qfile), "--dim", str(dim),
-                                  "--strategy-queries", str(OPTIONS["strategy_queries"])], env=env,
+            out = subprocess.run([sys.executable, "-m", "bench.bench_scale", "--probe", str(qfile), "--dim", str(dim),
+                                  "--strategy-queries", str(OPTIONS["strategy_queries"])], env=env, cwd=ROOT,
                                  capture_output=True, text=True, timeout=3600)
             if out.returncode != 0:
                 print(out.stderr[-3000:])
                 raise SystemExit("the app probe failed")
             probe = json.loads(out.stdout.strip().splitlines()[-1])
             report(n, dim, ing, probe)
-            out = subprocess.run([sys.executable, __file__, "--probe", str(qfile), "--dim", str(dim), "--restart"], env=env,
+            out = subprocess.run([sys.executable, "-m", "bench.bench_scale", "--probe", str(qfile), "--dim", str(dim),
+                                  "--restart"], env=env, cwd=ROOT,
                                  capture_output=True, text=True, timeout=3600)
             if out.returncode != 0:
                 print(out.stderr[-3000:])

@@ -3,21 +3,19 @@
 Prints figures (not a test). Vectors are synthetic but shaped like the lite encoder's (640-d, clustered,
 L2-normalised) with sample-like metadata; the end-to-end text query uses the real lite encoder.
 
-    .venv/bin/python bench/bench_search.py [--sizes 10000 100000] [--queries 200]
+    .venv/bin/python -m bench.bench_search [--sizes 10000 100000] [--queries 200]
 """
 from __future__ import annotations
 
 import argparse
 import os
 import random
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
 

@@ -11,18 +11,16 @@ these photos, so each shot is measured on what a wrong mask shows, and every ove
 - light: the same for the shots of white/light garments on light backdrops (labels.json colour white, and the
   light prints), where segmentation used to fail.
 
-    .venv/bin/python bench/bench_segmentation.py [--out /tmp/seg-overlays] [--photos ../shared/realphotos]
+    .venv/bin/python -m bench.bench_segmentation [--out /tmp/seg-overlays] [--photos ../shared/realphotos]
 """
 from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 import cv2  # noqa: E402
 import numpy as np  # noqa: E402

@@ -6,22 +6,18 @@
 2. Source rank: with every item indexed, where the sketched item itself lands (median rank, top-1/top-10).
 Also compares outline-shape-only, encoder-only and the fused score.
 
-    .venv/bin/python bench/bench_sketch.py
+    .venv/bin/python -m bench.bench_sketch
 """
 from __future__ import annotations
 
 import csv
 import os
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
 
 import numpy as np  # noqa: E402
 from PIL import Image  # noqa: E402
@@ -30,8 +26,8 @@ from core.config import SAMPLE_CATALOG_DIR, load_settings  # noqa: E402
 from core.encoders.lite import LiteEncoder  # noqa: E402
 from core.search import SearchQuery, search_catalog  # noqa: E402
 from core.studio import ensure_catalog_index, open_studio  # noqa: E402
-from catalog_copy import write_catalog_subset  # noqa: E402
-from sketches import sketch_from_product  # noqa: E402
+from testkit.catalog_copy import write_catalog_subset  # noqa: E402
+from testkit.sketches import sketch_from_product  # noqa: E402
 
 
 def evaluate(studio, rows, shape_weight: float, k: int = 10):

@@ -6,18 +6,16 @@ and how many distinct colours the top 12 hold. Looks: every look the outfit buil
 piece, for each occasion, with its note checked against its pieces (`note_problems`); office looks checked for
 hoodies, sneakers, shorts and t-shirts.
 
-    python bench/bench_stylist.py [--data /tmp/bench-stylist]
+    python -m bench.bench_stylist [--data /tmp/bench-stylist]
 """
 from __future__ import annotations
 
 import argparse
 import os
-import sys
 from collections import Counter
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
 

@@ -12,8 +12,8 @@ pair (flat fill, holes, old garment left, face/hands changed, detail kept), seco
 "garment she already wears" reconstruction (the person's own top cut out onto a white backdrop and tried back on:
 torso SSIM), and contact sheets (garment | person | result) per garment in bench/results/tryon/real/.
 
-    .venv/bin/python bench/bench_tryon.py [--quick]
-    .venv/bin/python bench/bench_tryon.py --real ../shared/realphotos [--people p01,p05] [--garments g00,g21]
+    .venv/bin/python -m bench.bench_tryon [--quick]
+    .venv/bin/python -m bench.bench_tryon --real ../shared/realphotos [--people p01,p05] [--garments g00,g21]
 """
 from __future__ import annotations
 
@@ -21,15 +21,12 @@ import argparse
 import csv
 import json
 import os
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
 
 import numpy as np  # noqa: E402
 from PIL import Image  # noqa: E402
@@ -134,8 +131,8 @@ def learned_backends() -> None:
     person_img = Image.open(sample_photos()["Grace Hopper (matplotlib)"]).convert("RGB")
     person = analyse_person(person_img)
     from core.tryon.gmm import GmmConfig, GmmTryOn, train_gmm
-    from tiny_models import build_tiny_catvton_attention, build_tiny_inpaint
-    from viton_tiny import make_viton_tiny
+    from testkit.tiny_models import build_tiny_catvton_attention, build_tiny_inpaint
+    from testkit.viton_tiny import make_viton_tiny
 
     with tempfile.TemporaryDirectory() as tmp:
         make_viton_tiny(Path(tmp) / "data")
@@ -177,7 +174,7 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     backend = ClassicTryOn()
     if args.real:
-        from bench_tryon_real import run_real
+        from bench.bench_tryon_real import run_real
 
         run_real(backend, Path(args.real), people=args.people, garments=args.garments,
                  out=Path(args.out) if args.out else OUT / "real")

@@ -1,7 +1,7 @@
 """Every page in a real `streamlit run` under a given Python (a fresh requirements-only venv), with screenshots.
 
     python3.11 -m venv /tmp/fresh && /tmp/fresh/bin/pip install -r requirements.txt -r requirements-dev.txt
-    /tmp/fresh/bin/python bench/fresh_install_pages.py --out /tmp/fresh-pages
+    /tmp/fresh/bin/python -m bench.fresh_install_pages --out /tmp/fresh-pages
 
 Opens Home and the five pages at 1366 and 1920 px wide, waits for each run to finish, and counts exceptions and
 error boxes; on Try-On it also puts a catalog top on the bundled Grace Hopper photo (MediaPipe pose and
@@ -16,10 +16,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
 
-from browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server  # noqa: E402
+from testkit.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from testkit.servers import streamlit_server  # noqa: E402
 
 PAGES = ["", "Discover", "Creative_Director", "Sketch_to_Cloth", "Try_On", "Stylist"]
 

@@ -2,10 +2,10 @@
 files through the readers, a hostile folder through a real ingest, and (issue 17) hostile file names,
 metadata sheets in several encodings, `search --batch` lines and CLI arguments. Bounded in count and time.
 
-    .venv/bin/python bench/fuzz.py [--images 5000] [--metadata 1000] [--ingest 300]
+    .venv/bin/python -m bench.fuzz [--images 5000] [--metadata 1000] [--ingest 300]
                                    [--names 500] [--encodings 1000] [--batch 2000] [--cli 300]
-    .venv/bin/python bench/fuzz.py --quick     # a few hundred cases of each kind, about a minute
-    .venv/bin/python bench/fuzz.py --round3-only [--round3 1200]   # issue 27's families only
+    .venv/bin/python -m bench.fuzz --quick     # a few hundred cases of each kind, about a minute
+    .venv/bin/python -m bench.fuzz --round3-only [--round3 1200]   # issue 27's families only
 
 Issue 27 families (--round3 N cases in all, seeded): long thin and huge images through load_image and an encoder
 (with this process's peak memory per case), prices in every style through the one parser, metadata edits
@@ -21,16 +21,12 @@ from __future__ import annotations
 import argparse
 import collections
 import os
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
 
 import warnings  # noqa: E402
 
@@ -39,7 +35,7 @@ from hypothesis import HealthCheck, given, seed, settings  # noqa: E402
 from core.catalog import read_metadata  # noqa: E402
 from core.errors import BadImageError  # noqa: E402
 from core.images import load_image  # noqa: E402
-from fuzzing import hostile_images, hostile_metadata  # noqa: E402
+from testkit.fuzzing import hostile_images, hostile_metadata  # noqa: E402
 
 warnings.simplefilter("ignore")
 
@@ -117,7 +113,7 @@ def main() -> None:
     if args.ingest:
         from hypothesis.strategies import lists
 
-        from tiny_models import build_tiny_clip
+        from testkit.tiny_models import build_tiny_clip
         from core.config import load_settings
         from core.encoders.clip import ClipEncoder
         from core.ingest import ingest_catalog
@@ -169,7 +165,7 @@ def hostile_input(args) -> list[str]:
     from core.catalog import parse_price, read_catalog
     from core.errors import AtelierError
     from core.validate import json_line
-    from fuzzing import ENCODINGS, batch_lines, cli_arguments, csv_text, file_names, metadata_rows
+    from testkit.fuzzing import ENCODINGS, batch_lines, cli_arguments, csv_text, file_names, metadata_rows
 
     findings: list[str] = []
     counts = collections.Counter()
@@ -240,7 +236,7 @@ def hostile_input(args) -> list[str]:
           + ", ".join(f"{v} {k}" for k, v in counts.items()))
 
     counts.clear()
-    from tiny_models import build_tiny_clip
+    from testkit.tiny_models import build_tiny_clip
     from core.config import load_settings
     from core.encoders.clip import ClipEncoder
     from core.ingest import ingest_catalog
@@ -407,7 +403,7 @@ def round3(total: int) -> list[str]:
 
     from core.catalog import parse_price
     from core.errors import AtelierError, BadImageError
-    from tiny_models import build_tiny_clip
+    from testkit.tiny_models import build_tiny_clip
     from core.encoders.clip import ClipEncoder
 
     rng = np.random.default_rng(27)

@@ -4,7 +4,7 @@
 Reports errors (target 0), p50/p95 time from action to rendered results per action, and the server's
 peak memory. Loopback only; bounded in sessions, rounds and seconds; stops by itself.
 
-    .venv/bin/python bench/load_test.py [--sessions 8] [--seconds 180] [--db DIR]
+    .venv/bin/python -m bench.load_test [--sessions 8] [--seconds 180] [--db DIR]
 """
 from __future__ import annotations
 
@@ -13,20 +13,18 @@ import asyncio
 import io
 import os
 import random
-import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import numpy as np  # noqa: E402
 
-from browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server  # noqa: E402
+from testkit.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from testkit.servers import streamlit_server  # noqa: E402
 
 QUERIES = ["red dress", "navy striped shirt", "black sneakers", "floral skirt", "wool coat", "yellow hoodie",
            "denim jeans", "leather bag", "white t-shirt", "green checked jacket", "pink blouse", "beige trousers"]

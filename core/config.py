@@ -4,7 +4,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import AtelierError
@@ -17,10 +17,16 @@ SAMPLE_CATALOG_DIR = ASSETS_DIR / "sample_catalog"
 # (ATELIER_CLIP_MODEL=openai/clip-vit-base-patch32, google/siglip-base-patch16-224, or the short names in
 # core.weights.ENCODER_ALIASES). Used only when its weights are on disk or ATELIER_ENCODER=clip asks for it.
 DEFAULT_CLIP_MODEL = "patrickjohncyh/fashion-clip"
+# The other model ids, written once here (the backends take theirs from the settings):
+DEFAULT_INPAINT_MODEL = "stable-diffusion-v1-5/stable-diffusion-inpainting"  # designs and the diffusion try-on
+DEFAULT_CATVTON_ATTENTION = "zhengchong/CatVTON"  # CatVTON's attention weights
+DEFAULT_CATVTON_BASE = "booksforcharlie/stable-diffusion-inpainting"  # the SD-1.5 inpainting base CatVTON sits on
 
 
 @dataclass(frozen=True)
 class Settings:
+    """Every field a plain value, so a Settings hashes: pages pass it to st.cache_resource getters as the key."""
+
     data_dir: Path = REPO_ROOT / "data"
     db_dir: Path | None = None  # defaults to data_dir / "index"
     catalog_dir: Path = SAMPLE_CATALOG_DIR
@@ -28,10 +34,10 @@ class Settings:
     encoder: str = "auto"  # auto | lite | clip (any CLIP-family id or folder via clip_model)
     clip_model: str = DEFAULT_CLIP_MODEL
     device: str = "auto"  # auto | cpu | cuda
-    inpaint_model: str = "stable-diffusion-v1-5/stable-diffusion-inpainting"  # id, folder, or "offline"
+    inpaint_model: str = DEFAULT_INPAINT_MODEL  # id, folder, or "offline"
     gmm_checkpoint: str | None = None  # a train-gmm checkpoint for the gmm try-on backend
-    catvton_attention: str = "zhengchong/CatVTON"  # CatVTON's attention weights: Hub id or local folder
-    catvton_base: str = "booksforcharlie/stable-diffusion-inpainting"  # the SD-1.5 inpainting base CatVTON sits on
+    catvton_attention: str = DEFAULT_CATVTON_ATTENTION  # CatVTON's attention weights: Hub id or local folder
+    catvton_base: str = DEFAULT_CATVTON_BASE  # the SD-1.5 inpainting base CatVTON sits on
     profiles_url: str | None = None  # SQLAlchemy URL; default sqlite:///<data_dir>/profiles.sqlite3
     chroma_host: str | None = None
     chroma_port: int = 8000
@@ -45,7 +51,6 @@ class Settings:
     auto_probe_timeout_s: float = 3.0
     commercial_safe_only: bool = False  # refuse models whose licence does not allow commercial use (core.weights.MODELS)
     design_cpu_budget_s: float = 120.0  # auto picks a generative model on a CPU only when a design fits this budget
-    extra: dict = field(default_factory=dict)
 
     @property
     def is_demo(self) -> bool:

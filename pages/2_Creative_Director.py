@@ -49,8 +49,8 @@ if "design_base_id" in state:  # arrived from Discover / Sketch ("Edit in Creati
     except AtelierError as exc:
         st.error(str(exc))
 
-backend, backend_why = get_design_backend(studio.settings.inpaint_model, studio.settings.device,
-                                          studio.settings.commercial_safe_only, studio.settings.design_cpu_budget_s)
+backend, backend_choice = get_design_backend(studio.settings)
+backend_why = backend_choice.reason
 st.title("Creative Director")
 model_banner(studio)
 if not backend.generative:

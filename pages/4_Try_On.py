@@ -10,9 +10,10 @@ from core.errors import AtelierError  # noqa: E402
 from core.images import load_image  # noqa: E402
 from core.tryon.people import (fits_kind, full_body_label, is_croquis, provenance, sample_people,  # noqa: E402
                                sample_person)
-from core.tryon.registry import BACKENDS, allowed_backends, backend_licence, backend_refusal  # noqa: E402
+from core.tryon.registry import allowed_backends, backends, backend_licence, backend_refusal  # noqa: E402
 from core.vocabulary import tryon_kind  # noqa: E402
 from core.ui import catalog_picker, md, model_banner, read_upload, show_error  # noqa: E402
+from core.ui.resources import get_person_analysis, get_tryon_backend  # noqa: E402
 from core.ui.page import page_context  # noqa: E402
 
 studio, profiles, profile = page_context()
@@ -22,28 +23,7 @@ state.setdefault("tryon_result", None)
 state.setdefault("tryon_pieces", None)  # a whole outfit from the Stylist: [{"image", "label", "category"}]
 
 
-@st.cache_resource(show_spinner="Loading the try-on model ...")
-def get_backend(name: str, checkpoint: str | None, model: str, device: str, catvton: str, catvton_base: str):
-    """The backend and why it is the one in use (the arguments are the settings it depends on: the cache key)."""
-    from core.tryon.registry import load_tryon
-
-    backend, choice = load_tryon(studio.settings, name)
-    return backend, choice.reason
-
-
 KIND_WORDS = {"upper": "Top", "lower": "Trousers or skirt", "dress": "Dress"}
-
-
-@st.cache_resource(show_spinner="Looking at the person photo ...", max_entries=16)
-def analysed(key: str, _img: Image.Image):
-    """MediaPipe's analysis of a person photo (key: the sample's name or the upload's digest); None if it fails
-    (pressing "Try it on" then shows why)."""
-    from core.tryon.pose import analyse_person
-
-    try:
-        return analyse_person(_img)
-    except Exception:
-        return None
 
 
 def current_person():
@@ -54,7 +34,7 @@ def current_person():
         if name is None:
             return None
         img, person = sample_person(name)
-        return name, img, person or analysed(name, img)
+        return name, img, person or get_person_analysis(name, img)
     up = state.get("tryon_person_upload")
     if up is None:
         return None
@@ -65,7 +45,7 @@ def current_person():
         img = Image.open(io.BytesIO(data)).convert("RGB")
     except Exception:
         return None
-    return "your photo", img, analysed(hashlib.sha1(data).hexdigest(), img)
+    return "your photo", img, get_person_analysis(hashlib.sha1(data).hexdigest(), img)
 
 
 def pick_garment(garment: dict) -> None:
@@ -174,14 +154,12 @@ with st.expander("Advanced"):
     backend_name = st.selectbox("Backend", list(offered), key="tryon_backend",
                                 help="; ".join(f"{k}: {v}" for k, v in offered.items()))
     st.caption(f"Licence: {backend_licence(backend_name, studio.settings)}")
-    for hidden in (k for k in BACKENDS if k not in offered):
+    for hidden in (k for k in backends() if k not in offered):
         st.caption(f"{hidden} hidden: {backend_refusal(hidden, studio.settings)}")
     show_steps = st.toggle("Show the steps", key="tryon_steps")
     if name is not None:
         st.caption(f"About {name}: {provenance(name)}.")
 
-backend_key = (backend_name, studio.settings.gmm_checkpoint, studio.settings.inpaint_model, studio.settings.device,
-               studio.settings.catvton_attention, studio.settings.catvton_base)
 pieces = state.tryon_pieces
 if pieces:
     with st.container(border=True):
@@ -198,7 +176,8 @@ if pieces:
         from core.tryon.outfit import Piece, dress_outfit
 
         try:
-            backend, state.tryon_why = get_backend(*backend_key)
+            backend, choice = get_tryon_backend(studio.settings, backend_name)
+            state.tryon_why = choice.reason
             with st.spinner("Dressing the outfit ..."):
                 state.tryon_result = dress_outfit(backend, person_img, [Piece(p["image"], p["category"], p["label"])
                                                                         for p in pieces], person=person)
@@ -209,7 +188,8 @@ if pieces:
 
 if st.button("Try it on", type="primary", key="tryon_go", disabled=person_img is None or garment is None):
     try:
-        backend, state.tryon_why = get_backend(*backend_key)
+        backend, choice = get_tryon_backend(studio.settings, backend_name)
+        state.tryon_why = choice.reason
         with st.spinner("Dressing ..."):
             state.tryon_result = backend.run(person_img, garment["image"], kind, person=person)
         state.tryon_said = f"{garment['label']}, worn as a {KIND_WORDS[kind].lower()}, on {name or 'your photo'}"

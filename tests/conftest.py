@@ -12,10 +12,16 @@ from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 
-sys.path.insert(0, str(Path(__file__).parent))
-from tiny_models import build_tiny_clip, build_tiny_siglip  # noqa: E402
-
 from core.config import SAMPLE_CATALOG_DIR, load_settings  # noqa: E402
+from testkit.browser import require_browser  # noqa: E402
+from testkit.tiny_models import build_tiny_clip, build_tiny_siglip  # noqa: E402
+
+
+def pytest_runtest_setup(item):
+    """A `browser` test skips, before its fixtures start anything, with the reason (CI: fails) when chromium or
+    Playwright is missing."""
+    if item.get_closest_marker("browser"):
+        require_browser()
 
 
 @pytest.fixture(scope="session")
@@ -63,7 +69,7 @@ def small_catalog(tmp_path) -> Path:
     """Twelve sample items copied into a writable folder with their metadata."""
     import csv
 
-    from catalog_copy import write_catalog_subset
+    from testkit.catalog_copy import write_catalog_subset
 
     rows = list(csv.DictReader(open(SAMPLE_CATALOG_DIR / "catalog.csv")))[::35][:12]
     return write_catalog_subset(SAMPLE_CATALOG_DIR, rows, tmp_path / "catalog")
@@ -101,9 +107,29 @@ def sample_persons():
     return out
 
 
-def tiny_settings(tmp_path, **kw):
-    kw.setdefault("db_dir", tmp_path / "index")
-    return load_settings(**kw)
+# The pages under AppTest (tests/test_pages.py and the screens, discover and try-on tests).
+@pytest.fixture
+def app_env(sample_studio, monkeypatch, tmp_path):
+    monkeypatch.setenv("ATELIER_DB_DIR", str(sample_studio.settings.index_dir))
+    monkeypatch.setenv("ATELIER_ENCODER", "lite")
+    monkeypatch.setenv("ATELIER_DATA_DIR", str(tmp_path))  # a fresh profile database per test
+    from core.ui import get_profile_store, get_studio
+
+    get_studio.clear()
+    get_profile_store.clear()
+    yield tmp_path
+    get_studio.clear()
+    get_profile_store.clear()
+
+
+@pytest.fixture
+def offline_design(app_env, monkeypatch):
+    monkeypatch.setenv("ATELIER_INPAINT_MODEL", "offline")
+    from core.ui import get_design_backend
+
+    get_design_backend.clear()
+    yield
+    get_design_backend.clear()
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -2,14 +2,13 @@
 Director loader, CatVTON on it, CLIP ingest against the model alone, GMM training split into its parts) on tiny
 models on the CPU; every section prints its figures."""
 import re
-import sys
 
-from core.config import REPO_ROOT
+import pytest
 
 
+@pytest.mark.slow  # four model families built and run: about 95 s on a busy 2-core box
 def test_bench_gpu_quick_runs_every_section_and_prints_figures(capsys):
-    sys.path.insert(0, str(REPO_ROOT / "bench"))
-    import bench_gpu
+    from bench import bench_gpu
 
     bench_gpu.main(["--quick"])
     out = capsys.readouterr().out

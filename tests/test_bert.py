@@ -10,7 +10,7 @@ import pytest
 import torch
 
 from core.encoders.bert import PlainBert, TransformersTower, load_sentence_tower
-from tiny_models import build_tiny_bert
+from testkit.tiny_models import build_tiny_bert
 
 ROOT = Path(__file__).resolve().parent.parent
 TEXTS = ["red floral dress", "An ELEGANT black gown, floor-length — with café lace", "", "   ",

@@ -12,7 +12,7 @@ from core.tryon.people import sample_photos as sample_people
 from core.tryon.registry import load_backend
 from core.tryon.catvton import CatVtonTryOn, SkipCrossAttention, attention_file, self_attention_modules
 from core.tryon.pose import analyse_person
-from tiny_models import build_tiny_catvton_attention, build_tiny_inpaint
+from testkit.tiny_models import build_tiny_catvton_attention, build_tiny_inpaint
 
 CATALOG = REPO_ROOT / "assets" / "sample_catalog" / "images"
 

@@ -42,9 +42,10 @@ def _http(method: str, url: str, token: str | None = None, body: dict | None = N
         return exc.code
 
 
+@pytest.mark.server
 def test_chromas_own_token_auth_does_not_refuse(tmp_path):
     """Why the proxy: the server-side auth settings of chromadb 0.x, given to the 1.x `chroma run`."""
-    from test_chroma_server import _start
+    from testkit.servers import start_chroma
 
     port = free_port()
     env = {"CHROMA_SERVER_AUTHN_PROVIDER": "chromadb.auth.token_authn.TokenAuthenticationServerProvider",
@@ -52,7 +53,7 @@ def test_chromas_own_token_auth_does_not_refuse(tmp_path):
     old = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     try:
-        server = _start(tmp_path / "plain", port)
+        server = start_chroma(tmp_path / "plain", port)
     finally:
         for k, v in old.items():
             os.environ.pop(k) if v is None else os.environ.__setitem__(k, v)
@@ -65,6 +66,7 @@ def test_chromas_own_token_auth_does_not_refuse(tmp_path):
     assert code == 200
 
 
+@pytest.mark.server
 def test_the_gate_refuses_without_the_token_and_serves_with_it(tmp_path, small_catalog, tiny_clip):
     require_nginx()
     from core.config import load_settings

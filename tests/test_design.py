@@ -9,7 +9,7 @@ from core.attributes import PALETTE
 from core.design import (DesignCancelled, DesignRequest, DiffusersInpaint, OfflineEditor, enhance_prompt,
                          load_design_backend, parse_edit, prepare_mask)
 from core.errors import AtelierError
-from tiny_models import build_tiny_inpaint
+from testkit.tiny_models import build_tiny_inpaint
 
 GARMENT = "assets/sample_catalog/images/shirt-003.jpg"
 
@@ -173,7 +173,7 @@ def test_cli_design_with_offline_editor_and_tiny_pipeline(tmp_path, tiny_inpaint
 
 
 def test_sdxl_inpainting_loads_through_the_same_loader(session_dir):
-    from tiny_models import build_tiny_sdxl_inpaint
+    from testkit.tiny_models import build_tiny_sdxl_inpaint
 
     path = build_tiny_sdxl_inpaint(session_dir / "tiny-sdxl-inpaint")
     backend, _ = load_design_backend(str(path))

@@ -9,7 +9,7 @@ from PIL import Image
 from core.design import DesignRequest, OfflineEditor
 from core.errors import AtelierError
 from core.segmentation import GarmentNotFound, whole_garment_mask
-from design_measures import (REAL, reads_as, real_light_items, rough_rectangle, score_real_recolour, structure_kept,
+from testkit.design_measures import (REAL, reads_as, real_light_items, rough_rectangle, score_real_recolour, structure_kept,
                              truth_of)
 
 

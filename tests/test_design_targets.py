@@ -1,5 +1,5 @@
 """Creative Director's targets, measured on the sample catalog against the generator's true garment masks:
-light garments, a rough rectangle mask, "make it red" (see tests/design_measures.py; bench/bench_design.py --targets
+light garments, a rough rectangle mask, "make it red" (see testkit/design_measures.py; bench/bench_design.py --targets
 prints the same figures for every light item)."""
 import numpy as np
 import pytest
@@ -9,7 +9,7 @@ from core.design import (OFFLINE_HELP, DesignRequest, OfflineEditor, close_strok
                          parse_edit)
 from core.errors import AtelierError
 from core.segmentation import garment_mask
-from design_measures import light_items, reads_as, rough_rectangle, score_recolour, truth_of
+from testkit.design_measures import light_items, reads_as, rough_rectangle, score_recolour, truth_of
 
 # One of each light colour and pattern family; the bench runs all 90 light items.
 ITEMS = ["tshirt-028", "shirt-000", "shirt-013", "shirt-015", "blouse-002", "sweater-012", "dress-010", "jeans-004",

@@ -1,14 +1,14 @@
 """Discover under AppTest: chips that become filters, honest counts, reasons, named "more like this"."""
 import pytest
 from streamlit.testing.v1 import AppTest
-from test_pages import DISCOVER, app_env  # noqa: F401  (the fixture)
+from testkit.apptest import DISCOVER
 
 
 def _names(at):
     return [m.value for m in at.markdown if m.value.startswith("**")]
 
 
-def test_chips_show_what_was_read_and_become_filters(app_env):  # noqa: F811
+def test_chips_show_what_was_read_and_become_filters(app_env):
     at = AppTest.from_file(DISCOVER, default_timeout=180).run()
     at.text_input(key="q_text").set_value("red floral dress").run()
     assert not at.exception and not at.error
@@ -23,7 +23,7 @@ def test_chips_show_what_was_read_and_become_filters(app_env):  # noqa: F811
     assert cards and all(c.startswith("dress ·") for c in cards)
 
 
-def test_more_like_this_names_the_item_and_leaves_the_words_out(app_env):  # noqa: F811
+def test_more_like_this_names_the_item_and_leaves_the_words_out(app_env):
     at = AppTest.from_file(DISCOVER, default_timeout=180).run()
     at.text_input(key="q_text").set_value("sneakers").run()
     first = _names(at)[0].strip("*")
@@ -40,7 +40,7 @@ def test_more_like_this_names_the_item_and_leaves_the_words_out(app_env):  # noq
 
 
 @pytest.mark.parametrize("text", ["dress OR 1=1", '"unbalanced', "NEAR *", "-", "платье", "x" * 10_000])
-def test_odd_queries_answer_without_errors(app_env, text):  # noqa: F811
+def test_odd_queries_answer_without_errors(app_env, text):
     at = AppTest.from_file(DISCOVER, default_timeout=180).run()
     at.text_input(key="q_text").set_value(text).run()
     assert not at.exception and not at.error

@@ -7,33 +7,18 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import tiny_settings
 from core.config import REPO_ROOT
 from core.errors import AtelierError
 from core.ingest import ingest_catalog
 from core.profiles import ProfileStore
 from core.search import SearchQuery, search_catalog
 from core.store import IndexStore
-
-
-@contextmanager
-def tmpfs(path: Path, size: str, readonly: bool = False):
-    """A real small (or read-only) filesystem; needs root, as CI and these machines have."""
-    path.mkdir(parents=True, exist_ok=True)
-    opts = f"size={size}" + (",ro" if readonly else "")
-    res = subprocess.run(["mount", "-t", "tmpfs", "-o", opts, "tmpfs", str(path)], capture_output=True, text=True)
-    if res.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {res.stderr.strip()}")
-    try:
-        yield path
-    finally:
-        subprocess.run(["umount", "-l", str(path)], check=False)
+from testkit.filesystems import tmpfs
+from testkit.settings import tiny_settings
 
 
 def test_full_disk_during_ingest_is_a_clear_message_and_recoverable(tmp_path, small_catalog, tiny_clip):

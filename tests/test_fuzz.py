@@ -15,7 +15,7 @@ from hypothesis import strategies as hst
 from core.catalog import parse_price, read_catalog, read_metadata
 from core.errors import AtelierError, BadImageError
 from core.images import load_image
-from fuzzing import (ENCODINGS, batch_lines, cli_arguments, csv_text, file_names, hostile_images, hostile_metadata,
+from testkit.fuzzing import (ENCODINGS, batch_lines, cli_arguments, csv_text, file_names, hostile_images, hostile_metadata,
                      metadata_rows)
 
 FAST = settings(max_examples=400, deadline=3000, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
@@ -49,7 +49,7 @@ def test_metadata_files_never_crash_the_reader(tmp_path_factory, text):
 def test_ingest_of_a_hostile_folder_indexes_the_good_and_lists_the_bad(tmp_path, tiny_clip):
     from hypothesis.strategies import lists
 
-    from conftest import tiny_settings
+    from testkit.settings import tiny_settings
     from core.ingest import ingest_catalog
     from core.store import IndexStore
 
@@ -145,8 +145,8 @@ def test_metadata_in_any_encoding_is_read_exactly_or_the_guess_is_reported(tmp_p
 def batch_studio(tmp_path_factory, tiny_clip):
     import csv
 
-    from catalog_copy import write_catalog_subset
-    from conftest import tiny_settings
+    from testkit.catalog_copy import write_catalog_subset
+    from testkit.settings import tiny_settings
     from core.config import SAMPLE_CATALOG_DIR
     from core.ingest import ingest_catalog
     from core.store import IndexStore
@@ -160,11 +160,12 @@ def batch_studio(tmp_path_factory, tiny_clip):
     return open_studio(s, encoder=tiny_clip), tmp
 
 
+@pytest.mark.slow  # 200 batches through the CLI's batch loop: about 25 s on a busy 2-core box
 @seed(19)
 @settings(max_examples=200, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
 @given(hst.lists(batch_lines(), min_size=1, max_size=6))
 def test_a_batch_of_n_lines_answers_n_valid_json_lines(batch_studio, lines):
-    from core.__main__ import _batch_answer, _lines
+    from core.cli.search import batch_answer as _batch_answer, read_lines as _lines
     from core.validate import json_line
 
     studio, base = batch_studio

@@ -6,12 +6,12 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from conftest import tiny_settings
 from core.__main__ import main
 from core.catalog import parse_price, read_catalog, read_metadata
 from core.ingest import ingest_catalog
 from core.search import SearchQuery, search_catalog
 from core.store import IndexStore, collection_name
+from testkit.settings import tiny_settings
 
 
 def _catalog(root: Path, names: list[str], meta: tuple[str, bytes] | None = None) -> Path:

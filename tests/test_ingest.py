@@ -8,9 +8,9 @@ from pathlib import Path
 
 from PIL import Image
 
-from conftest import tiny_settings
 from core.ingest import ingest_catalog
 from core.store import IndexStore, collection_name
+from testkit.settings import tiny_settings
 
 REPO = Path(__file__).resolve().parent.parent
 

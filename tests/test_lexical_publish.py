@@ -1,11 +1,11 @@
 """The lexical side follows what the ingest publishes: a local generation swap and a Chroma server alike."""
 import pytest
-from test_chroma_server import _free_port, _start
 
 from core.config import load_settings
 from core.ingest import ingest_catalog
 from core.search import CatalogIndex, SearchQuery, search_catalog
 from core.store import IndexStore, collection_name
+from testkit.servers import free_port, start_chroma
 
 
 def _trainers(index, encoder):
@@ -28,9 +28,10 @@ def test_lexical_index_follows_a_local_generation_swap(tmp_path, small_catalog, 
     _check_republish(small_catalog, IndexStore(settings), settings, tiny_clip)
 
 
+@pytest.mark.server
 def test_lexical_index_follows_a_chroma_server(tmp_path, small_catalog, tiny_clip):
-    port = _free_port()
-    server = _start(tmp_path / "server-data", port)
+    port = free_port()
+    server = start_chroma(tmp_path / "server-data", port)
     try:
         settings = load_settings(chroma_host="127.0.0.1", chroma_port=port)
         _check_republish(small_catalog, IndexStore(settings), settings, tiny_clip)

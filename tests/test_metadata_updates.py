@@ -6,11 +6,11 @@ import json
 import pytest
 from PIL import Image
 
-from conftest import tiny_settings
 from core.__main__ import main
 from core.ingest import ingest_catalog
 from core.search import CatalogIndex, Filters, SearchQuery, search_catalog
 from core.store import IndexStore, collection_name
+from testkit.settings import tiny_settings
 
 
 def _folder(root, rows: str):

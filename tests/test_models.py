@@ -190,7 +190,7 @@ def test_cpu_host_without_weights_uses_the_offline_editor_and_offers_size_and_ti
 
 
 def test_weights_on_disk_are_used_only_within_the_cpu_budget(session_dir, monkeypatch):
-    from tiny_models import build_tiny_inpaint
+    from testkit.tiny_models import build_tiny_inpaint
 
     from core.design import DiffusersInpaint, OfflineEditor, load_design_backend
 

@@ -2,37 +2,16 @@
 import io
 
 import numpy as np
-import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from core.config import REPO_ROOT
-
-HOME = str(REPO_ROOT / "Home.py")
-DISCOVER = str(REPO_ROOT / "pages" / "1_Discover.py")
-
-
-@pytest.fixture
-def app_env(sample_studio, monkeypatch, tmp_path):
-    monkeypatch.setenv("ATELIER_DB_DIR", str(sample_studio.settings.index_dir))
-    monkeypatch.setenv("ATELIER_ENCODER", "lite")
-    monkeypatch.setenv("ATELIER_DATA_DIR", str(tmp_path))  # a fresh profile database per test
-    from core.ui import get_profile_store, get_studio
-
-    get_studio.clear()
-    get_profile_store.clear()
-    yield tmp_path
-    get_studio.clear()
-    get_profile_store.clear()
-
-
-def _errors(at):
-    return [e.value for e in at.error]
+from testkit.apptest import DESIGN, DISCOVER, HOME, SKETCH, STYLIST, TRYON, errors, try_on
 
 
 def test_home_speaks_to_stylists_and_keeps_installation_facts_in_about(app_env):
     at = AppTest.from_file(HOME, default_timeout=180).run()
-    assert not at.exception and not _errors(at)
+    assert not at.exception and not errors(at)
     assert [s.value for s in at.subheader][:3] == ["What you can do", "Your clients", "The catalog at a glance"]
     assert any(c.value.startswith("420 pieces. Each dot is one piece") for c in at.caption)  # all of them drawn
     about = next(e for e in at.expander if e.label == "About this installation")
@@ -49,7 +28,7 @@ def test_every_page_runs_through_the_navigation_entry(app_env):
                         ("pages/3_Sketch_to_Cloth.py", "Sketch to Cloth"), ("pages/4_Try_On.py", "Try-On"),
                         ("pages/5_Stylist.py", "Stylist")):
         at.switch_page(page).run()
-        assert not at.exception and not _errors(at), page
+        assert not at.exception and not errors(at), page
         assert [t.value for t in at.title] == [title]
         assert at.sidebar.selectbox(key="profile_select").label == "Active client"  # the set-up ran once
 
@@ -59,7 +38,7 @@ def test_creating_a_profile_makes_it_active_at_once_and_likes_go_to_it(app_env):
     at.switch_page("pages/1_Discover.py").run()
     at.sidebar.text_input(key="profile_new_name").set_value("  Ada   Lovelace ")
     at.sidebar.button(key="profile_create").click().run()
-    assert not at.exception and not _errors(at)
+    assert not at.exception and not errors(at)
     assert at.sidebar.selectbox(key="profile_select").value == "Ada Lovelace"
     assert at.session_state["profile_name"] == "Ada Lovelace"
     at.text_input(key="q_text").set_value("red").run()  # the next click keeps the new profile
@@ -74,7 +53,7 @@ def test_creating_a_profile_makes_it_active_at_once_and_likes_go_to_it(app_env):
 def test_discover_text_search_filters_and_pages(app_env):
     at = AppTest.from_file(DISCOVER, default_timeout=180).run()
     at.text_input(key="q_text").set_value("red").run()
-    assert not at.exception and not _errors(at)
+    assert not at.exception and not errors(at)
     names = [m.value for m in at.markdown if m.value.startswith("**")]
     assert len(names) == 12 and sum("Red" in n for n in names) >= 10
     at.multiselect(key="f_category").set_value(["dress"]).run()
@@ -101,8 +80,8 @@ def test_discover_bad_upload_shows_a_message_not_a_traceback(app_env):
     at = AppTest.from_file(DISCOVER, default_timeout=180).run()
     at.file_uploader(key="q_image").upload("broken.jpg", b"\xff\xd8\xff garbage", "image/jpeg").run()
     assert not at.exception
-    assert any(e.startswith("broken.jpg is not an image Atelier can read") for e in _errors(at)), _errors(at)
-    assert not any("the image is not an image" in e for e in _errors(at))
+    assert any(e.startswith("broken.jpg is not an image Atelier can read") for e in errors(at)), errors(at)
+    assert not any("the image is not an image" in e for e in errors(at))
 
 
 def test_discover_image_upload_searches_by_image(app_env):
@@ -110,16 +89,13 @@ def test_discover_image_upload_searches_by_image(app_env):
     Image.open(REPO_ROOT / "assets/sample_catalog/images/bag-004.jpg").save(buf, "PNG")
     at = AppTest.from_file(DISCOVER, default_timeout=180).run()
     at.file_uploader(key="q_image").upload("bag.png", buf.getvalue(), "image/png").run()
-    assert not at.exception and not _errors(at)
+    assert not at.exception and not errors(at)
     names = [m.value for m in at.markdown if m.value.startswith("**")]
     assert names and "bag" in names[0].lower()
 
 
-SKETCH = str(REPO_ROOT / "pages" / "3_Sketch_to_Cloth.py")
-
-
 def test_sketch_page_upload_finds_dresses_and_shows_the_normalised_sketch(app_env):
-    from sketches import dress_outline
+    from testkit.sketches import dress_outline
 
     buf = io.BytesIO()
     dress_outline(rgba=False).save(buf, "PNG")
@@ -129,7 +105,7 @@ def test_sketch_page_upload_finds_dresses_and_shows_the_normalised_sketch(app_en
     assert go.disabled  # nothing drawn or uploaded yet
     at.file_uploader(key="sketch_upload").upload("dress.png", buf.getvalue(), "image/png").run()
     next(b for b in at.button if b.label == "Find matching garments").click().run()
-    assert not at.exception and not _errors(at)
+    assert not at.exception and not errors(at)
     cats = [c.value.split(" · ")[0] for c in at.caption if "$" in c.value and " · " in c.value]  # item cards
     assert cats[0] == "dress" and cats.count("dress") >= 6
     assert any("outlines compared" in c.value for c in at.caption)
@@ -141,20 +117,7 @@ def test_sketch_page_photo_upload_gets_guidance(app_env):
     at.file_uploader(key="sketch_upload").upload("coat.jpg", data, "image/jpeg").run()
     next(b for b in at.button if b.label == "Find matching garments").click().run()
     assert not at.exception
-    assert any("looks like a photo" in e for e in _errors(at))
-
-
-DESIGN = str(REPO_ROOT / "pages" / "2_Creative_Director.py")
-
-
-@pytest.fixture
-def offline_design(app_env, monkeypatch):
-    monkeypatch.setenv("ATELIER_INPAINT_MODEL", "offline")
-    from core.ui import get_design_backend
-
-    get_design_backend.clear()
-    yield
-    get_design_backend.clear()
+    assert any("looks like a photo" in e for e in errors(at))
 
 
 def _pick_shirt(at):
@@ -174,10 +137,10 @@ def test_creative_director_paints_generates_and_finds_similar(offline_design, mo
 
     monkeypatch.setattr(canvas_ui, "drawing_canvas", fake_canvas)
     at = _pick_shirt(AppTest.from_file(DESIGN, default_timeout=180).run())
-    assert not at.exception and not _errors(at)
+    assert not at.exception and not errors(at)
     at.text_input(key="design_prompt").set_value("make it red").run()
     next(b for b in at.button if b.label == "Generate").click().run()
-    assert not at.exception and not _errors(at)
+    assert not at.exception and not errors(at)
     assert any("History (1 design this" in s.value for s in at.subheader)
     next(b for b in at.button if b.label == "Find similar real items").click().run()
     assert any("Real catalog items like design 1" in s.value for s in at.subheader)
@@ -193,7 +156,7 @@ def test_creative_director_bad_prompt_and_empty_mask_keep_history(offline_design
     at.file_uploader(key="design_mask_upload").upload("mask.png", buf.getvalue(), "image/png").run()
     at.text_input(key="design_prompt").set_value("make it red").run()
     next(b for b in at.button if b.label == "Generate").click().run()
-    assert not at.exception and any("mask is empty" in e for e in _errors(at))
+    assert not at.exception and any("mask is empty" in e for e in errors(at))
     full = Image.new("L", (384, 384), 0)
     full.paste(255, (100, 100, 250, 250))
     buf = io.BytesIO()
@@ -203,11 +166,8 @@ def test_creative_director_bad_prompt_and_empty_mask_keep_history(offline_design
     assert any("History (1 design this" in s.value for s in at.subheader)
     at.text_input(key="design_prompt").set_value("sparkly unicorn vibes").run()
     next(b for b in at.button if b.label == "Generate").click().run()
-    assert not at.exception and any("does not understand" in e for e in _errors(at))
+    assert not at.exception and any("does not understand" in e for e in errors(at))
     assert any("History (1 design this" in s.value for s in at.subheader)  # nothing lost
-
-
-STYLIST = str(REPO_ROOT / "pages" / "5_Stylist.py")
 
 
 def _with_profile(app_env, name="Ada"):
@@ -228,7 +188,7 @@ def test_sidebar_says_what_is_kept_in_the_demo_and_on_a_local_install(app_env, m
     assert "serves one person on this computer" in local and "Demo" not in local
     monkeypatch.setenv("ATELIER_DEMO", "1")
     at = AppTest.from_file(STYLIST, default_timeout=180).run()
-    assert not at.exception and not _errors(at)
+    assert not at.exception and not errors(at)
     demo = " ".join(c.value for c in at.sidebar.caption)
     assert "reset when the demo restarts" in demo and "one person on this computer" not in demo
     assert not any("survive restarts" in i.value for i in at.info)
@@ -240,11 +200,11 @@ def test_stylist_feed_outfits_and_shop_the_look(app_env):
     at = AppTest.from_file(STYLIST, default_timeout=180)
     at.session_state["profile_name"] = "Ada"
     at.run()
-    assert not at.exception and not _errors(at)
+    assert not at.exception and not errors(at)
     assert any(c.value.startswith("similar to ") for c in at.caption)
     at.text_input(key="outfit_search").set_value("dress").run()
     next(b for b in at.button if b.label == "Build outfits").click().run()
-    assert not at.exception and not _errors(at)
+    assert not at.exception and not errors(at)
     assert any(m.value.startswith("**Look 1**") for m in at.markdown)
     next(b for b in at.button if b.label == "Add the look to the cart").click().run()
     assert len(store.items(ada.id, "cart")) >= 3
@@ -264,27 +224,9 @@ def test_discover_like_button_writes_to_the_active_profile(app_env):
     assert store.search_history(ada.id) == ["red"]
 
 
-TRYON = str(REPO_ROOT / "pages" / "4_Try_On.py")
-
-
-def _try_on(query: str, sample: str | None = None, **widgets):
-    """Open Try-On, pick the first catalog hit for query (and a sample person), set widgets by key, press Try."""
-    at = AppTest.from_file(TRYON, default_timeout=180).run()
-    assert not at.exception and not _errors(at)
-    if sample:
-        at.selectbox(key="tryon_sample").set_value(sample).run()
-    at.text_input(key="tryon_search").set_value(query).run()
-    next(b for b in at.button if b.label == "Use").click().run()
-    for key, value in widgets.items():
-        next(w for w in at.get(value[0]) if w.key == key).set_value(value[1]).run()
-    next(b for b in at.button if b.label == "Try it on").click().run()
-    assert not at.exception
-    return at
-
-
 def test_try_on_page_dresses_the_sample_person_and_shows_steps(app_env):
-    at = _try_on("shirt", tryon_steps=("toggle", True))
-    assert not _errors(at)
+    at = try_on("shirt", tryon_steps=("toggle", True))
+    assert not errors(at)
     assert any("pose and segmentation" in c.value for c in at.caption)
 
 
@@ -293,8 +235,8 @@ def test_try_on_page_offers_both_sample_people_and_dresses_the_astronaut(app_env
     options = set(at.selectbox(key="tryon_sample").options)
     assert {"Grace Hopper · portrait", "Astronaut · portrait"} <= options  # plain names (provenance: Advanced)
     assert sum(o.startswith("Croquis") for o in options) >= 3  # full-body figures for bottoms and dresses
-    at = _try_on("hoodie", sample="Astronaut · portrait")
-    assert not _errors(at) and any("pose and segmentation" in c.value for c in at.caption)
+    at = try_on("hoodie", sample="Astronaut · portrait")
+    assert not errors(at) and any("pose and segmentation" in c.value for c in at.caption)
     result = at.session_state["tryon_result"]
     assert result.person.image.size == (512, 512) and result.summary()["garment_share"] >= 0.2  # the astronaut
 
@@ -303,24 +245,24 @@ def test_try_on_page_dresses_a_whole_outfit_from_the_stylist_on_a_croquis_figure
     at = AppTest.from_file(TRYON, default_timeout=180)
     at.session_state["tryon_outfit"] = ["dress-003", "sneakers-004", "bag-005"]  # what the Stylist's button sends
     at.run()
-    assert not at.exception and not _errors(at)
+    assert not at.exception and not errors(at)
     assert at.selectbox(key="tryon_sample").value.startswith("Croquis")  # a full-body figure for an outfit
     next(b for b in at.button if b.label == "Dress the outfit").click().run()
-    assert not at.exception and not _errors(at)
+    assert not at.exception and not errors(at)
     result = at.session_state["tryon_result"]
     assert [layer.split(":")[0] for layer in result.layers] == ["dress", "shoes", "bag"]
     assert any(b.label == "Download PNG" for b in at.get("download_button"))
 
 
 def test_try_on_page_catvton_without_weights_says_what_to_download(app_env):
-    at = _try_on("shirt", tryon_backend=("selectbox", "catvton"))
-    assert any("hf download zhengchong/CatVTON" in e for e in _errors(at))
+    at = try_on("shirt", tryon_backend=("selectbox", "catvton"))
+    assert any("hf download zhengchong/CatVTON" in e for e in errors(at))
 
 
 def test_try_on_page_dress_on_a_portrait_explains_the_crop(app_env):
     # Picking a dress moves to a full-body figure; a stylist who goes back to the portrait is told why it fails.
-    at = _try_on("dress", tryon_sample=("selectbox", "Grace Hopper · portrait"), tryon_kind=("radio", "dress"))
-    assert any("hips are not in the photo" in e for e in _errors(at))
+    at = try_on("dress", tryon_sample=("selectbox", "Grace Hopper · portrait"), tryon_kind=("radio", "dress"))
+    assert any("hips are not in the photo" in e for e in errors(at))
 
 
 def test_stylist_export_offers_print_ready_files_for_saved_designs(app_env):
@@ -331,7 +273,7 @@ def test_stylist_export_offers_print_ready_files_for_saved_designs(app_env):
     at = AppTest.from_file(STYLIST, default_timeout=180)
     at.session_state["profile_name"] = "Eve"
     at.run()
-    assert not at.exception and not _errors(at)
+    assert not at.exception and not errors(at)
     labels = [b.label for b in at.get("download_button")]
     assert "PNG 300 dpi" in labels and "JSON spec" in labels
 

@@ -7,7 +7,7 @@ from PIL import Image
 
 from core.photo_query import prepare_query_photo
 from core.segmentation import garment_mask, silhouette
-from design_measures import truth_of
+from testkit.design_measures import truth_of
 
 
 def _phone(item: str, angle: float, seed: int = 0) -> Image.Image:

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from PIL import Image, ImageFile
 
-from conftest import tiny_settings
 from core.errors import BadImageError
 from core.images import ANALYSIS_SIDE, MAX_ASPECT, analysis_view, check_size, load_image
+from testkit.settings import tiny_settings
 
 
 def _png(w: int, h: int, mode: str = "L", colour=200) -> bytes:
@@ -29,7 +29,7 @@ def lite_studio(tmp_path_factory, lite):
     """A dozen catalog items indexed with the real offline encoder (the bundled sample takes minutes on a busy box)."""
     import csv
 
-    from catalog_copy import write_catalog_subset
+    from testkit.catalog_copy import write_catalog_subset
     from core.config import SAMPLE_CATALOG_DIR, load_settings
     from core.studio import ensure_catalog_index, open_studio
 

@@ -136,7 +136,7 @@ def test_empty_metadata_file_is_said(tmp_path, name):
 def test_files_left_out_are_in_the_ingest_report(tmp_path, tiny_clip):
     import os
 
-    from conftest import tiny_settings
+    from testkit.settings import tiny_settings
     from core.ingest import ingest_catalog
     from core.store import IndexStore
 

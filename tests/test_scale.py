@@ -88,7 +88,7 @@ def test_filtered_search_without_columns_asks_chroma_to_filter(sample_studio):
 
 
 def test_lean_sketch_search_ranks_like_the_exact_one(sample_studio):
-    from sketches import dress_outline
+    from testkit.sketches import dress_outline
 
     q = SearchQuery(sketch=dress_outline(), page_size=10)
     exact = search_catalog(sample_studio.index, sample_studio.encoder, q, sample_studio.sketch_index)
@@ -171,7 +171,7 @@ def test_lean_taste_feed_and_outfits_match_the_full_index(sample_studio, tmp_pat
 def test_discover_page_on_a_lean_index(sample_studio, monkeypatch, tmp_path):
     """The page above the threshold: filters from the columns, chips, results with reasons, no error."""
     from streamlit.testing.v1 import AppTest
-    from test_pages import DISCOVER
+    from testkit.apptest import DISCOVER
 
     monkeypatch.setenv("ATELIER_DB_DIR", str(sample_studio.settings.index_dir))
     monkeypatch.setenv("ATELIER_ENCODER", "lite")

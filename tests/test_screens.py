@@ -5,12 +5,12 @@ import numpy as np
 import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
-from test_pages import DESIGN, DISCOVER, STYLIST, _errors, app_env, offline_design  # noqa: F401  (fixtures)
 
 from core.profiles import ProfileStore
 from core.search import SearchHit
 from core.stylist import (OCCASIONS, Outfit, anchor_candidates, build_outfits, category_mix_distance, colour_story,
                           for_you, note_problems)
+from testkit.apptest import DESIGN, DISCOVER, errors
 
 
 def _hit(i, category, colour, pattern="solid", name=None):
@@ -99,10 +99,10 @@ def test_map_names_show_on_hover_from_the_page_itself():
 
 
 # ---- Discover ------------------------------------------------------------------------------------------------
-def test_discover_pages_end_with_the_matches_then_one_close_in_meaning_section(app_env):  # noqa: F811
+def test_discover_pages_end_with_the_matches_then_one_close_in_meaning_section(app_env):
     at = AppTest.from_file(DISCOVER, default_timeout=180).run()
     at.text_input(key="q_text").set_value("dress").run()
-    assert not at.exception and not _errors(at)
+    assert not at.exception and not errors(at)
     caption = next(c.value for c in at.caption if "items match your words" in c.value)
     matched = int(caption.split(" items match")[0].replace(",", ""))
     pages = -(-matched // 12)
@@ -117,7 +117,7 @@ def test_discover_pages_end_with_the_matches_then_one_close_in_meaning_section(a
     assert not any(" ms" in c.value for c in at.main.caption if "search over" not in c.value)
 
 
-def test_discover_cards_show_states_at_a_glance(app_env):  # noqa: F811
+def test_discover_cards_show_states_at_a_glance(app_env):
     store = ProfileStore(f"sqlite:///{app_env / 'profiles.sqlite3'}")
     ada = store.get_or_create("Ada")
     at = AppTest.from_file(DISCOVER, default_timeout=180)
@@ -138,7 +138,7 @@ def test_discover_cards_show_states_at_a_glance(app_env):  # noqa: F811
 
 
 # ---- Creative Director ---------------------------------------------------------------------------------------
-def test_the_result_belongs_to_the_garment_picked(offline_design):  # noqa: F811
+def test_the_result_belongs_to_the_garment_picked(offline_design):
     at = AppTest.from_file(DESIGN, default_timeout=180).run()
     at.text_input(key="design_search").set_value("shirt").run()
     next(b for b in at.button if b.label == "Use").click().run()
@@ -151,7 +151,7 @@ def test_the_result_belongs_to_the_garment_picked(offline_design):  # noqa: F811
     at.file_uploader(key="design_mask_upload").upload("m.png", buf.getvalue(), "image/png").run()
     at.text_input(key="design_prompt").set_value("make it red").run()
     next(b for b in at.button if b.label == "Generate").click().run()
-    assert not at.exception and not _errors(at)
+    assert not at.exception and not errors(at)
     heads = [s.value for s in at.subheader]
     assert "Result" in heads and "History (1 design this session)" in heads
     assert not any("seed" in c.value for c in at.main.caption)  # developer facts stay in the expanders

@@ -5,11 +5,11 @@ from pathlib import Path
 
 from PIL import Image
 
-from conftest import tiny_settings
 from core.catalog import read_catalog
 from core.config import REPO_ROOT
 from core.ingest import ingest_catalog
 from core.store import IndexStore
+from testkit.settings import tiny_settings
 
 
 def _tree(root: Path) -> set[str]:

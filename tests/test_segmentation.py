@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from core.segmentation import garment_mask
-from design_measures import EDGE_PRINTS, edge_print_item, segmentation_score, truth_of
+from testkit.design_measures import EDGE_PRINTS, edge_print_item, segmentation_score, truth_of
 
 FLORAL = [case for case in EDGE_PRINTS if case[2] == "floral"]
 

@@ -7,7 +7,7 @@ from PIL import Image, ImageDraw
 
 from core.search import SearchQuery, search_catalog
 from core.sketch import SketchError, normalise_sketch, outline_of_product, shape_descriptor
-from sketches import dress_outline, sketch_from_product
+from testkit.sketches import dress_outline, sketch_from_product
 
 
 def test_normalised_sketch_is_centred_with_fixed_line_width():
@@ -98,7 +98,7 @@ def test_sketch_index_holds_every_sample_item(sample_studio):
 
 
 def test_sketch_search_works_with_a_clip_family_encoder(tmp_path, small_catalog, tiny_clip):
-    from conftest import tiny_settings
+    from testkit.settings import tiny_settings
     from core.studio import ensure_catalog_index, open_studio
 
     studio = open_studio(tiny_settings(tmp_path, catalog_dir=small_catalog), encoder=tiny_clip)

@@ -12,14 +12,14 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from conftest import tiny_settings
 from core.__main__ import main
 from core.errors import AtelierError
 from core.images import load_image
 from core.ingest import ingest_catalog
 from core.search import CatalogIndex, SearchQuery, search_catalog
 from core.store import IndexStore, collection_name
-from test_faults import tmpfs
+from testkit.filesystems import tmpfs
+from testkit.settings import tiny_settings
 
 
 def test_read_only_index_folder_serves_searches(tmp_path, small_catalog, tiny_clip):

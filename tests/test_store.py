@@ -5,10 +5,10 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import tiny_settings
 from core.ingest import ingest_catalog
 from core.search import CatalogIndex, SearchQuery, search_catalog
 from core.store import IndexStore, collection_name
+from testkit.settings import tiny_settings
 
 REPO = Path(__file__).resolve().parent.parent
 

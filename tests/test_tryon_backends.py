@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 
 from core.config import REPO_ROOT
-from viton_tiny import make_viton_tiny
+from testkit.viton_tiny import make_viton_tiny
 
 CATALOG = REPO_ROOT / "assets" / "sample_catalog" / "images"
 
@@ -87,7 +87,7 @@ def test_openpose_body25_and_coco18_files_read_the_same(tmp_path):
 
 def test_diffusion_backend_on_a_tiny_pipeline(session_dir, hopper, hopper_person):
     from core.tryon.diffusion import DiffusionTryOn
-    from tiny_models import build_tiny_inpaint
+    from testkit.tiny_models import build_tiny_inpaint
 
     path = session_dir / "tiny-inpaint-tryon"
     if not path.exists():

@@ -19,7 +19,7 @@ from core.tryon.drape import body_of
 from core.tryon.people import sample_photos
 from core.tryon.pose import analyse_person
 from core.tryon.regions import garment_mask
-from test_pages import _try_on, app_env  # noqa: F401  (the page tests' set-up: a sample studio, a fresh profile db)
+from testkit.apptest import try_on
 
 CATALOG = REPO_ROOT / "assets" / "sample_catalog" / "images"
 REAL = REPO_ROOT.parent / "shared" / "realphotos"
@@ -244,11 +244,7 @@ def test_real_white_stripes_stay_in_the_garment(real):
 @needs_real
 def test_real_person_tries_on_what_she_wears(real):
     """The garment she already wears (her own tee cut out onto white) comes back: torso SSIM >= 0.75."""
-    import sys
-
-    sys.path.insert(0, str(REPO_ROOT / "bench"))
-    from bench_tryon_real import own_top_product_shot, torso_ssim
-
+    from bench.bench_tryon_real import own_top_product_shot, torso_ssim
     from core.tryon.regions import body_frame, polygon_mask, torso_outline
 
     for pid in ("p05", "p07"):
@@ -316,7 +312,7 @@ def test_real_short_sleeves_stay_short_on_a_bent_arm_and_the_check_fails_when_th
 
 
 def test_try_on_page_shows_the_quality_check(app_env):
-    at = _try_on("shirt")
+    at = try_on("shirt")
     lines = [e.value for e in list(at.success) + list(at.warning)]
     assert any(v.startswith("Quality ") and "/100" in v for v in lines)
     assert not at.error  # a poor result is a warning with reasons, never an error box

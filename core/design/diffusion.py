@@ -7,11 +7,11 @@ import time
 import numpy as np
 from PIL import Image
 
+from core.config import DEFAULT_INPAINT_MODEL  # noqa: F401  (the model id is a setting; named here for callers)
 from core.design.base import (DesignCancelled, DesignRequest, DesignResult, StepCallback, paste_back, prepare_mask,
                               working_size)
 from core.errors import AtelierError, ModelUnavailableError
 
-DEFAULT_INPAINT_MODEL = "stable-diffusion-v1-5/stable-diffusion-inpainting"
 QUALITY_WORDS = "high quality fashion product photo, detailed fabric texture, soft studio lighting"
 NEGATIVE_PROMPT = ("blurry, low quality, deformed, distorted, watermark, text, logo, extra limbs, bad anatomy, "
                    "jpeg artifacts, oversaturated")

@@ -7,8 +7,8 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.design.diffusion import DEFAULT_INPAINT_MODEL, DiffusersInpaint
-from core.design.offline import OfflineEditor
+from core.config import DEFAULT_INPAINT_MODEL
+from core.design.registry import DESIGN_BACKENDS, build_registered, design_class
 from core.errors import ModelUnavailableError
 
 log = logging.getLogger(__name__)
@@ -51,46 +51,91 @@ def design_offer(model: str, device: str = "auto", budget_s: float = 120.0, sett
                        f"python -m core download inpaint   # or: hf download {model}")
 
 
+@dataclass(frozen=True)
+class DesignChoice:
+    """Which design backend is in use and why (the page and the CLI say it)."""
+    name: str  # a name in core.design.registry.DESIGN_BACKENDS
+    model: str | None
+    reason: str
+
+
+def load_design(settings, name: str | None = None, offline_ok: bool = True):
+    """(backend, DesignChoice). `name`: None = the settings' model (ATELIER_INPAINT_MODEL), under the CPU budget;
+    a registered backend name ("offline", "diffusion" = the settings' model as asked); else an inpainting model id
+    or folder, as asked (the budget is not applied). Never downloads."""
+    if name is None:
+        return _choose(settings, settings.inpaint_model, explicit=False, offline_ok=offline_ok)
+    if name == "diffusion":
+        return _choose(settings, settings.inpaint_model, explicit=True, offline_ok=offline_ok)
+    if name in DESIGN_BACKENDS:
+        return build_registered(name, settings), DesignChoice(name, None, f"{name} was asked for" if name != "offline"
+                                                              else "the offline editor was asked for")
+    return _choose(settings, name, explicit=True, offline_ok=offline_ok)
+
+
 def load_design_backend(model: str | None = None, device: str = "auto", offline_ok: bool = True, settings=None,
                         explicit: bool = False):
-    """(backend, why). Diffusion when its weights are on disk and this machine runs a design within the budget
-    (GPU, or CPU under settings.design_cpu_budget_s; `explicit`: the user named the model, so the budget is not
-    applied), else the offline editor ("offline" asks for it directly). Never downloads."""
-    from core.config import load_settings
-    from core.weights import estimate_run, human_seconds, licence_refusal
+    """The older loader: (backend, why) for this model (default the SD-1.5 inpainting id) on this device."""
+    import dataclasses
 
-    settings = settings or load_settings()
-    model = model or DEFAULT_INPAINT_MODEL
+    from core.config import load_settings
+
+    settings = dataclasses.replace(settings or load_settings(), device=device,
+                                   inpaint_model=model or DEFAULT_INPAINT_MODEL)
+    backend, choice = _choose(settings, settings.inpaint_model, explicit, offline_ok)
+    return backend, choice.reason
+
+
+def _offline(why: str):
+    return build_registered("offline", None), DesignChoice("offline", None, why)
+
+
+def _choose(settings, model: str, explicit: bool, offline_ok: bool):
+    """Diffusion when its weights are on disk and this machine runs a design within the budget (GPU, or CPU under
+    settings.design_cpu_budget_s; `explicit`: the user named the model, so the budget is not applied), else the
+    offline editor ("offline" asks for it directly)."""
+    from core.weights import licence_refusal
+
     if model == "offline":
-        return OfflineEditor(), "the offline editor was asked for"
+        return _offline("the offline editor was asked for")
     refused = licence_refusal(model, settings)
     if refused:
         if not offline_ok:
             from core.errors import LicenceError
 
             raise LicenceError(refused)
-        return OfflineEditor(), refused + " The offline editor is used."
+        return _offline(refused + " The offline editor is used.")
     if not weights_on_disk(model):
         if not offline_ok:
             raise ModelUnavailableError(f"No inpainting weights for {model} on this machine. "
                                         f"`python -m core download inpaint` (or `hf download {model}`) first.")
-        return OfflineEditor(), (f"no diffusion weights for {model} on this machine, so the offline editor is used "
-                                 "(nothing is downloaded unless you ask: the Download button, `python -m core download "
-                                 f"inpaint` or `hf download {model}`).")
+        return _offline(f"no diffusion weights for {model} on this machine, so the offline editor is used "
+                        "(nothing is downloaded unless you ask: the Download button, `python -m core download "
+                        f"inpaint` or `hf download {model}`).")
     if not explicit:
-        est = estimate_run(model, device, settings.design_cpu_budget_s)
-        if not est.ok:
-            why = (f"diffusion weights {model} are here, but {est.text}" +
-                   ("" if est.fast_enough else f", over the CPU budget of {human_seconds(est.budget_s)} "
-                                               "(ATELIER_DESIGN_CPU_BUDGET_S)") + ", so the offline editor is used")
+        why = _over_budget(settings, model)
+        if why:
             if not offline_ok:
                 raise ModelUnavailableError(why + ".")
-            return OfflineEditor(), why + "."
+            return _offline(why + ".")
     try:
-        return DiffusersInpaint(model, device, local_files_only=True), f"diffusion weights {model} found"
+        backend = design_class("diffusion")(model, settings.device, local_files_only=True)
+        return backend, DesignChoice("diffusion", model, f"diffusion weights {model} found")
     except ModelUnavailableError:
         if not offline_ok:
             raise
         log.warning("inpainting model %s failed to load; using the offline editor", model)
-    return OfflineEditor(), (f"the diffusion weights for {model} on this machine did not load, so the offline editor "
-                             f"is used. Download them again: `hf download {model}` (about 4-5 GB; a GPU is advised).")
+    return _offline(f"the diffusion weights for {model} on this machine did not load, so the offline editor "
+                    f"is used. Download them again: `hf download {model}` (about 4-5 GB; a GPU is advised).")
+
+
+def _over_budget(settings, model: str) -> str | None:
+    """Why this machine would take too long or lack the memory for one design with `model`, or None."""
+    from core.weights import estimate_run, human_seconds
+
+    est = estimate_run(model, settings.device, settings.design_cpu_budget_s)
+    if est.ok:
+        return None
+    return (f"diffusion weights {model} are here, but {est.text}" +
+            ("" if est.fast_enough else f", over the CPU budget of {human_seconds(est.budget_s)} "
+                                        "(ATELIER_DESIGN_CPU_BUDGET_S)") + ", so the offline editor is used")

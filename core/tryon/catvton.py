@@ -19,13 +19,12 @@ import numpy as np
 import torch
 from PIL import Image
 
+from core.config import DEFAULT_CATVTON_ATTENTION as CATVTON_ATTENTION, DEFAULT_CATVTON_BASE as CATVTON_BASE
 from core.errors import ModelUnavailableError
 from core.tryon.base import TryOnBackend, TryOnResult
 from core.tryon.pose import Person, analyse_person
 from core.tryon.regions import garment_mask, region_for_garment
 
-CATVTON_BASE = "booksforcharlie/stable-diffusion-inpainting"
-CATVTON_ATTENTION = "zhengchong/CatVTON"
 VERSIONS = {"mix": "mix-48k-1024", "vitonhd": "vitonhd-16k-512", "dresscode": "dresscode-16k-512"}
 INSTALL = ("CatVTON needs two downloads (on a machine with internet): `hf download zhengchong/CatVTON --include "
            "'vitonhd-16k-512/attention/*'` and `hf download booksforcharlie/stable-diffusion-inpainting`; then set "

@@ -85,12 +85,13 @@ def _model_text(settings, model, have: bool) -> str:
 
 def download_row(settings, model, online: bool) -> None:
     """One model: what it is, its size and licence, and a Download button (the only way a download starts)."""
+    from core.config import DEFAULT_CATVTON_ATTENTION
     from core.weights import licence_refusal
 
     refused = licence_refusal(model.repo_id, settings)
     if model.key == "catvton-base" and not refused:
         refused = licence_refusal(settings.catvton_attention if "/" in settings.catvton_attention
-                                  else "zhengchong/CatVTON", settings)
+                                  else DEFAULT_CATVTON_ATTENTION, settings)
     if refused:
         st.caption(f"{model.label}: hidden. {refused}")
         return
@@ -102,8 +103,7 @@ def download_row(settings, model, online: bool) -> None:
         return
     left, right = st.columns([3, 1])
     left.markdown(_model_text(settings, model, have))
-    if right.button("Download", key=f"download-{model.key}", help=f"{model.command} (resumes if stopped)"):
-        run_download(settings, model)
+    download_button(right, settings, model, "Download", f"download-{model.key}")
 
 
 def download_offer(settings, key: str) -> None:
@@ -117,8 +117,13 @@ def download_offer(settings, key: str) -> None:
     if hub_offline() or _downloaded(model.repo_id, model.allow_patterns):
         st.code(model.command, language="bash", wrap_lines=True)
         return
-    if st.button(f"Download {model.repo_id} ({model.size_hint})", key=f"offer-download-{key}",
-                 help=f"{model.command} (resumes if stopped)"):
+    download_button(st, settings, model, f"Download {model.repo_id} ({model.size_hint})", f"offer-download-{key}")
+
+
+def download_button(where, settings, model, label: str, key: str) -> None:
+    """The one Download button (the Home panel's rows and the pages' offers): pressed, the download runs with
+    progress; its help names the command that does the same."""
+    if where.button(label, key=key, help=f"{model.command} (resumes if stopped)"):
         run_download(settings, model)
 
 
@@ -145,7 +150,7 @@ def run_download(settings, model) -> None:
         st.error(f"The download stopped ({type(exc).__name__}); press Download again to resume.")
         return
     _downloaded.clear()
-    from core.ui import get_design_backend, get_studio
+    from core.ui.resources import get_design_backend, get_studio
 
     get_studio.clear()  # the encoder choice is made at load: the next run picks the new weights up
     get_design_backend.clear()
@@ -233,7 +238,7 @@ def use_fetched_catalog_button() -> None:
     fetched = st.session_state.get("atelier-fetched-catalog")
     if fetched and st.button(f"Show the '{fetched[1]}' catalog in Atelier", type="primary"):
         os.environ["ATELIER_CATALOG"], os.environ["ATELIER_CATALOG_NAME"] = fetched
-        from core.ui import get_studio
+        from core.ui.resources import get_studio
 
         get_studio.clear()
         st.rerun()

@@ -51,7 +51,8 @@ class PageContext:
 
 def setup(stylist=None) -> PageContext:
     """The signed-in stylist (or the sign-in page and a stop), the studio, and the sidebar's client picker."""
-    from core.ui import profile_picker, studio_or_stop
+    from core.ui.profiles import profile_picker
+    from core.ui.resources import studio_or_stop
 
     stylist = stylist or signed_in_stylist()
     studio = studio_or_stop()
@@ -91,7 +92,7 @@ def _reassign_client(store, profile_id: int) -> None:
 
 def client_data(store, profile) -> None:
     """Sidebar: the change history, one-file export (JSON + images in a zip), erase, and (admins) hand over."""
-    from core.ui import md
+    from core.ui.widgets import md
 
     with st.sidebar.expander("Client data: history, export, erase"):
         history = store.history(profile.id)
@@ -182,7 +183,7 @@ def signed_in_stylist():
     except Exception:  # a token without e-mail or subject: not a stylist
         _sign_in_page("This sign-in carries no e-mail or subject; ask your administrator.")
     with st.sidebar:
-        from core.ui import md
+        from core.ui.widgets import md
 
         st.caption(f":material/person: Signed in as **{md(stylist.shown)}**" + (" (admin)" if stylist.admin else ""))
         st.button("Sign out", key="auth_sign_out", on_click=st.logout)
@@ -249,7 +250,7 @@ def _navigation():
 
 
 def run_app() -> None:
-    from core.ui import follow_link
+    from core.ui.links import follow_link
 
     st.set_page_config(page_title="Atelier", page_icon=":material/checkroom:", layout="wide")
     stylist = signed_in_stylist()  # first: a signed-out visitor gets the sign-in page and nothing else

@@ -15,14 +15,13 @@ import signal
 import subprocess
 import sys
 from contextlib import ExitStack
-from pathlib import Path
 
 import pytest
 
-from browser import browser_page, free_port, require_browser, streamlit_server
-from test_chroma_server import _start
+from testkit.browser import browser_page
+from testkit.servers import REPO, free_port, start_chroma, streamlit_server
 
-REPO = Path(__file__).resolve().parent.parent
+pytestmark = [pytest.mark.browser, pytest.mark.server, pytest.mark.slow]
 
 
 def _counted(n: int) -> re.Pattern:
@@ -47,7 +46,6 @@ def _pid(url: str) -> int:
 
 
 def test_two_app_replicas_share_one_chroma_server(tmp_path, small_catalog, tiny_clip_dir):
-    require_browser()
     port = free_port()
     gated = bool(shutil.which("nginx") or os.access("/usr/sbin/nginx", os.X_OK))
     token = secrets.token_urlsafe(32) if gated else ""
@@ -58,7 +56,7 @@ def test_two_app_replicas_share_one_chroma_server(tmp_path, small_catalog, tiny_
         with pytest.raises(urllib.error.HTTPError, match="401"):  # closed to anyone without the token
             urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=10)
     else:
-        server = _start(tmp_path / "chroma", port)
+        server = start_chroma(tmp_path / "chroma", port)
     common = {"CHROMA_HOST": "127.0.0.1", "CHROMA_PORT": str(port), "CHROMA_TOKEN": token,
               "ATELIER_ENCODER": str(tiny_clip_dir),
               "ATELIER_CATALOG": str(small_catalog), "HF_HUB_OFFLINE": "1",

@@ -1,20 +1,20 @@
-"""Every page in a stylist's words, in chromium at 1366x768 and 1920x1080 (tests/ui_walk.py): no clipped label, no
+"""Every page in a stylist's words, in chromium at 1366x768 and 1920x1080 (testkit/ui_walk.py): no clipped label, no
 error box, no developer term outside the expanders (ui_walk.DEV_TERMS), no emoji (empty boxes without an emoji font),
 8 Discover cards in view with a client active at 1366x768, the canvas toolbar over no control, map names on hover."""
 import pytest
 
-from browser import require_browser, streamlit_server
-from ui_walk import walk
+from testkit.servers import streamlit_server
+from testkit.ui_walk import walk
+
+pytestmark = [pytest.mark.browser, pytest.mark.server, pytest.mark.slow]
 
 # Pages other helpers own this round; their words are checked by their own tests.
 OWNED_ELSEWHERE = {"5-tryon"}
 
 
 @pytest.mark.parametrize("width,height", [(1366, 768), (1920, 1080)])
-def test_every_page_at_both_widths(sample_studio, tmp_path, width, height):
-    require_browser()
-    env = {"ATELIER_DB_DIR": str(sample_studio.settings.index_dir), "ATELIER_ENCODER": "lite",
-           "ATELIER_DATA_DIR": str(tmp_path), "HF_HUB_OFFLINE": "1"}
+def test_every_page_at_both_widths(sample_app_env, tmp_path, width, height):
+    env = sample_app_env
     with streamlit_server(env) as url:
         found = walk(url, width, height, tmp_path / "shots")
     pages = {k: v for k, v in found.items() if isinstance(v, dict)}

@@ -1,16 +1,19 @@
 """Browser end-to-end: draw a dress outline with the mouse on the real canvas and see dresses ranked first."""
 import shutil
 
-from browser import browser_page, draw_polyline, require_browser, streamlit_server
+import pytest
+
+from testkit.browser import browser_page, draw_polyline
+from testkit.servers import streamlit_server
+
+pytestmark = [pytest.mark.browser, pytest.mark.server, pytest.mark.slow]
 
 DRESS = [(165, 50), (150, 90), (155, 175), (85, 360), (315, 360), (245, 175), (250, 90), (235, 50), (200, 85),
          (165, 50)]
 
 
-def test_drawing_a_dress_on_the_canvas_finds_dresses(sample_studio, tmp_path):
-    require_browser()
-    env = {"ATELIER_DB_DIR": str(sample_studio.settings.index_dir), "ATELIER_ENCODER": "lite",
-           "ATELIER_DATA_DIR": str(tmp_path), "HF_HUB_OFFLINE": "1"}
+def test_drawing_a_dress_on_the_canvas_finds_dresses(sample_studio, sample_app_env, tmp_path):
+    env = sample_app_env
     with streamlit_server(env) as url, browser_page() as page:
         page.goto(url + "/Sketch_to_Cloth", wait_until="domcontentloaded")
         page.get_by_text("Find matching garments").wait_for(timeout=120_000)

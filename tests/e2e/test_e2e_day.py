@@ -10,31 +10,24 @@ from pathlib import Path
 
 import pytest
 
-from browser import CHROMIUM, CHROMIUM_ARGS, require_browser, streamlit_server
+from testkit.browser import CHROMIUM, CHROMIUM_ARGS, page_errors, settle
+from testkit.servers import streamlit_server
+
+pytestmark = [pytest.mark.browser, pytest.mark.server, pytest.mark.slow]
 
 CLIPPED_JS = """() => [...document.querySelectorAll('button')].filter(b => b.offsetParent !== null).flatMap(b =>
     [b, ...b.querySelectorAll('div, p, span')].filter(e => e.clientWidth > 1 && e.scrollWidth > e.clientWidth + 1)
     .map(() => b.innerText.trim())).filter((t, i, all) => t && all.indexOf(t) === i)"""  # 1 px: a screen reader's label
-ERRORS_JS = """() => [...document.querySelectorAll('[data-testid="stAlertContentError"], [data-testid="stException"]')]
-    .map(e => e.innerText.trim())"""
-
-
-def _settle(page, timeout=120_000):
-    """Wait until Streamlit has finished the current run (no 'running' indicator)."""
-    page.wait_for_timeout(500)
-    page.wait_for_function("""() => { const w = document.querySelector('[data-testid="stStatusWidget"]');
-                                      return !w || !/Running|Stop/.test(w.innerText); }""", timeout=timeout)
-    page.wait_for_timeout(500)
 
 
 def _check(page, name, shots, focus=None):
     """No clipped label, no error text; a screenshot (of the part `focus` scrolls into view)."""
-    _settle(page)
+    settle(page)
     if focus is not None:
         focus.scroll_into_view_if_needed()
         page.wait_for_timeout(300)
     clipped = page.evaluate(CLIPPED_JS)
-    errors = page.evaluate(ERRORS_JS)
+    errors = page_errors(page)
     path = shots / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     assert clipped == [], f"{name}: clipped button labels {clipped}"
@@ -48,15 +41,13 @@ def _nav(page, title):
 
 
 @pytest.mark.parametrize("width,height", [(1366, 768), (1920, 1080)])
-def test_a_stylists_day(sample_studio, tmp_path, width, height):
-    require_browser()
+def test_a_stylists_day(sample_app_env, tmp_path, width, height):
     from playwright.sync_api import expect, sync_playwright
 
     shots = Path(f"/tmp/atelier-e2e-day-{width}")
     shutil.rmtree(shots, ignore_errors=True)
     shots.mkdir(parents=True)
-    env = {"ATELIER_DB_DIR": str(sample_studio.settings.index_dir), "ATELIER_ENCODER": "lite",
-           "ATELIER_DATA_DIR": str(tmp_path), "HF_HUB_OFFLINE": "1"}
+    env = sample_app_env
     with streamlit_server(env) as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         page = browser.new_page(viewport={"width": width, "height": height}, accept_downloads=True)
@@ -86,7 +77,7 @@ def test_a_stylists_day(sample_studio, tmp_path, width, height):
                 page.get_by_role("button", name="Like", exact=True).first.click()
                 page.wait_for_function(f"() => [...document.querySelectorAll('button')]"
                                        f".filter(b => b.innerText.trim() === 'Liked').length >= {n}")
-                _settle(page)
+                settle(page)
             expect(sidebar.get_by_role("combobox", name="Active client")).to_have_value("Ada Lovelace")  # still
             _check(page, "2-discover", shots)
 
@@ -101,20 +92,20 @@ def test_a_stylists_day(sample_studio, tmp_path, width, height):
             q = page.get_by_label("Build around an item (search)")
             q.fill("floral dress")
             q.press("Enter")
-            _settle(page)
+            settle(page)
             expect(page.get_by_role("combobox", name="Anchor piece")).to_have_value(re.compile("floral dress", re.I))
             page.get_by_role("button", name="Build outfits").click()
             page.get_by_text("Look 1").first.wait_for()
-            _settle(page)
+            settle(page)
             assert page.get_by_text("Look 3").count() >= 1 or page.get_by_text("looks keep the rules").count() >= 1
             _check(page, "4-outfits-dress", shots)
             # The sample people are portraits: a look around a shirt is the one to try on.
             q.fill("striped shirt")
             q.press("Enter")
-            _settle(page)
+            settle(page)
             expect(page.get_by_role("combobox", name="Anchor piece")).to_have_value(re.compile("striped shirt", re.I))
             page.get_by_role("button", name="Build outfits").click()
-            _settle(page)
+            settle(page)
             expect(page.get_by_text("Look 1").first).to_be_visible()
             _check(page, "4-outfits", shots, focus=page.get_by_text("Look 1").first)
 

@@ -1,6 +1,11 @@
 """A page opened by its own address on a freshly started server (a bookmark, a link in a message) shows the
 app's navigation, not Streamlit's pages/-folder menu (which lists "Overview", "Try On" and two homes)."""
-from browser import CHROMIUM, CHROMIUM_ARGS, require_browser, streamlit_server
+import pytest
+
+from testkit.browser import CHROMIUM, CHROMIUM_ARGS
+from testkit.servers import streamlit_server
+
+pytestmark = [pytest.mark.browser, pytest.mark.server, pytest.mark.slow]
 
 TITLES = ["Home", "Discover", "Creative Director", "Sketch to Cloth", "Try-On", "Stylist"]
 
@@ -10,12 +15,10 @@ def _menu(page) -> list[str]:
     return [t.split("\n")[-1].strip() for t in links.all_inner_texts()]
 
 
-def test_a_bookmarked_page_on_a_fresh_server_has_the_apps_navigation(sample_studio, tmp_path):
-    require_browser()
+def test_a_bookmarked_page_on_a_fresh_server_has_the_apps_navigation(sample_app_env, tmp_path):
     from playwright.sync_api import sync_playwright
 
-    env = {"ATELIER_DB_DIR": str(sample_studio.settings.index_dir), "ATELIER_ENCODER": "lite",
-           "ATELIER_DATA_DIR": str(tmp_path), "HF_HUB_OFFLINE": "1"}
+    env = sample_app_env
     with streamlit_server(env) as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         page = browser.new_page(viewport={"width": 1366, "height": 900})

@@ -5,35 +5,28 @@ import re
 import shutil
 from pathlib import Path
 
-from browser import CHROMIUM, CHROMIUM_ARGS, draw_polyline, require_browser, streamlit_server
+import pytest
 
-ERRORS_JS = """() => [...document.querySelectorAll('[data-testid="stAlertContentError"], [data-testid="stException"]')]
-    .map(e => e.innerText.trim())"""
+from testkit.browser import CHROMIUM, CHROMIUM_ARGS, draw_polyline, page_errors, settle
+from testkit.servers import streamlit_server
 
-
-def _settle(page, timeout=180_000):
-    page.wait_for_timeout(500)
-    page.wait_for_function("""() => { const w = document.querySelector('[data-testid="stStatusWidget"]');
-                                      return !w || !/Running|Stop/.test(w.innerText); }""", timeout=timeout)
-    page.wait_for_timeout(500)
+pytestmark = [pytest.mark.browser, pytest.mark.server, pytest.mark.slow]
 
 
 def _clean(page, shots, name):
-    _settle(page)
+    settle(page, timeout=180_000)
     page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
-    assert page.evaluate(ERRORS_JS) == [], name
+    assert page_errors(page) == [], name
     assert page.locator("text=Traceback").count() == 0, name
 
 
-def test_search_redesign_try_on_and_outfit_with_no_setting_touched(sample_studio, tmp_path):
-    require_browser()
+def test_search_redesign_try_on_and_outfit_with_no_setting_touched(offline_app_env):
     from playwright.sync_api import expect, sync_playwright
 
     shots = Path("/tmp/atelier-e2e-tryon")
     shutil.rmtree(shots, ignore_errors=True)
     shots.mkdir(parents=True)
-    env = {"ATELIER_DB_DIR": str(sample_studio.settings.index_dir), "ATELIER_ENCODER": "lite",
-           "ATELIER_DATA_DIR": str(tmp_path), "HF_HUB_OFFLINE": "1", "ATELIER_INPAINT_MODEL": "offline"}
+    env = offline_app_env
     with streamlit_server(env) as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         page = browser.new_page(viewport={"width": 1400, "height": 1300})
@@ -47,7 +40,7 @@ def test_search_redesign_try_on_and_outfit_with_no_setting_touched(sample_studio
             box.press("Enter")
             card = page.locator("[class*='st-key-discover-card-']").first  # the first result's compact card
             card.wait_for()
-            _settle(page)
+            settle(page, timeout=180_000)
             # 2. Redesign the first dress: from the card's menu ("...").
             card.locator("button", has_text="more_horiz").first.click()
             redesign = page.get_by_role("button", name=re.compile(r"(^|\s)Redesign$"))  # after its icon, if any
@@ -71,7 +64,7 @@ def test_search_redesign_try_on_and_outfit_with_no_setting_touched(sample_studio
             # 3. Try the design on: a dress, on a full-body figure, said on the page.
             page.get_by_role("button", name="Try on", exact=True).first.click()
             page.get_by_role("heading", name="Try-On", exact=True).first.wait_for()
-            _settle(page)
+            settle(page, timeout=180_000)
             expect(page.get_by_role("radio", name="Dress")).to_be_checked()
             expect(page.get_by_text(re.compile("A dress needs a full-body person")).first).to_be_visible()
             expect(page.get_by_role("combobox", name="Person")).to_have_value(re.compile("^Croquis"))
@@ -89,10 +82,10 @@ def test_search_redesign_try_on_and_outfit_with_no_setting_touched(sample_studio
             q = page.get_by_label("Build around an item (search)")
             q.fill("floral dress")
             q.press("Enter")
-            _settle(page)
+            settle(page, timeout=180_000)
             page.get_by_role("button", name="Build outfits").click()
             page.get_by_text("Look 1").first.wait_for()
-            _settle(page)
+            settle(page, timeout=180_000)
             page.get_by_role("button", name="Try on the whole outfit").first.click()
             page.get_by_role("heading", name="Try-On", exact=True).first.wait_for()
             page.get_by_role("button", name="Dress the outfit").click()

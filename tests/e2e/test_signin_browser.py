@@ -14,19 +14,17 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 import time
-import urllib.request
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from browser import CHROMIUM, CHROMIUM_ARGS, REPO, free_port, require_browser
+from testkit.browser import CHROMIUM, CHROMIUM_ARGS
+from testkit.servers import REPO, free_port, streamlit_server
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.server, pytest.mark.slow]
 
 SHORT_S = 240  # the ID token's lifetime at the provider: the expiry step waits for it
 A, B, ADMIN = "ana@atelier.test", "ben@atelier.test", "boss@atelier.test"
@@ -59,31 +57,8 @@ client_id = "atelier"
 client_secret = "atelier-secret"
 server_metadata_url = "{provider_url}/.well-known/openid-configuration"
 """)
-    env = dict(os.environ, **env_extra, PYTHONPATH=str(REPO))
-    log = open(workdir / "streamlit.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(REPO / "Home.py"), "--server.port", str(port),
-                             "--server.address", "127.0.0.1", "--server.headless", "true"],
-                            cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 120
-    while True:
-        try:
-            urllib.request.urlopen(url + "/_stcore/health", timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None or time.time() > deadline:
-                proc.kill()
-                pytest.fail("streamlit did not start: " + (workdir / "streamlit.log").read_text()[-2000:])
-            time.sleep(0.5)
-    try:
+    with streamlit_server(env_extra, cwd=workdir, port=port) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 def _idle(page):
@@ -181,7 +156,6 @@ def _forge(cookie: dict, how: str) -> dict:
 
 
 def test_sign_in_and_client_books_in_a_real_browser(provider, small_catalog, tiny_clip_dir, tmp_path):
-    require_browser()
     from playwright.sync_api import sync_playwright
 
     from core.auth import LOCAL

@@ -3,7 +3,10 @@ import shutil
 
 import pytest
 
-from browser import browser_page, draw_polyline, require_browser, streamlit_server
+from testkit.browser import browser_page, draw_polyline
+from testkit.servers import streamlit_server
+
+pytestmark = [pytest.mark.browser, pytest.mark.server, pytest.mark.slow]
 
 
 def _paint_and_generate(page, url: str, item_query: str, stroke_gap: int) -> None:
@@ -30,10 +33,8 @@ def _paint_and_generate(page, url: str, item_query: str, stroke_gap: int) -> Non
     page.get_by_role("button", name="Generate", exact=True).click()
 
 
-def test_paint_generate_and_find_similar_in_a_real_browser(sample_studio, tmp_path):
-    require_browser()
-    env = {"ATELIER_DB_DIR": str(sample_studio.settings.index_dir), "ATELIER_ENCODER": "lite",
-           "ATELIER_DATA_DIR": str(tmp_path), "HF_HUB_OFFLINE": "1", "ATELIER_INPAINT_MODEL": "offline"}
+def test_paint_generate_and_find_similar_in_a_real_browser(offline_app_env, tmp_path):
+    env = offline_app_env
     with streamlit_server(env) as url, browser_page() as page:
         _paint_and_generate(page, url, "shirt", stroke_gap=20)  # brush strokes across the shirt's body
         page.get_by_text("History (1 design this session)").wait_for(timeout=120_000)
@@ -64,16 +65,14 @@ def _shown_images(page, url):
     return out
 
 
-def test_brush_strokes_with_gaps_leave_no_unpainted_stripes(sample_studio, tmp_path):
+def test_brush_strokes_with_gaps_leave_no_unpainted_stripes(offline_app_env, tmp_path):
     """Strokes a little apart (spaced wider than the brush) are one painted area: the design has no stripes of
     the old colour between them, and the preview shows the same closed mask."""
     import numpy as np
 
     from core.segmentation import garment_mask
 
-    require_browser()
-    env = {"ATELIER_DB_DIR": str(sample_studio.settings.index_dir), "ATELIER_ENCODER": "lite",
-           "ATELIER_DATA_DIR": str(tmp_path), "HF_HUB_OFFLINE": "1", "ATELIER_INPAINT_MODEL": "offline"}
+    env = offline_app_env
     with streamlit_server(env) as url, browser_page() as page:
         # the default 30 px brush, strokes 40 px apart: 10 px unpainted between each
         _paint_and_generate(page, url, "white shirt", stroke_gap=40)

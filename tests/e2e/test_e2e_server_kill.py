@@ -5,8 +5,13 @@ import signal
 import sqlite3
 import subprocess
 
-from browser import browser_page, require_browser, streamlit_server
+import pytest
+
 from core.profiles import ProfileStore
+from testkit.browser import browser_page
+from testkit.servers import streamlit_server
+
+pytestmark = [pytest.mark.browser, pytest.mark.server, pytest.mark.slow]
 
 
 def _server_pid(url: str) -> int:
@@ -15,12 +20,10 @@ def _server_pid(url: str) -> int:
     return int(out.stdout.split()[0])
 
 
-def test_server_killed_mid_session_loses_nothing_confirmed(sample_studio, tmp_path):
-    require_browser()
+def test_server_killed_mid_session_loses_nothing_confirmed(sample_app_env, tmp_path):
     store = ProfileStore(f"sqlite:///{tmp_path / 'profiles.sqlite3'}")
     kay = store.create("Kay")
-    env = {"ATELIER_DB_DIR": str(sample_studio.settings.index_dir), "ATELIER_ENCODER": "lite",
-           "ATELIER_DATA_DIR": str(tmp_path), "HF_HUB_OFFLINE": "1"}
+    env = sample_app_env
     liked_js = """() => [...document.querySelectorAll('[class*="st-key-discover-mark-like-"]')]
         .filter(e => e.innerText.includes('Liked'))
         .map(e => [...e.classList].find(c => c.startsWith('st-key-discover-mark-like-')).slice(26))"""

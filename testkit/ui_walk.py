@@ -3,7 +3,7 @@
 Per page and width: clipped button labels, error boxes, developer terms outside expanders, emoji (drawn as empty
 boxes where no emoji font is installed: Debian's chromium here has none), plus Discover's cards in view and the
 Creative Director's canvas toolbar over other controls. `walk(url, width, height, shots)` returns the counts;
-tests/test_ui_walk.py asserts them; `python tests/ui_walk.py URL` prints them for an already running server.
+tests/e2e/test_ui_walk.py asserts them; `python -m testkit.ui_walk URL` prints them for an already running server.
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ DEV_TERMS = [r"\bseed\b", r"\b\d+(\.\d+)? ?ms\b", r"\bhnsw\b", r"exact search", 
              r"\bdiffusers\b", r"\bpipeline\b", r"\btorch\b", r"\bcpu\b", r"\bvector\b"]
 EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F]")
 
-# Buttons (as tests/test_e2e_day.py checks them) and widget labels' text (a radio option's <label> holds a hidden
+# Buttons (as tests/e2e/test_e2e_day.py checks them) and widget labels' text (a radio option's <label> holds a hidden
 # input wider than itself, so labels are checked by their text only).
 CLIPPED_JS = """() => [...[...document.querySelectorAll('button')].filter(b => b.offsetParent !== null).flatMap(b =>
     [b, ...b.querySelectorAll('div, p, span')].filter(e => e.clientWidth > 1 && e.scrollWidth > e.clientWidth + 1)
@@ -80,8 +80,7 @@ def overlaps(a, b) -> bool:
 def walk(url: str, width: int, height: int, shots: Path | None = None, client: str = "Walk Client") -> dict:
     from playwright.sync_api import sync_playwright
 
-    sys.path.insert(0, str(Path(__file__).parent))
-    from browser import CHROMIUM, CHROMIUM_ARGS
+    from testkit.browser import CHROMIUM, CHROMIUM_ARGS
 
     found: dict = {}
     if shots is not None:

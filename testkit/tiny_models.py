@@ -7,7 +7,7 @@ WORDS = ("a photo of an the red blue green black white dress shirt shoe bag skir
          "elegant gown jacket coat in with and").split()
 
 
-def _tokenizer(pad_to: int | None = None):
+def tiny_tokenizer(pad_to: int | None = None):
     from tokenizers import Tokenizer, models, pre_tokenizers
     from transformers import PreTrainedTokenizerFast
 
@@ -31,7 +31,7 @@ def build_tiny_clip(path: Path) -> Path:
         projection_dim=16,
     )
     CLIPModel(cfg).save_pretrained(path)
-    _tokenizer().save_pretrained(path)
+    tiny_tokenizer().save_pretrained(path)
     CLIPImageProcessor(size={"shortest_edge": 32}, crop_size={"height": 32, "width": 32}).save_pretrained(path)
     return path
 
@@ -46,7 +46,7 @@ def build_tiny_siglip(path: Path) -> Path:
                            image_size=32, patch_size=8),
     )
     SiglipModel(cfg).save_pretrained(path)
-    _tokenizer().save_pretrained(path)
+    tiny_tokenizer().save_pretrained(path)
     SiglipImageProcessor(size={"height": 32, "width": 32}).save_pretrained(path)
     return path
 
@@ -68,7 +68,7 @@ def build_tiny_inpaint(path: Path) -> Path:
     text = CLIPTextModel(CLIPTextConfig(vocab_size=64, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
                                         num_attention_heads=2, max_position_embeddings=32, pad_token_id=0,
                                         bos_token_id=2, eos_token_id=3))
-    tok = _tokenizer()
+    tok = tiny_tokenizer()
     tok.model_max_length = 16
     pipe = StableDiffusionInpaintPipeline(vae=vae, text_encoder=text, tokenizer=tok, unet=unet,
                                           scheduler=DDIMScheduler(steps_offset=1), safety_checker=None, feature_extractor=None,
@@ -95,7 +95,7 @@ def build_tiny_sdxl_inpaint(path: Path) -> Path:
                         up_block_types=("UpDecoderBlock2D", "UpDecoderBlock2D"), norm_num_groups=16)
     cfg = CLIPTextConfig(vocab_size=64, hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=2,
                          max_position_embeddings=32, pad_token_id=0, bos_token_id=2, eos_token_id=3, projection_dim=32)
-    tok, tok2 = _tokenizer(), _tokenizer()
+    tok, tok2 = tiny_tokenizer(), tiny_tokenizer()
     tok.model_max_length = tok2.model_max_length = 16
     pipe = StableDiffusionXLInpaintPipeline(vae=vae, text_encoder=CLIPTextModel(cfg),
                                             text_encoder_2=CLIPTextModelWithProjection(cfg), tokenizer=tok,
