@@ -75,6 +75,38 @@ def small_catalog(tmp_path) -> Path:
     return write_catalog_subset(SAMPLE_CATALOG_DIR, rows, tmp_path / "catalog")
 
 
+# Try-On: the bundled person photos, analysed once a session (tests/test_tryon_*.py).
+@pytest.fixture(scope="session")
+def hopper():
+    from PIL import Image
+
+    from core.tryon.people import sample_photos as sample_people
+
+    return Image.open(sample_people()["Grace Hopper (matplotlib)"]).convert("RGB")
+
+
+@pytest.fixture(scope="session")
+def hopper_person(hopper):
+    from core.tryon.pose import analyse_person
+
+    return analyse_person(hopper)
+
+
+@pytest.fixture(scope="session")
+def sample_persons():
+    """Every bundled person photo, analysed once."""
+    from PIL import Image
+
+    from core.tryon.people import sample_photos as sample_people
+    from core.tryon.pose import analyse_person
+
+    out = {}
+    for name, path in sample_people().items():
+        img = Image.open(path).convert("RGB")
+        out[name] = (img, analyse_person(img))
+    return out
+
+
 # The pages under AppTest (tests/test_pages.py and the screens, discover and try-on tests).
 @pytest.fixture
 def app_env(sample_studio, monkeypatch, tmp_path):

@@ -142,7 +142,7 @@ def test_light_slivers_and_old_edges_fail_when_the_picture_fails(grace, grace_te
     q = r.quality
     assert q.check("slivers").passed and q.check("old_edges").passed, q.summary()
     # White slivers: a light band painted just beside the garment, on the person (where her jacket was).
-    width = quality._shoulder_width(person, on.shape[1])
+    width = quality.shoulder_width(person, on.shape[1])
     ring = (cv2.dilate(on.astype(np.uint8), np.ones((int(0.06 * width) | 1,) * 2, np.uint8)) > 0) & ~on
     ring &= cv2.erode(person.mask.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
     ring[: int(np.flatnonzero(on.any(axis=1)).min() + 0.3 * np.ptp(np.flatnonzero(on.any(axis=1))))] = False
@@ -223,7 +223,7 @@ def test_real_tee_over_long_red_sleeves_reveals_textured_skin(real):
     assert q.check("face_changed").value == 0.0
     assert q.check("old_garment").passed
     before, after = np.asarray(person.image), np.asarray(r.image)
-    lab_b, lab_a = quality._lab(before), quality._lab(after)
+    lab_b, lab_a = quality.to_lab(before), quality.to_lab(after)
     red_b = (lab_b[..., 1] > 35) & person.mask
     red_a = (lab_a[..., 1] > 35) & person.mask
     assert red_a.sum() < 0.1 * red_b.sum()  # the red sleeves are gone (arms, cuffs)
@@ -245,14 +245,14 @@ def test_real_white_stripes_stay_in_the_garment(real):
 def test_real_person_tries_on_what_she_wears(real):
     """The garment she already wears (her own tee cut out onto white) comes back: torso SSIM >= 0.75."""
     from bench.bench_tryon_real import own_top_product_shot, torso_ssim
-    from core.tryon.regions import _poly, body_frame, torso_outline
+    from core.tryon.regions import body_frame, polygon_mask, torso_outline
 
     for pid in ("p05", "p07"):
         person = analyse_person(real("people", pid))
         shot, _ = own_top_product_shot(person)
         r = ClassicTryOn().run(person.image, shot, "upper", person=person)
         f = body_frame(person, "upper")
-        torso = cv2.erode((_poly(person.mask.shape, torso_outline(f)) & person.mask).astype(np.uint8),
+        torso = cv2.erode((polygon_mask(person.mask.shape, torso_outline(f)) & person.mask).astype(np.uint8),
                           np.ones((9, 9), np.uint8)) > 0
         assert torso_ssim(np.asarray(person.image), np.asarray(r.image), torso) >= 0.75, pid
 
@@ -281,6 +281,34 @@ def test_real_quality_fails_when_the_picture_fails_and_passes_good_pairs(real):
     assert not verdicts["p16g06"].check("slivers").passed
     assert verdicts["p08g02"].verdict == "good", verdicts["p08g02"].summary()
     assert verdicts["p22g39"].verdict == "good", verdicts["p22g39"].summary()  # her skirt is not the old top
+
+
+def test_short_sleeves_are_told_from_long_ones_in_the_product_shot():
+    from core.tryon.quality_checks import short_sleeved
+
+    def shot(category):
+        return solid_garment(garment_mask(render_item(SampleSpec("x", category, "red", "solid", 1.0, "x", ""), 11)))
+
+    assert short_sleeved(shot("t-shirt"))
+    assert not any(short_sleeved(shot(c)) for c in ("sweater", "jacket", "hoodie", "shirt", "blouse"))
+
+
+@needs_real
+def test_real_short_sleeves_stay_short_on_a_bent_arm_and_the_check_fails_when_they_do_not(real, monkeypatch):
+    """Issue 22: p04 stands with a hand in her pocket; a tee's short sleeve was drawn down her bent arm to the wrist
+    (the arm measured shoulder to wrist in a straight line) and the check still said "good". The sleeve now ends
+    above the elbow and her forearms stay bare; the picture as it was fails the check."""
+    from core.tryon import drape
+
+    person = analyse_person(real("people", "p04"))
+    r = ClassicTryOn().run(person.image, real("garments", "g20"), "upper", person=person)
+    assert r.quality.check("arms_covered").passed, r.quality.summary()
+    assert r.quality.check("arms_covered").value <= 0.15
+    # The arm measured in a straight line again (the old sleeve length): the check fails.
+    monkeypatch.setattr(drape, "arm_path", lambda *a: None)
+    bad = ClassicTryOn().run(person.image, real("garments", "g20"), "upper", person=person)
+    assert not bad.quality.check("arms_covered").passed, bad.quality.summary()
+    assert bad.quality.verdict != "good"
 
 
 def test_try_on_page_shows_the_quality_check(app_env):

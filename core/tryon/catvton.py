@@ -130,17 +130,9 @@ class CatVtonTryOn(TryOnBackend):
     def _encode(self, img: torch.Tensor) -> torch.Tensor:
         return self.vae.encode(img).latent_dist.mode() * self.vae.config.scaling_factor
 
-    @torch.inference_mode()
-    def run(self, person_img: Image.Image, garment_img: Image.Image, kind: str = "upper", person: Person | None = None,
-            seed: int = 0, progress=None):
-        t = {}
-        t0 = time.perf_counter()
-        person = person or analyse_person(person_img)
-        t["pose_and_segmentation"] = time.perf_counter() - t0
-        # The garment mask also refuses busy backgrounds with the usual message.
-        region, torso, frame = region_for_garment(person, kind, garment_mask(garment_img))
+    def _inputs(self, person: Person, garment_img: Image.Image, region: np.ndarray):
+        """(person image, region mask, the garment letterboxed on white) as tensors at the working size."""
         W, H = self.size
-        t0 = time.perf_counter()
 
         def to_tensor(img: Image.Image) -> torch.Tensor:
             a = np.asarray(img.convert("RGB"), np.float32) / 127.5 - 1
@@ -155,8 +147,14 @@ class CatVtonTryOn(TryOnBackend):
         canvas = Image.new("RGB", (W, H), "white")
         canvas.paste(g.resize((max(1, round(g.width * s)), max(1, round(g.height * s))), Image.LANCZOS),
                      ((W - round(g.width * s)) // 2, (H - round(g.height * s)) // 2))
+        return image, mask, canvas, to_tensor(canvas)
+
+    def _denoise(self, image: torch.Tensor, mask: torch.Tensor, garment: torch.Tensor, seed: int,
+                 progress) -> np.ndarray:
+        """The person and the garment side by side in latent space (person above), denoised; the person's half
+        decoded (uint8 RGB at the working size)."""
         masked_latent = self._encode(image * (mask < 0.5))
-        cond_latent = self._encode(to_tensor(canvas))
+        cond_latent = self._encode(garment)
         mask_latent = torch.nn.functional.interpolate(mask, size=masked_latent.shape[-2:], mode="nearest")
         masked_cat = torch.cat([masked_latent, cond_latent], dim=-2)  # person above, garment below
         mask_cat = torch.cat([mask_latent, torch.zeros_like(mask_latent)], dim=-2)
@@ -182,14 +180,29 @@ class CatVtonTryOn(TryOnBackend):
                     progress(i + 1, len(self.scheduler.timesteps))
             person_half = latents.split(latents.shape[-2] // 2, dim=-2)[0]
             decoded = self.vae.decode(person_half / self.vae.config.scaling_factor).sample
-        out = ((decoded[0].float().clamp(-1, 1) + 1) * 127.5).round().byte().permute(1, 2, 0).cpu().numpy()
+        return ((decoded[0].float().clamp(-1, 1) + 1) * 127.5).round().byte().permute(1, 2, 0).cpu().numpy()
+
+    @torch.inference_mode()
+    def run(self, person_img: Image.Image, garment_img: Image.Image, kind: str = "upper", person: Person | None = None,
+            seed: int = 0, progress=None):
+        t = {}
+        t0 = time.perf_counter()
+        person = person or analyse_person(person_img)
+        t["pose_and_segmentation"] = time.perf_counter() - t0
+        # 1. the region to redraw (the garment mask also refuses busy backgrounds with the usual message)
+        region, torso, frame = region_for_garment(person, kind, garment_mask(garment_img))
+        t0 = time.perf_counter()
+        # 2. the inputs at the working size, denoised together
+        image, mask, canvas, garment = self._inputs(person, garment_img, region)
+        out = self._denoise(image, mask, garment, seed, progress)
+        # 3. back at the photo's size, inside the region only
         redrawn = np.asarray(Image.fromarray(out).resize(person.image.size, Image.LANCZOS))
         base = np.asarray(person.image)
         final = np.where(region[..., None], redrawn, base)  # outside the region: exactly the original
         t["catvton"] = time.perf_counter() - t0
-        lms = {"l_shoulder": frame["ls"], "r_shoulder": frame["rs"], "l_hip": frame["lh"], "r_hip": frame["rh"]}
+        lms = {"l_shoulder": frame.ls, "r_shoulder": frame.rs, "l_hip": frame.lh, "r_hip": frame.rh}
         notes = [f"redrawn by {self.info}, {self.steps} steps, guidance {self.guidance}"]
-        if not frame["hips_seen"]:
+        if not frame.hips_seen:
             notes.append("hips are outside the photo: the region stops at the visible torso")
         return TryOnResult(Image.fromarray(final), self.name, kind, person, region, torso,
                            canvas.resize(person.image.size), region.astype(np.float32), lms, t, notes)

@@ -7,72 +7,20 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from core.tryon.body import BodyFrame, body_of, point_of  # noqa: F401  (body_of: imported from here by callers)
 from core.tryon.pose import Person
 
 STANDARD_TOP = 1.9  # length / shoulder width of a hip-length top in a flat-lay (the catalog's t-shirts)
 
 
-@dataclass
-class Body:
-    """Points of a worn upper garment on a person, in pixels."""
-
-    ls: np.ndarray  # shoulder joints (left = image right when facing the camera)
-    rs: np.ndarray
-    width: float  # joint to joint
-    neck_y: float  # the neck base: a crew neckline sits here
-    neck_x: float
-    down: np.ndarray  # unit vector from the shoulders towards the hips
-    torso_len: float  # shoulder line to hip line
-    hips_seen: bool
-    face: tuple  # (cx, cy, rx, ry) ellipse over the face and chin, never painted
-
-    @property
-    def shoulder_edges(self) -> tuple[np.ndarray, np.ndarray]:
-        """Outer shoulder points (image left, image right) where a set-in sleeve's seam sits, a little above the joint."""
-        out = np.array([0.13 * self.width, 0.0])
-        up = -self.down * 0.18 * self.width
-        return self.rs - out + up, self.ls + out + up
-
-
-def _point(person: Person, name: str) -> np.ndarray:
-    return np.asarray(person.point(name), np.float32)
-
-
-def body_of(person: Person) -> Body:
-    ls, rs = _point(person, "l_shoulder"), _point(person, "r_shoulder")
-    w = float(np.linalg.norm(ls - rs))
-    mid = (ls + rs) / 2
-    if person.visible("l_hip") and person.visible("r_hip"):
-        hips = (_point(person, "l_hip") + _point(person, "r_hip")) / 2
-        down = (hips - mid) / max(np.linalg.norm(hips - mid), 1e-6)
-        torso_len, seen = float(np.linalg.norm(hips - mid)), True
-    else:
-        across = (ls - rs) / max(w, 1e-6)
-        down = np.array([-across[1], across[0]], np.float32)
-        down = down if down[1] > 0 else -down
-        torso_len, seen = 1.5 * w, False
-    nose = _point(person, "nose")
-    lm = person.landmarks
-    eyes = (lm[2, :2] + lm[5, :2]) / 2 if min(lm[2, 2], lm[5, 2]) >= 0.1 else nose - [0, 0.1 * w]
-    # Mouth landmarks are optional (a drawn figure may give only the joints): below the nose otherwise.
-    mouth = (lm[9, :2] + lm[10, :2]) / 2 if min(lm[9, 2], lm[10, 2]) >= 0.1 else nose + 0.6 * (nose - eyes)
-    d = max(float(mouth[1] - eyes[1]), 0.05 * w)
-    chin_y = float(mouth[1] + 0.8 * d)
-    neck_y = max(float(mid[1]) - 0.2 * w, chin_y + 0.15 * d)
-    ears = np.array([lm[7, 0], lm[8, 0]])
-    rx = max(float(np.ptp(ears)) * 0.6 if min(lm[7, 2], lm[8, 2]) >= 0.1 else 0.0, 1.2 * d, 1.0)
-    face = (float(eyes[0]), float((eyes[1] - 1.2 * d + chin_y) / 2), rx, float((chin_y - eyes[1] + 1.2 * d) / 2))
-    return Body(ls, rs, w, neck_y, float(mid[0]), down.astype(np.float32), torso_len, seen, face)
-
-
-def face_mask(body: Body, shape) -> np.ndarray:
+def face_mask(body: BodyFrame, shape) -> np.ndarray:
     m = np.zeros(shape, np.uint8)
     cx, cy, rx, ry = body.face
     cv2.ellipse(m, (int(cx), int(cy)), (int(rx), int(ry)), 0, 0, 360, 1, -1)
     return m > 0
 
 
-def clothing_zone(person: Person, body: Body) -> np.ndarray:
+def clothing_zone(person: Person, body: BodyFrame) -> np.ndarray:
     """What an upper garment replaces: the person from the neck base down (shoulders, lapels, collar, tie, badges,
     sleeves), never the face, never the hands."""
     H, W = person.mask.shape
@@ -81,7 +29,7 @@ def clothing_zone(person: Person, body: Body) -> np.ndarray:
     zone &= ~face_mask(body, zone.shape)
     for side in ("l", "r"):
         if person.visible(f"{side}_wrist"):
-            x, y = _point(person, f"{side}_wrist")
+            x, y = point_of(person, f"{side}_wrist")
             cv2.circle(zone.view(np.uint8), (int(x), int(y)), int(0.16 * body.width), 0, -1)
     return zone
 
@@ -129,7 +77,7 @@ def garment_parts(gmask: np.ndarray, landmarks: np.ndarray) -> GarmentParts:
     return GarmentParts(body, sleeves, (float(tl[0]), float(tr[0])), int(tl[1]), int(hl[1]), (float(hl[0]), float(hr[0])), cx)
 
 
-def body_targets(parts: GarmentParts, body: Body, n: int = 5) -> tuple[np.ndarray, np.ndarray, float, float]:
+def body_targets(parts: GarmentParts, body: BodyFrame, n: int = 5) -> tuple[np.ndarray, np.ndarray, float, float]:
     """Matching points (flat-lay, person) on the garment's shoulder, chest, waist and hem rows, evenly across each
     row, so every horizontal line of the garment lands on a straight line of the body: stripes stay straight.
     Returns (src, dst, horizontal scale, vertical scale)."""
@@ -170,10 +118,10 @@ def body_targets(parts: GarmentParts, body: Body, n: int = 5) -> tuple[np.ndarra
     return np.array(src, np.float32), np.array(dst, np.float32), sx, sy
 
 
-def arm_direction(person: Person, side: int, body: Body) -> np.ndarray:
+def arm_direction(person: Person, side: int, body: BodyFrame) -> np.ndarray:
     """Unit vector down the upper arm on the image-left (-1) or image-right (+1) side."""
     name = "r" if side < 0 else "l"
-    s = _point(person, f"{name}_shoulder")
+    s = point_of(person, f"{name}_shoulder")
     v = person.landmarks[{"r": 14, "l": 13}[name]]
     if v[2] >= 0.1:
         d = v[:2] - s
@@ -182,7 +130,7 @@ def arm_direction(person: Person, side: int, body: Body) -> np.ndarray:
     return (d / max(np.linalg.norm(d), 1e-6)).astype(np.float32)
 
 
-def sleeve_scale(person: Person, side: int, body: Body, sleeve: np.ndarray, corner: np.ndarray, sy: float) -> float:
+def sleeve_scale(person: Person, side: int, body: BodyFrame, sleeve: np.ndarray, corner: np.ndarray, sy: float) -> float:
     """Along-the-arm scale of a sleeve: a long sleeve (longer than the flat-lay's shoulder width... about the arm)
     ends at the wrist; a short one keeps the garment's own proportion."""
     ys, xs = np.nonzero(sleeve)
@@ -190,7 +138,10 @@ def sleeve_scale(person: Person, side: int, body: Body, sleeve: np.ndarray, corn
     name = "r" if side < 0 else "l"
     wrist = person.landmarks[{"r": 16, "l": 15}[name]]
     edge = body.shoulder_edges[0 if side < 0 else 1]
-    arm = float(np.linalg.norm(wrist[:2] - edge))
+    path = arm_path(person, side, body)
+    # Along the arm (through the elbow): a bent arm's wrist is near the shoulder, its sleeve is not longer for it.
+    arm = (float(np.linalg.norm(np.diff(path, axis=0), axis=1).sum()) if path is not None
+           else float(np.linalg.norm(wrist[:2] - edge)))
     if wrist[2] >= 0.1 and length * sy > 0.6 * arm:  # a long sleeve: cuff at the wrist
         return arm / max(length, 1.0)
     return sy
@@ -214,7 +165,7 @@ def sleeve_transform(sleeve: np.ndarray, side: int, corner: np.ndarray, target: 
     return np.concatenate([A, t[:, None]], 1).astype(np.float32)
 
 
-def arm_path(person: Person, side: int, body: Body) -> np.ndarray | None:
+def arm_path(person: Person, side: int, body: BodyFrame) -> np.ndarray | None:
     """The arm as a polyline from the sleeve's seam on the shoulder edge through the elbow to the wrist (image
     left -1 / right +1), or None when the elbow or the wrist is not found."""
     name = "r" if side < 0 else "l"

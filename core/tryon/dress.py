@@ -12,7 +12,9 @@ import numpy as np
 from PIL import Image
 
 from core.tryon.base import TryOnResult
-from core.tryon.drape import body_of, face_mask
+from core.tryon.body import BodyFrame
+from core.tryon.drape import face_mask
+from core.tryon.pixels import inner_texture, low_frequency_shading, skin_colour, volume_shading
 from core.tryon.pose import Person, TryOnInputError
 
 
@@ -115,8 +117,6 @@ def skin_fill(base: np.ndarray, where: np.ndarray, own_skin: np.ndarray, skin: n
               seed: int = 0) -> np.ndarray:
     """The person's skin over `where`: their tone, the broad light of what was there, rounded at the limb's edges,
     and the fine grain of their own visible skin (its high frequencies, tiled), never a flat block."""
-    from core.tryon.classic import low_frequency_shading
-
     H, W = where.shape
     light = low_frequency_shading(base, where, w)
     limb = where | own_skin
@@ -143,8 +143,6 @@ def reveal(person: Person, base: np.ndarray, covered: np.ndarray, body, w: float
            legs_from: float | None = None, torso: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, float]:
     """Repaint the old clothes the new garment does not cover: limbs with skin, the rest with the backdrop.
     Returns (image, repainted mask, share of the repainted area that is skin)."""
-    from core.tryon.classic import skin_colour
-
     H, W = covered.shape
     skin = skin_colour(person, body)
     own = skin_like(base, skin) & person.mask
@@ -189,11 +187,11 @@ def reveal(person: Person, base: np.ndarray, covered: np.ndarray, body, w: float
     return out, bare, float(to_skin.sum() / max(bare.sum(), 1))
 
 
-def _centre_line(person: Person, frame: dict, H: int) -> np.ndarray:
+def _centre_line(person: Person, frame: BodyFrame, H: int) -> np.ndarray:
     """x of the body's centre line for every row: shoulders -> hips -> knees -> ankles, held beyond the ends."""
-    pts = [((frame["ls"] + frame["rs"]) / 2), ((frame["lh"] + frame["rh"]) / 2), ((frame["lk"] + frame["rk"]) / 2)]
-    if "la" in frame:
-        pts.append((frame["la"] + frame["ra"]) / 2)
+    pts = [((frame.ls + frame.rs) / 2), ((frame.lh + frame.rh) / 2), ((frame.lk + frame.rk) / 2)]
+    if frame.ankles_seen:
+        pts.append((frame.la + frame.ra) / 2)
     ys = np.array([p[1] for p in pts], np.float32)
     xs = np.array([p[0] for p in pts], np.float32)
     order = np.argsort(ys)
@@ -206,13 +204,13 @@ def _mask_width(mask: np.ndarray, y: int, cx: float) -> float:
     return float(runs[1] - runs[0] + 1) if runs[0] >= 0 else 0.0
 
 
-def place(flat: Flat, person: Person, frame: dict, kind: str) -> tuple[np.ndarray, np.ndarray, dict]:
+def place(flat: Flat, person: Person, frame: BodyFrame, kind: str) -> tuple[np.ndarray, np.ndarray, dict]:
     """Maps (for cv2.remap) from the person's pixels into the flat-lay: each garment row lands on a body row, its
     width scaled by one factor (so an A-line stays an A-line), centred on the body's centre line."""
     H, W = person.mask.shape
-    w = frame["width"]
-    shoulder_y = float(min(frame["ls"][1], frame["rs"][1]))
-    hip_y = float((frame["lh"][1] + frame["rh"][1]) / 2)
+    w = frame.width
+    shoulder_y = float(min(frame.ls[1], frame.rs[1]))
+    hip_y = float((frame.lh[1] + frame.rh[1]) / 2)
     waist_y = shoulder_y + 0.64 * (hip_y - shoulder_y)
     centre = _centre_line(person, frame, H)
     # The body's waist: the person's outline there (arms held apart), kept within what a torso can be.
@@ -232,8 +230,8 @@ def place(flat: Flat, person: Person, frame: dict, kind: str) -> tuple[np.ndarra
         b_rows = np.array([top_y], np.float32)
     sy_skirt = sx  # below the waist the garment keeps its own proportions
     hem_y = b_rows[-1] + (flat.y_hem - flat.y_waist) * sy_skirt
-    if "la" in frame:  # never below the ankles
-        floor = float(min(frame["la"][1], frame["ra"][1])) - 0.02 * w
+    if frame.ankles_seen:  # never below the ankles
+        floor = float(min(frame.la[1], frame.ra[1])) - 0.02 * w
         if hem_y > floor:
             sy_skirt *= (floor - b_rows[-1]) / max(hem_y - b_rows[-1], 1.0)
             hem_y = floor
@@ -249,19 +247,46 @@ def place(flat: Flat, person: Person, frame: dict, kind: str) -> tuple[np.ndarra
     return map_x.astype(np.float32), map_y.astype(np.float32), info
 
 
-def wear(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str, frame: dict, torso: np.ndarray,
+def wear(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str, frame: BodyFrame, torso: np.ndarray,
          t: dict, backend: str = "classic") -> TryOnResult:
     """A dress (kind "dress") or a skirt (kind "lower", no gap between the legs) worn by the person."""
-    from core.tryon.classic import _inner_texture, low_frequency_shading, volume_shading
-
     t0 = time.perf_counter()
-    if "lk" not in frame:
+    if frame.lk is None:
         raise TryOnInputError("The legs are not in the photo; use a photo that shows the knees.")
-    H, W = person.mask.shape
-    w = frame["width"]
-    body = body_of(person)
+    # 1. the flat-lay's silhouette placed row by row on the body
+    rgb, alpha, info = _hang(person, garment_img, gmask, kind, frame)
+    # 2. nothing past the shoulders' outline; the face, hands and forearms stay in front
+    alpha = _trim(person, alpha, frame)
+    covered = alpha > 0.5
+    t["warp"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    # 3. what the old clothes covered and the garment leaves bare repainted, the garment laid over it
+    base = np.asarray(person.image, np.float32) / 255.0
+    legs_from = info["top"] if kind == "lower" else None
+    base2, bare, skin_share = reveal(person, base, covered, frame, frame.width, legs_from=legs_from, torso=torso)
+    out, a = _lay_on(person, base, base2, rgb, alpha, covered, frame)
+    # Every pixel that may differ from the photo: the garment with its soft edge, and what was repainted.
+    region = covered | bare | (np.abs(out - base).max(2) > 0)
+    t["compose"] = time.perf_counter() - t0
+    # 4. the result
+    centre = _centre_line(person, frame, person.mask.shape[0])
+    lms = {f"garment_{k}": np.array([centre[int(np.clip(info[k], 0, len(centre) - 1))], info[k]])
+           for k in ("top", "waist", "hem")}
+    lms.update({"l_shoulder": frame.ls, "r_shoulder": frame.rs, "l_hip": frame.lh, "r_hip": frame.rh})
+    notes = []
+    if bare.any():
+        notes.append(f"what the old clothes covered and the {'dress' if kind == 'dress' else 'skirt'} leaves bare "
+                     f"is repainted ({skin_share:.0%} as skin, the rest as backdrop)")
+    return TryOnResult(Image.fromarray(np.clip(np.rint(out * 255), 0, 255).astype(np.uint8)), backend, kind, person,
+                       region, torso, Image.fromarray(np.clip(rgb * a * 255, 0, 255).astype(np.uint8)),
+                       alpha.astype(np.float32), lms, t, notes)
+
+
+def _hang(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str,
+          frame: BodyFrame) -> tuple[np.ndarray, np.ndarray, dict]:
+    """(rgb, alpha, rows placed): the garment warped onto the person, its silhouette kept."""
     flat = measure_flat(gmask, kind)
-    tex = _inner_texture(garment_img, gmask)
+    tex = inner_texture(garment_img, gmask)
     # The product shot's outline and drop shadow stay behind: the silhouette is taken a little inside its edge.
     edge = max(2, int(round(0.006 * max(gmask.shape))))
     inner = cv2.erode(flat.mask.astype(np.uint8), np.ones((2 * edge + 1, 2 * edge + 1), np.uint8)) > 0
@@ -270,18 +295,21 @@ def wear(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str,
     map_x, map_y, info = place(flat, person, frame, kind)
     stack = np.concatenate([tex, flat.mask[..., None].astype(np.float32)], 2)
     warped = cv2.remap(stack, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
-    rgb, alpha = warped[..., :3], np.clip(warped[..., 3], 0, 1)
+    return warped[..., :3], np.clip(warped[..., 3], 0, 1), info
+
+
+def _trim(person: Person, alpha: np.ndarray, frame: BodyFrame) -> np.ndarray:
+    """The bodice lies on the torso: nothing past the shoulders' outline (a sleeve's stub is not a cape); in front
+    of the dress: the face, the hands and the forearms hanging beside it."""
+    H, W = person.mask.shape
+    w = frame.width
     centre = _centre_line(person, frame, H)
-    # The bodice lies on the torso: nothing past the shoulders' outline (a sleeve's stub is not a cape).
     xs = np.arange(W, dtype=np.float32)[None, :]
-    above = np.arange(H)[:, None] < (frame["lh"][1] + frame["rh"][1]) / 2
+    above = np.arange(H)[:, None] < (frame.lh[1] + frame.rh[1]) / 2
     alpha = np.where(above & (np.abs(xs - centre[:, None]) > 0.62 * w), 0, alpha)
     alpha = np.where(above, alpha * cv2.dilate(person.mask.astype(np.uint8), np.ones((5, 5), np.uint8)), alpha)
-    # In front of the dress: the face, the hands and the forearms hanging beside it.
-    keep = face_mask(body, (H, W))
-    keep[: max(0, int(body.neck_y - 0.05 * w))] = True
-    arms = limbs(person, w, legs=False)
-    own_arm = arms & ~(alpha > 0.5)
+    keep = face_mask(frame, (H, W))
+    keep[: max(0, int(frame.neck_y - 0.05 * w))] = True
     for side in ("l", "r"):
         if person.visible(f"{side}_elbow") and person.visible(f"{side}_wrist"):
             e, wr = person.point(f"{side}_elbow"), person.point(f"{side}_wrist")
@@ -289,14 +317,13 @@ def wear(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str,
             _capsule(m, [e, wr], 0.2 * w)
             keep |= (m > 0) & person.mask
             cv2.circle(keep.view(np.uint8), tuple(np.int32(wr)), int(0.16 * w), 1, -1)
-    del own_arm
-    alpha = alpha * ~keep
-    covered = alpha > 0.5
-    t["warp"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    base = np.asarray(person.image, np.float32) / 255.0
-    legs_from = info["top"] if kind == "lower" else None
-    base2, bare, skin_share = reveal(person, base, covered, body, w, legs_from=legs_from, torso=torso)
+    return alpha * ~keep
+
+
+def _lay_on(person: Person, base: np.ndarray, base2: np.ndarray, rgb: np.ndarray, alpha: np.ndarray,
+            covered: np.ndarray, frame: BodyFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(image, soft alpha): the garment with the photo's broad light over the repainted photo."""
+    w = frame.width
     light = low_frequency_shading(base, covered & person.mask, w) if (covered & person.mask).any() else 1.0
     light = np.where(covered & ~person.mask, 1.0, light) if isinstance(light, np.ndarray) else light
     vol = volume_shading(covered, w)
@@ -304,19 +331,6 @@ def wear(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str,
     a = cv2.GaussianBlur(alpha.astype(np.float32), (0, 0), 0.8)[..., None]
     out = base2 * (1 - a) + np.clip(rgb * shade, 0, 1) * a
     # Above the hips nothing outside the person changes (the bodice lies on the body; the backdrop stays the photo's).
-    hip_row = int(min(frame["lh"][1], frame["rh"][1]))
+    hip_row = int(min(frame.lh[1], frame.rh[1]))
     out[:hip_row] = np.where(person.mask[:hip_row, :, None], out[:hip_row], base[:hip_row])
-    # Every pixel that may differ from the photo: the garment with its soft edge, and what was repainted.
-    region = covered | bare | (np.abs(out - base).max(2) > 0)
-    t["compose"] = time.perf_counter() - t0
-    lms = {"garment_top": np.array([centre[int(np.clip(info["top"], 0, H - 1))], info["top"]]),
-           "garment_waist": np.array([centre[int(np.clip(info["waist"], 0, H - 1))], info["waist"]]),
-           "garment_hem": np.array([centre[int(np.clip(info["hem"], 0, H - 1))], info["hem"]]),
-           "l_shoulder": frame["ls"], "r_shoulder": frame["rs"], "l_hip": frame["lh"], "r_hip": frame["rh"]}
-    notes = []
-    if bare.any():
-        notes.append(f"what the old clothes covered and the {'dress' if kind == 'dress' else 'skirt'} leaves bare "
-                     f"is repainted ({skin_share:.0%} as skin, the rest as backdrop)")
-    return TryOnResult(Image.fromarray(np.clip(np.rint(out * 255), 0, 255).astype(np.uint8)), backend, kind, person,
-                       region, torso, Image.fromarray(np.clip(rgb * a * 255, 0, 255).astype(np.uint8)),
-                       alpha.astype(np.float32), lms, t, notes)
+    return out, a

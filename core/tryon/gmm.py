@@ -252,67 +252,91 @@ def train_gmm(data: str | Path, out: str | Path, steps: int = 1000, batch_size: 
     (out / "samples").mkdir(parents=True, exist_ok=True)
     latest = out / "gmm-latest.safetensors"
     torch.manual_seed(seed)
-    if resume and latest.exists():
-        model, meta, start, opt_tensors = load_checkpoint(latest, device)
-        cfg = model.cfg
-        log.info("resuming GMM training at step %d", start)
-    else:
-        cfg = cfg or GmmConfig()
-        model, meta, start, opt_tensors = GMM(cfg).to(device), {}, 0, {}
-    ds = VitonDataset(data, cfg)
-    # On a GPU, decoding PNGs and drawing pose maps in the training process starves the device: worker processes
-    # prepare the next batches meanwhile, into pinned memory. On the CPU they would only compete for the same cores.
+    # 1. the model and optimiser, resumed from the latest checkpoint when there is one
+    model, opt, start = _start(latest if resume and latest.exists() else None, cfg, lr, device)
+    # 2. the batches
     on_gpu = torch.device(device).type != "cpu"
-    workers = min(4, max(0, (os.cpu_count() or 1) - 1)) if on_gpu else 0
-    loader = torch.utils.data.DataLoader(ds, batch_size=min(batch_size, len(ds)), shuffle=True, drop_last=False,
-                                         generator=torch.Generator().manual_seed(seed + start), num_workers=workers,
-                                         pin_memory=on_gpu, persistent_workers=workers > 0)
-    # Reading the loss back every step waits for the GPU each time; losses are kept on the device and read in one
-    # copy every `read_every` steps (and before a sample, a checkpoint and the end). Every step still gets its row.
-    read_every = 25 if on_gpu else 1
-    opt = torch.optim.Adam(model.parameters(), lr=lr, betas=(0.5, 0.999))
-    if opt_tensors:
-        _restore_optimizer(opt, meta, opt_tensors)
-    model.train()
+    loader = _loader(VitonDataset(data, model.cfg), batch_size, seed + start, on_gpu)
+    # 3. the steps, each with its loss.csv row; samples and checkpoints every so many steps
     log_path = out / "loss.csv"
     new_log = not log_path.exists() or start == 0
     t0 = time.perf_counter()
-    first = last = float("nan")
-    step = start
-    pending: list[tuple[int, torch.Tensor]] = []
     with open(log_path, "w" if new_log else "a", newline="") as fh:
         writer = csv.writer(fh)
         if new_log:
             writer.writerow(["step", "loss", "seconds"])
+        losses = _LossLog(writer, t0, start, steps, progress)
+        step = start
         while step < start + steps:
             for batch in loader:
                 if step >= start + steps:
                     break
                 b = {k: v.to(device, non_blocking=on_gpu) for k, v in batch.items()}
-                warped, warped_mask, _ = model(b["agnostic"], b["cloth"], b["cloth_mask"])
-                loss = F.l1_loss(warped * b["target_mask"], b["target"]) + F.l1_loss(warped_mask, b["target_mask"])
-                opt.zero_grad()
-                loss.backward()
-                opt.step()
+                warped, loss = _train_step(model, opt, b)
                 step += 1
-                pending.append((step, loss.detach()))
-                if (len(pending) >= read_every or step == start + steps or step % sample_every == 0
-                        or step % save_every == 0):
-                    values = torch.stack([v for _, v in pending]).float().cpu().tolist()
-                    now = f"{time.perf_counter() - t0:.2f}"
-                    for (done, _), value in zip(pending, values):
-                        last = float(value)
-                        first = last if first != first else first  # first step's loss (NaN check)
-                        writer.writerow([done, f"{last:.6f}", now])
-                        if progress:
-                            progress(done - start, steps, last)
-                    pending.clear()
-                if step % sample_every == 0 or step == start + steps:
+                last = step == start + steps
+                losses.add(step, loss, flush=(last or step % sample_every == 0 or step % save_every == 0))
+                if step % sample_every == 0 or last:
                     _sample_grid(out / "samples" / f"step-{step:06d}.png", b, warped)
-                if step % save_every == 0 or step == start + steps:
+                if step % save_every == 0 or last:
                     save_checkpoint(out / f"gmm-step{step:06d}.safetensors", model, opt, step)
                     save_checkpoint(latest, model, opt, step)
-    return TrainReport(steps, start, first, last, time.perf_counter() - t0, str(latest))
+    return TrainReport(steps, start, losses.first, losses.last, time.perf_counter() - t0, str(latest))
+
+
+def _start(checkpoint: Path | None, cfg: GmmConfig | None, lr: float, device: str):
+    if checkpoint is not None:
+        model, meta, start, opt_tensors = load_checkpoint(checkpoint, device)
+        log.info("resuming GMM training at step %d", start)
+    else:
+        model, meta, start, opt_tensors = GMM(cfg or GmmConfig()).to(device), {}, 0, {}
+    opt = torch.optim.Adam(model.parameters(), lr=lr, betas=(0.5, 0.999))
+    if opt_tensors:
+        _restore_optimizer(opt, meta, opt_tensors)
+    model.train()
+    return model, opt, start
+
+
+def _loader(ds: VitonDataset, batch_size: int, seed: int, on_gpu: bool) -> torch.utils.data.DataLoader:
+    # On a GPU, decoding PNGs and drawing pose maps in the training process starves the device: worker processes
+    # prepare the next batches meanwhile, into pinned memory. On the CPU they would only compete for the same cores.
+    workers = min(4, max(0, (os.cpu_count() or 1) - 1)) if on_gpu else 0
+    return torch.utils.data.DataLoader(ds, batch_size=min(batch_size, len(ds)), shuffle=True, drop_last=False,
+                                       generator=torch.Generator().manual_seed(seed), num_workers=workers,
+                                       pin_memory=on_gpu, persistent_workers=workers > 0)
+
+
+def _train_step(model: GMM, opt: torch.optim.Optimizer, b: dict) -> tuple[torch.Tensor, torch.Tensor]:
+    warped, warped_mask, _ = model(b["agnostic"], b["cloth"], b["cloth_mask"])
+    loss = F.l1_loss(warped * b["target_mask"], b["target"]) + F.l1_loss(warped_mask, b["target_mask"])
+    opt.zero_grad()
+    loss.backward()
+    opt.step()
+    return warped, loss.detach()
+
+
+class _LossLog:
+    """Reading the loss back every step waits for the GPU each time; losses are kept on the device and read in one
+    copy every `read_every` steps (and before a sample, a checkpoint and the end). Every step still gets its row."""
+
+    def __init__(self, writer, t0: float, start: int, steps: int, progress) -> None:
+        self.writer, self.t0, self.start, self.steps, self.progress = writer, t0, start, steps, progress
+        self.pending: list[tuple[int, torch.Tensor]] = []
+        self.first = self.last = float("nan")
+
+    def add(self, step: int, loss: torch.Tensor, flush: bool) -> None:
+        self.pending.append((step, loss))
+        read_every = 25 if loss.device.type != "cpu" else 1
+        if len(self.pending) >= read_every or flush:
+            values = torch.stack([v for _, v in self.pending]).float().cpu().tolist()
+            now = f"{time.perf_counter() - self.t0:.2f}"
+            for (done, _), value in zip(self.pending, values):
+                self.last = float(value)
+                self.first = self.last if self.first != self.first else self.first  # first step's loss (NaN check)
+                self.writer.writerow([done, f"{self.last:.6f}", now])
+                if self.progress:
+                    self.progress(done - self.start, self.steps, self.last)
+            self.pending.clear()
 
 
 def _sample_grid(path: Path, b: dict, warped: torch.Tensor) -> None:

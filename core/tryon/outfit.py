@@ -73,27 +73,52 @@ def dress_outfit(backend: TryOnBackend, person_img: Image.Image, pieces: list[Pi
         raise TryOnInputError("The outfit has no pieces to dress.")
     t0 = time.perf_counter()
     person = person or analyse_person(person_img)
-    base = person
     timings = {"pose_and_segmentation": time.perf_counter() - t0}
-    region = np.zeros(person.mask.shape, bool)
-    alpha = np.zeros(person.mask.shape, np.float32)
-    layers, notes, result = [], [], None
-    current = person.image
-    for piece in layer_order(pieces):
+    # 1. the garments, each by the backend over the previous result
+    worn = _wear_garments(backend, person, layer_order(pieces), seed, timings)
+    # 2. shoes at the ankles, the bag in a hand
+    out = np.asarray(worn.current, np.float32) / 255.0
+    _add_accessories(out, worn, person, layer_order(pieces))
+    if worn.result is None:
+        raise TryOnInputError("The outfit needs a top and a bottom or a dress to dress the figure.")
+    # 3. one result for the whole outfit
+    result = worn.result
+    image = Image.fromarray(np.clip(np.rint(out * 255), 0, 255).astype(np.uint8))
+    return TryOnResult(image, result.backend, "outfit", person, worn.region, result.torso, result.warped, worn.alpha,
+                       result.landmarks, timings, worn.notes, layers=worn.layers)
+
+
+@dataclass
+class _Worn:
+    current: Image.Image
+    region: np.ndarray
+    alpha: np.ndarray
+    layers: list
+    notes: list
+    result: TryOnResult | None = None
+
+
+def _wear_garments(backend: TryOnBackend, person: Person, pieces: list[Piece], seed: int, timings: dict) -> _Worn:
+    worn = _Worn(person.image, np.zeros(person.mask.shape, bool), np.zeros(person.mask.shape, np.float32), [], [])
+    for piece in pieces:
         kind = tryon_kind(piece.category)
         if kind is None:
             continue
         t = time.perf_counter()
-        r = backend.run(current, piece.image, kind, person=Person(current, person.landmarks, person.mask), seed=seed)
+        r = backend.run(worn.current, piece.image, kind, person=Person(worn.current, person.landmarks, person.mask),
+                        seed=seed)
         timings[f"{piece.group}"] = time.perf_counter() - t
-        current, result = r.image, r
-        region |= r.region
-        alpha = np.maximum(alpha, r.garment_alpha)
-        layers.append(f"{piece.group}: {piece.label or piece.category}")
-        notes += [n for n in r.notes if n not in notes]
-    out = np.asarray(current, np.float32) / 255.0
+        worn.current, worn.result = r.image, r
+        worn.region |= r.region
+        worn.alpha = np.maximum(worn.alpha, r.garment_alpha)
+        worn.layers.append(f"{piece.group}: {piece.label or piece.category}")
+        worn.notes += [n for n in r.notes if n not in worn.notes]
+    return worn
+
+
+def _add_accessories(out: np.ndarray, worn: _Worn, person: Person, pieces: list[Piece]) -> None:
     w = float(np.linalg.norm(person.point("l_shoulder") - person.point("r_shoulder")))
-    for piece in layer_order(pieces):
+    for piece in pieces:
         if piece.group == "shoes":
             if not (person.visible("l_ankle") and person.visible("r_ankle")):
                 raise TryOnInputError("The feet are not in the photo, so shoes cannot be shown. Use a full-body "
@@ -107,8 +132,8 @@ def dress_outfit(backend: TryOnBackend, person_img: Image.Image, pieces: list[Pi
             for side, name in ((-1, "r_ankle"), (1, "l_ankle")):
                 ax, ay = person.point(name)
                 sw = sh * rgb.shape[1] / rgb.shape[0]
-                _paste(out, region, rgb, a, ax - sw / 2, ay - 0.05 * sh, sw, flip=side < 0)
-            layers.append(f"shoes: {piece.label or piece.category}")
+                _paste(out, worn.region, rgb, a, ax - sw / 2, ay - 0.05 * sh, sw, flip=side < 0)
+            worn.layers.append(f"shoes: {piece.label or piece.category}")
         elif piece.group == "bag":
             name = "r_wrist" if person.visible("r_wrist") else "l_wrist"
             if not person.visible(name):
@@ -116,10 +141,5 @@ def dress_outfit(backend: TryOnBackend, person_img: Image.Image, pieces: list[Pi
             rgb, a = _cut_out(piece.image)
             hx, hy = person.point(name)
             bw = 0.85 * w
-            _paste(out, region, rgb, a, hx - bw / 2, hy - 0.15 * bw, bw)
-            layers.append(f"bag: {piece.label or piece.category}")
-    if result is None:
-        raise TryOnInputError("The outfit needs a top and a bottom or a dress to dress the figure.")
-    image = Image.fromarray(np.clip(np.rint(out * 255), 0, 255).astype(np.uint8))
-    return TryOnResult(image, result.backend, "outfit", base, region, result.torso, result.warped, alpha,
-                       result.landmarks, timings, notes, layers=layers)
+            _paste(out, worn.region, rgb, a, hx - bw / 2, hy - 0.15 * bw, bw)
+            worn.layers.append(f"bag: {piece.label or piece.category}")

@@ -5,6 +5,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from core.tryon.body import BodyFrame, body_frame  # noqa: F401  (body_frame: imported from here by callers)
 from core.tryon.pose import Person, TryOnInputError
 
 KINDS = ("upper", "lower", "dress")
@@ -26,59 +27,31 @@ def garment_mask(img: Image.Image) -> np.ndarray:
     return mask
 
 
-def _poly(shape, pts) -> np.ndarray:
+def polygon_mask(shape, pts) -> np.ndarray:
     m = np.zeros(shape, np.uint8)
     cv2.fillPoly(m, [np.round(np.array(pts)).astype(np.int32)], 1)
     return m.astype(bool)
 
 
-def body_frame(person: Person, kind: str) -> dict:
-    """Key body points for a garment kind, extrapolating hips/knees that are out of frame where that is safe."""
-    ls, rs = person.point("l_shoulder"), person.point("r_shoulder")
-    width = float(np.linalg.norm(ls - rs))
-    down = np.array([0.0, 1.0])
-    h = person.mask.shape[0]
-    if person.visible("l_hip") and person.visible("r_hip"):
-        lh, rh = person.point("l_hip"), person.point("r_hip")
-        hips_seen = True
-    else:
-        lh, rh = ls + down * 1.5 * width - np.array([0.12 * width, 0]), rs + down * 1.5 * width + np.array([0.12 * width, 0])
-        hips_seen = False
-    frame = {"ls": ls, "rs": rs, "lh": lh, "rh": rh, "width": width, "hips_seen": hips_seen}
-    if kind in ("lower", "dress"):
-        if not hips_seen:
-            raise TryOnInputError(f"The hips are not in the photo, so a {'dress' if kind == 'dress' else 'lower-body garment'} "
-                                  "cannot be placed. Use a photo that shows the body at least to the knees.")
-        if person.visible("l_knee") and person.visible("r_knee"):
-            lk, rk = person.point("l_knee"), person.point("r_knee")
-        elif (max(lh[1], rh[1]) + 0.3 * width) < h:
-            lk, rk = lh + down * 1.2 * width, rh + down * 1.2 * width
-        else:
-            raise TryOnInputError("The legs are cropped just below the hips; use a photo that shows the knees.")
-        frame.update(lk=lk, rk=rk)
-        if person.visible("l_ankle") and person.visible("r_ankle"):
-            frame.update(la=person.point("l_ankle"), ra=person.point("r_ankle"))
-    return frame
-
-
-def torso_outline(frame: dict) -> np.ndarray:
+def torso_outline(frame: BodyFrame) -> np.ndarray:
     """The torso polygon a top must cover: shoulders to hips, padded out to the body's edge (the shoulder and hip
     keypoints are joint centres, inside the outline). Corners: right-top, left-top, left-bottom, right-bottom."""
-    ls, rs, lh, rh, w = frame["ls"], frame["rs"], frame["lh"], frame["rh"], frame["width"]
+    ls, rs, lh, rh, w = frame.ls, frame.rs, frame.lh, frame.rh, frame.width
     out, up = np.array([w * 0.12, 0]), np.array([0, w * 0.08])
     return np.array([rs - out - up, ls + out - up, lh + out * 0.6, rh - out * 0.6], np.float32)
 
 
-def replace_region(person: Person, kind: str, long: bool = False, hangs: bool = False) -> tuple[np.ndarray, np.ndarray, dict]:
+def replace_region(person: Person, kind: str, long: bool = False,
+                   hangs: bool = False) -> tuple[np.ndarray, np.ndarray, BodyFrame]:
     """(region to replace, torso polygon, frame): the region is inside the person, never the head or hands."""
     if kind not in KINDS:
         raise TryOnInputError(f"Unknown garment kind {kind!r}; use upper, lower or dress.")
     f = body_frame(person, kind)
     shape = person.mask.shape
-    ls, rs, lh, rh, w = f["ls"], f["rs"], f["lh"], f["rh"], f["width"]
+    ls, rs, lh, rh, w = f.ls, f.rs, f.lh, f.rh, f.width
     out = np.array([w * 0.12, 0])
     up = np.array([0, w * 0.08])
-    torso = _poly(shape, torso_outline(f))
+    torso = polygon_mask(shape, torso_outline(f))
     if kind == "upper":
         region = torso.copy()
         for side in ("l", "r"):  # upper arms: the sleeves' place
@@ -87,13 +60,13 @@ def replace_region(person: Person, kind: str, long: bool = False, hangs: bool = 
                          tuple(np.int32(person.point(f"{side}_elbow"))), 1, int(0.28 * w))
     elif kind == "lower":
         # Full-length trousers reach the ankles when they are in the photo; shorts and skirts stop at the knees.
-        lk, rk = (f["la"], f["ra"]) if long and "la" in f else (f["lk"], f["rk"])
-        f["long"] = long and "la" in f
+        lk, rk = (f.la, f.ra) if long and f.ankles_seen else (f.lk, f.rk)
+        f.long = long and f.ankles_seen
         # Out to the thighs' and calves' outline (the hip and knee keypoints are joint centres); the mask trims.
-        region = _poly(shape, [rh - out * 2.2 - up * 2, lh + out * 2.2 - up * 2, lk + out * 1.6, rk - out * 1.6])
+        region = polygon_mask(shape, [rh - out * 2.2 - up * 2, lh + out * 2.2 - up * 2, lk + out * 1.6, rk - out * 1.6])
     else:
-        lk, rk = f["lk"], f["rk"]
-        region = _poly(shape, [rs - out - up, ls + out - up, lh + out, lk + out * 2, rk - out * 2, rh - out])
+        lk, rk = f.lk, f.rk
+        region = polygon_mask(shape, [rs - out - up, ls + out - up, lh + out, lk + out * 2, rk - out * 2, rh - out])
     if hangs or kind == "dress":
         # A skirt or a dress hangs from the hips across the gap between the legs: below the hips it is not
         # clipped to the body's outline.
@@ -111,7 +84,7 @@ def replace_region(person: Person, kind: str, long: bool = False, hangs: bool = 
     return region, torso, f
 
 
-def region_for_garment(person: Person, kind: str, gmask: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict]:
+def region_for_garment(person: Person, kind: str, gmask: np.ndarray) -> tuple[np.ndarray, np.ndarray, BodyFrame]:
     """replace_region for this garment: a flat-lay taller than wide is full-length trousers (to the ankles). Refuses a
     photo that shows too little of the body for it."""
     ys, xs = np.nonzero(gmask)
@@ -124,3 +97,6 @@ def region_for_garment(person: Person, kind: str, gmask: np.ndarray) -> tuple[np
     if region.sum() < 0.005 * region.size:
         raise TryOnInputError("Too little of the body is visible for this garment; use a photo showing the torso.")
     return region, torso, frame
+
+
+_poly = polygon_mask  # the old name bench/ still imports (follow-up in /work/coord/arch-followups.md)

@@ -11,24 +11,24 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from core.tryon import quality
-from core.tryon.drape import Body
+from core.tryon.body import BodyFrame
+from core.tryon.pixels import NBINS, quantise, skin_like, skin_model, to_lab
 from core.tryon.pose import Person
 
 
 def lab_of(rgb01: np.ndarray) -> np.ndarray:
-    return quality._lab(np.clip(np.rint(rgb01 * 255), 0, 255).astype(np.uint8))
+    return to_lab(np.clip(np.rint(rgb01 * 255), 0, 255).astype(np.uint8))
 
 
-def own_skin(lab: np.ndarray, person: Person, body: Body) -> np.ndarray:
+def own_skin(lab: np.ndarray, person: Person, body: BodyFrame) -> np.ndarray:
     """The person's visible skin (face included), by colour against the lower face."""
-    model = quality.skin_model(lab, body.face, person.mask)
+    model = skin_model(lab, body.face, person.mask)
     if model is None:
         return np.zeros(person.mask.shape, bool)
-    return quality.skin_like(lab, model) & person.mask
+    return skin_like(lab, model) & person.mask
 
 
-def limb_capsules(person: Person, body: Body, shape) -> np.ndarray:
+def limb_capsules(person: Person, body: BodyFrame, shape) -> np.ndarray:
     """The arms as tapered capsules shoulder -> elbow -> wrist (about an arm's width from the pose), and the torso."""
     m = np.zeros(shape, np.uint8)
     w = body.width
@@ -120,7 +120,7 @@ def skin_tone(rgb: np.ndarray, skin: np.ndarray, face: np.ndarray, near: np.ndar
     return np.array([0.8, 0.65, 0.55], np.float32)
 
 
-def paint_skin(base: np.ndarray, area: np.ndarray, skin: np.ndarray, face: np.ndarray, body: Body,
+def paint_skin(base: np.ndarray, area: np.ndarray, skin: np.ndarray, face: np.ndarray, body: BodyFrame,
                seed: int = 0) -> np.ndarray:
     """Base with the area painted as the person's own skin (colour, texture, light and form)."""
     out = base.copy()
@@ -174,8 +174,8 @@ def clothing_colours(lab: np.ndarray, core: np.ndarray, share: float = 0.03) -> 
     """A lookup of the quantised colours that make up the clothing in `core` (each at least `share` of it)."""
     if core.sum() < 200:
         return None
-    q = quality._quantise(lab)
-    hist = np.bincount(q[core], minlength=quality._NBINS).astype(np.float32)
+    q = quantise(lab)
+    hist = np.bincount(q[core], minlength=NBINS).astype(np.float32)
     hist /= hist.sum()
     keep = (hist >= share).reshape(8, 6, 6)
     # Neighbouring bins too (the same cloth in shadow or light, a brighter sleeve of the same colour).
@@ -188,7 +188,7 @@ def clothing_colours(lab: np.ndarray, core: np.ndarray, share: float = 0.03) -> 
     return lut.reshape(-1)
 
 
-def in_front(lab: np.ndarray, person: Person, body: Body, zone: np.ndarray, old: np.ndarray | None,
+def in_front(lab: np.ndarray, person: Person, body: BodyFrame, zone: np.ndarray, old: np.ndarray | None,
              skin: np.ndarray) -> np.ndarray:
     """Hair falling over the shoulders and chest: pixels in the zone in the hair's colours (the head's crown, above
     the face), joined to the hair above the neck. Kept in front of the new garment."""
@@ -200,8 +200,8 @@ def in_front(lab: np.ndarray, person: Person, body: Body, zone: np.ndarray, old:
     crown &= person.mask & ~skin
     if crown.sum() < 100:
         return np.zeros((H, W), bool)
-    q = quality._quantise(lab)
-    hist = np.bincount(q[crown], minlength=quality._NBINS).astype(np.float32)
+    q = quantise(lab)
+    hist = np.bincount(q[crown], minlength=NBINS).astype(np.float32)
     hist /= hist.sum()
     hair_lut = hist >= 0.05
     if old is not None:
@@ -245,57 +245,85 @@ def leg_capsules(person: Person, width: float, shape) -> np.ndarray:
     return m > 0
 
 
-def hide_old_lower(person: Person, body: Body, out: np.ndarray, alpha: np.ndarray, frame: dict) -> tuple[np.ndarray, np.ndarray]:
+def hide_old_lower(person: Person, body: BodyFrame, out: np.ndarray, alpha: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Trousers over a skirt (or a dress's skirt): the old garment's pixels beside and below the new one, from
     the waist down to above the feet, joined to what the new garment covers. On the legs they become the
     person's skin, off the legs the backdrop. Returns (image, the pixels changed)."""
     H, W = alpha.shape
-    base = out
-    lab = lab_of(base)
+    lab = lab_of(out)
     skin = own_skin(lab, person, body)
-    w = body.width
     on = alpha > 0.5
-    hip_y = float(min(frame["lh"][1], frame["rh"][1]))
+    # 1. the rows from the waist to above the feet, and the old garment's colours under the new one
+    rows = _waist_to_feet(body, (H, W))
+    lut = _old_lower_colours(lab, on & person.mask & rows, skin)
+    if lut is None:
+        return out, np.zeros((H, W), bool)
+    q = quantise(lab)
+    # 2. its pixels beside the new garment, joined to it
+    old = _old_beside(person, body, lab, q, lut, on, rows, skin)
+    if not old.any():
+        return out, old
+    # 3. whole rows of it out to its farthest pixel (a print's specks are not left as strips)
+    old = _widen_to_old_edge(person, body, q, lut, on, rows, skin, old, alpha)
+    # 4. bare legs only below the new garment's hem (shorts over a long skirt); beside it, the backdrop
+    legs = leg_capsules(person, body.width, (H, W)) & person.mask
+    legs[:int(np.flatnonzero(on.any(axis=1)).max()) + 1] = False
+    res = paint_skin(out, old & legs, skin & ~lut[q], np.zeros((H, W), bool), body)
+    res = backdrop_fill(res, old & ~legs, person.mask)
+    return res, old
+
+
+def _waist_to_feet(frame: BodyFrame, shape) -> np.ndarray:
+    H, W = shape
+    w = frame.width
+    hip_y = float(min(frame.lh[1], frame.rh[1]))
     rows = np.zeros((H, W), bool)
     top = int(max(0, hip_y - 0.25 * w))
-    feet = min(float(frame["la"][1]), float(frame["ra"][1])) - 0.12 * w if "la" in frame else H
+    feet = min(float(frame.la[1]), float(frame.ra[1])) - 0.12 * w if frame.ankles_seen else H
     rows[top:int(max(top, feet))] = True
-    under = on & person.mask & rows
+    return rows
+
+
+def _old_lower_colours(lab: np.ndarray, under: np.ndarray, skin: np.ndarray) -> np.ndarray | None:
     core = under & ~skin
     if core.sum() < 0.3 * under.sum():  # a cream or beige skirt reads as skin: take what the garment covers
         core = under
     core = cv2.erode(core.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
-    lut = clothing_colours(lab, core, share=0.05)
-    if lut is None:
-        return out, np.zeros((H, W), bool)
-    q = quality._quantise(lab)
+    return clothing_colours(lab, core, share=0.05)
+
+
+def _hands_skin(person: Person, w: float, skin: np.ndarray) -> np.ndarray:
+    """The hands beside the hips (skin within reach of a wrist): they stay in front."""
+    H, W = skin.shape
+    out = np.zeros((H, W), bool)
+    for side in ("l", "r"):
+        if person.visible(f"{side}_wrist"):
+            disc = np.zeros((H, W), np.uint8)
+            x, y = person.point(f"{side}_wrist")
+            cv2.circle(disc, (int(x), int(y)), int(0.2 * w), 1, -1)
+            out |= (disc > 0) & skin
+    return out
+
+
+def _old_beside(person: Person, body: BodyFrame, lab, q, lut, on, rows, skin) -> np.ndarray:
     # A print's colours are closed into the cloth they make up (a pattern is one garment, not specks).
     old = cv2.morphologyEx((lut[q] & person.mask & rows).astype(np.uint8), cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8)) > 0
     old &= person.mask & rows & ~on
     # The hands beside the hips stay in front (a bag held there is not in the old garment's colours).
-    for side in ("l", "r"):
-        if person.visible(f"{side}_wrist"):
-            disc = np.zeros((H, W), np.uint8)
-            x, y = person.point(f"{side}_wrist")
-            cv2.circle(disc, (int(x), int(y)), int(0.2 * w), 1, -1)
-            old &= ~((disc > 0) & skin)
+    old &= ~_hands_skin(person, body.width, skin)
     old &= ~(skin & ~lut[q])
     old = cv2.morphologyEx(old.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
     n, labels = cv2.connectedComponents(old, connectivity=8)
     touch = np.unique(labels[cv2.dilate(on.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0])
-    old = np.isin(labels, touch[touch > 0])
-    if not old.any():
-        return out, old
-    # A patterned garment's light or dark specks read as backdrop to the person's outline and as skin: in each row,
-    # everything from the new garment's edge out to the old garment's farthest pixel goes (no strips of pattern).
-    keep = np.zeros((H, W), bool)  # the hands and bare skin beside the hips stay
-    for side in ("l", "r"):
-        if person.visible(f"{side}_wrist"):
-            disc = np.zeros((H, W), np.uint8)
-            x, y = person.point(f"{side}_wrist")
-            cv2.circle(disc, (int(x), int(y)), int(0.2 * w), 1, -1)
-            keep |= (disc > 0) & skin
-    keep |= skin & ~lut[q]
+    return np.isin(labels, touch[touch > 0])
+
+
+def _widen_to_old_edge(person: Person, body: BodyFrame, q, lut, on, rows, skin, old, alpha) -> np.ndarray:
+    """A patterned garment's light or dark specks read as backdrop to the person's outline and as skin: in each row,
+    everything from the new garment's edge out to the old garment's farthest pixel goes (no strips of pattern)."""
+    H, W = on.shape
+    w = body.width
+    keep = _hands_skin(person, w, skin) | (skin & ~lut[q])  # the hands and bare skin beside the hips stay
     span = np.zeros((H, W), bool)
     cols = np.arange(W)
     # The old garment's colours on (or just off: a ragged outline) the person, beside the new garment.
@@ -312,13 +340,6 @@ def hide_old_lower(person: Person, body: Body, out: np.ndarray, alpha: np.ndarra
         if len(right):
             span[y] |= (cols > gr) & (cols <= min(W - 1, right.max() + 2))
     span = cv2.morphologyEx(span.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((9, 1), np.uint8)) > 0  # no row skipped
-    old |= span & ~keep & ~on & person.mask  # the backdrop itself is never repainted
+    old = old | (span & ~keep & ~on & person.mask)  # the backdrop itself is never repainted
     old |= (cv2.dilate(old.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0) & ~keep & (alpha < 0.5) & rows & person.mask
-    # Bare legs only below the new garment's hem (shorts over a long skirt); beside it, the backdrop.
-    legs = leg_capsules(person, w, (H, W)) & person.mask
-    ys = np.flatnonzero(on.any(axis=1))
-    legs[:int(ys.max()) + 1] = False
-    face = np.zeros((H, W), bool)
-    res = paint_skin(base, old & legs, skin & ~lut[q], face, body)
-    res = backdrop_fill(res, old & ~legs, person.mask)
-    return res, old
+    return old

@@ -1,12 +1,12 @@
-"""Garment landmarks from a product shot and the thin-plate-spline warp (kornia) onto body landmarks."""
+"""Garment landmarks from a product shot and the thin-plate-spline warp (numpy, one cv2.remap) onto body landmarks."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
-import torch
-from PIL import Image
+
+from core.tryon.body import BodyFrame
 
 
 def _span(mask: np.ndarray, y: int, centre: int | None = None) -> tuple[int, int] | None:
@@ -45,10 +45,10 @@ def garment_landmarks(mask: np.ndarray, kind: str) -> np.ndarray:
                      (hem[1], y_hem)], np.float32)
 
 
-def body_landmarks(frame: dict, kind: str, size: tuple[int, int]) -> np.ndarray:
+def body_landmarks(frame: BodyFrame, kind: str, size: tuple[int, int]) -> np.ndarray:
     """Where the garment points must land on the body, in the same order as garment_landmarks."""
-    w = frame["width"]
-    ls, rs, lh, rh = frame["ls"], frame["rs"], frame["lh"], frame["rh"]
+    w = frame.width
+    ls, rs, lh, rh = frame.ls, frame.rs, frame.lh, frame.rh
     out = np.array([0.1 * w, 0.0])
     if kind == "upper":
         # The garment's shoulder corners sit on the shoulder joints (a little out and up for the seam).
@@ -57,33 +57,13 @@ def body_landmarks(frame: dict, kind: str, size: tuple[int, int]) -> np.ndarray:
         hem_l, hem_r = rh - out * 2.0, lh + out * 2.0
     elif kind == "lower":
         top_l, top_r = rh - out * 2.4 - [0, 0.25 * w], lh + out * 2.4 - [0, 0.25 * w]
-        low_r, low_l = (frame["ra"], frame["la"]) if frame.get("long") else (frame["rk"], frame["lk"])
+        low_r, low_l = (frame.ra, frame.la) if frame.long else (frame.rk, frame.lk)
         hem_l, hem_r = low_r - out * 1.9, low_l + out * 1.9
     else:
         top_l, top_r = rs - out * 0.5, ls + out * 0.5
-        hem_l, hem_r = frame["rk"] - out * 3, frame["lk"] + out * 3
+        hem_l, hem_r = frame.rk - out * 3, frame.lk + out * 3
     mid_l, mid_r = (top_l + hem_l) / 2 - out, (top_r + hem_r) / 2 + out
     return np.array([top_l, top_r, mid_l, mid_r, hem_l, hem_r], np.float32)
-
-
-def tps_warp(garment: Image.Image, mask: np.ndarray, src_pts: np.ndarray, dst_pts: np.ndarray,
-             size: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
-    """Warp garment (and mask) so src_pts land on dst_pts in an image of `size`; returns (rgb float, alpha 0..1)."""
-    from kornia.geometry.transform import get_tps_transform, warp_image_tps
-
-    W, H = size
-    gw, gh = garment.size
-    src = torch.from_numpy(np.stack([src_pts[:, 0] / (gw - 1) * 2 - 1, src_pts[:, 1] / (gh - 1) * 2 - 1], 1))[None].float()
-    dst = torch.from_numpy(np.stack([dst_pts[:, 0] / (W - 1) * 2 - 1, dst_pts[:, 1] / (H - 1) * 2 - 1], 1))[None].float()
-    # kornia samples each output pixel from the input: the transform is solved from dst to src, and the
-    # kernel centres are get_tps_transform's *second* argument (kornia's documented convention).
-    kernel_w, affine_w = get_tps_transform(dst, src)
-    g = np.asarray(garment.convert("RGB").resize((W, H), Image.BILINEAR), np.float32) / 255.0
-    m = np.asarray(Image.fromarray(mask.astype(np.uint8) * 255).resize((W, H), Image.BILINEAR), np.float32) / 255.0
-    stack = torch.from_numpy(np.concatenate([g, m[..., None]], axis=2)).permute(2, 0, 1)[None]
-    with torch.inference_mode():
-        warped = warp_image_tps(stack, src, kernel_w, affine_w, align_corners=True)[0].permute(1, 2, 0).numpy()
-    return warped[..., :3], np.clip(warped[..., 3], 0, 1)
 
 
 def _tps_solve(ctrl: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -122,20 +102,6 @@ def tps_remap(garment: np.ndarray, src_pts: np.ndarray, dst_pts: np.ndarray, siz
     full = cv2.resize(out.astype(np.float32), (W, H), interpolation=cv2.INTER_LINEAR)
     return cv2.remap(garment.astype(np.float32), full[..., 0], full[..., 1], cv2.INTER_LINEAR,
                      borderMode=cv2.BORDER_CONSTANT, borderValue=0)
-
-
-def map_points(src_pts: np.ndarray, dst_pts: np.ndarray, garment_size, size, points: np.ndarray) -> np.ndarray:
-    """Where garment points end up on the person under the same warp (inverse TPS solved the other way)."""
-    from kornia.geometry.transform import get_tps_transform, warp_points_tps
-
-    W, H = size
-    gw, gh = garment_size
-    norm = lambda p, w, h: np.stack([p[:, 0] / (w - 1) * 2 - 1, p[:, 1] / (h - 1) * 2 - 1], 1)  # noqa: E731
-    src = torch.from_numpy(norm(src_pts, gw, gh))[None].float()
-    dst = torch.from_numpy(norm(dst_pts, W, H))[None].float()
-    kw, aw = get_tps_transform(src, dst)
-    out = warp_points_tps(torch.from_numpy(norm(points, gw, gh))[None].float(), dst, kw, aw)[0].numpy()
-    return np.stack([(out[:, 0] + 1) / 2 * (W - 1), (out[:, 1] + 1) / 2 * (H - 1)], 1)
 
 
 @dataclass

@@ -1,0 +1,274 @@
+"""How the classic backend wears a top, as steps: the flat-lay split into its body and sleeves, each placed on the
+person (the body on the torso's rows, each sleeve along its arm), the zone of the person the new top replaces (the
+old top, its sleeves and cuffs; never the face, the hands or hair in front), then what it leaves bare painted from
+her own photo (core/tryon/reveal.py) and the garment laid over it with the photo's broad light."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from core.tryon import reveal
+from core.tryon.base import TryOnResult
+from core.tryon.body import BodyFrame
+from core.tryon.drape import (GarmentParts, arm_direction, arm_path, body_targets, clothing_zone,
+                              face_mask, garment_parts, sleeve_points, sleeve_scale, sleeve_transform)
+from core.tryon.flatlay import close_flat_lay, solid_garment
+from core.tryon.pixels import inner_texture, low_frequency_shading, quantise, volume_shading
+from core.tryon.pose import Person
+from core.tryon.regions import torso_outline
+from core.tryon.warp import SideFit, fit_sides, garment_landmarks, tps_remap
+
+# A whole-flat-lay warp (the GMM's): (garment image, mask, src, dst, person, kind) -> (rgb, alpha)
+Warp = Callable[..., tuple[np.ndarray, np.ndarray]]
+
+
+@dataclass
+class FlatTop:
+    """The product shot of a top, ready to wear: its mask, parts, inner texture and where its rows land."""
+
+    gmask: np.ndarray  # the garment, white stripes and prints sealed in
+    closed: np.ndarray  # the garment with the gaps between sleeves and body filled
+    parts: GarmentParts
+    tex: np.ndarray  # float RGB without the product shot's outline
+    src: np.ndarray  # rows of the flat-lay's body ...
+    dst: np.ndarray  # ... and where they land on the person
+    sx: float
+    sy: float
+    hem_y: float  # the new top's hem on the person
+
+
+def wear_top(person: Person, garment_img: Image.Image, gmask: np.ndarray, torso: np.ndarray, body: BodyFrame, t: dict,
+             backend: str = "classic", warp: Warp | None = None) -> TryOnResult:
+    """A top worn by the person. `warp`: a backend's own warp for the whole flat-lay (sleeves not placed apart)."""
+    t0 = time.perf_counter()
+    zone = clothing_zone(person, body)
+    H, W = zone.shape
+    # 1. the flat-lay: body and sleeves, and where its rows land
+    flat = lay_out(garment_img, gmask, body)
+    # Below the new top's hem the person's own clothes stay (trousers, a skirt): the zone ends at the hem.
+    zone[int(min(H, max(0, flat.hem_y))):] = False
+    # 2. the garment's body on the torso, then each sleeve along its arm
+    body_rgb, body_a, fit = place_body(flat, person, body, warp)
+    layers = [] if warp is not None else place_sleeves(flat, person, body)
+    layers.append((body_rgb, body_a))
+    if warp is None:
+        layers.insert(0, armholes(layers, person, body, flat.hem_y))
+    # 3. the zone grows to what the garment lies on (the shoulders' slope up to the collar), never the face
+    zone |= lies_on(layers, flat.hem_y, body) & person.mask & ~face_mask(body, zone.shape)
+    t["warp"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    # 4. the old top's pixels the new one replaces; the hands and hair in front stay
+    base = np.asarray(person.image, np.float32) / 255.0
+    zone, skin, caps = zone_to_replace(person, body, zone, torso, flat.hem_y, base)
+    # 5. what it leaves bare painted from her photo, the garment laid over it
+    out, garment_alpha = paint(person, body, zone, torso, skin, caps, layers, flat.hem_y, base)
+    t["compose"] = time.perf_counter() - t0
+    # 6. the result
+    return _result(person, garment_img, flat, zone, torso, body, layers, out, garment_alpha, fit, t, backend)
+
+
+def lay_out(garment_img: Image.Image, gmask: np.ndarray, body: BodyFrame) -> FlatTop:
+    # White stripes or a white print that the backdrop test left out are cloth.
+    solid = solid_garment(gmask)
+    # The garment's own pixels are all known (a white tee on white is cloth, not backdrop to paint over).
+    closed_img, closed = close_flat_lay(garment_img, solid, enclosed=np.zeros_like(solid))
+    lm = garment_landmarks(closed, "upper")
+    parts = garment_parts(solid, lm)
+    tex = inner_texture(closed_img, closed)
+    src, dst, sx, sy = body_targets(parts, body)
+    hem_y = float(max(dst[-5:, 1])) + 0.04 * body.width
+    return FlatTop(solid, closed, parts, tex, src, dst, sx, sy, hem_y)
+
+
+def place_body(flat: FlatTop, person: Person, body: BodyFrame, warp: Warp | None) -> tuple[np.ndarray, np.ndarray, SideFit]:
+    """The body of the garment: matching rows keep its horizontal lines straight; its sides widen to the torso."""
+    H, W = person.mask.shape
+    if warp is None:
+        stack = np.concatenate([flat.tex, flat.parts.body[..., None].astype(np.float32)], 2)
+        # The flat-lay's own size keeps the map in its pixels; the spline is fitted in normalised coordinates.
+        warped = tps_remap(stack, flat.src, flat.dst, (W, H))
+        body_rgb, body_a = warped[..., :3], np.clip(warped[..., 3], 0, 1)
+    else:
+        body_rgb, body_a = warp(Image.fromarray((flat.tex * 255).astype(np.uint8)), flat.closed, flat.src, flat.dst,
+                                person, "upper")
+    row_y = flat.dst[:5, 1]
+    fit = fit_sides(body_a, torso_outline(body), (float(row_y[0]), float(row_y[-1])), 0.15 * body.width)
+    body_rgb, body_a = fit.apply(body_rgb, body_a)
+    return body_rgb, body_a, fit
+
+
+def place_sleeves(flat: FlatTop, person: Person, body: BodyFrame) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Each sleeve along its arm, bending at the elbow (a long sleeve follows the forearm, a bent arm too); without
+    the arm's joints, turned along the arm's direction."""
+    H, W = person.mask.shape
+    parts = flat.parts
+    re, le = body.shoulder_edges
+    layers = []
+    for mask, side in parts.sleeves:
+        corner = np.array([parts.top[0] if side < 0 else parts.top[1], parts.y_top], np.float32)
+        along = sleeve_scale(person, side, body, mask, corner, flat.sy)
+        path = arm_path(person, side, body)
+        if path is not None:
+            s_pts, d_pts = sleeve_points(mask, side, corner, path, along, flat.sx)
+            stack = np.concatenate([flat.tex, mask[..., None].astype(np.float32)], 2)
+            out = tps_remap(stack, s_pts, d_pts, (W, H))
+            rgb, a = out[..., :3], out[..., 3]
+        else:
+            M = sleeve_transform(mask, side, corner, re if side < 0 else le, arm_direction(person, side, body),
+                                 flat.sx, along)
+            rgb = cv2.warpAffine(flat.tex, M, (W, H), flags=cv2.INTER_LINEAR, borderValue=0)
+            a = cv2.warpAffine(mask.astype(np.float32), M, (W, H), flags=cv2.INTER_LINEAR, borderValue=0)
+        layers.append((rgb, np.clip(a, 0, 1)))
+    return layers
+
+
+def armholes(layers: list, person: Person, body: BodyFrame, hem_y: float) -> tuple[np.ndarray, np.ndarray]:
+    """The cloth between a sleeve and the body, as a layer: a sleeve laid down a hanging arm turns away from the
+    body's side and opens a slit at the armhole, and an arm held against the body shows a strip of skin between
+    sleeve and body, which a worn top never shows. Gaps narrower than a sixth of the shoulders are closed, on the
+    person only (a real gap between the arm and the body shows the backdrop), coloured from the cloth around."""
+    H, W = person.mask.shape
+    cover = np.max([a for _, a in layers], axis=0) > 0.5
+    k = max(3, int(0.16 * body.width) | 1)
+    closed = cv2.morphologyEx(cover.astype(np.uint8), cv2.MORPH_CLOSE,
+                              cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))) > 0
+    gap = closed & ~cover & person.mask
+    gap[:max(0, int(body.neck_y))] = False
+    gap[int(min(H, max(0, hem_y))):] = False
+    alpha = np.zeros((H, W), np.float32)
+    if not gap.any():
+        return np.zeros((H, W, 3), np.float32), alpha
+    total = np.maximum(sum(a for _, a in layers), 1e-6)
+    rgb = np.clip(sum(c * a[..., None] for c, a in layers) / total[..., None], 0, 1)
+    known = (cover & ~gap).astype(np.uint8)
+    ys, xs = np.nonzero(gap)
+    pad = int(0.1 * body.width) + 4
+    y0, y1, x0, x1 = max(0, ys.min() - pad), min(H, ys.max() + pad + 1), max(0, xs.min() - pad), min(W, xs.max() + pad + 1)
+    u8 = np.clip(rgb[y0:y1, x0:x1] * 255, 0, 255).astype(np.uint8)
+    fill = cv2.inpaint(u8, (1 - known[y0:y1, x0:x1]) * 255, 3, cv2.INPAINT_TELEA).astype(np.float32) / 255.0
+    out = np.zeros((H, W, 3), np.float32)
+    out[y0:y1, x0:x1] = fill
+    alpha[gap] = 1.0
+    return out, alpha
+
+
+def lies_on(layers: list, hem_y: float, body: BodyFrame) -> np.ndarray:
+    """Above the neck-base line the garment still covers what it lies on (the slope of the shoulders up to the
+    collar), down to its hem."""
+    out = np.max([a for _, a in layers], axis=0) > 0.5
+    out[: max(0, int(body.neck_y - 0.12 * body.width))] = False
+    out[int(min(out.shape[0], max(0, hem_y))):] = False
+    return out
+
+
+def _wrist_disc(person: Person, side: str, radius: float, shape) -> np.ndarray:
+    disc = np.zeros(shape, np.uint8)
+    x, y = person.point(f"{side}_wrist")
+    cv2.circle(disc, (int(x), int(y)), int(radius), 1, -1)
+    return disc > 0
+
+
+def zone_to_replace(person: Person, body: BodyFrame, zone: np.ndarray, torso: np.ndarray, hem_y: float,
+                    base: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(zone, her skin, the arm capsules): the clothing zone down to the new hem, plus the old sleeves and cuffs
+    below it and the old top's fringe, less her hands and the hair in front."""
+    H, W = zone.shape
+    lab = reveal.lab_of(base)
+    fm = face_mask(body, zone.shape)
+    skin = reveal.own_skin(lab, person, body)
+    # The old top's colours (the middle of the torso, not skin): its cuffs at the wrists are replaced too,
+    # while the hands and what they hold stay.
+    core = cv2.erode((torso & zone & ~skin).astype(np.uint8), np.ones((9, 9), np.uint8)) > 0
+    old_lut = reveal.clothing_colours(lab, core)
+    q = quantise(lab)
+    old_px = old_lut[q] if old_lut is not None else ~skin
+    caps = reveal.limb_capsules(person, body, zone.shape)
+    hem_row = int(min(H, max(0, hem_y)))
+    zone[hem_row:] = False
+    zone |= _old_below_hem(person, body, torso, skin, caps, old_px, q, lab, hem_row)
+    fringe = cv2.dilate(zone.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    fringe &= old_px & ~skin & ~fm & ~zone & person.mask
+    fringe[:max(0, int(body.neck_y))] = False
+    zone |= fringe
+    # The hands stay in front (a hand on the stomach or in a pocket is not covered by the new top).
+    for side in ("l", "r"):
+        if person.visible(f"{side}_wrist"):
+            disc = _wrist_disc(person, side, 0.2 * body.width, (H, W))
+            zone &= ~(cv2.dilate((disc & skin).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
+    # Hair falling over the shoulders stays in front of the new top.
+    zone &= ~reveal.in_front(lab, person, body, zone, old_lut, skin)
+    return zone, skin, caps
+
+
+def _old_below_hem(person: Person, body: BodyFrame, torso: np.ndarray, skin: np.ndarray, caps: np.ndarray,
+                   old_px: np.ndarray, q: np.ndarray, lab: np.ndarray, hem_row: int) -> np.ndarray:
+    """Below the new hem only the arms' old sleeves go, down to the hands (the trousers or skirt there stay: their
+    colours, from just below the hem, are never replaced)."""
+    H, W = skin.shape
+    lower = np.zeros((H, W), bool)
+    lower[hem_row + int(0.1 * body.width):hem_row + int(0.6 * body.width)] = True
+    lower &= person.mask & ~caps & ~skin
+    lower_lut = reveal.clothing_colours(lab, lower, share=0.12)  # its main colours (not a leopard's spots)
+    not_lower = ~lower_lut[q] if lower_lut is not None else np.ones((H, W), bool)
+    near_skin = cv2.dilate(skin.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    out = caps & person.mask & ~skin & not_lower & (old_px | ~near_skin)
+    # A cropped top over a longer one: the old top's torso below the new hem goes too (midriff, her skin).
+    out |= torso & person.mask & old_px & ~skin & not_lower
+    out[:hem_row] = False
+    for side in ("l", "r"):  # the old cuff at the wrist (the hand, skin, stays)
+        if person.visible(f"{side}_wrist"):
+            disc = _wrist_disc(person, side, 0.16 * body.width, (H, W))
+            out |= disc & caps & person.mask & old_px & ~skin & not_lower
+    return out
+
+
+def paint(person: Person, body: BodyFrame, zone: np.ndarray, torso: np.ndarray, skin: np.ndarray, caps: np.ndarray,
+          layers: list, hem_y: float, base: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(image 0..1, the garment's alpha): what the new top leaves bare, on the body, is the person's own skin (tone
+    from her visible skin, texture from her skin, light from the photo); off the body (a loose old garment), the
+    backdrop. The garment over it with the photo's broad light and a rounded form; a soft seam at the zone's edge."""
+    H, W = zone.shape
+    hem_row = int(min(H, max(0, hem_y)))
+    light = low_frequency_shading(base, zone, body.width)
+    vol = volume_shading(zone, body.width, body.neck_x)
+    covered = np.max([a for _, a in layers], axis=0) > 0.98
+    bare = zone & ~skin & ~covered
+    body_est = (caps | torso) & person.mask
+    # Her skin to sample from: the upper body's (a beige skirt or the legs are not her arms' skin).
+    upper_skin = skin & (caps | torso | (np.arange(H)[:, None] < body.neck_y + 0.3 * body.width))
+    upper_skin[hem_row:] &= ~(torso[hem_row:] | ~caps[hem_row:])  # below the hem only the arms and hands
+    low = min(H, hem_row + int(0.1 * body.width))
+    upper_skin[hem_row:low] = False
+    canvas = reveal.paint_skin(base, bare & body_est, upper_skin, face_mask(body, zone.shape), body)
+    canvas = reveal.backdrop_fill(canvas, bare & ~body_est, person.mask)
+    garment_alpha = np.zeros((H, W), np.float32)
+    for rgb, a in layers:
+        a = cv2.GaussianBlur(a, (0, 0), 0.8)  # soft cloth edges
+        canvas = canvas * (1 - a[..., None]) + rgb * (light * vol)[..., None] * a[..., None]
+        garment_alpha = np.maximum(garment_alpha, a)
+    garment_alpha *= zone
+    # A soft seam where the zone meets what stays (neck, face, background), inside the zone only.
+    feather = np.clip(cv2.distanceTransform(zone.astype(np.uint8), cv2.DIST_L2, 3) / 2.0, 0, 1)[..., None]
+    out = np.where(zone[..., None], base * (1 - feather) + canvas * feather, base)
+    return out, garment_alpha
+
+
+def _result(person: Person, garment_img: Image.Image, flat: FlatTop, zone: np.ndarray, torso: np.ndarray,
+            body: BodyFrame, layers: list, out: np.ndarray, garment_alpha: np.ndarray, fit: SideFit, t: dict,
+            backend: str) -> TryOnResult:
+    re, le = body.shoulder_edges
+    dst = flat.dst
+    lms = {"shoulder_edge_right": re, "shoulder_edge_left": le, "neck_base": np.array([body.neck_x, body.neck_y]),
+           "garment_hem_left": dst[-5], "garment_hem_right": dst[-1],
+           "l_shoulder": body.ls, "r_shoulder": body.rs, "l_hip": body.lh, "r_hip": body.rh}
+    notes = [] if body.hips_seen else ["hips are outside the photo: the garment's length runs out of the frame"]
+    warped = np.clip(sum(rgb * a[..., None] for rgb, a in layers), 0, 1) * zone[..., None]
+    return TryOnResult(Image.fromarray(np.clip(np.rint(out * 255), 0, 255).astype(np.uint8)), backend, "upper",
+                       person, zone, torso, Image.fromarray((warped * 255).astype(np.uint8)), garment_alpha, lms,
+                       t, notes, side_fit=fit, garment_image=garment_img, garment_mask=flat.gmask,
+                       garment_scale=flat.sx)

@@ -1,0 +1,112 @@
+"""The try-on CLI, the croquis figures (exact landmarks, bottoms reaching their length) and whole outfits."""
+import json
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from core.config import REPO_ROOT
+from core.tryon.classic import ClassicTryOn
+from core.tryon.pose import TryOnInputError
+
+CATALOG = REPO_ROOT / "assets" / "sample_catalog" / "images"
+
+
+def test_cli_tryon_json(tmp_path, capsys, hopper):
+    from core.__main__ import main
+
+    hopper.save(tmp_path / "p.jpg")
+    assert main(["tryon", "--person", str(tmp_path / "p.jpg"), "--garment", str(CATALOG / "shirt-002.jpg"),
+                 "--kind", "upper", "--out", str(tmp_path / "o.png"), "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert {"landmarks", "openpose18", "region_share", "timings_s", "garment_share"} <= set(info)
+    assert info["garment_share"] >= 0.2 and Image.open(tmp_path / "o.png").size == tuple(info["size"])
+    assert main(["tryon", "--person", str(tmp_path / "p.jpg"), "--garment", str(CATALOG / "dress-001.jpg"),
+                 "--kind", "dress", "--out", str(tmp_path / "d.png")]) == 1
+    assert "hips" in capsys.readouterr().err
+
+
+def test_cli_tryon_on_a_bundled_sample_person(tmp_path, capsys):
+    from core.__main__ import main
+
+    hoodie = str(CATALOG / "hoodie-004.jpg")
+    assert main(["tryon", "--person", "sample:astronaut", "--garment", hoodie, "--out", str(tmp_path / "a.png"),
+                 "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert info["size"] == [512, 512] and info["garment_share"] >= 0.2
+    assert main(["tryon", "--person", "sample:nobody", "--garment", hoodie, "--out", str(tmp_path / "b.png")]) == 1
+    err = capsys.readouterr().err
+    assert "Grace Hopper" in err and "Astronaut" in err and "Traceback" not in err
+
+
+def test_croquis_figures_have_exact_landmarks_masks_and_variety():
+    from core.tryon.croquis import FIGURES, draw_figure
+    from core.tryon.people import sample_person
+
+    people = [draw_figure(k) for k in FIGURES]
+    assert len(people) >= 3
+    skins = {f.skin for f in FIGURES.values()}
+    widths = {f.hip for f in FIGURES.values()}
+    assert len(skins) >= 3 and len(widths) >= 3
+    for p in people:
+        kp = p.openpose18()
+        assert (kp[:14, 2] > 0).all()  # every body joint, nose to ankles
+        h = p.mask.shape[0]
+        assert p.visible("l_ankle") and p.point("l_ankle")[1] > 0.85 * h  # full body, feet in the frame
+        for name in ("l_shoulder", "r_hip", "l_knee", "r_ankle", "l_wrist"):
+            x, y = np.int32(p.point(name))
+            assert p.mask[y, x]  # the joints are inside the drawn silhouette
+    img, person = sample_person("curvy")
+    assert person is not None and person.image.size == img.size
+
+
+@pytest.mark.parametrize("fig, item, kind", [("slim", "jeans-002", "lower"), ("average", "dress-003", "dress"),
+                                             ("curvy", "skirt-004", "lower")])
+def test_croquis_bottoms_reach_their_length(fig, item, kind):
+    from core.tryon.croquis import draw_figure
+
+    p = draw_figure(fig)
+    r = ClassicTryOn().run(p.image, Image.open(CATALOG / f"{item}.jpg"), kind, person=p)
+    changed = (np.asarray(p.image) != np.asarray(r.image)).any(axis=2)
+    ys = np.nonzero(changed)[0]
+    ankle, knee, hip = p.point("l_ankle")[1], p.point("l_knee")[1], p.point("l_hip")[1]
+    if item.startswith("jeans"):
+        assert ys.max() >= ankle - 0.05 * (ankle - hip)  # trousers reach the ankles
+    else:
+        assert ys.max() >= knee - 0.15 * (knee - hip)  # a skirt or dress hangs to about the knee
+        cx = int(p.point("neck")[0])
+        gap = slice(int(hip + 0.3 * (knee - hip)), int(knee))
+        assert changed[gap, cx].mean() > 0.8  # it hangs across the gap between the legs
+    if kind == "dress":
+        assert ys.min() <= p.point("l_shoulder")[1]  # from the shoulders
+
+
+def test_a_whole_outfit_is_dressed_in_layer_order_without_gaps(tmp_path, capsys):
+    from core.__main__ import main
+    from core.tryon.croquis import draw_figure
+    from core.tryon.outfit import Piece, dress_outfit
+
+    p = draw_figure("curvy")
+    pieces = [Piece(Image.open(CATALOG / "sneakers-002.jpg"), "sneakers"), Piece(Image.open(CATALOG / "skirt-004.jpg"), "skirt"),
+              Piece(Image.open(CATALOG / "shirt-002.jpg"), "shirt"), Piece(Image.open(CATALOG / "bag-002.jpg"), "bag")]
+    r = dress_outfit(ClassicTryOn(), p.image, pieces, person=p)
+    assert [layer.split(":")[0] for layer in r.layers] == ["bottom", "top", "shoes", "bag"]
+    # No gap between top and skirt: along the body's centre line from the neck base to the skirt's hem, nothing of
+    # the figure's own grey bodysuit still shows.
+    before, after = np.asarray(p.image).astype(int), np.asarray(r.image).astype(int)
+    cx = int(p.point("neck")[0])
+    rows = slice(int(p.point("neck")[1] + 40), int(p.point("l_hip")[1] + 40))
+    same = (np.abs(before[rows, cx - 30:cx + 30] - after[rows, cx - 30:cx + 30]).max(axis=2) < 6)
+    assert same.mean() < 0.02
+    ay = int(p.point("l_ankle")[1])
+    assert (before[ay:ay + 40] != after[ay:ay + 40]).any()  # shoes on the feet
+    from core.tryon.outfit import layer_order
+    from core.tryon.pose import TryOnInputError
+
+    with pytest.raises(TryOnInputError, match="dress or a top"):
+        layer_order([Piece(p.image, "dress"), Piece(p.image, "skirt")])
+    out = tmp_path / "look.png"
+    assert main(["tryon-outfit", "--person", "sample:slim", "--piece", f"t-shirt={CATALOG / 'tshirt-003.jpg'}",
+                 "--piece", f"jeans={CATALOG / 'jeans-002.jpg'}", "--out", str(out), "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert info["layers"][0].startswith("bottom") and Image.open(out).size == (480, 1024)
