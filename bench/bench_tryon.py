@@ -38,7 +38,7 @@ from core.tryon.croquis import draw_figure  # noqa: E402
 from core.tryon.outfit import Piece, dress_outfit  # noqa: E402
 from core.tryon.people import sample_photos  # noqa: E402
 from core.tryon.pose import analyse_person  # noqa: E402
-from core.tryon.regions import _poly  # noqa: E402
+from core.tryon.regions import polygon_mask  # noqa: E402
 
 CATALOG = ROOT / "assets" / "sample_catalog"
 OUT = ROOT / "bench" / "results" / "tryon"
@@ -59,7 +59,7 @@ def grace(backend: ClassicTryOn, repeats: int) -> None:
     print(f"Grace Hopper: pose analysis {time.perf_counter() - t0:.2f}s (MediaPipe, once per photo)")
     ref = json.loads((ROOT / "tests" / "data" / "grace_jacket.json").read_text())
     shape = (ref["size"][1], ref["size"][0])
-    jacket = _poly(shape, ref["outline"]) & ~_poly(shape, ref["neck_skin"])
+    jacket = polygon_mask(shape, ref["outline"]) & ~polygon_mask(shape, ref["neck_skin"])
     upper = jacket.copy()
     upper[420:] = False
     x0, y0, x1, y1 = ref["face"]

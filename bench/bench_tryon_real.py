@@ -17,8 +17,9 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from core.tryon import quality
+from core.tryon.pixels import NBINS, quantise, to_lab
 from core.tryon.pose import TryOnInputError, analyse_person
-from core.tryon.regions import _poly, body_frame, torso_outline
+from core.tryon.regions import body_frame, polygon_mask, torso_outline
 
 KINDS = {"top": "upper", "tshirt": "upper", "trousers": "lower"}
 LIMIT_S = 2.0
@@ -53,16 +54,16 @@ def own_top_product_shot(person) -> tuple[Image.Image, str] | None:
     """The top the person wears, cut out of her photo onto a white backdrop (at the same size, in place): the
     pixels below the neck in her dominant torso colours, joined to the chest, holes (a logo) filled."""
     arr = np.asarray(person.image)
-    lab = quality._lab(arr)
+    lab = to_lab(arr)
     f = body_frame(person, "upper")
-    torso = _poly(person.mask.shape, torso_outline(f)) & person.mask
+    torso = polygon_mask(person.mask.shape, torso_outline(f)) & person.mask
     face = quality.face_ellipse(person)
     skin = quality.skin_like(lab, quality.skin_model(lab, face, person.mask))
     core = cv2.erode((torso & ~skin).astype(np.uint8), np.ones((15, 15), np.uint8)) > 0
     if core.sum() < 500:
         return None
-    q = quality._quantise(lab)
-    hist = np.bincount(q[core], minlength=quality._NBINS) / core.sum()
+    q = quantise(lab)
+    hist = np.bincount(q[core], minlength=NBINS) / core.sum()
     if hist.max() < 0.25:  # a busy print: the cut-out would not be the garment
         return None
     # Allow the neighbouring bins of the main colours (shading).
@@ -211,7 +212,7 @@ def reconstruct(backend, analysed: dict, out: Path) -> list[dict]:
         except TryOnInputError:
             continue
         f = body_frame(person, "upper")
-        torso = _poly(person.mask.shape, torso_outline(f)) & person.mask
+        torso = polygon_mask(person.mask.shape, torso_outline(f)) & person.mask
         torso = cv2.erode(torso.astype(np.uint8), np.ones((9, 9), np.uint8)) > 0
         s = torso_ssim(np.asarray(person.image), np.asarray(r.image), torso)
         res.append({"person": p, "torso_ssim": round(s, 3), "score": r.quality.score})

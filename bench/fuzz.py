@@ -161,7 +161,8 @@ def hostile_input(args) -> list[str]:
     from hypothesis import assume
     from hypothesis import strategies as hst
 
-    from core.__main__ import _batch_answer, _lines, main as cli
+    from core.cli.main import main as cli
+    from core.cli.search import batch_answer, read_lines
     from core.catalog import parse_price, read_catalog
     from core.errors import AtelierError
     from core.validate import json_line
@@ -259,8 +260,8 @@ def hostile_input(args) -> list[str]:
     @given(hst.lists(batch_lines(), min_size=1, max_size=6))
     def batch(lines):
         def go():
-            out = [json_line(_batch_answer(studio, raw, n, tmp, 5))
-                   for n, raw in enumerate(_lines(io.BytesIO(b"\n".join(lines) + b"\n")), 1)]
+            out = [json_line(batch_answer(studio, raw, n, tmp, 5))
+                   for n, raw in enumerate(read_lines(io.BytesIO(b"\n".join(lines) + b"\n")), 1)]
             if len(out) != len(lines):
                 findings.append(f"batch: {len(lines)} lines in, {len(out)} out")
             for text in out:

@@ -2,7 +2,6 @@
 import sys
 
 from core.cli.main import build_parser, main
-from core.cli.search import batch_answer as _batch_answer, read_lines as _lines  # noqa: F401  (older imports)
 
 __all__ = ["build_parser", "main"]
 

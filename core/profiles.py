@@ -8,8 +8,6 @@ from core.stylist.profile_tables import (MIGRATIONS, artefacts, audit, interacti
                                          schema_version, searches)
 from core.stylist.profiles import MARK_KINDS, Profile, ProfileStore, database_url
 
-KINDS = MARK_KINDS  # the old name of a profile's mark kinds
-
-__all__ = ["KINDS", "MARK_KINDS", "MAX_NAME", "MAX_NAME_INPUT", "MIGRATIONS", "Profile", "ProfileStore", "artefacts",
+__all__ = ["MARK_KINDS", "MAX_NAME", "MAX_NAME_INPUT", "MIGRATIONS", "Profile", "ProfileStore", "artefacts",
            "audit", "check_profile_name", "database_url", "display_profile_name", "interactions", "lookalike_key",
            "metadata", "name_key", "profiles", "schema_version", "searches"]

@@ -9,7 +9,8 @@ from PIL import Image
 from core.config import REPO_ROOT
 from core.errors import ModelUnavailableError
 from core.tryon.people import sample_photos as sample_people
-from core.tryon.registry import load_backend
+from core.config import load_settings
+from core.tryon.registry import load_tryon
 from core.tryon.catvton import CatVtonTryOn, SkipCrossAttention, attention_file, self_attention_modules
 from core.tryon.pose import analyse_person
 from testkit.tiny_models import build_tiny_catvton_attention, build_tiny_inpaint
@@ -94,7 +95,7 @@ def test_load_backend_and_cli_reach_catvton(tiny_catvton, tmp_path, capsys):
     from core.__main__ import main
 
     base, attn, _ = tiny_catvton
-    assert load_backend("catvton", catvton_attention=str(attn), catvton_base=str(base)).name == "catvton"
+    assert load_tryon(load_settings(catvton_attention=str(attn), catvton_base=str(base)), "catvton")[0].name == "catvton"
     code = main(["tryon", "--person", "sample:grace", "--garment", str(CATALOG / "hoodie-004.jpg"), "--backend",
                  "catvton", "--catvton", str(attn), "--model", str(base), "--steps", "2", "--size", "64x96",
                  "--out", str(tmp_path / "c.png")])

@@ -7,7 +7,8 @@ from PIL import Image
 
 from core.attributes import PALETTE
 from core.design import (DesignCancelled, DesignRequest, DiffusersInpaint, OfflineEditor, enhance_prompt,
-                         load_design_backend, parse_edit, prepare_mask)
+                         load_design, parse_edit, prepare_mask)
+from core.config import load_settings
 from core.errors import AtelierError
 from testkit.tiny_models import build_tiny_inpaint
 
@@ -21,7 +22,8 @@ def tiny_inpaint_dir(session_dir):
 
 @pytest.fixture(scope="session")
 def tiny_pipe(tiny_inpaint_dir):
-    backend, why = load_design_backend(str(tiny_inpaint_dir))
+    backend, choice = load_design(load_settings(inpaint_model=str(tiny_inpaint_dir)))
+    why = choice.reason
     assert isinstance(backend, DiffusersInpaint), why
     return backend
 
@@ -65,7 +67,8 @@ def test_progress_is_reported_per_step_and_cancel_stops(tiny_pipe):
 
 def test_missing_weights_fall_back_to_the_offline_editor(tmp_path, monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    backend, why = load_design_backend("stable-diffusion-v1-5/stable-diffusion-inpainting")
+    backend, choice = load_design(load_settings(inpaint_model="stable-diffusion-v1-5/stable-diffusion-inpainting"))
+    why = choice.reason
     assert isinstance(backend, OfflineEditor) and "hf download" in why
 
 
@@ -176,7 +179,7 @@ def test_sdxl_inpainting_loads_through_the_same_loader(session_dir):
     from testkit.tiny_models import build_tiny_sdxl_inpaint
 
     path = build_tiny_sdxl_inpaint(session_dir / "tiny-sdxl-inpaint")
-    backend, _ = load_design_backend(str(path))
+    backend, _ = load_design(load_settings(inpaint_model=str(path)))
     assert type(backend.pipe).__name__ == "StableDiffusionXLInpaintPipeline"
     img, mask, m = _case(48, 40)
     out = backend.generate(DesignRequest(img, m, "red dress", steps=2, seed=1)).images[0]

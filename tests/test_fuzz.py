@@ -165,12 +165,12 @@ def batch_studio(tmp_path_factory, tiny_clip):
 @settings(max_examples=200, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
 @given(hst.lists(batch_lines(), min_size=1, max_size=6))
 def test_a_batch_of_n_lines_answers_n_valid_json_lines(batch_studio, lines):
-    from core.cli.search import batch_answer as _batch_answer, read_lines as _lines
+    from core.cli.search import batch_answer, read_lines
     from core.validate import json_line
 
     studio, base = batch_studio
     raw = io.BytesIO(b"\n".join(lines) + b"\n")
-    out = [json_line(_batch_answer(studio, line, n, base, 5)) for n, line in enumerate(_lines(raw), 1)]
+    out = [json_line(batch_answer(studio, line, n, base, 5)) for n, line in enumerate(read_lines(raw), 1)]
     assert len(out) == len(lines)
     for n, text in enumerate(out, 1):
         assert "\n" not in text

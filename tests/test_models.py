@@ -40,17 +40,17 @@ def test_every_loadable_model_has_a_licence_line():
 
 
 def test_every_try_on_backend_names_its_licences():
-    from core.tryon.registry import BACKENDS, backend_licence
+    from core.tryon.registry import backend_licence, backends
 
     settings = load_settings()
-    for name in BACKENDS:
+    for name in backends():
         line = backend_licence(name, settings)
         assert line and "not in Atelier's table" not in line, name
     assert "CC BY-NC-SA 4.0" in backend_licence("catvton", settings)
 
 
 def test_commercial_safe_refuses_catvton_naming_its_licence(monkeypatch):
-    from core.tryon.registry import allowed_backends, load_backend, load_tryon
+    from core.tryon.registry import allowed_backends, load_tryon
 
     safe = load_settings(commercial_safe_only=True)
     with pytest.raises(LicenceError, match=r"CC BY-NC-SA 4\.0.*does not allow commercial use"):
@@ -59,7 +59,7 @@ def test_commercial_safe_refuses_catvton_naming_its_licence(monkeypatch):
     assert "catvton" in allowed_backends(load_settings(commercial_safe_only=False))
     monkeypatch.setenv("ATELIER_COMMERCIAL_SAFE_ONLY", "true")  # the CLI and every loader read it too
     with pytest.raises(LicenceError, match="CC BY-NC-SA 4.0"):
-        load_backend("catvton")
+        load_tryon(load_settings(), "catvton")
 
 
 def test_commercial_safe_cli_refuses_the_download_and_the_try_on(monkeypatch, capsys, tmp_path):
@@ -81,9 +81,10 @@ def test_commercial_safe_setting_is_validated(monkeypatch):
 
 
 def test_commercial_safe_keeps_the_offline_editor_and_refuses_unknown_weights(tmp_path):
-    from core.design import OfflineEditor, load_design_backend
+    from core.design import OfflineEditor, load_design
 
-    backend, why = load_design_backend(str(tmp_path), settings=load_settings(commercial_safe_only=True))
+    backend, choice = load_design(load_settings(commercial_safe_only=True, inpaint_model=str(tmp_path)))
+    why = choice.reason
     assert isinstance(backend, OfflineEditor) and "not in Atelier's licence table" in why
 
 
@@ -170,13 +171,14 @@ def _cpu(monkeypatch, gflops: float = 100.0, free_gb: float = 16.0):
 
 
 def test_cpu_host_without_weights_uses_the_offline_editor_and_offers_size_and_time(empty_cache, no_sockets, monkeypatch):
-    from core.design import OfflineEditor, design_offer, load_design_backend
+    from core.design import OfflineEditor, design_offer, load_design
     from core.weights import CPU_EFFICIENCY, MODELS
 
     monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
     _cpu(monkeypatch, gflops=100.0, free_gb=16.0)
     model = "stable-diffusion-v1-5/stable-diffusion-inpainting"
-    backend, why = load_design_backend(model, settings=load_settings())
+    backend, choice = load_design(load_settings(inpaint_model=model))
+    why = choice.reason
     assert isinstance(backend, OfflineEditor) and "no diffusion weights" in why
     offer = design_offer(model, "cpu", 120.0, load_settings())
     expected_min = MODELS[model].gflop_per_run / (100.0 * CPU_EFFICIENCY) / 60
@@ -192,17 +194,19 @@ def test_cpu_host_without_weights_uses_the_offline_editor_and_offers_size_and_ti
 def test_weights_on_disk_are_used_only_within_the_cpu_budget(session_dir, monkeypatch):
     from testkit.tiny_models import build_tiny_inpaint
 
-    from core.design import DiffusersInpaint, OfflineEditor, load_design_backend
+    from core.design import DiffusersInpaint, OfflineEditor, load_design
 
     path = session_dir / "tiny-inpaint-models"
     if not path.exists():
         build_tiny_inpaint(path)
     _cpu(monkeypatch, gflops=50.0)
-    backend, why = load_design_backend(str(path), settings=load_settings(design_cpu_budget_s=60))
+    backend, choice = load_design(load_settings(design_cpu_budget_s=60, inpaint_model=str(path)))
+    why = choice.reason
     assert isinstance(backend, DiffusersInpaint) and "found" in why  # a tiny model: far under a minute
-    backend, why = load_design_backend(str(path), settings=load_settings(design_cpu_budget_s=1e-9))
+    backend, choice = load_design(load_settings(design_cpu_budget_s=1e-9, inpaint_model=str(path)))
+    why = choice.reason
     assert isinstance(backend, OfflineEditor) and "over the CPU budget" in why
-    backend, _ = load_design_backend(str(path), settings=load_settings(design_cpu_budget_s=1e-9), explicit=True)
+    backend, _ = load_design(load_settings(design_cpu_budget_s=1e-9), str(path))
     assert isinstance(backend, DiffusersInpaint)  # the user named it (CLI --model): the budget is theirs
 
 

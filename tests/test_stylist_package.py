@@ -16,7 +16,7 @@ STYLIST_NAMES = ["ACCENT", "ALIAS", "Anchors", "DARK_COLOURS", "DIVERSE_POOL", "
                  "cart_total", "category_mix_distance", "colour_harmony", "colour_story", "diverse_picks", "explain",
                  "for_you", "group_of", "is_statement", "lookbook_pdf", "note_problems", "occasion_of", "print_ready",
                  "taste_of"]
-PROFILES_NAMES = ["KINDS", "MAX_NAME", "MAX_NAME_INPUT", "MIGRATIONS", "Profile", "ProfileStore", "artefacts", "audit",
+PROFILES_NAMES = ["MARK_KINDS", "MAX_NAME", "MAX_NAME_INPUT", "MIGRATIONS", "Profile", "ProfileStore", "artefacts", "audit",
                   "check_profile_name", "database_url", "display_profile_name", "interactions", "lookalike_key",
                   "metadata", "name_key", "profiles", "schema_version", "searches"]
 
@@ -31,7 +31,7 @@ def test_every_old_stylist_and_profiles_name_still_imports():
     assert missing == []
     assert core.stylist.group_of is group_of
     assert core.profiles.ProfileStore is core.stylist.ProfileStore
-    assert core.profiles.KINDS == core.stylist.MARK_KINDS == ("like", "dislike", "favourite", "cart")
+    assert core.profiles.MARK_KINDS == core.stylist.MARK_KINDS == ("like", "dislike", "favourite", "cart")
     assert set(STYLIST_NAMES) <= set(core.stylist.__all__) and set(core.stylist.__all__) <= set(dir(core.stylist))
 
 

@@ -3,7 +3,7 @@ from core.design.base import (DesignBackend, DesignCancelled, DesignRequest, Des
                               binary_mask, close_strokes, edit_region, mask_from_drawing, mask_image, paste_back,
                               prepare_mask)
 from core.design.diffusion import DEFAULT_INPAINT_MODEL, NEGATIVE_PROMPT, DiffusersInpaint, enhance_prompt
-from core.design.loader import DesignChoice, DesignOffer, design_offer, load_design, load_design_backend
+from core.design.loader import DesignChoice, DesignOffer, design_offer, load_design
 from core.design.registry import DESIGN_BACKENDS
 from core.design.offline import (COLOUR_WORDS, OFFLINE_HELP, PATTERN_WORDS, TEXTURE_WORDS, EditPlan, OfflineEditor,
                                  parse_edit)
@@ -19,5 +19,5 @@ def __getattr__(name: str):
 
 __all__ = ["COLOUR_WORDS", "PATTERN_WORDS", "TEXTURE_WORDS", "DEFAULT_INPAINT_MODEL", "NEGATIVE_PROMPT", "OFFLINE_HELP", "DesignBackend", "DesignCancelled",
            "DesignChoice", "DESIGN_BACKENDS", "DesignOffer", "load_design", "DesignRequest", "DesignResult", "design_offer", "DiffusersInpaint", "EditPlan", "OfflineEditor", "asks_for_backdrop",
-           "binary_mask", "close_strokes", "edit_region", "enhance_prompt", "load_design_backend",
+           "binary_mask", "close_strokes", "edit_region", "enhance_prompt",
            "mask_from_drawing", "mask_image", "paste_back", "parse_edit", "prepare_mask"]

@@ -7,7 +7,6 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.config import DEFAULT_INPAINT_MODEL
 from core.design.registry import DESIGN_BACKENDS, build_registered, design_class
 from core.errors import ModelUnavailableError
 
@@ -71,19 +70,6 @@ def load_design(settings, name: str | None = None, offline_ok: bool = True):
         return build_registered(name, settings), DesignChoice(name, None, f"{name} was asked for" if name != "offline"
                                                               else "the offline editor was asked for")
     return _choose(settings, name, explicit=True, offline_ok=offline_ok)
-
-
-def load_design_backend(model: str | None = None, device: str = "auto", offline_ok: bool = True, settings=None,
-                        explicit: bool = False):
-    """The older loader: (backend, why) for this model (default the SD-1.5 inpainting id) on this device."""
-    import dataclasses
-
-    from core.config import load_settings
-
-    settings = dataclasses.replace(settings or load_settings(), device=device,
-                                   inpaint_model=model or DEFAULT_INPAINT_MODEL)
-    backend, choice = _choose(settings, settings.inpaint_model, explicit, offline_ok)
-    return backend, choice.reason
 
 
 def _offline(why: str):

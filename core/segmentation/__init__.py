@@ -3,7 +3,6 @@ from core.segmentation.backdrop import Backdrop, GarmentNotFound, backdrop_of, t
 from core.segmentation.mask import garment_mask, subject_mask, whole_garment_mask
 from core.segmentation.silhouette import Silhouette, silhouette
 
-_lab = to_lab  # the old private name bench/bench_segmentation.py imports
 
 __all__ = ["Backdrop", "GarmentNotFound", "backdrop_of", "to_lab", "garment_mask", "subject_mask",
            "whole_garment_mask", "Silhouette", "silhouette"]

@@ -256,4 +256,3 @@ def _verdict(checks: list[Check], kind: str, seconds: float) -> Quality:
 
 
 # The names bench/ still reads (moved to core.tryon.pixels; follow-up in /work/coord/arch-followups.md).
-_lab, _quantise, _NBINS = to_lab, quantise, NBINS

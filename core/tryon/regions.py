@@ -6,9 +6,9 @@ import numpy as np
 from PIL import Image
 
 from core.tryon.body import BodyFrame, body_frame  # noqa: F401  (body_frame: imported from here by callers)
+from core.vocabulary import GARMENT_KINDS
 from core.tryon.pose import Person, TryOnInputError
 
-KINDS = ("upper", "lower", "dress")
 
 
 def garment_mask(img: Image.Image) -> np.ndarray:
@@ -44,7 +44,7 @@ def torso_outline(frame: BodyFrame) -> np.ndarray:
 def replace_region(person: Person, kind: str, long: bool = False,
                    hangs: bool = False) -> tuple[np.ndarray, np.ndarray, BodyFrame]:
     """(region to replace, torso polygon, frame): the region is inside the person, never the head or hands."""
-    if kind not in KINDS:
+    if kind not in GARMENT_KINDS:
         raise TryOnInputError(f"Unknown garment kind {kind!r}; use upper, lower or dress.")
     f = body_frame(person, kind)
     shape = person.mask.shape
@@ -99,4 +99,3 @@ def region_for_garment(person: Person, kind: str, gmask: np.ndarray) -> tuple[np
     return region, torso, frame
 
 
-_poly = polygon_mask  # the old name bench/ still imports (follow-up in /work/coord/arch-followups.md)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Callable
 
 from core.config import DEFAULT_CATVTON_ATTENTION
@@ -69,7 +68,6 @@ def backends() -> dict[str, str]:
     return {k: e.about for k, e in REGISTRY.items()}
 
 
-BACKENDS: dict[str, str] = backends()  # the table as it was at import (older callers)
 
 
 def backend_models(name: str, settings) -> list[str]:
@@ -105,7 +103,7 @@ def backend_refusal(name: str, settings) -> str | None:
 
 
 def allowed_backends(settings) -> dict[str, str]:
-    """BACKENDS without those commercial-safe mode refuses (the page lists the refused ones with the reason)."""
+    """The backends() without those commercial-safe mode refuses (the page lists the refused ones with the reason)."""
     return {k: v for k, v in backends().items() if backend_refusal(k, settings) is None}
 
 
@@ -135,19 +133,3 @@ def load_tryon(settings, name: str | None = None, steps: int | None = None,
     why = entry.reason(settings) if entry.reason else f"{name} was asked for"
     return backend, BackendChoice(name, why)
 
-
-def load_backend(name: str, gmm_checkpoint: str | Path | None = None, inpaint_model: str | None = None,
-                 device: str = "auto", catvton_attention: str | None = None, catvton_base: str | None = None,
-                 steps: int | None = None, size: tuple[int, int] | None = None, settings=None) -> TryOnBackend:
-    """The older loader (flags one by one): load_tryon over settings with these values."""
-    from core.config import load_settings
-
-    over = {"gmm_checkpoint": gmm_checkpoint, "inpaint_model": inpaint_model, "device": device,
-            "catvton_attention": catvton_attention, "catvton_base": catvton_base}
-    if settings is None:
-        settings = load_settings(**over)
-    else:
-        import dataclasses
-
-        settings = dataclasses.replace(settings, **{k: v for k, v in over.items() if v is not None})
-    return load_tryon(settings, name, steps=steps, size=size)[0]

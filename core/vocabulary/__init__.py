@@ -10,7 +10,6 @@ from core.vocabulary.words import (CATEGORIES, COLOURS, FOREIGN, GARMENT_KINDS, 
                                    Category, Colour, Material, Pattern, categories_of_group, category_weights,
                                    normalise_text)
 
-_MAX_PHRASE_WORDS = MAX_PHRASE_WORDS  # the old private name core/lexical.py imports (see coord/arch-followups.md)
 
 __all__ = ["CHEAP_WORDS", "DEAR_WORDS", "ParsedQuery", "canonical_category", "canonical_colour", "canonical_pattern",
            "group_of", "parse_query", "tryon_kind", "words_for", "closest_word", "CATEGORIES", "COLOURS", "FOREIGN",
