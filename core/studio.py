@@ -34,9 +34,11 @@ class Studio:
             "collection": self.index.name, "items": self.index.count(),
         }
 
-    def search(self, query: SearchQuery) -> SearchPage:
-        """One query against this studio's catalog (its encoder, and its sketch index for sketch queries)."""
-        return search_catalog(self.index, self.encoder, query, self.sketch_index)
+    def search(self, query: SearchQuery, outlines: bool = True) -> SearchPage:
+        """One query against this studio's catalog: its encoder, and its sketch index for sketch queries and for the
+        outline shapes a photo query weighs in. outlines=False leaves the shapes out: a design's look-alikes follow
+        its colour and print (an outline match put the white original among a red edit's look-alikes)."""
+        return search_catalog(self.index, self.encoder, query, self.sketch_index if outlines else None)
 
 
 def open_studio(settings: Settings | None = None, encoder: Encoder | None = None, load_columns: bool = True) -> Studio:

@@ -202,7 +202,7 @@ if history:
         if c_act.button("Find similar real items", key=f"design-similar-{n}"):
             try:
                 state.design_similar = (n, studio.search(similar_query(
-                    entry["image"], entry["prompt"], entry.get("category", ""))))
+                    entry["image"], entry["prompt"], entry.get("category", "")), outlines=False))
             except Exception as exc:
                 show_error(exc)
     if state.design_similar is not None:

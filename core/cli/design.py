@@ -124,5 +124,5 @@ def _similar(args, settings, design) -> list[str]:
 
     studio = open_studio(settings)
     category = studio.index.item(args.item).metadata.get("category", "") if args.item else ""
-    hits = studio.search(similar_query(design, args.prompt, category, args.similar)).hits
+    hits = studio.search(similar_query(design, args.prompt, category, args.similar), outlines=False).hits
     return [h.id for h in hits]
