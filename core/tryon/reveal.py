@@ -254,7 +254,7 @@ def hide_old_lower(person: Person, body: BodyFrame, out: np.ndarray, alpha: np.n
     skin = own_skin(lab, person, body)
     on = alpha > 0.5
     # 1. the rows from the waist to above the feet, and the old garment's colours under the new one
-    rows = _waist_to_feet(body, (H, W))
+    rows = _waist_to_feet(body, (H, W), on)
     lut = _old_lower_colours(lab, on & person.mask & rows, skin)
     if lut is None:
         return out, np.zeros((H, W), bool)
@@ -273,13 +273,16 @@ def hide_old_lower(person: Person, body: BodyFrame, out: np.ndarray, alpha: np.n
     return res, old
 
 
-def _waist_to_feet(frame: BodyFrame, shape) -> np.ndarray:
+def _waist_to_feet(frame: BodyFrame, shape, on: np.ndarray) -> np.ndarray:
     H, W = shape
     w = frame.width
     hip_y = float(min(frame.lh[1], frame.rh[1]))
     rows = np.zeros((H, W), bool)
-    top = int(max(0, hip_y - 0.25 * w))
+    ys = np.flatnonzero(on.any(axis=1))
+    top = int(max(0, min(hip_y - 0.25 * w, ys.min() if len(ys) else H)))
     feet = min(float(frame.la[1]), float(frame.ra[1])) - 0.12 * w if frame.ankles_seen else H
+    if len(ys) and frame.long:  # down to the new trousers' hem (their cuffs cover the old ones')
+        feet = max(feet, float(ys.max()) + 1)
     rows[top:int(max(top, feet))] = True
     return rows
 
