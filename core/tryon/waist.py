@@ -50,22 +50,16 @@ def find_waist(person: Person, frame: BodyFrame) -> float | None:
 
 
 def outline_span(person: Person, y: int, cx: float, reach: float) -> tuple[float, float] | None:
-    """The person's outline across row y (its run around cx, no farther than reach either side)."""
+    """The person's outline across row y (legs below the hands: no arms there), no farther than reach from cx."""
     H, W = person.mask.shape
     if not 0 <= y < H:
         return None
     row = person.mask[y]
-    c = int(np.clip(cx, 0, W - 1))
-    if not row[c]:
+    lo, hi = max(0, int(cx - reach)), min(W - 1, int(cx + reach))
+    xs = np.flatnonzero(row[lo:hi + 1])  # below the crotch the legs are two runs: their outer edges
+    if not len(xs):
         return None
-    lo, hi = max(0, int(c - reach)), min(W - 1, int(c + reach))
-    left = c
-    while left > lo and row[left - 1]:
-        left -= 1
-    right = c
-    while right < hi and row[right + 1]:
-        right += 1
-    return float(left), float(right)
+    return float(lo + xs.min()), float(lo + xs.max())
 
 
 def fit_lower(person: Person, frame: BodyFrame, dst: np.ndarray, waist: float | None) -> np.ndarray:
@@ -83,8 +77,8 @@ def fit_lower(person: Person, frame: BodyFrame, dst: np.ndarray, waist: float | 
         span = outline_span(person, int(dst[i, 1]), cx, 1.2 * w)
         if span is None:
             continue
-        dst[i, 0] = min(dst[i, 0], span[0] - 0.03 * w)
-        dst[i + 1, 0] = max(dst[i + 1, 0], span[1] + 0.03 * w)
+        dst[i, 0] = min(dst[i, 0], span[0] - 0.08 * w)
+        dst[i + 1, 0] = max(dst[i + 1, 0], span[1] + 0.08 * w)
     return dst
 
 
