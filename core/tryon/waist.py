@@ -44,7 +44,7 @@ def find_waist(person: Person, frame: BodyFrame) -> float | None:
     top_share = cv2.blur(top_share.astype(np.float32)[:, None], (1, 7)).ravel()
     cap = int(max(0, hip_y - 0.7 * w))
     y = y0
-    while y > cap and low_share[y - 1] >= 0.5 and top_share[y - 1] < max(0.5, (1 + level) / 2):
+    while y > cap and top_share[y - 1] < max(0.5, (1 + level) / 2):  # a belt or a hand in between is not the top
         y -= 1
     return None if y <= cap else float(y)
 
@@ -74,7 +74,10 @@ def fit_lower(person: Person, frame: BodyFrame, dst: np.ndarray, waist: float | 
     dst[2:4, 1] = (dst[0, 1] + dst[4, 1]) / 2
     cx = float(frame.lh[0] + frame.rh[0]) / 2
     for i in (2, 4):
-        span = outline_span(person, int(dst[i, 1]), cx, 1.2 * w)
+        y = int(np.clip(dst[i, 1], 0, person.mask.shape[0] - 1))
+        if person.mask[y, int(np.clip(cx, 0, person.mask.shape[1] - 1))]:
+            continue  # no gap between the legs here: a skirt or a dress, whose outline is not the legs'
+        span = outline_span(person, y, cx, 1.2 * w)
         if span is None:
             continue
         dst[i, 0] = min(dst[i, 0], span[0] - 0.08 * w)
@@ -97,6 +100,17 @@ def extend_region(person: Person, frame: BodyFrame, region: np.ndarray, waist: f
         band[top:int(hip_y) + 1, int(max(0, x0)):int(min(W, x1))] = True
         region |= band & person.mask
         region[:top] = False
+    # The legs out to the old garment's outline (the pose polygon sits inside it); the warp decides what is painted.
+    legs = np.zeros((H, W), bool)
+    low = (frame.la, frame.ra) if frame.long else (frame.lk, frame.rk)
+    xs = [p[0] for p in (frame.lh, frame.rh, *low)]
+    legs[int(hip_y):int(max(p[1] for p in low)), int(max(0, min(xs) - 0.5 * w)):int(min(W, max(xs) + 0.5 * w))] = True
+    gap = ~person.mask[:, int(np.clip((frame.lh[0] + frame.rh[0]) / 2, 0, W - 1))]
+    apart = np.flatnonzero(gap[int(hip_y):])
+    if not len(apart) or hip_y + apart[0] > max(frame.lk[1], frame.rk[1]):
+        # Over a dress or a skirt (the legs apart only below the knees): its outline is not the legs'.
+        legs &= gap[:, None]
+    region |= legs & person.mask
     if frame.long:
         ay = float(max(frame.la[1], frame.ra[1]))
         band = np.zeros((H, W), bool)
