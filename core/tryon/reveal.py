@@ -282,8 +282,6 @@ def _waist_to_feet(frame: BodyFrame, shape, on: np.ndarray) -> np.ndarray:
     # From the new garment's waistband (it sits where the old garment starts: the top's hem above stays).
     top = int(max(0, ys.min() if len(ys) else hip_y - 0.25 * w))
     feet = min(float(frame.la[1]), float(frame.ra[1])) - 0.12 * w if frame.ankles_seen else H
-    if len(ys) and frame.long:  # down to the new trousers' hem (their cuffs cover the old ones')
-        feet = max(feet, float(ys.max()) + 1)
     rows[top:int(max(top, feet))] = True
     return rows
 
