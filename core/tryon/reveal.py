@@ -265,6 +265,7 @@ def hide_old_lower(person: Person, body: BodyFrame, out: np.ndarray, alpha: np.n
         return out, old
     # 3. whole rows of it out to its farthest pixel (a print's specks are not left as strips)
     old = _widen_to_old_edge(person, body, q, lut, on, rows, skin, old, alpha)
+    old &= ~(limb_capsules(person, body, (H, W)) & skin)  # bare arms hanging beside the waist stay
     # 4. bare legs only below the new garment's hem (shorts over a long skirt); beside it, the backdrop
     legs = leg_capsules(person, body.width, (H, W)) & person.mask
     legs[:int(np.flatnonzero(on.any(axis=1)).max()) + 1] = False

@@ -9,7 +9,7 @@ import numpy as np
 from core.tryon.body import BodyFrame
 from core.tryon.pixels import quantise
 from core.tryon.pose import Person
-from core.tryon.reveal import clothing_colours, lab_of
+from core.tryon.reveal import clothing_colours, lab_of, own_skin
 
 
 def find_waist(person: Person, frame: BodyFrame) -> float | None:
@@ -121,7 +121,17 @@ def extend_region(person: Person, frame: BodyFrame, region: np.ndarray, waist: f
             band[:, :max(0, xs.min() - int(0.05 * w))] = False
             band[:, xs.max() + int(0.05 * w) + 1:] = False
             region |= band & person.mask
-    for side in ("l", "r"):  # the hands stay in front
+    # The hands stay in front: their skin, and all above the wrist (the forearm, a cuff); below the wrist what
+    # is not skin is the old garment, which the new one covers (no backdrop disc round the hand).
+    skin = cv2.dilate(own_skin(lab_of(np.asarray(person.image, np.float32) / 255.0), person, frame).astype(np.uint8),
+                      np.ones((5, 5), np.uint8)) > 0
+    for side in ("l", "r"):
         if person.visible(f"{side}_wrist"):
-            cv2.circle(region.view(np.uint8), tuple(np.int32(person.point(f"{side}_wrist"))), int(0.18 * w), 0, -1)
+            x, y = person.point(f"{side}_wrist")
+            disc = np.zeros((H, W), np.uint8)
+            cv2.circle(disc, (int(x), int(y)), int(0.18 * w), 1, -1)
+            keep = disc > 0
+            region |= keep & person.mask & ~skin & (np.arange(H)[:, None] >= max(int(y), int(waist or 0)))
+            keep[int(y):] &= skin[int(y):]
+            region &= ~keep
     return region
