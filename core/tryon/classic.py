@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from core.tryon import dress, reveal
+from core.tryon import dress, reveal, waist
 from core.tryon.base import Progress, TryOnBackend, TryOnResult
 from core.tryon.body import BodyFrame
 from core.tryon.flatlay import close_flat_lay, solid_garment  # noqa: F401  (imported from here by callers)
@@ -61,6 +61,10 @@ class ClassicTryOn(TryOnBackend):
         garment_img, gmask = close_flat_lay(garment_img, gmask)
         src = garment_landmarks(gmask, kind)
         dst = body_landmarks(frame, kind, person.image.size)
+        if kind == "lower":  # trousers sit at her waist and cover the old garment out to its outline and hem
+            at = waist.find_waist(person, frame)
+            dst = waist.fit_lower(person, frame, dst, at)
+            region = waist.extend_region(person, frame, region, at)
         warped, alpha = self.warp(garment_img, gmask, src, dst, person, kind)
         t["warp"] = time.perf_counter() - t0
         t0 = time.perf_counter()

@@ -254,7 +254,7 @@ def hide_old_lower(person: Person, body: BodyFrame, out: np.ndarray, alpha: np.n
     skin = own_skin(lab, person, body)
     on = alpha > 0.5
     # 1. the rows from the waist to above the feet, and the old garment's colours under the new one
-    rows = _waist_to_feet(body, (H, W))
+    rows = _waist_to_feet(body, (H, W), on)
     lut = _old_lower_colours(lab, on & person.mask & rows, skin)
     if lut is None:
         return out, np.zeros((H, W), bool)
@@ -265,6 +265,7 @@ def hide_old_lower(person: Person, body: BodyFrame, out: np.ndarray, alpha: np.n
         return out, old
     # 3. whole rows of it out to its farthest pixel (a print's specks are not left as strips)
     old = _widen_to_old_edge(person, body, q, lut, on, rows, skin, old, alpha)
+    old &= ~(limb_capsules(person, body, (H, W)) & skin)  # bare arms hanging beside the waist stay
     # 4. bare legs only below the new garment's hem (shorts over a long skirt); beside it, the backdrop
     legs = leg_capsules(person, body.width, (H, W)) & person.mask
     legs[:int(np.flatnonzero(on.any(axis=1)).max()) + 1] = False
@@ -273,12 +274,14 @@ def hide_old_lower(person: Person, body: BodyFrame, out: np.ndarray, alpha: np.n
     return res, old
 
 
-def _waist_to_feet(frame: BodyFrame, shape) -> np.ndarray:
+def _waist_to_feet(frame: BodyFrame, shape, on: np.ndarray) -> np.ndarray:
     H, W = shape
     w = frame.width
     hip_y = float(min(frame.lh[1], frame.rh[1]))
     rows = np.zeros((H, W), bool)
-    top = int(max(0, hip_y - 0.25 * w))
+    ys = np.flatnonzero(on.any(axis=1))
+    # From the new garment's waistband (it sits where the old garment starts: the top's hem above stays).
+    top = int(max(0, ys.min() if len(ys) else hip_y - 0.25 * w))
     feet = min(float(frame.la[1]), float(frame.ra[1])) - 0.12 * w if frame.ankles_seen else H
     rows[top:int(max(top, feet))] = True
     return rows

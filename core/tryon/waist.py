@@ -1,0 +1,137 @@
+"""Trousers on a real photo sit where the old lower garment sits: the waistband at the person's waist (where the
+old garment starts, under the top's hem), the legs out to the old garment's outline and the hem over its hem, so
+that the old garment is covered instead of showing as a band, slivers or cuffs."""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from core.tryon.body import BodyFrame
+from core.tryon.pixels import quantise
+from core.tryon.pose import Person
+from core.tryon.reveal import clothing_colours, lab_of, own_skin
+
+
+def find_waist(person: Person, frame: BodyFrame) -> float | None:
+    """The row where the old lower garment starts between the hips (under the top's hem), or None when the photo
+    does not tell (the top and the lower garment in the same colours, nothing below the hips)."""
+    H, W = person.mask.shape
+    w = frame.width
+    hip_y = float(min(frame.lh[1], frame.rh[1]))
+    x0, x1 = sorted((int(frame.rh[0]), int(frame.lh[0])))
+    x0, x1 = max(0, x0), min(W, x1 + 1)
+    y0, y1 = int(hip_y + 0.3 * w), int(min(H, hip_y + 0.7 * w))  # the upper thighs: surely the lower garment
+    sy0 = int(min(frame.ls[1], frame.rs[1]) + 0.3 * w)  # the chest: surely the top
+    if x1 - x0 < 8 or y1 - y0 < 8 or sy0 >= hip_y - 0.3 * w:
+        return None
+    lab = lab_of(np.asarray(person.image, np.float32) / 255.0)
+    q = quantise(lab)
+    luts = []
+    for a, b in ((y0, y1), (sy0, int(hip_y - 0.3 * w))):
+        core = np.zeros((H, W), bool)
+        core[a:b, x0:x1] = True
+        luts.append(clothing_colours(lab, core & person.mask, share=0.05))
+    if luts[0] is None or luts[1] is None:
+        return None
+    low, top = luts[0][q] & person.mask, luts[1][q] & person.mask
+    n = np.maximum(person.mask[:, x0:x1].sum(axis=1), 1)
+    low_share, top_share = low[:, x0:x1].sum(axis=1) / n, top[:, x0:x1].sum(axis=1) / n
+    # A row is the top's once it reads as the top's colours clearly more than the lower garment does (a print
+    # shares some colours with a plain top: the step between the two levels is the hem).
+    level = float(top_share[y0:y1].mean())
+    if level > 0.85:  # the two garments in the same colours: the photo does not say
+        return None
+    top_share = cv2.blur(top_share.astype(np.float32)[:, None], (1, 7)).ravel()
+    cap = int(max(0, hip_y - 0.7 * w))
+    y = y0
+    while y > cap and top_share[y - 1] < max(0.5, (1 + level) / 2):  # a belt or a hand in between is not the top
+        y -= 1
+    return None if y <= cap else float(y)
+
+
+def outline_span(person: Person, y: int, cx: float, reach: float) -> tuple[float, float] | None:
+    """The person's outline across row y (legs below the hands: no arms there), no farther than reach from cx."""
+    H, W = person.mask.shape
+    if not 0 <= y < H:
+        return None
+    row = person.mask[y]
+    lo, hi = max(0, int(cx - reach)), min(W - 1, int(cx + reach))
+    xs = np.flatnonzero(row[lo:hi + 1])  # below the crotch the legs are two runs: their outer edges
+    if not len(xs):
+        return None
+    return float(lo + xs.min()), float(lo + xs.max())
+
+
+def fit_lower(person: Person, frame: BodyFrame, dst: np.ndarray, waist: float | None) -> np.ndarray:
+    """body_landmarks for trousers, moved to this photo: the top corners up to the waist, the mid and hem
+    corners out to the legs' outline where it is wider (the old garment's), the hem just over the ankle."""
+    dst = dst.copy()
+    w = frame.width
+    if waist is not None:
+        dst[0:2, 1] = waist
+    if frame.long:
+        dst[4:6, 1] += 0.06 * w
+    dst[2:4, 1] = (dst[0, 1] + dst[4, 1]) / 2
+    cx = float(frame.lh[0] + frame.rh[0]) / 2
+    for i in (2, 4):
+        y = int(np.clip(dst[i, 1], 0, person.mask.shape[0] - 1))
+        if person.mask[y, int(np.clip(cx, 0, person.mask.shape[1] - 1))]:
+            continue  # no gap between the legs here: a skirt or a dress, whose outline is not the legs'
+        span = outline_span(person, y, cx, 1.2 * w)
+        if span is None:
+            continue
+        dst[i, 0] = min(dst[i, 0], span[0] - 0.08 * w)
+        dst[i + 1, 0] = max(dst[i + 1, 0], span[1] + 0.08 * w)
+    return dst
+
+
+def extend_region(person: Person, frame: BodyFrame, region: np.ndarray, waist: float | None) -> np.ndarray:
+    """The trousers' region from the waist (the top's hem above it stays in front) to just over the ankles,
+    never the hands."""
+    H, W = region.shape
+    w = frame.width
+    region = region.copy()
+    hip_y = float(min(frame.lh[1], frame.rh[1]))
+    x0 = float(min(frame.rh[0], frame.lh[0]) - 0.45 * w)
+    x1 = float(max(frame.rh[0], frame.lh[0]) + 0.45 * w)
+    if waist is not None:
+        top = int(max(0, waist))
+        band = np.zeros((H, W), bool)
+        band[top:int(hip_y) + 1, int(max(0, x0)):int(min(W, x1))] = True
+        region |= band & person.mask
+        region[:top] = False
+    # The legs out to the old garment's outline (the pose polygon sits inside it); the warp decides what is painted.
+    legs = np.zeros((H, W), bool)
+    low = (frame.la, frame.ra) if frame.long else (frame.lk, frame.rk)
+    xs = [p[0] for p in (frame.lh, frame.rh, *low)]
+    legs[int(hip_y):int(max(p[1] for p in low)), int(max(0, min(xs) - 0.5 * w)):int(min(W, max(xs) + 0.5 * w))] = True
+    gap = ~person.mask[:, int(np.clip((frame.lh[0] + frame.rh[0]) / 2, 0, W - 1))]
+    apart = np.flatnonzero(gap[int(hip_y):])
+    if not len(apart) or hip_y + apart[0] > max(frame.lk[1], frame.rk[1]):
+        # Over a dress or a skirt (the legs apart only below the knees): its outline is not the legs'.
+        legs &= gap[:, None]
+    region |= legs & person.mask
+    if frame.long:
+        ay = float(max(frame.la[1], frame.ra[1]))
+        band = np.zeros((H, W), bool)
+        band[int(ay - 0.1 * w):int(min(H, ay + 0.1 * w))] = True
+        below = region.any(axis=1)
+        xs = np.flatnonzero(region[int(ay - 0.1 * w):int(ay)].any(axis=0)) if below.any() else []
+        if len(xs):
+            band[:, :max(0, xs.min() - int(0.05 * w))] = False
+            band[:, xs.max() + int(0.05 * w) + 1:] = False
+            region |= band & person.mask
+    # The hands stay in front: their skin, and all above the wrist (the forearm, a cuff); below the wrist what
+    # is not skin is the old garment, which the new one covers (no backdrop disc round the hand).
+    skin = cv2.dilate(own_skin(lab_of(np.asarray(person.image, np.float32) / 255.0), person, frame).astype(np.uint8),
+                      np.ones((5, 5), np.uint8)) > 0
+    for side in ("l", "r"):
+        if person.visible(f"{side}_wrist"):
+            x, y = person.point(f"{side}_wrist")
+            disc = np.zeros((H, W), np.uint8)
+            cv2.circle(disc, (int(x), int(y)), int(0.18 * w), 1, -1)
+            keep = disc > 0
+            region |= keep & person.mask & ~skin & (np.arange(H)[:, None] >= max(int(y), int(waist or 0)))
+            keep[int(y):] &= skin[int(y):]
+            region &= ~keep
+    return region
