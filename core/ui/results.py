@@ -58,7 +58,7 @@ def saved_list(studio, ids: list[str], on_remove) -> None:
 
 
 # A result card: picture, name, price and states, one row of labelled actions, the rest in a menu. Kept compact so
-# that two rows of four fit a 1366x768 screen with a client active (tests/ui_walk.py measures it).
+# that two rows of four fit a 1366x768 screen with a client active (testkit/ui_walk.py measures it).
 CARD_CSS = """<style>
 div[class*="st-key-{key}-card-"] {{ gap: 0.35rem; padding: 0.6rem; }}
 div[class*="st-key-{key}-card-"] [data-testid="stImage"] img {{ height: 150px; object-fit: contain; }}
