@@ -28,7 +28,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-from testkit.browser import CHROMIUM, CHROMIUM_ARGS, draw_polyline, page_errors, settle as settle_run  # noqa: E402
+from testkit.browser import CHROMIUM, CHROMIUM_ARGS, page_errors, paint_red_and_generate, settle as settle_run  # noqa: E402
 from testkit.servers import free_port  # noqa: E402
 
 
@@ -137,19 +137,7 @@ def demo_steps(url: str, tmp: Path):
         q.fill("shirt")
         q.press("Enter")
         page.get_by_role("button", name="Use", exact=True).first.click(timeout=120_000)
-        page.get_by_text("2. Paint over the part to change").wait_for(timeout=120_000)
-        canvas = page.locator("canvas.upper-canvas").first
-        canvas.wait_for(timeout=120_000)
-        page.wait_for_timeout(1500)
-        for y in range(150, 300, 12):
-            draw_polyline(page, canvas, [(150, y), (300, y)])
-        page.get_by_text("Mask preview").wait_for(timeout=120_000)
-        prompt = page.get_by_label("Prompt", exact=True)
-        prompt.fill("make it red")
-        prompt.press("Enter")
-        page.wait_for_function("() => [...document.querySelectorAll('button')].some("
-                               "b => b.innerText.trim() === 'Generate' && !b.disabled)", timeout=120_000)
-        page.get_by_role("button", name="Generate", exact=True).click()
+        paint_red_and_generate(page, timeout=120_000)
         page.get_by_text("After ·").first.wait_for(timeout=600_000)
         settle(page)
 

@@ -73,3 +73,21 @@ def draw_polyline(page, canvas, points, scale=1.0):
     for x, y in points[1:]:
         page.mouse.move(x0 + x * scale, y0 + y * scale, steps=8)
     page.mouse.up()
+
+
+def paint_red_and_generate(page, stroke_gap: int = 12, timeout: int = 60_000) -> None:
+    """Creative Director, an item already picked: paint horizontal strokes `stroke_gap` px apart across its body,
+    ask for "make it red" and press Generate once the button is enabled."""
+    page.get_by_text("2. Paint over the part to change").wait_for(timeout=timeout)
+    canvas = page.locator("canvas.upper-canvas").first
+    canvas.wait_for(timeout=timeout)
+    page.wait_for_timeout(1500)
+    for y in range(150, 300, stroke_gap):
+        draw_polyline(page, canvas, [(150, y), (300, y)])
+    page.get_by_text("Mask preview").wait_for(timeout=timeout)
+    prompt = page.get_by_label("Prompt", exact=True)
+    prompt.fill("make it red")
+    prompt.press("Enter")
+    page.wait_for_function("() => [...document.querySelectorAll('button')].some("
+                           "b => b.innerText.trim() === 'Generate' && !b.disabled)", timeout=timeout)
+    page.get_by_role("button", name="Generate", exact=True).click()

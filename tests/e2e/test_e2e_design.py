@@ -3,7 +3,7 @@ import shutil
 
 import pytest
 
-from testkit.browser import browser_page, draw_polyline
+from testkit.browser import browser_page, paint_red_and_generate
 from testkit.servers import streamlit_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.server, pytest.mark.slow]
@@ -18,19 +18,7 @@ def _paint_and_generate(page, url: str, item_query: str, stroke_gap: int) -> Non
     search.fill(item_query)
     search.press("Enter")
     page.get_by_role("button", name="Use", exact=True).first.click(timeout=60_000)
-    page.get_by_text("2. Paint over the part to change").wait_for(timeout=60_000)
-    canvas = page.locator("canvas.upper-canvas").first
-    canvas.wait_for(timeout=60_000)
-    page.wait_for_timeout(1500)
-    for y in range(150, 300, stroke_gap):
-        draw_polyline(page, canvas, [(150, y), (300, y)])
-    page.get_by_text("Mask preview").wait_for(timeout=60_000)
-    prompt = page.get_by_label("Prompt", exact=True)
-    prompt.fill("make it red")
-    prompt.press("Enter")
-    page.wait_for_function("() => [...document.querySelectorAll('button')].some("
-                           "b => b.innerText.trim() === 'Generate' && !b.disabled)", timeout=60_000)
-    page.get_by_role("button", name="Generate", exact=True).click()
+    paint_red_and_generate(page, stroke_gap)
 
 
 def test_paint_generate_and_find_similar_in_a_real_browser(offline_app_env, tmp_path):
