@@ -46,13 +46,28 @@ def _small(img: Image.Image, side: int = 128) -> Image.Image:
     return img
 
 
+# A photo whose 99th-percentile chroma (a*b* distance from neutral, 8-bit LAB units) stays under this shows no hue
+# anywhere (a greyscale photo; ~1 JND): its garment's colour cannot be read, only its lightness.
+COLOURLESS_CHROMA = 3.0
+ACHROMATIC = ("black", "grey", "white")
+_ACHROMATIC_ROWS = np.array([_NAMES.index(n) for n in ACHROMATIC])
+
+
+def is_colourless(img: Image.Image) -> bool:
+    """Whether the photo shows no hue at all (greyscale): colour words read from it are guesses."""
+    lab = cv2.cvtColor(np.asarray(_small(img), np.uint8), cv2.COLOR_RGB2LAB).astype(np.float32)
+    return float(np.percentile(np.hypot(lab[..., 1] - 128, lab[..., 2] - 128), 99)) < COLOURLESS_CHROMA
+
+
 def colour_shares(img: Image.Image) -> list[tuple[str, float]]:
-    """Named colours of the subject (backdrop excluded), largest share first."""
+    """Named colours of the subject (backdrop excluded), largest share first. A colourless (greyscale) photo is
+    named by lightness alone (black / grey / white): a light grey pixel is no evidence of pink."""
     small = _small(img)
     mask = subject_mask(small)
     rgb = np.asarray(small, np.uint8)[mask]
     lab = cv2.cvtColor(rgb[None], cv2.COLOR_RGB2LAB)[0].astype(np.float32)
-    nearest = np.argmin(((lab[:, None, :] - _LAB[None]) ** 2).sum(-1), axis=1)
+    rows = _ACHROMATIC_ROWS if is_colourless(small) else np.arange(len(_NAMES))
+    nearest = rows[np.argmin(((lab[:, None, :] - _LAB[rows][None]) ** 2).sum(-1), axis=1)]
     counts = np.bincount(nearest, minlength=len(_NAMES)) / max(1, len(nearest))
     named: dict[str, float] = {}
     for name, c in zip(_NAMES, counts):
@@ -199,6 +214,7 @@ def _blob_pattern(inner: np.ndarray, other: np.ndarray) -> tuple[str, float]:
 # ---- tags a stylist can trust: category, colour and pattern, each with a confidence ----------------------------
 # A tag below TRUST is shown as "looks like ..." and is neither a search word nor an attribute boost.
 TRUST = 0.6
+COLOURLESS_CONFIDENCE = 0.3  # a colour read from a greyscale photo: "looks like" on the card, never a word or boost
 
 @dataclass
 class Tags:
@@ -226,7 +242,10 @@ def colour_tag(img: Image.Image) -> tuple[str, float]:
         return "", 0.0
     first = shares[0][1]
     second = shares[1][1] if len(shares) > 1 else 0.0
-    return shares[0][0], float(np.clip(0.35 + first - 0.5 * second, 0.0, 1.0))
+    conf = float(np.clip(0.35 + first - 0.5 * second, 0.0, 1.0))
+    if is_colourless(img):  # lightness is all a greyscale photo shows: a navy tee reads black, a pink one white
+        conf = min(conf, COLOURLESS_CONFIDENCE)
+    return shares[0][0], conf
 
 
 def read_tags(img: Image.Image, evidence: dict[str, float] | None = None) -> Tags:

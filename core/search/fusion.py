@@ -89,12 +89,26 @@ def strongest(a: np.ndarray, k: int) -> np.ndarray:
     return np.concatenate(out) if out else np.zeros(0, np.int64)
 
 
-def pool_ranks(pool: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """1-based rank of each row of the (sorted) `pool` in the list `rows` (best first); 0 where absent."""
+def pool_ranks(pool: np.ndarray, rows: np.ndarray, ranks: np.ndarray | None = None) -> np.ndarray:
+    """1-based rank of each row of the (sorted) `pool` in the list `rows` (best first; `ranks` when given, e.g.
+    `tied_ranks`); 0 where absent."""
     out = np.zeros(len(pool), np.int64)
     if len(rows):
-        out[np.searchsorted(pool, rows)] = np.arange(1, len(rows) + 1)
+        out[np.searchsorted(pool, rows)] = np.arange(1, len(rows) + 1) if ranks is None else ranks
     return out
+
+
+def tied_ranks(scores: np.ndarray, rel: float = 1e-5) -> np.ndarray:
+    """1-based ranks of a list best first, equal neighbours sharing the first one's rank. BM25 gives every
+    document with the same words the same score (a photos-only catalog's "t-shirt" items all read "t-shirt"):
+    their order is arbitrary, and fused by position it would outvote what the encoder sees among them."""
+    s = np.asarray(scores, np.float64)
+    if not len(s):
+        return np.zeros(0, np.int64)
+    new = np.ones(len(s), bool)
+    new[1:] = np.abs(np.diff(s)) > rel * np.maximum(np.abs(s[1:]), 1e-12)
+    pos = np.arange(1, len(s) + 1)
+    return np.maximum.accumulate(np.where(new, pos, 0))
 
 
 def rrf(ranks: np.ndarray) -> np.ndarray:

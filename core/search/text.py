@@ -15,7 +15,8 @@ from core.encoders import Encoder, l2_normalize
 from core.lexical import query_terms
 from core.search.dense import MAX_OVERFETCH, OVERFETCH
 from core.search.fusion import (ATTRIBUTE_BOOST, ATTRIBUTE_WEIGHTS, DENSE_POOL, FILTERED_DENSE_POOL, RRF_K, WHY_DEPTH,
-                                attribute_match_all, attribute_scores, pool_ranks, rows_of, rrf, strongest)
+                                attribute_match_all, attribute_scores, pool_ranks, rows_of, rrf, strongest,
+                                tied_ranks)
 from core.search.query import Asked, Filters, SearchPage, SearchQuery
 from core.snapshot import Snapshot
 from core.vocabulary import ParsedQuery, canonical_category, canonical_colour, canonical_pattern, parse_query
@@ -57,7 +58,7 @@ def text_search(index: CatalogIndex, encoder: Encoder, asked: Asked, outlines: C
     w_lex = float(np.clip(w_lex, 0.0, 1.0))
     boost = ATTRIBUTE_BOOST if query.attribute_boost is None else max(0.0, float(query.attribute_boost))
     # 3. the items whose words match, and each item's share of the parsed attributes
-    lex_rows, n_words = _word_matches(index, snap, terms, mask, candidates, depth)
+    lex_rows, lex_ranks, n_words = _word_matches(index, snap, terms, mask, candidates, depth)
     attrs = attribute_scores(snap, parsed)
     # 4. the dense rankings: exact in memory, HNSW's neighbourhoods above the threshold
     lists = _dense_lists(index, encoder, asked, query, q, candidates, depth, bool(len(lex_rows)) or attrs is not None,
@@ -69,7 +70,8 @@ def text_search(index: CatalogIndex, encoder: Encoder, asked: Asked, outlines: C
     else:
         extra = strongest(np.where(mask, attrs, 0), depth) if attrs is not None else np.zeros(0, np.int64)
         pool = np.unique(np.concatenate([lists.dense_rows, lex_rows, extra]))
-    fused, best, dense_rank, img_rank = _fuse(pool, lists, lex_rows, attrs, w_lex, boost, bool(terms), asked.w_img)
+    fused, best, dense_rank, img_rank = _fuse(pool, lists, (lex_rows, lex_ranks), attrs, w_lex, boost, bool(terms),
+                                              asked.w_img)
     # 6. the page, each hit with its relevance and why it was found
     order = np.lexsort((-lists.dense_raw[pool], -fused))[query.page * query.page_size : asked.need]
     page_rows = pool[order]
@@ -88,21 +90,23 @@ def text_search(index: CatalogIndex, encoder: Encoder, asked: Asked, outlines: C
 
 
 def _word_matches(index: CatalogIndex, snap: Snapshot, terms: list[str], mask: np.ndarray, candidates: np.ndarray,
-                  depth: int) -> tuple[np.ndarray, int]:
-    """The rows whose words match (best first, under the filters) and how many items match in all."""
+                  depth: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """The rows whose words match (best first, under the filters), their ranks (equal scores, equal ranks) and
+    how many items match in all."""
     if not terms:
-        return np.zeros(0, np.int64), 0
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), 0
     # The best few hundred word matches are all RRF can tell apart; fetch them all only under filters
     # (up to the threshold; a large catalog's filtered word matches come from a deeper list).
     n, lean = len(snap.ids), snap.lean
     lexical = index.lexical(snap)
     filtered = len(candidates) < n
     limit = (n if not lean else max(20 * depth, depth * n // max(1, len(candidates)))) if filtered else depth
-    lex_rows, _ = lexical.search(terms, limit=limit)
-    lex_rows = lex_rows[lex_rows < n]
-    lex_rows = lex_rows[mask[lex_rows]]
+    lex_rows, lex_scores = lexical.search(terms, limit=limit)
+    keep = lex_rows < n
+    keep[keep] = mask[lex_rows[keep]]
+    lex_rows, lex_scores = lex_rows[keep], lex_scores[keep]
     n_words = len(lex_rows) if (filtered and not lean) or len(lex_rows) < depth else lexical.count(terms)
-    return lex_rows, n_words
+    return lex_rows, tied_ranks(lex_scores), n_words
 
 
 def _dense_lists(index: CatalogIndex, encoder: Encoder, asked: Asked, query: SearchQuery, q: np.ndarray,
@@ -150,10 +154,11 @@ def _dense_lists(index: CatalogIndex, encoder: Encoder, asked: Asked, query: Sea
                   dense.method + "+image")
 
 
-def _fuse(pool: np.ndarray, lists: _Lists, lex_rows: np.ndarray, attrs: np.ndarray | None, w_lex: float,
-          boost: float, any_terms: bool, w_img: float) -> tuple[np.ndarray, float, np.ndarray, np.ndarray | None]:
+def _fuse(pool: np.ndarray, lists: _Lists, lex: tuple[np.ndarray, np.ndarray], attrs: np.ndarray | None,
+          w_lex: float, boost: float, any_terms: bool,
+          w_img: float) -> tuple[np.ndarray, float, np.ndarray, np.ndarray | None]:
     """Per pool row the fused score; the best score a result could reach; the dense and photo ranks per row."""
-    dense_rank, lex_rank = pool_ranks(pool, lists.dense_rows), pool_ranks(pool, lex_rows)
+    dense_rank, lex_rank = pool_ranks(pool, lists.dense_rows), pool_ranks(pool, *lex)
     img_rank = pool_ranks(pool, lists.img_order) if lists.img_order is not None else None
     fused = (1 - w_lex) * rrf(dense_rank) + w_lex * rrf(lex_rank)
     # The best a result could score for what was typed: with no word matching, the closest in meaning is not 100%.
