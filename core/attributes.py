@@ -59,6 +59,30 @@ def is_colourless(img: Image.Image) -> bool:
     return float(np.percentile(np.hypot(lab[..., 1] - 128, lab[..., 2] - 128), 99)) < COLOURLESS_CHROMA
 
 
+def garment_lightness(img: Image.Image) -> float:
+    """The garment's median lightness, L* 0 (black) .. 100 (white): what a greyscale photo shows of its colour."""
+    small = _small(img)
+    rgb = np.asarray(small, np.uint8)[subject_mask(small)]
+    if not len(rgb):
+        return float("nan")
+    return float(np.median(cv2.cvtColor(rgb[None], cv2.COLOR_RGB2LAB)[0][:, 0]) / 2.55)
+
+
+# A colour name spans its palette anchors' L* and this much beyond (a dark green, a pale pink are still green, pink).
+LIGHTNESS_MARGIN = 15.0
+
+
+def lightness_fit(lightness: np.ndarray, colour: str) -> np.ndarray:
+    """0..1 per value: how well a greyscale garment's lightness (L*) fits a colour name: 1 within the name's span,
+    falling off beyond it (a black tee is no "white t-shirt"; a mid grey could be red, green or blue)."""
+    ls = [float(lab[0]) / 2.55 for name, lab in zip(_NAMES, _LAB) if name == colour]
+    light = np.asarray(lightness, np.float32)
+    if not ls:
+        return np.zeros_like(light)
+    off = np.maximum(min(ls) - LIGHTNESS_MARGIN - light, 0) + np.maximum(light - max(ls) - LIGHTNESS_MARGIN, 0)
+    return np.exp(-((off / 10.0) ** 2))
+
+
 def colour_shares(img: Image.Image) -> list[tuple[str, float]]:
     """Named colours of the subject (backdrop excluded), largest share first. A colourless (greyscale) photo is
     named by lightness alone (black / grey / white): a light grey pixel is no evidence of pink."""
@@ -225,13 +249,17 @@ class Tags:
     colour_confidence: float
     pattern_confidence: float
     silhouette: dict[str, float] = field(default_factory=dict)
+    lightness: float | None = None  # L* of a greyscale photo's garment (its colour cannot be read; this can)
 
     def metadata(self) -> dict:
         """The tag fields an item's metadata carries (confidences rounded: they are shown and compared, not summed)."""
-        return {"category": self.category, "colour": self.colour, "pattern": self.pattern,
-                "category_confidence": round(self.category_confidence, 3),
-                "colour_confidence": round(self.colour_confidence, 3),
-                "pattern_confidence": round(self.pattern_confidence, 3)}
+        out = {"category": self.category, "colour": self.colour, "pattern": self.pattern,
+               "category_confidence": round(self.category_confidence, 3),
+               "colour_confidence": round(self.colour_confidence, 3),
+               "pattern_confidence": round(self.pattern_confidence, 3)}
+        if self.lightness is not None and np.isfinite(self.lightness):
+            out["lightness"] = round(self.lightness, 1)
+        return out
 
 
 def colour_tag(img: Image.Image) -> tuple[str, float]:
@@ -255,7 +283,8 @@ def read_tags(img: Image.Image, evidence: dict[str, float] | None = None) -> Tag
     cat, cat_conf = read_category(sil, evidence or {})
     colour, colour_conf = colour_tag(img)
     pattern, pattern_conf = detect_pattern(img)
-    return Tags(cat, colour, pattern, cat_conf, colour_conf, pattern_conf, sil)
+    light = garment_lightness(img) if is_colourless(img) else None
+    return Tags(cat, colour, pattern, cat_conf, colour_conf, pattern_conf, sil, light)
 
 
 def trusted(meta: dict, key: str) -> bool:

@@ -248,6 +248,8 @@ class _Run:
                     meta[key] = tags[key]
                     meta[f"{key}_confidence"] = tags[f"{key}_confidence"]
                     tagged.append(key)
+            if "colour" in tagged and "lightness" in tags:  # a greyscale photo: its lightness, not its colour
+                meta["lightness"] = tags["lightness"]
         if not it.name:
             # Only what is trusted names the item; "looks like" guesses stay out of its words.
             sure = [meta[key] for key in ("colour", "category")

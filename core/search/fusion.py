@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from core.attributes import lightness_fit
 from core.snapshot import Snapshot
 from core.vocabulary import ParsedQuery, canonical_category, canonical_colour, canonical_pattern, category_weights
 
@@ -52,16 +53,33 @@ def attribute_scores(snap: Snapshot, parsed: ParsedQuery) -> np.ndarray | None:
 
     A related category counts in part (jeans for "trousers", a generic top for "blouse"); a tag read from
     pixels counts by its confidence, and not at all below `core.attributes.TRUST`, so a wrong guess cannot lift
-    an item above what its picture shows."""
+    an item above what its picture shows. A greyscale photo's colour is no tag at all: its lightness fitting the
+    colour asked for counts LIGHTNESS_SHARE ("white t-shirt": the light t-shirts, not the black ones)."""
     acc, total = np.zeros(len(snap.ids), np.float32), 0.0
-    for key, _, weights in _wanted(parsed):
+    for key, wanted, weights in _wanted(parsed):
         total += ATTRIBUTE_WEIGHTS[key]
         match = _canonical_weight(snap, key, weights)
         conf = snap.columns.get(f"{key}_weight")
         if conf is not None:
             match = match * conf.astype(np.float32)
+        if key == "colour" and "lightness" in snap.columns:
+            match = _with_lightness(match, snap.columns["lightness"], wanted)
         acc += np.float32(ATTRIBUTE_WEIGHTS[key]) * match
     return acc / total if total else None
+
+
+LIGHTNESS_SHARE = 0.5  # a lightness that fits the colour asked for counts half what a trusted colour tag does
+
+
+def _with_lightness(match: np.ndarray, lightness: np.ndarray, colours: list[str]) -> np.ndarray:
+    """Colour matches, greyscale rows (a lightness, no colour) scored by how well it fits the best wanted colour."""
+    grey = np.flatnonzero(~np.isnan(lightness))
+    if not len(grey):
+        return match
+    fit = np.max([lightness_fit(lightness[grey].astype(np.float32), c) for c in colours], axis=0)
+    out = match.copy()
+    out[grey] = np.maximum(out[grey], LIGHTNESS_SHARE * fit)
+    return out
 
 
 def attribute_match_all(snap: Snapshot, parsed: ParsedQuery) -> np.ndarray | None:
