@@ -53,19 +53,13 @@ ACHROMATIC = ("black", "grey", "white")
 _ACHROMATIC_ROWS = np.array([_NAMES.index(n) for n in ACHROMATIC])
 
 
-def is_colourless(img: Image.Image) -> bool:
-    """Whether the photo shows no hue at all (greyscale): colour words read from it are guesses."""
-    lab = cv2.cvtColor(np.asarray(_small(img), np.uint8), cv2.COLOR_RGB2LAB).astype(np.float32)
+def _colourless_lab(lab: np.ndarray) -> bool:
     return float(np.percentile(np.hypot(lab[..., 1] - 128, lab[..., 2] - 128), 99)) < COLOURLESS_CHROMA
 
 
-def garment_lightness(img: Image.Image) -> float:
-    """The garment's median lightness, L* 0 (black) .. 100 (white): what a greyscale photo shows of its colour."""
-    small = _small(img)
-    rgb = np.asarray(small, np.uint8)[subject_mask(small)]
-    if not len(rgb):
-        return float("nan")
-    return float(np.median(cv2.cvtColor(rgb[None], cv2.COLOR_RGB2LAB)[0][:, 0]) / 2.55)
+def is_colourless(img: Image.Image) -> bool:
+    """Whether the photo shows no hue at all (greyscale): colour words read from it are guesses."""
+    return _colourless_lab(cv2.cvtColor(np.asarray(_small(img), np.uint8), cv2.COLOR_RGB2LAB).astype(np.float32))
 
 
 # A colour name spans its palette anchors' L* and this much beyond (a dark green, a pale pink are still green, pink).
@@ -83,20 +77,27 @@ def lightness_fit(lightness: np.ndarray, colour: str) -> np.ndarray:
     return np.exp(-((off / 10.0) ** 2))
 
 
-def colour_shares(img: Image.Image) -> list[tuple[str, float]]:
-    """Named colours of the subject (backdrop excluded), largest share first. A colourless (greyscale) photo is
-    named by lightness alone (black / grey / white): a light grey pixel is no evidence of pink."""
+def _colour_reading(img: Image.Image) -> tuple[list[tuple[str, float]], bool, float]:
+    """The subject's named colours (largest share first), whether the photo is colourless, the subject's median
+    lightness L* 0..100. A colourless (greyscale) photo is named by lightness alone (black / grey / white): a light
+    grey pixel is no evidence of pink."""
     small = _small(img)
-    mask = subject_mask(small)
-    rgb = np.asarray(small, np.uint8)[mask]
-    lab = cv2.cvtColor(rgb[None], cv2.COLOR_RGB2LAB)[0].astype(np.float32)
-    rows = _ACHROMATIC_ROWS if is_colourless(small) else np.arange(len(_NAMES))
+    whole = cv2.cvtColor(np.asarray(small, np.uint8), cv2.COLOR_RGB2LAB).astype(np.float32)
+    lab = whole[subject_mask(small)]
+    colourless = _colourless_lab(whole)
+    rows = _ACHROMATIC_ROWS if colourless else np.arange(len(_NAMES))
     nearest = rows[np.argmin(((lab[:, None, :] - _LAB[rows][None]) ** 2).sum(-1), axis=1)]
     counts = np.bincount(nearest, minlength=len(_NAMES)) / max(1, len(nearest))
     named: dict[str, float] = {}
     for name, c in zip(_NAMES, counts):
         named[name] = named.get(name, 0.0) + float(c)
-    return [(n, c) for n, c in sorted(named.items(), key=lambda t: -t[1]) if c > 0.0]
+    lightness = float(np.median(lab[:, 0]) / 2.55) if len(lab) else float("nan")
+    return [(n, c) for n, c in sorted(named.items(), key=lambda t: -t[1]) if c > 0.0], colourless, lightness
+
+
+def colour_shares(img: Image.Image) -> list[tuple[str, float]]:
+    """Named colours of the subject (backdrop excluded), largest share first (`_colour_reading`)."""
+    return _colour_reading(img)[0]
 
 
 def dominant_colours(img: Image.Image, min_share: float = 0.2, max_n: int = 2) -> list[str]:
@@ -265,13 +266,16 @@ class Tags:
 def colour_tag(img: Image.Image) -> tuple[str, float]:
     """The garment's main colour and a confidence: its share of the garment's pixels, a near-even split with a
     second colour (a two-tone or printed piece) lowering it."""
-    shares = colour_shares(img)
+    return _colour_of(*_colour_reading(img)[:2])
+
+
+def _colour_of(shares: list[tuple[str, float]], colourless: bool) -> tuple[str, float]:
     if not shares:
         return "", 0.0
     first = shares[0][1]
     second = shares[1][1] if len(shares) > 1 else 0.0
     conf = float(np.clip(0.35 + first - 0.5 * second, 0.0, 1.0))
-    if is_colourless(img):  # lightness is all a greyscale photo shows: a navy tee reads black, a pink one white
+    if colourless:  # lightness is all a greyscale photo shows: a navy tee reads black, a pink one white
         conf = min(conf, COLOURLESS_CONFIDENCE)
     return shares[0][0], conf
 
@@ -281,10 +285,10 @@ def read_tags(img: Image.Image, evidence: dict[str, float] | None = None) -> Tag
     small = _small(img, 160)
     sil = outline_scores(subject_mask(small))
     cat, cat_conf = read_category(sil, evidence or {})
-    colour, colour_conf = colour_tag(img)
+    shares, colourless, lightness = _colour_reading(img)
+    colour, colour_conf = _colour_of(shares, colourless)
     pattern, pattern_conf = detect_pattern(img)
-    light = garment_lightness(img) if is_colourless(img) else None
-    return Tags(cat, colour, pattern, cat_conf, colour_conf, pattern_conf, sil, light)
+    return Tags(cat, colour, pattern, cat_conf, colour_conf, pattern_conf, sil, lightness if colourless else None)
 
 
 def trusted(meta: dict, key: str) -> bool:
