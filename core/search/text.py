@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from core.attributes import trusted
+from core.attributes import tag_weight, trusted
 from core.encoders import Encoder, l2_normalize
 from core.lexical import query_terms
 from core.search.dense import MAX_OVERFETCH, OVERFETCH
@@ -255,7 +255,8 @@ def dense_only(index: CatalogIndex, encoder: Encoder, asked: Asked) -> SearchPag
     boost = ATTRIBUTE_BOOST if query.attribute_boost is None else max(0.0, float(query.attribute_boost))
     fused = []
     for rank, hit in enumerate(pool, 1):  # the parsed attributes still boost, within HNSW's pool
-        share = sum(ATTRIBUTE_WEIGHTS[k] for k, w, canon in wanted if w and canon(str(hit.metadata.get(k) or "")) in w)
+        share = sum(ATTRIBUTE_WEIGHTS[k] * tag_weight(hit.metadata, k) for k, w, canon in wanted  # guesses: 0
+                    if w and canon(str(hit.metadata.get(k) or "")) in w)
         fused.append(1.0 / (RRF_K + rank) + (boost * share / total_weight / (RRF_K + 1) if total_weight else 0.0))
     best = (1.0 + (boost if total_weight else 0.0)) / (RRF_K + 1)
     order = sorted(range(len(pool)), key=lambda n: -fused[n])[query.page * query.page_size : need]
@@ -263,7 +264,8 @@ def dense_only(index: CatalogIndex, encoder: Encoder, asked: Asked) -> SearchPag
     for n, hit in zip(order, hits):
         hit.score = float(fused[n])
         hit.relevance = float(fused[n] / best)
-        has = [str(hit.metadata.get(k)) for k, w, canon in wanted if w and canon(str(hit.metadata.get(k) or "")) in w]
+        has = [str(hit.metadata.get(k)) for k, w, canon in wanted
+               if w and canon(str(hit.metadata.get(k) or "")) in w and trusted(hit.metadata, k)]
         hit.why = (["is " + " · ".join(has)] if has else []) + ["close in meaning"]
     loading = (f"could not be loaded ({index.load_error})" if index.load_error
                else "still loading in the background")
