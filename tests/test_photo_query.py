@@ -122,3 +122,27 @@ def test_real_product_photos_find_their_own_kind(tmp_path, lite):
                                                                         page_size=10), studio.sketch_index).hits
         shares.append(np.mean([kind.get(Path(h.metadata["path"]).name) == kind[meta["path"]] for h in hits]))
     assert np.mean(shares) >= 0.68, np.mean(shares)  # 0.57 when the photo's tags were read without evidence
+
+
+def _tee_on_table(colour, seed: int = 0) -> tuple[Image.Image, np.ndarray]:
+    """A flat t-shirt shape of `colour` on a beige, grainy, unevenly lit table, its hem running off the frame."""
+    rng = np.random.default_rng(seed)
+    h, w = 300, 260
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    table = np.array([212, 194, 166], np.float32) * (1 + 0.08 * np.cos(xx / w * np.pi))[..., None]
+    table += cv2.GaussianBlur(rng.standard_normal((h, w)).astype(np.float32), (0, 0), 20)[..., None] * 50
+    table += rng.standard_normal((h, w, 1)).astype(np.float32) * 3.5
+    tee = np.zeros((h, w), np.uint8)
+    cv2.fillPoly(tee, [np.array([[95, 30], [165, 30], [230, 80], [200, 120], [180, 105], [180, 300], [80, 300],
+                                 [80, 105], [60, 120], [30, 80]], np.int32)], 1)
+    a = cv2.GaussianBlur(tee.astype(np.float32), (3, 3), 0)[..., None]
+    shot = np.asarray(colour, np.float32) * a + table * (1 - a)
+    return Image.fromarray(np.clip(shot, 0, 255).astype(np.uint8)), tee.astype(bool)
+
+
+@pytest.mark.parametrize("colour", [(196, 180, 214), (236, 234, 228)])  # lavender, off-white: the table's lightness
+def test_a_garment_as_light_as_its_surface_is_cut_out_whole(colour):
+    img, truth = _tee_on_table(colour)
+    mask = garment_mask(img, min_share=0.03)
+    iou = (mask & truth).sum() / (mask | truth).sum()
+    assert iou >= 0.9, iou
