@@ -146,3 +146,12 @@ def test_a_garment_as_light_as_its_surface_is_cut_out_whole(colour):
     mask = garment_mask(img, min_share=0.03)
     iou = (mask & truth).sum() / (mask | truth).sum()
     assert iou >= 0.9, iou
+
+
+def test_the_garment_photographed_is_the_match_that_stands_apart():
+    # Lowe's ratio test on image-space cosines: a clear best match is the item photographed; two close ones are not.
+    from core.search.image import photographed
+
+    assert photographed(np.array([0.95, 0.70, 0.60], np.float32)).tolist() == [True, False, False]
+    assert not photographed(np.array([0.80, 0.78, 0.60], np.float32)).any()
+    assert not photographed(np.array([0.9], np.float32)).any()

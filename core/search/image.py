@@ -26,6 +26,10 @@ LIKE_SAME = {"category": 0.15, "colour": 0.05, "pattern": 0.05}
 # kind counts only where each would answer for the other (a photo read as "top" is not every t-shirt).
 PHOTO_SAME = {"category": 0.3, "colour": 0.05, "pattern": 0.05}
 SAME_PICTURE = 0.995  # image-to-image cosine of the same picture (re-encoded, resized): always ranked first
+# The garment photographed (a phone photo of a catalog item): its match stands apart from every other one, as in
+# Lowe's ratio test for feature matches (distance to the best under this share of the distance to the second),
+# and is ranked first whatever the tags read from the two pictures say.
+PHOTOGRAPHED = 0.6
 
 
 def visual_query(index: CatalogIndex, encoder: Encoder, query: SearchQuery, snap: Snapshot | None,
@@ -145,6 +149,8 @@ def _shared_labels(got: _Scored, query: SearchQuery) -> tuple[np.ndarray, dict[s
     top_bonus = 1.0
     # The very picture asked with (re-encoded: cosine ~1, and above every other item): no label's say outranks it.
     same_picture = (scores >= SAME_PICTURE) & (scores >= scores.max() - 1e-4) if len(scores) else scores > 1
+    if query.image is not None:
+        same_picture |= photographed(scores)
     for key, bonus in (PHOTO_SAME if query.image is not None else LIKE_SAME).items():
         own = str((source or {}).get(key, "") or "").lower()
         w_src = tag_weight(source or {}, key)
@@ -160,6 +166,17 @@ def _shared_labels(got: _Scored, query: SearchQuery) -> tuple[np.ndarray, dict[s
     if query.image is not None and same_picture.any():
         scores = np.where(same_picture, scores + top_bonus, scores)  # relevance clips at 1
     return scores, shared, top_bonus
+
+
+def photographed(scores: np.ndarray) -> np.ndarray:
+    """The one candidate whose match stands apart from all others (PHOTOGRAPHED); none when two come close."""
+    out = np.zeros(len(scores), bool)
+    if len(scores) >= 2:
+        best, second = np.partition(-scores, 1)[:2]
+        d_best, d_second = np.sqrt(np.clip(2 + 2 * np.array([best, second]), 0.0, None))
+        if d_best < PHOTOGRAPHED * d_second:
+            out[int(np.argmax(scores))] = True
+    return out
 
 
 def kin_weight(a: str, b: str) -> float:
