@@ -90,9 +90,14 @@ def image_search(index: CatalogIndex, encoder: Encoder, asked: Asked, outlines: 
     else:
         got = _scored_by_id(index, encoder, asked, outlines)
     # 2. an uploaded photo is read like a catalog photo (category, colour, pattern with their confidences), so
-    # items of its kind come first: "a dress photo finds dresses" holds on photos-only catalogs too
+    # items of its kind come first: "a dress photo finds dresses" holds on photos-only catalogs too. A photo of a
+    # catalog item (PHOTOGRAPHED) takes that item's own tags, read from its product shot, as "more like this" does.
     if got.source is None and query.image is not None:
         got.source = asked.photo_tags
+        item = np.flatnonzero(photographed(got.scores))
+        if len(item):
+            t = int(item[0])
+            got.source = got.metas[t] if got.metas is not None else asked.snap.metadatas[int(got.rows[t])]
     # 3. bonuses for what the candidates share with it; the very picture asked with above them all
     scores, shared, top_bonus = _shared_labels(got, query)
     # 4. the page, each hit saying what it shares
