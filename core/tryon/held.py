@@ -35,23 +35,37 @@ def held_in_front(lab: np.ndarray, person: Person, body: BodyFrame, zone: np.nda
     ids = ids[ids > 0]
     if not len(ids):
         return out
-    area_out = np.bincount(labels[~person.mask].ravel(), minlength=n)
+    backdrop = ~person.mask
+    area_out = np.bincount(labels[backdrop].ravel(), minlength=n)
     area_zone = np.bincount(labels[zone].ravel(), minlength=n)
     clothes = zone & ~skin
+    # The backdrop just around the person: a region in its colour is the backdrop seen through a loose outline.
+    ring = (cv2.dilate(person.mask.astype(np.uint8), np.ones((int(0.3 * w) | 1,) * 2, np.uint8)) > 0) & backdrop
+    ring_lab = np.median(lab[ring], 0) if ring.any() else None
     for i in ids:
         if area_out[i] < 0.15 * w * w or area_zone[i] < 0.02 * w * w:
             continue
-        part = (labels == i) & zone
-        # The old clothing itself on a backdrop of its own colour has no edge at the outline: that is not held.
-        if part.sum() > 0.35 * clothes.sum() or area_zone[i] > area_out[i] * 4:
+        # The backdrop itself (most of what is not the person) runs into a garment of its own colour: not held.
+        if area_out[i] > 0.4 * backdrop.sum() or area_zone[i] > area_out[i] * 4:
             continue
-        rest = clothes & ~part
-        if rest.sum() and np.linalg.norm(np.median(lab[part], 0) - np.median(lab[rest], 0)) < 18:
+        part = (labels == i) & zone
+        if _like_clothes_or_backdrop(lab, part, clothes, ring_lab):
             continue
         out |= part
     if out.any():
         out = _with_rim(out, lab, clothes, w)
     return out
+
+
+def _like_clothes_or_backdrop(lab: np.ndarray, part: np.ndarray, clothes: np.ndarray, ring_lab) -> bool:
+    """Too much of the clothing, or in the old clothing's or the backdrop's colour: not an object held."""
+    if part.sum() > 0.35 * clothes.sum():
+        return True
+    colour = np.median(lab[part], 0)
+    rest = clothes & ~part
+    if rest.any() and np.linalg.norm(colour - np.median(lab[rest], 0)) < 18:
+        return True
+    return ring_lab is not None and np.linalg.norm(colour - ring_lab) < 15
 
 
 def _with_rim(found: np.ndarray, lab: np.ndarray, clothes: np.ndarray, w: float) -> np.ndarray:
