@@ -181,3 +181,21 @@ def test_long_sleeves_on_a_figure_have_no_backdrop_slit(item):
                                                                          np.ones((1, 15), np.uint8))
     slit = light & inside & beside.astype(bool)  # a light run with cloth close on either side
     assert slit[rows].sum() < 40, slit[rows].sum()
+
+
+@pytest.mark.parametrize("fig", ["slim", "curvy"])
+def test_a_top_alone_on_a_figure_is_not_flagged_for_its_bodysuit(fig):
+    """The figure's own bodysuit below a top's hem is its body (like skin), not old clothing left showing: before,
+    every top on every figure read "Check before showing: old clothing showing" (11-12%) on the page."""
+    from core.tryon.croquis import draw_figure
+
+    p = draw_figure(fig)
+    assert p.base_layer is not None and (p.base_layer & ~p.mask).sum() == 0
+    r = ClassicTryOn().run(p.image, Image.open(CATALOG / "sweater-001.jpg"), "upper", person=p)
+    assert r.quality.check("old_garment").passed and r.quality.verdict == "good", r.quality.summary()
+    # The check still sees old clothing that is there: the same figure with its bodysuit taken for clothing.
+    from core.tryon.pose import Person
+
+    plain = Person(p.image, p.landmarks, p.mask)
+    r2 = ClassicTryOn().run(p.image, Image.open(CATALOG / "sweater-001.jpg"), "upper", person=plain)
+    assert not r2.quality.check("old_garment").passed

@@ -105,8 +105,8 @@ def _wear_garments(backend: TryOnBackend, person: Person, pieces: list[Piece], s
         if kind is None:
             continue
         t = time.perf_counter()
-        r = backend.run(worn.current, piece.image, kind, person=Person(worn.current, person.landmarks, person.mask),
-                        seed=seed)
+        now = Person(worn.current, person.landmarks, person.mask, person.base_layer)
+        r = backend.run(worn.current, piece.image, kind, person=now, seed=seed)
         if piece.group in ("top", "outerwear") and "bottom: " in " ".join(worn.layers):
             r.image, r.garment_alpha = hem_over_waistband(r.image, r.garment_alpha, worn.alpha, person)
         timings[f"{piece.group}"] = time.perf_counter() - t

@@ -125,6 +125,9 @@ def _compare(before, after, garment_alpha: np.ndarray, person) -> _Compared:
     width = shoulder_width(person, W)
     skinB = skin_like(labB, skin_model(labB, face, pmask))
     pmask = pmask & ~held_objects(labB, person)  # a helmet or a bag held in front is not her old clothing
+    base = getattr(person, "base_layer", None)
+    if base is not None and base.shape == skinB.shape:  # a croquis figure's bodysuit is its body, like skin
+        skinB = skinB | base
     return _Compared(labB, labA, dE, dE > 3.0, garment_alpha > 0.5, pmask, face, width, skinB)
 
 
