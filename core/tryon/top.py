@@ -13,6 +13,7 @@ import numpy as np
 from PIL import Image
 
 from core.tryon import reveal
+from core.tryon.arms import layer_over_arms
 from core.tryon.base import TryOnResult
 from core.tryon.body import BodyFrame
 from core.tryon.drape import (GarmentParts, arm_direction, arm_path, body_targets, clothing_zone,
@@ -54,17 +55,25 @@ def wear_top(person: Person, garment_img: Image.Image, gmask: np.ndarray, torso:
     zone[int(min(H, max(0, flat.hem_y))):] = False
     # 2. the garment's body on the torso, then each sleeve along its arm
     body_rgb, body_a, fit = place_body(flat, person, body, warp)
-    layers = [] if warp is not None else place_sleeves(flat, person, body)
-    layers.append((body_rgb, body_a))
+    base = np.asarray(person.image, np.float32) / 255.0
+    lab = reveal.lab_of(base)
+    skin = reveal.own_skin(lab, person, body)
+    front = np.zeros((H, W), bool)
     if warp is None:
-        layers.insert(0, armholes(layers, person, body, flat.hem_y))
+        sleeves = place_sleeves(flat, person, body)
+        hole = armholes(sleeves + [(body_rgb, body_a)], person, body, flat.hem_y)
+        # Below the sleeves' ends her own arms, in front of the garment; above, each sleeve over the body.
+        layers, front = layer_over_arms(sleeves, [s for _, s in flat.parts.sleeves], (body_rgb, body_a), person,
+                                        body, skin)
+        layers.insert(0, (hole[0], hole[1] * ~front))
+    else:
+        layers = [(body_rgb, body_a)]
     # 3. the zone grows to what the garment lies on (the shoulders' slope up to the collar), never the face
     zone |= lies_on(layers, flat.hem_y, body) & person.mask & ~face_mask(body, zone.shape)
     t["warp"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     # 4. the old top's pixels the new one replaces; the hands and hair in front stay
-    base = np.asarray(person.image, np.float32) / 255.0
-    zone, skin, caps = zone_to_replace(person, body, zone, torso, flat.hem_y, base)
+    zone, skin, caps = zone_to_replace(person, body, zone, torso, flat.hem_y, lab, skin)
     # 5. what it leaves bare painted from her photo, the garment laid over it
     out, garment_alpha = paint(person, body, zone, torso, skin, caps, layers, flat.hem_y, base)
     t["compose"] = time.perf_counter() - t0
@@ -174,13 +183,11 @@ def _wrist_disc(person: Person, side: str, radius: float, shape) -> np.ndarray:
 
 
 def zone_to_replace(person: Person, body: BodyFrame, zone: np.ndarray, torso: np.ndarray, hem_y: float,
-                    base: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                    lab: np.ndarray, skin: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(zone, her skin, the arm capsules): the clothing zone down to the new hem, plus the old sleeves and cuffs
     below it and the old top's fringe, less her hands and the hair in front."""
     H, W = zone.shape
-    lab = reveal.lab_of(base)
     fm = face_mask(body, zone.shape)
-    skin = reveal.own_skin(lab, person, body)
     # The old top's colours (the middle of the torso, not skin): its cuffs at the wrists are replaced too,
     # while the hands and what they hold stay.
     core = cv2.erode((torso & zone & ~skin).astype(np.uint8), np.ones((9, 9), np.uint8)) > 0
