@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from core.tryon.body import BodyFrame
-from core.tryon.drape import arm_path
+from core.tryon import drape
 from core.tryon.pose import Person
 
 # Arm radius along the arm, in shoulder widths: at the shoulder edge, the elbow and the wrist (an adult's upper arm
@@ -19,16 +19,8 @@ RADII = (0.13, 0.11, 0.085)
 
 
 def arm_polyline(person: Person, side: int, body: BodyFrame) -> np.ndarray | None:
-    """Shoulder edge -> elbow -> wrist; with the wrist out of frame, the forearm continues the upper arm."""
-    path = arm_path(person, side, body)
-    if path is not None:
-        return path
-    name = "r" if side < 0 else "l"
-    elbow = person.landmarks[{"r": 14, "l": 13}[name]]
-    if elbow[2] < 0.1:
-        return None
-    edge = body.shoulder_edges[0 if side < 0 else 1]
-    return np.array([edge, elbow[:2], elbow[:2] + 0.85 * (elbow[:2] - edge)], np.float32)
+    """Shoulder edge -> elbow -> wrist, or None without both joints (then nothing of the arm is known)."""
+    return drape.arm_path(person, side, body)
 
 
 def along(path: np.ndarray, shape) -> tuple[np.ndarray, np.ndarray]:

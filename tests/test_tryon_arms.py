@@ -1,0 +1,114 @@
+"""Issue 22: a short sleeve ends at the garment's sleeve length along the arm, whatever the arm's angle; below it
+the person's own arm shows, in front of the garment's body (a tee's side never runs down an arm hanging beside the
+body). A drawn figure (CI has no real photos) and, where ../shared/realphotos is present, real people."""
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from core.config import REPO_ROOT
+from core.tryon.arms import along, arms_and_sleeves, radius_at
+from core.tryon.body import body_of
+from core.tryon.classic import ClassicTryOn
+from core.tryon.pose import Person, analyse_person
+
+CATALOG = REPO_ROOT / "assets" / "sample_catalog" / "images"
+REAL = REPO_ROOT.parent / "shared" / "realphotos"
+SKIN = (200, 150, 120)
+
+
+def _figure_arms_down():
+    """A standing figure in a dark blue top, bare arms hanging close beside the body, with exact landmarks."""
+    W, H = 420, 640
+    img = Image.new("RGB", (W, H), (225, 225, 222))
+    mask_img = Image.new("L", (W, H), 0)
+    lm = np.zeros((33, 3), np.float32)
+    pts = {0: (210, 95), 2: (222, 82), 5: (198, 82), 7: (238, 90), 8: (182, 90), 9: (218, 112), 10: (202, 112),
+           11: (272, 200), 12: (148, 200), 13: (288, 330), 14: (132, 330), 15: (290, 450), 16: (130, 450),
+           23: (248, 460), 24: (172, 460)}
+    for i, (x, y) in pts.items():
+        lm[i] = (x, y, 0.95)
+    d, m = ImageDraw.Draw(img), ImageDraw.Draw(mask_img)
+    for draw, skin, top in ((d, SKIN, (30, 45, 110)), (m, 255, 255)):
+        draw.ellipse((172, 40, 248, 140), fill=skin)  # head
+        draw.rectangle((195, 130, 225, 185), fill=skin)  # neck
+        draw.polygon([(140, 180), (280, 180), (268, 480), (152, 480)], fill=top)  # the old top, over the torso
+        draw.rectangle((155, 480, 265, H - 1), fill=top if draw is m else (60, 60, 60))  # trousers
+        # Bare arms hanging against the body's sides, in front of it.
+        draw.line([(150, 205), (132, 330), (130, 450)], fill=skin, width=36)
+        draw.line([(270, 205), (288, 330), (290, 450)], fill=skin, width=36)
+        draw.ellipse((114, 440, 146, 482), fill=skin)  # hands
+        draw.ellipse((274, 440, 306, 482), fill=skin)
+    rng = np.random.default_rng(0)  # a photo's grain
+    arr = np.clip(np.asarray(img, np.float32) + rng.normal(0, 3, (H, W, 1)), 0, 255).astype(np.uint8)
+    img = Image.fromarray(arr)
+    return img, Person(img, lm, np.asarray(mask_img) > 0)
+
+
+def _line_mask(shape, a, b, width):
+    m = Image.new("L", shape[::-1], 0)
+    ImageDraw.Draw(m).line([tuple(a), tuple(b)], fill=255, width=width)
+    return np.asarray(m) > 0
+
+
+def test_arc_length_along_the_arm_runs_shoulder_to_wrist():
+    path = np.array([[10, 10], [10, 110], [60, 110]], np.float32)
+    s, d = along(path, (130, 80))
+    assert abs(s[60, 10] - 50) < 1 and d[60, 10] < 1e-3  # on the upper arm, half way
+    assert abs(s[110, 40] - 130) < 1  # on the forearm, 30 px past the elbow
+    assert abs(d[60, 20] - 10) < 1e-3
+    r = radius_at(path, np.array([0.0, 100.0, 150.0]), 100.0)
+    assert r[0] > r[1] > r[2]  # tapering to the wrist
+
+
+def test_a_tee_leaves_arms_hanging_at_the_sides_bare_below_its_short_sleeves():
+    img, person = _figure_arms_down()
+    r = ClassicTryOn().run(img, Image.open(CATALOG / "tshirt-003.jpg"), "upper", person=person)
+    before, after = np.asarray(img, np.float32), np.asarray(r.image, np.float32)
+    changed = np.abs(after - before).max(axis=2) > 12
+    lm = person.landmarks
+    for elbow, wrist, shoulder in ((13, 15, 11), (14, 16, 12)):
+        # From above the elbow to the wrist, her own arm, untouched (the tee's side covered 30% of it before).
+        forearm = (_line_mask(changed.shape, lm[shoulder, :2] + (lm[elbow, :2] - lm[shoulder, :2]) * 0.7, lm[elbow, :2], 30)
+                   | _line_mask(changed.shape, lm[elbow, :2], lm[wrist, :2], 30))
+        assert changed[forearm].mean() < 0.05, changed[forearm].mean()
+        upper = _line_mask(changed.shape, lm[shoulder, :2] + (0, 12), lm[shoulder, :2] + (lm[elbow, :2] - lm[shoulder, :2]) * 0.3, 12)
+        assert changed[upper].mean() > 0.6  # the sleeve is drawn over the top of the arm, not hidden under the body
+    # The tee still dresses the torso between the arms.
+    torso = np.zeros_like(changed)
+    torso[230:420, 180:240] = True
+    assert changed[torso].mean() > 0.9
+    assert r.quality.check("arms_covered") is None or r.quality.check("arms_covered").passed
+
+
+def test_nothing_of_the_arm_is_in_front_above_a_long_sleeves_cuff():
+    img, person = _figure_arms_down()
+    body = body_of(person)
+    H, W = person.mask.shape
+    skin = np.all(np.abs(np.asarray(img, np.int16) - SKIN) < 20, axis=2)
+    arm_len = float(np.linalg.norm(person.landmarks[13, :2] - person.landmarks[11, :2])
+                    + np.linalg.norm(person.landmarks[15, :2] - person.landmarks[13, :2]))
+    long_sleeves = []
+    for side, (sh, el, wr) in ((-1, (12, 14, 16)), (1, (11, 13, 15))):
+        long_sleeves.append((_line_mask((H, W), person.landmarks[sh, :2], person.landmarks[wr, :2], 40).astype(np.float32), side))
+    front, _ = arms_and_sleeves(person, body, skin, long_sleeves)
+    assert front[:int(person.landmarks[15, 1]) - 15].sum() < 30  # at most the hands, below the cuffs
+    front, under = arms_and_sleeves(person, body, skin, [])  # sleeveless: the arms from below the armpit
+    assert front.sum() > 2 * arm_len * 20 * 0.5 and not (front & under).any()
+
+
+needs_real = pytest.mark.skipif(not (REAL / "labels.json").exists(), reason="../shared/realphotos is not here")
+
+
+@needs_real
+@pytest.mark.parametrize("who", ["p19", "p24", "p25"])
+def test_real_tee_on_arms_hanging_at_the_sides_leaves_the_forearms_as_they_were(who):
+    person = analyse_person(Image.open(REAL / "people" / f"{who}.jpg").convert("RGB"))
+    r = ClassicTryOn().run(person.image, Image.open(REAL / "garments" / "g00.jpg").convert("RGB"), "upper",
+                           person=person)
+    assert r.quality.check("arms_covered").value <= 0.1, r.quality.summary()
+    before, after = np.asarray(person.image, np.float32), np.asarray(r.image, np.float32)
+    changed = np.abs(after - before).max(axis=2) > 12
+    lm = person.landmarks
+    for elbow, wrist in ((13, 15), (14, 16)):
+        forearm = _line_mask(changed.shape, lm[elbow, :2] + (lm[wrist, :2] - lm[elbow, :2]) * 0.2, lm[wrist, :2], 6)
+        assert changed[forearm].mean() < 0.1, (who, changed[forearm].mean())
