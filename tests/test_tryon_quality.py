@@ -314,6 +314,8 @@ def test_real_short_sleeves_stay_short_on_a_bent_arm_and_the_check_fails_when_th
     assert r.quality.check("arms_covered").value <= 0.15
     # The arm measured in a straight line again (the old sleeve length): the check fails.
     monkeypatch.setattr(drape, "arm_path", lambda *a: None)
+    from core.tryon import top
+    monkeypatch.setattr(top, "short_sleeve", lambda *a: False)  # and no garment-proportion cap on the sleeve
     bad = ClassicTryOn().run(person.image, real("garments", "g20"), "upper", person=person)
     assert not bad.quality.check("arms_covered").passed, bad.quality.summary()
     assert bad.quality.verdict != "good"

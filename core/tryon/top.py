@@ -58,13 +58,17 @@ def wear_top(person: Person, garment_img: Image.Image, gmask: np.ndarray, torso:
     base = np.asarray(person.image, np.float32) / 255.0
     lab = reveal.lab_of(base)
     skin = reveal.own_skin(lab, person, body)
+    # A skirt or trousers in a skin-like colour (beige, a leopard print) is not her skin.
+    lower = lower_colours(person, body, skin, lab, int(min(H, max(0, flat.hem_y))))
+    skin &= ~lower
+    bare_skin = skin & reveal.smooth(lab, skin, body)
     front = np.zeros((H, W), bool)
     if warp is None:
         sleeves = place_sleeves(flat, person, body)
         hole = armholes(sleeves + [(body_rgb, body_a)], person, body, flat.hem_y)
         # Below the sleeves' ends her own arms, in front of the garment; above, each sleeve over the body.
         layers, front = layer_over_arms(sleeves, [s for _, s in flat.parts.sleeves], (body_rgb, body_a), person,
-                                        body, skin)
+                                        body, bare_skin)
         layers.insert(0, (hole[0], hole[1] * ~front))
     else:
         layers = [(body_rgb, body_a)]
@@ -73,9 +77,9 @@ def wear_top(person: Person, garment_img: Image.Image, gmask: np.ndarray, torso:
     t["warp"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     # 4. the old top's pixels the new one replaces; the hands and hair in front stay
-    zone, skin, caps = zone_to_replace(person, body, zone, torso, flat.hem_y, lab, skin)
+    zone, skin, caps = zone_to_replace(person, body, zone, torso, flat.hem_y, lab, skin, lower)
     # 5. what it leaves bare painted from her photo, the garment laid over it
-    out, garment_alpha = paint(person, body, zone, torso, skin, caps, layers, flat.hem_y, base)
+    out, garment_alpha = paint(person, body, zone, torso, skin, caps, layers, flat.hem_y, base, bare_skin)
     t["compose"] = time.perf_counter() - t0
     # 6. the result
     return _result(person, garment_img, flat, zone, torso, body, layers, out, garment_alpha, fit, t, backend)
@@ -121,6 +125,9 @@ def place_sleeves(flat: FlatTop, person: Person, body: BodyFrame) -> list[tuple[
     for mask, side in parts.sleeves:
         corner = np.array([parts.top[0] if side < 0 else parts.top[1], parts.y_top], np.float32)
         along = sleeve_scale(person, side, body, mask, corner, flat.sy)
+        if short_sleeve(mask, corner, parts):
+            # A short sleeve by the garment's own proportions stays short on a bent or foreshortened arm.
+            along = min(along, flat.sy)
         path = arm_path(person, side, body)
         if path is not None:
             s_pts, d_pts = sleeve_points(mask, side, corner, path, along, flat.sx)
@@ -134,6 +141,14 @@ def place_sleeves(flat: FlatTop, person: Person, body: BodyFrame) -> list[tuple[
             a = cv2.warpAffine(mask.astype(np.float32), M, (W, H), flags=cv2.INTER_LINEAR, borderValue=0)
         layers.append((rgb, np.clip(a, 0, 1)))
     return layers
+
+
+def short_sleeve(sleeve: np.ndarray, corner: np.ndarray, parts: GarmentParts) -> bool:
+    """Shorter than 0.65x the garment's length along its own axis (a tee's sleeve, not a sweater's)."""
+    ys, xs = np.nonzero(sleeve)
+    pts = np.stack([xs, ys], 1).astype(np.float32)
+    length = float(np.sqrt(((pts - corner) ** 2).sum(1)).max())
+    return length < 0.65 * max(float(parts.y_hem - parts.y_top), 1.0)
 
 
 def armholes(layers: list, person: Person, body: BodyFrame, hem_y: float) -> tuple[np.ndarray, np.ndarray]:
@@ -183,7 +198,7 @@ def _wrist_disc(person: Person, side: str, radius: float, shape) -> np.ndarray:
 
 
 def zone_to_replace(person: Person, body: BodyFrame, zone: np.ndarray, torso: np.ndarray, hem_y: float,
-                    lab: np.ndarray, skin: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                    lab: np.ndarray, skin: np.ndarray, lower: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(zone, her skin, the arm capsules): the clothing zone down to the new hem, plus the old sleeves and cuffs
     below it and the old top's fringe, less her hands and the hair in front."""
     H, W = zone.shape
@@ -197,7 +212,7 @@ def zone_to_replace(person: Person, body: BodyFrame, zone: np.ndarray, torso: np
     caps = reveal.limb_capsules(person, body, zone.shape)
     hem_row = int(min(H, max(0, hem_y)))
     zone[hem_row:] = False
-    zone |= _old_below_hem(person, body, torso, skin, caps, old_px, q, lab, hem_row)
+    zone |= _old_below_hem(person, body, torso, skin, caps, old_px, ~lower, hem_row)
     fringe = cv2.dilate(zone.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
     fringe &= old_px & ~skin & ~fm & ~zone & person.mask
     fringe[:max(0, int(body.neck_y))] = False
@@ -212,18 +227,26 @@ def zone_to_replace(person: Person, body: BodyFrame, zone: np.ndarray, torso: np
     return zone, skin, caps
 
 
-def _old_below_hem(person: Person, body: BodyFrame, torso: np.ndarray, skin: np.ndarray, caps: np.ndarray,
-                   old_px: np.ndarray, q: np.ndarray, lab: np.ndarray, hem_row: int) -> np.ndarray:
-    """Below the new hem only the arms' old sleeves go, down to the hands (the trousers or skirt there stay: their
-    colours, from just below the hem, are never replaced)."""
+def lower_colours(person: Person, body: BodyFrame, skin: np.ndarray, lab: np.ndarray, hem_row: int) -> np.ndarray:
+    """The pixels in the main colours of what she wears below the new top's hem (trousers, a skirt), from just
+    below the hem (arms and bare legs left out)."""
     H, W = skin.shape
     lower = np.zeros((H, W), bool)
     lower[hem_row + int(0.1 * body.width):hem_row + int(0.6 * body.width)] = True
-    lower &= person.mask & ~caps & ~skin
+    lower &= person.mask & ~reveal.limb_capsules(person, body, (H, W)) & ~skin
     lower_lut = reveal.clothing_colours(lab, lower, share=0.12)  # its main colours (not a leopard's spots)
-    not_lower = ~lower_lut[q] if lower_lut is not None else np.ones((H, W), bool)
+    return lower_lut[quantise(lab)] if lower_lut is not None else np.zeros((H, W), bool)
+
+
+def _old_below_hem(person: Person, body: BodyFrame, torso: np.ndarray, skin: np.ndarray, caps: np.ndarray,
+                   old_px: np.ndarray, not_lower: np.ndarray, hem_row: int) -> np.ndarray:
+    """Below the new hem only the arms' old sleeves go, down to the hands (the trousers or skirt there stay: their
+    colours, from just below the hem, are never replaced)."""
+    H, W = skin.shape
     near_skin = cv2.dilate(skin.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
     out = caps & person.mask & ~skin & not_lower & (old_px | ~near_skin)
+    # The old sleeve out to its own outline (a sleeve is wider than the arm's capsule): no fringe of it is left.
+    out |= reveal.limb_capsules(person, body, (H, W), 1.6) & person.mask & ~skin & not_lower & old_px
     # A cropped top over a longer one: the old top's torso below the new hem goes too (midriff, her skin).
     out |= torso & person.mask & old_px & ~skin & not_lower
     out[:hem_row] = False
@@ -235,7 +258,7 @@ def _old_below_hem(person: Person, body: BodyFrame, torso: np.ndarray, skin: np.
 
 
 def paint(person: Person, body: BodyFrame, zone: np.ndarray, torso: np.ndarray, skin: np.ndarray, caps: np.ndarray,
-          layers: list, hem_y: float, base: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+          layers: list, hem_y: float, base: np.ndarray, bare_skin: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(image 0..1, the garment's alpha): what the new top leaves bare, on the body, is the person's own skin (tone
     from her visible skin, texture from her skin, light from the photo); off the body (a loose old garment), the
     backdrop. The garment over it with the photo's broad light and a rounded form; a soft seam at the zone's edge."""
@@ -245,9 +268,10 @@ def paint(person: Person, body: BodyFrame, zone: np.ndarray, torso: np.ndarray, 
     vol = volume_shading(zone, body.width, body.neck_x)
     covered = np.max([a for _, a in layers], axis=0) > 0.98
     bare = zone & ~skin & ~covered
-    body_est = (caps | torso) & person.mask
+    # Her arms are a little wider than their capsules: an old sleeve's edge there is arm, not backdrop.
+    body_est = (reveal.limb_capsules(person, body, (H, W), 1.35) | torso) & person.mask
     # Her skin to sample from: the upper body's (a beige skirt or the legs are not her arms' skin).
-    upper_skin = skin & (caps | torso | (np.arange(H)[:, None] < body.neck_y + 0.3 * body.width))
+    upper_skin = bare_skin & (caps | torso | (np.arange(H)[:, None] < body.neck_y + 0.3 * body.width))
     upper_skin[hem_row:] &= ~(torso[hem_row:] | ~caps[hem_row:])  # below the hem only the arms and hands
     low = min(H, hem_row + int(0.1 * body.width))
     upper_skin[hem_row:low] = False
