@@ -58,9 +58,8 @@ def wear_top(person: Person, garment_img: Image.Image, gmask: np.ndarray, torso:
     base = np.asarray(person.image, np.float32) / 255.0
     lab = reveal.lab_of(base)
     skin = reveal.own_skin(lab, person, body)
-    # A skirt or trousers in a skin-like colour (beige, a leopard print) is not her skin.
     lower = lower_colours(person, body, skin, lab, int(min(H, max(0, flat.hem_y))))
-    skin &= ~lower
+    # A skin-coloured print (a leopard skirt) is not her skin where her arms or skin samples are concerned.
     bare_skin = skin & reveal.smooth(lab, skin, body)
     front = np.zeros((H, W), bool)
     if warp is None:
