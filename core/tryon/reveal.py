@@ -146,6 +146,12 @@ def paint_skin(base: np.ndarray, area: np.ndarray, skin: np.ndarray, face: np.nd
     if (cv2.erode(pool.astype(np.uint8), np.ones((17, 17), np.uint8)) > 0).sum() < 10:
         pool = skin  # little bare skin below the face (long sleeves, a high neck): her cheeks' grain
     tex = skin_texture(L, pool, area.shape, np.random.default_rng(seed))
+    # Quilted patches average out a little: the grain is brought up to her own skin's level (never down).
+    inner = cv2.erode(skin.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    if inner.sum() > 100:
+        want = float(np.median(fine_texture(L)[inner]))
+        got = float(np.median(fine_texture(tex)[area]))
+        tex = tex * float(np.clip(want / max(got, 1e-3), 1.0, 3.0))
     # Texture in lightness units (0..100) -> RGB 0..1, scaled with the tone's own lightness.
     paint = tone[None, None, :] * shade[..., None] + (tex / 100.0)[..., None] * 1.0
     out[area] = np.clip(paint[area], 0, 1)
