@@ -93,6 +93,13 @@ def lay_out(garment_img: Image.Image, gmask: np.ndarray, body: BodyFrame) -> Fla
     parts = garment_parts(solid, lm)
     tex = inner_texture(closed_img, closed)
     src, dst, sx, sy = body_targets(parts, body)
+    if sy > sx:
+        # A product shot shows the garment's own proportions: it is never stretched longer than its width's scale
+        # (a waist-length tee stayed stretched to the hips, its print pulled tall).
+        glen = max(float(parts.y_hem - parts.y_top), 1.0)
+        f = (src[:, 1] - parts.y_top) / glen
+        dst = dst + body.down[None, :] * (f * glen * (sx - sy))[:, None]
+        sy = sx
     hem_y = float(max(dst[-5:, 1])) + 0.04 * body.width
     return FlatTop(solid, closed, parts, tex, src, dst, sx, sy, hem_y)
 
