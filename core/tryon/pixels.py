@@ -137,9 +137,20 @@ def skin_colour(person: "Person", body: "BodyFrame") -> np.ndarray:
 def inner_texture(garment_img: Image.Image, gmask: np.ndarray) -> np.ndarray:
     """The flat-lay with its dark product-shot outline replaced by the cloth just inside it (a worn garment has no
     drawn outline), as float RGB."""
-    rgb = np.asarray(garment_img.convert("RGB"))
+    orig = np.asarray(garment_img.convert("RGB"))
+    rgb = orig
     inner = cv2.erode(gmask.astype(np.uint8), np.ones((5, 5), np.uint8))
     ring = (gmask.astype(np.uint8) - inner) > 0
     if ring.any():
         rgb = cv2.inpaint(rgb, (ring * 255).astype(np.uint8), 3, cv2.INPAINT_TELEA)
+    # A soft product-shot edge blends the cloth with the backdrop a few pixels deep (a light halo under a dark
+    # tee's hem): edge pixels nearer the backdrop's colour than the cloth's just inside become the cloth's.
+    wide = gmask & ~(cv2.erode(gmask.astype(np.uint8), np.ones((11, 11), np.uint8)) > 0) & ~ring
+    if wide.any() and (~gmask).any():
+        backdrop = np.median(orig[~gmask], axis=0).astype(np.float32)
+        fill = cv2.inpaint(orig, ((wide | ring) * 255).astype(np.uint8), 3, cv2.INPAINT_TELEA).astype(np.float32)
+        px = orig.astype(np.float32)
+        halo = wide & (np.linalg.norm(px - backdrop, axis=2) < np.linalg.norm(px - fill, axis=2))
+        rgb = rgb.copy()
+        rgb[halo] = fill[halo].astype(np.uint8)
     return rgb.astype(np.float32) / 255.0

@@ -77,6 +77,7 @@ def wear_top(person: Person, garment_img: Image.Image, gmask: np.ndarray, torso:
     t0 = time.perf_counter()
     # 4. the old top's pixels the new one replaces; the hands and hair in front stay
     zone, skin, caps = zone_to_replace(person, body, zone, torso, flat.hem_y, lab, skin, lower)
+    zone &= ~under_hem(layers, lower)
     # 5. what it leaves bare painted from her photo, the garment laid over it
     out, garment_alpha = paint(person, body, zone, torso, skin, caps, layers, flat.hem_y, base, bare_skin)
     t["compose"] = time.perf_counter() - t0
@@ -196,6 +197,15 @@ def lies_on(layers: list, hem_y: float, body: BodyFrame) -> np.ndarray:
     return out
 
 
+def under_hem(layers: list, lower: np.ndarray) -> np.ndarray:
+    """Her trousers or skirt just below the new garment's drawn hem (a tilted hem, the margin under it): they stay
+    as they are, never repainted as backdrop."""
+    cover = np.max([a for _, a in layers], axis=0) > 0.5
+    H = cover.shape[0]
+    last = np.where(cover.any(axis=0), H - 1 - np.argmax(cover[::-1], axis=0), H)
+    return lower & (np.arange(H)[:, None] > last[None, :])
+
+
 def _wrist_disc(person: Person, side: str, radius: float, shape) -> np.ndarray:
     disc = np.zeros(shape, np.uint8)
     x, y = person.point(f"{side}_wrist")
@@ -281,6 +291,7 @@ def paint(person: Person, body: BodyFrame, zone: np.ndarray, torso: np.ndarray, 
     upper_skin[hem_row:] &= ~(torso[hem_row:] | ~caps[hem_row:])  # below the hem only the arms and hands
     low = min(H, hem_row + int(0.1 * body.width))
     upper_skin[hem_row:low] = False
+    body_est |= enclosed(bare & ~body_est, person.mask)
     canvas = reveal.paint_skin(base, bare & body_est, upper_skin, face_mask(body, zone.shape), body)
     canvas = reveal.backdrop_fill(canvas, bare & ~body_est, person.mask)
     garment_alpha = np.zeros((H, W), np.float32)
@@ -293,6 +304,17 @@ def paint(person: Person, body: BodyFrame, zone: np.ndarray, torso: np.ndarray, 
     feather = np.clip(cv2.distanceTransform(zone.astype(np.uint8), cv2.DIST_L2, 3) / 2.0, 0, 1)[..., None]
     out = np.where(zone[..., None], base * (1 - feather) + canvas * feather, base)
     return out, garment_alpha
+
+
+def enclosed(area: np.ndarray, person_mask: np.ndarray) -> np.ndarray:
+    """The parts of the area that touch no backdrop: inside her outline (an old sleeve's bottom between the arm
+    and the new top) the backdrop cannot show through; that is her body."""
+    n, labels = cv2.connectedComponents(area.astype(np.uint8), connectivity=8)
+    if n <= 1:
+        return np.zeros_like(area)
+    outside = cv2.dilate((~person_mask).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    touching = np.unique(labels[outside & area])
+    return (labels > 0) & ~np.isin(labels, touching)
 
 
 def _result(person: Person, garment_img: Image.Image, flat: FlatTop, zone: np.ndarray, torso: np.ndarray,
