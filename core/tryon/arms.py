@@ -60,8 +60,18 @@ def sleeve_end(alpha: np.ndarray, s: np.ndarray, d: np.ndarray, r: np.ndarray) -
     return float(np.percentile(s[on], 97))
 
 
+def own_colour(lab: np.ndarray | None, core: np.ndarray, skin: np.ndarray) -> np.ndarray:
+    """Skin pixels in the colour of the arm's own middle (a yellow top beside a dark arm is skin-like, not arm)."""
+    if lab is None or core.sum() < 30:
+        return skin
+    ab = lab[..., 1:]
+    ref = np.median(ab[core], axis=0)
+    spread = float(np.median(np.linalg.norm(ab[core] - ref, axis=1)))
+    return skin & (np.linalg.norm(ab - ref, axis=2) < max(6.0, 2.5 * spread))
+
+
 def arms_and_sleeves(person: Person, body: BodyFrame, skin: np.ndarray,
-                     sleeves: list[tuple[np.ndarray, int]]) -> tuple[np.ndarray, np.ndarray]:
+                     sleeves: list[tuple[np.ndarray, int]], lab: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(arm in front, arm under its sleeve): the arm beyond the new sleeve's end (her bare skin out to the arm's
     outline, else the arm's tapered outline) and the arm above it, where the sleeve is drawn over the garment's body.
     `sleeves`: each sleeve's alpha on the person with its side (-1 image left, +1 image right)."""
@@ -80,17 +90,19 @@ def arms_and_sleeves(person: Person, body: BodyFrame, skin: np.ndarray,
         # Without a sleeve (a tank top), the arm is in front from below the armpit.
         end = sleeve_end(by_side[side], s, d, r) if side in by_side else 0.0
         end = max(end, 0.3 * w)
-        arm = ((d < 0.9 * r) | (skin & (d < 1.8 * r))) & person.mask & (s <= total + 0.15 * w)
-        front |= arm & (s > end)
+        beyond = s > end
+        arm_skin = own_colour(lab, skin & (d < 0.6 * r) & beyond, skin)
+        arm = ((d < 0.9 * r) | (arm_skin & (d < 1.8 * r))) & person.mask & (s <= total + 0.15 * w)
+        front |= arm & beyond
         under |= (d < 1.3 * r) & (s <= end)
     return front, under
 
 
 def layer_over_arms(sleeve_layers: list, sides: list[int], body_layer: tuple, person: Person, body: BodyFrame,
-                    skin: np.ndarray) -> tuple[list, np.ndarray]:
+                    skin: np.ndarray, lab: np.ndarray | None = None) -> tuple[list, np.ndarray]:
     """The garment's layers, bottom to top (the body, then each sleeve on its arm), with the person's arm in front
     of them below the sleeves' ends. Returns (layers, the arm in front)."""
-    front, under = arms_and_sleeves(person, body, skin, [(a, s) for (_, a), s in zip(sleeve_layers, sides)])
+    front, under = arms_and_sleeves(person, body, skin, [(a, s) for (_, a), s in zip(sleeve_layers, sides)], lab)
     body_rgb, body_a = body_layer
     layers = [(body_rgb, body_a * ~front)]
     for rgb, a in sleeve_layers:

@@ -67,7 +67,7 @@ def wear_top(person: Person, garment_img: Image.Image, gmask: np.ndarray, torso:
         hole = armholes(sleeves + [(body_rgb, body_a)], person, body, flat.hem_y)
         # Below the sleeves' ends her own arms, in front of the garment; above, each sleeve over the body.
         layers, front = layer_over_arms(sleeves, [s for _, s in flat.parts.sleeves], (body_rgb, body_a), person,
-                                        body, bare_skin)
+                                        body, bare_skin, lab)
         layers.insert(0, (hole[0], hole[1] * ~front))
     else:
         layers = [(body_rgb, body_a)]
