@@ -112,3 +112,43 @@ def test_real_tee_on_arms_hanging_at_the_sides_leaves_the_forearms_as_they_were(
     for elbow, wrist in ((13, 15), (14, 16)):
         forearm = _line_mask(changed.shape, lm[elbow, :2] + (lm[wrist, :2] - lm[elbow, :2]) * 0.2, lm[wrist, :2], 6)
         assert changed[forearm].mean() < 0.1, (who, changed[forearm].mean())
+
+
+def _boxy_tee(colour=(200, 40, 40)):
+    """A product shot of a short, boxy tee (as long as it is wide) on white."""
+    img = Image.new("RGB", (400, 360), (250, 250, 250))
+    d = ImageDraw.Draw(img)
+    d.polygon([(100, 60), (170, 50), (230, 50), (300, 60), (370, 130), (330, 170), (300, 140), (300, 300), (100, 300),
+               (100, 140), (70, 170), (30, 130)], fill=colour)
+    return img
+
+
+def test_a_boxy_tee_keeps_its_own_proportions_instead_of_stretching_to_the_hips():
+    """Issue 22: every top was stretched to 1.12x shoulders-to-hips; a waist-length tee's print was pulled tall and
+    her own top, tried back on, came out a third longer than it was."""
+    img, person = _figure_arms_down()
+    r = ClassicTryOn().run(img, _boxy_tee(), "upper", person=person)
+    ys = np.flatnonzero((r.garment_alpha > 0.5).any(axis=1))
+    worn = ys.max() - ys.min()
+    scale = r.garment_scale  # flat-lay pixels -> person pixels, across
+    assert worn < 1.25 * (300 - 50) * scale  # its own length at its width's scale (plus the collar's rise)
+    hips = person.landmarks[23, 1]
+    assert ys.max() < hips - 30  # a waist-length tee, not pulled down to the hips
+    # What it leaves bare below is her own top or trousers as they were, or painted body: never backdrop white.
+    after = np.asarray(r.image, np.float32)
+    band = after[ys.max() + 4:ys.max() + 20, 185:235]
+    assert band.mean() < 200
+
+
+def test_a_light_halo_along_the_product_shots_edge_takes_the_cloths_colour():
+    from core.tryon.pixels import inner_texture
+
+    arr = np.full((120, 120, 3), 250, np.uint8)
+    arr[20:100, 20:100] = (20, 20, 20)
+    for k, v in enumerate((90, 160, 220)):  # a soft edge blending into the white backdrop, 3 px deep
+        arr[100 + k, 20:100] = v
+    mask = np.zeros((120, 120), bool)
+    mask[20:103, 20:100] = True
+    tex = inner_texture(Image.fromarray(arr), mask)
+    assert tex[100:103, 30:90].max() < 0.3  # dark cloth to the hem, no light line under it
+    assert abs(tex[50, 50].mean() - 20 / 255) < 0.02  # the inside untouched

@@ -77,7 +77,7 @@ def wear_top(person: Person, garment_img: Image.Image, gmask: np.ndarray, torso:
     t0 = time.perf_counter()
     # 4. the old top's pixels the new one replaces; the hands and hair in front stay
     zone, skin, caps = zone_to_replace(person, body, zone, torso, flat.hem_y, lab, skin, lower)
-    zone &= ~under_hem(layers, lower)
+    zone &= ~under_hem(layers, lower, flat.hem_y - 0.2 * body.width)
     # 5. what it leaves bare painted from her photo, the garment laid over it
     out, garment_alpha = paint(person, body, zone, torso, skin, caps, layers, flat.hem_y, base, bare_skin)
     t["compose"] = time.perf_counter() - t0
@@ -197,13 +197,14 @@ def lies_on(layers: list, hem_y: float, body: BodyFrame) -> np.ndarray:
     return out
 
 
-def under_hem(layers: list, lower: np.ndarray) -> np.ndarray:
-    """Her trousers or skirt just below the new garment's drawn hem (a tilted hem, the margin under it): they stay
-    as they are, never repainted as backdrop."""
+def under_hem(layers: list, lower: np.ndarray, from_y: float) -> np.ndarray:
+    """Her trousers or skirt just below the new garment's drawn hem (a tilted hem, the margin under it), from row
+    from_y down (not under a sleeve's end): they stay as they are, never repainted as backdrop."""
     cover = np.max([a for _, a in layers], axis=0) > 0.5
     H = cover.shape[0]
     last = np.where(cover.any(axis=0), H - 1 - np.argmax(cover[::-1], axis=0), H)
-    return lower & (np.arange(H)[:, None] > last[None, :])
+    rows = np.arange(H)[:, None]
+    return lower & (rows > last[None, :]) & (rows >= from_y)
 
 
 def _wrist_disc(person: Person, side: str, radius: float, shape) -> np.ndarray:
@@ -264,7 +265,11 @@ def _old_below_hem(person: Person, body: BodyFrame, torso: np.ndarray, skin: np.
     # The old sleeve out to its own outline (a sleeve is wider than the arm's capsule): no fringe of it is left.
     out |= reveal.limb_capsules(person, body, (H, W), 1.6) & person.mask & ~skin & not_lower & old_px
     # A cropped top over a longer one: the old top's torso below the new hem goes too (midriff, her skin).
-    out |= torso & person.mask & old_px & ~skin & not_lower
+    low = torso.copy()  # the torso a little past the hip joints (a longer old top's hem sits there)
+    shift = int(0.25 * body.width)
+    if shift:
+        low[shift:] |= torso[:-shift]
+    out |= low & person.mask & old_px & ~skin & not_lower
     out[:hem_row] = False
     for side in ("l", "r"):  # the old cuff at the wrist (the hand, skin, stays)
         if person.visible(f"{side}_wrist"):
