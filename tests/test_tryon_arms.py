@@ -152,3 +152,33 @@ def test_a_light_halo_along_the_product_shots_edge_takes_the_cloths_colour():
     tex = inner_texture(Image.fromarray(arr), mask)
     assert tex[100:103, 30:90].max() < 0.3  # dark cloth to the hem, no light line under it
     assert abs(tex[50, 50].mean() - 20 / 255) < 0.02  # the inside untouched
+
+
+@needs_real
+@pytest.mark.parametrize("garment", ["g01", "g18"])
+def test_real_arms_revealed_from_sheer_long_sleeves_carry_her_skin_texture(garment):
+    """p00 wears sheer black long sleeves over a leopard skirt: a tee reveals her arms. They were flat tan tubes
+    (flat fill 4-6% of the changed area) and the skirt's skin-like print showed through the tee beside her arm."""
+    person = analyse_person(Image.open(REAL / "people" / "p00.jpg").convert("RGB"))
+    r = ClassicTryOn().run(person.image, Image.open(REAL / "garments" / f"{garment}.jpg").convert("RGB"), "upper",
+                           person=person)
+    q = r.quality
+    assert q.check("flat_fill").value <= 0.02, q.summary()
+    assert q.check("hands_changed").passed and q.check("face_changed").passed
+
+
+@needs_real
+@pytest.mark.parametrize("who", ["p02", "p04"])
+def test_real_own_top_tried_back_on_keeps_its_length_and_print(who):
+    """Her own top cut onto white and tried back on: it was stretched to the hips (torso SSIM 0.54 and 0.40)."""
+    from bench.bench_tryon_real import own_top_product_shot, torso_ssim
+    from core.tryon.regions import body_frame, polygon_mask, torso_outline
+    import cv2
+
+    person = analyse_person(Image.open(REAL / "people" / f"{who}.jpg").convert("RGB"))
+    shot, _ = own_top_product_shot(person)
+    r = ClassicTryOn().run(person.image, shot, "upper", person=person)
+    f = body_frame(person, "upper")
+    torso = polygon_mask(person.mask.shape, torso_outline(f)) & person.mask
+    torso = cv2.erode(torso.astype(np.uint8), np.ones((9, 9), np.uint8)) > 0
+    assert torso_ssim(np.asarray(person.image), np.asarray(r.image), torso) >= 0.62
