@@ -36,7 +36,7 @@ def _fill_holes(mask: np.ndarray) -> np.ndarray:
     return (flood[1:-1, 1:-1] != 2)
 
 
-def _central_runs(mask: np.ndarray, cx: float) -> np.ndarray:
+def central_runs(mask: np.ndarray, cx: float) -> np.ndarray:
     """Per row: (x0, x1) of the run nearest the centre line (sleeves beside the body left out); -1 where empty."""
     out = np.full((mask.shape[0], 2), -1, np.int32)
     for y in range(mask.shape[0]):
@@ -69,7 +69,7 @@ def measure_flat(gmask: np.ndarray, kind: str) -> Flat:
     H = max(1, y1 - y0)
     lower = filled[y0 + H // 2:]
     cx = float(np.median(np.nonzero(lower)[1])) if lower.any() else float(np.median(xs))
-    runs = _central_runs(filled, cx)
+    runs = central_runs(filled, cx)
     widths = np.where(runs[:, 0] >= 0, runs[:, 1] - runs[:, 0] + 1, 0).astype(np.float32)
     if kind == "dress":
         a, b = y0 + int(0.18 * H), y0 + int(0.55 * H)
@@ -181,7 +181,7 @@ def _centre_line(person: Person, frame: BodyFrame, H: int) -> np.ndarray:
 
 def _mask_width(mask: np.ndarray, y: int, cx: float) -> float:
     y = int(np.clip(y, 0, mask.shape[0] - 1))
-    runs = _central_runs(mask[y:y + 1], cx)[0]
+    runs = central_runs(mask[y:y + 1], cx)[0]
     return float(runs[1] - runs[0] + 1) if runs[0] >= 0 else 0.0
 
 
@@ -277,7 +277,7 @@ def _hang(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str
     flat.mask = inner
     sleeves = []
     if kind == "dress":
-        runs = _central_runs(flat.mask, flat.cx)
+        runs = central_runs(flat.mask, flat.cx)
         sleeves = flat_sleeves(flat.mask, runs, flat.y_top, flat.y_waist, flat.cx, flat.waist_w)
         corners = [sleeve_seam(m, side, flat.cx, flat.waist_w, flat.y_top) for m, side in sleeves]
         for m, _ in sleeves:
