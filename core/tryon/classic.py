@@ -82,6 +82,11 @@ class ClassicTryOn(TryOnBackend):
             if hidden.any():
                 out = np.where(hidden[..., None], np.clip(np.rint(res * 255), 0, 255), out).astype(np.uint8)
                 region = region | hidden
+        if own:  # over a dress: what is left of it beside and between the trousers' legs goes too
+            res, gone = waist.clear_beside(person, frame, out.astype(np.float32) / 255.0, alpha * region, at)
+            if gone.any():
+                out = np.where(gone[..., None], np.clip(np.rint(res * 255), 0, 255), out).astype(np.uint8)
+                region = region | gone
         t["compose"] = time.perf_counter() - t0
         names = ["garment_top_left", "garment_top_right", "garment_mid_left", "garment_mid_right", "garment_hem_left",
                  "garment_hem_right"]

@@ -14,7 +14,8 @@ from PIL import Image
 from core.tryon.base import TryOnResult
 from core.tryon.body import BodyFrame
 from core.tryon.drape import face_mask
-from core.tryon.dress_parts import flat_sleeves, leg_shapes, old_hem_at_ankles, sleeve_seam, wear_sleeves
+from core.tryon.dress_parts import (flat_sleeves, leg_shapes, old_hem_at_ankles, shoulder_half, sleeve_seam,
+                                    wear_sleeves)
 from core.tryon.pixels import inner_texture, low_frequency_shading, skin_colour, volume_shading
 from core.tryon.pose import Person, TryOnInputError
 from core.tryon.reveal import lab_of, own_skin, paint_skin
@@ -279,7 +280,8 @@ def _hang(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str
     if kind == "dress":
         runs = central_runs(flat.mask, flat.cx)
         sleeves = flat_sleeves(flat.mask, runs, flat.y_top, flat.y_waist, flat.cx, flat.waist_w)
-        corners = [sleeve_seam(m, side, flat.cx, flat.waist_w, flat.y_top) for m, side in sleeves]
+        sh = shoulder_half(runs, flat.y_top, flat.y_waist, flat.waist_w)
+        corners = [sleeve_seam(m, side, flat.cx, sh, flat.y_top) for m, side in sleeves]
         for m, _ in sleeves:
             flat.mask = flat.mask & ~m
     map_x, map_y, info = place(flat, person, frame, kind)

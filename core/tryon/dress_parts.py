@@ -7,7 +7,7 @@ import cv2
 import numpy as np
 
 from core.tryon.body import BodyFrame
-from core.tryon.drape import arm_direction, arm_path, sleeve_points, sleeve_scale, sleeve_transform
+from core.tryon.drape import arm_direction, arm_path, sleeve_scale, sleeve_transform
 from core.tryon.pixels import quantise
 from core.tryon.pose import Person
 from core.tryon.reveal import clothing_colours, lab_of
@@ -75,7 +75,7 @@ def flat_sleeves(mask: np.ndarray, runs: np.ndarray, y_top: int, y_waist: int, c
     H, W = mask.shape
     body = np.zeros((H, W), bool)
     cols = np.arange(W)
-    sh, armpit = 0.7 * waist_w, y_top + 0.45 * (y_waist - y_top)
+    sh, armpit = shoulder_half(runs, y_top, y_waist, waist_w), y_top + 0.45 * (y_waist - y_top)
     for y in range(H):
         if y < y_waist:
             f = float(np.clip((y - armpit) / max(y_waist - armpit, 1), 0, 1))
@@ -91,17 +91,85 @@ def flat_sleeves(mask: np.ndarray, runs: np.ndarray, y_top: int, y_waist: int, c
         best, area = 0, 0.01 * mask.sum()
         for k in range(1, n):
             x = stats[k, cv2.CC_STAT_LEFT] + stats[k, cv2.CC_STAT_WIDTH] / 2
-            if (x - cx) * side > 0 and stats[k, cv2.CC_STAT_TOP] < armpit and stats[k, cv2.CC_STAT_AREA] > area:
+            wide = stats[k, cv2.CC_STAT_WIDTH] >= 0.25 * sh  # out past the armhole, not a sliver of its edge
+            if (x - cx) * side > 0 and wide and stats[k, cv2.CC_STAT_TOP] < armpit and stats[k, cv2.CC_STAT_AREA] > area:
                 best, area = k, stats[k, cv2.CC_STAT_AREA]
         if best:
             out.append((labels == best, side))
     return out
 
 
-def sleeve_seam(sleeve: np.ndarray, side: int, cx: float, waist_w: float, y_top: int) -> np.ndarray:
+def shoulder_half(runs: np.ndarray, y_top: int, y_waist: int, waist_w: float) -> float:
+    """Half the bodice's width at the shoulder seams in the product shot: the chest's width under the armpits (the
+    lower half of the bodice, where no sleeve is joined), a little more, and never under the waist's."""
+    a = int(y_top + 0.6 * (y_waist - y_top))
+    r = runs[a:y_waist + 1]
+    r = r[r[:, 0] >= 0]
+    chest = float(np.percentile(r[:, 1] - r[:, 0] + 1, 25)) if len(r) else waist_w  # rows clear of puffed sleeves
+    return 0.53 * max(chest, waist_w)
+
+
+def sleeve_seam(sleeve: np.ndarray, side: int, cx: float, sh: float, y_top: int) -> np.ndarray:
     """The sleeve's corner at the shoulder seam in the product shot: the bodice's shoulder edge at the sleeve's top."""
     ys = np.flatnonzero(sleeve.any(axis=1))
-    return np.array([cx + side * 0.7 * waist_w, max(int(ys.min()), y_top)], np.float32)
+    return np.array([cx + side * sh, max(int(ys.min()), y_top)], np.float32)
+
+
+def sleeve_axis(sleeve: np.ndarray, corner: np.ndarray) -> np.ndarray:
+    """The sleeve's direction from its seam to its cuff (the far tenth of its pixels), whatever its width."""
+    ys, xs = np.nonzero(sleeve)
+    pts = np.stack([xs, ys], 1).astype(np.float32)
+    d = np.linalg.norm(pts - corner, axis=1)
+    far = pts[d >= np.quantile(d, 0.9)].mean(0) - corner
+    return (far / max(float(np.linalg.norm(far)), 1e-6)).astype(np.float32)
+
+
+def _along(path: np.ndarray, dist: float) -> tuple[np.ndarray, np.ndarray]:
+    """The point `dist` along a polyline and the unit direction there."""
+    seg = np.diff(path, axis=0)
+    lens = np.linalg.norm(seg, axis=1)
+    k, left = 0, float(dist)
+    while k < len(seg) - 1 and left > lens[k]:
+        left -= float(lens[k])
+        k += 1
+    d = seg[k] / max(float(lens[k]), 1e-6)
+    return path[k] + d * left, d
+
+
+def sleeve_pairs(sleeve: np.ndarray, side: int, corner: np.ndarray, path: np.ndarray, along: float, sx: float,
+                 armpit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Matching points (product shot, person) for a sleeve: its seam's top on the shoulder's edge, its seam's bottom
+    at the armpit, its middle and its cuff's two corners along the arm (through the elbow), so a sleeve laid out at
+    any angle in the shot hangs down the arm, its seam at the armhole."""
+    ys, xs = np.nonzero(sleeve)
+    pts = np.stack([xs, ys], 1).astype(np.float32)
+    seam = pts[np.abs(pts[:, 0] - corner[0]) <= 3]
+    low = seam[np.argmax(seam[:, 1])] if len(seam) else corner + np.array([0, 0.5 * np.ptp(ys)], np.float32)
+    mid_seam = (corner + low) / 2
+    axis = sleeve_axis(sleeve, mid_seam)
+    perp = np.array([-axis[1], axis[0]], np.float32)
+    rel = pts - mid_seam
+    length = float(max((rel @ axis).max(), 1.0))
+    far = rel @ axis >= 0.9 * length
+    v = rel[far] @ perp
+    cuff = mid_seam + axis * length
+    src = [corner, low, mid_seam + axis * 0.5 * length, cuff + perp * v.min(), cuff + perp * v.max()]
+    top = path[0]
+    start = (top + armpit) / 2
+    arm = np.concatenate([[start], path[1:]], 0)
+    p_mid, d_mid = _along(arm, 0.5 * length * along)
+    p_end, d_end = _along(arm, length * along)
+    n_end = np.array([-d_end[1], d_end[0]], np.float32)
+    if n_end @ perp_to_person(perp, axis, d_end) < 0:
+        n_end = -n_end
+    dst = [top, armpit, p_mid, p_end + n_end * v.min() * sx, p_end + n_end * v.max() * sx]
+    return np.array(src, np.float32), np.array(dst, np.float32)
+
+
+def perp_to_person(perp: np.ndarray, axis: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """The sleeve's across direction turned with it onto the arm (a rotation taking its axis to the arm's)."""
+    c, s_ = float(axis @ d), float(axis[0] * d[1] - axis[1] * d[0])
+    return np.array([c * perp[0] - s_ * perp[1], s_ * perp[0] + c * perp[1]], np.float32)
 
 
 def wear_sleeves(person: Person, frame: BodyFrame, tex: np.ndarray, sleeves: list, corners: list,
@@ -116,7 +184,9 @@ def wear_sleeves(person: Person, frame: BodyFrame, tex: np.ndarray, sleeves: lis
         path = arm_path(person, side, frame)
         stack = np.concatenate([tex, mask[..., None].astype(np.float32)], 2)
         if path is not None:
-            s_pts, d_pts = sleeve_points(mask, side, corner, path, along, sx)
+            edge = re if side < 0 else le
+            armpit = edge + frame.down * 0.45 * frame.width - side * np.array([0.1 * frame.width, 0.0])
+            s_pts, d_pts = sleeve_pairs(mask, side, corner, path, along, sx, armpit.astype(np.float32))
             out = tps_remap(stack, s_pts, d_pts, (W, H))
         else:
             M = sleeve_transform(mask, side, corner, re if side < 0 else le, arm_direction(person, side, frame), sx, along)

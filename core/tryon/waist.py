@@ -8,8 +8,9 @@ import numpy as np
 
 from core.tryon.body import BodyFrame
 from core.tryon.pixels import quantise
+from core.tryon.dress_parts import leg_shapes
 from core.tryon.pose import Person
-from core.tryon.reveal import clothing_colours, lab_of, limb_capsules, own_skin
+from core.tryon.reveal import backdrop_fill, clothing_colours, lab_of, limb_capsules, own_skin
 
 
 def find_waist(person: Person, frame: BodyFrame) -> float | None:
@@ -182,3 +183,32 @@ def extend_region(person: Person, frame: BodyFrame, region: np.ndarray, waist: f
             keep[:int(y)] &= (skin | arms)[:int(y)]
             region &= ~keep
     return region
+
+
+def clear_beside(person: Person, frame: BodyFrame, out: np.ndarray, alpha: np.ndarray,
+                 waist: float | None) -> tuple[np.ndarray, np.ndarray]:
+    """Trousers over a dress or a skirt: all of the old garment outside the new trousers from their waistband to
+    above the feet gives way to the backdrop (its flare, the gap between the legs); her skin, arms and hands stay.
+    out is the image in 0..1. Returns (image, the pixels changed)."""
+    H, W = alpha.shape
+    w = frame.width
+    on = alpha > 0.5
+    ys = np.flatnonzero(on.any(axis=1))
+    if not len(ys):
+        return out, np.zeros((H, W), bool)
+    top = int(max(0, waist if waist is not None else ys.min()))
+    feet = int(min(frame.la[1], frame.ra[1]) - 0.12 * w) if frame.ankles_seen else H
+    rows = np.zeros((H, W), bool)
+    rows[top:max(top, feet)] = True
+    skin = own_skin(lab_of(np.asarray(person.image, np.float32) / 255.0), person, frame)
+    # Her skin where her limbs are (a dress's check in her skin's colour beside them is not her).
+    keep = limb_capsules(person, frame, (H, W)) | (skin & leg_shapes(person, w))
+    for side in ("l", "r"):
+        if person.visible(f"{side}_wrist"):
+            x, y = person.point(f"{side}_wrist")
+            cv2.circle(keep.view(np.uint8), (int(x), int(y)), int(0.2 * w), 1, -1)
+    gone = person.mask & rows & ~on & ~keep
+    gone = cv2.morphologyEx(gone.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
+    if not gone.any():
+        return out, gone
+    return backdrop_fill(out, gone, person.mask), gone
