@@ -129,3 +129,27 @@ def test_real_trousers_over_a_dress_hide_the_dress_below_the_waist(person, garme
     # The trousers are as wide as two legs at the knees (the hips of the pose may sit close together).
     w = float(np.linalg.norm(p.point("l_shoulder") - p.point("r_shoulder")))
     assert np.median(rows.sum(1)) > 0.6 * w
+
+
+@needs_real
+@pytest.mark.parametrize("garment", ["g29", "g31", "g33", "g35"])
+def test_real_dress_over_patterned_trousers_hides_them_and_shows_legs(garment):
+    """A woman in red-and-white patterned trousers tries on dresses of every length and sleeve: the trousers go
+    down to the hem and beside it, the legs below are painted as skin with her texture (not a flat block), her face
+    and hands stay, and sleeves in the product shot are worn on the arms."""
+    p = analyse_person(Image.open(REAL / "people" / "p04.jpg").convert("RGB"))
+    g = Image.open(REAL / "garments" / f"{garment}.jpg").convert("RGB")
+    t0 = time.perf_counter()
+    r = ClassicTryOn().run(p.image, g, "dress", person=p)
+    assert time.perf_counter() - t0 <= 4.0
+    q = r.quality
+    assert q.check("old_garment").passed and q.check("flat_fill").passed, q.summary()
+    assert q.check("face_changed").value == 0.0 and q.check("hands_changed").passed
+    # Between the hem and the ankles no red-and-white print is left on the legs.
+    cover = r.garment_alpha > 0.5
+    hem = int(np.flatnonzero(cover.any(1)).max())
+    ankle = int(min(p.point("l_ankle")[1], p.point("r_ankle")[1]) - 10)
+    if ankle - hem > 20:
+        below = np.asarray(r.image, np.float32)[hem + 5:ankle][p.mask[hem + 5:ankle]]
+        redness = below[:, 0] - below[:, 1]
+        assert np.mean(redness > 90) < 0.03  # the trousers' red print (skin is red - green ~ 30-60)
