@@ -51,12 +51,16 @@ def page_errors(page) -> list[str]:
 
 
 @contextmanager
-def browser_page():
+def browser_page(width: int = 1400, height: int = 1300, timeout_ms: int | None = None, **page_options):
+    """A chromium page of `width` x `height` px (every wait `timeout_ms` long unless told otherwise; Playwright's
+    other page options such as accept_downloads=True), closed after."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        page = browser.new_page(viewport={"width": 1400, "height": 1300})
+        page = browser.new_page(viewport={"width": width, "height": height}, **page_options)
+        if timeout_ms is not None:
+            page.set_default_timeout(timeout_ms)
         try:
             yield page
         finally:

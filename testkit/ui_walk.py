@@ -78,112 +78,104 @@ def overlaps(a, b) -> bool:
 
 
 def walk(url: str, width: int, height: int, shots: Path | None = None, client: str = "Walk Client") -> dict:
-    from playwright.sync_api import sync_playwright
-
-    from testkit.browser import CHROMIUM, CHROMIUM_ARGS
+    from testkit.browser import browser_page
 
     found: dict = {}
     if shots is not None:
         shots.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        page = browser.new_page(viewport={"width": width, "height": height})
-        page.set_default_timeout(120_000)
-        try:
-            page.goto(url, wait_until="domcontentloaded")
-            page.get_by_text("What you can do").wait_for(timeout=300_000)
-            frame = page.frame_locator('iframe[title="st.iframe"]').first
-            frame.locator("circle").first.wait_for()
-            check(page, "1-home", shots, found)
-            # A name on hover, drawn by the page itself (a native SVG title shows nothing in many set-ups).
-            dot = frame.locator("circle").nth(7)
-            dot.hover(force=True)
+    with browser_page(width, height, timeout_ms=120_000) as page:
+        page.goto(url, wait_until="domcontentloaded")
+        page.get_by_text("What you can do").wait_for(timeout=300_000)
+        frame = page.frame_locator('iframe[title="st.iframe"]').first
+        frame.locator("circle").first.wait_for()
+        check(page, "1-home", shots, found)
+        # A name on hover, drawn by the page itself (a native SVG title shows nothing in many set-ups).
+        dot = frame.locator("circle").nth(7)
+        dot.hover(force=True)
+        page.wait_for_timeout(300)
+        tip = frame.locator("#tip")
+        found["map_hover"] = tip.inner_text() if tip.count() and tip.is_visible() else ""
+        if shots is not None:
+            page.frame_locator('iframe[title="st.iframe"]').first.locator("body").screenshot(
+                path=str(shots / "1-home-map-hover.png"))
+
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        if not sidebar.get_by_label("Client name").is_visible():  # folded once some client exists
+            sidebar.get_by_text("New client profile").click()
+        sidebar.get_by_label("Client name").fill(client)
+        sidebar.get_by_role("button", name="Create profile").click()
+        sidebar.get_by_text(f"Created {client}").wait_for()
+
+        nav(page, "Discover")
+        box = page.get_by_label("Describe what you are looking for")
+        box.fill("dress")
+        box.press("Enter")
+        page.get_by_role("button", name="Like", exact=True).first.wait_for()
+        settle(page)
+        for label, n in (("Like", 0), ("Cart", 1), ("Pass", 2)):  # three cards, three states
+            page.get_by_role("button", name=label, exact=True).nth(n).click()
+            settle(page)
+        first = page.locator('[class*="st-key-discover-card-"]').first
+        if first.count():
+            # Streamlit scrolls its own container, under a 60 px header: the first card just below the header.
+            first.evaluate("""e => { e.scrollIntoView({block: 'start'}); let p = e.parentElement;
+                while (p && !(p.scrollHeight > p.clientHeight && getComputedStyle(p).overflowY !== 'visible'))
+                    p = p.parentElement;
+                if (p) p.scrollBy(0, -64); }""")
             page.wait_for_timeout(300)
-            tip = frame.locator("#tip")
-            found["map_hover"] = tip.inner_text() if tip.count() and tip.is_visible() else ""
-            if shots is not None:
-                page.frame_locator('iframe[title="st.iframe"]').first.locator("body").screenshot(
-                    path=str(shots / "1-home-map-hover.png"))
+            found["cards_in_view"] = page.evaluate(CARDS_JS, "discover-card-")
+        else:  # before cards had keys: bordered blocks holding a Like button
+            found["cards_in_view"] = page.evaluate("""() => { const cards = [...document.querySelectorAll(
+                '[data-testid="stVerticalBlock"]')].filter(b => b.querySelector('[class*="st-key-discover-mark-like"]')
+                && b.querySelectorAll('[class*="st-key-discover-mark-like"]').length === 1 && b.querySelector('img'));
+                if (!cards.length) return [0, 0];
+                const t = cards[0].getBoundingClientRect().top; window.scrollBy(0, t - 4);
+                return [cards.filter(c => { const r = c.getBoundingClientRect();
+                  return r.top >= -1 && r.bottom <= window.innerHeight + 1; }).length, cards.length]; }""")
+        check(page, "2-discover-cards", shots, found, full_page=False)
+        first.evaluate("e => e.scrollIntoView({block: 'center'})") if first.count() else None
+        check(page, "2-discover", shots, found)
 
-            sidebar = page.locator('[data-testid="stSidebar"]')
-            if not sidebar.get_by_label("Client name").is_visible():  # folded once some client exists
-                sidebar.get_by_text("New client profile").click()
-            sidebar.get_by_label("Client name").fill(client)
-            sidebar.get_by_role("button", name="Create profile").click()
-            sidebar.get_by_text(f"Created {client}").wait_for()
+        nav(page, "Creative Director")
+        page.get_by_label("Search the catalog").fill("striped shirt")
+        page.get_by_label("Search the catalog").press("Enter")
+        settle(page)
+        page.get_by_role("button", name="Use", exact=True).first.click()
+        settle(page)
+        canvas = page.locator(".dc-root").first
+        canvas.wait_for()
+        canvas.scroll_into_view_if_needed()
+        settle(page)
+        canvas.hover()  # the toolbar (undo, redo, clear) shows while the pointer is over the picture
+        page.wait_for_timeout(600)
+        bar = page.locator(".dc-toolbar-card").first.bounding_box()
+        controls = page.locator('[data-testid="stSelectbox"], [data-testid="stSlider"], [data-testid="stButton"], '
+                                '[data-testid="stHeading"], [data-testid="stExpander"], [data-testid="stCaption"]')
+        found["canvas_covers"] = [controls.nth(i).inner_text()[:30] for i in range(controls.count())
+                                  if overlaps(bar, controls.nth(i).bounding_box())]
+        check(page, "3-design-canvas", shots, found, full_page=False)
+        check(page, "3-design", shots, found)
 
-            nav(page, "Discover")
-            box = page.get_by_label("Describe what you are looking for")
-            box.fill("dress")
-            box.press("Enter")
-            page.get_by_role("button", name="Like", exact=True).first.wait_for()
-            settle(page)
-            for label, n in (("Like", 0), ("Cart", 1), ("Pass", 2)):  # three cards, three states
-                page.get_by_role("button", name=label, exact=True).nth(n).click()
-                settle(page)
-            first = page.locator('[class*="st-key-discover-card-"]').first
-            if first.count():
-                # Streamlit scrolls its own container, under a 60 px header: the first card just below the header.
-                first.evaluate("""e => { e.scrollIntoView({block: 'start'}); let p = e.parentElement;
-                    while (p && !(p.scrollHeight > p.clientHeight && getComputedStyle(p).overflowY !== 'visible'))
-                        p = p.parentElement;
-                    if (p) p.scrollBy(0, -64); }""")
-                page.wait_for_timeout(300)
-                found["cards_in_view"] = page.evaluate(CARDS_JS, "discover-card-")
-            else:  # before cards had keys: bordered blocks holding a Like button
-                found["cards_in_view"] = page.evaluate("""() => { const cards = [...document.querySelectorAll(
-                    '[data-testid="stVerticalBlock"]')].filter(b => b.querySelector('[class*="st-key-discover-mark-like"]')
-                    && b.querySelectorAll('[class*="st-key-discover-mark-like"]').length === 1 && b.querySelector('img'));
-                    if (!cards.length) return [0, 0];
-                    const t = cards[0].getBoundingClientRect().top; window.scrollBy(0, t - 4);
-                    return [cards.filter(c => { const r = c.getBoundingClientRect();
-                      return r.top >= -1 && r.bottom <= window.innerHeight + 1; }).length, cards.length]; }""")
-            check(page, "2-discover-cards", shots, found, full_page=False)
-            first.evaluate("e => e.scrollIntoView({block: 'center'})") if first.count() else None
-            check(page, "2-discover", shots, found)
-
-            nav(page, "Creative Director")
-            page.get_by_label("Search the catalog").fill("striped shirt")
-            page.get_by_label("Search the catalog").press("Enter")
-            settle(page)
-            page.get_by_role("button", name="Use", exact=True).first.click()
-            settle(page)
-            canvas = page.locator(".dc-root").first
-            canvas.wait_for()
-            canvas.scroll_into_view_if_needed()
-            settle(page)
-            canvas.hover()  # the toolbar (undo, redo, clear) shows while the pointer is over the picture
-            page.wait_for_timeout(600)
-            bar = page.locator(".dc-toolbar-card").first.bounding_box()
-            controls = page.locator('[data-testid="stSelectbox"], [data-testid="stSlider"], [data-testid="stButton"], '
-                                    '[data-testid="stHeading"], [data-testid="stExpander"], [data-testid="stCaption"]')
-            found["canvas_covers"] = [controls.nth(i).inner_text()[:30] for i in range(controls.count())
-                                      if overlaps(bar, controls.nth(i).bounding_box())]
-            check(page, "3-design-canvas", shots, found, full_page=False)
-            check(page, "3-design", shots, found)
-
-            nav(page, "Sketch to Cloth")
-            check(page, "4-sketch", shots, found)
-            nav(page, "Try-On")
-            check(page, "5-tryon", shots, found)
-            nav(page, "Stylist")
-            for tab in ("Profile", "For you", "Outfit builder", "Lookbook & export"):
-                page.get_by_role("tab", name=tab).click()
-                check(page, f"6-stylist-{tab.split()[0].lower()}", shots, found)
-            # An office look around "black blazer": the page says there is no blazer and offers the nearest.
-            page.get_by_role("tab", name="Outfit builder").click()
-            q = page.get_by_label("Build around an item (search)")
-            q.fill("black blazer")
-            q.press("Enter")
-            settle(page)
-            found["anchor_note"] = page.get_by_text("No blazer").count() > 0
-            page.locator('[data-testid="stButtonGroup"]').get_by_text("Office", exact=True).click()
-            settle(page)
-            page.get_by_role("button", name="Build outfits").click()
-            page.get_by_text("Look 1").first.wait_for()
-            check(page, "6-stylist-office-look", shots, found)
-        finally:
-            browser.close()
+        nav(page, "Sketch to Cloth")
+        check(page, "4-sketch", shots, found)
+        nav(page, "Try-On")
+        check(page, "5-tryon", shots, found)
+        nav(page, "Stylist")
+        for tab in ("Profile", "For you", "Outfit builder", "Lookbook & export"):
+            page.get_by_role("tab", name=tab).click()
+            check(page, f"6-stylist-{tab.split()[0].lower()}", shots, found)
+        # An office look around "black blazer": the page says there is no blazer and offers the nearest.
+        page.get_by_role("tab", name="Outfit builder").click()
+        q = page.get_by_label("Build around an item (search)")
+        q.fill("black blazer")
+        q.press("Enter")
+        settle(page)
+        found["anchor_note"] = page.get_by_text("No blazer").count() > 0
+        page.locator('[data-testid="stButtonGroup"]').get_by_text("Office", exact=True).click()
+        settle(page)
+        page.get_by_role("button", name="Build outfits").click()
+        page.get_by_text("Look 1").first.wait_for()
+        check(page, "6-stylist-office-look", shots, found)
     return found
 
 

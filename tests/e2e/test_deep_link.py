@@ -2,7 +2,7 @@
 app's navigation, not Streamlit's pages/-folder menu (which lists "Overview", "Try On" and two homes)."""
 import pytest
 
-from testkit.browser import CHROMIUM, CHROMIUM_ARGS
+from testkit.browser import browser_page
 from testkit.servers import streamlit_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.server, pytest.mark.slow]
@@ -16,26 +16,18 @@ def _menu(page) -> list[str]:
 
 
 def test_a_bookmarked_page_on_a_fresh_server_has_the_apps_navigation(sample_app_env, tmp_path):
-    from playwright.sync_api import sync_playwright
-
     env = sample_app_env
-    with streamlit_server(env) as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        page = browser.new_page(viewport={"width": 1366, "height": 900})
-        page.set_default_timeout(180_000)
-        try:
-            page.goto(url + "/Discover", wait_until="domcontentloaded")  # the server's very first session
-            box = page.get_by_label("Describe what you are looking for")
-            box.wait_for()
-            box.fill("red dress")
-            box.press("Enter")
-            page.get_by_text("items match your words").first.wait_for()
-            assert _menu(page) == TITLES
-            assert page.locator('[data-testid="stSidebarNav"] a[aria-current="page"]').inner_text().endswith("Discover")
-            page.screenshot(path=str(tmp_path / "deep-link-discover.png"))
-            page.goto(url + "/Stylist", wait_until="domcontentloaded")
-            page.get_by_role("heading", name="Stylist").first.wait_for()
-            assert _menu(page) == TITLES
-            assert page.locator("[data-testid='stException']").count() == 0
-        finally:
-            browser.close()
+    with streamlit_server(env) as url, browser_page(1366, 900, timeout_ms=180_000) as page:
+        page.goto(url + "/Discover", wait_until="domcontentloaded")  # the server's very first session
+        box = page.get_by_label("Describe what you are looking for")
+        box.wait_for()
+        box.fill("red dress")
+        box.press("Enter")
+        page.get_by_text("items match your words").first.wait_for()
+        assert _menu(page) == TITLES
+        assert page.locator('[data-testid="stSidebarNav"] a[aria-current="page"]').inner_text().endswith("Discover")
+        page.screenshot(path=str(tmp_path / "deep-link-discover.png"))
+        page.goto(url + "/Stylist", wait_until="domcontentloaded")
+        page.get_by_role("heading", name="Stylist").first.wait_for()
+        assert _menu(page) == TITLES
+        assert page.locator("[data-testid='stException']").count() == 0

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from testkit.browser import CHROMIUM, CHROMIUM_ARGS, page_errors, settle
+from testkit.browser import browser_page, page_errors, settle
 from testkit.servers import streamlit_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.server, pytest.mark.slow]
@@ -42,16 +42,13 @@ def _nav(page, title):
 
 @pytest.mark.parametrize("width,height", [(1366, 768), (1920, 1080)])
 def test_a_stylists_day(sample_app_env, tmp_path, width, height):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     shots = Path(f"/tmp/atelier-e2e-day-{width}")
     shutil.rmtree(shots, ignore_errors=True)
     shots.mkdir(parents=True)
     env = sample_app_env
-    with streamlit_server(env) as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        page = browser.new_page(viewport={"width": width, "height": height}, accept_downloads=True)
-        page.set_default_timeout(120_000)
+    with streamlit_server(env) as url, browser_page(width, height, timeout_ms=120_000, accept_downloads=True) as page:
         try:
             page.goto(url, wait_until="domcontentloaded")
             page.get_by_text("What you can do").wait_for(timeout=180_000)
@@ -134,5 +131,3 @@ def test_a_stylists_day(sample_app_env, tmp_path, width, height):
             page.screenshot(path=str(shots / "failure.png"), full_page=True)
             (shots / "failure.html").write_text(page.content())
             raise
-        finally:
-            browser.close()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from testkit.browser import CHROMIUM, CHROMIUM_ARGS, draw_polyline, page_errors, settle
+from testkit.browser import browser_page, draw_polyline, page_errors, settle
 from testkit.servers import streamlit_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.server, pytest.mark.slow]
@@ -21,16 +21,13 @@ def _clean(page, shots, name):
 
 
 def test_search_redesign_try_on_and_outfit_with_no_setting_touched(offline_app_env):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     shots = Path("/tmp/atelier-e2e-tryon")
     shutil.rmtree(shots, ignore_errors=True)
     shots.mkdir(parents=True)
     env = offline_app_env
-    with streamlit_server(env) as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        page = browser.new_page(viewport={"width": 1400, "height": 1300})
-        page.set_default_timeout(180_000)
+    with streamlit_server(env) as url, browser_page(timeout_ms=180_000) as page:
         try:
             # 1. Search.
             page.goto(url + "/Discover", wait_until="domcontentloaded")
@@ -94,5 +91,3 @@ def test_search_redesign_try_on_and_outfit_with_no_setting_touched(offline_app_e
         except Exception:
             page.screenshot(path=str(shots / "failure.png"), full_page=True)
             raise
-        finally:
-            browser.close()
