@@ -38,6 +38,7 @@ def leg_shapes(person: Person, w: float) -> np.ndarray:
         poly = np.array(left + right[::-1], np.float32)
         cv2.fillPoly(m, [np.round(poly).astype(np.int32)], 1)
         cv2.circle(m, tuple(np.int32(ankle)), max(1, int(0.11 * w)), 1, -1)
+        cv2.circle(m, tuple(np.int32(hip)), max(1, int(LEG_PROFILE[0][1] * w)), 1, -1)  # the hip's round top
     return (m > 0) & person.mask
 
 
