@@ -76,17 +76,8 @@ class ClassicTryOn(TryOnBackend):
         t["warp"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         out = compose(person, warped, alpha, region)
-        if kind == "lower" and frame.long:
-            # Trousers hide a skirt: what of the old garment shows beside and below them goes.
-            res, hidden = reveal.hide_old_lower(person, frame, out.astype(np.float32) / 255.0, alpha * region)
-            if hidden.any():
-                out = np.where(hidden[..., None], np.clip(np.rint(res * 255), 0, 255), out).astype(np.uint8)
-                region = region | hidden
-        if own:  # over a dress: what is left of it beside and between the trousers' legs goes too
-            res, gone = waist.clear_beside(person, frame, out.astype(np.float32) / 255.0, alpha * region, at)
-            if gone.any():
-                out = np.where(gone[..., None], np.clip(np.rint(res * 255), 0, 255), out).astype(np.uint8)
-                region = region | gone
+        if kind == "lower":  # what of the old garment shows beside and below the new trousers goes
+            out, region = waist.hide_old(person, frame, out, alpha, region, at, own)
         t["compose"] = time.perf_counter() - t0
         names = ["garment_top_left", "garment_top_right", "garment_mid_left", "garment_mid_right", "garment_hem_left",
                  "garment_hem_right"]

@@ -10,7 +10,7 @@ from core.tryon.body import BodyFrame
 from core.tryon.pixels import quantise
 from core.tryon.dress_parts import leg_shapes
 from core.tryon.pose import Person
-from core.tryon.reveal import backdrop_fill, clothing_colours, lab_of, limb_capsules, own_skin
+from core.tryon.reveal import backdrop_fill, clothing_colours, hide_old_lower, lab_of, limb_capsules, own_skin
 
 
 def find_waist(person: Person, frame: BodyFrame) -> float | None:
@@ -212,3 +212,38 @@ def clear_beside(person: Person, frame: BodyFrame, out: np.ndarray, alpha: np.nd
     if not gone.any():
         return out, gone
     return backdrop_fill(out, gone, person.mask), gone
+
+
+def hide_old(person: Person, frame: BodyFrame, out: np.ndarray, alpha: np.ndarray, region: np.ndarray,
+             waist: float | None, own: bool) -> tuple[np.ndarray, np.ndarray]:
+    """After the trousers are laid on (out: uint8): the old garment beside and below them (a skirt, a wider
+    trouser leg; over a dress all of it), and the old garment's soft rim just outside the person's outline along
+    them, give way. Returns (image, region grown by what changed)."""
+    steps = []
+    if frame.long:
+        steps.append(lambda img: hide_old_lower(person, frame, img, alpha * region))
+    if own:
+        steps.append(lambda img: clear_beside(person, frame, img, alpha * region, waist))
+    steps.append(lambda img: outline_rim(person, img, ((alpha * region) > 0.5) | grown, waist))
+    grown = np.zeros(region.shape, bool)
+    for step in steps:
+        res, changed = step(out.astype(np.float32) / 255.0)
+        if changed.any():
+            out = np.where(changed[..., None], np.clip(np.rint(res * 255), 0, 255), out).astype(np.uint8)
+            grown |= changed
+    return out, region | grown
+
+
+def outline_rim(person: Person, out: np.ndarray, painted: np.ndarray,
+                waist: float | None) -> tuple[np.ndarray, np.ndarray]:
+    """The old garment's anti-aliased edge just outside the person's outline beside the new trousers or what was
+    repainted (a dotted line of the old print along the outer leg): the backdrop there."""
+    grown = cv2.dilate((painted | ~person.mask).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    near = cv2.dilate(painted.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
+    rim = near & ~person.mask & ~painted & (cv2.dilate(person.mask.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0)
+    rim &= grown
+    if waist is not None:
+        rim[:int(waist)] = False
+    if not rim.any():
+        return out, rim
+    return backdrop_fill(out, rim, person.mask), rim
