@@ -246,4 +246,6 @@ def outline_rim(person: Person, out: np.ndarray, painted: np.ndarray,
         rim[:int(waist)] = False
     if not rim.any():
         return out, rim
-    return backdrop_fill(out, rim, person.mask), rim
+    filled = backdrop_fill(out, rim, person.mask)
+    rim &= np.abs(filled - out).max(axis=2) > 0.08  # only what is not backdrop already (the backdrop stays as shot)
+    return filled, rim
