@@ -22,6 +22,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from core.tryon.held import held_objects
 from core.tryon.pixels import (NBINS, ellipse_mask, fine_texture, local_std, quantise, skin_like,  # noqa: F401
                                 skin_model, to_lab)
 from core.tryon.quality_checks import (between_legs, detail_kept, face_ellipse, flat_fill_mask, garment_holes,  # noqa: F401
@@ -123,6 +124,10 @@ def _compare(before, after, garment_alpha: np.ndarray, person) -> _Compared:
     face = face_ellipse(person) if person is not None else None
     width = shoulder_width(person, W)
     skinB = skin_like(labB, skin_model(labB, face, pmask))
+    pmask = pmask & ~held_objects(labB, person)  # a helmet or a bag held in front is not her old clothing
+    base = getattr(person, "base_layer", None)
+    if base is not None and base.shape == skinB.shape:  # a croquis figure's bodysuit is its body, like skin
+        skinB = skinB | base
     return _Compared(labB, labA, dE, dE > 3.0, garment_alpha > 0.5, pmask, face, width, skinB)
 
 

@@ -18,6 +18,7 @@ from core.tryon.body import BodyFrame
 from core.tryon.drape import (GarmentParts, arm_direction, arm_path, body_targets, clothing_zone,
                               face_mask, garment_parts, sleeve_points, sleeve_scale, sleeve_transform)
 from core.tryon.flatlay import close_flat_lay, solid_garment
+from core.tryon.held import held_in_front
 from core.tryon.pixels import inner_texture, low_frequency_shading, quantise, volume_shading
 from core.tryon.pose import Person
 from core.tryon.regions import torso_outline
@@ -202,6 +203,7 @@ def zone_to_replace(person: Person, body: BodyFrame, zone: np.ndarray, torso: np
             zone &= ~(cv2.dilate((disc & skin).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
     # Hair falling over the shoulders stays in front of the new top.
     zone &= ~reveal.in_front(lab, person, body, zone, old_lut, skin)
+    zone &= ~held_in_front(lab, person, body, zone, skin)  # a helmet, a bag held in front of the body
     return zone, skin, caps
 
 
