@@ -281,7 +281,7 @@ def test_real_quality_fails_when_the_picture_fails_and_passes_good_pairs(real, m
     # The trousers as they were placed before (at the hip line, inside the pose's polygon): the picture fails.
     monkeypatch.setattr(waist, "find_waist", lambda *a: None)
     monkeypatch.setattr(waist, "fit_lower", lambda person, frame, dst, at: dst)
-    monkeypatch.setattr(waist, "extend_region", lambda person, frame, region, at: region)
+    monkeypatch.setattr(waist, "extend_region", lambda person, frame, region, at, alpha=None: region)
     person = analyse_person(real("people", "p04"))
     verdicts["p04g26"] = ClassicTryOn().run(person.image, real("garments", "g26"), "lower", person=person).quality
     assert verdicts["p04g26"].verdict != "good", verdicts["p04g26"].summary()

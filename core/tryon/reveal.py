@@ -269,7 +269,7 @@ def hide_old_lower(person: Person, body: BodyFrame, out: np.ndarray, alpha: np.n
     the waist down to above the feet, joined to what the new garment covers. On the legs they become the
     person's skin, off the legs the backdrop. Returns (image, the pixels changed)."""
     H, W = alpha.shape
-    lab = lab_of(out)
+    lab = lab_of(np.asarray(person.image, np.float32) / 255.0)  # the photo: under the new garment is the old one
     skin = own_skin(lab, person, body)
     on = alpha > 0.5
     # 1. the rows from the waist to above the feet, and the old garment's colours under the new one
