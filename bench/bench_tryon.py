@@ -14,6 +14,7 @@ torso SSIM), and contact sheets (garment | person | result) per garment in bench
 
     .venv/bin/python -m bench.bench_tryon [--quick]
     .venv/bin/python -m bench.bench_tryon --real ../shared/realphotos [--people p01,p05] [--garments g00,g21]
+    .venv/bin/python -m bench.bench_tryon --real ../shared/realphotos --judge   # the fixed 13-pair judge set
 """
 from __future__ import annotations
 
@@ -170,9 +171,15 @@ def main() -> None:
     ap.add_argument("--people", help="comma-separated person ids (default: all that fit)")
     ap.add_argument("--garments", help="comma-separated garment ids (default: all tops, t-shirts and trousers)")
     ap.add_argument("--out", help="folder for the contact sheets (default bench/results/tryon/real)")
+    ap.add_argument("--judge", action="store_true", help="with --real: only the fixed 13-pair judge set (one sheet)")
     args = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     backend = ClassicTryOn()
+    if args.real and args.judge:
+        from bench.bench_tryon_judge import run_judge
+
+        run_judge(backend, Path(args.real), Path(args.out) if args.out else OUT / "judge")
+        return
     if args.real:
         from bench.bench_tryon_real import run_real
 

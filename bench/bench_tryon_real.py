@@ -1,6 +1,6 @@
 """bench_tryon.py --real DIR: the classic backend on real model photos and real product shots.
 
-Every top and t-shirt on every person, every pair of trousers on every full-body person (labels.json says which
+Every top and t-shirt on every person, every pair of trousers and every dress on every full-body person (labels.json says which
 is which). Per pair: the quality check's measures (core.tryon.quality: flat fill, holes, old garment left, face
 and hands changed, detail kept), the seconds after pose analysis, and a contact sheet per garment
 (garment | person | result, 4 pairs a row) to look at. Then a "garment she already wears" pair per suitable person:
@@ -21,7 +21,7 @@ from core.tryon.pixels import NBINS, quantise, to_lab
 from core.tryon.pose import TryOnInputError, analyse_person
 from core.tryon.regions import body_frame, polygon_mask, torso_outline
 
-KINDS = {"top": "upper", "tshirt": "upper", "trousers": "lower"}
+KINDS = {"top": "upper", "tshirt": "upper", "trousers": "lower", "dress": "dress"}
 LIMIT_S = 2.0
 THUMB_H = 256
 
@@ -140,7 +140,7 @@ def run_real(backend, root: Path, people: str | None = None, garments: str | Non
         gimg = Image.open(root / "garments" / f"{g}.jpg").convert("RGB")
         cells = []
         for p, person in analysed.items():
-            if kind == "lower" and p not in full_body:
+            if kind in ("lower", "dress") and p not in full_body:
                 continue
             t0, c0 = time.perf_counter(), time.process_time()
             try:
@@ -169,7 +169,7 @@ def run_real(backend, root: Path, people: str | None = None, garments: str | Non
 def _report(rows: list[dict]) -> None:
     done = [r for r in rows if "refused" not in r]
     refused = [r for r in rows if "refused" in r]
-    for kind in ("upper", "lower"):
+    for kind in ("upper", "lower", "dress"):
         rs = [r for r in done if r["kind"] == kind]
         if not rs:
             continue

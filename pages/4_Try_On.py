@@ -199,9 +199,11 @@ if st.button("Try it on", type="primary", key="tryon_go", disabled=person_img is
 
 result = state.tryon_result
 if result is not None:
+    # Side by side at a size that leaves the quality verdict on the screen (a full-body figure is twice as tall).
     a, b = st.columns(2)
-    a.image(result.person.image, caption="Before", width="stretch")
-    b.image(result.image, caption=f"After · {state.get('tryon_said') or result.kind}", width="stretch")
+    shown = 380 if result.image.height > 1.3 * result.image.width else 460
+    a.image(result.person.image, caption="Before", width=shown)
+    b.image(result.image, caption=f"After · {state.get('tryon_said') or result.kind}", width=shown)
     # The quality check (core.tryon.quality): what a client would notice, and what to try instead.
     q = result.quality
     {"good": st.success, "unknown": st.info}.get(q.verdict, st.warning)(f"Quality {q.score}/100 · {q.headline}")

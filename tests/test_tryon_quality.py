@@ -281,7 +281,7 @@ def test_real_quality_fails_when_the_picture_fails_and_passes_good_pairs(real, m
     # The trousers as they were placed before (at the hip line, inside the pose's polygon): the picture fails.
     monkeypatch.setattr(waist, "find_waist", lambda *a: None)
     monkeypatch.setattr(waist, "fit_lower", lambda person, frame, dst, at: dst)
-    monkeypatch.setattr(waist, "extend_region", lambda person, frame, region, at: region)
+    monkeypatch.setattr(waist, "extend_region", lambda person, frame, region, at, alpha=None: region)
     person = analyse_person(real("people", "p04"))
     verdicts["p04g26"] = ClassicTryOn().run(person.image, real("garments", "g26"), "lower", person=person).quality
     assert verdicts["p04g26"].verdict != "good", verdicts["p04g26"].summary()
@@ -314,6 +314,16 @@ def test_real_short_sleeves_stay_short_on_a_bent_arm_and_the_check_fails_when_th
     assert r.quality.check("arms_covered").value <= 0.15
     # The arm measured in a straight line again (the old sleeve length): the check fails.
     monkeypatch.setattr(drape, "arm_path", lambda *a: None)
+    from core.tryon import top
+
+    def straight_to_the_wrist(person, side, body, sleeve, corner, sy):  # the old sleeve length, as a long sleeve
+        ys, xs = np.nonzero(sleeve)
+        length = float(np.sqrt(((np.stack([xs, ys], 1) - corner) ** 2).sum(1)).max())
+        wrist = person.landmarks[16 if side < 0 else 15, :2]
+        return float(np.linalg.norm(wrist - body.shoulder_edges[0 if side < 0 else 1])) / max(length, 1.0)
+
+    monkeypatch.setattr(top, "sleeve_scale", straight_to_the_wrist)
+    monkeypatch.setattr(top, "short_sleeve", lambda *a: False)  # and no garment-proportion cap on the sleeve
     bad = ClassicTryOn().run(person.image, real("garments", "g20"), "upper", person=person)
     assert not bad.quality.check("arms_covered").passed, bad.quality.summary()
     assert bad.quality.verdict != "good"

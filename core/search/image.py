@@ -22,27 +22,37 @@ if TYPE_CHECKING:
 
 # "More like this": the item's own kind first, then its colour and print (cosine bonuses), then the looks.
 LIKE_SAME = {"category": 0.15, "colour": 0.05, "pattern": 0.05}
+# An uploaded photo: its kind is read like a catalog item's (same pixels, same evidence), so it may say more; a
+# kind counts only where each would answer for the other (a photo read as "top" is not every t-shirt).
+PHOTO_SAME = {"category": 0.3, "colour": 0.05, "pattern": 0.05}
 SAME_PICTURE = 0.995  # image-to-image cosine of the same picture (re-encoded, resized): always ranked first
+# The garment photographed (a phone photo of a catalog item): its match stands apart from every other one, as in
+# Lowe's ratio test for feature matches (distance to the best under this share of the distance to the second),
+# and is ranked first whatever the tags read from the two pictures say.
+PHOTOGRAPHED = 0.6
 
 
 def visual_query(index: CatalogIndex, encoder: Encoder, query: SearchQuery, snap: Snapshot | None,
-                 outlines: CatalogIndex | None) -> tuple[np.ndarray | None, np.ndarray | None]:
-    """The photo (or the "more like this" item) in the image-to-image space, and as stored in the index
-    (what HNSW is asked with above the threshold); (None, None) for a text-only query."""
+                 outlines: CatalogIndex | None) -> tuple[np.ndarray | None, np.ndarray | None, dict | None]:
+    """The photo (or the "more like this" item) in the image-to-image space, as stored in the index (what HNSW is
+    asked with above the threshold), and an uploaded photo's tags read as ingest reads a catalog photo's (the
+    prepared picture, the encoder's evidence from the same pass); (None, None, None) for a text-only query."""
     if query.like_id:
         if snap is not None and not snap.lean:
             if query.like_id not in snap.index_of:
                 raise AtelierError(f"No item with id {query.like_id!r} in this catalog.")
             row = snap.index_of[query.like_id]
-            return index.image_matrix(encoder, snap, outlines)[row], snap.embeddings[row]
+            return index.image_matrix(encoder, snap, outlines)[row], snap.embeddings[row], None
         stored = index.vectors([query.like_id])  # fetched by id: no copy of every vector needed
-        return index.image_rows(encoder, [query.like_id], outlines)[0], stored[0]
+        return index.image_rows(encoder, [query.like_id], outlines)[0], stored[0], None
     if query.image is None:
-        return None, None
+        return None, None, None
+    from core.attributes import read_tags
     from core.photo_query import prepare_query_photo
 
     image = prepare_query_photo(query.image).image  # a phone photo made to look like a catalog shot
-    stored = encoder.encode_images([image])
+    stored, evidence = encoder.encode_images_with_evidence([image])
+    tags = read_tags(image, evidence[0] if evidence else None).metadata()
     q = l2_normalize(encoder.image_space(stored))[0]
     if outlines is not None and encoder.outline_weight > 0:
         from core.sketch import SHAPE_DIM, SketchError, outline_of_product, shape_descriptor
@@ -52,7 +62,7 @@ def visual_query(index: CatalogIndex, encoder: Encoder, query: SearchQuery, snap
         except SketchError:  # no garment outline found: the image view alone, on the same scale
             shape = np.zeros(SHAPE_DIM, np.float32)
         q = l2_normalize(np.concatenate([q, encoder.outline_weight * shape]))
-    return q, stored[0]
+    return q, stored[0], tags
 
 
 @dataclass
@@ -80,11 +90,14 @@ def image_search(index: CatalogIndex, encoder: Encoder, asked: Asked, outlines: 
     else:
         got = _scored_by_id(index, encoder, asked, outlines)
     # 2. an uploaded photo is read like a catalog photo (category, colour, pattern with their confidences), so
-    # items of its kind come first: "a dress photo finds dresses" holds on photos-only catalogs too
+    # items of its kind come first: "a dress photo finds dresses" holds on photos-only catalogs too. A photo of a
+    # catalog item (PHOTOGRAPHED) takes that item's own tags, read from its product shot, as "more like this" does.
     if got.source is None and query.image is not None:
-        from core.attributes import read_tags
-
-        got.source = read_tags(query.image).metadata()
+        got.source = asked.photo_tags
+        item = np.flatnonzero(photographed(got.scores))
+        if len(item):
+            t = int(item[0])
+            got.source = got.metas[t] if got.metas is not None else asked.snap.metadatas[int(got.rows[t])]
     # 3. bonuses for what the candidates share with it; the very picture asked with above them all
     scores, shared, top_bonus = _shared_labels(got, query)
     # 4. the page, each hit saying what it shares
@@ -141,13 +154,14 @@ def _shared_labels(got: _Scored, query: SearchQuery) -> tuple[np.ndarray, dict[s
     top_bonus = 1.0
     # The very picture asked with (re-encoded: cosine ~1, and above every other item): no label's say outranks it.
     same_picture = (scores >= SAME_PICTURE) & (scores >= scores.max() - 1e-4) if len(scores) else scores > 1
-    for key, bonus in LIKE_SAME.items():
+    if query.image is not None:
+        same_picture |= photographed(scores)
+    for key, bonus in (PHOTO_SAME if query.image is not None else LIKE_SAME).items():
         own = str((source or {}).get(key, "") or "").lower()
         w_src = tag_weight(source or {}, key)
         if own and w_src > 0:  # an empty label (or an untrusted tag) matches nothing
-            if key == "category" and query.image is not None:  # a guess from the photo: its relatives count too
-                near = category_weights([own])
-                match = np.array([near.get(str(v), 0.0) for v in got.labels[key]], np.float32)
+            if key == "category" and query.image is not None:  # a guess from the photo: close relatives count too
+                match = np.array([kin_weight(own, str(v)) for v in got.labels[key]], np.float32)
             else:
                 match = (got.labels[key] == own).astype(np.float32)
             w = match * (got.weights[key] if got.weights[key] is not None else 1.0)
@@ -157,3 +171,22 @@ def _shared_labels(got: _Scored, query: SearchQuery) -> tuple[np.ndarray, dict[s
     if query.image is not None and same_picture.any():
         scores = np.where(same_picture, scores + top_bonus, scores)  # relevance clips at 1
     return scores, shared, top_bonus
+
+
+def photographed(scores: np.ndarray) -> np.ndarray:
+    """The one candidate whose match stands apart from all others (PHOTOGRAPHED); none when two come close."""
+    out = np.zeros(len(scores), bool)
+    if len(scores) >= 2:
+        best, second = np.partition(-scores, 1)[:2]
+        d_best, d_second = np.sqrt(np.clip(2 + 2 * np.array([best, second]), 0.0, None))
+        if d_best < PHOTOGRAPHED * d_second:
+            out[int(np.argmax(scores))] = True
+    return out
+
+
+def kin_weight(a: str, b: str) -> float:
+    """How well two categories read from photos answer for each other: 1 when the same, else the lesser of the two
+    ways' relatedness (trousers and jeans 0.3; a t-shirt and a "top" 0.2, not every t-shirt for a "top")."""
+    if a == b:
+        return 1.0
+    return min(category_weights([a]).get(b, 0.0), category_weights([b]).get(a, 0.0))

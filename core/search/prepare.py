@@ -29,7 +29,7 @@ def prepare(index: CatalogIndex, encoder: Encoder, query: SearchQuery, outlines:
     """The words, the photo (or the "more like this" item) in both spaces, the bias and the photo's weight."""
     snap = index.ranking_snapshot()
     text = (query.text or "").strip()
-    visual, visual_stored = visual_query(index, encoder, query, snap, outlines)
+    visual, visual_stored, photo_tags = visual_query(index, encoder, query, snap, outlines)
     if visual is None and not text:
         raise EmptyQueryError("Type a description, upload an image or draw a sketch to search.")
     s = float(np.clip(query.bias_strength, 0.0, 1.0)) if query.bias is not None else 0.0
@@ -41,4 +41,4 @@ def prepare(index: CatalogIndex, encoder: Encoder, query: SearchQuery, outlines:
         b = encoder.image_space(bias[None])[0]
         visual = l2_normalize((1 - s) * visual + s * np.pad(b, (0, len(visual) - len(b))))
         visual_stored = l2_normalize((1 - s) * visual_stored + s * bias)
-    return Asked(query, text, snap, visual, visual_stored, bias, s, w_img, excluded, t0)
+    return Asked(query, text, snap, visual, visual_stored, bias, s, w_img, excluded, t0, photo_tags)

@@ -192,6 +192,7 @@ class Asked:
     w_img: float  # the photo against the words: 0 = words only, 1 = photo only
     excluded: set[str]
     t0: float  # when the search started (perf_counter)
+    photo_tags: dict | None = None  # an uploaded photo's tags (category, colour, pattern, confidences), read once
 
     @property
     def need(self) -> int:

@@ -71,7 +71,8 @@ def _garment_mask(rgb: np.ndarray, min_share: float, fill_bites: bool) -> np.nda
         grey = cv2.GaussianBlur(grey, (0, 0), 2.0)
         low = max(20.0, 1.5 * _roughness(grey))
         sharp = cv2.Canny(grey, low, 3 * low) > 0
-        return _finish(_subject(sharp, dist, near, soft), dist, near, lab, bd, min_share, fill_bites)
+        dist, soft = _surface_distance(lab, bd)
+        return _finish(_subject(sharp, dist, 1.0, soft), dist, 1.0, lab, bd, min_share, fill_bites)
     sharp = cv2.Canny(grey, 20, 60) > 0
     subject = _subject(sharp, dist, near, soft)
     # Faint steps (never on a shadow's gentle ramp): a white tee's rim on a white backdrop, where the sharp outline
@@ -101,6 +102,26 @@ def _garment_mask(rgb: np.ndarray, min_share: float, fill_bites: bool) -> np.nda
         k = max(5, int(0.012 * min(h, w)) | 1)
         subject = first | (cv2.medianBlur(subject.astype(np.uint8) * 255, k) > 127)
     return _finish(subject, dist, near, lab, bd, min_share, fill_bites)
+
+
+def _surface_distance(lab: np.ndarray, bd: Backdrop) -> tuple[np.ndarray, np.ndarray]:
+    """How far each pixel is from a textured surface, in units of what the surface itself spans (1 = its edge), and
+    where it reads as the surface in shade. A surface's grain and light move its lightness, hardly its hue, so
+    lightness and colour get their own tolerance: a lavender tee as light as a beige table still stands out. The
+    garment may run off the frame (a close crop), so each spread is read robustly: its border pixels must not
+    widen the surface's own."""
+    off = border_pixels(lab) - bd.colour
+    spread_l, spread_c = np.abs(off[:, 0]), np.linalg.norm(off[:, 1:], axis=1)
+
+    def tolerance(d: np.ndarray, floor: float) -> float:  # 2.5 x the 90th percentile, never above 2.5 medians' worth
+        return max(floor, 2.5 * min(float(np.percentile(d, 90)), 2.5 * float(np.median(d))))
+
+    tol_l, tol_c = tolerance(spread_l, 5.0), tolerance(spread_c, 4.0)
+    d_l = np.abs(lab[..., 0] - bd.colour[0]) / tol_l
+    d_c = np.linalg.norm(lab[..., 1:] - bd.colour[1:], axis=2) / tol_c
+    ratio = lab[..., 0] / max(float(bd.colour[0]), 1.0)
+    soft = (d_c < 1.0) & (ratio > 0.82) & (ratio < 1.0)  # the surface's hue, somewhat darker: the garment's shadow
+    return np.maximum(d_l, d_c), soft
 
 
 def _roughness(grey: np.ndarray) -> float:

@@ -111,6 +111,9 @@ def body_frame(person: Person, kind: str) -> BodyFrame:
         lk, rk = lh + down * 1.2 * width, rh + down * 1.2 * width
     else:
         raise TryOnInputError("The legs are cropped just below the hips; use a photo that shows the knees.")
+    if min(lk[1] - lh[1], rk[1] - rh[1]) < 0.45 * f.torso_len:  # a thigh runs towards the camera, not down
+        raise TryOnInputError("The person looks seated, so a dress or trousers cannot hang on the legs. Use a photo "
+                              "of the person standing, facing the camera.")
     f = replace(f, lk=lk, rk=rk)
     if person.visible("l_ankle") and person.visible("r_ankle"):
         f = replace(f, la=person.point("l_ankle"), ra=person.point("r_ankle"))

@@ -32,7 +32,9 @@ def compose(person: Person, warped_rgb: np.ndarray, alpha: np.ndarray, region: n
     width = float(np.linalg.norm(person.point("l_shoulder") - person.point("r_shoulder")))
     shade = (low_frequency_shading(base, paint, width) * volume_shading(paint, width))[..., None]
     garment = np.clip(warped_rgb * shade, 0, 1)
-    dist = cv2.distanceTransform(paint.astype(np.uint8), cv2.DIST_L2, 3)
+    # The seam is soft only where the garment meets what stays of the person: along the person's outline it is
+    # opaque (no thin line of the old print left at the outer edge of a leg).
+    dist = cv2.distanceTransform((paint | ~person.mask).astype(np.uint8), cv2.DIST_L2, 3)
     a = (np.clip(dist / 2.5, 0, 1) * paint)[..., None]
     out = base * (1 - a) + garment * a
     out = np.where(paint[..., None], out, base)  # outside the painted area: exactly the original
@@ -58,23 +60,24 @@ class ClassicTryOn(TryOnBackend):
         if kind == "dress" or dress.is_skirt(gmask):  # dresses and skirts keep their silhouette (core/tryon/dress.py)
             return dress.wear(person, garment_img, gmask, kind, frame, torso, t, self.name)
         t0 = time.perf_counter()
+        shape = solid_garment(gmask)  # trousers keep the gap between their legs (the hull below fills it)
         garment_img, gmask = close_flat_lay(garment_img, gmask)
         src = garment_landmarks(gmask, kind)
         dst = body_landmarks(frame, kind, person.image.size)
         if kind == "lower":  # trousers sit at her waist and cover the old garment out to its outline and hem
             at = waist.find_waist(person, frame)
             dst = waist.fit_lower(person, frame, dst, at)
-            region = waist.extend_region(person, frame, region, at)
-        warped, alpha = self.warp(garment_img, gmask, src, dst, person, kind)
+        # Over trousers the new legs take the old legs' places (the hull covers the old garment between them);
+        # over a dress or a skirt the trousers keep their own two legs and what is left of it beside them goes.
+        own = kind == "lower" and not waist.legs_apart(person, frame)
+        warped, alpha = self.warp(garment_img, shape if own else gmask, src, dst, person, kind)
+        if kind == "lower":
+            region = waist.extend_region(person, frame, region, at, alpha if own else None)
         t["warp"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         out = compose(person, warped, alpha, region)
-        if kind == "lower" and frame.long:
-            # Trousers hide a skirt: what of the old garment shows beside and below them goes.
-            res, hidden = reveal.hide_old_lower(person, frame, out.astype(np.float32) / 255.0, alpha * region)
-            if hidden.any():
-                out = np.where(hidden[..., None], np.clip(np.rint(res * 255), 0, 255), out).astype(np.uint8)
-                region = region | hidden
+        if kind == "lower":  # what of the old garment shows beside and below the new trousers goes
+            out, region = waist.hide_old(person, frame, out, alpha, region, at, own)
         t["compose"] = time.perf_counter() - t0
         names = ["garment_top_left", "garment_top_right", "garment_mid_left", "garment_mid_right", "garment_hem_left",
                  "garment_hem_right"]

@@ -128,7 +128,7 @@ def _silhouette(d: ImageDraw.ImageDraw, f: Figure, j: dict, fill) -> None:
 
 
 @lru_cache(maxsize=8)
-def _drawn(key: str) -> tuple[Image.Image, np.ndarray, np.ndarray]:
+def _drawn(key: str) -> tuple[Image.Image, np.ndarray, np.ndarray, np.ndarray]:
     f = FIGURES[key]
     j = _joints(f)
     n = (W * SS, H * SS)
@@ -175,13 +175,15 @@ def _drawn(key: str) -> tuple[Image.Image, np.ndarray, np.ndarray]:
     canvas.paste(body, (0, 0), mask)
     img = canvas.resize((W, H), Image.LANCZOS)
     m = np.asarray(mask.resize((W, H), Image.LANCZOS)) > 127
+    suit_mask = np.asarray(lm.resize((W, H), Image.BILINEAR)) > 127
     lm33 = np.zeros((33, 3), np.float32)
     for name, idx in MP.items():
         lm33[idx] = (*j[name], 1.0)
-    return img, m, lm33
+    return img, m, lm33, suit_mask
 
 
 def draw_figure(f: Figure | str) -> Person:
-    """The figure as a ready Person: its image, exact landmarks and silhouette mask."""
-    img, mask, lm = _drawn(f if isinstance(f, str) else f.key)
-    return Person(img.copy(), lm.copy(), mask.copy())
+    """The figure as a ready Person: its image, exact landmarks, silhouette mask and its bodysuit (the quality check
+    counts that as the figure's body: a top alone is not expected to hide the briefs below its hem)."""
+    img, mask, lm, suit = _drawn(f if isinstance(f, str) else f.key)
+    return Person(img.copy(), lm.copy(), mask.copy(), suit.copy())

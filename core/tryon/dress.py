@@ -14,8 +14,11 @@ from PIL import Image
 from core.tryon.base import TryOnResult
 from core.tryon.body import BodyFrame
 from core.tryon.drape import face_mask
+from core.tryon.dress_parts import (flat_sleeves, leg_shapes, old_hem_at_ankles, shoulder_half, sleeve_seam,
+                                    wear_sleeves)
 from core.tryon.pixels import inner_texture, low_frequency_shading, skin_colour, volume_shading
 from core.tryon.pose import Person, TryOnInputError
+from core.tryon.reveal import lab_of, own_skin, paint_skin
 
 
 def is_skirt(gmask: np.ndarray) -> bool:
@@ -34,7 +37,7 @@ def _fill_holes(mask: np.ndarray) -> np.ndarray:
     return (flood[1:-1, 1:-1] != 2)
 
 
-def _central_runs(mask: np.ndarray, cx: float) -> np.ndarray:
+def central_runs(mask: np.ndarray, cx: float) -> np.ndarray:
     """Per row: (x0, x1) of the run nearest the centre line (sleeves beside the body left out); -1 where empty."""
     out = np.full((mask.shape[0], 2), -1, np.int32)
     for y in range(mask.shape[0]):
@@ -67,7 +70,7 @@ def measure_flat(gmask: np.ndarray, kind: str) -> Flat:
     H = max(1, y1 - y0)
     lower = filled[y0 + H // 2:]
     cx = float(np.median(np.nonzero(lower)[1])) if lower.any() else float(np.median(xs))
-    runs = _central_runs(filled, cx)
+    runs = central_runs(filled, cx)
     widths = np.where(runs[:, 0] >= 0, runs[:, 1] - runs[:, 0] + 1, 0).astype(np.float32)
     if kind == "dress":
         a, b = y0 + int(0.18 * H), y0 + int(0.55 * H)
@@ -113,39 +116,14 @@ def skin_like(rgb: np.ndarray, skin: np.ndarray) -> np.ndarray:
     return (chroma < 11) & (np.abs(lab[..., 0] - ref[0]) < 60)
 
 
-def skin_fill(base: np.ndarray, where: np.ndarray, own_skin: np.ndarray, skin: np.ndarray, w: float,
-              seed: int = 0) -> np.ndarray:
-    """The person's skin over `where`: their tone, the broad light of what was there, rounded at the limb's edges,
-    and the fine grain of their own visible skin (its high frequencies, tiled), never a flat block."""
-    H, W = where.shape
-    light = low_frequency_shading(base, where, w)
-    limb = where | own_skin
-    dist = cv2.distanceTransform(np.pad(limb.astype(np.uint8), 1), cv2.DIST_L2, 3)[1:-1, 1:-1]
-    rounded = 0.82 + 0.18 * np.clip(dist / max(0.06 * w, 1.0), 0, 1)
-    out = np.broadcast_to(skin, base.shape) * (light * rounded)[..., None]
-    # Grain: the residual (image minus its blur) of the largest clean patch of the person's own skin.
-    core = cv2.erode(own_skin.astype(np.uint8), np.ones((5, 5), np.uint8))
-    d = cv2.distanceTransform(core, cv2.DIST_L2, 3)
-    r = int(min(d.max(), 24))
-    if r >= 4:
-        y, x = np.unravel_index(int(np.argmax(d)), d.shape)
-        patch = base[y - r:y + r, x - r:x + r]
-        grain = patch - cv2.GaussianBlur(patch, (0, 0), 2.0)
-        rng = np.random.default_rng(seed)
-        reps = (H // (2 * r) + 2, W // (2 * r) + 2, 1)
-        tiles = np.tile(grain, reps)
-        oy, ox = rng.integers(0, 2 * r, 2)
-        out = out + 0.9 * tiles[oy:oy + H, ox:ox + W]
-    return np.clip(out, 0, 1)
-
-
 def reveal(person: Person, base: np.ndarray, covered: np.ndarray, body, w: float,
            legs_from: float | None = None, torso: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, float]:
     """Repaint the old clothes the new garment does not cover: limbs with skin, the rest with the backdrop.
     Returns (image, repainted mask, share of the repainted area that is skin)."""
     H, W = covered.shape
     skin = skin_colour(person, body)
-    own = skin_like(base, skin) & person.mask
+    # Her skin: near her skin colour, or by the face's skin model (pale legs, tights in her tone stay hers).
+    own = (skin_like(base, skin) | own_skin(lab_of(base), person, body)) & person.mask
     clothes = person.mask & ~own
     clothes[: max(0, int(body.neck_y))] = False  # head and hair stay
     clothes &= ~face_mask(body, covered.shape)
@@ -154,6 +132,8 @@ def reveal(person: Person, base: np.ndarray, covered: np.ndarray, body, w: float
         if person.visible(f"{side}_ankle"):
             ax, ay = person.point(f"{side}_ankle")
             clothes[int(ay - 0.03 * w):, int(ax - 0.3 * w):int(ax + 0.3 * w) + 1] = False
+    if body.ankles_seen and body.lk is not None:  # ... but not the old trousers' hem over them
+        clothes |= old_hem_at_ankles(person, body, base, own)
     for side in ("l", "r"):  # hands
         if person.visible(f"{side}_wrist"):
             cv2.circle(clothes.view(np.uint8), tuple(np.int32(person.point(f"{side}_wrist"))), int(0.16 * w), 0, -1)
@@ -163,7 +143,8 @@ def reveal(person: Person, base: np.ndarray, covered: np.ndarray, body, w: float
     bare = cv2.morphologyEx(bare.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
     if not bare.any():
         return base, bare, 0.0
-    limb = limbs(person, w)
+    # The arms' capsules, and the legs as legs (thigh, knee, calf, ankle), not tubes.
+    limb = limbs(person, w, legs=False) | leg_shapes(person, w)
     if torso is not None:  # a neckline's opening, the shoulders beside straps: the chest, in skin
         limb |= torso & person.mask
     to_skin = bare & limb
@@ -182,8 +163,9 @@ def reveal(person: Person, base: np.ndarray, covered: np.ndarray, body, w: float
         rim = ((hole > 0) & ~covered & (clothes | ~person.mask)) | to_back
         out = np.where(rim[..., None], filled.astype(np.float32) / 255.0, out)
     if to_skin.any():
-        painted = skin_fill(base, to_skin, own & ~face_mask(body, covered.shape), skin, w)
-        out = np.where(to_skin[..., None], painted, out)
+        # Her own skin: its tone near the area, fine texture quilted from her own skin, the photo's broad light
+        # and the limb's round form (core/tryon/reveal.py, as for a top's revealed arms).
+        out = paint_skin(out, to_skin, own, face_mask(body, covered.shape), body)
     return out, bare, float(to_skin.sum() / max(bare.sum(), 1))
 
 
@@ -200,7 +182,7 @@ def _centre_line(person: Person, frame: BodyFrame, H: int) -> np.ndarray:
 
 def _mask_width(mask: np.ndarray, y: int, cx: float) -> float:
     y = int(np.clip(y, 0, mask.shape[0] - 1))
-    runs = _central_runs(mask[y:y + 1], cx)[0]
+    runs = central_runs(mask[y:y + 1], cx)[0]
     return float(runs[1] - runs[0] + 1) if runs[0] >= 0 else 0.0
 
 
@@ -215,7 +197,7 @@ def place(flat: Flat, person: Person, frame: BodyFrame, kind: str) -> tuple[np.n
     centre = _centre_line(person, frame, H)
     # The body's waist: the person's outline there (arms held apart), kept within what a torso can be.
     body_waist = float(np.clip(_mask_width(person.mask, int(waist_y), centre[int(np.clip(waist_y, 0, H - 1))]),
-                               0.62 * w, 0.95 * w))
+                               0.62 * w, 1.15 * w))
     ease = 1.06 if kind == "dress" else 1.04
     sx = body_waist * ease / flat.waist_w
     if kind == "dress":
@@ -254,9 +236,10 @@ def wear(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str,
     if frame.lk is None:
         raise TryOnInputError("The legs are not in the photo; use a photo that shows the knees.")
     # 1. the flat-lay's silhouette placed row by row on the body
-    rgb, alpha, info = _hang(person, garment_img, gmask, kind, frame)
-    # 2. nothing past the shoulders' outline; the face, hands and forearms stay in front
+    rgb, alpha, info, sleeves = _hang(person, garment_img, gmask, kind, frame)
+    # 2. nothing past the shoulders' outline; the face, hands and forearms stay in front; the sleeves on the arms
     alpha = _trim(person, alpha, frame)
+    rgb, alpha, sleeve_on = _add_sleeves(person, frame, rgb, alpha, sleeves)
     covered = alpha > 0.5
     t["warp"] = time.perf_counter() - t0
     t0 = time.perf_counter()
@@ -264,7 +247,7 @@ def wear(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str,
     base = np.asarray(person.image, np.float32) / 255.0
     legs_from = info["top"] if kind == "lower" else None
     base2, bare, skin_share = reveal(person, base, covered, frame, frame.width, legs_from=legs_from, torso=torso)
-    out, a = _lay_on(person, base, base2, rgb, alpha, covered, frame)
+    out, a = _lay_on(person, base, base2, rgb, alpha, covered, frame, sleeve_on)
     # Every pixel that may differ from the photo: the garment with its soft edge, and what was repainted.
     region = covered | bare | (np.abs(out - base).max(2) > 0)
     t["compose"] = time.perf_counter() - t0
@@ -283,8 +266,9 @@ def wear(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str,
 
 
 def _hang(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str,
-          frame: BodyFrame) -> tuple[np.ndarray, np.ndarray, dict]:
-    """(rgb, alpha, rows placed): the garment warped onto the person, its silhouette kept."""
+          frame: BodyFrame) -> tuple[np.ndarray, np.ndarray, dict, list]:
+    """(rgb, alpha, rows placed, sleeve layers): the garment warped onto the person, its silhouette kept, and a
+    dress's sleeves (beside its bodice in the product shot) worn along the arms."""
     flat = measure_flat(gmask, kind)
     tex = inner_texture(garment_img, gmask)
     # The product shot's outline and drop shadow stay behind: the silhouette is taken a little inside its edge.
@@ -292,10 +276,38 @@ def _hang(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str
     inner = cv2.erode(flat.mask.astype(np.uint8), np.ones((2 * edge + 1, 2 * edge + 1), np.uint8)) > 0
     tex = np.where(flat.mask[..., None], tex, 0)
     flat.mask = inner
+    sleeves = []
+    if kind == "dress":
+        runs = central_runs(flat.mask, flat.cx)
+        sleeves = flat_sleeves(flat.mask, runs, flat.y_top, flat.y_waist, flat.cx, flat.waist_w)
+        sh = shoulder_half(runs, flat.y_top, flat.y_waist, flat.waist_w)
+        corners = [sleeve_seam(m, side, flat.cx, sh, flat.y_top) for m, side in sleeves]
+        for m, _ in sleeves:
+            flat.mask = flat.mask & ~m
     map_x, map_y, info = place(flat, person, frame, kind)
     stack = np.concatenate([tex, flat.mask[..., None].astype(np.float32)], 2)
     warped = cv2.remap(stack, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
-    return warped[..., :3], np.clip(warped[..., 3], 0, 1), info
+    layers = wear_sleeves(person, frame, tex, sleeves, corners, info["sx"], info["sx"]) if sleeves else []
+    return warped[..., :3], np.clip(warped[..., 3], 0, 1), info, layers
+
+
+def _add_sleeves(person: Person, frame: BodyFrame, rgb: np.ndarray, alpha: np.ndarray,
+                 sleeves: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The sleeve layers over the bodice, the face and the hands in front of them; also where they lie."""
+    on = np.zeros(alpha.shape, bool)
+    if not sleeves:
+        return rgb, alpha, on
+    w = frame.width
+    front = face_mask(frame, alpha.shape).astype(np.uint8)
+    for side in ("l", "r"):
+        if person.visible(f"{side}_wrist"):
+            cv2.circle(front, tuple(np.int32(person.point(f"{side}_wrist"))), int(0.12 * w), 1, -1)
+    for srgb, sa in sleeves:
+        sa = sa * (front == 0)
+        rgb = rgb * (1 - sa[..., None]) + srgb * sa[..., None]
+        alpha = np.maximum(alpha, sa)
+        on |= sa > 0.5
+    return rgb, alpha, on
 
 
 def _trim(person: Person, alpha: np.ndarray, frame: BodyFrame) -> np.ndarray:
@@ -321,7 +333,7 @@ def _trim(person: Person, alpha: np.ndarray, frame: BodyFrame) -> np.ndarray:
 
 
 def _lay_on(person: Person, base: np.ndarray, base2: np.ndarray, rgb: np.ndarray, alpha: np.ndarray,
-            covered: np.ndarray, frame: BodyFrame) -> tuple[np.ndarray, np.ndarray]:
+            covered: np.ndarray, frame: BodyFrame, sleeves: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(image, soft alpha): the garment with the photo's broad light over the repainted photo."""
     w = frame.width
     light = low_frequency_shading(base, covered & person.mask, w) if (covered & person.mask).any() else 1.0
@@ -332,5 +344,6 @@ def _lay_on(person: Person, base: np.ndarray, base2: np.ndarray, rgb: np.ndarray
     out = base2 * (1 - a) + np.clip(rgb * shade, 0, 1) * a
     # Above the hips nothing outside the person changes (the bodice lies on the body; the backdrop stays the photo's).
     hip_row = int(min(frame.lh[1], frame.rh[1]))
-    out[:hip_row] = np.where(person.mask[:hip_row, :, None], out[:hip_row], base[:hip_row])
+    keep = person.mask if sleeves is None else person.mask | sleeves  # a sleeve wider than the arm stays whole
+    out[:hip_row] = np.where(keep[:hip_row, :, None], out[:hip_row], base[:hip_row])
     return out, a

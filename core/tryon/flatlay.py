@@ -63,6 +63,9 @@ def solid_garment(gmask: np.ndarray) -> np.ndarray:
     n, labels, stats, _ = cv2.connectedComponentsWithStats(holes.astype(np.uint8), 8)
     out = gmask.copy()
     for i in range(1, n):
-        if stats[i, cv2.CC_STAT_AREA] >= 4:
+        area, h = stats[i, cv2.CC_STAT_AREA], stats[i, cv2.CC_STAT_HEIGHT]
+        # A long thin run down the garment is the slit between a sleeve laid alongside and the body (its mouth
+        # bridged by the closing), not a stripe: sealed in, it was worn as a white slit down the sleeve.
+        if area >= 4 and not (h >= 0.12 * (np.ptp(ys) + 1) and h >= 5 * area / h):
             out |= labels == i
     return out

@@ -105,8 +105,10 @@ def _wear_garments(backend: TryOnBackend, person: Person, pieces: list[Piece], s
         if kind is None:
             continue
         t = time.perf_counter()
-        r = backend.run(worn.current, piece.image, kind, person=Person(worn.current, person.landmarks, person.mask),
-                        seed=seed)
+        now = Person(worn.current, person.landmarks, person.mask, person.base_layer)
+        r = backend.run(worn.current, piece.image, kind, person=now, seed=seed)
+        if piece.group in ("top", "outerwear") and "bottom: " in " ".join(worn.layers):
+            r.image, r.garment_alpha = hem_over_waistband(r.image, r.garment_alpha, worn.alpha, person)
         timings[f"{piece.group}"] = time.perf_counter() - t
         worn.current, worn.result = r.image, r
         worn.region |= r.region
@@ -114,6 +116,60 @@ def _wear_garments(backend: TryOnBackend, person: Person, pieces: list[Piece], s
         worn.layers.append(f"{piece.group}: {piece.label or piece.category}")
         worn.notes += [n for n in r.notes if n not in worn.notes]
     return worn
+
+
+def hem_over_waistband(image: Image.Image, top_alpha: np.ndarray, bottom_alpha: np.ndarray,
+                       person: Person) -> tuple[Image.Image, np.ndarray]:
+    """A top worn over trousers or a skirt falls over the waistband: where its hem ends above the bottom's top
+    edge (the body between them would show, a paper doll's gap), its lower part is let down to cover the waistband."""
+    w = float(np.linalg.norm(person.point("l_shoulder") - person.point("r_shoulder")))
+    cx = float(person.point("l_hip")[0] + person.point("r_hip")[0]) / 2
+    H, W = top_alpha.shape
+    top, low = top_alpha > 0.5, bottom_alpha > 0.5
+    mid = np.zeros(W, bool)
+    mid[int(max(0, cx - 0.3 * w)):int(min(W, cx + 0.3 * w))] = True
+    cols = mid & top.any(axis=0) & low.any(axis=0)
+    if cols.sum() < 0.3 * w:
+        return image, top_alpha
+    hem = H - 1 - np.argmax(top[::-1], axis=0)
+    band = np.argmax(low, axis=0)
+    gap = band[cols] - hem[cols]
+    hem_y, target = float(np.median(hem[cols])), float(np.max(band[cols])) + 0.04 * w
+    # Already over the waistband, or so far above it that the top is a cropped one meant to show the midriff.
+    if gap.max() <= 0 or target - hem_y > 0.6 * w:
+        return image, top_alpha
+    # Across the top's own width at its hem and the body's between hem and waistband (the arms beside stay).
+    x0, x1 = _run_at(top[int(hem_y) - 2], cx)
+    b0, b1 = _run_at(person.mask[int((hem_y + target) / 2)], cx)
+    x0, x1 = min(x0, b0), max(x1, b1) + 1
+    y_a = int(max(0, hem_y - 0.3 * w))
+    ys = np.arange(H, dtype=np.float32)
+    src_y = np.where((ys >= y_a) & (ys <= target), y_a + (ys - y_a) * (hem_y - y_a) / max(target - y_a, 1.0), ys)
+    map_y = np.repeat(src_y[:, None], W, axis=1).astype(np.float32)
+    map_x = np.repeat(np.arange(W, dtype=np.float32)[None], H, axis=0)
+    rgb = np.asarray(image, np.float32) / 255.0
+    let_down = cv2.remap(rgb, map_x, map_y, cv2.INTER_LINEAR)
+    a = cv2.remap(top_alpha.astype(np.float32), map_x, map_y, cv2.INTER_LINEAR)
+    a[:y_a], a[int(target) + 1:] = 0, 0
+    a[:, :x0], a[:, x1:] = 0, 0
+    for side in ("l_wrist", "r_wrist"):  # a hand at the hip stays in front
+        if person.visible(side):
+            cv2.circle(a, tuple(int(v) for v in person.point(side)), int(0.2 * w), 0, -1)
+    out = rgb * (1 - a[..., None]) + let_down * a[..., None]
+    img = Image.fromarray(np.clip(np.rint(out * 255), 0, 255).astype(np.uint8))
+    return img, np.maximum(top_alpha, a)
+
+
+def _run_at(row: np.ndarray, cx: float) -> tuple[int, int]:
+    """The run of True in a row that holds (or is nearest to) column cx: its first and last column."""
+    xs = np.flatnonzero(row)
+    if not len(xs):
+        return int(cx), int(cx)
+    c = xs[np.argmin(np.abs(xs - cx))]
+    breaks = np.flatnonzero(np.diff(xs) > 1)
+    starts, ends = np.r_[xs[0], xs[breaks + 1]], np.r_[xs[breaks], xs[-1]]
+    k = np.searchsorted(starts, c, side="right") - 1
+    return int(starts[k]), int(ends[k])
 
 
 def _add_accessories(out: np.ndarray, worn: _Worn, person: Person, pieces: list[Piece]) -> None:

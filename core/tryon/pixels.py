@@ -136,10 +136,30 @@ def skin_colour(person: "Person", body: "BodyFrame") -> np.ndarray:
 
 def inner_texture(garment_img: Image.Image, gmask: np.ndarray) -> np.ndarray:
     """The flat-lay with its dark product-shot outline replaced by the cloth just inside it (a worn garment has no
-    drawn outline), as float RGB."""
-    rgb = np.asarray(garment_img.convert("RGB"))
-    inner = cv2.erode(gmask.astype(np.uint8), np.ones((5, 5), np.uint8))
-    ring = (gmask.astype(np.uint8) - inner) > 0
-    if ring.any():
-        rgb = cv2.inpaint(rgb, (ring * 255).astype(np.uint8), 3, cv2.INPAINT_TELEA)
+    drawn outline), and the light halo a soft product-shot edge blends in from the backdrop (a pale line under a
+    dark tee's hem) taken back to the cloth's colour, as float RGB. The cloth comes from the nearest pixel well
+    inside the garment, never from the backdrop around it."""
+    orig = np.asarray(garment_img.convert("RGB"))
+    m8 = gmask.astype(np.uint8)
+    ring = (m8 - cv2.erode(m8, np.ones((5, 5), np.uint8))) > 0
+    interior = cv2.erode(m8, np.ones((9, 9), np.uint8)) > 0
+    if not ring.any() or not interior.any():
+        return orig.astype(np.float32) / 255.0
+    # The nearest interior pixel of every pixel (labels number the interior pixels in raster order).
+    _, labels = cv2.distanceTransformWithLabels((~interior).astype(np.uint8), cv2.DIST_L2, 5,
+                                                labelType=cv2.DIST_LABEL_PIXEL)
+    iy, ix = np.nonzero(interior)
+    near = orig[iy[labels - 1], ix[labels - 1]]
+    rgb = orig.copy()
+    rgb[ring] = near[ring]
+    edge = gmask & ~interior & ~ring
+    if (~gmask).any() and edge.any():
+        backdrop = np.median(orig[~gmask], axis=0).astype(np.float32)
+        px = orig.astype(np.float32)
+        # How much of the backdrop is blended into each edge pixel (0: the cloth inside, 1: the backdrop).
+        span = backdrop - near.astype(np.float32)
+        span2 = np.einsum("ijk,ijk->ij", span, span)
+        t = np.einsum("ijk,ijk->ij", px - near, span) / np.maximum(span2, 1.0)
+        halo = edge & (span2 > 30.0 ** 2) & (t > 0.25)
+        rgb[halo] = near[halo]
     return rgb.astype(np.float32) / 255.0

@@ -33,6 +33,7 @@ class Person:
     image: Image.Image  # RGB, at working size
     landmarks: np.ndarray  # (33, 3): x px, y px, visibility
     mask: np.ndarray  # bool: the person (segmentation > 0.5)
+    base_layer: np.ndarray | None = None  # a drawn figure's own bodysuit: part of the figure, not old clothing
 
     def point(self, name: str) -> np.ndarray:
         if name == "neck":

@@ -22,9 +22,10 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from core.tryon.held import held_objects
 from core.tryon.pixels import (NBINS, ellipse_mask, fine_texture, local_std, quantise, skin_like,  # noqa: F401
                                 skin_model, to_lab)
-from core.tryon.quality_checks import (detail_kept, face_ellipse, flat_fill_mask, garment_holes,  # noqa: F401
+from core.tryon.quality_checks import (between_legs, detail_kept, face_ellipse, flat_fill_mask, garment_holes,  # noqa: F401
                                        forearms_covered, hands_mask, light_slivers, old_edges_left, old_garment_left,
                                        short_sleeved, shoulder_width, skin_texture_level)
 
@@ -87,8 +88,8 @@ def assess(before, after, region: np.ndarray, garment_alpha: np.ndarray, kind: s
     # 1. the two pictures in Lab, what changed, where the new garment lies, the person's skin
     v = _compare(before, after, garment_alpha, person)
     # 2. what a client would notice, one check each
-    checks = [_flat_fill(v), _holes(v, region, kind, torso), _old_garment(v, region, kind, person), _old_edges(v, region),
-              _slivers(v)]
+    checks = [_flat_fill(v), _holes(v, region, kind, torso, person), _old_garment(v, region, kind, person),
+              _old_edges(v, region), _slivers(v)]
     checks += _face_and_hands(v, person)
     checks += _arms(v, person, kind, garment_mask)
     # 3. the garment's print and texture, worn against the product shot's
@@ -123,6 +124,10 @@ def _compare(before, after, garment_alpha: np.ndarray, person) -> _Compared:
     face = face_ellipse(person) if person is not None else None
     width = shoulder_width(person, W)
     skinB = skin_like(labB, skin_model(labB, face, pmask))
+    pmask = pmask & ~held_objects(labB, person)  # a helmet or a bag held in front is not her old clothing
+    base = getattr(person, "base_layer", None)
+    if base is not None and base.shape == skinB.shape:  # a croquis figure's bodysuit is its body, like skin
+        skinB = skinB | base
     return _Compared(labB, labA, dE, dE > 3.0, garment_alpha > 0.5, pmask, face, width, skinB)
 
 
@@ -142,8 +147,10 @@ def _flat_fill(v: _Compared) -> Check:
                   "what the garment leaves bare keeps a real texture")
 
 
-def _holes(v: _Compared, region: np.ndarray, kind: str, torso: np.ndarray | None) -> Check:
+def _holes(v: _Compared, region: np.ndarray, kind: str, torso: np.ndarray | None, person=None) -> Check:
     """Backdrop holes: gaps inside the worn garment's own outline."""
+    if kind == "lower" and person is not None:  # the gap between trouser legs (their hems may touch) is no hole
+        region = region & ~between_legs(person, region.shape)
     share = garment_holes(v.on, region, v.width, v.changed, torso if kind == "upper" else None)
     return _check("holes", share, f"holes inside the garment ({share:.1%} of it): the product shot's backdrop was "
                   "taken for no cloth", "no holes inside the garment")

@@ -67,6 +67,18 @@ def hands_mask(person, shape, width: float) -> np.ndarray:
     return m > 0
 
 
+def between_legs(person, shape) -> np.ndarray:
+    """The wedge between the legs' axes from below the crotch to the ankles (from the pose), empty without them."""
+    m = np.zeros(shape, np.uint8)
+    names = ("l_hip", "r_hip", "l_knee", "r_knee", "l_ankle", "r_ankle")
+    if not all(person.visible(n) for n in names):
+        return m > 0
+    lh, rh, lk, rk, la, ra = (person.point(n) for n in names)
+    crotch = (lh + rh) / 2 + 0.35 * ((lk + rk) / 2 - (lh + rh) / 2)
+    cv2.fillPoly(m, [np.round(np.array([crotch, lk, la, ra, rk])).astype(np.int32)], 1)
+    return m > 0
+
+
 def garment_holes(on: np.ndarray, region: np.ndarray, width: float, changed: np.ndarray | None = None,
                   torso: np.ndarray | None = None) -> float:
     """Share of the garment's closed outline that is not garment: enclosed gaps and narrow bites (a white stripe

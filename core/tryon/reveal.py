@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 
 from core.tryon.body import BodyFrame
-from core.tryon.pixels import NBINS, quantise, skin_like, skin_model, to_lab
+from core.tryon.pixels import NBINS, ellipse_mask, fine_texture, quantise, skin_like, skin_model, to_lab
 from core.tryon.pose import Person
 
 
@@ -28,8 +28,18 @@ def own_skin(lab: np.ndarray, person: Person, body: BodyFrame) -> np.ndarray:
     return skin_like(lab, model) & person.mask
 
 
-def limb_capsules(person: Person, body: BodyFrame, shape) -> np.ndarray:
-    """The arms as tapered capsules shoulder -> elbow -> wrist (about an arm's width from the pose), and the torso."""
+def smooth(lab: np.ndarray, skin: np.ndarray, body: BodyFrame) -> np.ndarray:
+    """Where the photo is as smooth as her face's skin (a skin-coloured print, a leopard's or a lace's, is not):
+    fine texture under three times the face's, and at least 4 lightness units."""
+    tex = fine_texture(lab[..., 0])
+    face = skin & ellipse_mask(skin.shape, body.face)
+    ref = float(np.median(tex[face])) if face.sum() > 50 else 2.0
+    out = (tex < max(4.0, 3.0 * ref)).astype(np.uint8)
+    return cv2.dilate(out, np.ones((5, 5), np.uint8)) > 0  # skin's own rim next to a dark garment stays skin
+
+
+def limb_capsules(person: Person, body: BodyFrame, shape, scale: float = 1.0) -> np.ndarray:
+    """The arms as tapered capsules shoulder -> elbow -> wrist (about an arm's width from the pose, times `scale`)."""
     m = np.zeros(shape, np.uint8)
     w = body.width
     for side in ("l", "r"):
@@ -38,7 +48,7 @@ def limb_capsules(person: Person, body: BodyFrame, shape) -> np.ndarray:
             if person.landmarks[{"l": {"elbow": 13, "wrist": 15}, "r": {"elbow": 14, "wrist": 16}}[side][j], 2] < 0.1:
                 break
             pts.append(person.point(f"{side}_{j}"))
-        radii = [0.13 * w, 0.10 * w, 0.08 * w]
+        radii = [0.13 * w * scale, 0.10 * w * scale, 0.08 * w * scale]
         for k in range(len(pts) - 1):
             a, b = np.asarray(pts[k], np.float32), np.asarray(pts[k + 1], np.float32)
             n = max(2, int(np.linalg.norm(b - a) / 3))
@@ -132,7 +142,16 @@ def paint_skin(base: np.ndarray, area: np.ndarray, skin: np.ndarray, face: np.nd
     near = cv2.dilate(area.astype(np.uint8), np.ones((int(0.5 * w) | 1,) * 2, np.uint8)) > 0
     tone = skin_tone(base, skin, face, near)
     shade = photo_shading(L, area, w) * form_shading(area | (skin & near & ~face), w)
-    tex = skin_texture(L, skin & ~face, area.shape, np.random.default_rng(seed))
+    pool = skin & ~face
+    if (cv2.erode(pool.astype(np.uint8), np.ones((17, 17), np.uint8)) > 0).sum() < 10:
+        pool = skin  # little bare skin below the face (long sleeves, a high neck): her cheeks' grain
+    tex = skin_texture(L, pool, area.shape, np.random.default_rng(seed))
+    # Quilted patches average out a little: the grain is brought up to her own skin's level (never down).
+    inner = cv2.erode(skin.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    if inner.sum() > 100:
+        want = float(np.median(fine_texture(L)[inner]))
+        got = float(np.median(fine_texture(tex)[area]))
+        tex = tex * float(np.clip(want / max(got, 1e-3), 1.0, 3.0))
     # Texture in lightness units (0..100) -> RGB 0..1, scaled with the tone's own lightness.
     paint = tone[None, None, :] * shade[..., None] + (tex / 100.0)[..., None] * 1.0
     out[area] = np.clip(paint[area], 0, 1)
@@ -250,7 +269,7 @@ def hide_old_lower(person: Person, body: BodyFrame, out: np.ndarray, alpha: np.n
     the waist down to above the feet, joined to what the new garment covers. On the legs they become the
     person's skin, off the legs the backdrop. Returns (image, the pixels changed)."""
     H, W = alpha.shape
-    lab = lab_of(out)
+    lab = lab_of(np.asarray(person.image, np.float32) / 255.0)  # the photo: under the new garment is the old one
     skin = own_skin(lab, person, body)
     on = alpha > 0.5
     # 1. the rows from the waist to above the feet, and the old garment's colours under the new one

@@ -13,11 +13,13 @@ import numpy as np
 from PIL import Image
 
 from core.tryon import reveal
+from core.tryon.arms import layer_over_arms
 from core.tryon.base import TryOnResult
 from core.tryon.body import BodyFrame
 from core.tryon.drape import (GarmentParts, arm_direction, arm_path, body_targets, clothing_zone,
                               face_mask, garment_parts, sleeve_points, sleeve_scale, sleeve_transform)
 from core.tryon.flatlay import close_flat_lay, solid_garment
+from core.tryon.held import held_in_front
 from core.tryon.pixels import inner_texture, low_frequency_shading, quantise, volume_shading
 from core.tryon.pose import Person
 from core.tryon.regions import torso_outline
@@ -54,19 +56,31 @@ def wear_top(person: Person, garment_img: Image.Image, gmask: np.ndarray, torso:
     zone[int(min(H, max(0, flat.hem_y))):] = False
     # 2. the garment's body on the torso, then each sleeve along its arm
     body_rgb, body_a, fit = place_body(flat, person, body, warp)
-    layers = [] if warp is not None else place_sleeves(flat, person, body)
-    layers.append((body_rgb, body_a))
+    base = np.asarray(person.image, np.float32) / 255.0
+    lab = reveal.lab_of(base)
+    skin = reveal.own_skin(lab, person, body)
+    lower = lower_colours(person, body, skin, lab, int(min(H, max(0, flat.hem_y))))
+    # A skin-coloured print (a leopard skirt) is not her skin where her arms or skin samples are concerned.
+    bare_skin = skin & reveal.smooth(lab, skin, body)
+    front = np.zeros((H, W), bool)
     if warp is None:
-        layers.insert(0, armholes(layers, person, body, flat.hem_y))
+        sleeves = place_sleeves(flat, person, body)
+        hole = armholes(sleeves + [(body_rgb, body_a)], person, body, flat.hem_y)
+        # Below the sleeves' ends her own arms, in front of the garment; above, each sleeve over the body.
+        layers, front = layer_over_arms(sleeves, [s for _, s in flat.parts.sleeves], (body_rgb, body_a), person,
+                                        body, bare_skin, lab)
+        layers.insert(0, (hole[0], hole[1] * ~front))
+    else:
+        layers = [(body_rgb, body_a)]
     # 3. the zone grows to what the garment lies on (the shoulders' slope up to the collar), never the face
     zone |= lies_on(layers, flat.hem_y, body) & person.mask & ~face_mask(body, zone.shape)
     t["warp"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     # 4. the old top's pixels the new one replaces; the hands and hair in front stay
-    base = np.asarray(person.image, np.float32) / 255.0
-    zone, skin, caps = zone_to_replace(person, body, zone, torso, flat.hem_y, base)
+    zone, skin, caps = zone_to_replace(person, body, zone, torso, flat.hem_y, lab, skin, lower)
+    zone &= ~under_hem(layers, lower, flat.hem_y - 0.2 * body.width)
     # 5. what it leaves bare painted from her photo, the garment laid over it
-    out, garment_alpha = paint(person, body, zone, torso, skin, caps, layers, flat.hem_y, base)
+    out, garment_alpha = paint(person, body, zone, torso, skin, caps, layers, flat.hem_y, base, bare_skin)
     t["compose"] = time.perf_counter() - t0
     # 6. the result
     return _result(person, garment_img, flat, zone, torso, body, layers, out, garment_alpha, fit, t, backend)
@@ -81,6 +95,13 @@ def lay_out(garment_img: Image.Image, gmask: np.ndarray, body: BodyFrame) -> Fla
     parts = garment_parts(solid, lm)
     tex = inner_texture(closed_img, closed)
     src, dst, sx, sy = body_targets(parts, body)
+    if sy > sx:
+        # A product shot shows the garment's own proportions: it is never stretched longer than its width's scale
+        # (a waist-length tee stayed stretched to the hips, its print pulled tall).
+        glen = max(float(parts.y_hem - parts.y_top), 1.0)
+        f = (src[:, 1] - parts.y_top) / glen
+        dst = dst + body.down[None, :] * (f * glen * (sx - sy))[:, None]
+        sy = sx
     hem_y = float(max(dst[-5:, 1])) + 0.04 * body.width
     return FlatTop(solid, closed, parts, tex, src, dst, sx, sy, hem_y)
 
@@ -112,6 +133,9 @@ def place_sleeves(flat: FlatTop, person: Person, body: BodyFrame) -> list[tuple[
     for mask, side in parts.sleeves:
         corner = np.array([parts.top[0] if side < 0 else parts.top[1], parts.y_top], np.float32)
         along = sleeve_scale(person, side, body, mask, corner, flat.sy)
+        if short_sleeve(mask, corner, parts):
+            # A short sleeve by the garment's own proportions stays short on a bent or foreshortened arm.
+            along = min(along, flat.sy)
         path = arm_path(person, side, body)
         if path is not None:
             s_pts, d_pts = sleeve_points(mask, side, corner, path, along, flat.sx)
@@ -125,6 +149,14 @@ def place_sleeves(flat: FlatTop, person: Person, body: BodyFrame) -> list[tuple[
             a = cv2.warpAffine(mask.astype(np.float32), M, (W, H), flags=cv2.INTER_LINEAR, borderValue=0)
         layers.append((rgb, np.clip(a, 0, 1)))
     return layers
+
+
+def short_sleeve(sleeve: np.ndarray, corner: np.ndarray, parts: GarmentParts) -> bool:
+    """Shorter than 0.65x the garment's length along its own axis (a tee's sleeve, not a sweater's)."""
+    ys, xs = np.nonzero(sleeve)
+    pts = np.stack([xs, ys], 1).astype(np.float32)
+    length = float(np.sqrt(((pts - corner) ** 2).sum(1)).max())
+    return length < 0.65 * max(float(parts.y_hem - parts.y_top), 1.0)
 
 
 def armholes(layers: list, person: Person, body: BodyFrame, hem_y: float) -> tuple[np.ndarray, np.ndarray]:
@@ -166,6 +198,16 @@ def lies_on(layers: list, hem_y: float, body: BodyFrame) -> np.ndarray:
     return out
 
 
+def under_hem(layers: list, lower: np.ndarray, from_y: float) -> np.ndarray:
+    """Her trousers or skirt just below the new garment's drawn hem (a tilted hem, the margin under it), from row
+    from_y down (not under a sleeve's end): they stay as they are, never repainted as backdrop."""
+    cover = np.max([a for _, a in layers], axis=0) > 0.5
+    H = cover.shape[0]
+    last = np.where(cover.any(axis=0), H - 1 - np.argmax(cover[::-1], axis=0), H)
+    rows = np.arange(H)[:, None]
+    return lower & (rows > last[None, :]) & (rows >= from_y)
+
+
 def _wrist_disc(person: Person, side: str, radius: float, shape) -> np.ndarray:
     disc = np.zeros(shape, np.uint8)
     x, y = person.point(f"{side}_wrist")
@@ -174,13 +216,11 @@ def _wrist_disc(person: Person, side: str, radius: float, shape) -> np.ndarray:
 
 
 def zone_to_replace(person: Person, body: BodyFrame, zone: np.ndarray, torso: np.ndarray, hem_y: float,
-                    base: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                    lab: np.ndarray, skin: np.ndarray, lower: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(zone, her skin, the arm capsules): the clothing zone down to the new hem, plus the old sleeves and cuffs
     below it and the old top's fringe, less her hands and the hair in front."""
     H, W = zone.shape
-    lab = reveal.lab_of(base)
     fm = face_mask(body, zone.shape)
-    skin = reveal.own_skin(lab, person, body)
     # The old top's colours (the middle of the torso, not skin): its cuffs at the wrists are replaced too,
     # while the hands and what they hold stay.
     core = cv2.erode((torso & zone & ~skin).astype(np.uint8), np.ones((9, 9), np.uint8)) > 0
@@ -190,7 +230,7 @@ def zone_to_replace(person: Person, body: BodyFrame, zone: np.ndarray, torso: np
     caps = reveal.limb_capsules(person, body, zone.shape)
     hem_row = int(min(H, max(0, hem_y)))
     zone[hem_row:] = False
-    zone |= _old_below_hem(person, body, torso, skin, caps, old_px, q, lab, hem_row)
+    zone |= _old_below_hem(person, body, torso, skin, caps, old_px, ~lower, hem_row)
     fringe = cv2.dilate(zone.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
     fringe &= old_px & ~skin & ~fm & ~zone & person.mask
     fringe[:max(0, int(body.neck_y))] = False
@@ -202,23 +242,36 @@ def zone_to_replace(person: Person, body: BodyFrame, zone: np.ndarray, torso: np
             zone &= ~(cv2.dilate((disc & skin).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
     # Hair falling over the shoulders stays in front of the new top.
     zone &= ~reveal.in_front(lab, person, body, zone, old_lut, skin)
+    zone &= ~held_in_front(lab, person, body, zone, skin)  # a helmet, a bag held in front of the body
     return zone, skin, caps
 
 
-def _old_below_hem(person: Person, body: BodyFrame, torso: np.ndarray, skin: np.ndarray, caps: np.ndarray,
-                   old_px: np.ndarray, q: np.ndarray, lab: np.ndarray, hem_row: int) -> np.ndarray:
-    """Below the new hem only the arms' old sleeves go, down to the hands (the trousers or skirt there stay: their
-    colours, from just below the hem, are never replaced)."""
+def lower_colours(person: Person, body: BodyFrame, skin: np.ndarray, lab: np.ndarray, hem_row: int) -> np.ndarray:
+    """The pixels in the main colours of what she wears below the new top's hem (trousers, a skirt), from just
+    below the hem (arms and bare legs left out)."""
     H, W = skin.shape
     lower = np.zeros((H, W), bool)
     lower[hem_row + int(0.1 * body.width):hem_row + int(0.6 * body.width)] = True
-    lower &= person.mask & ~caps & ~skin
+    lower &= person.mask & ~reveal.limb_capsules(person, body, (H, W)) & ~skin
     lower_lut = reveal.clothing_colours(lab, lower, share=0.12)  # its main colours (not a leopard's spots)
-    not_lower = ~lower_lut[q] if lower_lut is not None else np.ones((H, W), bool)
+    return lower_lut[quantise(lab)] if lower_lut is not None else np.zeros((H, W), bool)
+
+
+def _old_below_hem(person: Person, body: BodyFrame, torso: np.ndarray, skin: np.ndarray, caps: np.ndarray,
+                   old_px: np.ndarray, not_lower: np.ndarray, hem_row: int) -> np.ndarray:
+    """Below the new hem only the arms' old sleeves go, down to the hands (the trousers or skirt there stay: their
+    colours, from just below the hem, are never replaced)."""
+    H, W = skin.shape
     near_skin = cv2.dilate(skin.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
     out = caps & person.mask & ~skin & not_lower & (old_px | ~near_skin)
+    # The old sleeve out to its own outline (a sleeve is wider than the arm's capsule): no fringe of it is left.
+    out |= reveal.limb_capsules(person, body, (H, W), 1.6) & person.mask & ~skin & not_lower & old_px
     # A cropped top over a longer one: the old top's torso below the new hem goes too (midriff, her skin).
-    out |= torso & person.mask & old_px & ~skin & not_lower
+    low = torso.copy()  # the torso a little past the hip joints (a longer old top's hem sits there)
+    shift = int(0.25 * body.width)
+    if shift:
+        low[shift:] |= torso[:-shift]
+    out |= low & person.mask & old_px & ~skin & not_lower
     out[:hem_row] = False
     for side in ("l", "r"):  # the old cuff at the wrist (the hand, skin, stays)
         if person.visible(f"{side}_wrist"):
@@ -228,7 +281,7 @@ def _old_below_hem(person: Person, body: BodyFrame, torso: np.ndarray, skin: np.
 
 
 def paint(person: Person, body: BodyFrame, zone: np.ndarray, torso: np.ndarray, skin: np.ndarray, caps: np.ndarray,
-          layers: list, hem_y: float, base: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+          layers: list, hem_y: float, base: np.ndarray, bare_skin: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(image 0..1, the garment's alpha): what the new top leaves bare, on the body, is the person's own skin (tone
     from her visible skin, texture from her skin, light from the photo); off the body (a loose old garment), the
     backdrop. The garment over it with the photo's broad light and a rounded form; a soft seam at the zone's edge."""
@@ -238,12 +291,14 @@ def paint(person: Person, body: BodyFrame, zone: np.ndarray, torso: np.ndarray, 
     vol = volume_shading(zone, body.width, body.neck_x)
     covered = np.max([a for _, a in layers], axis=0) > 0.98
     bare = zone & ~skin & ~covered
-    body_est = (caps | torso) & person.mask
+    # Her arms are a little wider than their capsules: an old sleeve's edge there is arm, not backdrop.
+    body_est = (reveal.limb_capsules(person, body, (H, W), 1.35) | torso) & person.mask
     # Her skin to sample from: the upper body's (a beige skirt or the legs are not her arms' skin).
-    upper_skin = skin & (caps | torso | (np.arange(H)[:, None] < body.neck_y + 0.3 * body.width))
+    upper_skin = bare_skin & (caps | torso | (np.arange(H)[:, None] < body.neck_y + 0.3 * body.width))
     upper_skin[hem_row:] &= ~(torso[hem_row:] | ~caps[hem_row:])  # below the hem only the arms and hands
     low = min(H, hem_row + int(0.1 * body.width))
     upper_skin[hem_row:low] = False
+    body_est |= enclosed(bare & ~body_est, person.mask)
     canvas = reveal.paint_skin(base, bare & body_est, upper_skin, face_mask(body, zone.shape), body)
     canvas = reveal.backdrop_fill(canvas, bare & ~body_est, person.mask)
     garment_alpha = np.zeros((H, W), np.float32)
@@ -256,6 +311,17 @@ def paint(person: Person, body: BodyFrame, zone: np.ndarray, torso: np.ndarray, 
     feather = np.clip(cv2.distanceTransform(zone.astype(np.uint8), cv2.DIST_L2, 3) / 2.0, 0, 1)[..., None]
     out = np.where(zone[..., None], base * (1 - feather) + canvas * feather, base)
     return out, garment_alpha
+
+
+def enclosed(area: np.ndarray, person_mask: np.ndarray) -> np.ndarray:
+    """The parts of the area that touch no backdrop: inside her outline (an old sleeve's bottom between the arm
+    and the new top) the backdrop cannot show through; that is her body."""
+    n, labels = cv2.connectedComponents(area.astype(np.uint8), connectivity=8)
+    if n <= 1:
+        return np.zeros_like(area)
+    outside = cv2.dilate((~person_mask).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    touching = np.unique(labels[outside & area])
+    return (labels > 0) & ~np.isin(labels, touching)
 
 
 def _result(person: Person, garment_img: Image.Image, flat: FlatTop, zone: np.ndarray, torso: np.ndarray,

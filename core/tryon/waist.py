@@ -8,8 +8,9 @@ import numpy as np
 
 from core.tryon.body import BodyFrame
 from core.tryon.pixels import quantise
+from core.tryon.dress_parts import leg_shapes
 from core.tryon.pose import Person
-from core.tryon.reveal import clothing_colours, lab_of, own_skin
+from core.tryon.reveal import backdrop_fill, clothing_colours, hide_old_lower, lab_of, limb_capsules, own_skin
 
 
 def find_waist(person: Person, frame: BodyFrame) -> float | None:
@@ -62,6 +63,16 @@ def outline_span(person: Person, y: int, cx: float, reach: float) -> tuple[float
     return float(lo + xs.min()), float(lo + xs.max())
 
 
+def central_run(mask: np.ndarray, y: int, cx: float) -> tuple[float, float] | None:
+    """The run of the mask across row y that holds cx (or the nearest to it)."""
+    xs = np.flatnonzero(mask[y])
+    if not len(xs):
+        return None
+    runs = np.split(xs, np.flatnonzero(np.diff(xs) > 1) + 1)
+    best = min(runs, key=lambda r: 0 if r[0] <= cx <= r[-1] else min(abs(r[0] - cx), abs(r[-1] - cx)))
+    return float(best[0]), float(best[-1])
+
+
 def fit_lower(person: Person, frame: BodyFrame, dst: np.ndarray, waist: float | None) -> np.ndarray:
     """body_landmarks for trousers, moved to this photo: the top corners up to the waist, the mid and hem
     corners out to the legs' outline where it is wider (the old garment's), the hem just over the ankle."""
@@ -69,14 +80,32 @@ def fit_lower(person: Person, frame: BodyFrame, dst: np.ndarray, waist: float | 
     w = frame.width
     if waist is not None:
         dst[0:2, 1] = waist
+    # The waistband spans the body, however close together the pose puts the hip joints (a three-quarter
+    # stance, a dress hiding the legs): at least a hip's width about their middle, out to the outline within reach.
+    hx = float(frame.lh[0] + frame.rh[0]) / 2
+    span = central_run(person.mask, int(np.clip(dst[0, 1], 0, person.mask.shape[0] - 1)), hx)
+    span = span if span and span[1] - span[0] < 1.5 * w else None  # arms joined to the body: not the hips
+    # Centred on the body's outline there (the hip joints of a pose may sit off-centre).
+    c = float(np.clip((span[0] + span[1]) / 2, hx - 0.15 * w, hx + 0.15 * w)) if span else hx
+    half = max((span[1] - span[0]) / 2 if span else 0.0, 0.5 * w)
+    dst[0:2, 0] += c - hx
+    dst[0, 0], dst[1, 0] = min(dst[0, 0], c - half), max(dst[1, 0], c + half)
     if frame.long:
         dst[4:6, 1] += 0.06 * w
     dst[2:4, 1] = (dst[0, 1] + dst[4, 1]) / 2
+    for i, half in ((2, 0.45 * w), (4, 0.38 * w)):  # two trouser legs, however close the knees and ankles stand
+        c = float(dst[i, 0] + dst[i + 1, 0]) / 2
+        dst[i, 0], dst[i + 1, 0] = min(dst[i, 0], c - half), max(dst[i + 1, 0], c + half)
     cx = float(frame.lh[0] + frame.rh[0]) / 2
     for i in (2, 4):
         y = int(np.clip(dst[i, 1], 0, person.mask.shape[0] - 1))
         if person.mask[y, int(np.clip(cx, 0, person.mask.shape[1] - 1))]:
-            continue  # no gap between the legs here: a skirt or a dress, whose outline is not the legs'
+            # No gap between the legs here: a skirt or a dress, whose outline is not the legs' but is centred on them.
+            run = central_run(person.mask, y, cx) if i == 2 else None
+            if run and run[1] - run[0] < 1.5 * w:
+                shift = float(np.clip((run[0] + run[1]) / 2 - (dst[i, 0] + dst[i + 1, 0]) / 2, -0.15 * w, 0.15 * w))
+                dst[i:i + 2, 0] += shift
+            continue
         span = outline_span(person, y, cx, 1.2 * w)
         if span is None:
             continue
@@ -85,12 +114,30 @@ def fit_lower(person: Person, frame: BodyFrame, dst: np.ndarray, waist: float | 
     return dst
 
 
-def extend_region(person: Person, frame: BodyFrame, region: np.ndarray, waist: float | None) -> np.ndarray:
+def legs_apart(person: Person, frame: BodyFrame) -> bool:
+    """Whether the old lower garment has two legs (the backdrop shows between them above the knees), not a dress
+    or a skirt whose outline closes the gap."""
+    H, W = person.mask.shape
+    hip_y = float(min(frame.lh[1], frame.rh[1]))
+    gap = ~person.mask[:, int(np.clip((frame.lh[0] + frame.rh[0]) / 2, 0, W - 1))]
+    apart = np.flatnonzero(gap[int(hip_y):])
+    return bool(len(apart)) and hip_y + apart[0] <= max(frame.lk[1], frame.rk[1])
+
+
+def extend_region(person: Person, frame: BodyFrame, region: np.ndarray, waist: float | None,
+                  alpha: np.ndarray | None = None) -> np.ndarray:
     """The trousers' region from the waist (the top's hem above it stays in front) to just over the ankles,
-    never the hands."""
+    never the hands. With the warped trousers' alpha: all of their own silhouette below the waist too (over a
+    dress or wider than the old garment they keep their shape; what of the old garment is left beside them goes
+    in reveal.hide_old_lower), bare arms beside the hips staying in front."""
     H, W = region.shape
     w = frame.width
     region = region.copy()
+    if alpha is not None:
+        worn = alpha > 0.5
+        worn[:int(max(0, waist if waist is not None else min(frame.lh[1], frame.rh[1]) - 0.25 * w))] = False
+        lab = lab_of(np.asarray(person.image, np.float32) / 255.0)
+        region |= worn & ~(limb_capsules(person, frame, (H, W)) & own_skin(lab, person, frame))
     hip_y = float(min(frame.lh[1], frame.rh[1]))
     x0 = float(min(frame.rh[0], frame.lh[0]) - 0.45 * w)
     x1 = float(max(frame.rh[0], frame.lh[0]) + 0.45 * w)
@@ -105,11 +152,9 @@ def extend_region(person: Person, frame: BodyFrame, region: np.ndarray, waist: f
     low = (frame.la, frame.ra) if frame.long else (frame.lk, frame.rk)
     xs = [p[0] for p in (frame.lh, frame.rh, *low)]
     legs[int(hip_y):int(max(p[1] for p in low)), int(max(0, min(xs) - 0.5 * w)):int(min(W, max(xs) + 0.5 * w))] = True
-    gap = ~person.mask[:, int(np.clip((frame.lh[0] + frame.rh[0]) / 2, 0, W - 1))]
-    apart = np.flatnonzero(gap[int(hip_y):])
-    if not len(apart) or hip_y + apart[0] > max(frame.lk[1], frame.rk[1]):
+    if not legs_apart(person, frame):
         # Over a dress or a skirt (the legs apart only below the knees): its outline is not the legs'.
-        legs &= gap[:, None]
+        legs &= ~person.mask[:, int(np.clip((frame.lh[0] + frame.rh[0]) / 2, 0, W - 1))][:, None]
     region |= legs & person.mask
     if frame.long:
         ay = float(max(frame.la[1], frame.ra[1]))
@@ -125,6 +170,7 @@ def extend_region(person: Person, frame: BodyFrame, region: np.ndarray, waist: f
     # is not skin is the old garment, which the new one covers (no backdrop disc round the hand).
     skin = cv2.dilate(own_skin(lab_of(np.asarray(person.image, np.float32) / 255.0), person, frame).astype(np.uint8),
                       np.ones((5, 5), np.uint8)) > 0
+    arms = limb_capsules(person, frame, (H, W))
     for side in ("l", "r"):
         if person.visible(f"{side}_wrist"):
             x, y = person.point(f"{side}_wrist")
@@ -133,5 +179,73 @@ def extend_region(person: Person, frame: BodyFrame, region: np.ndarray, waist: f
             keep = disc > 0
             region |= keep & person.mask & ~skin & (np.arange(H)[:, None] >= max(int(y), int(waist or 0)))
             keep[int(y):] &= skin[int(y):]
+            # Above the wrist: the forearm (its skin or its sleeve), not the old garment round it (a hand in a pocket).
+            keep[:int(y)] &= (skin | arms)[:int(y)]
             region &= ~keep
     return region
+
+
+def clear_beside(person: Person, frame: BodyFrame, out: np.ndarray, alpha: np.ndarray,
+                 waist: float | None) -> tuple[np.ndarray, np.ndarray]:
+    """Trousers over a dress or a skirt: all of the old garment outside the new trousers from their waistband to
+    above the feet gives way to the backdrop (its flare, the gap between the legs); her skin, arms and hands stay.
+    out is the image in 0..1. Returns (image, the pixels changed)."""
+    H, W = alpha.shape
+    w = frame.width
+    on = alpha > 0.5
+    ys = np.flatnonzero(on.any(axis=1))
+    if not len(ys):
+        return out, np.zeros((H, W), bool)
+    top = int(max(0, waist if waist is not None else ys.min()))
+    feet = int(min(frame.la[1], frame.ra[1]) - 0.12 * w) if frame.ankles_seen else H
+    rows = np.zeros((H, W), bool)
+    rows[top:max(top, feet)] = True
+    skin = own_skin(lab_of(np.asarray(person.image, np.float32) / 255.0), person, frame)
+    # Her skin where her limbs are (a dress's check in her skin's colour beside them is not her).
+    keep = limb_capsules(person, frame, (H, W)) | (skin & leg_shapes(person, w))
+    for side in ("l", "r"):
+        if person.visible(f"{side}_wrist"):
+            x, y = person.point(f"{side}_wrist")
+            cv2.circle(keep.view(np.uint8), (int(x), int(y)), int(0.2 * w), 1, -1)
+    gone = person.mask & rows & ~on & ~keep
+    gone = cv2.morphologyEx(gone.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
+    if not gone.any():
+        return out, gone
+    return backdrop_fill(out, gone, person.mask), gone
+
+
+def hide_old(person: Person, frame: BodyFrame, out: np.ndarray, alpha: np.ndarray, region: np.ndarray,
+             waist: float | None, own: bool) -> tuple[np.ndarray, np.ndarray]:
+    """After the trousers are laid on (out: uint8): the old garment beside and below them (a skirt, a wider
+    trouser leg; over a dress all of it), and the old garment's soft rim just outside the person's outline along
+    them, give way. Returns (image, region grown by what changed)."""
+    steps = []
+    if frame.long:
+        steps.append(lambda img: hide_old_lower(person, frame, img, alpha * region))
+    if own:
+        steps.append(lambda img: clear_beside(person, frame, img, alpha * region, waist))
+    steps.append(lambda img: outline_rim(person, img, ((alpha * region) > 0.5) | grown, waist))
+    grown = np.zeros(region.shape, bool)
+    for step in steps:
+        res, changed = step(out.astype(np.float32) / 255.0)
+        if changed.any():
+            out = np.where(changed[..., None], np.clip(np.rint(res * 255), 0, 255), out).astype(np.uint8)
+            grown |= changed
+    return out, region | grown
+
+
+def outline_rim(person: Person, out: np.ndarray, painted: np.ndarray,
+                waist: float | None) -> tuple[np.ndarray, np.ndarray]:
+    """The old garment's anti-aliased edge just outside the person's outline beside the new trousers or what was
+    repainted (a dotted line of the old print along the outer leg): the backdrop there."""
+    grown = cv2.dilate((painted | ~person.mask).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    near = cv2.dilate(painted.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
+    rim = near & ~person.mask & ~painted & (cv2.dilate(person.mask.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0)
+    rim &= grown
+    if waist is not None:
+        rim[:int(waist)] = False
+    if not rim.any():
+        return out, rim
+    filled = backdrop_fill(out, rim, person.mask)
+    rim &= np.abs(filled - out).max(axis=2) > 0.08  # only what is not backdrop already (the backdrop stays as shot)
+    return filled, rim

@@ -1,0 +1,111 @@
+"""The person's arms and a new top's sleeves: where each arm runs (a polyline shoulder edge -> elbow -> wrist and
+the tapered outline around it), where the new sleeve ends along it, and what of the arm is in front of the garment.
+
+A worn short sleeve ends at the garment's own sleeve length along the arm, whatever the arm's angle; below it the
+person's own arm shows, in front of the garment's body (an arm hanging beside the body hides the tee's side, it is
+never covered by it). On the arm above that point the sleeve is on top of the body (a sleeve over a hanging arm is
+not hidden under the body's side)."""
+from __future__ import annotations
+
+import numpy as np
+
+from core.tryon.body import BodyFrame
+from core.tryon import drape
+from core.tryon.pose import Person
+
+# Arm radius along the arm, in shoulder widths: at the shoulder edge, the elbow and the wrist (an adult's upper arm
+# is about a quarter of the shoulder-joint distance across, the wrist a sixth).
+RADII = (0.13, 0.11, 0.085)
+
+
+def arm_polyline(person: Person, side: int, body: BodyFrame) -> np.ndarray | None:
+    """Shoulder edge -> elbow -> wrist, or None without both joints (then nothing of the arm is known)."""
+    return drape.arm_path(person, side, body)
+
+
+def along(path: np.ndarray, shape) -> tuple[np.ndarray, np.ndarray]:
+    """(s, d) per pixel: arc length along the polyline of the nearest point on it, and the distance to it."""
+    H, W = shape
+    yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
+    best_d = np.full((H, W), np.inf, np.float32)
+    best_s = np.zeros((H, W), np.float32)
+    start = 0.0
+    for a, b in zip(path[:-1], path[1:]):
+        seg = b - a
+        n = float(np.linalg.norm(seg))
+        if n < 1e-6:
+            continue
+        u = np.clip(((xx - a[0]) * seg[0] + (yy - a[1]) * seg[1]) / (n * n), 0, 1)
+        d = np.hypot(xx - (a[0] + u * seg[0]), yy - (a[1] + u * seg[1]))
+        better = d < best_d
+        best_d = np.where(better, d, best_d)
+        best_s = np.where(better, start + u * n, best_s)
+        start += n
+    return best_s, best_d
+
+
+def radius_at(path: np.ndarray, s: np.ndarray, width: float) -> np.ndarray:
+    """The arm's radius at arc length s (tapering shoulder -> elbow -> wrist)."""
+    seg = np.linalg.norm(np.diff(path, axis=0), axis=1)
+    knots = np.concatenate([[0.0], np.cumsum(seg)])
+    radii = np.array(RADII[:len(knots)], np.float32) * width
+    return np.interp(s, knots, radii).astype(np.float32)
+
+
+def sleeve_end(alpha: np.ndarray, s: np.ndarray, d: np.ndarray, r: np.ndarray) -> float:
+    """How far along the arm the sleeve reaches (its cloth on the arm, a high percentile: not a stray pixel)."""
+    on = (alpha > 0.5) & (d < 2.0 * r)
+    if on.sum() < 20:
+        return 0.0
+    return float(np.percentile(s[on], 97))
+
+
+def own_colour(lab: np.ndarray | None, core: np.ndarray, skin: np.ndarray) -> np.ndarray:
+    """Skin pixels in the colour of the arm's own middle (a yellow top beside a dark arm is skin-like, not arm)."""
+    if lab is None or core.sum() < 30:
+        return skin
+    ab = lab[..., 1:]
+    ref = np.median(ab[core], axis=0)
+    spread = float(np.median(np.linalg.norm(ab[core] - ref, axis=1)))
+    return skin & (np.linalg.norm(ab - ref, axis=2) < max(6.0, 2.5 * spread))
+
+
+def arms_and_sleeves(person: Person, body: BodyFrame, skin: np.ndarray,
+                     sleeves: list[tuple[np.ndarray, int]], lab: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(arm in front, arm under its sleeve): the arm beyond the new sleeve's end (her bare skin out to the arm's
+    outline, else the arm's tapered outline) and the arm above it, where the sleeve is drawn over the garment's body.
+    `sleeves`: each sleeve's alpha on the person with its side (-1 image left, +1 image right)."""
+    H, W = person.mask.shape
+    w = body.width
+    front = np.zeros((H, W), bool)
+    under = np.zeros((H, W), bool)
+    by_side = {side: a for a, side in sleeves}
+    for side in (-1, 1):
+        path = arm_polyline(person, side, body)
+        if path is None:
+            continue
+        s, d = along(path, (H, W))
+        r = radius_at(path, s, w)
+        total = float(np.linalg.norm(np.diff(path, axis=0), axis=1).sum())
+        # Without a sleeve (a tank top), the arm is in front from below the armpit.
+        end = sleeve_end(by_side[side], s, d, r) if side in by_side else 0.0
+        end = max(end, 0.3 * w)
+        beyond = s > end
+        arm_skin = own_colour(lab, skin & (d < 0.6 * r) & beyond, skin)
+        arm = ((d < 0.9 * r) | (arm_skin & (d < 1.8 * r))) & person.mask & (s <= total + 0.15 * w)
+        front |= arm & beyond
+        under |= (d < 1.3 * r) & (s <= end)
+    return front, under
+
+
+def layer_over_arms(sleeve_layers: list, sides: list[int], body_layer: tuple, person: Person, body: BodyFrame,
+                    skin: np.ndarray, lab: np.ndarray | None = None) -> tuple[list, np.ndarray]:
+    """The garment's layers, bottom to top (the body, then each sleeve on its arm), with the person's arm in front
+    of them below the sleeves' ends. Returns (layers, the arm in front)."""
+    front, under = arms_and_sleeves(person, body, skin, [(a, s) for (_, a), s in zip(sleeve_layers, sides)], lab)
+    body_rgb, body_a = body_layer
+    layers = [(body_rgb, body_a * ~front)]
+    for rgb, a in sleeve_layers:
+        # The sleeve over the body on the arm; elsewhere (its underarm swung over the chest) the body stays on top.
+        layers.append((rgb, a * ((under | (body_a < 0.5)) & ~front)))
+    return layers, front

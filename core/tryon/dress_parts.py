@@ -1,0 +1,196 @@
+"""The parts of a dress besides its bodice and skirt, and the legs below it (classic backend): a dress's sleeves
+found in its product shot and worn along the arms (bent at the elbow, a long sleeve to the wrist), and the shape of
+the legs that a shorter dress shows where the old trousers were (thigh, knee, calf and ankle, not a tube)."""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from core.tryon.body import BodyFrame
+from core.tryon.drape import arm_direction, arm_path, sleeve_scale, sleeve_transform
+from core.tryon.pixels import quantise
+from core.tryon.pose import Person
+from core.tryon.reveal import clothing_colours, lab_of
+from core.tryon.warp import tps_remap
+
+# Half-widths of a leg across its length (shoulder widths): hip, mid-thigh, knee, calf, ankle, and where each
+# sits between hip (0) and ankle (1).
+LEG_PROFILE = ((0.0, 0.27), (0.25, 0.23), (0.5, 0.18), (0.64, 0.19), (0.9, 0.12), (1.0, 0.11))
+
+
+def leg_shapes(person: Person, w: float) -> np.ndarray:
+    """The legs as a front view draws them: wide at the thigh, narrow at the knee, a calf, a slim ankle, along the
+    pose's hip -> knee -> ankle (where the ankle is seen), trimmed to the person."""
+    H, W = person.mask.shape
+    m = np.zeros((H, W), np.uint8)
+    for side in ("l", "r"):
+        if not all(person.visible(f"{side}_{j}") for j in ("hip", "knee", "ankle")):
+            continue
+        hip, knee, ankle = (np.asarray(person.point(f"{side}_{j}"), np.float32) for j in ("hip", "knee", "ankle"))
+        left, right = [], []
+        for t, half in LEG_PROFILE:
+            a, b, u = (hip, knee, t / 0.5) if t <= 0.5 else (knee, ankle, (t - 0.5) / 0.5)
+            p = a + u * (b - a)
+            d = (b - a) / max(float(np.linalg.norm(b - a)), 1e-6)
+            n = np.array([-d[1], d[0]], np.float32)
+            left.append(p + n * half * w)
+            right.append(p - n * half * w)
+        poly = np.array(left + right[::-1], np.float32)
+        cv2.fillPoly(m, [np.round(poly).astype(np.int32)], 1)
+        cv2.circle(m, tuple(np.int32(ankle)), max(1, int(0.11 * w)), 1, -1)
+        cv2.circle(m, tuple(np.int32(hip)), max(1, int(LEG_PROFILE[0][1] * w)), 1, -1)  # the hip's round top
+    return (m > 0) & person.mask
+
+
+def old_hem_at_ankles(person: Person, frame: BodyFrame, base: np.ndarray, own: np.ndarray) -> np.ndarray:
+    """The old trousers' hem round the ankles, over the shoes' tops: the old lower garment's colours (from the
+    thighs) beside the ankles. None of it where the shoes are in those colours too (black trousers, black shoes)."""
+    H, W = own.shape
+    w = frame.width
+    thighs = np.zeros((H, W), bool)
+    hip_y, knee_y = float(min(frame.lh[1], frame.rh[1])), float(max(frame.lk[1], frame.rk[1]))
+    thighs[int(hip_y + 0.2 * (knee_y - hip_y)):int(knee_y)] = True
+    lab = lab_of(base)
+    core = cv2.erode((thighs & person.mask & ~own).astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
+    lut = clothing_colours(lab, core, share=0.05) if core.sum() > 200 else None
+    out = np.zeros((H, W), bool)
+    if lut is None:
+        return out
+    old = lut[quantise(lab)] & person.mask & ~own
+    for side in ("l", "r"):
+        if person.visible(f"{side}_ankle"):
+            ax, ay = person.point(f"{side}_ankle")
+            zone = np.zeros((H, W), bool)
+            zone[max(0, int(ay - 0.03 * w)):int(ay + 0.12 * w), max(0, int(ax - 0.3 * w)):int(ax + 0.3 * w) + 1] = True
+            zone &= person.mask
+            if zone.any() and (old & zone).sum() < 0.6 * zone.sum():
+                out |= old & zone
+    return out
+
+
+def flat_sleeves(mask: np.ndarray, runs: np.ndarray, y_top: int, y_waist: int, cx: float,
+                 waist_w: float) -> list[tuple[np.ndarray, int]]:
+    """The sleeves of a dress's product shot (image left -1, right +1): what lies outside the bodice, a shoulder's
+    width about the centre down to the armpits narrowing to the waist, and beside the skirt's central run below it;
+    a piece that starts above the waist and is big enough to be a sleeve."""
+    H, W = mask.shape
+    body = np.zeros((H, W), bool)
+    cols = np.arange(W)
+    sh, armpit = shoulder_half(runs, y_top, y_waist, waist_w), y_top + 0.45 * (y_waist - y_top)
+    for y in range(H):
+        if y < y_waist:
+            f = float(np.clip((y - armpit) / max(y_waist - armpit, 1), 0, 1))
+            half = sh + f * (0.55 * waist_w - sh)
+            body[y] = np.abs(cols - cx) <= half
+        elif runs[y, 0] >= 0:
+            body[y, runs[y, 0]:runs[y, 1] + 1] = True
+    rest = mask & ~body
+    rest = cv2.morphologyEx(rest.astype(np.uint8), cv2.MORPH_OPEN, np.ones((5, 5), np.uint8))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(rest, 8)
+    out = []
+    for side in (-1, 1):
+        best, area = 0, 0.01 * mask.sum()
+        for k in range(1, n):
+            x = stats[k, cv2.CC_STAT_LEFT] + stats[k, cv2.CC_STAT_WIDTH] / 2
+            wide = stats[k, cv2.CC_STAT_WIDTH] >= 0.25 * sh  # out past the armhole, not a sliver of its edge
+            if (x - cx) * side > 0 and wide and stats[k, cv2.CC_STAT_TOP] < armpit and stats[k, cv2.CC_STAT_AREA] > area:
+                best, area = k, stats[k, cv2.CC_STAT_AREA]
+        if best:
+            out.append((labels == best, side))
+    return out
+
+
+def shoulder_half(runs: np.ndarray, y_top: int, y_waist: int, waist_w: float) -> float:
+    """Half the bodice's width at the shoulder seams in the product shot: the chest's width under the armpits (the
+    lower half of the bodice, where no sleeve is joined), a little more, and never under the waist's."""
+    a = int(y_top + 0.6 * (y_waist - y_top))
+    r = runs[a:y_waist + 1]
+    r = r[r[:, 0] >= 0]
+    chest = float(np.percentile(r[:, 1] - r[:, 0] + 1, 25)) if len(r) else waist_w  # rows clear of puffed sleeves
+    return 0.53 * max(chest, waist_w)
+
+
+def sleeve_seam(sleeve: np.ndarray, side: int, cx: float, sh: float, y_top: int) -> np.ndarray:
+    """The sleeve's corner at the shoulder seam in the product shot: the bodice's shoulder edge at the sleeve's top."""
+    ys = np.flatnonzero(sleeve.any(axis=1))
+    return np.array([cx + side * sh, max(int(ys.min()), y_top)], np.float32)
+
+
+def sleeve_axis(sleeve: np.ndarray, corner: np.ndarray) -> np.ndarray:
+    """The sleeve's direction from its seam to its cuff (the far tenth of its pixels), whatever its width."""
+    ys, xs = np.nonzero(sleeve)
+    pts = np.stack([xs, ys], 1).astype(np.float32)
+    d = np.linalg.norm(pts - corner, axis=1)
+    far = pts[d >= np.quantile(d, 0.9)].mean(0) - corner
+    return (far / max(float(np.linalg.norm(far)), 1e-6)).astype(np.float32)
+
+
+def _along(path: np.ndarray, dist: float) -> tuple[np.ndarray, np.ndarray]:
+    """The point `dist` along a polyline and the unit direction there."""
+    seg = np.diff(path, axis=0)
+    lens = np.linalg.norm(seg, axis=1)
+    k, left = 0, float(dist)
+    while k < len(seg) - 1 and left > lens[k]:
+        left -= float(lens[k])
+        k += 1
+    d = seg[k] / max(float(lens[k]), 1e-6)
+    return path[k] + d * left, d
+
+
+def sleeve_pairs(sleeve: np.ndarray, side: int, corner: np.ndarray, path: np.ndarray, along: float, sx: float,
+                 armpit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Matching points (product shot, person) for a sleeve: its seam's top on the shoulder's edge, its seam's bottom
+    at the armpit, its middle and its cuff's two corners along the arm (through the elbow), so a sleeve laid out at
+    any angle in the shot hangs down the arm, its seam at the armhole."""
+    ys, xs = np.nonzero(sleeve)
+    pts = np.stack([xs, ys], 1).astype(np.float32)
+    seam = pts[np.abs(pts[:, 0] - corner[0]) <= 3]
+    low = seam[np.argmax(seam[:, 1])] if len(seam) else corner + np.array([0, 0.5 * np.ptp(ys)], np.float32)
+    mid_seam = (corner + low) / 2
+    axis = sleeve_axis(sleeve, mid_seam)
+    perp = np.array([-axis[1], axis[0]], np.float32)
+    rel = pts - mid_seam
+    length = float(max((rel @ axis).max(), 1.0))
+    far = rel @ axis >= 0.9 * length
+    v = rel[far] @ perp
+    cuff = mid_seam + axis * length
+    src = [corner, low, mid_seam + axis * 0.5 * length, cuff + perp * v.min(), cuff + perp * v.max()]
+    top = path[0]
+    start = (top + armpit) / 2
+    arm = np.concatenate([[start], path[1:]], 0)
+    p_mid, d_mid = _along(arm, 0.5 * length * along)
+    p_end, d_end = _along(arm, length * along)
+    n_end = np.array([-d_end[1], d_end[0]], np.float32)
+    if n_end @ perp_to_person(perp, axis, d_end) < 0:
+        n_end = -n_end
+    dst = [top, armpit, p_mid, p_end + n_end * v.min() * sx, p_end + n_end * v.max() * sx]
+    return np.array(src, np.float32), np.array(dst, np.float32)
+
+
+def perp_to_person(perp: np.ndarray, axis: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """The sleeve's across direction turned with it onto the arm (a rotation taking its axis to the arm's)."""
+    c, s_ = float(axis @ d), float(axis[0] * d[1] - axis[1] * d[0])
+    return np.array([c * perp[0] - s_ * perp[1], s_ * perp[0] + c * perp[1]], np.float32)
+
+
+def wear_sleeves(person: Person, frame: BodyFrame, tex: np.ndarray, sleeves: list, corners: list,
+                 sx: float, sy: float) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Each sleeve along its arm from the shoulder's edge (rgb, alpha layers at the photo's size), bending at the
+    elbow; a long sleeve ends at the wrist, a short one keeps the dress's own proportion."""
+    H, W = person.mask.shape
+    re, le = frame.shoulder_edges
+    layers = []
+    for (mask, side), corner in zip(sleeves, corners):
+        along = sleeve_scale(person, side, frame, mask, corner, sy)
+        path = arm_path(person, side, frame)
+        stack = np.concatenate([tex, mask[..., None].astype(np.float32)], 2)
+        if path is not None:
+            edge = re if side < 0 else le
+            armpit = edge + frame.down * 0.45 * frame.width - side * np.array([0.1 * frame.width, 0.0])
+            s_pts, d_pts = sleeve_pairs(mask, side, corner, path, along, sx, armpit.astype(np.float32))
+            out = tps_remap(stack, s_pts, d_pts, (W, H))
+        else:
+            M = sleeve_transform(mask, side, corner, re if side < 0 else le, arm_direction(person, side, frame), sx, along)
+            out = cv2.warpAffine(stack, M, (W, H), flags=cv2.INTER_LINEAR, borderValue=0)
+        layers.append((out[..., :3], np.clip(out[..., 3], 0, 1)))
+    return layers
