@@ -66,9 +66,7 @@ def garment_parts(gmask: np.ndarray, landmarks: np.ndarray) -> GarmentParts:
     cx = float((tl[0] + tr[0]) / 2)
     sleeves = []
     n, labels, stats, _ = cv2.connectedComponentsWithStats(rest.astype(np.uint8), 8)
-    y_top, glen, gw = float(tl[1]), max(float(hl[1] - tl[1]), 1.0), max(float(tr[0] - tl[0]), 1.0)
-    body_ys = np.flatnonzero(body.any(axis=1))
-    straps = len(body_ys) and (y_top - body_ys.min()) > 0.25 * gw  # a halter or a cami's straps above the armholes
+    y_top, glen = float(tl[1]), max(float(hl[1] - tl[1]), 1.0)
     for side in (-1, 1):
         best, area = 0, 0.002 * gmask.size
         for k in range(1, n):
@@ -79,9 +77,9 @@ def garment_parts(gmask: np.ndarray, landmarks: np.ndarray) -> GarmentParts:
             continue
         start = (stats[best, cv2.CC_STAT_TOP] - y_top) / glen
         end = (stats[best, cv2.CC_STAT_TOP] + stats[best, cv2.CC_STAT_HEIGHT] - y_top) / glen
-        # A sleeve hangs from the shoulder. What runs down to the hem from well below the shoulder row, or from
-        # beside a halter's or a cami's armhole, is the body flaring out (a swing top): body, never worn on an arm.
-        if end >= 0.85 and (start >= 0.2 or straps):
+        # A sleeve hangs from the shoulder. What runs down to the hem from well below the shoulder row is the
+        # body flaring out (a cami, a swing top): body, never worn on an arm.
+        if end >= 0.85 and start >= 0.2:
             body |= labels == best
         else:
             sleeves.append((labels == best, side))
