@@ -66,13 +66,22 @@ def garment_parts(gmask: np.ndarray, landmarks: np.ndarray) -> GarmentParts:
     cx = float((tl[0] + tr[0]) / 2)
     sleeves = []
     n, labels, stats, _ = cv2.connectedComponentsWithStats(rest.astype(np.uint8), 8)
+    y_top, glen = float(tl[1]), max(float(hl[1] - tl[1]), 1.0)
     for side in (-1, 1):
         best, area = 0, 0.002 * gmask.size
         for k in range(1, n):
             x = stats[k, cv2.CC_STAT_LEFT] + stats[k, cv2.CC_STAT_WIDTH] / 2
             if (x - cx) * side > 0 and stats[k, cv2.CC_STAT_AREA] > area:
                 best, area = k, stats[k, cv2.CC_STAT_AREA]
-        if best:
+        if not best:
+            continue
+        start = (stats[best, cv2.CC_STAT_TOP] - y_top) / glen
+        end = (stats[best, cv2.CC_STAT_TOP] + stats[best, cv2.CC_STAT_HEIGHT] - y_top) / glen
+        # A sleeve hangs from the shoulder. What runs down to the hem from well below the shoulder row is the
+        # body flaring out (a cami, a swing top): body, never worn on an arm.
+        if end >= 0.85 and start >= 0.2:
+            body |= labels == best
+        else:
             sleeves.append((labels == best, side))
     return GarmentParts(body, sleeves, (float(tl[0]), float(tr[0])), int(tl[1]), int(hl[1]), (float(hl[0]), float(hr[0])), cx)
 
@@ -94,7 +103,8 @@ def body_targets(parts: GarmentParts, body: BodyFrame, n: int = 5) -> tuple[np.n
         arm = body.down * 0.45 * body.width
         re, le = body.rs + arm - across * 0.12 * body.width, body.ls + arm + across * 0.12 * body.width
         sx = float(np.linalg.norm(le - re)) / gw
-        sy = sx
+        # ... but a top ends by mid-thigh: a flared halter's narrow armhole row would scale it down to the knees.
+        sy = min(sx, 1.25 * body.torso_len / glen)
     else:
         sx = float(np.linalg.norm(le - re)) / gw
         ratio = glen / gw / STANDARD_TOP
