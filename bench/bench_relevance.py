@@ -51,6 +51,9 @@ SINGLE_GARMENT = [
     ("bomber jacket", ["jacket"]), ("skirt", ["skirt"]), ("miniskirt", ["skirt"]), ("shorts", ["shorts"]),
     ("blouse", ["blouse"]), ("shirt", ["shirt"]), ("button-down", ["shirt"]), ("something to carry my laptop, a bag", ["bag"]),
 ]
+# "top" names every top (issue 23: "tops" as every top), so a striped shirt or sweater answers "striped top". This
+# label said t-shirt only, from when the vocabulary read "top" as t-shirt; with it hybrid nDCG reads 0.968, not 0.985.
+TOPS = ["t-shirt", "top", "blouse", "shirt", "sweater", "hoodie"]
 ATTRIBUTE = [
     ("navy striped shirt", ["shirt"], ["navy"], ["stripes"]), ("white sneakers", ["sneakers"], ["white"], []),
     ("floral dress", ["dress"], [], ["floral"]), ("an elegant black gown", ["dress"], ["black"], []),
@@ -68,7 +71,7 @@ ATTRIBUTE = [
     ("blue jeans", ["jeans"], ["blue"], []), ("red sneakers", ["sneakers"], ["red"], []),
     ("polka-dot blouse", ["blouse"], [], ["polka dots"]), ("crimson dress", ["dress"], ["red"], []),
     ("a chevron skirt", ["skirt"], [], ["chevron"]), ("zigzag sweater", ["sweater"], [], ["chevron"]),
-    ("purple striped hoodie", ["hoodie"], ["purple"], ["stripes"]), ("black and white striped top", ["t-shirt"], ["black", "white"], ["stripes"]),
+    ("purple striped hoodie", ["hoodie"], ["purple"], ["stripes"]), ("black and white striped top", TOPS, ["black", "white"], ["stripes"]),
     ("plain white shirt", ["shirt"], ["white"], ["solid"]), ("orange shorts", ["shorts"], ["orange"], []),
 ]
 
