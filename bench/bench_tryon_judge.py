@@ -15,9 +15,9 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-from PIL import Image, ImageDraw
+from PIL import Image
 
-from bench.bench_tryon_real import own_top_product_shot, torso_ssim
+from bench.bench_tryon_real import contact_sheet, own_top_product_shot, torso_ssim
 from core.tryon.pose import TryOnInputError, analyse_person
 from core.tryon.regions import body_frame, polygon_mask, torso_outline
 
@@ -84,29 +84,6 @@ def choose(labels: dict, people: dict, seed: int = SEED) -> list[tuple[str, str,
     return pairs
 
 
-def _thumb(img: Image.Image) -> Image.Image:
-    return img.convert("RGB").resize((max(1, round(img.width * THUMB_H / img.height)), THUMB_H), Image.BILINEAR)
-
-
-def judge_sheet(cells: list[tuple[str, list[Image.Image]]], per_row: int = 3) -> Image.Image:
-    tiles = []
-    for label, imgs in cells:
-        ts = [_thumb(i) for i in imgs]
-        cell = Image.new("RGB", (sum(t.width for t in ts) + 8, THUMB_H + 18), "white")
-        x = 0
-        for t in ts:
-            cell.paste(t, (x, 18))
-            x += t.width
-        ImageDraw.Draw(cell).text((3, 3), label, fill=(200, 0, 0))
-        tiles.append(cell)
-    cw = max(t.width for t in tiles)
-    rows = (len(tiles) + per_row - 1) // per_row
-    sheet = Image.new("RGB", (cw * per_row, rows * (THUMB_H + 18)), (235, 235, 235))
-    for k, t in enumerate(tiles):
-        sheet.paste(t, ((k % per_row) * cw, (k // per_row) * (THUMB_H + 18)))
-    return sheet
-
-
 def _one(backend, root: Path, g: str, person, kind: str) -> tuple[dict, Image.Image, Image.Image] | None:
     if g == "own":
         gimg = own_top_product_shot(person)[0]
@@ -144,7 +121,7 @@ def run_judge(backend, root: Path, out: Path, seed: int = SEED) -> list[dict]:
             "refused" if "refused" in row else f"{row['score']} {row['verdict']}")
         cells.append((label, [gimg, people[p].image, result]))
     out.mkdir(parents=True, exist_ok=True)
-    judge_sheet(cells).save(out / "judge.png")
+    contact_sheet(cells, per_row=3, h=THUMB_H).save(out / "judge.png")
     json.dump(rows, open(out / "judge.json", "w"), indent=1)
     print(f"judge set (seed {seed}): {len(rows)} pairs")
     print(f"{'#':>2} {'pair':14s} {'kind':6s} {'score':>5s} " + " ".join(f"{m[:11]:>11s}" for m in MEASURES)

@@ -30,12 +30,13 @@ def _thumb(img: Image.Image, h: int = THUMB_H) -> Image.Image:
     return img.convert("RGB").resize((max(1, round(img.width * h / img.height)), h), Image.BILINEAR)
 
 
-def _sheet(rows: list[tuple[str, list[Image.Image]]], per_row: int = 4) -> Image.Image:
+def contact_sheet(rows: list[tuple[str, list[Image.Image]]], per_row: int = 4, h: int = THUMB_H) -> Image.Image:
+    """Cells of images side by side (garment | person | result), each `h` px tall under its red label, `per_row`
+    cells a row."""
     cells = []
     for label, imgs in rows:
-        tiles = [_thumb(i) for i in imgs]
-        w = sum(t.width for t in tiles) + 6
-        cell = Image.new("RGB", (w, THUMB_H + 16), "white")
+        tiles = [_thumb(i, h) for i in imgs]
+        cell = Image.new("RGB", (sum(t.width for t in tiles) + 6, h + 16), "white")
         x = 0
         for t in tiles:
             cell.paste(t, (x, 16))
@@ -44,9 +45,9 @@ def _sheet(rows: list[tuple[str, list[Image.Image]]], per_row: int = 4) -> Image
         cells.append(cell)
     cw = max(c.width for c in cells)
     n_rows = (len(cells) + per_row - 1) // per_row
-    sheet = Image.new("RGB", (cw * min(per_row, len(cells)), n_rows * (THUMB_H + 16)), (235, 235, 235))
+    sheet = Image.new("RGB", (cw * min(per_row, len(cells)), n_rows * (h + 16)), (235, 235, 235))
     for k, c in enumerate(cells):
-        sheet.paste(c, ((k % per_row) * cw, (k // per_row) * (THUMB_H + 16)))
+        sheet.paste(c, ((k % per_row) * cw, (k // per_row) * (h + 16)))
     return sheet
 
 
@@ -158,7 +159,7 @@ def run_real(backend, root: Path, people: str | None = None, garments: str | Non
             rows.append(row)
             cells.append((f"{g} on {p}: {q.score} {q.verdict}", [gimg, person.image, r.image]))
         if cells:
-            _sheet(cells).save(out / f"{g}-{kind}.png")
+            contact_sheet(cells).save(out / f"{g}-{kind}.png")
     _report(rows)
     rec = reconstruct(backend, analysed, out)
     json.dump({"pairs": rows, "reconstruction": rec}, open(out / "measures.json", "w"), indent=1)
@@ -221,5 +222,5 @@ def reconstruct(backend, analysed: dict, out: Path) -> list[dict]:
         print("\ngarment she already wears (own top cut out, tried back on), torso SSIM (target >= 0.75): "
               + ", ".join(f"{r['person']} {r['torso_ssim']:.3f}" for r in res)
               + f"; worst {min(r['torso_ssim'] for r in res):.3f}, median {np.median([r['torso_ssim'] for r in res]):.3f}")
-        _sheet(cells).save(out / "own-top.png")
+        contact_sheet(cells).save(out / "own-top.png")
     return res

@@ -3,6 +3,7 @@ that flare out to the hem from below the shoulders are its body, never sleeves w
 long ones laid alongside the body included, stay sleeves."""
 import cv2
 import numpy as np
+import pytest
 
 from core.tryon.drape import garment_parts
 from core.tryon.warp import garment_landmarks
@@ -24,17 +25,12 @@ def test_a_swing_tops_flare_from_below_the_shoulders_is_body():
     assert parts.body.sum() > 0.97 * mask.sum()  # the flare is worn as the garment's body, not dropped
 
 
-def test_long_sleeves_laid_alongside_the_body_stay_sleeves():
-    body = [(140, 40), (260, 40), (260, 380), (140, 380)]
-    left = [(140, 40), (140, 370), (105, 370), (100, 60)]
-    right = [(260, 40), (260, 370), (295, 370), (300, 60)]
-    _, parts = _parts(body, (left, right))
-    assert sorted(side for _, side in parts.sleeves) == [-1, 1]
+BODY = [(140, 40), (260, 40), (260, 380), (140, 380)]
+LONG = ([(140, 40), (140, 370), (105, 370), (100, 60)], [(260, 40), (260, 370), (295, 370), (300, 60)])
+SHORT = ([(140, 40), (140, 150), (90, 170), (70, 90)], [(260, 40), (260, 150), (310, 170), (330, 90)])
 
 
-def test_short_sleeves_stay_sleeves():
-    body = [(140, 40), (260, 40), (260, 380), (140, 380)]
-    left = [(140, 40), (140, 150), (90, 170), (70, 90)]
-    right = [(260, 40), (260, 150), (310, 170), (330, 90)]
-    _, parts = _parts(body, (left, right))
+@pytest.mark.parametrize("sleeves", [LONG, SHORT], ids=["long, laid alongside the body", "short"])
+def test_real_sleeves_stay_sleeves(sleeves):
+    _, parts = _parts(BODY, sleeves)
     assert sorted(side for _, side in parts.sleeves) == [-1, 1]
