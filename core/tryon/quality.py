@@ -25,7 +25,7 @@ from PIL import Image
 from core.tryon.held import held_objects
 from core.tryon.pixels import (NBINS, ellipse_mask, fine_texture, local_std, quantise, skin_like,  # noqa: F401
                                 skin_model, to_lab)
-from core.tryon.quality_checks import (between_legs, detail_kept, face_ellipse, flat_fill_mask, garment_holes,  # noqa: F401
+from core.tryon.quality_checks import (between_legs, plain_backdrop, detail_kept, face_ellipse, flat_fill_mask, garment_holes,  # noqa: F401
                                        forearms_covered, hands_mask, light_slivers, old_edges_left, old_garment_left,
                                        short_sleeved, shoulder_width, skin_texture_level)
 
@@ -142,7 +142,8 @@ def _flat_fill(v: _Compared) -> Check:
     n_changed = max(int(v.changed.sum()), 1)
     revealed = v.changed & ~cv2.dilate(v.on.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
     ref = skin_texture_level(v.labB, v.skinB & ~v.changed & v.pmask, v.face, v.on)
-    share = float(flat_fill_mask(v.labA, revealed, ref).sum()) / n_changed
+    flat = flat_fill_mask(v.labA, revealed, ref) & ~plain_backdrop(v.labB, v.labA, v.pmask)
+    share = float(flat.sum()) / n_changed
     return _check("flat_fill", share, f"{share:.1%} of the changed area is an untextured painted block",
                   "what the garment leaves bare keeps a real texture")
 

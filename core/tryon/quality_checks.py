@@ -46,6 +46,16 @@ def flat_fill_mask(after_lab: np.ndarray, revealed: np.ndarray, ref_texture: flo
     return flat
 
 
+def plain_backdrop(before_lab: np.ndarray, after_lab: np.ndarray, pmask: np.ndarray) -> np.ndarray:
+    """Pixels of the result in the colour of the photo's own backdrop where that backdrop is itself plain (a studio
+    white): old clothing cleared to the backdrop there is as flat as the backdrop, not a painted block."""
+    back = ~(cv2.dilate(pmask.astype(np.uint8), np.ones((9, 9), np.uint8)) > 0)
+    if back.sum() < 100 or float(np.median(fine_texture(before_lab[..., 0])[back])) > 0.12:
+        return np.zeros(pmask.shape, bool)
+    colour = np.median(before_lab[back], 0)
+    return np.linalg.norm(after_lab - colour, axis=2) < 4.0
+
+
 def shoulder_width(person, W: int) -> float:
     try:
         return float(np.linalg.norm(person.point("l_shoulder") - person.point("r_shoulder")))
