@@ -14,6 +14,7 @@ from PIL import Image
 from core.tryon.base import TryOnResult
 from core.tryon.body import BodyFrame
 from core.tryon.drape import face_mask
+from core.tryon.front import hands_and_forearms, in_front, put_back
 from core.tryon.dress_parts import (flat_sleeves, leg_shapes, old_hem_at_ankles, shoulder_half, sleeve_seam,
                                     wear_sleeves)
 from core.tryon.pixels import inner_texture, low_frequency_shading, skin_colour, volume_shading
@@ -238,7 +239,7 @@ def wear(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str,
     # 1. the flat-lay's silhouette placed row by row on the body
     rgb, alpha, info, sleeves = _hang(person, garment_img, gmask, kind, frame)
     # 2. nothing past the shoulders' outline; the face, hands and forearms stay in front; the sleeves on the arms
-    alpha = _trim(person, alpha, frame)
+    alpha = _trim(person, alpha, frame, info["waist"] if kind == "dress" else np.inf)
     rgb, alpha, sleeve_on = _add_sleeves(person, frame, rgb, alpha, sleeves)
     covered = alpha > 0.5
     t["warp"] = time.perf_counter() - t0
@@ -247,7 +248,9 @@ def wear(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str,
     base = np.asarray(person.image, np.float32) / 255.0
     legs_from = info["top"] if kind == "lower" else None
     base2, bare, skin_share = reveal(person, base, covered, frame, frame.width, legs_from=legs_from, torso=torso)
-    out, a = _lay_on(person, base, base2, rgb, alpha, covered, frame, sleeve_on)
+    out, a = _lay_on(person, base, base2, rgb, alpha, covered, frame, sleeve_on, info["waist"])
+    # Hands, bare forearms (not under a new sleeve) and what she holds stay in front, exactly as shot.
+    out = put_back(person, out, in_front(person, frame, lab_of(base)) & ~sleeve_on)
     # Every pixel that may differ from the photo: the garment with its soft edge, and what was repainted.
     region = covered | bare | (np.abs(out - base).max(2) > 0)
     t["compose"] = time.perf_counter() - t0
@@ -287,7 +290,10 @@ def _hang(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str
     map_x, map_y, info = place(flat, person, frame, kind)
     stack = np.concatenate([tex, flat.mask[..., None].astype(np.float32)], 2)
     warped = cv2.remap(stack, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
-    layers = wear_sleeves(person, frame, tex, sleeves, corners, info["sx"], info["sx"]) if sleeves else []
+    layers = []
+    if sleeves:  # sleeves sized by the shoulders (a broad waist widens the skirt, not the sleeves)
+        s = min(info["sx"], float(np.linalg.norm(np.subtract(*frame.shoulder_edges))) / (2 * sh))
+        layers = wear_sleeves(person, frame, tex, sleeves, corners, s, s)
     return warped[..., :3], np.clip(warped[..., 3], 0, 1), info, layers
 
 
@@ -310,30 +316,26 @@ def _add_sleeves(person: Person, frame: BodyFrame, rgb: np.ndarray, alpha: np.nd
     return rgb, alpha, on
 
 
-def _trim(person: Person, alpha: np.ndarray, frame: BodyFrame) -> np.ndarray:
+def _trim(person: Person, alpha: np.ndarray, frame: BodyFrame, waist: float = np.inf) -> np.ndarray:
     """The bodice lies on the torso: nothing past the shoulders' outline (a sleeve's stub is not a cape); in front
     of the dress: the face, the hands and the forearms hanging beside it."""
     H, W = person.mask.shape
     w = frame.width
     centre = _centre_line(person, frame, H)
     xs = np.arange(W, dtype=np.float32)[None, :]
-    above = np.arange(H)[:, None] < (frame.lh[1] + frame.rh[1]) / 2
+    above = np.arange(H)[:, None] < min((frame.lh[1] + frame.rh[1]) / 2, waist)  # a skirt flares from its waist
     alpha = np.where(above & (np.abs(xs - centre[:, None]) > 0.62 * w), 0, alpha)
     alpha = np.where(above, alpha * cv2.dilate(person.mask.astype(np.uint8), np.ones((5, 5), np.uint8)), alpha)
     keep = face_mask(frame, (H, W))
     keep[: max(0, int(frame.neck_y - 0.05 * w))] = True
-    for side in ("l", "r"):
-        if person.visible(f"{side}_elbow") and person.visible(f"{side}_wrist"):
-            e, wr = person.point(f"{side}_elbow"), person.point(f"{side}_wrist")
-            m = np.zeros((H, W), np.uint8)
-            _capsule(m, [e, wr], 0.2 * w)
-            keep |= (m > 0) & person.mask
-            cv2.circle(keep.view(np.uint8), tuple(np.int32(wr)), int(0.16 * w), 1, -1)
+    # Her hands and bare forearms as the photo shows them (not a capsule round them: no notches in the skirt).
+    keep |= hands_and_forearms(person, frame, lab_of(np.asarray(person.image, np.float32) / 255.0))
     return alpha * ~keep
 
 
 def _lay_on(person: Person, base: np.ndarray, base2: np.ndarray, rgb: np.ndarray, alpha: np.ndarray,
-            covered: np.ndarray, frame: BodyFrame, sleeves: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+            covered: np.ndarray, frame: BodyFrame, sleeves: np.ndarray | None = None,
+            waist: float | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(image, soft alpha): the garment with the photo's broad light over the repainted photo."""
     w = frame.width
     light = low_frequency_shading(base, covered & person.mask, w) if (covered & person.mask).any() else 1.0
@@ -343,7 +345,7 @@ def _lay_on(person: Person, base: np.ndarray, base2: np.ndarray, rgb: np.ndarray
     a = cv2.GaussianBlur(alpha.astype(np.float32), (0, 0), 0.8)[..., None]
     out = base2 * (1 - a) + np.clip(rgb * shade, 0, 1) * a
     # Above the hips nothing outside the person changes (the bodice lies on the body; the backdrop stays the photo's).
-    hip_row = int(min(frame.lh[1], frame.rh[1]))
+    hip_row = int(min(frame.lh[1], frame.rh[1], waist if waist is not None else np.inf))  # a skirt flares from there
     keep = person.mask if sleeves is None else person.mask | sleeves  # a sleeve wider than the arm stays whole
     out[:hip_row] = np.where(keep[:hip_row, :, None], out[:hip_row], base[:hip_row])
     return out, a
