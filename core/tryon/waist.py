@@ -11,8 +11,7 @@ from core.tryon.pixels import quantise
 from core.tryon.dress_parts import leg_shapes
 from core.tryon.front import hands_and_forearms, in_front, put_back
 from core.tryon.pose import Person
-from core.tryon.reveal import (backdrop_fill, clothing_colours, hide_old_lower, lab_of, limb_capsules, own_skin,
-                               smooth)
+from core.tryon.reveal import backdrop_fill, clothing_colours, hide_old_lower, lab_of, limb_capsules, own_skin
 
 
 def find_waist(person: Person, frame: BodyFrame) -> float | None:
@@ -164,7 +163,7 @@ def extend_region(person: Person, frame: BodyFrame, region: np.ndarray, waist: f
         worn = alpha > 0.5
         worn[:int(max(0, waist if waist is not None else min(frame.lh[1], frame.rh[1]) - 0.25 * w))] = False
         lab = lab_of(np.asarray(person.image, np.float32) / 255.0)
-        region |= worn & ~(limb_capsules(person, frame, (H, W)) & own_skin(lab, person, frame))
+        region |= worn & ~hands_and_forearms(person, frame, lab)  # (a skin-coloured dress beside them is not)
     hip_y = float(min(frame.lh[1], frame.rh[1]))
     x0 = float(min(frame.rh[0], frame.lh[0]) - 0.45 * w)
     x1 = float(max(frame.rh[0], frame.lh[0]) + 0.45 * w)
@@ -198,6 +197,7 @@ def extend_region(person: Person, frame: BodyFrame, region: np.ndarray, waist: f
     skin = cv2.dilate(own_skin(lab_of(np.asarray(person.image, np.float32) / 255.0), person, frame).astype(np.uint8),
                       np.ones((5, 5), np.uint8)) > 0
     arms = limb_capsules(person, frame, (H, W))
+    old = _lower_garment(person, frame)
     for side in ("l", "r"):
         if person.visible(f"{side}_wrist"):
             x, y = person.point(f"{side}_wrist")
@@ -206,10 +206,23 @@ def extend_region(person: Person, frame: BodyFrame, region: np.ndarray, waist: f
             keep = disc > 0
             region |= keep & person.mask & ~skin & (np.arange(H)[:, None] >= max(int(y), int(waist or 0)))
             keep[int(y):] &= skin[int(y):]
-            # Above the wrist: the forearm (its skin or its sleeve), not the old garment round it (a hand in a pocket).
-            keep[:int(y)] &= (skin | arms)[:int(y)]
+            # Above the wrist: a sleeve over the forearm (not the old garment round it: a hand in a pocket, a dress
+            # beside the arm); bare skin is put back as shot after (front.put_back).
+            keep[:int(y)] &= (arms & ~skin & ~old)[:int(y)] if old is not None else arms[:int(y)]
             region &= ~keep
     return region
+
+
+def _lower_garment(person: Person, frame: BodyFrame) -> np.ndarray | None:
+    """The old lower garment's colours (from the upper thighs between the hips) over the person, or None."""
+    w = frame.width
+    hip_y = float(min(frame.lh[1], frame.rh[1]))
+    x0, x1 = sorted((int(frame.rh[0]), int(frame.lh[0])))
+    core = np.zeros(person.mask.shape, bool)
+    core[int(hip_y + 0.3 * w):int(hip_y + 0.7 * w), max(0, x0):x1 + 1] = True
+    lab = lab_of(np.asarray(person.image, np.float32) / 255.0)
+    lut = clothing_colours(lab, core & person.mask, share=0.05) if (core & person.mask).sum() > 50 else None
+    return None if lut is None else lut[quantise(lab)] & person.mask
 
 
 def clear_beside(person: Person, frame: BodyFrame, out: np.ndarray, alpha: np.ndarray,
@@ -231,8 +244,7 @@ def clear_beside(person: Person, frame: BodyFrame, out: np.ndarray, alpha: np.nd
     skin = own_skin(lab, person, frame)
     # Her skin where her limbs are (a dress's check in her skin's colour beside them is not her); her hands and
     # forearms as the photo shows them (the dress round them goes: hands_and_forearms puts them back after).
-    keep = (limb_capsules(person, frame, (H, W)) & skin & smooth(lab, skin, frame)) | (skin & leg_shapes(person, w))
-    keep |= hands_and_forearms(person, frame, lab)
+    keep = (skin & leg_shapes(person, w)) | hands_and_forearms(person, frame, lab)
     gone = person.mask & rows & ~on & ~keep
     gone = cv2.morphologyEx(gone.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
     if not gone.any():
