@@ -167,6 +167,14 @@ def old_garment_left(labB, labA, region, on, skinB, pmask, kind, person, width, 
             zone |= limb_capsules(person, body_of(person), (H, W)) & pmask & ~hands_mask(person, (H, W), 0.8 * width)
         except Exception:
             pass
+    elif person is not None:  # trousers or a dress: her arms hanging beside them are not the old garment
+        try:
+            from core.tryon.body import body_of
+            from core.tryon.reveal import limb_capsules
+
+            zone &= ~limb_capsules(person, body_of(person), (H, W))
+        except Exception:
+            pass
     zone &= ~on & ~skinB
     old_before = main[q] & zone
     if old_before.sum() < 50:

@@ -192,37 +192,41 @@ def extend_region(person: Person, frame: BodyFrame, region: np.ndarray, waist: f
             band[:, :max(0, xs.min() - int(0.05 * w))] = False
             band[:, xs.max() + int(0.05 * w) + 1:] = False
             region |= band & person.mask
-    # The hands stay in front: their skin, and all above the wrist (the forearm, a cuff); below the wrist what
-    # is not skin is the old garment, which the new one covers (no backdrop disc round the hand).
-    skin = cv2.dilate(own_skin(lab_of(np.asarray(person.image, np.float32) / 255.0), person, frame).astype(np.uint8),
-                      np.ones((5, 5), np.uint8)) > 0
+    return _hands_out(person, frame, region, waist)
+
+
+def _hands_out(person: Person, frame: BodyFrame, region: np.ndarray, waist: float | None) -> np.ndarray:
+    """The hands stay in front: their skin, and a sleeve over the forearm above the wrist; below the wrist what is
+    not skin is the old garment, which the new one covers (no backdrop disc round the hand). Bare skin is put back
+    as shot after (front.put_back), so a bare forearm keeps nothing round it (a dress beside the arm goes)."""
+    H, W = region.shape
+    w = frame.width
+    lab = lab_of(np.asarray(person.image, np.float32) / 255.0)
+    skin = cv2.dilate(own_skin(lab, person, frame).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    hands = hands_and_forearms(person, frame, lab)  # her skin only (a beige dress round the hand is not)
     arms = limb_capsules(person, frame, (H, W))
-    old = _lower_garment(person, frame)
     for side in ("l", "r"):
         if person.visible(f"{side}_wrist"):
             x, y = person.point(f"{side}_wrist")
             disc = np.zeros((H, W), np.uint8)
             cv2.circle(disc, (int(x), int(y)), int(0.18 * w), 1, -1)
             keep = disc > 0
-            region |= keep & person.mask & ~skin & (np.arange(H)[:, None] >= max(int(y), int(waist or 0)))
-            keep[int(y):] &= skin[int(y):]
-            # Above the wrist: a sleeve over the forearm (not the old garment round it: a hand in a pocket, a dress
-            # beside the arm); bare skin is put back as shot after (front.put_back).
-            keep[:int(y)] &= (arms & ~skin & ~old)[:int(y)] if old is not None else arms[:int(y)]
+            region |= keep & person.mask & ~hands & (np.arange(H)[:, None] >= max(int(y), int(waist or 0)))
+            keep[int(y):] &= hands[int(y):]
+            keep[:int(y)] &= arms[:int(y)] if _sleeved(person, side, skin) else False
             region &= ~keep
     return region
 
 
-def _lower_garment(person: Person, frame: BodyFrame) -> np.ndarray | None:
-    """The old lower garment's colours (from the upper thighs between the hips) over the person, or None."""
-    w = frame.width
-    hip_y = float(min(frame.lh[1], frame.rh[1]))
-    x0, x1 = sorted((int(frame.rh[0]), int(frame.lh[0])))
-    core = np.zeros(person.mask.shape, bool)
-    core[int(hip_y + 0.3 * w):int(hip_y + 0.7 * w), max(0, x0):x1 + 1] = True
-    lab = lab_of(np.asarray(person.image, np.float32) / 255.0)
-    lut = clothing_colours(lab, core & person.mask, share=0.05) if (core & person.mask).sum() > 50 else None
-    return None if lut is None else lut[quantise(lab)] & person.mask
+def _sleeved(person: Person, side: str, skin: np.ndarray) -> bool:
+    """Whether a sleeve covers the forearm (under half of the elbow -> wrist line is her skin)."""
+    if not person.visible(f"{side}_elbow"):
+        return True
+    e, wr = np.asarray(person.point(f"{side}_elbow"), np.float32), np.asarray(person.point(f"{side}_wrist"), np.float32)
+    H, W = skin.shape
+    pts = [e + t * (wr - e) for t in np.linspace(0.2, 0.8, 13)]
+    on = [skin[int(np.clip(p[1], 0, H - 1)), int(np.clip(p[0], 0, W - 1))] for p in pts]
+    return float(np.mean(on)) < 0.5
 
 
 def clear_beside(person: Person, frame: BodyFrame, out: np.ndarray, alpha: np.ndarray,
