@@ -15,8 +15,8 @@ from core.tryon.base import TryOnResult
 from core.tryon.body import BodyFrame
 from core.tryon.drape import face_mask
 from core.tryon.front import hands_and_forearms, in_front, put_back
-from core.tryon.dress_parts import (flat_sleeves, leg_shapes, old_hem_at_ankles, shoulder_half, sleeve_seam,
-                                    wear_sleeves)
+from core.tryon.dress_parts import (flat_sleeves, leg_shapes, old_hem_at_ankles, shoulder_band, shoulder_half,
+                                    sleeve_seam, wear_sleeves)
 from core.tryon.pixels import inner_texture, low_frequency_shading, skin_colour, volume_shading
 from core.tryon.pose import Person, TryOnInputError
 from core.tryon.reveal import lab_of, own_skin, paint_skin
@@ -247,6 +247,8 @@ def wear(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str,
     # 3. what the old clothes covered and the garment leaves bare repainted, the garment laid over it
     base = np.asarray(person.image, np.float32) / 255.0
     legs_from = info["top"] if kind == "lower" else None
+    if kind == "dress":  # the old top's shoulders above the dress's top edge are her neck and shoulders, in skin
+        torso = torso | shoulder_band(frame, info["top"], torso.shape)
     base2, bare, skin_share = reveal(person, base, covered, frame, frame.width, legs_from=legs_from, torso=torso)
     out, a = _lay_on(person, base, base2, rgb, alpha, covered, frame, sleeve_on, info["waist"])
     # Hands, bare forearms (not under a new sleeve) and what she holds stay in front, exactly as shot.

@@ -68,6 +68,16 @@ def old_hem_at_ankles(person: Person, frame: BodyFrame, base: np.ndarray, own: n
     return out
 
 
+def shoulder_band(frame: BodyFrame, top: float, shape) -> np.ndarray:
+    """From the neck base to just under a dress's top edge, between the outer shoulders: what an old top covered
+    there is her neck and shoulders (skin, never the backdrop: no flat band across the shoulders)."""
+    band = np.zeros(shape, bool)
+    re, le = frame.shoulder_edges
+    x0, x1 = int(max(0, min(re[0], le[0]))), int(max(re[0], le[0])) + 1
+    band[int(max(0, frame.neck_y)):int(max(frame.neck_y, top + 0.05 * frame.width)), x0:x1] = True
+    return band
+
+
 def flat_sleeves(mask: np.ndarray, runs: np.ndarray, y_top: int, y_waist: int, cx: float,
                  waist_w: float) -> list[tuple[np.ndarray, int]]:
     """The sleeves of a dress's product shot (image left -1, right +1): what lies outside the bodice, a shoulder's

@@ -34,9 +34,20 @@ def hand_reach(person: Person, side: str, w: float) -> tuple[np.ndarray, np.ndar
     return wrist, d, float(np.clip(reach, 0.3 * w, 0.6 * w))
 
 
+_LAST: list = [None, None, None]  # (person, width, mask): one try-on asks for the same person's hands many times
+
+
 def hands_and_forearms(person: Person, frame: BodyFrame, lab: np.ndarray) -> np.ndarray:
     """Her hands and bare forearms: her own smooth skin within a capsule from the elbow through the wrist to the
     fingertips, joined to the wrist."""
+    if _LAST[0] is person and _LAST[1] == frame.width and _LAST[2].shape == person.mask.shape:
+        return _LAST[2].copy()
+    out = _find_hands(person, frame, lab)
+    _LAST[:] = [person, frame.width, out]
+    return out.copy()
+
+
+def _find_hands(person: Person, frame: BodyFrame, lab: np.ndarray) -> np.ndarray:
     H, W = person.mask.shape
     w = frame.width
     skin = own_skin(lab, person, frame) & smooth(lab, own_skin(lab, person, frame), frame)

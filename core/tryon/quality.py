@@ -187,11 +187,21 @@ def _face_and_hands(v: _Compared, person) -> list[Check]:
         fm = ellipse_mask(shape, v.face)
         fv = float((v.changed & fm).sum()) / max(int(fm.sum()), 1)
         out.append(_check("face_changed", fv, f"{fv:.1%} of the face changed", "the face is untouched"))
-    hands = hands_mask(person, shape, v.width) & v.skinB
+    hands = hands_mask(person, shape, v.width) & v.skinB & _smooth_as_face(v)  # (a beige print is not a hand)
     if hands.sum() > 50:
         hv = float((hands & (v.dE > 8)).sum()) / float(hands.sum())
         out.append(_check("hands_changed", hv, f"{hv:.0%} of the hands were painted over", "the hands stay in front"))
     return out
+
+
+def _smooth_as_face(v: _Compared) -> np.ndarray:
+    """Where the photo is as smooth as the face's skin (three times its fine texture): skin, not a skin-coloured print."""
+    tex = fine_texture(v.labB[..., 0])
+    face = v.skinB & ellipse_mask(v.skinB.shape, v.face) if v.face is not None else np.zeros_like(v.skinB)
+    if face.sum() < 50:
+        return np.ones_like(v.skinB)
+    out = (tex < max(3.0 * float(np.median(tex[face])), 1e-3)).astype(np.uint8)
+    return cv2.dilate(out, np.ones((5, 5), np.uint8)) > 0
 
 
 def _arms(v: _Compared, person, kind: str, garment_mask) -> list[Check]:

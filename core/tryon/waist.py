@@ -92,7 +92,8 @@ def fit_lower(person: Person, frame: BodyFrame, dst: np.ndarray, waist: float | 
     # The waistband spans the body, however close together the pose puts the hip joints (a three-quarter
     # stance, a dress hiding the legs): at least a hip's width about their middle, out to the outline within reach.
     hx = float(frame.lh[0] + frame.rh[0]) / 2
-    span = central_run(without_arms(person, frame), int(np.clip(dst[0, 1], 0, person.mask.shape[0] - 1)), hx)
+    body = without_arms(person, frame)
+    span = central_run(body, int(np.clip(dst[0, 1], 0, person.mask.shape[0] - 1)), hx)
     span = span if span and span[1] - span[0] < 1.5 * w else None  # arms joined to the body: not the hips
     # Centred on the body's outline there (the hip joints of a pose may sit off-centre).
     c = float(np.clip((span[0] + span[1]) / 2, hx - 0.15 * w, hx + 0.15 * w)) if span else hx
@@ -111,7 +112,7 @@ def fit_lower(person: Person, frame: BodyFrame, dst: np.ndarray, waist: float | 
         if person.mask[y, int(np.clip(cx, 0, person.mask.shape[1] - 1))]:
             # No gap between the legs here: a skirt or a dress, whose outline is not the legs' but is centred on
             # them, or two legs touching at the ankles (their outline is the hem's).
-            _within_outline(person, frame, dst, i, y, cx, half)
+            _within_outline(person, frame, dst, i, y, cx, half, body)
             continue
         span = outline_span(person, y, cx, 1.2 * w)
         if span is None:
@@ -122,12 +123,12 @@ def fit_lower(person: Person, frame: BodyFrame, dst: np.ndarray, waist: float | 
 
 
 def _within_outline(person: Person, frame: BodyFrame, dst: np.ndarray, i: int, y: int, cx: float,
-                    hips: float) -> None:
+                    hips: float, body: np.ndarray) -> None:
     """Trousers' corners at row y where no gap shows between the legs: at the thighs (i == 2) centred on the
     outline there and at least as wide as it, but never wider than the hips (a flared dress is not her thighs);
     at the hem (i == 4) out over the legs' outline (two feet together, one leg the pose put beside the other)."""
     w = frame.width
-    run = central_run(without_arms(person, frame) if i == 2 else person.mask, y, cx)
+    run = central_run(body if i == 2 else person.mask, y, cx)
     if not run or run[1] - run[0] >= 1.5 * w:
         return
     c = (run[0] + run[1]) / 2
