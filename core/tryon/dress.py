@@ -14,7 +14,7 @@ from PIL import Image
 from core.tryon.base import TryOnResult
 from core.tryon.body import BodyFrame
 from core.tryon.drape import face_mask
-from core.tryon.front import hands_and_forearms, in_front, put_back
+from core.tryon.front import hands_and_forearms, in_front, person_lab, put_back
 from core.tryon.dress_parts import (flat_sleeves, leg_shapes, old_hem_at_ankles, shoulder_band, shoulder_half,
                                     sleeve_seam, wear_sleeves)
 from core.tryon.pixels import inner_texture, low_frequency_shading, skin_colour, volume_shading
@@ -252,7 +252,7 @@ def wear(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str,
     base2, bare, skin_share = reveal(person, base, covered, frame, frame.width, legs_from=legs_from, torso=torso)
     out, a = _lay_on(person, base, base2, rgb, alpha, covered, frame, sleeve_on, info["waist"])
     # Hands, bare forearms (not under a new sleeve) and what she holds stay in front, exactly as shot.
-    out = put_back(person, out, in_front(person, frame, lab_of(base)) & ~sleeve_on)
+    out = put_back(person, out, in_front(person, frame, person_lab(person)) & ~sleeve_on)
     # Every pixel that may differ from the photo: the garment with its soft edge, and what was repainted.
     region = covered | bare | (np.abs(out - base).max(2) > 0)
     t["compose"] = time.perf_counter() - t0
@@ -331,7 +331,7 @@ def _trim(person: Person, alpha: np.ndarray, frame: BodyFrame, waist: float = np
     keep = face_mask(frame, (H, W))
     keep[: max(0, int(frame.neck_y - 0.05 * w))] = True
     # Her hands and bare forearms as the photo shows them (not a capsule round them: no notches in the skirt).
-    keep |= hands_and_forearms(person, frame, lab_of(np.asarray(person.image, np.float32) / 255.0))
+    keep |= hands_and_forearms(person, frame, person_lab(person))
     return alpha * ~keep
 
 

@@ -13,7 +13,7 @@ import numpy as np
 from core.tryon.body import BodyFrame
 from core.tryon.held import held_in_front
 from core.tryon.pose import Person
-from core.tryon.reveal import own_skin, smooth
+from core.tryon.reveal import lab_of, own_skin, smooth
 
 # MediaPipe pose: pinky, index and thumb knuckles of the left (even offset 0) and right (1) hand.
 FINGERS = {"l": (17, 19, 21), "r": (18, 20, 22)}
@@ -35,6 +35,14 @@ def hand_reach(person: Person, side: str, w: float) -> tuple[np.ndarray, np.ndar
 
 
 _LAST: list = [None, None, None]  # (person, width, mask): one try-on asks for the same person's hands many times
+_LAB: list = [None, None]  # (person, Lab of her photo)
+
+
+def person_lab(person: Person) -> np.ndarray:
+    """The person's photo in Lab (reveal.lab_of), once per person for the steps of one try-on."""
+    if _LAB[0] is not person:
+        _LAB[:] = [person, lab_of(np.asarray(person.image, np.float32) / 255.0)]
+    return _LAB[1]
 
 
 def hands_and_forearms(person: Person, frame: BodyFrame, lab: np.ndarray) -> np.ndarray:
@@ -90,10 +98,17 @@ def put_back(person: Person, out: np.ndarray, keep: np.ndarray) -> np.ndarray:
     """The photo's own pixels where `keep` is, softly joined (out: float 0..1 or uint8, same type returned)."""
     if not keep.any():
         return out
-    base = np.asarray(person.image)
-    a = cv2.GaussianBlur(keep.astype(np.float32), (0, 0), 0.7)
-    a = np.maximum(a, keep * 1.0)[..., None]  # exactly the photo on the hand itself, a soft rim outside it
+    ys, xs = np.nonzero(keep)
+    H, W = keep.shape
+    y0, y1, x0, x1 = max(0, ys.min() - 4), min(H, ys.max() + 5), max(0, xs.min() - 4), min(W, xs.max() + 5)
+    k = keep[y0:y1, x0:x1]
+    base = np.asarray(person.image)[y0:y1, x0:x1].astype(np.float32)
+    a = cv2.GaussianBlur(k.astype(np.float32), (0, 0), 0.7)
+    a = np.maximum(a, k * 1.0)[..., None]  # exactly the photo on the hand itself, a soft rim outside it
+    out = out.copy()
     if out.dtype == np.uint8:
-        res = out.astype(np.float32) * (1 - a) + base.astype(np.float32) * a
-        return np.clip(np.rint(res), 0, 255).astype(np.uint8)
-    return out * (1 - a) + (base.astype(np.float32) / 255.0) * a
+        res = out[y0:y1, x0:x1].astype(np.float32) * (1 - a) + base * a
+        out[y0:y1, x0:x1] = np.clip(np.rint(res), 0, 255).astype(np.uint8)
+    else:
+        out[y0:y1, x0:x1] = out[y0:y1, x0:x1] * (1 - a) + (base / 255.0) * a
+    return out

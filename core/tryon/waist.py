@@ -9,7 +9,7 @@ import numpy as np
 from core.tryon.body import BodyFrame
 from core.tryon.pixels import quantise
 from core.tryon.dress_parts import leg_shapes
-from core.tryon.front import hands_and_forearms, in_front, put_back
+from core.tryon.front import hands_and_forearms, in_front, person_lab, put_back
 from core.tryon.pose import Person
 from core.tryon.reveal import backdrop_fill, clothing_colours, hide_old_lower, lab_of, limb_capsules, own_skin
 
@@ -26,7 +26,7 @@ def find_waist(person: Person, frame: BodyFrame) -> float | None:
     sy0 = int(min(frame.ls[1], frame.rs[1]) + 0.3 * w)  # the chest: surely the top
     if x1 - x0 < 8 or y1 - y0 < 8 or sy0 >= hip_y - 0.3 * w:
         return None
-    lab = lab_of(np.asarray(person.image, np.float32) / 255.0)
+    lab = person_lab(person)
     q = quantise(lab)
     luts = []
     for a, b in ((y0, y1), (sy0, int(hip_y - 0.3 * w))):
@@ -76,7 +76,7 @@ def central_run(mask: np.ndarray, y: int, cx: float) -> tuple[float, float] | No
 
 def without_arms(person: Person, frame: BodyFrame) -> np.ndarray:
     """The person's mask less her bare arms and hands (arms hanging against the hips are not the hips' width)."""
-    lab = lab_of(np.asarray(person.image, np.float32) / 255.0)
+    lab = person_lab(person)
     arms = limb_capsules(person, frame, person.mask.shape, 1.3) & own_skin(lab, person, frame)
     arms = cv2.dilate((arms | hands_and_forearms(person, frame, lab)).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
     return person.mask & ~arms
@@ -163,7 +163,7 @@ def extend_region(person: Person, frame: BodyFrame, region: np.ndarray, waist: f
     if alpha is not None:
         worn = alpha > 0.5
         worn[:int(max(0, waist if waist is not None else min(frame.lh[1], frame.rh[1]) - 0.25 * w))] = False
-        lab = lab_of(np.asarray(person.image, np.float32) / 255.0)
+        lab = person_lab(person)
         region |= worn & ~hands_and_forearms(person, frame, lab)  # (a skin-coloured dress beside them is not)
     hip_y = float(min(frame.lh[1], frame.rh[1]))
     x0 = float(min(frame.rh[0], frame.lh[0]) - 0.45 * w)
@@ -202,7 +202,7 @@ def _hands_out(person: Person, frame: BodyFrame, region: np.ndarray, waist: floa
     as shot after (front.put_back), so a bare forearm keeps nothing round it (a dress beside the arm goes)."""
     H, W = region.shape
     w = frame.width
-    lab = lab_of(np.asarray(person.image, np.float32) / 255.0)
+    lab = person_lab(person)
     skin = cv2.dilate(own_skin(lab, person, frame).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
     hands = hands_and_forearms(person, frame, lab)  # her skin only (a beige dress round the hand is not)
     arms = limb_capsules(person, frame, (H, W))
@@ -245,7 +245,7 @@ def clear_beside(person: Person, frame: BodyFrame, out: np.ndarray, alpha: np.nd
     feet = int(min(frame.la[1], frame.ra[1]) - 0.12 * w) if frame.ankles_seen else H
     rows = np.zeros((H, W), bool)
     rows[top:max(top, feet)] = True
-    lab = lab_of(np.asarray(person.image, np.float32) / 255.0)
+    lab = person_lab(person)
     skin = own_skin(lab, person, frame)
     # Her skin where her limbs are (a dress's check in her skin's colour beside them is not her); her hands and
     # forearms as the photo shows them (the dress round them goes: hands_and_forearms puts them back after).
@@ -275,7 +275,7 @@ def hide_old(person: Person, frame: BodyFrame, out: np.ndarray, alpha: np.ndarra
             out = np.where(changed[..., None], np.clip(np.rint(res * 255), 0, 255), out).astype(np.uint8)
             grown |= changed
     # Her hands, bare forearms and what she holds stay in front, exactly as shot.
-    keep = in_front(person, frame, lab_of(np.asarray(person.image, np.float32) / 255.0), below=waist)
+    keep = in_front(person, frame, person_lab(person), below=waist)
     return put_back(person, out, keep), region | grown
 
 
