@@ -78,7 +78,6 @@ class ClassicTryOn(TryOnBackend):
         out = compose(person, warped, alpha, region)
         if kind == "lower":  # what of the old garment shows beside and below the new trousers goes
             out, region = waist.hide_old(person, frame, out, alpha, region, at, own)
-            alpha = alpha * region  # what is worn: not the waistband's rows above her waist, nor over her hands
         t["compose"] = time.perf_counter() - t0
         names = ["garment_top_left", "garment_top_right", "garment_mid_left", "garment_mid_right", "garment_hem_left",
                  "garment_hem_right"]

@@ -173,6 +173,9 @@ def old_garment_left(labB, labA, region, on, skinB, pmask, kind, person, width, 
             from core.tryon.reveal import limb_capsules
 
             zone &= ~limb_capsules(person, body_of(person), (H, W))
+            if kind == "lower" and person.visible("l_ankle") and person.visible("r_ankle"):
+                # Below new trousers' hem over the ankles: the shoes, not the old garment.
+                zone[int(min(person.point("l_ankle")[1], person.point("r_ankle")[1])):] = False
         except Exception:
             pass
     zone &= ~on & ~skinB

@@ -11,7 +11,8 @@ from core.tryon.pixels import quantise
 from core.tryon.dress_parts import leg_shapes
 from core.tryon.front import hands_and_forearms, in_front, person_lab, put_back
 from core.tryon.pose import Person
-from core.tryon.reveal import backdrop_fill, clothing_colours, hide_old_lower, lab_of, limb_capsules, own_skin
+from core.tryon.reveal import (backdrop_fill, clothing_colours, hide_old_lower, lab_of, limb_capsules, own_skin,
+                               smooth)
 
 
 def find_waist(person: Person, frame: BodyFrame) -> float | None:
@@ -249,7 +250,7 @@ def clear_beside(person: Person, frame: BodyFrame, out: np.ndarray, alpha: np.nd
     skin = own_skin(lab, person, frame)
     # Her skin where her limbs are (a dress's check in her skin's colour beside them is not her); her hands and
     # forearms as the photo shows them (the dress round them goes: hands_and_forearms puts them back after).
-    keep = (skin & leg_shapes(person, w)) | hands_and_forearms(person, frame, lab)
+    keep = (skin & smooth(lab, skin, frame) & leg_shapes(person, w)) | hands_and_forearms(person, frame, lab)
     gone = person.mask & rows & ~on & ~keep
     gone = cv2.morphologyEx(gone.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
     if not gone.any():
