@@ -127,6 +127,22 @@ def _clothing_rows(kind: str, person, on: np.ndarray, H: int) -> tuple[int, int]
     return int(ys.min()), int(ys.max()) + 1
 
 
+def not_the_old_lower(person, kind: str, shape) -> np.ndarray:
+    """Beside trousers or a dress, what is not the old garment: her arms hanging beside them, and the shoes below
+    new trousers' hem over the ankles."""
+    out = np.zeros(shape, bool)
+    try:
+        from core.tryon.body import body_of
+        from core.tryon.reveal import limb_capsules
+
+        out |= limb_capsules(person, body_of(person), shape)
+        if kind == "lower" and person.visible("l_ankle") and person.visible("r_ankle"):
+            out[int(min(person.point("l_ankle")[1], person.point("r_ankle")[1])):] = True
+    except Exception:
+        pass
+    return out
+
+
 def old_garment_left(labB, labA, region, on, skinB, pmask, kind, person, width, dE=None) -> float:
     """Share of the old clothing (its dominant colours, from the middle of the area the new garment covers) that
     shows unchanged beside the new garment, between the new garment's top and hem, on the person."""
@@ -167,17 +183,8 @@ def old_garment_left(labB, labA, region, on, skinB, pmask, kind, person, width, 
             zone |= limb_capsules(person, body_of(person), (H, W)) & pmask & ~hands_mask(person, (H, W), 0.8 * width)
         except Exception:
             pass
-    elif person is not None:  # trousers or a dress: her arms hanging beside them are not the old garment
-        try:
-            from core.tryon.body import body_of
-            from core.tryon.reveal import limb_capsules
-
-            zone &= ~limb_capsules(person, body_of(person), (H, W))
-            if kind == "lower" and person.visible("l_ankle") and person.visible("r_ankle"):
-                # Below new trousers' hem over the ankles: the shoes, not the old garment.
-                zone[int(min(person.point("l_ankle")[1], person.point("r_ankle")[1])):] = False
-        except Exception:
-            pass
+    elif person is not None:
+        zone &= ~not_the_old_lower(person, kind, (H, W))
     zone &= ~on & ~skinB
     old_before = main[q] & zone
     if old_before.sum() < 50:
