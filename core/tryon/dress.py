@@ -239,7 +239,7 @@ def wear(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str,
     # 1. the flat-lay's silhouette placed row by row on the body
     rgb, alpha, info, sleeves = _hang(person, garment_img, gmask, kind, frame)
     # 2. nothing past the shoulders' outline; the face, hands and forearms stay in front; the sleeves on the arms
-    alpha = _trim(person, alpha, frame, info["waist"] if kind == "dress" else np.inf)
+    alpha = _trim(person, alpha, frame)
     rgb, alpha, sleeve_on = _add_sleeves(person, frame, rgb, alpha, sleeves)
     covered = alpha > 0.5
     t["warp"] = time.perf_counter() - t0
@@ -250,7 +250,7 @@ def wear(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str,
     if kind == "dress":  # the old top's shoulders above the dress's top edge are her neck and shoulders, in skin
         torso = torso | shoulder_band(frame, info["top"], torso.shape)
     base2, bare, skin_share = reveal(person, base, covered, frame, frame.width, legs_from=legs_from, torso=torso)
-    out, a = _lay_on(person, base, base2, rgb, alpha, covered, frame, sleeve_on, info["waist"])
+    out, a = _lay_on(person, base, base2, rgb, alpha, covered, frame, sleeve_on)
     # Hands, bare forearms (not under a new sleeve) and what she holds stay in front, exactly as shot.
     out = put_back(person, out, in_front(person, frame, person_lab(person)) & ~sleeve_on)
     # Every pixel that may differ from the photo: the garment with its soft edge, and what was repainted.
@@ -318,16 +318,21 @@ def _add_sleeves(person: Person, frame: BodyFrame, rgb: np.ndarray, alpha: np.nd
     return rgb, alpha, on
 
 
-def _trim(person: Person, alpha: np.ndarray, frame: BodyFrame, waist: float = np.inf) -> np.ndarray:
-    """The bodice lies on the torso: nothing past the shoulders' outline (a sleeve's stub is not a cape); in front
-    of the dress: the face, the hands and the forearms hanging beside it."""
+def _trim(person: Person, alpha: np.ndarray, frame: BodyFrame) -> np.ndarray:
+    """The bodice lies on the torso: nothing past the shoulders' outline (a sleeve's stub is not a cape), and a
+    skirt's flare past her outline grows from the hips down (no step where it starts); in front of the dress: the
+    face, the hands and the forearms hanging beside it."""
     H, W = person.mask.shape
     w = frame.width
     centre = _centre_line(person, frame, H)
     xs = np.arange(W, dtype=np.float32)[None, :]
-    above = np.arange(H)[:, None] < min((frame.lh[1] + frame.rh[1]) / 2, waist)  # a skirt flares from its waist
+    hip = (frame.lh[1] + frame.rh[1]) / 2
+    above = np.arange(H)[:, None] < hip
     alpha = np.where(above & (np.abs(xs - centre[:, None]) > 0.62 * w), 0, alpha)
     alpha = np.where(above, alpha * cv2.dilate(person.mask.astype(np.uint8), np.ones((5, 5), np.uint8)), alpha)
+    outside = cv2.distanceTransform((~person.mask).astype(np.uint8), cv2.DIST_L2, 3)
+    reach = (np.arange(H, dtype=np.float32)[:, None] - hip) / (0.35 * w) * 0.5 * w + 2.0  # 2 px at the hips
+    alpha = np.where(~above & (outside > reach), 0, alpha)
     keep = face_mask(frame, (H, W))
     keep[: max(0, int(frame.neck_y - 0.05 * w))] = True
     # Her hands and bare forearms as the photo shows them (not a capsule round them: no notches in the skirt).
@@ -336,8 +341,7 @@ def _trim(person: Person, alpha: np.ndarray, frame: BodyFrame, waist: float = np
 
 
 def _lay_on(person: Person, base: np.ndarray, base2: np.ndarray, rgb: np.ndarray, alpha: np.ndarray,
-            covered: np.ndarray, frame: BodyFrame, sleeves: np.ndarray | None = None,
-            waist: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+            covered: np.ndarray, frame: BodyFrame, sleeves: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(image, soft alpha): the garment with the photo's broad light over the repainted photo."""
     w = frame.width
     light = low_frequency_shading(base, covered & person.mask, w) if (covered & person.mask).any() else 1.0
@@ -347,7 +351,7 @@ def _lay_on(person: Person, base: np.ndarray, base2: np.ndarray, rgb: np.ndarray
     a = cv2.GaussianBlur(alpha.astype(np.float32), (0, 0), 0.8)[..., None]
     out = base2 * (1 - a) + np.clip(rgb * shade, 0, 1) * a
     # Above the hips nothing outside the person changes (the bodice lies on the body; the backdrop stays the photo's).
-    hip_row = int(min(frame.lh[1], frame.rh[1], waist if waist is not None else np.inf))  # a skirt flares from there
+    hip_row = int(min(frame.lh[1], frame.rh[1]))
     keep = person.mask if sleeves is None else person.mask | sleeves  # a sleeve wider than the arm stays whole
     out[:hip_row] = np.where(keep[:hip_row, :, None], out[:hip_row], base[:hip_row])
     return out, a
