@@ -61,7 +61,7 @@ def garment_parts(gmask: np.ndarray, landmarks: np.ndarray) -> GarmentParts:
                     np.float32)
     body = np.zeros(gmask.shape, np.uint8)
     cv2.fillPoly(body, [np.round(poly).astype(np.int32)], 1)
-    body = (body > 0) & gmask
+    body = (body > 0) & (gmask | side_slits(gmask, tl, tr))
     rest = gmask & ~(cv2.dilate(body.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0)
     cx = float((tl[0] + tr[0]) / 2)
     sleeves = []
@@ -84,6 +84,19 @@ def garment_parts(gmask: np.ndarray, landmarks: np.ndarray) -> GarmentParts:
         else:
             sleeves.append((labels == best, side))
     return GarmentParts(body, sleeves, (float(tl[0]), float(tr[0])), int(tl[1]), int(hl[1]), (float(hl[0]), float(hr[0])), cx)
+
+
+def side_slits(gmask: np.ndarray, tl: np.ndarray, tr: np.ndarray) -> np.ndarray:
+    """The slit between a long sleeve laid alongside the body and the body, below the shoulder corners and towards
+    the sides (never the neckline, in the middle): backdrop with cloth left and right of it on its row. Worn, the
+    body is whole there (left out, it showed as a white spike down each side of the chest)."""
+    H, W = gmask.shape
+    inside = np.maximum.accumulate(gmask, axis=1) & np.maximum.accumulate(gmask[:, ::-1], axis=1)[:, ::-1]
+    out = inside & ~gmask
+    gw = max(float(tr[0] - tl[0]), 1.0)
+    out[: int(min(tl[1], tr[1])) + 1] = False
+    out[:, int(max(0, tl[0] + 0.3 * gw)):int(max(0, tr[0] - 0.3 * gw))] = False
+    return out
 
 
 def body_targets(parts: GarmentParts, body: BodyFrame, n: int = 5) -> tuple[np.ndarray, np.ndarray, float, float]:

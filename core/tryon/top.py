@@ -18,7 +18,7 @@ from core.tryon.base import TryOnResult
 from core.tryon.body import BodyFrame
 from core.tryon.drape import (GarmentParts, arm_direction, arm_path, body_targets, clothing_zone,
                               face_mask, garment_parts, sleeve_points, sleeve_scale, sleeve_transform)
-from core.tryon.flatlay import close_flat_lay, solid_garment
+from core.tryon.flatlay import close_flat_lay, slit_backdrop, solid_garment
 from core.tryon.held import held_in_front
 from core.tryon.pixels import inner_texture, low_frequency_shading, quantise, volume_shading
 from core.tryon.pose import Person
@@ -89,8 +89,9 @@ def wear_top(person: Person, garment_img: Image.Image, gmask: np.ndarray, torso:
 def lay_out(garment_img: Image.Image, gmask: np.ndarray, body: BodyFrame) -> FlatTop:
     # White stripes or a white print that the backdrop test left out are cloth.
     solid = solid_garment(gmask)
-    # The garment's own pixels are all known (a white tee on white is cloth, not backdrop to paint over).
-    closed_img, closed = close_flat_lay(garment_img, solid, enclosed=np.zeros_like(solid))
+    # The garment's own pixels are all known (a white tee on white is cloth, not backdrop to paint over), but for
+    # the backdrop in the slits beside long sleeves.
+    closed_img, closed = close_flat_lay(garment_img, solid, enclosed=slit_backdrop(garment_img, solid))
     lm = garment_landmarks(closed, "upper")
     parts = garment_parts(solid, lm)
     tex = inner_texture(closed_img, closed)
@@ -234,7 +235,7 @@ def zone_to_replace(person: Person, body: BodyFrame, zone: np.ndarray, torso: np
     fringe = cv2.dilate(zone.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
     fringe &= old_px & ~skin & ~fm & ~zone & person.mask
     fringe[:max(0, int(body.neck_y))] = False
-    zone |= fringe
+    zone |= fringe | outline_fringe(zone, person, body, old_px, skin | fm)
     # The hands stay in front (a hand on the stomach or in a pocket is not covered by the new top).
     for side in ("l", "r"):
         if person.visible(f"{side}_wrist"):
@@ -244,6 +245,19 @@ def zone_to_replace(person: Person, body: BodyFrame, zone: np.ndarray, torso: np
     zone &= ~reveal.in_front(lab, person, body, zone, old_lut, skin)
     zone &= ~held_in_front(lab, person, body, zone, skin)  # a helmet, a bag held in front of the body
     return zone, skin, caps
+
+
+def outline_fringe(zone: np.ndarray, person: Person, body: BodyFrame, old_px: np.ndarray,
+                   keep: np.ndarray) -> np.ndarray:
+    """The old top's edge just outside her outline (the segmentation's edge falls a pixel or two inside a sleeve's
+    outer edge): in its colours, a couple of pixels wide, it is replaced too (left, a narrower new sleeve showed a
+    thin line of the old one down the arm's outer side)."""
+    k = max(3, int(0.012 * body.width) * 2 + 1)
+    out = cv2.dilate(zone.astype(np.uint8), np.ones((k, k), np.uint8)) > 0
+    out &= ~person.mask & ~keep
+    out &= cv2.dilate(old_px.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    out[:max(0, int(body.neck_y))] = False
+    return out
 
 
 def lower_colours(person: Person, body: BodyFrame, skin: np.ndarray, lab: np.ndarray, hem_row: int) -> np.ndarray:
@@ -308,7 +322,8 @@ def paint(person: Person, body: BodyFrame, zone: np.ndarray, torso: np.ndarray, 
         garment_alpha = np.maximum(garment_alpha, a)
     garment_alpha *= zone
     # A soft seam where the zone meets what stays (neck, face, background), inside the zone only.
-    feather = np.clip(cv2.distanceTransform(zone.astype(np.uint8), cv2.DIST_L2, 3) / 2.0, 0, 1)[..., None]
+    # Along her outline (the backdrop beside an old sleeve) it is opaque: no line of the old top is blended in.
+    feather = np.clip(cv2.distanceTransform((zone | ~person.mask).astype(np.uint8), cv2.DIST_L2, 3) / 2.0, 0, 1)[..., None]
     out = np.where(zone[..., None], base * (1 - feather) + canvas * feather, base)
     return out, garment_alpha
 
