@@ -7,6 +7,7 @@ never covered by it). On the arm above that point the sleeve is on top of the bo
 not hidden under the body's side)."""
 from __future__ import annotations
 
+import cv2
 import numpy as np
 
 from core.tryon.body import BodyFrame
@@ -19,8 +20,14 @@ RADII = (0.13, 0.11, 0.085)
 
 
 def arm_polyline(person: Person, side: int, body: BodyFrame) -> np.ndarray | None:
-    """Shoulder edge -> elbow -> wrist, or None without both joints (then nothing of the arm is known)."""
-    return drape.arm_path(person, side, body)
+    """Shoulder edge -> shoulder joint -> elbow -> wrist, or None without both joints (then nothing of the arm is
+    known). The upper arm runs from the joint (its middle, on a hanging arm), not from the shoulder's outer edge: a
+    line from the edge ran along the arm's outer side and left its inner side to the skin test alone."""
+    path = drape.arm_path(person, side, body)
+    if path is None:
+        return None
+    joint = body.rs if side < 0 else body.ls
+    return np.concatenate([path[:1], np.asarray(joint, np.float32)[None], path[1:]]).astype(np.float32)
 
 
 def along(path: np.ndarray, shape) -> tuple[np.ndarray, np.ndarray]:
@@ -48,7 +55,7 @@ def radius_at(path: np.ndarray, s: np.ndarray, width: float) -> np.ndarray:
     """The arm's radius at arc length s (tapering shoulder -> elbow -> wrist)."""
     seg = np.linalg.norm(np.diff(path, axis=0), axis=1)
     knots = np.concatenate([[0.0], np.cumsum(seg)])
-    radii = np.array(RADII[:len(knots)], np.float32) * width
+    radii = np.array((RADII[0],) * (len(knots) - 2) + RADII[1:], np.float32) * width  # the shoulder cap as wide
     return np.interp(s, knots, radii).astype(np.float32)
 
 
@@ -68,6 +75,27 @@ def own_colour(lab: np.ndarray | None, core: np.ndarray, skin: np.ndarray) -> np
     ref = np.median(ab[core], axis=0)
     spread = float(np.median(np.linalg.norm(ab[core] - ref, axis=1)))
     return skin & (np.linalg.norm(ab - ref, axis=2) < max(6.0, 2.5 * spread))
+
+
+def solid_arm(arm: np.ndarray, within: np.ndarray, width: float) -> np.ndarray:
+    """The arm as one piece: the gaps between its skin pixels (a highlight, a shadow the skin test missed) and the
+    holes in it closed, within its outline. Left open, the garment's body showed through them in streaks, a torn
+    arm with white flecks beside a white tee."""
+    if not arm.any():
+        return arm
+    k = max(3, int(0.07 * width) | 1)
+    ellipse = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    closed = cv2.morphologyEx(arm.astype(np.uint8), cv2.MORPH_CLOSE, ellipse)
+    inv = (closed == 0).astype(np.uint8)
+    n, labels = cv2.connectedComponents(inv, connectivity=4)
+    edge = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
+    holes = (labels > 0) & ~np.isin(labels, edge)
+    # Holes of the arm itself (small), not the space between a bent arm and the body.
+    if holes.any():
+        m, hl, st, _ = cv2.connectedComponentsWithStats(holes.astype(np.uint8), 4)
+        small = np.flatnonzero(st[1:, cv2.CC_STAT_AREA] < 0.01 * width * width) + 1
+        holes = np.isin(hl, small)
+    return ((closed > 0) | holes) & within | arm
 
 
 def arms_and_sleeves(person: Person, body: BodyFrame, skin: np.ndarray,
@@ -92,8 +120,9 @@ def arms_and_sleeves(person: Person, body: BodyFrame, skin: np.ndarray,
         end = max(end, 0.3 * w)
         beyond = s > end
         arm_skin = own_colour(lab, skin & (d < 0.6 * r) & beyond, skin)
-        arm = ((d < 0.9 * r) | (arm_skin & (d < 1.8 * r))) & person.mask & (s <= total + 0.15 * w)
-        front |= arm & beyond
+        reach = person.mask & (s <= total + 0.15 * w)
+        arm = ((d < 0.9 * r) | (arm_skin & (d < 1.8 * r))) & reach
+        front |= solid_arm(arm, reach & (d < 1.8 * r), w) & beyond
         under |= (d < 1.3 * r) & (s <= end)
     return front, under
 
@@ -109,3 +138,16 @@ def layer_over_arms(sleeve_layers: list, sides: list[int], body_layer: tuple, pe
         # The sleeve over the body on the arm; elsewhere (its underarm swung over the chest) the body stays on top.
         layers.append((rgb, a * ((under | (body_a < 0.5)) & ~front)))
     return layers, front
+
+
+def bare_arm(lab: np.ndarray, front: np.ndarray, old_core: np.ndarray, apart: float = 20.0) -> np.ndarray:
+    """The pixels of the arm in front that are her bare arm, to keep as they are: nearer the arm's own colour (its
+    median) than the old top's, where the two differ (a bare arm, not an old long sleeve). The skin test alone misses
+    an arm in shade, and its shadows were painted over in a lighter tone, a torn arm beside the new top."""
+    if front.sum() < 50 or old_core.sum() < 50:
+        return np.zeros_like(front)
+    arm_ref = np.median(lab[front], axis=0)
+    top_ref = np.median(lab[old_core], axis=0)
+    if float(np.linalg.norm(arm_ref - top_ref)) < apart:
+        return np.zeros_like(front)
+    return front & (np.linalg.norm(lab - arm_ref, axis=2) < np.linalg.norm(lab - top_ref, axis=2))

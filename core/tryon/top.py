@@ -13,7 +13,7 @@ import numpy as np
 from PIL import Image
 
 from core.tryon import reveal
-from core.tryon.arms import layer_over_arms
+from core.tryon.arms import bare_arm, layer_over_arms
 from core.tryon.base import TryOnResult
 from core.tryon.body import BodyFrame
 from core.tryon.drape import (GarmentParts, arm_direction, arm_path, body_targets, clothing_zone,
@@ -77,10 +77,10 @@ def wear_top(person: Person, garment_img: Image.Image, gmask: np.ndarray, torso:
     t["warp"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     # 4. the old top's pixels the new one replaces; the hands and hair in front stay
-    zone, skin, caps = zone_to_replace(person, body, zone, torso, flat.hem_y, lab, skin, lower)
+    zone, skin, caps = zone_to_replace(person, body, zone, torso, flat.hem_y, lab, skin, lower, front)
     zone &= ~under_hem(layers, lower, flat.hem_y - 0.2 * body.width)
     # 5. what it leaves bare painted from her photo, the garment laid over it
-    out, garment_alpha = paint(person, body, zone, torso, skin, caps, layers, flat.hem_y, base, bare_skin)
+    out, garment_alpha = paint(person, body, zone, torso, skin, caps, layers, flat.hem_y, base, bare_skin, front)
     t["compose"] = time.perf_counter() - t0
     # 6. the result
     return _result(person, garment_img, flat, zone, torso, body, layers, out, garment_alpha, fit, t, backend)
@@ -217,7 +217,8 @@ def _wrist_disc(person: Person, side: str, radius: float, shape) -> np.ndarray:
 
 
 def zone_to_replace(person: Person, body: BodyFrame, zone: np.ndarray, torso: np.ndarray, hem_y: float,
-                    lab: np.ndarray, skin: np.ndarray, lower: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                    lab: np.ndarray, skin: np.ndarray, lower: np.ndarray,
+                    front: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(zone, her skin, the arm capsules): the clothing zone down to the new hem, plus the old sleeves and cuffs
     below it and the old top's fringe, less her hands and the hair in front."""
     H, W = zone.shape
@@ -236,6 +237,8 @@ def zone_to_replace(person: Person, body: BodyFrame, zone: np.ndarray, torso: np
     fringe &= old_px & ~skin & ~fm & ~zone & person.mask
     fringe[:max(0, int(body.neck_y))] = False
     zone |= fringe | outline_fringe(zone, person, body, old_px, skin | fm)
+    if front is not None:  # her bare arm in front of the new top stays as it is (its shadows were painted over)
+        zone &= ~bare_arm(lab, front, core)
     # The hands stay in front (a hand on the stomach or in a pocket is not covered by the new top).
     for side in ("l", "r"):
         if person.visible(f"{side}_wrist"):
@@ -295,7 +298,8 @@ def _old_below_hem(person: Person, body: BodyFrame, torso: np.ndarray, skin: np.
 
 
 def paint(person: Person, body: BodyFrame, zone: np.ndarray, torso: np.ndarray, skin: np.ndarray, caps: np.ndarray,
-          layers: list, hem_y: float, base: np.ndarray, bare_skin: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+          layers: list, hem_y: float, base: np.ndarray, bare_skin: np.ndarray,
+          front: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(image 0..1, the garment's alpha): what the new top leaves bare, on the body, is the person's own skin (tone
     from her visible skin, texture from her skin, light from the photo); off the body (a loose old garment), the
     backdrop. The garment over it with the photo's broad light and a rounded form; a soft seam at the zone's edge."""
@@ -307,6 +311,8 @@ def paint(person: Person, body: BodyFrame, zone: np.ndarray, torso: np.ndarray, 
     bare = zone & ~skin & ~covered
     # Her arms are a little wider than their capsules: an old sleeve's edge there is arm, not backdrop.
     body_est = (reveal.limb_capsules(person, body, (H, W), 1.35) | torso) & person.mask
+    if front is not None:  # her arm in front of the garment is her arm (painted backdrop, it was a white halo)
+        body_est |= front & person.mask
     # Her skin to sample from: the upper body's (a beige skirt or the legs are not her arms' skin).
     upper_skin = bare_skin & (caps | torso | (np.arange(H)[:, None] < body.neck_y + 0.3 * body.width))
     upper_skin[hem_row:] &= ~(torso[hem_row:] | ~caps[hem_row:])  # below the hem only the arms and hands
