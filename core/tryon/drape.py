@@ -96,7 +96,16 @@ def side_slits(gmask: np.ndarray, tl: np.ndarray, tr: np.ndarray) -> np.ndarray:
     gw = max(float(tr[0] - tl[0]), 1.0)
     out[: int(min(tl[1], tr[1])) + 1] = False
     out[:, int(max(0, tl[0] + 0.3 * gw)):int(max(0, tr[0] - 0.3 * gw))] = False
-    return out
+    ys = np.flatnonzero(gmask.any(axis=1))
+    h = float(ys.max() - ys.min() + 1) if len(ys) else 1.0
+    n, labels = cv2.connectedComponents(out.astype(np.uint8), connectivity=8)
+    keep = np.zeros_like(out)
+    for i in range(1, n):  # tall and thin: a slit, not the notch between a cuff and the hem
+        rows = (labels == i).sum(axis=1)
+        rows = rows[rows > 0]
+        if len(rows) >= 0.2 * h and np.percentile(rows, 90) <= 0.15 * gw:
+            keep |= labels == i
+    return keep
 
 
 def body_targets(parts: GarmentParts, body: BodyFrame, n: int = 5) -> tuple[np.ndarray, np.ndarray, float, float]:

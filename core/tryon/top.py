@@ -91,7 +91,7 @@ def lay_out(garment_img: Image.Image, gmask: np.ndarray, body: BodyFrame) -> Fla
     solid = solid_garment(gmask)
     # The garment's own pixels are all known (a white tee on white is cloth, not backdrop to paint over), but for
     # the backdrop in the slits beside long sleeves.
-    closed_img, closed = close_flat_lay(garment_img, solid, enclosed=slit_backdrop(garment_img, solid))
+    closed_img, closed = close_flat_lay(garment_img, solid, enclosed=slit_backdrop(garment_img, solid, gmask))
     lm = garment_landmarks(closed, "upper")
     parts = garment_parts(solid, lm)
     tex = inner_texture(closed_img, closed)
