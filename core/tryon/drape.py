@@ -67,22 +67,26 @@ def garment_parts(gmask: np.ndarray, landmarks: np.ndarray) -> GarmentParts:
     sleeves = []
     n, labels, stats, _ = cv2.connectedComponentsWithStats(rest.astype(np.uint8), 8)
     y_top, glen = float(tl[1]), max(float(hl[1] - tl[1]), 1.0)
+    found = {}
     for side in (-1, 1):
         best, area = 0, 0.002 * gmask.size
         for k in range(1, n):
             x = stats[k, cv2.CC_STAT_LEFT] + stats[k, cv2.CC_STAT_WIDTH] / 2
             if (x - cx) * side > 0 and stats[k, cv2.CC_STAT_AREA] > area:
                 best, area = k, stats[k, cv2.CC_STAT_AREA]
-        if not best:
-            continue
-        start = (stats[best, cv2.CC_STAT_TOP] - y_top) / glen
-        end = (stats[best, cv2.CC_STAT_TOP] + stats[best, cv2.CC_STAT_HEIGHT] - y_top) / glen
-        # A sleeve hangs from the shoulder. What runs down to the hem from well below the shoulder row is the
-        # body flaring out (a cami, a swing top): body, never worn on an arm.
-        if end >= 0.85 and start >= 0.2:
-            body |= labels == best
+        if best:
+            top = stats[best, cv2.CC_STAT_TOP]
+            found[side] = (best, (top - y_top) / glen, (top + stats[best, cv2.CC_STAT_HEIGHT] - y_top) / glen)
+    # A sleeve hangs from the shoulder. What runs down to the hem from well below the shoulder row is the body
+    # flaring out (a cami, a swing top, a halter): body, never worn on an arm; a top is symmetric, so its mirror
+    # image down the other side is too, even where that one's outline starts higher (a halter's print was worn
+    # down one arm as a long sleeve). Nor is what starts a third of the way down (a side seam's bulge) a sleeve.
+    flares = [side for side, (_, start, end) in found.items() if end >= 0.85 and start >= 0.2]
+    for side, (k, start, end) in found.items():
+        if side in flares or start >= 0.3 or (flares and end >= 0.85):
+            body |= labels == k
         else:
-            sleeves.append((labels == best, side))
+            sleeves.append((labels == k, side))
     return GarmentParts(body, sleeves, (float(tl[0]), float(tr[0])), int(tl[1]), int(hl[1]), (float(hl[0]), float(hr[0])), cx)
 
 
