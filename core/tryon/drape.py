@@ -80,10 +80,12 @@ def garment_parts(gmask: np.ndarray, landmarks: np.ndarray) -> GarmentParts:
     # A sleeve hangs from the shoulder. What runs down to the hem from well below the shoulder row is the body
     # flaring out (a cami, a swing top, a halter): body, never worn on an arm; a top is symmetric, so its mirror
     # image down the other side is too, even where that one's outline starts higher (a halter's print was worn
-    # down one arm as a long sleeve). Nor is what starts a third of the way down (a side seam's bulge) a sleeve.
+    # down one arm as a long sleeve), where that flare runs down half the top (not a bulge at the hem). Nor is
+    # what starts a third of the way down (a side seam's bulge) a sleeve.
     flares = [side for side, (_, start, end) in found.items() if end >= 0.85 and start >= 0.2]
+    long_flare = any(end - start >= 0.5 for side, (_, start, end) in found.items() if side in flares)
     for side, (k, start, end) in found.items():
-        if side in flares or start >= 0.3 or (flares and end >= 0.85):
+        if side in flares or start >= 0.3 or (long_flare and end >= 0.85):
             body |= labels == k
         else:
             sleeves.append((labels == k, side))
