@@ -109,3 +109,22 @@ def test_a_bulge_at_the_side_seam_is_no_sleeve():
     mask = m > 0
     parts = garment_parts(mask, garment_landmarks(mask, "upper"))
     assert parts.sleeves == []
+
+
+def test_the_clothes_edge_left_outside_her_outline_joins_the_person():
+    from types import SimpleNamespace
+
+    from core.tryon.pose import Person
+    from core.tryon.top import with_clothes_edge
+
+    rgb = np.full((300, 300, 3), (225, 225, 222), np.uint8)
+    rgb[60:280, 100:200] = (150, 20, 40)  # a red top, sleeves included
+    mask = np.zeros((300, 300), bool)
+    mask[60:280, 102:198] = True  # the segmentation's outline falls 2 px inside it
+    body = SimpleNamespace(width=200.0, neck_y=50.0)
+    p = Person(Image.fromarray(rgb), np.zeros((33, 3), np.float32), mask)
+    grown = with_clothes_edge(p, body).mask
+    assert grown[100:270, 100:102].all() and grown[100:270, 198:200].all()
+    assert not grown[:, :99].any() and not grown[:, 201:].any()  # never the backdrop
+    drawn = Person(Image.fromarray(rgb), np.zeros((33, 3), np.float32), mask, np.zeros_like(mask))
+    assert with_clothes_edge(drawn, body).mask is mask  # a drawn figure's outline is exact

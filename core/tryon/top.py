@@ -5,7 +5,7 @@ her own photo (core/tryon/reveal.py) and the garment laid over it with the photo
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 import cv2
@@ -48,6 +48,7 @@ def wear_top(person: Person, garment_img: Image.Image, gmask: np.ndarray, torso:
              backend: str = "classic", warp: Warp | None = None) -> TryOnResult:
     """A top worn by the person. `warp`: a backend's own warp for the whole flat-lay (sleeves not placed apart)."""
     t0 = time.perf_counter()
+    person = with_clothes_edge(person, body)
     zone = clothing_zone(person, body)
     H, W = zone.shape
     # 1. the flat-lay: body and sleeves, and where its rows land
@@ -84,6 +85,30 @@ def wear_top(person: Person, garment_img: Image.Image, gmask: np.ndarray, torso:
     t["compose"] = time.perf_counter() - t0
     # 6. the result
     return _result(person, garment_img, flat, zone, torso, body, layers, out, garment_alpha, fit, t, backend)
+
+
+def with_clothes_edge(person: Person, body: BodyFrame) -> Person:
+    """The person with the thin edge of her clothes that the segmentation left outside her outline (a pixel or two
+    along a sleeve): the ring just outside the outline, from the neck base down, that is not the backdrop's colour
+    (the backdrop measured a little further out). Left out, a narrower new sleeve showed a thin line of the old
+    one down the arm's outer side. A drawn figure's outline is exact."""
+    if person.base_layer is not None:
+        return person
+    m = person.mask.astype(np.uint8)
+    k = max(3, int(0.012 * body.width) * 2 + 1)
+    ring = (cv2.dilate(m, np.ones((k, k), np.uint8)) > 0) & ~person.mask
+    far = (cv2.dilate(m, np.ones((3 * k, 3 * k), np.uint8)) > 0) & ~(cv2.dilate(m, np.ones((2 * k, 2 * k), np.uint8)) > 0)
+    ring[:max(0, int(body.neck_y + 0.1 * body.width))] = False
+    if not ring.any() or far.sum() < 50:
+        return person
+    lab = reveal.lab_of(np.asarray(person.image, np.float32) / 255.0)
+    # The backdrop beside each ring pixel: the far band's colour smoothed across (a studio backdrop's light).
+    f = far.astype(np.float32)
+    num = cv2.GaussianBlur(lab * f[..., None], (0, 0), 2 * k)
+    den = cv2.GaussianBlur(f, (0, 0), 2 * k)
+    local = num / np.maximum(den, 1e-6)[..., None]
+    edge = ring & (den > 0.05) & (np.linalg.norm(lab - local, axis=2) > 12.0)
+    return replace(person, mask=person.mask | edge) if edge.any() else person
 
 
 def lay_out(garment_img: Image.Image, gmask: np.ndarray, body: BodyFrame) -> FlatTop:
@@ -236,7 +261,7 @@ def zone_to_replace(person: Person, body: BodyFrame, zone: np.ndarray, torso: np
     fringe = cv2.dilate(zone.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
     fringe &= old_px & ~skin & ~fm & ~zone & person.mask
     fringe[:max(0, int(body.neck_y))] = False
-    zone |= fringe | outline_fringe(zone, person, body, old_px, skin | fm)
+    zone |= fringe
     if front is not None:  # her bare arm in front of the new top stays as it is (its shadows were painted over)
         zone &= ~bare_arm(lab, front, core)
     # The hands stay in front (a hand on the stomach or in a pocket is not covered by the new top).
@@ -248,19 +273,6 @@ def zone_to_replace(person: Person, body: BodyFrame, zone: np.ndarray, torso: np
     zone &= ~reveal.in_front(lab, person, body, zone, old_lut, skin)
     zone &= ~held_in_front(lab, person, body, zone, skin)  # a helmet, a bag held in front of the body
     return zone, skin, caps
-
-
-def outline_fringe(zone: np.ndarray, person: Person, body: BodyFrame, old_px: np.ndarray,
-                   keep: np.ndarray) -> np.ndarray:
-    """The old top's edge just outside her outline (the segmentation's edge falls a pixel or two inside a sleeve's
-    outer edge): in its colours, a couple of pixels wide, it is replaced too (left, a narrower new sleeve showed a
-    thin line of the old one down the arm's outer side)."""
-    k = max(3, int(0.012 * body.width) * 2 + 1)
-    out = cv2.dilate(zone.astype(np.uint8), np.ones((k, k), np.uint8)) > 0
-    out &= ~person.mask & ~keep
-    out &= cv2.dilate(old_px.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
-    out[:max(0, int(body.neck_y))] = False
-    return out
 
 
 def lower_colours(person: Person, body: BodyFrame, skin: np.ndarray, lab: np.ndarray, hem_row: int) -> np.ndarray:
