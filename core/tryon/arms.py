@@ -20,14 +20,8 @@ RADII = (0.13, 0.11, 0.085)
 
 
 def arm_polyline(person: Person, side: int, body: BodyFrame) -> np.ndarray | None:
-    """Shoulder edge -> shoulder joint -> elbow -> wrist, or None without both joints (then nothing of the arm is
-    known). The upper arm runs from the joint (its middle, on a hanging arm), not from the shoulder's outer edge: a
-    line from the edge ran along the arm's outer side and left its inner side to the skin test alone."""
-    path = drape.arm_path(person, side, body)
-    if path is None:
-        return None
-    joint = body.rs if side < 0 else body.ls
-    return np.concatenate([path[:1], np.asarray(joint, np.float32)[None], path[1:]]).astype(np.float32)
+    """Shoulder edge -> elbow -> wrist, or None without both joints (then nothing of the arm is known)."""
+    return drape.arm_path(person, side, body)
 
 
 def along(path: np.ndarray, shape) -> tuple[np.ndarray, np.ndarray]:
@@ -55,7 +49,7 @@ def radius_at(path: np.ndarray, s: np.ndarray, width: float) -> np.ndarray:
     """The arm's radius at arc length s (tapering shoulder -> elbow -> wrist)."""
     seg = np.linalg.norm(np.diff(path, axis=0), axis=1)
     knots = np.concatenate([[0.0], np.cumsum(seg)])
-    radii = np.array((RADII[0],) * (len(knots) - 2) + RADII[1:], np.float32) * width  # the shoulder cap as wide
+    radii = np.array(RADII[:len(knots)], np.float32) * width
     return np.interp(s, knots, radii).astype(np.float32)
 
 
