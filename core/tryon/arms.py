@@ -144,4 +144,7 @@ def bare_arm(lab: np.ndarray, front: np.ndarray, old_core: np.ndarray, apart: fl
     top_ref = np.median(lab[old_core], axis=0)
     if float(np.linalg.norm(arm_ref - top_ref)) < apart:
         return np.zeros_like(front)
-    return front & (np.linalg.norm(lab - arm_ref, axis=2) < np.linalg.norm(lab - top_ref, axis=2))
+    px = lab[front]
+    out = np.zeros_like(front)
+    out[front] = np.linalg.norm(px - arm_ref, axis=1) < np.linalg.norm(px - top_ref, axis=1)
+    return out
