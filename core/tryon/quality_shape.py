@@ -1,0 +1,147 @@
+"""The quality check's measures of what the eye catches beyond flat fill and old clothing (core/tryon/quality.py
+scores them): bare skin painted in a tone that is not the person's own, backdrop-coloured spikes inside the worn
+garment (the product shot's seams and armpit wedges worn as cloth), a ragged garment outline, and long sleeves
+that did not follow the arms. Each is a general image measure on the result against the photo it came from (and
+the product shot where the result carries it); box filters and a few morphology passes, a few ms each."""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from core.tryon.pixels import to_lab
+
+
+def _disc(k: int) -> np.ndarray:
+    k = max(3, int(k) | 1)
+    return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+
+
+def skin_tone_gap(labB: np.ndarray, labA: np.ndarray, changed: np.ndarray, on: np.ndarray, pmask: np.ndarray,
+                  skinB: np.ndarray) -> tuple[float, float]:
+    """(colour difference, area share): what the new garment leaves bare and the result painted skin-coloured
+    (arms, midriff, legs under a shorter hem) against the person's own skin where the photo shows it unchanged
+    (face, hands, ankles). A painted leg a shade lighter than her ankles reads as a stocking or a block.
+    Returns (0, share) where either side is too small to compare."""
+    revealed = changed & ~(cv2.dilate(on.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0) & pmask
+    revealed = cv2.morphologyEx(revealed.astype(np.uint8), cv2.MORPH_OPEN, np.ones((5, 5), np.uint8)) > 0
+    own = cv2.erode((skinB & ~changed & pmask).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    if own.sum() < 200:
+        return 0.0, 0.0
+    skin = np.median(labB[own], 0)
+    a, b = labA[..., 1], labA[..., 2]
+    hue_gap = np.abs((np.degrees(np.arctan2(b, a) - np.arctan2(skin[2], skin[1])) + 180) % 360 - 180)
+    chroma, own_chroma = np.hypot(a, b), float(np.hypot(skin[1], skin[2]))
+    # painted as skin: near her skin's hue, not a saturated orange suit or a grey wall
+    fill = revealed & (hue_gap < 25) & (chroma > 0.4 * own_chroma) & (chroma < 1.5 * own_chroma + 5)
+    fill &= labA[..., 0] > 20
+    share = float(fill.sum()) / max(float(on.sum()), 1.0)
+    if fill.sum() < 200 or share < 0.005:
+        return 0.0, share
+    gap = np.median(labA[fill], 0) - skin
+    return float(np.linalg.norm(gap)), share
+
+
+def _backdrop_lab(garment: Image.Image, gmask: np.ndarray) -> np.ndarray:
+    lab = to_lab(np.asarray(garment.convert("RGB")))
+    ring = np.zeros(gmask.shape, bool)
+    ring[:4], ring[-4:], ring[:, :4], ring[:, -4:] = True, True, True, True
+    ring &= ~gmask
+    return np.median(lab[ring], 0) if ring.sum() > 20 else np.array([96.0, 0.0, 0.0], np.float32)
+
+
+def _backdrop_like(lab: np.ndarray, bg: np.ndarray) -> np.ndarray:
+    """The backdrop's colour, lit or shaded as the worn garment is (its hue and grey, a lightness up to 18 under)."""
+    return ((np.abs(lab[..., 1] - bg[1]) < 6) & (np.abs(lab[..., 2] - bg[2]) < 8) & (lab[..., 0] > bg[0] - 18)
+            & (lab[..., 0] < bg[0] + 6))
+
+
+def _edge(mask: np.ndarray) -> np.ndarray:
+    """A mask's inner rim, the picture's border included (a garment cut by the frame has its edge there)."""
+    m = mask.astype(np.uint8)
+    return mask & ~(cv2.erode(m, np.ones((5, 5), np.uint8), borderType=cv2.BORDER_CONSTANT, borderValue=0) > 0)
+
+
+def _thin(mask: np.ndarray, k: int, outline: np.ndarray | None = None) -> np.ndarray:
+    """The parts of a mask narrower than k pixels (a spike, a seam line), not its broad areas; with an outline,
+    only the thin parts that reach it (a backdrop wedge enters from the garment's edge; a white print does not)."""
+    thin = mask & ~(cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, _disc(k)) > 0)
+    if outline is None or not thin.any():
+        return thin
+    n, lab = cv2.connectedComponents(thin.astype(np.uint8), connectivity=8)
+    touching = np.zeros(n, bool)
+    touching[np.unique(lab[outline & thin])] = True
+    touching[0] = False
+    return touching[lab]
+
+
+def backdrop_spikes(labA: np.ndarray, on: np.ndarray, width: float, garment: Image.Image | None,
+                    gmask: np.ndarray | None, scale: float | None) -> float | None:
+    """Share of the worn garment that is thin and backdrop-coloured (the product shot's white armpit wedges or
+    seams warped in as cloth), beyond what the product shot's own garment has of thin backdrop-coloured lines
+    at the same scale (a white-striped shirt keeps its stripes). None without the product shot."""
+    if garment is None or gmask is None or on.sum() < 500 or gmask.sum() < 500:
+        return None
+    bg = _backdrop_lab(garment, gmask)
+    k = int(0.05 * width)
+    inner = cv2.erode(on.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    worn = _thin(inner & _backdrop_like(labA, bg), k, _edge(inner))
+    worn = cv2.morphologyEx(worn.astype(np.uint8), cv2.MORPH_OPEN, np.ones((2, 2), np.uint8)) > 0
+    share_worn = float(worn.sum()) / float(inner.sum())
+    s = float(np.clip(scale if scale else np.sqrt(on.sum() / gmask.sum()), 0.05, 4.0))
+    g = np.asarray(garment.convert("RGB"))
+    size = (max(8, int(g.shape[1] * s)), max(8, int(g.shape[0] * s)))
+    gs = cv2.resize(g, size, interpolation=cv2.INTER_AREA)
+    ms = cv2.resize(gmask.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST)
+    ms = cv2.erode(ms, np.ones((3, 3), np.uint8)) > 0
+    if ms.sum() < 200:
+        return share_worn
+    shot = _thin(ms & _backdrop_like(to_lab(gs), bg), k, _edge(ms))
+    share_shot = float(shot.sum()) / float(ms.sum())
+    if share_shot > 0.005:  # white stripes or print run to its edges: spikes cannot be told from the garment's own
+        return None
+    return max(0.0, share_worn - share_shot)
+
+
+def _roughness(mask: np.ndarray, width: float) -> float:
+    """Mean distance (in shoulder widths) between an outline and its smoothed self, per outline pixel."""
+    m = mask.astype(np.uint8)
+    sigma = max(1.5, 0.03 * width)
+    smooth = cv2.GaussianBlur(m.astype(np.float32), (0, 0), sigma) > 0.5
+    diff = (smooth != mask)
+    edge = m - cv2.erode(m, np.ones((3, 3), np.uint8))
+    n = max(float(edge.sum()), 1.0)
+    return float(diff.sum()) / n / max(width, 1.0)
+
+
+def ragged_outline(on: np.ndarray, width: float, gmask: np.ndarray | None,
+                   scale: float | None) -> float:
+    """How ragged the worn garment's outline is beside the body (teeth, stair steps, torn sleeve edges), beyond
+    the product shot's own outline at the same scale (a fringe or a ruffle is the garment's)."""
+    if on.sum() < 500:
+        return 0.0
+    rough = _roughness(on, width)
+    if gmask is not None and gmask.sum() > 500:
+        s = float(np.clip(scale if scale else np.sqrt(on.sum() / gmask.sum()), 0.05, 4.0))
+        size = (max(8, int(gmask.shape[1] * s)), max(8, int(gmask.shape[0] * s)))
+        ms = cv2.resize(gmask.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST) > 0
+        rough -= _roughness(ms, width)
+    return max(0.0, rough)
+
+
+def sleeves_kept(person, on: np.ndarray, width: float, long_sleeved: bool) -> float | None:
+    """Share of the forearms (elbow to wrist, as seen) the garment covers when its product shot has long sleeves;
+    None for a short-sleeved or sleeveless garment or forearms out of the picture."""
+    if not long_sleeved or person is None:
+        return None
+    m = np.zeros(on.shape, np.uint8)
+    for side in ("l", "r"):
+        if person.visible(f"{side}_elbow") and person.visible(f"{side}_wrist"):
+            e, w = person.point(f"{side}_elbow"), person.point(f"{side}_wrist")
+            a = e + 0.1 * (w - e)
+            b = e + 0.75 * (w - e)  # short of the wrist: a sleeve pushed up a little still counts
+            cv2.line(m, (int(a[0]), int(a[1])), (int(b[0]), int(b[1])), 1, max(1, int(0.08 * width)))
+    line = m > 0
+    if line.sum() < 50:
+        return None
+    return float((line & on).sum()) / float(line.sum())
