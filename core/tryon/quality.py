@@ -28,13 +28,14 @@ from core.tryon.pixels import (NBINS, ellipse_mask, fine_texture, local_std, qua
 from core.tryon.quality_checks import (between_legs, detail_kept, face_ellipse, flat_fill_mask, garment_holes,  # noqa: F401
                                        forearms_covered, hands_mask, light_slivers, old_edges_left, old_garment_left,
                                        short_sleeved, shoulder_width, skin_texture_level, sleeve_length)
-from core.tryon.quality_shape import backdrop_spikes, ragged_outline, skin_tone_gap, sleeves_kept
+from core.tryon.quality_shape import backdrop_spikes, cuffs_low, ragged_outline, skin_tone_gap, sleeves_kept
 
 # Limits: a result passes a check below these (shares, 0..1).
 LIMITS = {"arms_covered": 0.2, "flat_fill": 0.02, "holes": 0.01, "old_garment": 0.03, "old_edges": 0.12, "slivers": 0.004,
           "face_changed": 0.01, "hands_changed": 0.15, "detail_kept": 0.45, "skin_tone": 10.0, "spikes": 0.01,
-          "ragged": 0.004, "sleeves_kept": 0.5}
-_SEVERE = {"skin_tone": 1.3, "spikes": 2.0}  # over this many times the limit a failure alone makes a result poor
+          "ragged": 0.01, "sleeves_kept": 0.5}
+# Over this many times its limit (4 where not named) a failure alone makes a result poor.
+_SEVERE = {"skin_tone": 1.3, "spikes": 2.0, "ragged": 2.0}
 _AT_LEAST = ("detail_kept", "sleeves_kept")  # checks that pass at or above their limit
 
 
@@ -228,12 +229,12 @@ def _shape(v: _Compared, person, kind: str, garment, garment_mask, garment_scale
     if spikes is not None:
         out.append(_check("spikes", spikes, f"white spikes or slivers of the product shot's backdrop show inside the "
                           f"garment ({spikes:.1%} of it)", "no backdrop slivers inside the garment"))
-    rough = ragged_outline(v.on, v.width, garment_mask, garment_scale)
-    out.append(_check("ragged", rough, "the garment's outline is ragged (torn-looking or stepped edges)",
-                      "the garment's outline is clean"))
+    rough = ragged_outline(v.on, v.width)
+    out.append(_check("ragged", rough, f"the garment's outline is ragged: torn edges, splinters or blobs of something "
+                      f"else inside it ({rough:.1%} of its area)", "the garment's outline is clean"))
     if kind in ("upper", "dress") and garment_mask is not None:
         length = sleeve_length(garment_mask)
-        kept = sleeves_kept(person, v.on, v.width, length is not None and length >= 0.8)
+        kept = sleeves_kept(person, v.on, v.width, length is not None and length >= 0.8 and cuffs_low(garment_mask))
         if kept is not None:
             out.append(_check("sleeves_kept", kept, f"the long sleeves were cut short: only {kept:.0%} of the forearms "
                               "is covered", "the long sleeves reach down the arms"))

@@ -1,6 +1,6 @@
 """The quality check's measures of what the eye catches beyond flat fill and old clothing (core/tryon/quality.py
 scores them): bare skin painted in a tone that is not the person's own, backdrop-coloured spikes inside the worn
-garment (the product shot's seams and armpit wedges worn as cloth), a ragged garment outline, and long sleeves
+garment (the product shot's seams and armpit wedges worn as cloth), a ragged or torn garment outline, and long sleeves
 that did not follow the arms. Each is a general image measure on the result against the photo it came from (and
 the product shot where the result carries it); box filters and a few morphology passes, a few ms each."""
 from __future__ import annotations
@@ -103,30 +103,35 @@ def backdrop_spikes(labA: np.ndarray, on: np.ndarray, width: float, garment: Ima
     return max(0.0, share_worn - share_shot)
 
 
-def _roughness(mask: np.ndarray, width: float) -> float:
-    """Mean distance (in shoulder widths) between an outline and its smoothed self, per outline pixel."""
-    m = mask.astype(np.uint8)
-    sigma = max(1.5, 0.03 * width)
-    smooth = cv2.GaussianBlur(m.astype(np.float32), (0, 0), sigma) > 0.5
-    diff = (smooth != mask)
-    edge = m - cv2.erode(m, np.ones((3, 3), np.uint8))
-    n = max(float(edge.sum()), 1.0)
-    return float(diff.sum()) / n / max(width, 1.0)
-
-
-def ragged_outline(on: np.ndarray, width: float, gmask: np.ndarray | None,
-                   scale: float | None) -> float:
-    """How ragged the worn garment's outline is beside the body (teeth, stair steps, torn sleeve edges), beyond
-    the product shot's own outline at the same scale (a fringe or a ruffle is the garment's)."""
+def ragged_outline(on: np.ndarray, width: float) -> float:
+    """How ragged the worn garment's outline is: splinters, teeth and islands of the garment, and bites and
+    islands of something else inside it (the old top showing through in blobs, backdrop streaks between an arm
+    and the body), as the pixels where the garment differs from its outline smoothed at a twentieth of the
+    shoulder width (a closing then an opening), over the garment's area. A clean garment, a fringe or a strap
+    at that scale changes little; a cut-out torn at its edges changes much."""
     if on.sum() < 500:
         return 0.0
-    rough = _roughness(on, width)
-    if gmask is not None and gmask.sum() > 500:
-        s = float(np.clip(scale if scale else np.sqrt(on.sum() / gmask.sum()), 0.05, 4.0))
-        size = (max(8, int(gmask.shape[1] * s)), max(8, int(gmask.shape[0] * s)))
-        ms = cv2.resize(gmask.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST) > 0
-        rough -= _roughness(ms, width)
-    return max(0.0, rough)
+    m, k = on.astype(np.uint8), _disc(0.06 * width)
+    smooth = cv2.morphologyEx(cv2.morphologyEx(m, cv2.MORPH_CLOSE, k), cv2.MORPH_OPEN, k) > 0
+    torn = cv2.morphologyEx((smooth != on).astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
+    return float(torn.sum()) / float(on.sum())
+
+
+def cuffs_low(gmask: np.ndarray) -> bool:
+    """The product shot's outermost columns (a laid-out garment's cuffs) lie in its lower half: long sleeves hang
+    down beside the body; a tee's short sleeves stick out near its top (a boxy tee can read as long-sleeved from
+    its outline's parts alone), apart from the body at that height (a wide hem is not a cuff)."""
+    ys, xs = np.nonzero(gmask)
+    if len(xs) < 100:
+        return False
+    y0, y1 = ys.min(), ys.max()
+    band = max(2, int(0.03 * (xs.max() - xs.min())))
+    outer = (xs <= xs.min() + band) | (xs >= xs.max() - band)
+    cuff = int(np.median(ys[outer]))
+    if float(cuff - y0) / max(float(y1 - y0), 1.0) < 0.5:
+        return False
+    row = gmask[cuff].astype(np.int8)
+    return int((np.diff(row) == 1).sum() + row[0]) >= 2  # a sleeve apart from the body there, not a wide hem
 
 
 def sleeves_kept(person, on: np.ndarray, width: float, long_sleeved: bool) -> float | None:
