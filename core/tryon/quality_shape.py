@@ -96,7 +96,10 @@ def backdrop_spikes(labA: np.ndarray, on: np.ndarray, width: float, garment: Ima
     ms = cv2.erode(ms, np.ones((3, 3), np.uint8)) > 0
     if ms.sum() < 200:
         return share_worn
-    shot = _thin(ms & _backdrop_like(to_lab(gs), bg), k, _edge(ms))
+    own_white = ms & _backdrop_like(to_lab(gs), bg)
+    if own_white.sum() > 0.3 * ms.sum():  # a white garment on white: its own cloth is the backdrop's colour
+        return None
+    shot = _thin(own_white, k, _edge(ms))
     share_shot = float(shot.sum()) / float(ms.sum())
     if share_shot > 0.005:  # white stripes or print run to its edges: spikes cannot be told from the garment's own
         return None
