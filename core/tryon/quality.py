@@ -233,8 +233,8 @@ def _shape(v: _Compared, person, kind: str, garment, garment_mask, garment_scale
     out.append(_check("ragged", rough, f"the garment's outline is ragged: torn edges, splinters or blobs of something "
                       f"else inside it ({rough:.1%} of its area)", "the garment's outline is clean"))
     if kind in ("upper", "dress") and garment_mask is not None:
-        length = sleeve_length(garment_mask)
-        kept = sleeves_kept(person, v.on, v.width, length is not None and length >= 0.8 and cuffs_low(garment_mask))
+        long = cuffs_low(garment_mask) and (sleeve_length(garment_mask) or 0.0) >= 0.8  # the cheap test first
+        kept = sleeves_kept(person, v.on, v.width, long)
         if kept is not None:
             out.append(_check("sleeves_kept", kept, f"the long sleeves were cut short: only {kept:.0%} of the forearms "
                               "is covered", "the long sleeves reach down the arms"))

@@ -29,23 +29,24 @@ def skin_tone_gap(labB: np.ndarray, labA: np.ndarray, changed: np.ndarray, on: n
     if own.sum() < 200:
         return 0.0, 0.0
     skin = np.median(labB[own], 0)
-    a, b = labA[..., 1], labA[..., 2]
+    px = labA[revealed]  # only the revealed pixels: the hue test on the whole picture costs ten times more
+    a, b = px[:, 1], px[:, 2]
     hue_gap = np.abs((np.degrees(np.arctan2(b, a) - np.arctan2(skin[2], skin[1])) + 180) % 360 - 180)
     chroma, own_chroma = np.hypot(a, b), float(np.hypot(skin[1], skin[2]))
     # painted as skin: near her skin's hue, not a saturated orange suit or a grey wall
-    fill = revealed & (hue_gap < 25) & (chroma > 0.4 * own_chroma) & (chroma < 1.5 * own_chroma + 5)
-    fill &= labA[..., 0] > 20
-    share = float(fill.sum()) / max(float(on.sum()), 1.0)
-    if fill.sum() < 200 or share < 0.005:
+    keep = (hue_gap < 25) & (chroma > 0.4 * own_chroma) & (chroma < 1.5 * own_chroma + 5) & (px[:, 0] > 20)
+    fill = px[keep]
+    share = float(len(fill)) / max(float(on.sum()), 1.0)
+    if len(fill) < 200 or share < 0.005:
         return 0.0, share
-    gap = np.median(labA[fill], 0) - skin
+    gap = np.median(fill, 0) - skin
     return float(np.linalg.norm(gap)), share
 
 
-def _backdrop_lab(garment: Image.Image, gmask: np.ndarray) -> np.ndarray:
-    lab = to_lab(np.asarray(garment.convert("RGB")))
+def _backdrop_lab(lab: np.ndarray, gmask: np.ndarray) -> np.ndarray:
+    """The product shot's backdrop colour: the median of its border off the garment (white where none shows)."""
     ring = np.zeros(gmask.shape, bool)
-    ring[:4], ring[-4:], ring[:, :4], ring[:, -4:] = True, True, True, True
+    ring[:3], ring[-3:], ring[:, :3], ring[:, -3:] = True, True, True, True
     ring &= ~gmask
     return np.median(lab[ring], 0) if ring.sum() > 20 else np.array([96.0, 0.0, 0.0], np.float32)
 
@@ -82,21 +83,21 @@ def backdrop_spikes(labA: np.ndarray, on: np.ndarray, width: float, garment: Ima
     at the same scale (a white-striped shirt keeps its stripes). None without the product shot."""
     if garment is None or gmask is None or on.sum() < 500 or gmask.sum() < 500:
         return None
-    bg = _backdrop_lab(garment, gmask)
+    s = float(np.clip(scale if scale else np.sqrt(on.sum() / gmask.sum()), 0.05, 4.0))
+    g = np.asarray(garment.convert("RGB"))
+    size = (max(8, int(g.shape[1] * s)), max(8, int(g.shape[0] * s)))
+    lab_shot = to_lab(cv2.resize(g, size, interpolation=cv2.INTER_AREA))
+    m_shot = cv2.resize(gmask.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST)
+    bg = _backdrop_lab(lab_shot, m_shot > 0)
     k = int(0.05 * width)
     inner = cv2.erode(on.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
     worn = _thin(inner & _backdrop_like(labA, bg), k, _edge(inner))
     worn = cv2.morphologyEx(worn.astype(np.uint8), cv2.MORPH_OPEN, np.ones((2, 2), np.uint8)) > 0
     share_worn = float(worn.sum()) / float(inner.sum())
-    s = float(np.clip(scale if scale else np.sqrt(on.sum() / gmask.sum()), 0.05, 4.0))
-    g = np.asarray(garment.convert("RGB"))
-    size = (max(8, int(g.shape[1] * s)), max(8, int(g.shape[0] * s)))
-    gs = cv2.resize(g, size, interpolation=cv2.INTER_AREA)
-    ms = cv2.resize(gmask.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST)
-    ms = cv2.erode(ms, np.ones((3, 3), np.uint8)) > 0
+    ms = cv2.erode(m_shot, np.ones((3, 3), np.uint8)) > 0
     if ms.sum() < 200:
         return share_worn
-    own_white = ms & _backdrop_like(to_lab(gs), bg)
+    own_white = ms & _backdrop_like(lab_shot, bg)
     if own_white.sum() > 0.3 * ms.sum():  # a white garment on white: its own cloth is the backdrop's colour
         return None
     shot = _thin(own_white, k, _edge(ms))
