@@ -189,7 +189,8 @@ def read_category(sil: dict[str, float], evidence: dict[str, float]) -> tuple[st
     trust = float(sil.get("found", 1.0))  # a poor mask's outline counts for less: towards no opinion
     kind = {k: trust * p + (1 - trust) / 3 for k, p in kind.items()}
     ev = {k: sum(evidence.get(c, 0.0) for c in cats) for k, cats in _KIND.items()}
-    ev["long"] += 0.5 * evidence.get("skirt", 0.0)  # a skirt's flare is a dress's lower half
+    # a skirt's flare is a dress's lower half, a top's bodice its upper half (only a long outline makes it a dress)
+    ev["long"] += 0.5 * (evidence.get("skirt", 0.0) + ev["upper"])
     post = {k: kind[k] * (0.05 + ev[k]) for k in kind}
     total = sum(post.values()) or 1.0
     k = max(post, key=post.get)
