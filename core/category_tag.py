@@ -189,8 +189,9 @@ def read_category(sil: dict[str, float], evidence: dict[str, float]) -> tuple[st
     trust = float(sil.get("found", 1.0))  # a poor mask's outline counts for less: towards no opinion
     kind = {k: trust * p + (1 - trust) / 3 for k, p in kind.items()}
     ev = {k: sum(evidence.get(c, 0.0) for c in cats) for k, cats in _KIND.items()}
-    # a skirt's flare is a dress's lower half, a top's bodice its upper half (only a long outline makes it a dress)
-    ev["long"] += 0.5 * (evidence.get("skirt", 0.0) + ev["upper"])
+    # a skirt's flare is a dress's lower half, a top's bodice its upper half (only a long outline makes it a dress);
+    # a clear upper word (>= 0.5) is the garment itself, as a clear "jersey" keeps a t-shirt on a poor mask
+    ev["long"] += 0.5 * (evidence.get("skirt", 0.0) + (ev["upper"] if ev["upper"] < 0.5 else 0.0))
     post = {k: kind[k] * (0.05 + ev[k]) for k in kind}
     total = sum(post.values()) or 1.0
     k = max(post, key=post.get)
