@@ -109,7 +109,8 @@ def _sleeves_and_length(mask: np.ndarray, aspect: float) -> tuple[float, float]:
         return _SLEEVES[sil.sleeves], aspect
     x, y, w, h = stats[big, :4]
     c = labels[y:y + h, x:x + w] == big
-    span = np.array([np.ptp(np.flatnonzero(r)) + 1 if r.any() else 0 for r in c], float)
+    filled = c.any(axis=1)
+    span = np.where(filled, w - np.argmax(c[:, ::-1], axis=1) - np.argmax(c, axis=1), 0).astype(float)
     body = np.array([_centre_width(r, w) for r in c], float)
     waist = body[int(0.35 * h):max(int(0.35 * h) + 1, int(0.7 * h))].min()
     wide = span > 1.33 * max(waist, 1.0)  # the rows the sleeves widen (as Silhouette reads them)
