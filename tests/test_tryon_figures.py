@@ -192,7 +192,11 @@ def test_a_top_alone_on_a_figure_is_not_flagged_for_its_bodysuit(fig):
     p = draw_figure(fig)
     assert p.base_layer is not None and (p.base_layer & ~p.mask).sum() == 0
     r = ClassicTryOn().run(p.image, Image.open(CATALOG / "sweater-001.jpg"), "upper", person=p)
-    assert r.quality.check("old_garment").passed and r.quality.verdict == "good", r.quality.summary()
+    # Not "old clothing showing" for the bodysuit, and never "poor". (The verdict may be "check" for another reason:
+    # since the ragged-outline check, the curvy figure's striped sweater reads "check" for the smeared, spiked
+    # sleeve seams that were always in that picture, a fault of its own, not of the bodysuit.)
+    assert r.quality.check("old_garment").passed and r.quality.verdict != "poor", r.quality.summary()
+    assert {c.name for c in r.quality.checks if not c.passed} <= {"ragged"}, r.quality.summary()
     # The check still sees old clothing that is there: the same figure with its bodysuit taken for clothing.
     from core.tryon.pose import Person
 

@@ -187,9 +187,11 @@ def _mask_width(mask: np.ndarray, y: int, cx: float) -> float:
     return float(runs[1] - runs[0] + 1) if runs[0] >= 0 else 0.0
 
 
-def place(flat: Flat, person: Person, frame: BodyFrame, kind: str) -> tuple[np.ndarray, np.ndarray, dict]:
+def place(flat: Flat, person: Person, frame: BodyFrame, kind: str,
+          sleeved: bool = False) -> tuple[np.ndarray, np.ndarray, dict]:
     """Maps (for cv2.remap) from the person's pixels into the flat-lay: each garment row lands on a body row, its
-    width scaled by one factor (so an A-line stays an A-line), centred on the body's centre line."""
+    width scaled by one factor (so an A-line stays an A-line), centred on the body's centre line. A sleeved dress's
+    first row is its shoulder seam, set where a top's is (BodyFrame.shoulder_edges); straps sit a little lower."""
     H, W = person.mask.shape
     w = frame.width
     shoulder_y = float(min(frame.ls[1], frame.rs[1]))
@@ -202,7 +204,7 @@ def place(flat: Flat, person: Person, frame: BodyFrame, kind: str) -> tuple[np.n
     ease = 1.06 if kind == "dress" else 1.04
     sx = body_waist * ease / flat.waist_w
     if kind == "dress":
-        top_y = shoulder_y - 0.07 * w  # the top of the shoulders: where straps and shoulder seams sit
+        top_y = shoulder_y - (0.18 if sleeved else 0.12) * w  # the top of the shoulders
         sy_bodice = (waist_y - top_y) / max(flat.y_waist - flat.y_top, 1)
         g_rows = np.array([flat.y_top, flat.y_waist], np.float32)
         b_rows = np.array([top_y, waist_y], np.float32)
@@ -289,7 +291,7 @@ def _hang(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str
         corners = [sleeve_seam(m, side, flat.cx, sh, flat.y_top) for m, side in sleeves]
         for m, _ in sleeves:
             flat.mask = flat.mask & ~m
-    map_x, map_y, info = place(flat, person, frame, kind)
+    map_x, map_y, info = place(flat, person, frame, kind, sleeved=bool(sleeves))
     stack = np.concatenate([tex, flat.mask[..., None].astype(np.float32)], 2)
     warped = cv2.remap(stack, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
     layers = []
