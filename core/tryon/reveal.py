@@ -61,31 +61,37 @@ def limb_capsules(person: Person, body: BodyFrame, shape, scale: float = 1.0) ->
 
 def skin_texture(L: np.ndarray, skin: np.ndarray, shape, rng: np.random.Generator, patch: int = 16) -> np.ndarray:
     """A field of fine lightness texture (zero mean) quilted from patches of the person's own skin (lightness
-    minus its blur): the pores, grain and noise of her photo, not a painted block."""
+    minus its blur): the pores, grain and noise of her photo, not a painted block. Patches come from her smoothest
+    skin (never across an eye, a lip or a skin edge) and overlap by half under a cosine window, so no grid shows."""
     H, W = shape
     hp = L - cv2.GaussianBlur(L, (0, 0), 2.0)
     inner = cv2.erode(skin.astype(np.uint8), np.ones((patch + 1, patch + 1), np.uint8)) > 0
+    if inner.sum() >= 40:
+        tex = fine_texture(L)
+        inner &= tex <= np.percentile(tex[inner], 60)  # her plainest skin: grain, not features
     ys, xs = np.nonzero(inner)
     if len(ys) < 10:
         # Too little skin to sample from: the photo's own grain (its noise level) on a neutral field.
         sigma = float(np.median(np.abs(hp))) * 1.4826
         return rng.normal(0, max(sigma, 0.4), (H, W)).astype(np.float32)
-    pick = rng.integers(0, len(ys), 64)
     patches = []
-    for k in pick:
+    for k in rng.integers(0, len(ys), 64):
         y, x = ys[k] - patch // 2, xs[k] - patch // 2
         p = hp[y:y + patch, x:x + patch]
         if p.shape == (patch, patch):
             patches.append(p - p.mean())
+    win = np.outer(*(2 * [np.sin(np.pi * (np.arange(patch) + 0.5) / patch) ** 2])).astype(np.float32)
+    step = patch // 2
     out = np.zeros((H + patch, W + patch), np.float32)
-    idx = rng.integers(0, len(patches), ((H // patch) + 1, (W // patch) + 1))
-    for j in range(idx.shape[0]):
-        for i in range(idx.shape[1]):
-            p = patches[idx[j, i]]
-            if (i + j) % 2:
-                p = p[:, ::-1]
-            out[j * patch:(j + 1) * patch, i * patch:(i + 1) * patch] = p
-    return out[:H, :W]
+    wsum = np.full_like(out, 1e-6)
+    for j in range(0, H + 1, step):
+        for i in range(0, W + 1, step):
+            p = patches[int(rng.integers(0, len(patches)))]
+            p = p[:, ::-1] if (i + j) % 2 else p
+            out[j:j + patch, i:i + patch] += p * win
+            wsum[j:j + patch, i:i + patch] += win * win
+    # Divided by the root of the summed squared weights: overlapping patches keep their grain's strength.
+    return (out / np.sqrt(wsum))[:H, :W]
 
 
 def form_shading(area: np.ndarray, width: float) -> np.ndarray:
@@ -147,11 +153,11 @@ def paint_skin(base: np.ndarray, area: np.ndarray, skin: np.ndarray, face: np.nd
         pool = skin  # little bare skin below the face (long sleeves, a high neck): her cheeks' grain
     tex = skin_texture(L, pool, area.shape, np.random.default_rng(seed))
     # Quilted patches average out a little: the grain is brought up to her own skin's level (never down).
-    inner = cv2.erode(skin.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    inner = cv2.erode(pool.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
     if inner.sum() > 100:
         want = float(np.median(fine_texture(L)[inner]))
         got = float(np.median(fine_texture(tex)[area]))
-        tex = tex * float(np.clip(want / max(got, 1e-3), 1.0, 3.0))
+        tex = tex * float(np.clip(want / max(got, 1e-3), 1.0, 1.6))
     # Texture in lightness units (0..100) -> RGB 0..1, scaled with the tone's own lightness.
     paint = tone[None, None, :] * shade[..., None] + (tex / 100.0)[..., None] * 1.0
     out[area] = np.clip(paint[area], 0, 1)

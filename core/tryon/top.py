@@ -231,10 +231,9 @@ def zone_to_replace(person: Person, body: BodyFrame, zone: np.ndarray, torso: np
     hem_row = int(min(H, max(0, hem_y)))
     zone[hem_row:] = False
     zone |= _old_below_hem(person, body, torso, skin, caps, old_px, ~lower, hem_row)
-    fringe = cv2.dilate(zone.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
-    fringe &= old_px & ~skin & ~fm & ~zone & person.mask
-    fringe[:max(0, int(body.neck_y))] = False
-    zone |= fringe
+    # (a little past her outline too: a tee's side in shade that the segmentation gave to the backdrop)
+    near = cv2.dilate(person.mask.astype(np.uint8), np.ones((int(0.06 * body.width) | 1,) * 2, np.uint8)) > 0
+    zone |= old_fringe(zone, old_px & ~skin & ~fm & ~lower & near, body)
     # The hands stay in front (a hand on the stomach or in a pocket is not covered by the new top).
     for side in ("l", "r"):
         if person.visible(f"{side}_wrist"):
@@ -246,12 +245,32 @@ def zone_to_replace(person: Person, body: BodyFrame, zone: np.ndarray, torso: np
     return zone, skin, caps
 
 
+def old_fringe(zone: np.ndarray, old: np.ndarray, body: BodyFrame) -> np.ndarray:
+    """The old top's pixels joined to the zone (a loose tee's sides, a sleeve's outer edge in shade), grown out
+    from the zone through the old top's colours up to a third of the shoulders: no strip of it is left."""
+    cand = old.copy()
+    cand[:max(0, int(body.neck_y))] = False
+    grown = zone & cand
+    seed = zone.astype(np.uint8)
+    k = np.ones((5, 5), np.uint8)
+    for _ in range(max(1, int(0.33 * body.width / 2))):
+        nxt = (cv2.dilate(seed, k) > 0) & cand & ~zone
+        if not (nxt & ~grown).any():
+            break
+        grown |= nxt
+        seed = (zone | grown).astype(np.uint8)
+    return grown & ~zone
+
+
 def lower_colours(person: Person, body: BodyFrame, skin: np.ndarray, lab: np.ndarray, hem_row: int) -> np.ndarray:
-    """The pixels in the main colours of what she wears below the new top's hem (trousers, a skirt), from just
-    below the hem (arms and bare legs left out)."""
+    """The pixels in the main colours of what she wears below the new top's hem (trousers, a skirt), sampled on
+    the thighs, below where her old top ends (arms and bare legs left out): just below a cropped new top is
+    still her old top (a tee under a bandeau), which goes; a dress's skirt under a short top stays."""
     H, W = skin.shape
     lower = np.zeros((H, W), bool)
-    lower[hem_row + int(0.1 * body.width):hem_row + int(0.6 * body.width)] = True
+    hip_y = float(max(body.lh[1], body.rh[1])) if body.lh is not None and body.rh is not None else hem_row
+    start = int(max(hem_row + 0.1 * body.width, hip_y + 0.35 * body.width))
+    lower[max(0, start):max(0, start + int(0.5 * body.width))] = True
     lower &= person.mask & ~reveal.limb_capsules(person, body, (H, W)) & ~skin
     lower_lut = reveal.clothing_colours(lab, lower, share=0.12)  # its main colours (not a leopard's spots)
     return lower_lut[quantise(lab)] if lower_lut is not None else np.zeros((H, W), bool)
@@ -298,7 +317,8 @@ def paint(person: Person, body: BodyFrame, zone: np.ndarray, torso: np.ndarray, 
     upper_skin[hem_row:] &= ~(torso[hem_row:] | ~caps[hem_row:])  # below the hem only the arms and hands
     low = min(H, hem_row + int(0.1 * body.width))
     upper_skin[hem_row:low] = False
-    body_est |= enclosed(bare & ~body_est, person.mask)
+    near_body = cv2.dilate(body_est.astype(np.uint8), np.ones((int(0.1 * body.width) | 1,) * 2, np.uint8)) > 0
+    body_est |= enclosed(bare & ~body_est, person.mask) & near_body  # not a loose top's whole width
     canvas = reveal.paint_skin(base, bare & body_est, upper_skin, face_mask(body, zone.shape), body)
     canvas = reveal.backdrop_fill(canvas, bare & ~body_est, person.mask)
     garment_alpha = np.zeros((H, W), np.float32)
