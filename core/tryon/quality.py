@@ -26,12 +26,13 @@ from core.tryon.held import held_objects
 from core.tryon.pixels import (NBINS, ellipse_mask, fine_texture, local_std, quantise, skin_like,  # noqa: F401
                                 skin_model, to_lab)
 from core.tryon.quality_checks import (between_legs, detail_kept, face_ellipse, flat_fill_mask, garment_holes,  # noqa: F401
-                                       forearms_covered, hands_mask, light_slivers, old_edges_left, old_garment_left,
+                                       forearms_covered, hands_mask, invented_skin, light_slivers, old_edges_left,
+                                       old_garment_left,
                                        short_sleeved, shoulder_width, skin_texture_level)
 
 # Limits: a result passes a check below these (shares, 0..1).
 LIMITS = {"arms_covered": 0.2, "flat_fill": 0.02, "holes": 0.01, "old_garment": 0.03, "old_edges": 0.12, "slivers": 0.004,
-          "face_changed": 0.01, "hands_changed": 0.15, "detail_kept": 0.45}
+          "face_changed": 0.01, "hands_changed": 0.15, "detail_kept": 0.45, "invented_skin": 0.12}
 
 
 @dataclass
@@ -89,7 +90,7 @@ def assess(before, after, region: np.ndarray, garment_alpha: np.ndarray, kind: s
     v = _compare(before, after, garment_alpha, person)
     # 2. what a client would notice, one check each
     checks = [_flat_fill(v), _holes(v, region, kind, torso, person), _old_garment(v, region, kind, person),
-              _old_edges(v, region), _slivers(v)]
+              _old_edges(v, region), _slivers(v), _invented(v)]
     checks += _face_and_hands(v, person)
     checks += _arms(v, person, kind, garment_mask)
     # 3. the garment's print and texture, worn against the product shot's
@@ -145,6 +146,12 @@ def _flat_fill(v: _Compared) -> Check:
     share = float(flat_fill_mask(v.labA, revealed, ref).sum()) / n_changed
     return _check("flat_fill", share, f"{share:.1%} of the changed area is an untextured painted block",
                   "what the garment leaves bare keeps a real texture")
+
+
+def _invented(v: _Compared) -> Check:
+    share = invented_skin(v.labB, v.labA, v.changed, v.on, v.pmask, v.face)
+    return _check("invented_skin", share, f"{share:.0%} of the figure is skin drawn in where the photo shows her "
+                  "clothing (arms, midriff): it cannot look like her own", "little skin had to be drawn in")
 
 
 def _holes(v: _Compared, region: np.ndarray, kind: str, torso: np.ndarray | None, person=None) -> Check:
@@ -226,15 +233,19 @@ _ADVICE = {
     "face_changed": "use a straight front photo with the head upright",
     "hands_changed": "use a photo with the hands away from the body",
     "detail_kept": "use a flat front product shot, or the CatVTON backend on a GPU for prints",
+    "invented_skin": "this garment shows much more skin than the photo does: use a photo of the person in "
+                     "something as bare (a tank top or a cami for a crop top or a bandeau, shorts or a short dress "
+                     "under a short skirt), or the CatVTON backend on a GPU",
 }
 _NAMES = {"arms_covered": "sleeves down the arms", "flat_fill": "painted-over skin", "holes": "holes in the garment", "old_garment": "old clothing showing",
           "old_edges": "old clothing at the edges", "slivers": "white slivers beside the garment",
-          "face_changed": "face changed", "hands_changed": "hands covered", "detail_kept": "print smeared"}
+          "face_changed": "face changed", "hands_changed": "hands covered", "detail_kept": "print smeared",
+          "invented_skin": "much skin drawn in"}
 
 
 def _verdict(checks: list[Check], kind: str, seconds: float) -> Quality:
     weights = {"arms_covered": 30, "flat_fill": 30, "holes": 25, "old_garment": 30, "old_edges": 30, "slivers": 30, "face_changed": 40, "hands_changed": 15,
-               "detail_kept": 20}
+               "detail_kept": 20, "invented_skin": 30}
     score = 100.0
     for c in checks:
         if c.name == "detail_kept":
