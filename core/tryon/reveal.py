@@ -12,6 +12,7 @@ import cv2
 import numpy as np
 
 from core.tryon.body import BodyFrame
+from core.tryon.form import limb_form, seam_match
 from core.tryon.pixels import NBINS, ellipse_mask, fine_texture, quantise, skin_like, skin_model, to_lab
 from core.tryon.pose import Person
 
@@ -137,8 +138,9 @@ def skin_tone(rgb: np.ndarray, skin: np.ndarray, face: np.ndarray, near: np.ndar
 
 
 def paint_skin(base: np.ndarray, area: np.ndarray, skin: np.ndarray, face: np.ndarray, body: BodyFrame,
-               seed: int = 0) -> np.ndarray:
-    """Base with the area painted as the person's own skin (colour, texture, light and form)."""
+               seed: int = 0, limbs: np.ndarray | None = None) -> np.ndarray:
+    """Base with the area painted as the person's own skin (colour, texture, light and form; `limbs`: the arms or
+    legs over the body, each rounded on its own with a contact shadow beside it)."""
     out = base.copy()
     if not area.any():
         return out
@@ -148,6 +150,8 @@ def paint_skin(base: np.ndarray, area: np.ndarray, skin: np.ndarray, face: np.nd
     near = cv2.dilate(area.astype(np.uint8), np.ones((int(0.5 * w) | 1,) * 2, np.uint8)) > 0
     tone = skin_tone(base, skin, face, near)
     shade = photo_shading(L, area, w) * form_shading(area | (skin & near & ~face), w)
+    if limbs is not None:
+        shade = shade * limb_form(area, limbs, w)
     pool = skin & ~face
     if (cv2.erode(pool.astype(np.uint8), np.ones((17, 17), np.uint8)) > 0).sum() < 10:
         pool = skin  # little bare skin below the face (long sleeves, a high neck): her cheeks' grain
@@ -159,7 +163,8 @@ def paint_skin(base: np.ndarray, area: np.ndarray, skin: np.ndarray, face: np.nd
         got = float(np.median(fine_texture(tex)[area]))
         tex = tex * float(np.clip(want / max(got, 1e-3), 1.0, 1.6))
     # Texture in lightness units (0..100) -> RGB 0..1, scaled with the tone's own lightness.
-    paint = tone[None, None, :] * shade[..., None] + (tex / 100.0)[..., None] * 1.0
+    paint = tone[None, None, :] * shade[..., None]
+    paint = paint + seam_match(base, paint, area, skin & ~face, w) + (tex / 100.0)[..., None]
     out[area] = np.clip(paint[area], 0, 1)
     return out
 

@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from core.tryon import reveal
+from core.tryon import reveal, uncover
 from core.tryon.arms import layer_over_arms
 from core.tryon.base import TryOnResult
 from core.tryon.body import BodyFrame
@@ -20,7 +20,7 @@ from core.tryon.drape import (GarmentParts, arm_direction, arm_path, body_target
                               face_mask, garment_parts, sleeve_points, sleeve_scale, sleeve_transform)
 from core.tryon.flatlay import close_flat_lay, solid_garment
 from core.tryon.held import held_in_front
-from core.tryon.pixels import inner_texture, low_frequency_shading, quantise, volume_shading
+from core.tryon.pixels import ellipse_mask, inner_texture, low_frequency_shading, quantise, volume_shading
 from core.tryon.pose import Person
 from core.tryon.regions import torso_outline
 from core.tryon.warp import SideFit, fit_sides, garment_landmarks, tps_remap
@@ -229,11 +229,15 @@ def zone_to_replace(person: Person, body: BodyFrame, zone: np.ndarray, torso: np
     old_px = old_lut[q] if old_lut is not None else ~skin
     caps = reveal.limb_capsules(person, body, zone.shape)
     hem_row = int(min(H, max(0, hem_y)))
+    # her lower garment starts at the old top's hem (the caller's `lower` is narrowed too)
+    lower[:] = uncover.lower_below_old_hem(lower, old_px & ~skin & person.mask, torso & person.mask, body)
     zone[hem_row:] = False
     zone |= _old_below_hem(person, body, torso, skin, caps, old_px, ~lower, hem_row)
     # (a little past her outline too: a tee's side in shade that the segmentation gave to the backdrop)
     near = cv2.dilate(person.mask.astype(np.uint8), np.ones((int(0.06 * body.width) | 1,) * 2, np.uint8)) > 0
-    zone |= old_fringe(zone, old_px & ~skin & ~fm & ~lower & near, body)
+    zone |= uncover.old_fringe(zone, old_px & ~skin & ~fm & ~lower & near, body)
+    # What is left of it inside and along the zone in other colours: a logo, a collar, the shade along its seams
+    zone |= uncover.leftovers(zone, person.mask & ~skin & ~fm & ~lower, body)
     # The hands stay in front (a hand on the stomach or in a pocket is not covered by the new top).
     for side in ("l", "r"):
         if person.visible(f"{side}_wrist"):
@@ -243,23 +247,6 @@ def zone_to_replace(person: Person, body: BodyFrame, zone: np.ndarray, torso: np
     zone &= ~reveal.in_front(lab, person, body, zone, old_lut, skin)
     zone &= ~held_in_front(lab, person, body, zone, skin)  # a helmet, a bag held in front of the body
     return zone, skin, caps
-
-
-def old_fringe(zone: np.ndarray, old: np.ndarray, body: BodyFrame) -> np.ndarray:
-    """The old top's pixels joined to the zone (a loose tee's sides, a sleeve's outer edge in shade), grown out
-    from the zone through the old top's colours up to a third of the shoulders: no strip of it is left."""
-    cand = old.copy()
-    cand[:max(0, int(body.neck_y))] = False
-    grown = zone & cand
-    seed = zone.astype(np.uint8)
-    k = np.ones((5, 5), np.uint8)
-    for _ in range(max(1, int(0.33 * body.width / 2))):
-        nxt = (cv2.dilate(seed, k) > 0) & cand & ~zone
-        if not (nxt & ~grown).any():
-            break
-        grown |= nxt
-        seed = (zone | grown).astype(np.uint8)
-    return grown & ~zone
 
 
 def lower_colours(person: Person, body: BodyFrame, skin: np.ndarray, lab: np.ndarray, hem_row: int) -> np.ndarray:
@@ -311,7 +298,9 @@ def paint(person: Person, body: BodyFrame, zone: np.ndarray, torso: np.ndarray, 
     covered = np.max([a for _, a in layers], axis=0) > 0.98
     bare = zone & ~skin & ~covered
     # Her arms are a little wider than their capsules: an old sleeve's edge there is arm, not backdrop.
-    body_est = (reveal.limb_capsules(person, body, (H, W), 1.35) | torso) & person.mask
+    body_est = (reveal.limb_capsules(person, body, (H, W), 1.35) | uncover.body_outline(body, (H, W))) & person.mask
+    # Her neck and the base of it (a crew collar above a strapless top is her skin, not backdrop)
+    body_est |= ellipse_mask((H, W), (body.neck_x, body.neck_y, 0.22 * body.width, 0.3 * body.width)) & person.mask
     # Her skin to sample from: the upper body's (a beige skirt or the legs are not her arms' skin).
     upper_skin = bare_skin & (caps | torso | (np.arange(H)[:, None] < body.neck_y + 0.3 * body.width))
     upper_skin[hem_row:] &= ~(torso[hem_row:] | ~caps[hem_row:])  # below the hem only the arms and hands
@@ -319,7 +308,8 @@ def paint(person: Person, body: BodyFrame, zone: np.ndarray, torso: np.ndarray, 
     upper_skin[hem_row:low] = False
     near_body = cv2.dilate(body_est.astype(np.uint8), np.ones((int(0.1 * body.width) | 1,) * 2, np.uint8)) > 0
     body_est |= enclosed(bare & ~body_est, person.mask) & near_body  # not a loose top's whole width
-    canvas = reveal.paint_skin(base, bare & body_est, upper_skin, face_mask(body, zone.shape), body)
+    canvas = reveal.paint_skin(base, bare & body_est, upper_skin, face_mask(body, zone.shape), body,
+                               limbs=caps & person.mask)
     canvas = reveal.backdrop_fill(canvas, bare & ~body_est, person.mask)
     garment_alpha = np.zeros((H, W), np.float32)
     for rgb, a in layers:
