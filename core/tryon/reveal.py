@@ -65,11 +65,11 @@ def skin_texture(L: np.ndarray, skin: np.ndarray, shape, rng: np.random.Generato
     minus its blur): the pores, grain and noise of her photo, not a painted block. Patches come from her smoothest
     skin (never across an eye, a lip or a skin edge) and overlap by half under a cosine window, so no grid shows."""
     H, W = shape
-    hp = L - cv2.GaussianBlur(L, (0, 0), 2.0)
+    hp = L - cv2.GaussianBlur(L, (0, 0), 1.2)  # grain, not creases
     inner = cv2.erode(skin.astype(np.uint8), np.ones((patch + 1, patch + 1), np.uint8)) > 0
     if inner.sum() >= 40:
         tex = fine_texture(L)
-        inner &= tex <= np.percentile(tex[inner], 60)  # her plainest skin: grain, not features
+        inner &= tex <= np.percentile(tex[inner], 35)  # her plainest skin: grain, not features
     ys, xs = np.nonzero(inner)
     if len(ys) < 10:
         # Too little skin to sample from: the photo's own grain (its noise level) on a neutral field.
@@ -103,16 +103,17 @@ def form_shading(area: np.ndarray, width: float) -> np.ndarray:
 
 def photo_shading(L: np.ndarray, area: np.ndarray, width: float) -> np.ndarray:
     """The broad light and shadow of the photo over the area (the old clothing's folds and prints removed by a
-    median, then a wide blur), as a factor near 1."""
+    median, then a blur over a fifth of the shoulders: a sweatshirt's folds are not her body's form), as a factor
+    near 1."""
     h, w = L.shape
     small = cv2.resize(L, (max(1, w // 2), max(1, h // 2)), interpolation=cv2.INTER_AREA)
     zs = cv2.resize(area.astype(np.uint8), small.shape[1::-1], interpolation=cv2.INTER_NEAREST) > 0
     if zs.sum() < 20:
         return np.ones((h, w), np.float32)
     fill = np.where(zs, small, np.median(small[zs])).astype(np.float32)
-    k = max(3, int(0.05 * width) | 1)
+    k = max(3, int(0.08 * width) | 1)
     med = cv2.medianBlur(np.clip(fill * 2.55, 0, 255).astype(np.uint8), min(k, 255)).astype(np.float32) / 2.55
-    sigma = max(2.0, 0.05 * width)
+    sigma = max(2.0, 0.1 * width)
     num = cv2.GaussianBlur(med * zs, (0, 0), sigma)
     den = cv2.GaussianBlur(zs.astype(np.float32), (0, 0), sigma)
     smooth = num / np.maximum(den, 1e-3)
@@ -157,11 +158,12 @@ def paint_skin(base: np.ndarray, area: np.ndarray, skin: np.ndarray, face: np.nd
         pool = skin  # little bare skin below the face (long sleeves, a high neck): her cheeks' grain
     tex = skin_texture(L, pool, area.shape, np.random.default_rng(seed))
     # Quilted patches average out a little: the grain is brought up to her own skin's level (never down).
-    inner = cv2.erode(pool.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    # (Patches come from her plainest skin, so this lifts their grain, never adds features.)
+    inner = cv2.erode(skin.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
     if inner.sum() > 100:
         want = float(np.median(fine_texture(L)[inner]))
         got = float(np.median(fine_texture(tex)[area]))
-        tex = tex * float(np.clip(want / max(got, 1e-3), 1.0, 1.6))
+        tex = tex * float(np.clip(want / max(got, 1e-3), 1.0, 3.0))
     # Texture in lightness units (0..100) -> RGB 0..1, scaled with the tone's own lightness.
     paint = tone[None, None, :] * shade[..., None]
     paint = paint + seam_match(base, paint, area, skin & ~face, w) + (tex / 100.0)[..., None]
