@@ -230,7 +230,7 @@ def zone_to_replace(person: Person, body: BodyFrame, zone: np.ndarray, torso: np
     caps = reveal.limb_capsules(person, body, zone.shape)
     hem_row = int(min(H, max(0, hem_y)))
     # her lower garment starts at the old top's hem (the caller's `lower` is narrowed too)
-    lower[:] = uncover.lower_below_old_hem(lower, old_px & ~skin & person.mask, torso & person.mask, body)
+    lower[:] = uncover.lower_below_old_hem(lower, lab, skin, person.mask, torso, body)
     zone[hem_row:] = False
     zone |= _old_below_hem(person, body, torso, skin, caps, old_px, ~lower, hem_row)
     # (a little past her outline too: a tee's side in shade that the segmentation gave to the backdrop)

@@ -8,6 +8,8 @@ import cv2
 import numpy as np
 
 from core.tryon.body import BodyFrame
+from core.tryon.pixels import quantise
+from core.tryon.reveal import clothing_colours
 
 
 def old_fringe(zone: np.ndarray, old: np.ndarray, body: BodyFrame) -> np.ndarray:
@@ -65,14 +67,27 @@ def old_hem_row(old: np.ndarray, torso: np.ndarray, body: BodyFrame) -> int:
     return row
 
 
-def lower_below_old_hem(lower: np.ndarray, old: np.ndarray, torso: np.ndarray, body: BodyFrame) -> np.ndarray:
+def lower_below_old_hem(lower: np.ndarray, lab: np.ndarray, skin: np.ndarray, person_mask: np.ndarray,
+                        torso: np.ndarray, body: BodyFrame) -> np.ndarray:
     """Her lower garment's colours only count from the old top's hem down (a logo's blue letter, the shade of a
     grey sweatshirt's folds in the jeans' colours are the old top), unless the old top and the lower garment are
-    one (a dress under a short top: its colours are the lower garment's)."""
-    if not lower.any() or (lower & old).sum() > 0.5 * lower.sum():
+    one (a dress under a short top: its colours are the lower garment's). The old top's colours are its main ones
+    on her chest (never what lies near its hem, where the trousers may start)."""
+    if not lower.any() or body.lh is None or body.rh is None:
+        return lower
+    chest = np.zeros_like(lower)
+    hip_y = float(min(body.lh[1], body.rh[1]))
+    chest[int(max(0, body.neck_y + 0.3 * body.width)):int(max(0, body.neck_y + 0.5 * (hip_y - body.neck_y)))] = True
+    core = cv2.erode((chest & torso & person_mask & ~skin).astype(np.uint8), np.ones((9, 9), np.uint8)) > 0
+    lut = clothing_colours(lab, core, share=0.1)
+    if lut is None:
+        return lower
+    old = lut[quantise(lab)] & person_mask & ~skin
+    on_person = lower & person_mask
+    if (on_person & old).sum() > 0.5 * max(on_person.sum(), 1):
         return lower
     out = lower.copy()
-    out[:max(0, old_hem_row(old, torso, body) - int(0.03 * body.width))] = False
+    out[:max(0, old_hem_row(old, torso & person_mask, body) - int(0.03 * body.width))] = False
     return out
 
 
