@@ -11,7 +11,7 @@ from core.tryon import quality, quality_checks, reveal
 from core.tryon.body import BodyFrame
 from core.tryon.classic import ClassicTryOn
 from core.tryon.pose import analyse_person
-from core.tryon.top import old_fringe
+from core.tryon.uncover import old_fringe
 
 REAL = REPO_ROOT.parent / "shared" / "realphotos"
 needs_real = pytest.mark.skipif(not (REAL / "labels.json").is_file(), reason="../shared/realphotos is not here")
