@@ -233,9 +233,7 @@ def zone_to_replace(person: Person, body: BodyFrame, zone: np.ndarray, torso: np
     lower[:] = uncover.lower_below_old_hem(lower, lab, skin, person.mask, torso, body)
     zone[hem_row:] = False
     zone |= _old_below_hem(person, body, torso, skin, caps, old_px, ~lower, hem_row)
-    # (a little past her outline too: a tee's side in shade that the segmentation gave to the backdrop)
-    near = cv2.dilate(person.mask.astype(np.uint8), np.ones((int(0.06 * body.width) | 1,) * 2, np.uint8)) > 0
-    zone |= uncover.old_fringe(zone, old_px & ~skin & ~fm & ~lower & near, body)
+    zone |= uncover.old_fringe(zone, old_px & ~skin & ~fm & ~lower & person.mask, body)
     # What is left of it inside and along the zone in other colours: a logo, a collar, the shade along its seams
     zone |= uncover.leftovers(zone, person.mask & ~skin & ~fm & ~lower, body)
     # The hands stay in front (a hand on the stomach or in a pocket is not covered by the new top).

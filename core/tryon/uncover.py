@@ -1,7 +1,8 @@
 """The rest of an old top a new one must hide, found from the zone it replaces: the old top's own colours joined
-to the zone (a loose tee's sides, its shaded edge past the person's outline), and what is left inside and along
-the zone in other colours (a logo's letters, a crew collar above a strapless top, the dark shade along a sleeve's
-seam). Never her skin, her lower garment, her face, or the rows above the collar."""
+to the zone (a loose tee's sides), and what is left inside and along the zone in other colours (a logo's letters,
+a crew collar's band, the dark shade along a sleeve's seam). Never her skin, her lower garment, her face, or
+anything above the neck base or outside her outline. Also where her old top ends, and her torso's likely outline
+under a loose top (for the skin drawn there)."""
 from __future__ import annotations
 
 import cv2
@@ -31,14 +32,14 @@ def old_fringe(zone: np.ndarray, old: np.ndarray, body: BodyFrame) -> np.ndarray
 
 def leftovers(zone: np.ndarray, other: np.ndarray, body: BodyFrame) -> np.ndarray:
     """`other` (on the person, not her skin, face or lower garment) where the zone encloses it (a logo, a print's
-    letter) or within a few pixels of it (a seam's shade, a collar's band), from a little above the neck base
-    (a crew collar) down to the zone's lowest row."""
+    letter) or within a few pixels of it (a seam's shade, a collar's band), from the neck base down to the zone's
+    lowest row."""
     H, W = zone.shape
     ys = np.flatnonzero(zone.any(axis=1))
     if not len(ys):
         return np.zeros((H, W), bool)
     rows = np.zeros((H, W), bool)
-    rows[max(0, int(body.neck_y - 0.2 * body.width)):ys.max() + 1] = True
+    rows[max(0, int(body.neck_y)):ys.max() + 1] = True
     # enclosed by the zone: what a flood from the image border through the rest cannot reach
     flood = np.pad((~zone).astype(np.uint8), 1)
     mask = np.zeros((H + 4, W + 4), np.uint8)
