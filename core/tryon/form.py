@@ -30,10 +30,19 @@ def seam_match(base: np.ndarray, paint: np.ndarray, area: np.ndarray, real: np.n
     her own ankle, a drawn chest into her neck): the difference along the seam (real skin just outside the area
     against the drawn skin's broad colour there), carried into the area and fading over a quarter of the shoulders."""
     H, W = area.shape
-    zero = np.zeros((H, W, 3), np.float32)
+    out = np.zeros((H, W, 3), np.float32)
     ring = (cv2.dilate(area.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0) & ~area & real
     if ring.sum() < 20:
-        return zero
+        return out
+    ys, xs = np.nonzero(area | ring)
+    pad = int(0.6 * width) + 8
+    y0, y1, x0, x1 = max(0, ys.min() - pad), min(H, ys.max() + pad + 1), max(0, xs.min() - pad), min(W, xs.max() + pad + 1)
+    out[y0:y1, x0:x1] = _carry(base[y0:y1, x0:x1], paint[y0:y1, x0:x1], ring[y0:y1, x0:x1], width)
+    return out
+
+
+def _carry(base: np.ndarray, paint: np.ndarray, ring: np.ndarray, width: float) -> np.ndarray:
+    H, W = ring.shape
     s = 4
     h, w = max(1, H // s), max(1, W // s)
     smooth = cv2.GaussianBlur(base.astype(np.float32), (0, 0), 2.0)

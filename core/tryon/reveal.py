@@ -81,18 +81,18 @@ def skin_texture(L: np.ndarray, skin: np.ndarray, shape, rng: np.random.Generato
         p = hp[y:y + patch, x:x + patch]
         if p.shape == (patch, patch):
             patches.append(p - p.mean())
+    stack = np.stack(patches + [p[:, ::-1] for p in patches])  # each patch and its mirror image
     win = np.outer(*(2 * [np.sin(np.pi * (np.arange(patch) + 0.5) / patch) ** 2])).astype(np.float32)
-    step = patch // 2
-    out = np.zeros((H + patch, W + patch), np.float32)
+    out = np.zeros((H + 3 * patch, W + 3 * patch), np.float32)
     wsum = np.full_like(out, 1e-6)
-    for j in range(0, H + 1, step):
-        for i in range(0, W + 1, step):
-            p = patches[int(rng.integers(0, len(patches)))]
-            p = p[:, ::-1] if (i + j) % 2 else p
-            out[j:j + patch, i:i + patch] += p * win
-            wsum[j:j + patch, i:i + patch] += win * win
+    ny, nx = H // patch + 2, W // patch + 2
+    for oy in (0, patch // 2):  # four grids of side-by-side patches, offset by half a patch: a half overlap
+        for ox in (0, patch // 2):
+            tiles = stack[rng.integers(0, len(stack), (ny, nx))] * win  # (ny, nx, patch, patch)
+            out[oy:oy + ny * patch, ox:ox + nx * patch] += tiles.transpose(0, 2, 1, 3).reshape(ny * patch, nx * patch)
+            wsum[oy:oy + ny * patch, ox:ox + nx * patch] += np.tile(win * win, (ny, nx))
     # Divided by the root of the summed squared weights: overlapping patches keep their grain's strength.
-    return (out / np.sqrt(wsum))[:H, :W]
+    return (out / np.sqrt(wsum))[patch:patch + H, patch:patch + W]
 
 
 def form_shading(area: np.ndarray, width: float) -> np.ndarray:
