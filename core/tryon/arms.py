@@ -7,6 +7,7 @@ never covered by it). On the arm above that point the sleeve is on top of the bo
 not hidden under the body's side)."""
 from __future__ import annotations
 
+import cv2
 import numpy as np
 
 from core.tryon.body import BodyFrame
@@ -70,6 +71,27 @@ def own_colour(lab: np.ndarray | None, core: np.ndarray, skin: np.ndarray) -> np
     return skin & (np.linalg.norm(ab - ref, axis=2) < max(6.0, 2.5 * spread))
 
 
+def solid_arm(arm: np.ndarray, within: np.ndarray, width: float) -> np.ndarray:
+    """The arm as one piece: the gaps between its skin pixels (a highlight, a shadow the skin test missed) and the
+    holes in it closed, within its outline. Left open, the garment's body showed through them in streaks, a torn
+    arm with white flecks beside a white tee."""
+    if not arm.any():
+        return arm
+    k = max(3, int(0.07 * width) | 1)
+    ellipse = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    closed = cv2.morphologyEx(arm.astype(np.uint8), cv2.MORPH_CLOSE, ellipse)
+    inv = (closed == 0).astype(np.uint8)
+    n, labels = cv2.connectedComponents(inv, connectivity=4)
+    edge = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
+    holes = (labels > 0) & ~np.isin(labels, edge)
+    # Holes of the arm itself (small), not the space between a bent arm and the body.
+    if holes.any():
+        m, hl, st, _ = cv2.connectedComponentsWithStats(holes.astype(np.uint8), 4)
+        small = np.flatnonzero(st[1:, cv2.CC_STAT_AREA] < 0.01 * width * width) + 1
+        holes = np.isin(hl, small)
+    return ((closed > 0) | holes) & within | arm
+
+
 def arms_and_sleeves(person: Person, body: BodyFrame, skin: np.ndarray,
                      sleeves: list[tuple[np.ndarray, int]], lab: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(arm in front, arm under its sleeve): the arm beyond the new sleeve's end (her bare skin out to the arm's
@@ -92,8 +114,9 @@ def arms_and_sleeves(person: Person, body: BodyFrame, skin: np.ndarray,
         end = max(end, 0.3 * w)
         beyond = s > end
         arm_skin = own_colour(lab, skin & (d < 0.6 * r) & beyond, skin)
-        arm = ((d < 0.9 * r) | (arm_skin & (d < 1.8 * r))) & person.mask & (s <= total + 0.15 * w)
-        front |= arm & beyond
+        reach = person.mask & (s <= total + 0.15 * w)
+        arm = ((d < 0.9 * r) | (arm_skin & (d < 1.8 * r))) & reach
+        front |= solid_arm(arm, reach & (d < 1.8 * r), w) & beyond
         under |= (d < 1.3 * r) & (s <= end)
     return front, under
 
@@ -109,3 +132,19 @@ def layer_over_arms(sleeve_layers: list, sides: list[int], body_layer: tuple, pe
         # The sleeve over the body on the arm; elsewhere (its underarm swung over the chest) the body stays on top.
         layers.append((rgb, a * ((under | (body_a < 0.5)) & ~front)))
     return layers, front
+
+
+def bare_arm(lab: np.ndarray, front: np.ndarray, old_core: np.ndarray, apart: float = 20.0) -> np.ndarray:
+    """The pixels of the arm in front that are her bare arm, to keep as they are: nearer the arm's own colour (its
+    median) than the old top's, where the two differ (a bare arm, not an old long sleeve). The skin test alone misses
+    an arm in shade, and its shadows were painted over in a lighter tone, a torn arm beside the new top."""
+    if front.sum() < 50 or old_core.sum() < 50:
+        return np.zeros_like(front)
+    arm_ref = np.median(lab[front], axis=0)
+    top_ref = np.median(lab[old_core], axis=0)
+    if float(np.linalg.norm(arm_ref - top_ref)) < apart:
+        return np.zeros_like(front)
+    px = lab[front]
+    out = np.zeros_like(front)
+    out[front] = np.linalg.norm(px - arm_ref, axis=1) < np.linalg.norm(px - top_ref, axis=1)
+    return out

@@ -61,29 +61,57 @@ def garment_parts(gmask: np.ndarray, landmarks: np.ndarray) -> GarmentParts:
                     np.float32)
     body = np.zeros(gmask.shape, np.uint8)
     cv2.fillPoly(body, [np.round(poly).astype(np.int32)], 1)
-    body = (body > 0) & gmask
+    body = (body > 0) & (gmask | side_slits(gmask, tl, tr))
     rest = gmask & ~(cv2.dilate(body.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0)
     cx = float((tl[0] + tr[0]) / 2)
     sleeves = []
     n, labels, stats, _ = cv2.connectedComponentsWithStats(rest.astype(np.uint8), 8)
     y_top, glen = float(tl[1]), max(float(hl[1] - tl[1]), 1.0)
+    found = {}
     for side in (-1, 1):
         best, area = 0, 0.002 * gmask.size
         for k in range(1, n):
             x = stats[k, cv2.CC_STAT_LEFT] + stats[k, cv2.CC_STAT_WIDTH] / 2
             if (x - cx) * side > 0 and stats[k, cv2.CC_STAT_AREA] > area:
                 best, area = k, stats[k, cv2.CC_STAT_AREA]
-        if not best:
-            continue
-        start = (stats[best, cv2.CC_STAT_TOP] - y_top) / glen
-        end = (stats[best, cv2.CC_STAT_TOP] + stats[best, cv2.CC_STAT_HEIGHT] - y_top) / glen
-        # A sleeve hangs from the shoulder. What runs down to the hem from well below the shoulder row is the
-        # body flaring out (a cami, a swing top): body, never worn on an arm.
-        if end >= 0.85 and start >= 0.2:
-            body |= labels == best
+        if best:
+            top = stats[best, cv2.CC_STAT_TOP]
+            found[side] = (best, (top - y_top) / glen, (top + stats[best, cv2.CC_STAT_HEIGHT] - y_top) / glen)
+    # A sleeve hangs from the shoulder. What runs down to the hem from well below the shoulder row is the body
+    # flaring out (a cami, a swing top, a halter): body, never worn on an arm; a top is symmetric, so its mirror
+    # image down the other side is too, even where that one's outline starts higher (a halter's print was worn
+    # down one arm as a long sleeve), where that flare runs down half the top (not a bulge at the hem). Nor is
+    # what starts a third of the way down (a side seam's bulge) a sleeve.
+    flares = [side for side, (_, start, end) in found.items() if end >= 0.85 and start >= 0.2]
+    long_flare = any(end - start >= 0.5 for side, (_, start, end) in found.items() if side in flares)
+    for side, (k, start, end) in found.items():
+        if side in flares or start >= 0.3 or (long_flare and end >= 0.85):
+            body |= labels == k
         else:
-            sleeves.append((labels == best, side))
+            sleeves.append((labels == k, side))
     return GarmentParts(body, sleeves, (float(tl[0]), float(tr[0])), int(tl[1]), int(hl[1]), (float(hl[0]), float(hr[0])), cx)
+
+
+def side_slits(gmask: np.ndarray, tl: np.ndarray, tr: np.ndarray) -> np.ndarray:
+    """The slit between a long sleeve laid alongside the body and the body, below the shoulder corners and towards
+    the sides (never the neckline, in the middle): backdrop with cloth left and right of it on its row. Worn, the
+    body is whole there (left out, it showed as a white spike down each side of the chest)."""
+    H, W = gmask.shape
+    inside = np.maximum.accumulate(gmask, axis=1) & np.maximum.accumulate(gmask[:, ::-1], axis=1)[:, ::-1]
+    out = inside & ~gmask
+    gw = max(float(tr[0] - tl[0]), 1.0)
+    out[: int(min(tl[1], tr[1])) + 1] = False
+    out[:, int(max(0, tl[0] + 0.3 * gw)):int(max(0, tr[0] - 0.3 * gw))] = False
+    ys = np.flatnonzero(gmask.any(axis=1))
+    h = float(ys.max() - ys.min() + 1) if len(ys) else 1.0
+    n, labels = cv2.connectedComponents(out.astype(np.uint8), connectivity=8)
+    keep = np.zeros_like(out)
+    for i in range(1, n):  # tall and thin: a slit, not the notch between a cuff and the hem
+        rows = (labels == i).sum(axis=1)
+        rows = rows[rows > 0]
+        if len(rows) >= 0.2 * h and np.percentile(rows, 90) <= 0.15 * gw:
+            keep |= labels == i
+    return keep
 
 
 def body_targets(parts: GarmentParts, body: BodyFrame, n: int = 5) -> tuple[np.ndarray, np.ndarray, float, float]:

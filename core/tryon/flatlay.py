@@ -69,3 +69,37 @@ def solid_garment(gmask: np.ndarray) -> np.ndarray:
         if area >= 4 and not (h >= 0.12 * (np.ptp(ys) + 1) and h >= 5 * area / h):
             out |= labels == i
     return out
+
+
+def slit_backdrop(garment_img: Image.Image, gmask: np.ndarray, seen: np.ndarray | None = None) -> np.ndarray:
+    """The backdrop in the slits between long sleeves laid alongside the body and the body, by colour (the mask may
+    have sealed a slit's narrow top in as cloth): tall thin runs of backdrop colour with the garment's own colours
+    left and right of them on their rows, towards the garment's sides and below its shoulders, never its middle (a
+    white tee's front is cloth). To be inpainted with the cloth around it (left in, it was worn as a white spike
+    down each side of the chest). `seen`: the segmentation's own mask; a slit is mostly backdrop to it too (a white
+    tee's sides on white are cloth to it)."""
+    seen = gmask if seen is None else seen
+    ys, xs = np.nonzero(gmask)
+    if not len(xs):
+        return np.zeros_like(gmask)
+    cloth = gmask & foreground_mask(garment_img)
+    left = np.zeros_like(cloth)
+    left[:, 1:] = np.maximum.accumulate(cloth, axis=1)[:, :-1]
+    right = np.zeros_like(cloth)
+    right[:, :-1] = np.maximum.accumulate(cloth[:, ::-1], axis=1)[:, ::-1][:, 1:]
+    cand = ~cloth & left & right
+    x0, x1, y0, y1 = xs.min(), xs.max(), ys.min(), ys.max()
+    w, h = x1 - x0 + 1, y1 - y0 + 1
+    cand[:int(y0 + 0.12 * h)] = False
+    cand[:, int(x0 + 0.3 * w):int(x1 - 0.3 * w)] = False
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(cand.astype(np.uint8), 8)
+    out = np.zeros_like(gmask)
+    for i in range(1, n):
+        comp = labels == i
+        rows = comp.sum(axis=1)
+        rows = rows[rows > 0]
+        # Tall, and thin on every row: a slit, not white stripes joined down the side, a white side panel, nor the
+        # notch between a cuff and the hem.
+        if len(rows) >= 0.2 * h and np.percentile(rows, 90) <= 0.12 * w and (seen & comp).sum() < 0.5 * comp.sum():
+            out |= comp
+    return cv2.dilate(out.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0 if out.any() else out

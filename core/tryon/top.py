@@ -5,7 +5,7 @@ her own photo (core/tryon/reveal.py) and the garment laid over it with the photo
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 import cv2
@@ -13,12 +13,12 @@ import numpy as np
 from PIL import Image
 
 from core.tryon import reveal, uncover
-from core.tryon.arms import layer_over_arms
+from core.tryon.arms import bare_arm, layer_over_arms
 from core.tryon.base import TryOnResult
 from core.tryon.body import BodyFrame
 from core.tryon.drape import (GarmentParts, arm_direction, arm_path, body_targets, clothing_zone,
                               face_mask, garment_parts, sleeve_points, sleeve_scale, sleeve_transform)
-from core.tryon.flatlay import close_flat_lay, solid_garment
+from core.tryon.flatlay import close_flat_lay, slit_backdrop, solid_garment
 from core.tryon.held import held_in_front
 from core.tryon.pixels import ellipse_mask, inner_texture, low_frequency_shading, quantise, volume_shading
 from core.tryon.pose import Person
@@ -48,6 +48,7 @@ def wear_top(person: Person, garment_img: Image.Image, gmask: np.ndarray, torso:
              backend: str = "classic", warp: Warp | None = None) -> TryOnResult:
     """A top worn by the person. `warp`: a backend's own warp for the whole flat-lay (sleeves not placed apart)."""
     t0 = time.perf_counter()
+    person = with_clothes_edge(person, body)
     zone = clothing_zone(person, body)
     H, W = zone.shape
     # 1. the flat-lay: body and sleeves, and where its rows land
@@ -77,20 +78,50 @@ def wear_top(person: Person, garment_img: Image.Image, gmask: np.ndarray, torso:
     t["warp"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     # 4. the old top's pixels the new one replaces; the hands and hair in front stay
-    zone, skin, caps = zone_to_replace(person, body, zone, torso, flat.hem_y, lab, skin, lower)
+    zone, skin, caps = zone_to_replace(person, body, zone, torso, flat.hem_y, lab, skin, lower, front)
     zone &= ~under_hem(layers, lower, flat.hem_y - 0.2 * body.width)
     # 5. what it leaves bare painted from her photo, the garment laid over it
-    out, garment_alpha = paint(person, body, zone, torso, skin, caps, layers, flat.hem_y, base, bare_skin)
+    out, garment_alpha = paint(person, body, zone, torso, skin, caps, layers, flat.hem_y, base, bare_skin, front)
     t["compose"] = time.perf_counter() - t0
     # 6. the result
     return _result(person, garment_img, flat, zone, torso, body, layers, out, garment_alpha, fit, t, backend)
 
 
+def with_clothes_edge(person: Person, body: BodyFrame) -> Person:
+    """The person with the thin edge of her clothes that the segmentation left outside her outline (a pixel or two
+    along a sleeve): the ring just outside the outline, from the neck base down, that is not the backdrop's colour
+    (the backdrop measured a little further out). Left out, a narrower new sleeve showed a thin line of the old
+    one down the arm's outer side. A drawn figure's outline is exact."""
+    if person.base_layer is not None:
+        return person
+    m = person.mask.astype(np.uint8)
+    k = max(3, int(0.012 * body.width) * 2 + 1)
+    ring = (cv2.dilate(m, np.ones((k, k), np.uint8)) > 0) & ~person.mask
+    far = (cv2.dilate(m, np.ones((3 * k, 3 * k), np.uint8)) > 0) & ~(cv2.dilate(m, np.ones((2 * k, 2 * k), np.uint8)) > 0)
+    ring[:max(0, int(body.neck_y + 0.1 * body.width))] = False
+    if not ring.any() or far.sum() < 50:
+        return person
+    lab = reveal.lab_of(np.asarray(person.image, np.float32) / 255.0)
+    # The backdrop beside each ring pixel: the far band's colour smoothed across (a studio backdrop's light), at
+    # quarter size (it is smooth).
+    H, W = ring.shape
+    size = (max(1, W // 4), max(1, H // 4))
+    f = cv2.resize(far.astype(np.float32), size, interpolation=cv2.INTER_AREA)
+    num = cv2.GaussianBlur(cv2.resize(lab * far[..., None], size, interpolation=cv2.INTER_AREA), (0, 0), k / 2)
+    den = cv2.GaussianBlur(f, (0, 0), k / 2)
+    local = cv2.resize(num / np.maximum(den, 1e-6)[..., None], (W, H), interpolation=cv2.INTER_LINEAR)
+    den = cv2.resize(den, (W, H), interpolation=cv2.INTER_LINEAR)
+    edge = ring & (den > 0.05)
+    edge[edge] = np.linalg.norm(lab[edge] - local[edge], axis=1) > 12.0
+    return replace(person, mask=person.mask | edge) if edge.any() else person
+
+
 def lay_out(garment_img: Image.Image, gmask: np.ndarray, body: BodyFrame) -> FlatTop:
     # White stripes or a white print that the backdrop test left out are cloth.
     solid = solid_garment(gmask)
-    # The garment's own pixels are all known (a white tee on white is cloth, not backdrop to paint over).
-    closed_img, closed = close_flat_lay(garment_img, solid, enclosed=np.zeros_like(solid))
+    # The garment's own pixels are all known (a white tee on white is cloth, not backdrop to paint over), but for
+    # the backdrop in the slits beside long sleeves.
+    closed_img, closed = close_flat_lay(garment_img, solid, enclosed=slit_backdrop(garment_img, solid, gmask))
     lm = garment_landmarks(closed, "upper")
     parts = garment_parts(solid, lm)
     tex = inner_texture(closed_img, closed)
@@ -216,7 +247,8 @@ def _wrist_disc(person: Person, side: str, radius: float, shape) -> np.ndarray:
 
 
 def zone_to_replace(person: Person, body: BodyFrame, zone: np.ndarray, torso: np.ndarray, hem_y: float,
-                    lab: np.ndarray, skin: np.ndarray, lower: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                    lab: np.ndarray, skin: np.ndarray, lower: np.ndarray,
+                    front: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(zone, her skin, the arm capsules): the clothing zone down to the new hem, plus the old sleeves and cuffs
     below it and the old top's fringe, less her hands and the hair in front."""
     H, W = zone.shape
@@ -236,6 +268,8 @@ def zone_to_replace(person: Person, body: BodyFrame, zone: np.ndarray, torso: np
     zone |= uncover.old_fringe(zone, old_px & ~skin & ~fm & ~lower & person.mask, body)
     # What is left of it inside and along the zone in other colours: a logo, a collar, the shade along its seams
     zone |= uncover.leftovers(zone, person.mask & ~skin & ~fm & ~lower, body)
+    if front is not None:  # her bare arm in front of the new top stays as it is (its shadows were painted over)
+        zone &= ~bare_arm(lab, front, core)
     # The hands stay in front (a hand on the stomach or in a pocket is not covered by the new top).
     for side in ("l", "r"):
         if person.visible(f"{side}_wrist"):
@@ -285,7 +319,8 @@ def _old_below_hem(person: Person, body: BodyFrame, torso: np.ndarray, skin: np.
 
 
 def paint(person: Person, body: BodyFrame, zone: np.ndarray, torso: np.ndarray, skin: np.ndarray, caps: np.ndarray,
-          layers: list, hem_y: float, base: np.ndarray, bare_skin: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+          layers: list, hem_y: float, base: np.ndarray, bare_skin: np.ndarray,
+          front: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(image 0..1, the garment's alpha): what the new top leaves bare, on the body, is the person's own skin (tone
     from her visible skin, texture from her skin, light from the photo); off the body (a loose old garment), the
     backdrop. The garment over it with the photo's broad light and a rounded form; a soft seam at the zone's edge."""
@@ -299,6 +334,8 @@ def paint(person: Person, body: BodyFrame, zone: np.ndarray, torso: np.ndarray, 
     body_est = (reveal.limb_capsules(person, body, (H, W), 1.35) | uncover.body_outline(body, (H, W))) & person.mask
     # Her neck and the base of it (a crew collar above a strapless top is her skin, not backdrop)
     body_est |= ellipse_mask((H, W), (body.neck_x, body.neck_y, 0.22 * body.width, 0.3 * body.width)) & person.mask
+    if front is not None:  # her arm in front of the garment is her arm (painted backdrop, it was a white halo)
+        body_est |= front & person.mask
     # Her skin to sample from: the upper body's (a beige skirt or the legs are not her arms' skin).
     upper_skin = bare_skin & (caps | torso | (np.arange(H)[:, None] < body.neck_y + 0.3 * body.width))
     upper_skin[hem_row:] &= ~(torso[hem_row:] | ~caps[hem_row:])  # below the hem only the arms and hands
@@ -316,7 +353,8 @@ def paint(person: Person, body: BodyFrame, zone: np.ndarray, torso: np.ndarray, 
         garment_alpha = np.maximum(garment_alpha, a)
     garment_alpha *= zone
     # A soft seam where the zone meets what stays (neck, face, background), inside the zone only.
-    feather = np.clip(cv2.distanceTransform(zone.astype(np.uint8), cv2.DIST_L2, 3) / 2.0, 0, 1)[..., None]
+    # Along her outline (the backdrop beside an old sleeve) it is opaque: no line of the old top is blended in.
+    feather = np.clip(cv2.distanceTransform((zone | ~person.mask).astype(np.uint8), cv2.DIST_L2, 3) / 2.0, 0, 1)[..., None]
     out = np.where(zone[..., None], base * (1 - feather) + canvas * feather, base)
     return out, garment_alpha
 
