@@ -14,8 +14,9 @@ from PIL import Image
 from core.tryon.base import TryOnResult
 from core.tryon.body import BodyFrame
 from core.tryon.drape import face_mask
-from core.tryon.dress_parts import (flat_sleeves, leg_shapes, old_hem_at_ankles, shoulder_half, sleeve_seam,
-                                    wear_sleeves)
+from core.tryon.front import hands_and_forearms, in_front, person_lab, put_back
+from core.tryon.dress_parts import (flat_sleeves, leg_shapes, old_hem_at_ankles, shoulder_band, shoulder_half,
+                                    sleeve_seam, wear_sleeves)
 from core.tryon.pixels import inner_texture, low_frequency_shading, skin_colour, volume_shading
 from core.tryon.pose import Person, TryOnInputError
 from core.tryon.reveal import lab_of, own_skin, paint_skin
@@ -247,8 +248,12 @@ def wear(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str,
     # 3. what the old clothes covered and the garment leaves bare repainted, the garment laid over it
     base = np.asarray(person.image, np.float32) / 255.0
     legs_from = info["top"] if kind == "lower" else None
+    if kind == "dress":  # the old top's shoulders above the dress's top edge are her neck and shoulders, in skin
+        torso = torso | shoulder_band(frame, info["top"], torso.shape)
     base2, bare, skin_share = reveal(person, base, covered, frame, frame.width, legs_from=legs_from, torso=torso)
     out, a = _lay_on(person, base, base2, rgb, alpha, covered, frame, sleeve_on)
+    # Hands, bare forearms (not under a new sleeve) and what she holds stay in front, exactly as shot.
+    out = put_back(person, out, in_front(person, frame, person_lab(person)) & ~sleeve_on)
     # Every pixel that may differ from the photo: the garment with its soft edge, and what was repainted.
     region = covered | bare | (np.abs(out - base).max(2) > 0)
     t["compose"] = time.perf_counter() - t0
@@ -288,7 +293,10 @@ def _hang(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str
     map_x, map_y, info = place(flat, person, frame, kind)
     stack = np.concatenate([tex, flat.mask[..., None].astype(np.float32)], 2)
     warped = cv2.remap(stack, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
-    layers = wear_sleeves(person, frame, tex, sleeves, corners, info["sx"], info["sx"]) if sleeves else []
+    layers = []
+    if sleeves:  # sleeves sized by the shoulders (a broad waist widens the skirt, not the sleeves)
+        s = min(info["sx"], float(np.linalg.norm(np.subtract(*frame.shoulder_edges))) / (2 * sh))
+        layers = wear_sleeves(person, frame, tex, sleeves, corners, s, s)
     return warped[..., :3], np.clip(warped[..., 3], 0, 1), info, layers
 
 
@@ -312,24 +320,24 @@ def _add_sleeves(person: Person, frame: BodyFrame, rgb: np.ndarray, alpha: np.nd
 
 
 def _trim(person: Person, alpha: np.ndarray, frame: BodyFrame) -> np.ndarray:
-    """The bodice lies on the torso: nothing past the shoulders' outline (a sleeve's stub is not a cape); in front
-    of the dress: the face, the hands and the forearms hanging beside it."""
+    """The bodice lies on the torso: nothing past the shoulders' outline (a sleeve's stub is not a cape), and a
+    skirt's flare past her outline grows from the hips down (no step where it starts); in front of the dress: the
+    face, the hands and the forearms hanging beside it."""
     H, W = person.mask.shape
     w = frame.width
     centre = _centre_line(person, frame, H)
     xs = np.arange(W, dtype=np.float32)[None, :]
-    above = np.arange(H)[:, None] < (frame.lh[1] + frame.rh[1]) / 2
+    hip = (frame.lh[1] + frame.rh[1]) / 2
+    above = np.arange(H)[:, None] < hip
     alpha = np.where(above & (np.abs(xs - centre[:, None]) > 0.62 * w), 0, alpha)
     alpha = np.where(above, alpha * cv2.dilate(person.mask.astype(np.uint8), np.ones((5, 5), np.uint8)), alpha)
+    outside = cv2.distanceTransform((~person.mask).astype(np.uint8), cv2.DIST_L2, 3)
+    reach = (np.arange(H, dtype=np.float32)[:, None] - hip) / (0.35 * w) * 0.5 * w + 2.0  # 2 px at the hips
+    alpha = np.where(~above & (outside > reach), 0, alpha)
     keep = face_mask(frame, (H, W))
     keep[: max(0, int(frame.neck_y - 0.05 * w))] = True
-    for side in ("l", "r"):
-        if person.visible(f"{side}_elbow") and person.visible(f"{side}_wrist"):
-            e, wr = person.point(f"{side}_elbow"), person.point(f"{side}_wrist")
-            m = np.zeros((H, W), np.uint8)
-            _capsule(m, [e, wr], 0.2 * w)
-            keep |= (m > 0) & person.mask
-            cv2.circle(keep.view(np.uint8), tuple(np.int32(wr)), int(0.16 * w), 1, -1)
+    # Her hands and bare forearms as the photo shows them (not a capsule round them: no notches in the skirt).
+    keep |= hands_and_forearms(person, frame, person_lab(person))
     return alpha * ~keep
 
 

@@ -68,6 +68,16 @@ def old_hem_at_ankles(person: Person, frame: BodyFrame, base: np.ndarray, own: n
     return out
 
 
+def shoulder_band(frame: BodyFrame, top: float, shape) -> np.ndarray:
+    """From the neck base to just under a dress's top edge, between the outer shoulders: what an old top covered
+    there is her neck and shoulders (skin, never the backdrop: no flat band across the shoulders)."""
+    band = np.zeros(shape, bool)
+    re, le = frame.shoulder_edges
+    x0, x1 = int(max(0, min(re[0], le[0]))), int(max(re[0], le[0])) + 1
+    band[int(max(0, frame.neck_y)):int(max(frame.neck_y, top + 0.05 * frame.width)), x0:x1] = True
+    return band
+
+
 def flat_sleeves(mask: np.ndarray, runs: np.ndarray, y_top: int, y_waist: int, cx: float,
                  waist_w: float) -> list[tuple[np.ndarray, int]]:
     """The sleeves of a dress's product shot (image left -1, right +1): what lies outside the bodice, a shoulder's
@@ -144,8 +154,7 @@ def sleeve_pairs(sleeve: np.ndarray, side: int, corner: np.ndarray, path: np.nda
     any angle in the shot hangs down the arm, its seam at the armhole."""
     ys, xs = np.nonzero(sleeve)
     pts = np.stack([xs, ys], 1).astype(np.float32)
-    seam = pts[np.abs(pts[:, 0] - corner[0]) <= 3]
-    low = seam[np.argmax(seam[:, 1])] if len(seam) else corner + np.array([0, 0.5 * np.ptp(ys)], np.float32)
+    low = seam_bottom(sleeve, corner)
     mid_seam = (corner + low) / 2
     axis = sleeve_axis(sleeve, mid_seam)
     perp = np.array([-axis[1], axis[0]], np.float32)
@@ -163,8 +172,20 @@ def sleeve_pairs(sleeve: np.ndarray, side: int, corner: np.ndarray, path: np.nda
     n_end = np.array([-d_end[1], d_end[0]], np.float32)
     if n_end @ perp_to_person(perp, axis, d_end) < 0:
         n_end = -n_end
-    dst = [top, armpit, p_mid, p_end + n_end * v.min() * sx, p_end + n_end * v.max() * sx]
+    # Worn, a wide flutter sleeve falls along the arm: its cuff no wider than its armhole (a flat-laid flare would
+    # stand out from the arm like a wing).
+    reach = 0.5 * float(np.linalg.norm(top - armpit))
+    lo, hi = max(v.min() * sx, -reach), min(v.max() * sx, reach)
+    dst = [top, armpit, p_mid, p_end + n_end * lo, p_end + n_end * hi]
     return np.array(src, np.float32), np.array(dst, np.float32)
+
+
+def seam_bottom(sleeve: np.ndarray, corner: np.ndarray) -> np.ndarray:
+    """The sleeve's seam's bottom (at the armpit) in the product shot, below its corner at the shoulder."""
+    ys, xs = np.nonzero(sleeve)
+    pts = np.stack([xs, ys], 1).astype(np.float32)
+    seam = pts[np.abs(pts[:, 0] - corner[0]) <= 3]
+    return seam[np.argmax(seam[:, 1])] if len(seam) else corner + np.array([0, 0.5 * np.ptp(ys)], np.float32)
 
 
 def perp_to_person(perp: np.ndarray, axis: np.ndarray, d: np.ndarray) -> np.ndarray:
@@ -181,7 +202,8 @@ def wear_sleeves(person: Person, frame: BodyFrame, tex: np.ndarray, sleeves: lis
     re, le = frame.shoulder_edges
     layers = []
     for (mask, side), corner in zip(sleeves, corners):
-        along = sleeve_scale(person, side, frame, mask, corner, sy)
+        # Its length from the middle of its seam (a deep armhole's seam is not the sleeve's length).
+        along = sleeve_scale(person, side, frame, mask, (corner + seam_bottom(mask, corner)) / 2, sy)
         path = arm_path(person, side, frame)
         stack = np.concatenate([tex, mask[..., None].astype(np.float32)], 2)
         if path is not None:

@@ -25,7 +25,7 @@ from PIL import Image
 from core.tryon.held import held_objects
 from core.tryon.pixels import (NBINS, ellipse_mask, fine_texture, local_std, quantise, skin_like,  # noqa: F401
                                 skin_model, to_lab)
-from core.tryon.quality_checks import (between_legs, detail_kept, face_ellipse, flat_fill_mask, garment_holes,  # noqa: F401
+from core.tryon.quality_checks import (between_legs, plain_backdrop, detail_kept, face_ellipse, flat_fill_mask, garment_holes,  # noqa: F401
                                        forearms_covered, hands_mask, invented_skin, light_slivers, old_edges_left,
                                        old_garment_left,
                                        short_sleeved, shoulder_width, skin_texture_level)
@@ -143,7 +143,8 @@ def _flat_fill(v: _Compared) -> Check:
     n_changed = max(int(v.changed.sum()), 1)
     revealed = v.changed & ~cv2.dilate(v.on.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
     ref = skin_texture_level(v.labB, v.skinB & ~v.changed & v.pmask, v.face, v.on)
-    share = float(flat_fill_mask(v.labA, revealed, ref).sum()) / n_changed
+    flat = flat_fill_mask(v.labA, revealed, ref) & ~plain_backdrop(v.labB, v.labA, v.pmask)
+    share = float(flat.sum()) / n_changed
     return _check("flat_fill", share, f"{share:.1%} of the changed area is an untextured painted block",
                   "what the garment leaves bare keeps a real texture")
 
@@ -193,11 +194,21 @@ def _face_and_hands(v: _Compared, person) -> list[Check]:
         fm = ellipse_mask(shape, v.face)
         fv = float((v.changed & fm).sum()) / max(int(fm.sum()), 1)
         out.append(_check("face_changed", fv, f"{fv:.1%} of the face changed", "the face is untouched"))
-    hands = hands_mask(person, shape, v.width) & v.skinB
+    hands = hands_mask(person, shape, v.width) & v.skinB & _smooth_as_face(v)  # (a beige print is not a hand)
     if hands.sum() > 50:
         hv = float((hands & (v.dE > 8)).sum()) / float(hands.sum())
         out.append(_check("hands_changed", hv, f"{hv:.0%} of the hands were painted over", "the hands stay in front"))
     return out
+
+
+def _smooth_as_face(v: _Compared) -> np.ndarray:
+    """Where the photo is as smooth as the face's skin (three times its fine texture): skin, not a skin-coloured print."""
+    tex = fine_texture(v.labB[..., 0])
+    face = v.skinB & ellipse_mask(v.skinB.shape, v.face) if v.face is not None else np.zeros_like(v.skinB)
+    if face.sum() < 50:
+        return np.ones_like(v.skinB)
+    out = (tex < max(3.0 * float(np.median(tex[face])), 1e-3)).astype(np.uint8)
+    return cv2.dilate(out, np.ones((5, 5), np.uint8)) > 0
 
 
 def _arms(v: _Compared, person, kind: str, garment_mask) -> list[Check]:

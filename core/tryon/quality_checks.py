@@ -46,6 +46,16 @@ def flat_fill_mask(after_lab: np.ndarray, revealed: np.ndarray, ref_texture: flo
     return flat
 
 
+def plain_backdrop(before_lab: np.ndarray, after_lab: np.ndarray, pmask: np.ndarray) -> np.ndarray:
+    """Pixels of the result in the colour of the photo's own backdrop where that backdrop is itself plain (a studio
+    white): old clothing cleared to the backdrop there is as flat as the backdrop, not a painted block."""
+    back = ~(cv2.dilate(pmask.astype(np.uint8), np.ones((9, 9), np.uint8)) > 0)
+    if back.sum() < 100 or float(np.median(fine_texture(before_lab[..., 0])[back])) > 0.12:
+        return np.zeros(pmask.shape, bool)
+    colour = np.median(before_lab[back], 0)
+    return np.linalg.norm(after_lab - colour, axis=2) < 4.0
+
+
 def shoulder_width(person, W: int) -> float:
     try:
         return float(np.linalg.norm(person.point("l_shoulder") - person.point("r_shoulder")))
@@ -117,6 +127,22 @@ def _clothing_rows(kind: str, person, on: np.ndarray, H: int) -> tuple[int, int]
     return int(ys.min()), int(ys.max()) + 1
 
 
+def not_the_old_lower(person, kind: str, shape) -> np.ndarray:
+    """Beside trousers or a dress, what is not the old garment: her arms hanging beside them, and the shoes below
+    new trousers' hem over the ankles."""
+    out = np.zeros(shape, bool)
+    try:
+        from core.tryon.body import body_of
+        from core.tryon.reveal import limb_capsules
+
+        out |= limb_capsules(person, body_of(person), shape)
+        if kind == "lower" and person.visible("l_ankle") and person.visible("r_ankle"):
+            out[int(min(person.point("l_ankle")[1], person.point("r_ankle")[1])):] = True
+    except Exception:
+        pass
+    return out
+
+
 def old_garment_left(labB, labA, region, on, skinB, pmask, kind, person, width, dE=None) -> float:
     """Share of the old clothing (its dominant colours, from the middle of the area the new garment covers) that
     shows unchanged beside the new garment, between the new garment's top and hem, on the person."""
@@ -157,6 +183,8 @@ def old_garment_left(labB, labA, region, on, skinB, pmask, kind, person, width, 
             zone |= limb_capsules(person, body_of(person), (H, W)) & pmask & ~hands_mask(person, (H, W), 0.8 * width)
         except Exception:
             pass
+    elif person is not None:
+        zone &= ~not_the_old_lower(person, kind, (H, W))
     zone &= ~on & ~skinB
     old_before = main[q] & zone
     if old_before.sum() < 50:

@@ -302,7 +302,7 @@ def hide_old_lower(person: Person, body: BodyFrame, out: np.ndarray, alpha: np.n
     legs = leg_capsules(person, body.width, (H, W)) & person.mask
     legs[:int(np.flatnonzero(on.any(axis=1)).max()) + 1] = False
     res = paint_skin(out, old & legs, skin & ~lut[q], np.zeros((H, W), bool), body)
-    res = backdrop_fill(res, old & ~legs, person.mask)
+    res = backdrop_fill(res, old & ~legs, person.mask | on)  # from the backdrop, never the new garment
     return res, old
 
 

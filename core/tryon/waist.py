@@ -9,8 +9,10 @@ import numpy as np
 from core.tryon.body import BodyFrame
 from core.tryon.pixels import quantise
 from core.tryon.dress_parts import leg_shapes
+from core.tryon.front import hands_and_forearms, in_front, person_lab, put_back
 from core.tryon.pose import Person
-from core.tryon.reveal import backdrop_fill, clothing_colours, hide_old_lower, lab_of, limb_capsules, own_skin
+from core.tryon.reveal import (backdrop_fill, clothing_colours, hide_old_lower, lab_of, limb_capsules, own_skin,
+                               smooth)
 
 
 def find_waist(person: Person, frame: BodyFrame) -> float | None:
@@ -25,7 +27,7 @@ def find_waist(person: Person, frame: BodyFrame) -> float | None:
     sy0 = int(min(frame.ls[1], frame.rs[1]) + 0.3 * w)  # the chest: surely the top
     if x1 - x0 < 8 or y1 - y0 < 8 or sy0 >= hip_y - 0.3 * w:
         return None
-    lab = lab_of(np.asarray(person.image, np.float32) / 255.0)
+    lab = person_lab(person)
     q = quantise(lab)
     luts = []
     for a, b in ((y0, y1), (sy0, int(hip_y - 0.3 * w))):
@@ -73,6 +75,14 @@ def central_run(mask: np.ndarray, y: int, cx: float) -> tuple[float, float] | No
     return float(best[0]), float(best[-1])
 
 
+def without_arms(person: Person, frame: BodyFrame) -> np.ndarray:
+    """The person's mask less her bare arms and hands (arms hanging against the hips are not the hips' width)."""
+    lab = person_lab(person)
+    arms = limb_capsules(person, frame, person.mask.shape, 1.3) & own_skin(lab, person, frame)
+    arms = cv2.dilate((arms | hands_and_forearms(person, frame, lab)).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    return person.mask & ~arms
+
+
 def fit_lower(person: Person, frame: BodyFrame, dst: np.ndarray, waist: float | None) -> np.ndarray:
     """body_landmarks for trousers, moved to this photo: the top corners up to the waist, the mid and hem
     corners out to the legs' outline where it is wider (the old garment's), the hem just over the ankle."""
@@ -83,7 +93,8 @@ def fit_lower(person: Person, frame: BodyFrame, dst: np.ndarray, waist: float | 
     # The waistband spans the body, however close together the pose puts the hip joints (a three-quarter
     # stance, a dress hiding the legs): at least a hip's width about their middle, out to the outline within reach.
     hx = float(frame.lh[0] + frame.rh[0]) / 2
-    span = central_run(person.mask, int(np.clip(dst[0, 1], 0, person.mask.shape[0] - 1)), hx)
+    body = without_arms(person, frame)
+    span = central_run(body, int(np.clip(dst[0, 1], 0, person.mask.shape[0] - 1)), hx)
     span = span if span and span[1] - span[0] < 1.5 * w else None  # arms joined to the body: not the hips
     # Centred on the body's outline there (the hip joints of a pose may sit off-centre).
     c = float(np.clip((span[0] + span[1]) / 2, hx - 0.15 * w, hx + 0.15 * w)) if span else hx
@@ -93,18 +104,16 @@ def fit_lower(person: Person, frame: BodyFrame, dst: np.ndarray, waist: float | 
     if frame.long:
         dst[4:6, 1] += 0.06 * w
     dst[2:4, 1] = (dst[0, 1] + dst[4, 1]) / 2
-    for i, half in ((2, 0.45 * w), (4, 0.38 * w)):  # two trouser legs, however close the knees and ankles stand
+    for i, least in ((2, 0.45 * w), (4, 0.38 * w)):  # two trouser legs, however close the knees and ankles stand
         c = float(dst[i, 0] + dst[i + 1, 0]) / 2
-        dst[i, 0], dst[i + 1, 0] = min(dst[i, 0], c - half), max(dst[i + 1, 0], c + half)
+        dst[i, 0], dst[i + 1, 0] = min(dst[i, 0], c - least), max(dst[i + 1, 0], c + least)
     cx = float(frame.lh[0] + frame.rh[0]) / 2
     for i in (2, 4):
         y = int(np.clip(dst[i, 1], 0, person.mask.shape[0] - 1))
         if person.mask[y, int(np.clip(cx, 0, person.mask.shape[1] - 1))]:
-            # No gap between the legs here: a skirt or a dress, whose outline is not the legs' but is centred on them.
-            run = central_run(person.mask, y, cx) if i == 2 else None
-            if run and run[1] - run[0] < 1.5 * w:
-                shift = float(np.clip((run[0] + run[1]) / 2 - (dst[i, 0] + dst[i + 1, 0]) / 2, -0.15 * w, 0.15 * w))
-                dst[i:i + 2, 0] += shift
+            # No gap between the legs here: a skirt or a dress, whose outline is not the legs' but is centred on
+            # them, or two legs touching at the ankles (their outline is the hem's).
+            _within_outline(person, frame, dst, i, y, cx, half, body)
             continue
         span = outline_span(person, y, cx, 1.2 * w)
         if span is None:
@@ -112,6 +121,25 @@ def fit_lower(person: Person, frame: BodyFrame, dst: np.ndarray, waist: float | 
         dst[i, 0] = min(dst[i, 0], span[0] - 0.08 * w)
         dst[i + 1, 0] = max(dst[i + 1, 0], span[1] + 0.08 * w)
     return dst
+
+
+def _within_outline(person: Person, frame: BodyFrame, dst: np.ndarray, i: int, y: int, cx: float,
+                    hips: float, body: np.ndarray) -> None:
+    """Trousers' corners at row y where no gap shows between the legs: at the thighs (i == 2) centred on the
+    outline there and at least as wide as it, but never wider than the hips (a flared dress is not her thighs);
+    at the hem (i == 4) out over the legs' outline (two feet together, one leg the pose put beside the other)."""
+    w = frame.width
+    run = central_run(body if i == 2 else person.mask, y, cx)
+    if not run or run[1] - run[0] >= 1.5 * w:
+        return
+    c = (run[0] + run[1]) / 2
+    if i == 2:
+        dst[i:i + 2, 0] += float(np.clip(c - (dst[i, 0] + dst[i + 1, 0]) / 2, -0.15 * w, 0.15 * w))
+        half = min((run[1] - run[0]) / 2, hips)
+    else:
+        half = (run[1] - run[0]) / 2 + 0.05 * w
+    if half < 0.6 * w:
+        dst[i, 0], dst[i + 1, 0] = min(dst[i, 0], c - half), max(dst[i + 1, 0], c + half)
 
 
 def legs_apart(person: Person, frame: BodyFrame) -> bool:
@@ -136,8 +164,8 @@ def extend_region(person: Person, frame: BodyFrame, region: np.ndarray, waist: f
     if alpha is not None:
         worn = alpha > 0.5
         worn[:int(max(0, waist if waist is not None else min(frame.lh[1], frame.rh[1]) - 0.25 * w))] = False
-        lab = lab_of(np.asarray(person.image, np.float32) / 255.0)
-        region |= worn & ~(limb_capsules(person, frame, (H, W)) & own_skin(lab, person, frame))
+        lab = person_lab(person)
+        region |= worn & ~hands_and_forearms(person, frame, lab)  # (a skin-coloured dress beside them is not)
     hip_y = float(min(frame.lh[1], frame.rh[1]))
     x0 = float(min(frame.rh[0], frame.lh[0]) - 0.45 * w)
     x1 = float(max(frame.rh[0], frame.lh[0]) + 0.45 * w)
@@ -166,10 +194,18 @@ def extend_region(person: Person, frame: BodyFrame, region: np.ndarray, waist: f
             band[:, :max(0, xs.min() - int(0.05 * w))] = False
             band[:, xs.max() + int(0.05 * w) + 1:] = False
             region |= band & person.mask
-    # The hands stay in front: their skin, and all above the wrist (the forearm, a cuff); below the wrist what
-    # is not skin is the old garment, which the new one covers (no backdrop disc round the hand).
-    skin = cv2.dilate(own_skin(lab_of(np.asarray(person.image, np.float32) / 255.0), person, frame).astype(np.uint8),
-                      np.ones((5, 5), np.uint8)) > 0
+    return _hands_out(person, frame, region, waist)
+
+
+def _hands_out(person: Person, frame: BodyFrame, region: np.ndarray, waist: float | None) -> np.ndarray:
+    """The hands stay in front: their skin, and a sleeve over the forearm above the wrist; below the wrist what is
+    not skin is the old garment, which the new one covers (no backdrop disc round the hand). Bare skin is put back
+    as shot after (front.put_back), so a bare forearm keeps nothing round it (a dress beside the arm goes)."""
+    H, W = region.shape
+    w = frame.width
+    lab = person_lab(person)
+    skin = cv2.dilate(own_skin(lab, person, frame).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    hands = hands_and_forearms(person, frame, lab)  # her skin only (a beige dress round the hand is not)
     arms = limb_capsules(person, frame, (H, W))
     for side in ("l", "r"):
         if person.visible(f"{side}_wrist"):
@@ -177,12 +213,22 @@ def extend_region(person: Person, frame: BodyFrame, region: np.ndarray, waist: f
             disc = np.zeros((H, W), np.uint8)
             cv2.circle(disc, (int(x), int(y)), int(0.18 * w), 1, -1)
             keep = disc > 0
-            region |= keep & person.mask & ~skin & (np.arange(H)[:, None] >= max(int(y), int(waist or 0)))
-            keep[int(y):] &= skin[int(y):]
-            # Above the wrist: the forearm (its skin or its sleeve), not the old garment round it (a hand in a pocket).
-            keep[:int(y)] &= (skin | arms)[:int(y)]
+            region |= keep & person.mask & ~hands & (np.arange(H)[:, None] >= max(int(y), int(waist or 0)))
+            keep[int(y):] &= hands[int(y):]
+            keep[:int(y)] &= arms[:int(y)] if _sleeved(person, side, skin) else False
             region &= ~keep
     return region
+
+
+def _sleeved(person: Person, side: str, skin: np.ndarray) -> bool:
+    """Whether a sleeve covers the forearm (under half of the elbow -> wrist line is her skin)."""
+    if not person.visible(f"{side}_elbow"):
+        return True
+    e, wr = np.asarray(person.point(f"{side}_elbow"), np.float32), np.asarray(person.point(f"{side}_wrist"), np.float32)
+    H, W = skin.shape
+    pts = [e + t * (wr - e) for t in np.linspace(0.2, 0.8, 13)]
+    on = [skin[int(np.clip(p[1], 0, H - 1)), int(np.clip(p[0], 0, W - 1))] for p in pts]
+    return float(np.mean(on)) < 0.5
 
 
 def clear_beside(person: Person, frame: BodyFrame, out: np.ndarray, alpha: np.ndarray,
@@ -200,18 +246,16 @@ def clear_beside(person: Person, frame: BodyFrame, out: np.ndarray, alpha: np.nd
     feet = int(min(frame.la[1], frame.ra[1]) - 0.12 * w) if frame.ankles_seen else H
     rows = np.zeros((H, W), bool)
     rows[top:max(top, feet)] = True
-    skin = own_skin(lab_of(np.asarray(person.image, np.float32) / 255.0), person, frame)
-    # Her skin where her limbs are (a dress's check in her skin's colour beside them is not her).
-    keep = limb_capsules(person, frame, (H, W)) | (skin & leg_shapes(person, w))
-    for side in ("l", "r"):
-        if person.visible(f"{side}_wrist"):
-            x, y = person.point(f"{side}_wrist")
-            cv2.circle(keep.view(np.uint8), (int(x), int(y)), int(0.2 * w), 1, -1)
+    lab = person_lab(person)
+    skin = own_skin(lab, person, frame)
+    # Her skin where her limbs are (a dress's check in her skin's colour beside them is not her); her hands and
+    # forearms as the photo shows them (the dress round them goes: hands_and_forearms puts them back after).
+    keep = (skin & smooth(lab, skin, frame) & leg_shapes(person, w)) | hands_and_forearms(person, frame, lab)
     gone = person.mask & rows & ~on & ~keep
     gone = cv2.morphologyEx(gone.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
     if not gone.any():
         return out, gone
-    return backdrop_fill(out, gone, person.mask), gone
+    return backdrop_fill(out, gone, person.mask | on), gone  # the backdrop from the backdrop, not the new trousers
 
 
 def hide_old(person: Person, frame: BodyFrame, out: np.ndarray, alpha: np.ndarray, region: np.ndarray,
@@ -231,7 +275,9 @@ def hide_old(person: Person, frame: BodyFrame, out: np.ndarray, alpha: np.ndarra
         if changed.any():
             out = np.where(changed[..., None], np.clip(np.rint(res * 255), 0, 255), out).astype(np.uint8)
             grown |= changed
-    return out, region | grown
+    # Her hands, bare forearms and what she holds stay in front, exactly as shot.
+    keep = in_front(person, frame, person_lab(person), below=waist)
+    return put_back(person, out, keep), region | grown
 
 
 def outline_rim(person: Person, out: np.ndarray, painted: np.ndarray,
