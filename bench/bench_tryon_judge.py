@@ -23,7 +23,7 @@ from core.tryon.regions import body_frame, polygon_mask, torso_outline
 
 SEED = 22
 THUMB_H = 360
-MEASURES = ("flat_fill", "old_garment", "old_edges", "holes", "face_changed", "hands_changed")
+MEASURES = ("flat_fill", "old_garment", "old_edges", "holes", "face_changed", "hands_changed", "spikes", "ragged")
 
 
 def elbow_angle(person, side: str) -> float | None:
@@ -97,6 +97,7 @@ def _one(backend, root: Path, g: str, person, kind: str) -> tuple[dict, Image.Im
     row = {"seconds": round(time.perf_counter() - t0, 2), "quality_s": round(r.quality.seconds, 3),
            "score": r.quality.score, "verdict": r.quality.verdict}
     row.update({c.name: round(float(c.value), 4) for c in r.quality.checks})
+    row["failed"] = [c.name for c in r.quality.checks if not c.passed]
     if g == "own":
         torso = polygon_mask(person.mask.shape, torso_outline(body_frame(person, "upper"))) & person.mask
         torso = cv2.erode(torso.astype(np.uint8), np.ones((9, 9), np.uint8)) > 0
@@ -125,7 +126,7 @@ def run_judge(backend, root: Path, out: Path, seed: int = SEED) -> list[dict]:
     json.dump(rows, open(out / "judge.json", "w"), indent=1)
     print(f"judge set (seed {seed}): {len(rows)} pairs")
     print(f"{'#':>2} {'pair':14s} {'kind':6s} {'score':>5s} " + " ".join(f"{m[:11]:>11s}" for m in MEASURES)
-          + f" {'secs':>5s} {'q_s':>5s}")
+          + f" {'tone':>5s} {'secs':>5s} {'q_s':>5s}")
     for k, r in enumerate(rows, 1):
         if "refused" in r:
             print(f"{k:2d} {r['garment']}+{r['person']:9s} {r['kind']:6s} refused: {r['refused']}")
@@ -133,7 +134,8 @@ def run_judge(backend, root: Path, out: Path, seed: int = SEED) -> list[dict]:
         extra = f"  torso SSIM {r['torso_ssim']:.3f} (target >= 0.75)" if "torso_ssim" in r else ""
         print(f"{k:2d} {r['garment'] + '+' + r['person']:14s} {r['kind']:6s} {r['score']:5d} "
               + " ".join(f"{100 * r.get(m, 0.0):10.2f}%" for m in MEASURES)
-              + f" {r['seconds']:5.2f} {r['quality_s']:5.3f}{extra}")
+              + f" {r.get('skin_tone', 0.0):5.1f} {r['seconds']:5.2f} {r['quality_s']:5.3f}{extra}"
+              + (f"  failed: {', '.join(r['failed'])}" if r.get("failed") else ""))
     done = [r for r in rows if "refused" not in r]
     print(f"flat fill over 2%: {sum(r.get('flat_fill', 0) > 0.02 for r in done)}/{len(done)}; faces changed over 1%: "
           f"{sum(r.get('face_changed', 0) > 0.01 for r in done)}; max seconds {max(r['seconds'] for r in done):.2f} "

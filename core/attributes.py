@@ -283,7 +283,7 @@ def _colour_of(shares: list[tuple[str, float]], colourless: bool) -> tuple[str, 
 def read_tags(img: Image.Image, evidence: dict[str, float] | None = None) -> Tags:
     """Category, colour and pattern of a product shot, each with a confidence 0..1."""
     small = _small(img, 160)
-    sil = outline_scores(subject_mask(small))
+    sil = outline_scores(subject_mask(small), np.asarray(small))
     cat, cat_conf = read_category(sil, evidence or {})
     shares, colourless, lightness = _colour_reading(img)
     colour, colour_conf = _colour_of(shares, colourless)

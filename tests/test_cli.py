@@ -73,3 +73,15 @@ def test_user_errors_exit_non_zero_with_a_message(tmp_path, capsys, tiny_clip_di
     code, _, err = _run(capsys, "search", "--image", str(bad), "--db", str(tmp_path / "empty"), "--encoder",
                         str(tiny_clip_dir))
     assert code == 1 and "not an image" in err
+
+
+def test_json_errors_are_json_on_stdout(tmp_path, capsys):
+    """With --json every verb answers an error as one JSON object on stdout (and the line on stderr), exit 1."""
+    code, out, err = _run(capsys, "tryon", "--person", str(tmp_path / "nobody.jpg"), "--garment",
+                          str(tmp_path / "shirt.jpg"), "--out", str(tmp_path / "o.png"), "--json")
+    assert code == 1 and err.startswith("error:")
+    answer = json.loads(out)
+    assert answer["kind"] == "input" and "nobody.jpg" in answer["error"]
+    code, out, err = _run(capsys, "tryon", "--person", str(tmp_path / "nobody.jpg"), "--garment",
+                          str(tmp_path / "shirt.jpg"), "--out", str(tmp_path / "o.png"))
+    assert code == 1 and out == "" and "nobody.jpg" in err

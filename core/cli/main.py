@@ -21,6 +21,16 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _error(args, message: str, kind: str) -> None:
+    """One way for every verb: the line on stderr, and with --json also {"error", "kind"} as JSON on stdout (a
+    script reading stdout gets an answer it can parse; the exit code says it failed)."""
+    print(f"error: {message}", file=sys.stderr)
+    if getattr(args, "json", False):
+        from core.cli.common import to_json
+
+        print(to_json({"error": message, "kind": kind}), flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,
@@ -28,15 +38,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except AtelierError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _error(args, str(exc), "input")
         return 1
     except BrokenPipeError:  # `python -m core search ... | head`: the reader left; not an error of ours
         sys.stderr.close()
         return 0
     except Exception as exc:  # a bug, not the user's doing: one line and what to do, details with -v
         log.debug("unexpected failure", exc_info=True)
-        print(f"error: unexpected {type(exc).__name__}: {exc}. Re-run with -v for details and report it.",
-              file=sys.stderr)
+        _error(args, f"unexpected {type(exc).__name__}: {exc}. Re-run with -v for details and report it.", "bug")
         if getattr(args, "verbose", False):
             import traceback
 

@@ -268,7 +268,7 @@ def wear(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str,
                      f"is repainted ({skin_share:.0%} as skin, the rest as backdrop)")
     return TryOnResult(Image.fromarray(np.clip(np.rint(out * 255), 0, 255).astype(np.uint8)), backend, kind, person,
                        region, torso, Image.fromarray(np.clip(rgb * a * 255, 0, 255).astype(np.uint8)),
-                       alpha.astype(np.float32), lms, t, notes)
+                       alpha.astype(np.float32), lms, t, notes, garment_image=garment_img, garment_mask=gmask)
 
 
 def _hang(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str,

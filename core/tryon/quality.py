@@ -27,12 +27,17 @@ from core.tryon.pixels import (NBINS, ellipse_mask, fine_texture, local_std, qua
                                 skin_model, to_lab)
 from core.tryon.quality_checks import (between_legs, plain_backdrop, detail_kept, face_ellipse, flat_fill_mask, garment_holes,  # noqa: F401
                                        forearms_covered, hands_mask, invented_skin, light_slivers, old_edges_left,
-                                       old_garment_left,
-                                       short_sleeved, shoulder_width, skin_texture_level)
+                                       old_garment_left, short_sleeved, shoulder_width, skin_texture_level,
+                                       sleeve_length)
+from core.tryon.quality_shape import backdrop_spikes, cuffs_low, ragged_outline, skin_tone_gap, sleeves_kept
 
 # Limits: a result passes a check below these (shares, 0..1).
 LIMITS = {"arms_covered": 0.2, "flat_fill": 0.02, "holes": 0.01, "old_garment": 0.03, "old_edges": 0.12, "slivers": 0.004,
-          "face_changed": 0.01, "hands_changed": 0.15, "detail_kept": 0.45, "invented_skin": 0.12}
+          "face_changed": 0.01, "hands_changed": 0.15, "detail_kept": 0.45, "skin_tone": 10.0, "spikes": 0.01,
+          "ragged": 0.01, "sleeves_kept": 0.5, "invented_skin": 0.12}
+# Over this many times its limit (4 where not named) a failure alone makes a result poor.
+_SEVERE = {"skin_tone": 1.3, "spikes": 2.0, "ragged": 2.0}
+_AT_LEAST = ("detail_kept", "sleeves_kept")  # checks that pass at or above their limit
 
 
 @dataclass
@@ -95,7 +100,9 @@ def assess(before, after, region: np.ndarray, garment_alpha: np.ndarray, kind: s
     checks += _arms(v, person, kind, garment_mask)
     # 3. the garment's print and texture, worn against the product shot's
     checks += _detail(v, garment, garment_mask, garment_alpha, garment_scale)
-    # 4. a score, a verdict and what to try
+    # 4. what the eye catches at once: bare skin in a tone not hers, backdrop spikes, a ragged outline, lost sleeves
+    checks += _shape(v, person, kind, garment, garment_mask, garment_scale)
+    # 5. a score, a verdict and what to try
     return _verdict(checks, kind, time.perf_counter() - t0)
 
 
@@ -134,7 +141,7 @@ def _compare(before, after, garment_alpha: np.ndarray, person) -> _Compared:
 
 def _check(name: str, value: float, bad: str, good: str) -> Check:
     limit = LIMITS[name]
-    passed = value >= limit if name == "detail_kept" else value <= limit
+    passed = value >= limit if name in _AT_LEAST else value <= limit
     return Check(name, value, limit, passed, good if passed else bad)
 
 
@@ -230,6 +237,28 @@ def _detail(v: _Compared, garment, garment_mask, garment_alpha, garment_scale) -
                    "left)", "the garment's print and texture are kept")]
 
 
+def _shape(v: _Compared, person, kind: str, garment, garment_mask, garment_scale) -> list[Check]:
+    out = []
+    gap, share = skin_tone_gap(v.labB, v.labA, v.changed, v.on, v.pmask, v.skinB)
+    if share >= 0.005:
+        out.append(_check("skin_tone", gap, f"the bare skin the garment leaves was painted in a tone that is not hers "
+                          f"(colour difference {gap:.0f})", "bare skin matches her own skin tone"))
+    spikes = backdrop_spikes(v.labA, v.on, v.width, garment, garment_mask, garment_scale)
+    if spikes is not None:
+        out.append(_check("spikes", spikes, f"white spikes or slivers of the product shot's backdrop show inside the "
+                          f"garment ({spikes:.1%} of it)", "no backdrop slivers inside the garment"))
+    rough = ragged_outline(v.on, v.width)
+    out.append(_check("ragged", rough, f"the garment's outline is ragged: torn edges, splinters or blobs of something "
+                      f"else inside it ({rough:.1%} of its area)", "the garment's outline is clean"))
+    if kind in ("upper", "dress") and garment_mask is not None:
+        long = cuffs_low(garment_mask) and (sleeve_length(garment_mask) or 0.0) >= 0.8  # the cheap test first
+        kept = sleeves_kept(person, v.on, v.width, long)
+        if kept is not None:
+            out.append(_check("sleeves_kept", kept, f"the long sleeves were cut short: only {kept:.0%} of the forearms "
+                              "is covered", "the long sleeves reach down the arms"))
+    return out
+
+
 _ADVICE = {
     "arms_covered": "use a photo with the arms straight and a little away from the body",
     "flat_fill": "use a photo where the person wears something close in length and sleeve to the new garment, or "
@@ -244,6 +273,13 @@ _ADVICE = {
     "face_changed": "use a straight front photo with the head upright",
     "hands_changed": "use a photo with the hands away from the body",
     "detail_kept": "use a flat front product shot, or the CatVTON backend on a GPU for prints",
+    "skin_tone": "use a photo where the person wears something close in length and sleeve to the new garment, or the "
+                 "CatVTON backend on a GPU, which paints skin",
+    "spikes": "use a product shot with the sleeves held away from the body (no backdrop between sleeve and body), "
+              "or a grey or coloured backdrop for light garments",
+    "ragged": "use a sharper product shot on a plain backdrop, and a straight front photo",
+    "sleeves_kept": "use a photo with the arms straight and a little away from the body, or try the garment as "
+                    "another kind (a dress with long sleeves as a top), or the CatVTON backend on a GPU",
     "invented_skin": "this garment shows much more skin than the photo does: use a photo of the person in "
                      "something as bare (a tank top or a cami for a crop top or a bandeau, shorts or a short dress "
                      "under a short skirt), or the CatVTON backend on a GPU",
@@ -251,15 +287,16 @@ _ADVICE = {
 _NAMES = {"arms_covered": "sleeves down the arms", "flat_fill": "painted-over skin", "holes": "holes in the garment", "old_garment": "old clothing showing",
           "old_edges": "old clothing at the edges", "slivers": "white slivers beside the garment",
           "face_changed": "face changed", "hands_changed": "hands covered", "detail_kept": "print smeared",
-          "invented_skin": "much skin drawn in"}
+          "skin_tone": "bare skin in the wrong tone", "spikes": "backdrop slivers in the garment",
+          "ragged": "ragged outline", "sleeves_kept": "long sleeves cut short", "invented_skin": "much skin drawn in"}
 
 
 def _verdict(checks: list[Check], kind: str, seconds: float) -> Quality:
     weights = {"arms_covered": 30, "flat_fill": 30, "holes": 25, "old_garment": 30, "old_edges": 30, "slivers": 30, "face_changed": 40, "hands_changed": 15,
-               "detail_kept": 20, "invented_skin": 30}
+               "detail_kept": 20, "skin_tone": 45, "spikes": 45, "ragged": 45, "sleeves_kept": 45, "invented_skin": 30}
     score = 100.0
     for c in checks:
-        if c.name == "detail_kept":
+        if c.name in _AT_LEAST:
             bad = np.clip((c.limit - c.value) / c.limit, 0, 1) if not c.passed else 0.0
             score -= weights[c.name] * (0.5 + 0.5 * bad) if not c.passed else 0.0
         elif not c.passed:
@@ -267,7 +304,8 @@ def _verdict(checks: list[Check], kind: str, seconds: float) -> Quality:
             score -= weights[c.name] * (0.5 + 0.5 * over)
     score = int(round(max(0.0, score)))
     failed = [c for c in checks if not c.passed]
-    severe = [c for c in failed if (c.value < c.limit / 2 if c.name == "detail_kept" else c.value > 4 * c.limit)]
+    severe = [c for c in failed if (c.value < c.limit / 2 if c.name in _AT_LEAST
+                                    else c.value > _SEVERE.get(c.name, 4.0) * c.limit)]
     if severe:
         score = min(score, 55)
     if not failed:

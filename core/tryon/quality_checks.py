@@ -271,16 +271,16 @@ def _grad_energy(L: np.ndarray, m: np.ndarray) -> float:
     return float(np.mean(np.sqrt(gx * gx + gy * gy)[m]))
 
 
-def short_sleeved(gmask: np.ndarray) -> bool:
-    """A top whose sleeves (in its product shot, along their own axis) are under 0.65x its length: a tee, not a
-    sweater (tees measure 0.3-0.57, long sleeves 0.86 and over)."""
+def sleeve_length(gmask: np.ndarray) -> float | None:
+    """The longer sleeve of a top's product shot along its own axis, over the top's length (tees measure 0.3-0.57,
+    long sleeves 0.86 and over); None where the outline has no sleeves to read."""
     from core.tryon.drape import garment_parts
     from core.tryon.warp import garment_landmarks
 
     try:
         parts = garment_parts(gmask, garment_landmarks(gmask, "upper"))
     except Exception:  # not a top's outline: no sleeves to judge
-        return False
+        return None
     length = max(float(parts.y_hem - parts.y_top), 1.0)
     sleeves = []
     for mask, side in parts.sleeves:
@@ -291,7 +291,13 @@ def short_sleeved(gmask: np.ndarray) -> bool:
         _, _, vt = np.linalg.svd(pts - c, full_matrices=False)
         axis = vt[0] if (vt[0] @ (c - corner)) > 0 else -vt[0]
         sleeves.append(float(((pts - corner) @ axis).max()) / length)
-    return bool(sleeves) and max(sleeves) < 0.65
+    return max(sleeves) if sleeves else None
+
+
+def short_sleeved(gmask: np.ndarray) -> bool:
+    """A top whose sleeves are under 0.65x its length: a tee, not a sweater."""
+    r = sleeve_length(gmask)
+    return r is not None and r < 0.65
 
 
 def forearms_covered(person, on: np.ndarray, skinB: np.ndarray, dE: np.ndarray, width: float) -> float:
