@@ -146,6 +146,7 @@ def reveal(person: Person, base: np.ndarray, covered: np.ndarray, body, w: float
         return base, bare, 0.0
     # The arms' capsules, and the legs as legs (thigh, knee, calf, ankle), not tubes.
     limb = limbs(person, w, legs=False) | leg_shapes(person, w)
+    limb_only = limb.copy()  # each arm and leg rounded on its own (paint_skin), not one block with the chest
     if torso is not None:  # a neckline's opening, the shoulders beside straps: the chest, in skin
         limb |= torso & person.mask
     to_skin = bare & limb
@@ -166,7 +167,7 @@ def reveal(person: Person, base: np.ndarray, covered: np.ndarray, body, w: float
     if to_skin.any():
         # Her own skin: its tone near the area, fine texture quilted from her own skin, the photo's broad light
         # and the limb's round form (core/tryon/reveal.py, as for a top's revealed arms).
-        out = paint_skin(out, to_skin, own, face_mask(body, covered.shape), body)
+        out = paint_skin(out, to_skin, own, face_mask(body, covered.shape), body, limbs=limb_only)
     return out, bare, float(to_skin.sum() / max(bare.sum(), 1))
 
 
