@@ -11,7 +11,8 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from core.category_tag import IMAGENET_EVIDENCE, narrower_share, outline_scores, read_category  # noqa: F401 (re-exported)
+from core.category_tag import (IMAGENET_EVIDENCE, narrower_share, outline_scores,  # noqa: F401 (re-exported)
+                               read_category)
 from core.segmentation import subject_mask
 from core.vocabulary import PATTERNS
 
