@@ -192,10 +192,22 @@ def test_a_top_alone_on_a_figure_is_not_flagged_for_its_bodysuit(fig):
     p = draw_figure(fig)
     assert p.base_layer is not None and (p.base_layer & ~p.mask).sum() == 0
     r = ClassicTryOn().run(p.image, Image.open(CATALOG / "sweater-001.jpg"), "upper", person=p)
-    assert r.quality.check("old_garment").passed and r.quality.verdict == "good", r.quality.summary()
+    # Not "old clothing showing" for the bodysuit, and never "poor". (The verdict may be "check" for another reason:
+    # since the ragged-outline check, the curvy figure's striped sweater reads "check" for the smeared, spiked
+    # sleeve seams that were always in that picture, a fault of its own, not of the bodysuit.)
+    assert r.quality.check("old_garment").passed and r.quality.verdict != "poor", r.quality.summary()
+    assert {c.name for c in r.quality.checks if not c.passed} <= {"ragged"}, r.quality.summary()
     # The check still sees old clothing that is there: the same figure with its bodysuit taken for clothing.
     from core.tryon.pose import Person
 
+    from core.tryon import quality
+
     plain = Person(p.image, p.landmarks, p.mask)
     r2 = ClassicTryOn().run(p.image, Image.open(CATALOG / "sweater-001.jpg"), "upper", person=plain)
-    assert not r2.quality.check("old_garment").passed
+    # (The try-on now hides an old top longer than the new one: below the hem the "bodysuit" becomes her skin. The
+    # check is asked about the picture the try-on used to give: the bodysuit left below the new hem.)
+    before, after = np.asarray(p.image), np.asarray(r2.image).copy()
+    left = p.base_layer & (r2.garment_alpha < 0.5)
+    after[left] = before[left]
+    q = quality.assess(p.image, Image.fromarray(after), r2.region | left, r2.garment_alpha, "upper", person=plain)
+    assert not q.check("old_garment").passed

@@ -146,6 +146,7 @@ def reveal(person: Person, base: np.ndarray, covered: np.ndarray, body, w: float
         return base, bare, 0.0
     # The arms' capsules, and the legs as legs (thigh, knee, calf, ankle), not tubes.
     limb = limbs(person, w, legs=False) | leg_shapes(person, w)
+    limb_only = limb.copy()  # each arm and leg rounded on its own (paint_skin), not one block with the chest
     if torso is not None:  # a neckline's opening, the shoulders beside straps: the chest, in skin
         limb |= torso & person.mask
     to_skin = bare & limb
@@ -166,7 +167,7 @@ def reveal(person: Person, base: np.ndarray, covered: np.ndarray, body, w: float
     if to_skin.any():
         # Her own skin: its tone near the area, fine texture quilted from her own skin, the photo's broad light
         # and the limb's round form (core/tryon/reveal.py, as for a top's revealed arms).
-        out = paint_skin(out, to_skin, own, face_mask(body, covered.shape), body)
+        out = paint_skin(out, to_skin, own, face_mask(body, covered.shape), body, limbs=limb_only)
     return out, bare, float(to_skin.sum() / max(bare.sum(), 1))
 
 
@@ -187,9 +188,11 @@ def _mask_width(mask: np.ndarray, y: int, cx: float) -> float:
     return float(runs[1] - runs[0] + 1) if runs[0] >= 0 else 0.0
 
 
-def place(flat: Flat, person: Person, frame: BodyFrame, kind: str) -> tuple[np.ndarray, np.ndarray, dict]:
+def place(flat: Flat, person: Person, frame: BodyFrame, kind: str,
+          sleeved: bool = False) -> tuple[np.ndarray, np.ndarray, dict]:
     """Maps (for cv2.remap) from the person's pixels into the flat-lay: each garment row lands on a body row, its
-    width scaled by one factor (so an A-line stays an A-line), centred on the body's centre line."""
+    width scaled by one factor (so an A-line stays an A-line), centred on the body's centre line. A sleeved dress's
+    first row is its shoulder seam, set where a top's is (BodyFrame.shoulder_edges); straps sit a little lower."""
     H, W = person.mask.shape
     w = frame.width
     shoulder_y = float(min(frame.ls[1], frame.rs[1]))
@@ -202,7 +205,7 @@ def place(flat: Flat, person: Person, frame: BodyFrame, kind: str) -> tuple[np.n
     ease = 1.06 if kind == "dress" else 1.04
     sx = body_waist * ease / flat.waist_w
     if kind == "dress":
-        top_y = shoulder_y - 0.07 * w  # the top of the shoulders: where straps and shoulder seams sit
+        top_y = shoulder_y - (0.18 if sleeved else 0.12) * w  # the top of the shoulders
         sy_bodice = (waist_y - top_y) / max(flat.y_waist - flat.y_top, 1)
         g_rows = np.array([flat.y_top, flat.y_waist], np.float32)
         b_rows = np.array([top_y, waist_y], np.float32)
@@ -289,7 +292,7 @@ def _hang(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str
         corners = [sleeve_seam(m, side, flat.cx, sh, flat.y_top) for m, side in sleeves]
         for m, _ in sleeves:
             flat.mask = flat.mask & ~m
-    map_x, map_y, info = place(flat, person, frame, kind)
+    map_x, map_y, info = place(flat, person, frame, kind, sleeved=bool(sleeves))
     stack = np.concatenate([tex, flat.mask[..., None].astype(np.float32)], 2)
     warped = cv2.remap(stack, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
     layers = []

@@ -26,14 +26,15 @@ from core.tryon.held import held_objects
 from core.tryon.pixels import (NBINS, ellipse_mask, fine_texture, local_std, quantise, skin_like,  # noqa: F401
                                 skin_model, to_lab)
 from core.tryon.quality_checks import (between_legs, plain_backdrop, detail_kept, face_ellipse, flat_fill_mask, garment_holes,  # noqa: F401
-                                       forearms_covered, hands_mask, light_slivers, old_edges_left, old_garment_left,
-                                       short_sleeved, shoulder_width, skin_texture_level, sleeve_length)
+                                       forearms_covered, hands_mask, invented_skin, light_slivers, old_edges_left,
+                                       old_garment_left, short_sleeved, shoulder_width, skin_texture_level,
+                                       sleeve_length)
 from core.tryon.quality_shape import backdrop_spikes, cuffs_low, ragged_outline, skin_tone_gap, sleeves_kept
 
 # Limits: a result passes a check below these (shares, 0..1).
 LIMITS = {"arms_covered": 0.2, "flat_fill": 0.02, "holes": 0.01, "old_garment": 0.03, "old_edges": 0.12, "slivers": 0.004,
           "face_changed": 0.01, "hands_changed": 0.15, "detail_kept": 0.45, "skin_tone": 10.0, "spikes": 0.01,
-          "ragged": 0.01, "sleeves_kept": 0.5}
+          "ragged": 0.01, "sleeves_kept": 0.5, "invented_skin": 0.12}
 # Over this many times its limit (4 where not named) a failure alone makes a result poor.
 _SEVERE = {"skin_tone": 1.3, "spikes": 2.0, "ragged": 2.0}
 _AT_LEAST = ("detail_kept", "sleeves_kept")  # checks that pass at or above their limit
@@ -94,7 +95,7 @@ def assess(before, after, region: np.ndarray, garment_alpha: np.ndarray, kind: s
     v = _compare(before, after, garment_alpha, person)
     # 2. what a client would notice, one check each
     checks = [_flat_fill(v), _holes(v, region, kind, torso, person), _old_garment(v, region, kind, person),
-              _old_edges(v, region), _slivers(v)]
+              _old_edges(v, region), _slivers(v), _invented(v)]
     checks += _face_and_hands(v, person)
     checks += _arms(v, person, kind, garment_mask)
     # 3. the garment's print and texture, worn against the product shot's
@@ -153,6 +154,12 @@ def _flat_fill(v: _Compared) -> Check:
     share = float(flat.sum()) / n_changed
     return _check("flat_fill", share, f"{share:.1%} of the changed area is an untextured painted block",
                   "what the garment leaves bare keeps a real texture")
+
+
+def _invented(v: _Compared) -> Check:
+    share = invented_skin(v.labB, v.labA, v.changed, v.on, v.pmask, v.face)
+    return _check("invented_skin", share, f"{share:.0%} of the figure is skin drawn in where the photo shows her "
+                  "clothing (arms, midriff): it cannot look like her own", "little skin had to be drawn in")
 
 
 def _holes(v: _Compared, region: np.ndarray, kind: str, torso: np.ndarray | None, person=None) -> Check:
@@ -273,17 +280,20 @@ _ADVICE = {
     "ragged": "use a sharper product shot on a plain backdrop, and a straight front photo",
     "sleeves_kept": "use a photo with the arms straight and a little away from the body, or try the garment as "
                     "another kind (a dress with long sleeves as a top), or the CatVTON backend on a GPU",
+    "invented_skin": "this garment shows much more skin than the photo does: use a photo of the person in "
+                     "something as bare (a tank top or a cami for a crop top or a bandeau, shorts or a short dress "
+                     "under a short skirt), or the CatVTON backend on a GPU",
 }
 _NAMES = {"arms_covered": "sleeves down the arms", "flat_fill": "painted-over skin", "holes": "holes in the garment", "old_garment": "old clothing showing",
           "old_edges": "old clothing at the edges", "slivers": "white slivers beside the garment",
           "face_changed": "face changed", "hands_changed": "hands covered", "detail_kept": "print smeared",
           "skin_tone": "bare skin in the wrong tone", "spikes": "backdrop slivers in the garment",
-          "ragged": "ragged outline", "sleeves_kept": "long sleeves cut short"}
+          "ragged": "ragged outline", "sleeves_kept": "long sleeves cut short", "invented_skin": "much skin drawn in"}
 
 
 def _verdict(checks: list[Check], kind: str, seconds: float) -> Quality:
     weights = {"arms_covered": 30, "flat_fill": 30, "holes": 25, "old_garment": 30, "old_edges": 30, "slivers": 30, "face_changed": 40, "hands_changed": 15,
-               "detail_kept": 20, "skin_tone": 45, "spikes": 45, "ragged": 45, "sleeves_kept": 45}
+               "detail_kept": 20, "skin_tone": 45, "spikes": 45, "ragged": 45, "sleeves_kept": 45, "invented_skin": 30}
     score = 100.0
     for c in checks:
         if c.name in _AT_LEAST:

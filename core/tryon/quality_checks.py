@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from core.tryon.pixels import NBINS, ellipse_mask, fine_texture, quantise, to_lab
+from core.tryon.pixels import NBINS, ellipse_mask, fine_texture, quantise, skin_like, skin_model, to_lab
 
 
 def face_ellipse(person) -> tuple[float, float, float, float] | None:
@@ -311,3 +311,15 @@ def forearms_covered(person, on: np.ndarray, skinB: np.ndarray, dE: np.ndarray, 
     if bare.sum() < 100:
         return 0.0
     return float((bare & on & (dE > 8)).sum()) / float(bare.sum())
+
+
+def invented_skin(labB: np.ndarray, labA: np.ndarray, changed: np.ndarray, on: np.ndarray, pmask: np.ndarray,
+                  face) -> float:
+    """The share of the person's figure that is skin drawn in where the photo shows clothing (a bandeau over a
+    sweatshirt draws a whole bare torso and both arms): beyond a little, no drawn skin passes for hers."""
+    model = skin_model(labB, face, pmask)
+    if model is None or pmask.sum() == 0:
+        return 0.0
+    drawn = changed & ~on & skin_like(labA, model) & ~skin_like(labB, model) & pmask
+    drawn = cv2.morphologyEx(drawn.astype(np.uint8), cv2.MORPH_OPEN, np.ones((5, 5), np.uint8)) > 0
+    return float(drawn.sum()) / float(pmask.sum())

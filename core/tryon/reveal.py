@@ -12,6 +12,7 @@ import cv2
 import numpy as np
 
 from core.tryon.body import BodyFrame
+from core.tryon.form import limb_form, seam_match
 from core.tryon.pixels import NBINS, ellipse_mask, fine_texture, quantise, skin_like, skin_model, to_lab
 from core.tryon.pose import Person
 
@@ -61,31 +62,37 @@ def limb_capsules(person: Person, body: BodyFrame, shape, scale: float = 1.0) ->
 
 def skin_texture(L: np.ndarray, skin: np.ndarray, shape, rng: np.random.Generator, patch: int = 16) -> np.ndarray:
     """A field of fine lightness texture (zero mean) quilted from patches of the person's own skin (lightness
-    minus its blur): the pores, grain and noise of her photo, not a painted block."""
+    minus its blur): the pores, grain and noise of her photo, not a painted block. Patches come from her smoothest
+    skin (never across an eye, a lip or a skin edge) and overlap by half under a cosine window, so no grid shows."""
     H, W = shape
-    hp = L - cv2.GaussianBlur(L, (0, 0), 2.0)
+    hp = L - cv2.GaussianBlur(L, (0, 0), 1.2)  # grain, not creases
     inner = cv2.erode(skin.astype(np.uint8), np.ones((patch + 1, patch + 1), np.uint8)) > 0
+    if inner.sum() >= 40:
+        tex = fine_texture(L)
+        inner &= tex <= np.percentile(tex[inner], 35)  # her plainest skin: grain, not features
     ys, xs = np.nonzero(inner)
     if len(ys) < 10:
         # Too little skin to sample from: the photo's own grain (its noise level) on a neutral field.
         sigma = float(np.median(np.abs(hp))) * 1.4826
         return rng.normal(0, max(sigma, 0.4), (H, W)).astype(np.float32)
-    pick = rng.integers(0, len(ys), 64)
     patches = []
-    for k in pick:
+    for k in rng.integers(0, len(ys), 64):
         y, x = ys[k] - patch // 2, xs[k] - patch // 2
         p = hp[y:y + patch, x:x + patch]
         if p.shape == (patch, patch):
             patches.append(p - p.mean())
-    out = np.zeros((H + patch, W + patch), np.float32)
-    idx = rng.integers(0, len(patches), ((H // patch) + 1, (W // patch) + 1))
-    for j in range(idx.shape[0]):
-        for i in range(idx.shape[1]):
-            p = patches[idx[j, i]]
-            if (i + j) % 2:
-                p = p[:, ::-1]
-            out[j * patch:(j + 1) * patch, i * patch:(i + 1) * patch] = p
-    return out[:H, :W]
+    stack = np.stack(patches + [p[:, ::-1] for p in patches])  # each patch and its mirror image
+    win = np.outer(*(2 * [np.sin(np.pi * (np.arange(patch) + 0.5) / patch) ** 2])).astype(np.float32)
+    out = np.zeros((H + 3 * patch, W + 3 * patch), np.float32)
+    wsum = np.full_like(out, 1e-6)
+    ny, nx = H // patch + 2, W // patch + 2
+    for oy in (0, patch // 2):  # four grids of side-by-side patches, offset by half a patch: a half overlap
+        for ox in (0, patch // 2):
+            tiles = stack[rng.integers(0, len(stack), (ny, nx))] * win  # (ny, nx, patch, patch)
+            out[oy:oy + ny * patch, ox:ox + nx * patch] += tiles.transpose(0, 2, 1, 3).reshape(ny * patch, nx * patch)
+            wsum[oy:oy + ny * patch, ox:ox + nx * patch] += np.tile(win * win, (ny, nx))
+    # Divided by the root of the summed squared weights: overlapping patches keep their grain's strength.
+    return (out / np.sqrt(wsum))[patch:patch + H, patch:patch + W]
 
 
 def form_shading(area: np.ndarray, width: float) -> np.ndarray:
@@ -96,16 +103,17 @@ def form_shading(area: np.ndarray, width: float) -> np.ndarray:
 
 def photo_shading(L: np.ndarray, area: np.ndarray, width: float) -> np.ndarray:
     """The broad light and shadow of the photo over the area (the old clothing's folds and prints removed by a
-    median, then a wide blur), as a factor near 1."""
+    median, then a blur over a fifth of the shoulders: a sweatshirt's folds are not her body's form), as a factor
+    near 1."""
     h, w = L.shape
     small = cv2.resize(L, (max(1, w // 2), max(1, h // 2)), interpolation=cv2.INTER_AREA)
     zs = cv2.resize(area.astype(np.uint8), small.shape[1::-1], interpolation=cv2.INTER_NEAREST) > 0
     if zs.sum() < 20:
         return np.ones((h, w), np.float32)
     fill = np.where(zs, small, np.median(small[zs])).astype(np.float32)
-    k = max(3, int(0.05 * width) | 1)
+    k = max(3, int(0.08 * width) | 1)
     med = cv2.medianBlur(np.clip(fill * 2.55, 0, 255).astype(np.uint8), min(k, 255)).astype(np.float32) / 2.55
-    sigma = max(2.0, 0.05 * width)
+    sigma = max(2.0, 0.1 * width)
     num = cv2.GaussianBlur(med * zs, (0, 0), sigma)
     den = cv2.GaussianBlur(zs.astype(np.float32), (0, 0), sigma)
     smooth = num / np.maximum(den, 1e-3)
@@ -131,8 +139,9 @@ def skin_tone(rgb: np.ndarray, skin: np.ndarray, face: np.ndarray, near: np.ndar
 
 
 def paint_skin(base: np.ndarray, area: np.ndarray, skin: np.ndarray, face: np.ndarray, body: BodyFrame,
-               seed: int = 0) -> np.ndarray:
-    """Base with the area painted as the person's own skin (colour, texture, light and form)."""
+               seed: int = 0, limbs: np.ndarray | None = None) -> np.ndarray:
+    """Base with the area painted as the person's own skin (colour, texture, light and form; `limbs`: the arms or
+    legs over the body, each rounded on its own with a contact shadow beside it)."""
     out = base.copy()
     if not area.any():
         return out
@@ -142,18 +151,22 @@ def paint_skin(base: np.ndarray, area: np.ndarray, skin: np.ndarray, face: np.nd
     near = cv2.dilate(area.astype(np.uint8), np.ones((int(0.5 * w) | 1,) * 2, np.uint8)) > 0
     tone = skin_tone(base, skin, face, near)
     shade = photo_shading(L, area, w) * form_shading(area | (skin & near & ~face), w)
+    if limbs is not None:
+        shade = shade * limb_form(area, limbs, w)
     pool = skin & ~face
     if (cv2.erode(pool.astype(np.uint8), np.ones((17, 17), np.uint8)) > 0).sum() < 10:
         pool = skin  # little bare skin below the face (long sleeves, a high neck): her cheeks' grain
     tex = skin_texture(L, pool, area.shape, np.random.default_rng(seed))
     # Quilted patches average out a little: the grain is brought up to her own skin's level (never down).
+    # (Patches come from her plainest skin, so this lifts their grain, never adds features.)
     inner = cv2.erode(skin.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
     if inner.sum() > 100:
         want = float(np.median(fine_texture(L)[inner]))
         got = float(np.median(fine_texture(tex)[area]))
         tex = tex * float(np.clip(want / max(got, 1e-3), 1.0, 3.0))
     # Texture in lightness units (0..100) -> RGB 0..1, scaled with the tone's own lightness.
-    paint = tone[None, None, :] * shade[..., None] + (tex / 100.0)[..., None] * 1.0
+    paint = tone[None, None, :] * shade[..., None]
+    paint = paint + seam_match(base, paint, area, skin & ~face, w) + (tex / 100.0)[..., None]
     out[area] = np.clip(paint[area], 0, 1)
     return out
 

@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from core.tryon import reveal
+from core.tryon import reveal, uncover
 from core.tryon.arms import bare_arm, layer_over_arms
 from core.tryon.base import TryOnResult
 from core.tryon.body import BodyFrame
@@ -20,7 +20,7 @@ from core.tryon.drape import (GarmentParts, arm_direction, arm_path, body_target
                               face_mask, garment_parts, sleeve_points, sleeve_scale, sleeve_transform)
 from core.tryon.flatlay import close_flat_lay, slit_backdrop, solid_garment
 from core.tryon.held import held_in_front
-from core.tryon.pixels import inner_texture, low_frequency_shading, quantise, volume_shading
+from core.tryon.pixels import ellipse_mask, inner_texture, low_frequency_shading, quantise, volume_shading
 from core.tryon.pose import Person
 from core.tryon.regions import torso_outline
 from core.tryon.warp import SideFit, fit_sides, garment_landmarks, tps_remap
@@ -261,12 +261,13 @@ def zone_to_replace(person: Person, body: BodyFrame, zone: np.ndarray, torso: np
     old_px = old_lut[q] if old_lut is not None else ~skin
     caps = reveal.limb_capsules(person, body, zone.shape)
     hem_row = int(min(H, max(0, hem_y)))
+    # her lower garment starts at the old top's hem (the caller's `lower` is narrowed too)
+    lower[:] = uncover.lower_below_old_hem(lower, lab, skin, person.mask, torso, body)
     zone[hem_row:] = False
     zone |= _old_below_hem(person, body, torso, skin, caps, old_px, ~lower, hem_row)
-    fringe = cv2.dilate(zone.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
-    fringe &= old_px & ~skin & ~fm & ~zone & person.mask
-    fringe[:max(0, int(body.neck_y))] = False
-    zone |= fringe
+    zone |= uncover.old_fringe(zone, old_px & ~skin & ~fm & ~lower & person.mask, body)
+    # What is left of it inside and along the zone in other colours: a logo, a collar, the shade along its seams
+    zone |= uncover.leftovers(zone, person.mask & ~skin & ~fm & ~lower, body)
     if front is not None:  # her bare arm in front of the new top stays as it is (its shadows were painted over)
         zone &= ~bare_arm(lab, front, core)
     # The hands stay in front (a hand on the stomach or in a pocket is not covered by the new top).
@@ -281,11 +282,14 @@ def zone_to_replace(person: Person, body: BodyFrame, zone: np.ndarray, torso: np
 
 
 def lower_colours(person: Person, body: BodyFrame, skin: np.ndarray, lab: np.ndarray, hem_row: int) -> np.ndarray:
-    """The pixels in the main colours of what she wears below the new top's hem (trousers, a skirt), from just
-    below the hem (arms and bare legs left out)."""
+    """The pixels in the main colours of what she wears below the new top's hem (trousers, a skirt), sampled on
+    the thighs, below where her old top ends (arms and bare legs left out): just below a cropped new top is
+    still her old top (a tee under a bandeau), which goes; a dress's skirt under a short top stays."""
     H, W = skin.shape
     lower = np.zeros((H, W), bool)
-    lower[hem_row + int(0.1 * body.width):hem_row + int(0.6 * body.width)] = True
+    hip_y = float(max(body.lh[1], body.rh[1])) if body.lh is not None and body.rh is not None else hem_row
+    start = int(max(hem_row + 0.1 * body.width, hip_y + 0.35 * body.width))
+    lower[max(0, start):max(0, start + int(0.5 * body.width))] = True
     lower &= person.mask & ~reveal.limb_capsules(person, body, (H, W)) & ~skin
     lower_lut = reveal.clothing_colours(lab, lower, share=0.12)  # its main colours (not a leopard's spots)
     return lower_lut[quantise(lab)] if lower_lut is not None else np.zeros((H, W), bool)
@@ -327,7 +331,9 @@ def paint(person: Person, body: BodyFrame, zone: np.ndarray, torso: np.ndarray, 
     covered = np.max([a for _, a in layers], axis=0) > 0.98
     bare = zone & ~skin & ~covered
     # Her arms are a little wider than their capsules: an old sleeve's edge there is arm, not backdrop.
-    body_est = (reveal.limb_capsules(person, body, (H, W), 1.35) | torso) & person.mask
+    body_est = (reveal.limb_capsules(person, body, (H, W), 1.35) | uncover.body_outline(body, (H, W))) & person.mask
+    # Her neck and the base of it (a crew collar above a strapless top is her skin, not backdrop)
+    body_est |= ellipse_mask((H, W), (body.neck_x, body.neck_y, 0.22 * body.width, 0.3 * body.width)) & person.mask
     if front is not None:  # her arm in front of the garment is her arm (painted backdrop, it was a white halo)
         body_est |= front & person.mask
     # Her skin to sample from: the upper body's (a beige skirt or the legs are not her arms' skin).
@@ -335,8 +341,10 @@ def paint(person: Person, body: BodyFrame, zone: np.ndarray, torso: np.ndarray, 
     upper_skin[hem_row:] &= ~(torso[hem_row:] | ~caps[hem_row:])  # below the hem only the arms and hands
     low = min(H, hem_row + int(0.1 * body.width))
     upper_skin[hem_row:low] = False
-    body_est |= enclosed(bare & ~body_est, person.mask)
-    canvas = reveal.paint_skin(base, bare & body_est, upper_skin, face_mask(body, zone.shape), body)
+    near_body = cv2.dilate(body_est.astype(np.uint8), np.ones((int(0.1 * body.width) | 1,) * 2, np.uint8)) > 0
+    body_est |= enclosed(bare & ~body_est, person.mask) & near_body  # not a loose top's whole width
+    canvas = reveal.paint_skin(base, bare & body_est, upper_skin, face_mask(body, zone.shape), body,
+                               limbs=caps & person.mask)
     canvas = reveal.backdrop_fill(canvas, bare & ~body_est, person.mask)
     garment_alpha = np.zeros((H, W), np.float32)
     for rgb, a in layers:
