@@ -11,7 +11,8 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from core.category_tag import IMAGENET_EVIDENCE, outline_scores, read_category  # noqa: F401 (re-exported)
+from core.category_tag import (IMAGENET_EVIDENCE, narrower_share, outline_scores,  # noqa: F401 (re-exported)
+                               read_category)
 from core.segmentation import subject_mask
 from core.vocabulary import PATTERNS
 
@@ -251,6 +252,7 @@ class Tags:
     pattern_confidence: float
     silhouette: dict[str, float] = field(default_factory=dict)
     lightness: float | None = None  # L* of a greyscale photo's garment (its colour cannot be read; this can)
+    narrower: float | None = None  # the encoder's evidence for the category's narrower kind (jeans for trousers)
 
     def metadata(self) -> dict:
         """The tag fields an item's metadata carries (confidences rounded: they are shown and compared, not summed)."""
@@ -260,6 +262,8 @@ class Tags:
                "pattern_confidence": round(self.pattern_confidence, 3)}
         if self.lightness is not None and np.isfinite(self.lightness):
             out["lightness"] = round(self.lightness, 1)
+        if self.narrower is not None:
+            out["narrower_share"] = round(self.narrower, 3)
         return out
 
 
@@ -288,7 +292,8 @@ def read_tags(img: Image.Image, evidence: dict[str, float] | None = None) -> Tag
     shares, colourless, lightness = _colour_reading(img)
     colour, colour_conf = _colour_of(shares, colourless)
     pattern, pattern_conf = detect_pattern(img)
-    return Tags(cat, colour, pattern, cat_conf, colour_conf, pattern_conf, sil, lightness if colourless else None)
+    return Tags(cat, colour, pattern, cat_conf, colour_conf, pattern_conf, sil, lightness if colourless else None,
+                narrower_share(cat, evidence or {}))
 
 
 def trusted(meta: dict, key: str) -> bool:

@@ -24,6 +24,10 @@ IMAGENET_EVIDENCE: dict[str, tuple[str, float]] = {
     "mailbag": ("bag", 1.0), "backpack": ("bag", 1.0), "plastic bag": ("bag", 0.5), "stole": ("scarf", 0.7),
     "sombrero": ("hat", 1.0), "cowboy hat": ("hat", 1.0), "bonnet": ("hat", 0.7),
 }
+# A tag that names the wider kind keeps the encoder's evidence for its narrower one (a pair of trousers with some
+# "jean" in it): a shopper's "jeans" then prefers the trousers that look most like jeans, where no colour (blue
+# denim) told them apart and the tag could not be sure (`narrower_share`).
+NARROWER = {"trousers": "jeans"}
 _KIND = {"upper": ("t-shirt", "top", "shirt", "blouse", "sweater", "hoodie", "jacket", "coat"),
          "legs": ("trousers", "jeans", "shorts"), "long": ("dress",)}
 
@@ -158,6 +162,13 @@ def _parted(cloth: np.ndarray, outside: np.ndarray, w: int) -> bool:
     left, right = cloth[:runs[0][0]].sum(), cloth[runs[0][1]:].sum()
     # two legs of about one width (a sleeve hanging beside a body is a narrow part beside a wide one)
     return min(left, right) >= max(0.15 * w, 0.5 * max(left, right))
+
+
+def narrower_share(category: str, evidence: dict[str, float]) -> float | None:
+    """The encoder's evidence (0..1) for the narrower kind of a tag's category (jeans for trousers); None where
+    the category has no narrower kind."""
+    narrower = NARROWER.get(category)
+    return None if narrower is None else float(min(1.0, max(0.0, evidence.get(narrower, 0.0))))
 
 
 def _sig(x: float) -> float:

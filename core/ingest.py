@@ -250,6 +250,8 @@ class _Run:
                     tagged.append(key)
             if "colour" in tagged and "lightness" in tags:  # a greyscale photo: its lightness, not its colour
                 meta["lightness"] = tags["lightness"]
+            if "category" in tagged and "narrower_share" in tags:  # trousers: how much they look like jeans
+                meta["narrower_share"] = tags["narrower_share"]
         if not it.name:
             # Only what is trusted names the item; "looks like" guesses stay out of its words.
             sure = [meta[key] for key in ("colour", "category")

@@ -13,7 +13,8 @@ from core.chroma_client import fetch_rows
 log = logging.getLogger(__name__)
 
 # Keys ingest writes from the file and pixels, not from the metadata row.
-_INGEST_KEYS = ("path", "fingerprint", "tagged_from_pixels", "width", "height", "lightness")
+_INGEST_KEYS = ("path", "fingerprint", "tagged_from_pixels", "width", "height", "lightness",
+                "narrower_share")
 _FILLED = ("name", "colour", "pattern", "category")  # filled from the pixels when the row leaves them empty
 SKETCH_KEYS = ("fingerprint", "category", "colour", "pattern", "price", "path", "name")
 
@@ -70,6 +71,8 @@ def update_metadata(col, sketch_col, items: list[Item], root: Path, report) -> i
                         meta[f"{k}_confidence"] = old[f"{k}_confidence"]
                     if k == "colour" and old.get("lightness") is not None:
                         meta["lightness"] = old["lightness"]
+                    if k == "category" and old.get("narrower_share") is not None:
+                        meta["narrower_share"] = old["narrower_share"]
                     tagged.append(k)
             if not meta.get("name"):
                 meta["name"] = _made_name(meta)

@@ -194,10 +194,12 @@ def _columns(metadata_batches, strings: bool = True) -> tuple[dict[str, np.ndarr
     8 bytes a row that lean snapshots do without) and price."""
     vocabs: dict[str, dict[str, int]] = {k: {} for k in ("category", "colour", "pattern")}
     parts: dict[str, list[np.ndarray]] = {k: [] for k in (*vocabs, "price", *(f"{v}_weight" for v in vocabs))}
-    parts["lightness"] = []  # a greyscale photo's garment lightness (L*), NaN elsewhere
+    # a greyscale photo's garment lightness (L*); a tag's evidence for its narrower kind (jeans); NaN elsewhere
+    parts["lightness"], parts["narrower_share"] = [], []
     for metas in metadata_batches:
-        parts["lightness"].append(np.array([_float((m or {}).get("lightness")) for m in metas], np.float16)
-                                  if any("lightness" in (m or {}) for m in metas) else None)
+        for key in ("lightness", "narrower_share"):
+            parts[key].append(np.array([_float((m or {}).get(key)) for m in metas], np.float16)
+                              if any(key in (m or {}) for m in metas) else None)
         for k in vocabs:
             key = f"{k}_confidence"
             parts[f"{k}_weight"].append(np.array([tag_weight(m or {}, k) for m in metas], np.float16)
@@ -220,7 +222,8 @@ def _columns(metadata_batches, strings: bool = True) -> tuple[dict[str, np.ndarr
         if parts[f"{k}_weight"] and any(p is not None for p in parts[f"{k}_weight"]):
             columns[f"{k}_weight"] = np.concatenate([np.ones(n, np.float16) if p is None else p for p, n in
                                                     zip(parts[f"{k}_weight"], (len(c) for c in parts[k]))])
-    if any(p is not None for p in parts["lightness"]):
-        columns["lightness"] = np.concatenate([np.full(n, np.nan, np.float16) if p is None else p for p, n in
-                                               zip(parts["lightness"], (len(c) for c in parts["category"]))])
+    for key in ("lightness", "narrower_share"):
+        if any(p is not None for p in parts[key]):
+            columns[key] = np.concatenate([np.full(n, np.nan, np.float16) if p is None else p for p, n in
+                                           zip(parts[key], (len(c) for c in parts["category"]))])
     return columns, codes

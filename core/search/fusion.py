@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from core.attributes import lightness_fit
+from core.category_tag import NARROWER
 from core.snapshot import Snapshot
 from core.vocabulary import ParsedQuery, canonical_category, canonical_colour, canonical_pattern, category_weights
 
@@ -62,10 +63,29 @@ def attribute_scores(snap: Snapshot, parsed: ParsedQuery) -> np.ndarray | None:
         conf = snap.columns.get(f"{key}_weight")
         if conf is not None:
             match = match * conf.astype(np.float32)
+        if key == "category" and "narrower_share" in snap.columns:
+            match = _with_narrower(snap, match, wanted, weights)
         if key == "colour" and "lightness" in snap.columns:
             match = _with_lightness(match, snap.columns["lightness"], wanted)
         acc += np.float32(ATTRIBUTE_WEIGHTS[key]) * match
     return acc / total if total else None
+
+
+def _with_narrower(snap: Snapshot, match: np.ndarray, wanted: list[str], weights: dict[str, float]) -> np.ndarray:
+    """Category matches, a row tagged the wider kind of a category asked for (trousers, for "jeans") lifted from
+    its related weight towards a full match by the encoder's evidence for the narrower kind: among trousers whose
+    tag could not tell (no blue in a greyscale photo), those that look most like jeans come first."""
+    share = snap.columns["narrower_share"].astype(np.float32)
+    out = match.copy()
+    for wider, narrower in NARROWER.items():
+        if narrower not in wanted:
+            continue
+        rows = canonical_isin(snap, "category", [wider]) & ~np.isnan(share)
+        w = weights.get(wider, 0.0)
+        conf = snap.columns.get("category_weight")
+        trust = conf[rows].astype(np.float32) if conf is not None else np.float32(1.0)
+        out[rows] = np.maximum(out[rows], trust * (w + (1 - w) * share[rows]))
+    return out
 
 
 LIGHTNESS_SHARE = 0.5  # a lightness that fits the colour asked for counts half what a trusted colour tag does
