@@ -4,7 +4,6 @@ with the person's own skin texture, seals white stripes into the garment, keeps 
 under trousers; the check reaches the CLI's JSON and the Try-On page. The real-photo tests read
 ../shared/realphotos and skip cleanly where it is absent."""
 import json
-from pathlib import Path
 
 import cv2
 import numpy as np
@@ -22,8 +21,7 @@ from core.tryon.regions import garment_mask
 from testkit.apptest import try_on
 
 CATALOG = REPO_ROOT / "assets" / "sample_catalog" / "images"
-REAL = REPO_ROOT.parent / "shared" / "realphotos"
-needs_real = pytest.mark.skipif(not (REAL / "labels.json").is_file(), reason="../shared/realphotos is not here")
+from testkit.realphotos import load_real, needs_real
 
 
 def _photo(word: str) -> Image.Image:
@@ -207,9 +205,7 @@ def test_cli_json_carries_the_quality_check(tmp_path, capsys):
 # ---- real photos (../shared/realphotos; skipped where absent) -------------------------------------------------
 @pytest.fixture(scope="module")
 def real():
-    def load(kind, name):
-        return Image.open(REAL / kind / f"{name}.jpg").convert("RGB")
-    return load
+    return load_real
 
 
 @needs_real

@@ -4,17 +4,14 @@ the drawn skin's grain has no patch grid; the quality check says plainly when mu
 The real-photo tests read ../shared/realphotos and skip cleanly where it is absent."""
 import numpy as np
 import pytest
-from PIL import Image
 
-from core.config import REPO_ROOT
 from core.tryon import quality, quality_checks, reveal
 from core.tryon.body import BodyFrame
 from core.tryon.classic import ClassicTryOn
 from core.tryon.pose import analyse_person
 from core.tryon.uncover import old_fringe
 
-REAL = REPO_ROOT.parent / "shared" / "realphotos"
-needs_real = pytest.mark.skipif(not (REAL / "labels.json").is_file(), reason="../shared/realphotos is not here")
+from testkit.realphotos import load_real, needs_real
 
 
 def _body(width: float = 60.0) -> BodyFrame:
@@ -74,9 +71,7 @@ def test_invented_skin_measures_skin_drawn_over_clothing():
 
 @pytest.fixture(scope="module")
 def real():
-    def load(kind, name):
-        return Image.open(REAL / kind / f"{name}.jpg").convert("RGB")
-    return load
+    return load_real
 
 
 @needs_real
