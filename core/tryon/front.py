@@ -34,25 +34,15 @@ def hand_reach(person: Person, side: str, w: float) -> tuple[np.ndarray, np.ndar
     return wrist, d, float(np.clip(reach, 0.3 * w, 0.6 * w))
 
 
-_LAST: list = [None, None, None]  # (person, width, mask): one try-on asks for the same person's hands many times
-_LAB: list = [None, None]  # (person, Lab of her photo)
-
-
 def person_lab(person: Person) -> np.ndarray:
-    """The person's photo in Lab (reveal.lab_of), once per person for the steps of one try-on."""
-    if _LAB[0] is not person:
-        _LAB[:] = [person, lab_of(np.asarray(person.image, np.float32) / 255.0)]
-    return _LAB[1]
+    """The person's photo in Lab (reveal.lab_of), once per person for the steps of one try-on (read-only)."""
+    return person.derived("lab", lambda: lab_of(np.asarray(person.image, np.float32) / 255.0))
 
 
 def hands_and_forearms(person: Person, frame: BodyFrame, lab: np.ndarray) -> np.ndarray:
     """Her hands and bare forearms: her own smooth skin within a capsule from the elbow through the wrist to the
-    fingertips, joined to the wrist."""
-    if _LAST[0] is person and _LAST[1] == frame.width and _LAST[2].shape == person.mask.shape:
-        return _LAST[2].copy()
-    out = _find_hands(person, frame, lab)
-    _LAST[:] = [person, frame.width, out]
-    return out.copy()
+    fingertips, joined to the wrist. One try-on asks for them many times: found once per person and frame width."""
+    return person.derived(("hands", float(frame.width)), lambda: _find_hands(person, frame, lab)).copy()
 
 
 def _find_hands(person: Person, frame: BodyFrame, lab: np.ndarray) -> np.ndarray:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any, Callable
 
 import numpy as np
 from PIL import Image
@@ -34,6 +35,16 @@ class Person:
     landmarks: np.ndarray  # (33, 3): x px, y px, visibility
     mask: np.ndarray  # bool: the person (segmentation > 0.5)
     base_layer: np.ndarray | None = None  # a drawn figure's own bodysuit: part of the figure, not old clothing
+    # What the try-on's steps derive from this photo (its Lab, the hands): computed once per Person object; a copy
+    # made with dataclasses.replace (another mask) starts empty, so nothing derived from the old mask is reused.
+    _derived: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def derived(self, key: Any, make: Callable[[], Any]) -> Any:
+        """The value under key, made once for this person (kept with it, not in a module-level cache shared by
+        every session's thread)."""
+        if key not in self._derived:
+            self._derived[key] = make()
+        return self._derived[key]
 
     def point(self, name: str) -> np.ndarray:
         if name == "neck":
