@@ -12,7 +12,7 @@ from core.tryon.classic import ClassicTryOn
 from core.tryon.pose import Person, analyse_person
 
 CATALOG = REPO_ROOT / "assets" / "sample_catalog" / "images"
-REAL = REPO_ROOT.parent / "shared" / "realphotos"
+from testkit.realphotos import REAL, needs_real
 SKIN = (200, 150, 120)
 
 
@@ -96,7 +96,6 @@ def test_nothing_of_the_arm_is_in_front_above_a_long_sleeves_cuff():
     assert front.sum() > 2 * arm_len * 20 * 0.5 and not (front & under).any()
 
 
-needs_real = pytest.mark.skipif(not (REAL / "labels.json").exists(), reason="../shared/realphotos is not here")
 
 
 @needs_real

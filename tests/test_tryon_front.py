@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from core.config import REPO_ROOT
 from core.tryon.body import body_frame
 from core.tryon.classic import ClassicTryOn
 from core.tryon.front import hands_and_forearms, put_back
@@ -15,8 +14,7 @@ from core.tryon.pose import Person, analyse_person
 from core.tryon.reveal import lab_of
 from core.tryon.waist import central_run, without_arms
 
-REAL = REPO_ROOT.parent / "shared" / "realphotos"
-needs_real = pytest.mark.skipif(not (REAL / "labels.json").is_file(), reason="../shared/realphotos is not here")
+from testkit.realphotos import REAL, needs_real
 
 
 def test_put_back_gives_the_photo_s_own_pixels_on_the_hands():

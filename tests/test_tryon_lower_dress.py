@@ -17,8 +17,7 @@ from core.tryon.pose import Person, analyse_person
 from core.tryon.regions import garment_mask
 
 CATALOG = REPO_ROOT / "assets" / "sample_catalog" / "images"
-REAL = REPO_ROOT.parent / "shared" / "realphotos"
-needs_real = pytest.mark.skipif(not (REAL / "labels.json").is_file(), reason="../shared/realphotos is not here")
+from testkit.realphotos import REAL, needs_real
 
 
 def _g(name: str) -> Image.Image:

@@ -4,16 +4,13 @@ old-garment checks pass. Reads ../shared/realphotos and skips cleanly where it i
 import time
 
 import numpy as np
-import pytest
 from PIL import Image
 
-from core.config import REPO_ROOT
 from core.tryon.classic import ClassicTryOn
 from core.tryon.pose import analyse_person
 from core.tryon.regions import body_frame
 
-REAL = REPO_ROOT.parent / "shared" / "realphotos"
-needs_real = pytest.mark.skipif(not (REAL / "labels.json").is_file(), reason="../shared/realphotos is not here")
+from testkit.realphotos import REAL, needs_real
 
 
 @needs_real
