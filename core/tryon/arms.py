@@ -116,6 +116,8 @@ def arms_and_sleeves(person: Person, body: BodyFrame, skin: np.ndarray,
         arm_skin = own_colour(lab, skin & (d < 0.6 * r) & beyond, skin)
         reach = person.mask & (s <= total + 0.15 * w)
         arm = ((d < 0.9 * r) | (arm_skin & (d < 1.8 * r))) & reach
+        # Her hand beyond the wrist (in her own arm's skin colour): in front of a long top's hem, never under it.
+        arm |= own_colour(lab, skin & (d < 0.6 * r) & beyond, skin) & person.mask & (s >= total - 1.0) & (d < 0.3 * w)
         front |= solid_arm(arm, reach & (d < 1.8 * r), w) & beyond
         under |= (d < 1.3 * r) & (s <= end)
     return front, under

@@ -49,6 +49,7 @@ def garment_parts(gmask: np.ndarray, landmarks: np.ndarray) -> GarmentParts:
     """Split a top's flat-lay into its body and sleeves: the body is the polygon through the shoulder corners, side
     midpoints and hem corners; what lies outside it, left and right, are the sleeves."""
     (tl, tr, ml, mr, hl, hr) = [np.array(p, np.float32) for p in landmarks]
+    sleeve_steps(gmask, tl, tr, ml, mr, hl)
     # Long sleeves laid alongside the body touch it in the flat-lay: the body is no wider than its shoulders
     # (with a little flare), what lies outside is sleeve.
     slack = 0.08 * max(tr[0] - tl[0], 1.0)
@@ -90,6 +91,38 @@ def garment_parts(gmask: np.ndarray, landmarks: np.ndarray) -> GarmentParts:
         else:
             sleeves.append((labels == k, side))
     return GarmentParts(body, sleeves, (float(tl[0]), float(tr[0])), int(tl[1]), int(hl[1]), (float(hl[0]), float(hr[0])), cx)
+
+
+def sleeve_steps(gmask: np.ndarray, tl: np.ndarray, tr: np.ndarray, ml: np.ndarray, mr: np.ndarray,
+                 hl: np.ndarray) -> None:
+    """Sleeves sewn to the body down their whole length (puff sleeves, an off-shoulder top's, a raglan's) leave no
+    backdrop between sleeve and body: the landmarks' side row then runs across the sleeves, and the whole top was
+    taken for its body (worn as a wide box, no sleeves on the arms). Their bottom shows in the outline as a step in
+    towards the body; where the side row lies outside the body below that step, the body's sides (and its shoulder
+    corners) move in to it. In place."""
+    y_top, y_hem = int(round(tl[1])), int(round(hl[1]))
+    glen, gw = max(y_hem - y_top, 1), max(float(tr[0] - tl[0]), 1.0)
+    rows = gmask[max(0, y_top):max(0, y_hem)]
+    if len(rows) < 20 or not rows.any(axis=1).all():
+        return
+    W = gmask.shape[1]
+    left = np.argmax(rows, axis=1).astype(np.float32)
+    right = (W - 1 - np.argmax(rows[:, ::-1], axis=1)).astype(np.float32)
+    k = max(2, int(0.04 * glen))
+    lo, hi = int(0.1 * glen), min(int(0.8 * glen), len(rows) - 2 * k)
+    if hi <= lo:
+        return
+    for edge, corner, mid, side in ((left, tl, ml, 1.0), (right, tr, mr, -1.0)):
+        step = (edge[lo + k:hi + k] - edge[lo:hi]) * side  # inward jump over k rows
+        i = int(np.argmax(step))
+        if step[i] < 0.15 * gw:
+            continue
+        below = float(np.median(edge[lo + i + k:lo + i + 2 * k]))  # the body's side under the sleeve
+        if (below - mid[0]) * side < 0.08 * gw or y_top + lo + i < mid[1] - 0.1 * glen:
+            continue  # the side row was the body's already (a tee's sleeves stand apart from it)
+        mid[0] = below
+        if (below - corner[0]) * side > 0.12 * gw:  # the top row runs across the sleeves too (off the shoulder)
+            corner[0] = below
 
 
 def side_slits(gmask: np.ndarray, tl: np.ndarray, tr: np.ndarray) -> np.ndarray:
@@ -153,7 +186,45 @@ def body_targets(parts: GarmentParts, body: BodyFrame, n: int = 5) -> tuple[np.n
         for u in np.linspace(-1, 1, n):
             src.append((gcx + u * ghw, gy))
             dst.append(c + across * u * ghw * sx)
+    if not parts.sleeves and straps:  # the strap tops or a halter's neck band where they are worn
+        hang = strap_tops(parts, body, int(body_ys.min()))
+        src[n:n] = [s for s, _ in hang]
+        dst[n:n] = [d for _, d in hang]
     return np.array(src, np.float32), np.array(dst, np.float32), sx, sy
+
+
+def strap_tops(parts: GarmentParts, body: BodyFrame, y0: int) -> list:
+    """(flat-lay point, person point) for what a sleeveless top hangs from: a halter's neck band (one narrow run at
+    the middle of its first rows) sits at the neck, above the neck base; a cami's straps (a run near each side) on
+    the shoulders, a third of the way from the neck to the shoulder joint. Left to the armhole row's scale, a halter's
+    band landed on the chest (the top started mid-chest, a painted chest above it)."""
+    gw = max(parts.top[1] - parts.top[0], 1.0)
+    y = int(y0 + 0.1 * (parts.y_top - y0))
+    xs = np.flatnonzero(parts.body[y])
+    if not len(xs):
+        return []
+    runs = np.split(xs, np.flatnonzero(np.diff(xs) > 2) + 1)
+    runs = [r for r in runs if len(r) >= 2]
+    neck = np.array([body.neck_x, body.neck_y], np.float32)
+    if len(runs) == 1 and abs(runs[0].mean() - parts.cx) < 0.15 * gw and len(runs[0]) < 0.5 * gw:
+        top = neck - body.down * 0.1 * body.width
+        across = (body.ls - body.rs) / max(float(np.linalg.norm(body.ls - body.rs)), 1e-6)
+        half = min(0.5 * len(runs[0]) * parts_scale(parts, body), 0.15 * body.width)
+        return [((float(runs[0].mean()), float(y)), top),
+                ((float(runs[0].min()), float(y)), top - across * half),
+                ((float(runs[0].max()), float(y)), top + across * half)]
+    if len(runs) >= 2:
+        left, right = runs[0], runs[-1]
+        if left.mean() < parts.cx - 0.2 * gw and right.mean() > parts.cx + 0.2 * gw:
+            return [((float(left.mean()), float(y)), body.rs + (neck - body.rs) * 0.35),
+                    ((float(right.mean()), float(y)), body.ls + (neck - body.ls) * 0.35)]
+    return []
+
+
+def parts_scale(parts: GarmentParts, body: BodyFrame) -> float:
+    """Flat-lay pixels -> person pixels across, as body_targets scales the garment's width."""
+    re, le = body.shoulder_edges
+    return float(np.linalg.norm(le - re)) / max(parts.top[1] - parts.top[0], 1.0)
 
 
 def arm_direction(person: Person, side: int, body: BodyFrame) -> np.ndarray:
