@@ -150,3 +150,21 @@ def bare_arm(lab: np.ndarray, front: np.ndarray, old_core: np.ndarray, apart: fl
     out = np.zeros_like(front)
     out[front] = np.linalg.norm(px - arm_ref, axis=1) < np.linalg.norm(px - top_ref, axis=1)
     return out
+
+
+def sleeve_across(sleeve: np.ndarray, corner: np.ndarray, person: Person, path: np.ndarray, sx: float) -> float:
+    """The across scale that makes the sleeve as wide as her arm (the person's outline around the arm's line, the
+    nearer edge: an arm against her side is not measured wider), never narrower than the garment's own scale and at
+    most half as wide again."""
+    ys, xs = np.nonzero(sleeve)
+    rel = np.stack([xs, ys], 1).astype(np.float32) - corner
+    c = rel.mean(0)
+    _, _, vt = np.linalg.svd(rel - c, full_matrices=False)
+    v = rel @ np.array([-vt[0][1], vt[0][0]], np.float32)
+    flat_w = float(np.percentile(v, 98) - np.percentile(v, 2))
+    H, W = person.mask.shape
+    dt = cv2.distanceTransform(person.mask.astype(np.uint8), cv2.DIST_L2, 3)
+    pts = [a + (b - a) * f for a, b in zip(path[:-1], path[1:]) for f in (0.35, 0.5, 0.65)]
+    half = [dt[int(np.clip(p[1], 0, H - 1)), int(np.clip(p[0], 0, W - 1))] for p in pts]
+    arm_w = 2.0 * float(np.median(half))
+    return float(np.clip(arm_w / max(flat_w, 1.0), sx, 1.5 * sx))

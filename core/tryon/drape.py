@@ -112,6 +112,7 @@ def sleeve_steps(gmask: np.ndarray, tl: np.ndarray, tr: np.ndarray, ml: np.ndarr
     lo, hi = int(0.1 * glen), min(int(0.8 * glen), len(rows) - 2 * k)
     if hi <= lo:
         return
+    moved = []
     for edge, corner, mid, side in ((left, tl, ml, 1.0), (right, tr, mr, -1.0)):
         step = (edge[lo + k:hi + k] - edge[lo:hi]) * side  # inward jump over k rows
         i = int(np.argmax(step))
@@ -122,6 +123,9 @@ def sleeve_steps(gmask: np.ndarray, tl: np.ndarray, tr: np.ndarray, ml: np.ndarr
             continue  # the side row was the body's already (a tee's sleeves stand apart from it)
         mid[0] = below
         if (below - corner[0]) * side > 0.12 * gw:  # the top row runs across the sleeves too (off the shoulder)
+            moved.append((corner, below))
+    if len(moved) == 2:  # on both sides (a top is symmetric; one arm held out in a cut-out is not that)
+        for corner, below in moved:
             corner[0] = below
 
 

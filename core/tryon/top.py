@@ -13,7 +13,7 @@ import numpy as np
 from PIL import Image
 
 from core.tryon import reveal, uncover
-from core.tryon.arms import bare_arm, layer_over_arms
+from core.tryon.arms import bare_arm, layer_over_arms, sleeve_across
 from core.tryon.base import TryOnResult
 from core.tryon.body import BodyFrame
 from core.tryon.drape import (GarmentParts, arm_direction, arm_path, body_targets, clothing_zone,
@@ -169,7 +169,9 @@ def place_sleeves(flat: FlatTop, person: Person, body: BodyFrame) -> list[tuple[
             along = min(along, flat.sy)
         path = arm_path(person, side, body)
         if path is not None:
-            s_pts, d_pts = sleeve_points(mask, side, corner, path, along, flat.sx)
+            # A long sleeve is as wide as the arm it covers (the old sleeve's edge showed beside a narrower one).
+            across = flat.sx if short_sleeve(mask, corner, parts) else sleeve_across(mask, corner, person, path, flat.sx)
+            s_pts, d_pts = sleeve_points(mask, side, corner, path, along, across)
             stack = np.concatenate([flat.tex, mask[..., None].astype(np.float32)], 2)
             out = tps_remap(stack, s_pts, d_pts, (W, H))
             rgb, a = out[..., :3], out[..., 3]
