@@ -210,7 +210,7 @@ def strap_tops(parts: GarmentParts, body: BodyFrame, y0: int) -> list:
     runs = np.split(xs, np.flatnonzero(np.diff(xs) > 2) + 1)
     runs = [r for r in runs if len(r) >= 2]
     neck = np.array([body.neck_x, body.neck_y], np.float32)
-    if len(runs) == 1 and abs(runs[0].mean() - parts.cx) < 0.15 * gw and len(runs[0]) < 0.5 * gw:
+    if len(runs) == 1 and abs(runs[0].mean() - parts.cx) < 0.15 * gw and len(runs[0]) < 0.6 * gw:
         top = neck - body.down * 0.1 * body.width
         across = (body.ls - body.rs) / max(float(np.linalg.norm(body.ls - body.rs)), 1e-6)
         half = min(0.5 * len(runs[0]) * parts_scale(parts, body), 0.15 * body.width)
