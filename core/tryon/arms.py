@@ -168,3 +168,14 @@ def sleeve_across(sleeve: np.ndarray, corner: np.ndarray, person: Person, path: 
     half = [dt[int(np.clip(p[1], 0, H - 1)), int(np.clip(p[0], 0, W - 1))] for p in pts]
     arm_w = 2.0 * float(np.median(half))
     return float(np.clip(arm_w / max(flat_w, 1.0), sx, 1.5 * sx))
+
+
+def sleeves_past_hem(sleeve_layers: list, hem_y: float) -> np.ndarray:
+    """Where the sleeves' cloth lies below the new top's hem (an arm hanging past it). The replaced zone ended at
+    the hem but for the old sleeves' colours, so a new long sleeve showed there only in patches: the old cuff's red
+    rim and painted skin around bits of the new cuff."""
+    if not sleeve_layers:
+        return np.zeros((1, 1), bool)
+    cover = np.max([a for _, a in sleeve_layers], axis=0) > 0.5
+    cover[:int(min(cover.shape[0], max(0, hem_y)))] = False
+    return cover

@@ -256,8 +256,20 @@ def sleeve_scale(person: Person, side: int, body: BodyFrame, sleeve: np.ndarray,
     arm = (float(np.linalg.norm(np.diff(path, axis=0), axis=1).sum()) if path is not None
            else float(np.linalg.norm(wrist[:2] - edge)))
     if wrist[2] >= 0.1 and length * sy > 0.6 * arm:  # a long sleeve: cuff at the wrist
-        return arm / max(length, 1.0)
+        # measured along the sleeve's own axis, as sleeve_points lays it (its farthest corner from the shoulder
+        # is longer: the cuff stopped short of the wrist and the old cuff showed below it)
+        return arm / max(axis_length(sleeve, corner) if path is not None else length, 1.0)
     return sy
+
+
+def axis_length(sleeve: np.ndarray, corner: np.ndarray) -> float:
+    """How far the sleeve reaches from its shoulder corner along its own main axis."""
+    ys, xs = np.nonzero(sleeve)
+    pts = np.stack([xs, ys], 1).astype(np.float32)
+    c = pts.mean(0)
+    _, _, vt = np.linalg.svd(pts - c, full_matrices=False)
+    axis = vt[0] if (vt[0] @ (c - corner)) > 0 else -vt[0]
+    return float(((pts - corner) @ axis).max())
 
 
 def sleeve_transform(sleeve: np.ndarray, side: int, corner: np.ndarray, target: np.ndarray, arm: np.ndarray,

@@ -13,7 +13,7 @@ import numpy as np
 from PIL import Image
 
 from core.tryon import reveal, uncover
-from core.tryon.arms import bare_arm, layer_over_arms, sleeve_across
+from core.tryon.arms import bare_arm, layer_over_arms, sleeve_across, sleeves_past_hem
 from core.tryon.base import TryOnResult
 from core.tryon.body import BodyFrame
 from core.tryon.drape import (GarmentParts, arm_direction, arm_path, body_targets, clothing_zone,
@@ -80,6 +80,8 @@ def wear_top(person: Person, garment_img: Image.Image, gmask: np.ndarray, torso:
     # 4. the old top's pixels the new one replaces; the hands and hair in front stay
     zone, skin, caps = zone_to_replace(person, body, zone, torso, flat.hem_y, lab, skin, lower, front)
     zone &= ~under_hem(layers, lower, flat.hem_y - 0.2 * body.width)
+    if warp is None:  # a long sleeve past the hem (on a hanging arm) is worn there too, to its cuff
+        zone |= sleeves_past_hem(layers[2:], flat.hem_y) & person.mask & ~face_mask(body, zone.shape)
     # 5. what it leaves bare painted from her photo, the garment laid over it
     out, garment_alpha = paint(person, body, zone, torso, skin, caps, layers, flat.hem_y, base, bare_skin, front)
     t["compose"] = time.perf_counter() - t0
