@@ -179,3 +179,28 @@ def sleeves_past_hem(sleeve_layers: list, hem_y: float) -> np.ndarray:
     cover = np.max([a for _, a in sleeve_layers], axis=0) > 0.5
     cover[:int(min(cover.shape[0], max(0, hem_y)))] = False
     return cover
+
+
+def hands(person: Person, body: BodyFrame, skin: np.ndarray, not_old: np.ndarray) -> np.ndarray:
+    """Her hands: the skin past each visible wrist (in the forearm's direction, out to the fingertips) as one piece,
+    with the shaded fingers the skin test missed: what touches it and is not the old top's colour (`not_old`), within
+    her outline. A long top's hem reaching the hands covered the fingers, a mitten of cloth around the knuckles."""
+    H, W = skin.shape
+    out = np.zeros((H, W), bool)
+    for elbow_i, wrist_i in ((13, 15), (14, 16)):
+        e, w = person.landmarks[elbow_i], person.landmarks[wrist_i]
+        if w[2] < 0.5 or e[2] < 0.1:
+            continue
+        d = (w[:2] - e[:2]) / max(float(np.linalg.norm(w[:2] - e[:2])), 1e-6)
+        c = w[:2] + d * 0.2 * body.width
+        disc = np.zeros((H, W), np.uint8)
+        cv2.circle(disc, (int(c[0]), int(c[1])), int(0.25 * body.width), 1, -1)
+        hand = (disc > 0) & skin
+        if hand.sum() < 20:
+            continue
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(hand.astype(np.uint8), 8)
+        hand = labels == 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))  # the hand, not a skin-like speck
+        k = max(3, int(0.06 * body.width) | 1)
+        near = cv2.dilate(hand.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))) > 0
+        out |= solid_arm(hand | (near & not_old & (disc > 0) & person.mask), (disc > 0) & person.mask, body.width)
+    return out

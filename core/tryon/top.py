@@ -13,7 +13,7 @@ import numpy as np
 from PIL import Image
 
 from core.tryon import reveal, uncover
-from core.tryon.arms import bare_arm, layer_over_arms, sleeve_across, sleeves_past_hem
+from core.tryon.arms import bare_arm, hands, layer_over_arms, sleeve_across, sleeves_past_hem
 from core.tryon.base import TryOnResult
 from core.tryon.body import BodyFrame
 from core.tryon.drape import (GarmentParts, arm_direction, arm_path, body_targets, clothing_zone,
@@ -279,6 +279,7 @@ def zone_to_replace(person: Person, body: BodyFrame, zone: np.ndarray, torso: np
         if person.visible(f"{side}_wrist"):
             disc = _wrist_disc(person, side, 0.2 * body.width, (H, W))
             zone &= ~(cv2.dilate((disc & skin).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
+    zone &= ~hands(person, body, skin, ~old_px)  # the whole hand past the wrist, its shaded fingers too
     # Hair falling over the shoulders stays in front of the new top.
     zone &= ~reveal.in_front(lab, person, body, zone, old_lut, skin)
     zone &= ~held_in_front(lab, person, body, zone, skin)  # a helmet, a bag held in front of the body
