@@ -36,6 +36,11 @@ def test_puff_sleeves_sewn_to_the_body_are_sleeves():
     assert 120 <= parts.top[0] <= 140 and 260 <= parts.top[1] <= 280
     ratio = (parts.y_hem - parts.y_top) / (parts.top[1] - parts.top[0]) / STANDARD_TOP
     assert ratio >= 0.55
+    # Its top row runs across the sleeves: an off-shoulder top, worn across the upper arms, below the shoulders.
+    assert parts.off_shoulder
+    body = _frame()
+    _, dst, _, _ = body_targets(parts, body)
+    assert dst[:5, 1].min() > max(body.ls[1], body.rs[1]) + 0.05 * body.width
 
 
 def test_a_tee_whose_sleeves_stand_apart_keeps_its_landmarks():
@@ -47,7 +52,10 @@ def test_a_tee_whose_sleeves_stand_apart_keeps_its_landmarks():
     lm = garment_landmarks(mask, "upper")
     parts = garment_parts(mask, lm.copy())
     assert parts.top == (float(lm[0][0]), float(lm[1][0]))
-    assert len(parts.sleeves) == 2
+    assert len(parts.sleeves) == 2 and not parts.off_shoulder
+    body = _frame()
+    _, dst, _, _ = body_targets(parts, body)
+    assert dst[:5, 1].max() < max(body.ls[1], body.rs[1])  # a tee's shoulder seam sits on the shoulders
 
 
 def test_a_halter_hangs_from_its_neck_band_at_the_neck():
@@ -81,3 +89,28 @@ def test_real_off_shoulder_puff_top_has_its_sleeves():
         parts = garment_parts(solid, garment_landmarks(closed, "upper"))
         found += len(parts.sleeves) == 2 and min(m.sum() for m, _ in parts.sleeves) > 0.02 * solid.sum()
     assert found == 2
+
+
+def test_her_hand_past_the_wrist_stays_in_front_with_its_shaded_fingers():
+    """A hand hanging beside a long top's hem: the skin past the wrist and the darker fingers beside it (not the
+    old top's colour) are her hand; the old top's cuff at the wrist is not."""
+    from core.tryon.arms import hands
+    from core.tryon.pose import Person
+
+    H, W = 400, 300
+    lm = np.zeros((33, 3), np.float32)
+    lm[13] = (150, 150, 1.0)  # elbow
+    lm[15] = (150, 250, 1.0)  # wrist
+    mask = np.zeros((H, W), bool)
+    mask[100:330, 130:170] = True  # forearm and hand
+    skin = np.zeros((H, W), bool)
+    skin[252:300, 132:168] = True  # the hand's lit skin
+    not_old = np.ones((H, W), bool)
+    not_old[230:250] = False  # the old cuff above the wrist
+    p = Person(Image.new("RGB", (W, H)), lm, mask)
+    body = _frame()
+    out = hands(p, body, skin, not_old)
+    assert out[252:300, 135:165].all()  # the hand
+    assert out[300:304, 135:165].mean() > 0.8  # the shaded fingertips just below it
+    assert not out[230:250].any()  # never the old cuff
+    assert not out[~mask].any()

@@ -43,13 +43,14 @@ class GarmentParts:
     y_hem: int
     hem: tuple
     cx: float
+    off_shoulder: bool = False  # its top row runs across the sleeves: worn below the shoulders
 
 
 def garment_parts(gmask: np.ndarray, landmarks: np.ndarray) -> GarmentParts:
     """Split a top's flat-lay into its body and sleeves: the body is the polygon through the shoulder corners, side
     midpoints and hem corners; what lies outside it, left and right, are the sleeves."""
     (tl, tr, ml, mr, hl, hr) = [np.array(p, np.float32) for p in landmarks]
-    sleeve_steps(gmask, tl, tr, ml, mr, hl)
+    off = sleeve_steps(gmask, tl, tr, ml, mr, hl)
     # Long sleeves laid alongside the body touch it in the flat-lay: the body is no wider than its shoulders
     # (with a little flare), what lies outside is sleeve.
     slack = 0.08 * max(tr[0] - tl[0], 1.0)
@@ -90,28 +91,29 @@ def garment_parts(gmask: np.ndarray, landmarks: np.ndarray) -> GarmentParts:
             body |= labels == k
         else:
             sleeves.append((labels == k, side))
-    return GarmentParts(body, sleeves, (float(tl[0]), float(tr[0])), int(tl[1]), int(hl[1]), (float(hl[0]), float(hr[0])), cx)
+    return GarmentParts(body, sleeves, (float(tl[0]), float(tr[0])), int(tl[1]), int(hl[1]), (float(hl[0]), float(hr[0])), cx,
+                        off and len(sleeves) == 2)
 
 
 def sleeve_steps(gmask: np.ndarray, tl: np.ndarray, tr: np.ndarray, ml: np.ndarray, mr: np.ndarray,
-                 hl: np.ndarray) -> None:
+                 hl: np.ndarray) -> bool:
     """Sleeves sewn to the body down their whole length (puff sleeves, an off-shoulder top's, a raglan's) leave no
     backdrop between sleeve and body: the landmarks' side row then runs across the sleeves, and the whole top was
     taken for its body (worn as a wide box, no sleeves on the arms). Their bottom shows in the outline as a step in
     towards the body; where the side row lies outside the body below that step, the body's sides (and its shoulder
-    corners) move in to it. In place."""
+    corners) move in to it. In place; True where the corners moved (an off-shoulder top)."""
     y_top, y_hem = int(round(tl[1])), int(round(hl[1]))
     glen, gw = max(y_hem - y_top, 1), max(float(tr[0] - tl[0]), 1.0)
     rows = gmask[max(0, y_top):max(0, y_hem)]
     if len(rows) < 20 or not rows.any(axis=1).all():
-        return
+        return False
     W = gmask.shape[1]
     left = np.argmax(rows, axis=1).astype(np.float32)
     right = (W - 1 - np.argmax(rows[:, ::-1], axis=1)).astype(np.float32)
     k = max(2, int(0.04 * glen))
     lo, hi = int(0.1 * glen), min(int(0.8 * glen), len(rows) - 2 * k)
     if hi <= lo:
-        return
+        return False
     moved = []
     for edge, corner, mid, side in ((left, tl, ml, 1.0), (right, tr, mr, -1.0)):
         step = (edge[lo + k:hi + k] - edge[lo:hi]) * side  # inward jump over k rows
@@ -127,6 +129,7 @@ def sleeve_steps(gmask: np.ndarray, tl: np.ndarray, tr: np.ndarray, ml: np.ndarr
     if len(moved) == 2:  # on both sides (a top is symmetric; one arm held out in a cut-out is not that)
         for corner, below in moved:
             corner[0] = below
+    return len(moved) == 2
 
 
 def side_slits(gmask: np.ndarray, tl: np.ndarray, tr: np.ndarray) -> np.ndarray:
@@ -155,7 +158,7 @@ def body_targets(parts: GarmentParts, body: BodyFrame, n: int = 5) -> tuple[np.n
     """Matching points (flat-lay, person) on the garment's shoulder, chest, waist and hem rows, evenly across each
     row, so every horizontal line of the garment lands on a straight line of the body: stripes stay straight.
     Returns (src, dst, horizontal scale, vertical scale)."""
-    re, le = body.shoulder_edges
+    re, le = worn_from(parts, body)
     gw = max(parts.top[1] - parts.top[0], 1.0)
     glen = max(parts.y_hem - parts.y_top, 1.0)
     body_ys = np.flatnonzero(parts.body.any(axis=1))
@@ -195,6 +198,16 @@ def body_targets(parts: GarmentParts, body: BodyFrame, n: int = 5) -> tuple[np.n
         src[n:n] = [s for s, _ in hang]
         dst[n:n] = [d for _, d in hang]
     return np.array(src, np.float32), np.array(dst, np.float32), sx, sy
+
+
+def worn_from(parts: GarmentParts, body: BodyFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Where the garment's top corners sit (image left, right): the shoulder edges (a set-in sleeve's seam); an
+    off-shoulder top's neckline runs across the upper arms, a little below the shoulder joints."""
+    re, le = body.shoulder_edges
+    if parts.off_shoulder:
+        drop = body.down * 0.28 * body.width
+        return re + drop, le + drop
+    return re, le
 
 
 def strap_tops(parts: GarmentParts, body: BodyFrame, y0: int) -> list:

@@ -17,7 +17,7 @@ from core.tryon.arms import bare_arm, hands, layer_over_arms, sleeve_across, sle
 from core.tryon.base import TryOnResult
 from core.tryon.body import BodyFrame
 from core.tryon.drape import (GarmentParts, arm_direction, arm_path, body_targets, clothing_zone,
-                              face_mask, garment_parts, sleeve_points, sleeve_scale, sleeve_transform)
+                              face_mask, garment_parts, sleeve_points, sleeve_scale, sleeve_transform, worn_from)
 from core.tryon.flatlay import close_flat_lay, slit_backdrop, solid_garment
 from core.tryon.held import held_in_front
 from core.tryon.pixels import ellipse_mask, inner_texture, low_frequency_shading, quantise, volume_shading
@@ -161,7 +161,7 @@ def place_sleeves(flat: FlatTop, person: Person, body: BodyFrame) -> list[tuple[
     the arm's joints, turned along the arm's direction."""
     H, W = person.mask.shape
     parts = flat.parts
-    re, le = body.shoulder_edges
+    re, le = worn_from(parts, body)
     layers = []
     for mask, side in parts.sleeves:
         corner = np.array([parts.top[0] if side < 0 else parts.top[1], parts.y_top], np.float32)
@@ -171,6 +171,7 @@ def place_sleeves(flat: FlatTop, person: Person, body: BodyFrame) -> list[tuple[
             along = min(along, flat.sy)
         path = arm_path(person, side, body)
         if path is not None:
+            path[0] = re if side < 0 else le  # an off-shoulder sleeve starts lower on the arm
             # A long sleeve is as wide as the arm it covers (the old sleeve's edge showed beside a narrower one).
             across = flat.sx if short_sleeve(mask, corner, parts) else sleeve_across(mask, corner, person, path, flat.sx)
             s_pts, d_pts = sleeve_points(mask, side, corner, path, along, across)
