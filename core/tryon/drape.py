@@ -11,6 +11,7 @@ from core.tryon.body import BodyFrame, body_of, point_of  # noqa: F401  (body_of
 from core.tryon.pose import Person
 
 STANDARD_TOP = 1.9  # length / shoulder width of a hip-length top in a flat-lay (the catalog's t-shirts)
+OFF_SHOULDER = 0.28  # an off-shoulder top's neckline below the shoulder edges, in shoulder widths
 
 
 def face_mask(body: BodyFrame, shape) -> np.ndarray:
@@ -32,6 +33,15 @@ def clothing_zone(person: Person, body: BodyFrame) -> np.ndarray:
             x, y = point_of(person, f"{side}_wrist")
             cv2.circle(zone.view(np.uint8), (int(x), int(y)), int(0.16 * body.width), 0, -1)
     return zone
+
+
+def collar_band(person: Person, body: BodyFrame) -> np.ndarray:
+    """The person just above the neck base, around the neck (an old top's collar sits there), never the face."""
+    band = np.zeros(person.mask.shape, bool)
+    y0, y1 = int(max(0, body.neck_y - 0.15 * body.width)), int(max(0, np.ceil(body.neck_y)))
+    x0, x1 = int(max(0, body.neck_x - 0.6 * body.width)), int(max(0, body.neck_x + 0.6 * body.width))
+    band[y0:y1, x0:x1] = True
+    return band & person.mask & ~face_mask(body, band.shape)
 
 
 @dataclass
@@ -205,9 +215,19 @@ def worn_from(parts: GarmentParts, body: BodyFrame) -> tuple[np.ndarray, np.ndar
     off-shoulder top's neckline runs across the upper arms, a little below the shoulder joints."""
     re, le = body.shoulder_edges
     if parts.off_shoulder:
-        drop = body.down * 0.28 * body.width
+        drop = body.down * OFF_SHOULDER * body.width
         return re + drop, le + drop
     return re, le
+
+
+def off_shoulder_along(parts: GarmentParts, body: BodyFrame, sleeve: np.ndarray, corner: np.ndarray,
+                       along: float) -> float:
+    """An off-shoulder sleeve starts lower on the arm and ends where the garment's own rows put its cuff (its
+    gathered top is on the upper arm, not a longer sleeve): it reached past the elbow over her bare forearm."""
+    if not parts.off_shoulder:
+        return along
+    reach = axis_length(sleeve, corner) * along
+    return along * max(0.5, 1.0 - OFF_SHOULDER * body.width / max(reach, 1.0))
 
 
 def strap_tops(parts: GarmentParts, body: BodyFrame, y0: int) -> list:

@@ -17,7 +17,8 @@ from core.tryon.arms import bare_arm, hands, layer_over_arms, sleeve_across, sle
 from core.tryon.base import TryOnResult
 from core.tryon.body import BodyFrame
 from core.tryon.drape import (GarmentParts, arm_direction, arm_path, body_targets, clothing_zone,
-                              face_mask, garment_parts, sleeve_points, sleeve_scale, sleeve_transform, worn_from)
+                              face_mask, garment_parts, sleeve_points, sleeve_scale, sleeve_transform, worn_from,
+                              collar_band, off_shoulder_along)
 from core.tryon.flatlay import close_flat_lay, slit_backdrop, solid_garment
 from core.tryon.held import held_in_front
 from core.tryon.pixels import ellipse_mask, inner_texture, low_frequency_shading, quantise, volume_shading
@@ -75,6 +76,8 @@ def wear_top(person: Person, garment_img: Image.Image, gmask: np.ndarray, torso:
         layers = [(body_rgb, body_a)]
     # 3. the zone grows to what the garment lies on (the shoulders' slope up to the collar), never the face
     zone |= lies_on(layers, flat.hem_y, body) & person.mask & ~face_mask(body, zone.shape)
+    if flat.parts.off_shoulder:  # nothing covers the old collar above the neck base now: it goes, her skin stays
+        zone |= collar_band(person, body) & ~skin
     t["warp"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     # 4. the old top's pixels the new one replaces; the hands and hair in front stay
@@ -169,6 +172,7 @@ def place_sleeves(flat: FlatTop, person: Person, body: BodyFrame) -> list[tuple[
         if short_sleeve(mask, corner, parts):
             # A short sleeve by the garment's own proportions stays short on a bent or foreshortened arm.
             along = min(along, flat.sy)
+        along = off_shoulder_along(parts, body, mask, corner, along)
         path = arm_path(person, side, body)
         if path is not None:
             path[0] = re if side < 0 else le  # an off-shoulder sleeve starts lower on the arm
