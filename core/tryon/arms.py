@@ -170,15 +170,22 @@ def sleeve_across(sleeve: np.ndarray, corner: np.ndarray, person: Person, path: 
     return float(np.clip(arm_w / max(flat_w, 1.0), sx, 1.5 * sx))
 
 
-def sleeves_past_hem(sleeve_layers: list, hem_y: float) -> np.ndarray:
-    """Where the sleeves' cloth lies below the new top's hem (an arm hanging past it). The replaced zone ended at
-    the hem but for the old sleeves' colours, so a new long sleeve showed there only in patches: the old cuff's red
-    rim and painted skin around bits of the new cuff."""
+def sleeves_past_hem(sleeve_layers: list, hem_y: float, person: Person, body: BodyFrame,
+                     skin: np.ndarray) -> np.ndarray:
+    """Where the sleeves' cloth lies on her below the new top's hem (an arm hanging past it), but her bare skin by
+    the wrists (which stays, as above the hem). The replaced zone ended at the hem but for the old sleeves' colours,
+    so a new long sleeve showed there only in patches: the old cuff's red rim and painted skin around its cuff."""
+    H, W = skin.shape
     if not sleeve_layers:
-        return np.zeros((1, 1), bool)
-    cover = np.max([a for _, a in sleeve_layers], axis=0) > 0.5
-    cover[:int(min(cover.shape[0], max(0, hem_y)))] = False
-    return cover
+        return np.zeros((H, W), bool)
+    cover = (np.max([a for _, a in sleeve_layers], axis=0) > 0.5) & person.mask
+    cover[:int(min(H, max(0, hem_y)))] = False
+    wrists = np.zeros((H, W), np.uint8)
+    for i in (15, 16):
+        x, y, v = person.landmarks[i]
+        if v >= 0.5:
+            cv2.circle(wrists, (int(x), int(y)), int(0.2 * body.width), 1, -1)
+    return cover & ~((wrists > 0) & skin)
 
 
 def hands(person: Person, body: BodyFrame, skin: np.ndarray, not_old: np.ndarray) -> np.ndarray:

@@ -84,7 +84,7 @@ def wear_top(person: Person, garment_img: Image.Image, gmask: np.ndarray, torso:
     zone, skin, caps = zone_to_replace(person, body, zone, torso, flat.hem_y, lab, skin, lower, front)
     zone &= ~under_hem(layers, lower, flat.hem_y - 0.2 * body.width)
     if warp is None:  # a long sleeve past the hem (on a hanging arm) is worn there too, to its cuff
-        zone |= sleeves_past_hem(layers[2:], flat.hem_y) & person.mask & ~face_mask(body, zone.shape)
+        zone |= sleeves_past_hem(layers[2:], flat.hem_y, person, body, skin) & ~hands(person, body, skin, ~zone)
     # 5. what it leaves bare painted from her photo, the garment laid over it
     out, garment_alpha = paint(person, body, zone, torso, skin, caps, layers, flat.hem_y, base, bare_skin, front)
     t["compose"] = time.perf_counter() - t0
