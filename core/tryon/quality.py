@@ -30,6 +30,7 @@ from core.tryon.quality_checks import (between_legs, plain_backdrop, detail_kept
                                        old_garment_left, short_sleeved, shoulder_width, skin_texture_level,
                                        sleeve_length)
 from core.tryon.quality_shape import backdrop_spikes, cuffs_low, ragged_outline, skin_tone_gap, sleeves_kept
+from core.tryon.quality_skin import own_shading_level, unshaded_mask
 
 # Limits: a result passes a check below these (shares, 0..1).
 LIMITS = {"arms_covered": 0.2, "flat_fill": 0.02, "holes": 0.01, "old_garment": 0.03, "old_edges": 0.12, "slivers": 0.004,
@@ -150,10 +151,15 @@ def _flat_fill(v: _Compared) -> Check:
     n_changed = max(int(v.changed.sum()), 1)
     revealed = v.changed & ~cv2.dilate(v.on.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
     ref = skin_texture_level(v.labB, v.skinB & ~v.changed & v.pmask, v.face, v.on)
-    flat = flat_fill_mask(v.labA, revealed, ref) & ~plain_backdrop(v.labB, v.labA, v.pmask)
+    backdrop = plain_backdrop(v.labB, v.labA, v.pmask)
+    flat = flat_fill_mask(v.labA, revealed, ref) & ~backdrop
+    # Drawn skin with grain but none of the body's broad shading (a tan slab): flat to the eye too.
+    drawn = revealed & v.pmask & skin_like(v.labA, skin_model(v.labB, v.face, v.pmask)) & ~backdrop
+    own = v.skinB & ~v.changed & v.pmask & ~(ellipse_mask(v.on.shape, v.face) if v.face is not None else False)
+    flat |= unshaded_mask(v.labA, drawn, own_shading_level(v.labB, own, v.width), v.width)
     share = float(flat.sum()) / n_changed
-    return _check("flat_fill", share, f"{share:.1%} of the changed area is an untextured painted block",
-                  "what the garment leaves bare keeps a real texture")
+    return _check("flat_fill", share, f"{share:.1%} of the changed area is an untextured painted block (no grain or "
+                  "none of the body's shading)", "what the garment leaves bare keeps a real texture and shading")
 
 
 def _invented(v: _Compared) -> Check:
