@@ -11,8 +11,9 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-_SHARE_OF_HERS = 0.4  # drawn skin with less broad change than this share of her own skin's median is unshaded
-_LIMITS = (10.0, 40.0)  # that threshold kept within these (lightness units per shoulder width)
+_HERS = 10  # drawn skin flatter than this percentile of her own real skin's broad change is unshaded
+_LIMITS = (10.0, 30.0)  # that threshold kept within these (lightness units per shoulder width)
+_PLAIN = 20.0  # the threshold where too little of her real skin is seen to measure it
 
 
 def broad_gradient(L: np.ndarray, width: float) -> np.ndarray:
@@ -34,12 +35,12 @@ def _inner(mask: np.ndarray, width: float) -> np.ndarray:
 
 
 def own_shading_level(labB: np.ndarray, real_skin: np.ndarray, width: float) -> float | None:
-    """The median broad gradient over her own real skin (not drawn, not the face) in the photo, None with too
-    little of it to tell (then a plain default is used)."""
+    """The broad gradient that only the flattest tenth of her own real skin (not drawn, not the face) in the photo
+    falls under, None with too little of it to tell (then a plain default is used)."""
     inner = _inner(real_skin, width)
     if inner.sum() < 300:
         return None
-    return float(np.median(broad_gradient(labB[..., 0], width)[inner]))
+    return float(np.percentile(broad_gradient(labB[..., 0], width)[inner], _HERS))
 
 
 def unshaded_mask(labA: np.ndarray, drawn_skin: np.ndarray, own_level: float | None, width: float) -> np.ndarray:
@@ -48,8 +49,7 @@ def unshaded_mask(labA: np.ndarray, drawn_skin: np.ndarray, own_level: float | N
     inner = _inner(drawn_skin, width)
     if inner.sum() < 50:
         return np.zeros(drawn_skin.shape, bool)
-    level = own_level if own_level is not None else 50.0
-    thr = float(np.clip(_SHARE_OF_HERS * level, *_LIMITS))
+    thr = float(np.clip(own_level, *_LIMITS)) if own_level is not None else _PLAIN
     flat = inner & (broad_gradient(labA[..., 0], width) < thr)
     k = max(3, int(0.1 * width) | 1)
     return cv2.morphologyEx(flat.astype(np.uint8), cv2.MORPH_OPEN, np.ones((k, k), np.uint8)) > 0
