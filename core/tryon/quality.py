@@ -35,7 +35,7 @@ from core.tryon.quality_skin import own_shading_level, unshaded_mask
 # Limits: a result passes a check below these (shares, 0..1).
 LIMITS = {"arms_covered": 0.2, "flat_fill": 0.02, "holes": 0.01, "old_garment": 0.03, "old_edges": 0.12, "slivers": 0.004,
           "face_changed": 0.01, "hands_changed": 0.15, "detail_kept": 0.45, "skin_tone": 10.0, "spikes": 0.01,
-          "ragged": 0.01, "sleeves_kept": 0.5, "invented_skin": 0.12, "skin_shading": 0.1}
+          "ragged": 0.01, "sleeves_kept": 0.5, "invented_skin": 0.12, "skin_shading": 0.05}
 # Over this many times its limit (4 where not named) a failure alone makes a result poor.
 _SEVERE = {"skin_tone": 1.3, "spikes": 2.0, "ragged": 2.0, "invented_skin": 1.75}  # a fifth of the figure drawn in
 _AT_LEAST = ("detail_kept", "sleeves_kept")  # checks that pass at or above their limit

@@ -16,13 +16,20 @@ _LIMITS = (10.0, 30.0)  # that threshold kept within these (lightness units per 
 _PLAIN = 20.0  # the threshold where too little of her real skin is seen to measure it
 
 
-def broad_gradient(L: np.ndarray, width: float) -> np.ndarray:
+def broad_gradient(L: np.ndarray, width: float, mask: np.ndarray | None = None) -> np.ndarray:
     """How fast the broad lightness changes (lightness units per shoulder width) at every pixel: grain and pores
-    blurred away (over three hundredths of the shoulders), the light and form of the body kept."""
+    blurred away (over three hundredths of the shoulders), the light and form of the body kept. With a mask the
+    blur averages inside it only (the step to the cloth or the backdrop beside the skin is not its shading)."""
     H, W = L.shape
     s = 2 if min(H, W) > 200 else 1
-    small = cv2.resize(L.astype(np.float32), (max(1, W // s), max(1, H // s)), interpolation=cv2.INTER_AREA)
-    blur = cv2.GaussianBlur(small, (0, 0), max(1.0, 0.03 * width / s))
+    size = (max(1, W // s), max(1, H // s))
+    small = cv2.resize(L.astype(np.float32), size, interpolation=cv2.INTER_AREA)
+    sigma = max(1.0, 0.03 * width / s)
+    if mask is None:
+        blur = cv2.GaussianBlur(small, (0, 0), sigma)
+    else:
+        m = cv2.resize(mask.astype(np.float32), size, interpolation=cv2.INTER_AREA)
+        blur = cv2.GaussianBlur(small * m, (0, 0), sigma) / np.maximum(cv2.GaussianBlur(m, (0, 0), sigma), 1e-3)
     gx = cv2.Sobel(blur, cv2.CV_32F, 1, 0, ksize=3) / 8.0
     gy = cv2.Sobel(blur, cv2.CV_32F, 0, 1, ksize=3) / 8.0
     g = np.hypot(gx, gy) * (width / s)
@@ -40,7 +47,7 @@ def own_shading_level(labB: np.ndarray, real_skin: np.ndarray, width: float) -> 
     inner = _inner(real_skin, width)
     if inner.sum() < 300:
         return None
-    return float(np.percentile(broad_gradient(labB[..., 0], width)[inner], _HERS))
+    return float(np.percentile(broad_gradient(labB[..., 0], width, real_skin)[inner], _HERS))
 
 
 def unshaded_mask(labA: np.ndarray, drawn_skin: np.ndarray, own_level: float | None, width: float) -> np.ndarray:
@@ -50,6 +57,6 @@ def unshaded_mask(labA: np.ndarray, drawn_skin: np.ndarray, own_level: float | N
     if inner.sum() < 50:
         return np.zeros(drawn_skin.shape, bool)
     thr = float(np.clip(own_level, *_LIMITS)) if own_level is not None else _PLAIN
-    flat = inner & (broad_gradient(labA[..., 0], width) < thr)
+    flat = inner & (broad_gradient(labA[..., 0], width, drawn_skin) < thr)
     k = max(3, int(0.1 * width) | 1)
     return cv2.morphologyEx(flat.astype(np.uint8), cv2.MORPH_OPEN, np.ones((k, k), np.uint8)) > 0

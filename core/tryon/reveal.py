@@ -154,6 +154,7 @@ def paint_skin(base: np.ndarray, area: np.ndarray, skin: np.ndarray, face: np.nd
     # Her body's form: the area with her own skin beside it as rounded cylinders, lit from the photo's light
     # (taken from her face and neck), never one flat tone.
     form = body_shading(area, area | (skin & near & ~face), limbs, body, w, light_side(L, skin, face | near))
+    form = form / float(np.clip(np.median(form[area]), 0.85, 1.0))  # her tone on the drawn skin's middle light
     shade = photo_shading(L, area, w) * form
     if limbs is not None:
         shade = shade * limb_form(area, limbs, w)

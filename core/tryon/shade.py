@@ -83,9 +83,21 @@ def torso_shading(body, shape, light_x: float = 0.0) -> np.ndarray:
     z = np.sqrt(1.0 - u * u)
     lz = np.sqrt(1.0 - light_x * light_x)
     lam = np.clip((z * lz + u * light_x) / max(lz, 1e-3), 0, 1.15)
-    f = np.clip((np.arange(y0, y1, dtype=np.float32) - body.neck_y) / max(body.torso_len, 1.0), 0, 1.3)[:, None]
-    out[y0:y1] = (_AMBIENT + (1.0 - _AMBIENT) * lam) * (1.0 - 0.05 * f)
+    f = (np.arange(y0, y1, dtype=np.float32) - float((body.ls[1] + body.rs[1]) / 2)) / max(body.torso_len, 1.0)
+    out[y0:y1] = (_AMBIENT + (1.0 - _AMBIENT) * lam) * (1.0 + _profile(f)[:, None] * z)
     return out
+
+
+def _bump(f: np.ndarray, at: float, spread: float) -> np.ndarray:
+    return np.exp(-0.5 * ((f - at) / spread) ** 2)
+
+
+def _profile(f: np.ndarray) -> np.ndarray:
+    """The torso's light from top to bottom (f: 0 at the shoulder line, 1 at the hip line), as in a studio light from
+    a little above: the chest's upper plane lit, a soft shadow under the bust line, the belly lit a little, the
+    lower belly turning away towards the hips. A few hundredths either way: form, never a drawn feature."""
+    return (0.04 * _bump(f, 0.22, 0.1) - 0.06 * _bump(f, 0.44, 0.05) + 0.025 * _bump(f, 0.68, 0.12)
+            - 0.06 * np.clip((f - 0.85) / 0.35, 0, 1)).astype(np.float32)
 
 
 def body_shading(area: np.ndarray, around: np.ndarray, limbs: np.ndarray | None, body, width: float,
