@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 
 _HERS = 10  # drawn skin flatter than this percentile of her own real skin's broad change is unshaded
-_LIMITS = (10.0, 30.0)  # that threshold kept within these (lightness units per shoulder width)
+_LIMITS = (0.0, 30.0)  # that threshold at most this (a figure drawn in flat colour: its own skin is flat too)
 _PLAIN = 20.0  # the threshold where too little of her real skin is seen to measure it
 
 
