@@ -288,10 +288,14 @@ def _hang(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str
     if kind == "dress":
         runs = central_runs(flat.mask, flat.cx)
         sleeves = flat_sleeves(flat.mask, runs, flat.y_top, flat.y_waist, flat.cx, flat.waist_w)
-        sh = shoulder_half(runs, flat.y_top, flat.y_waist, flat.waist_w)
-        corners = [sleeve_seam(m, side, flat.cx, sh, flat.y_top) for m, side in sleeves]
         for m, _ in sleeves:
             flat.mask = flat.mask & ~m
+        if sleeves:  # the bodice's waist and chest measured without sleeves laid along its sides
+            bodice = measure_flat(flat.mask, kind)
+            flat.y_waist, flat.waist_w = bodice.y_waist, bodice.waist_w
+            runs = central_runs(flat.mask, flat.cx)
+        sh = shoulder_half(runs, flat.y_top, flat.y_waist, flat.waist_w)
+        corners = [sleeve_seam(m, side, flat.cx, sh, flat.y_top) for m, side in sleeves]
     map_x, map_y, info = place(flat, person, frame, kind, sleeved=bool(sleeves))
     stack = np.concatenate([tex, flat.mask[..., None].astype(np.float32)], 2)
     warped = cv2.remap(stack, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)

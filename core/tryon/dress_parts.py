@@ -107,7 +107,46 @@ def flat_sleeves(mask: np.ndarray, runs: np.ndarray, y_top: int, y_waist: int, c
                 best, area = k, stats[k, cv2.CC_STAT_AREA]
         if best:
             out.append((labels == best, side))
-    return out
+    return out or fused_sleeves(mask, runs, y_top, cx)
+
+
+def cuff_step(runs: np.ndarray, y_top: int) -> tuple[int, float] | None:
+    """(row, bodice width below it) where sleeves laid down along a dress's sides end in its product shot: going
+    down the upper body, the width drops by a quarter or more within a few rows (the cuffs) and stays narrow."""
+    widths = np.where(runs[:, 0] >= 0, runs[:, 1] - runs[:, 0] + 1, 0).astype(np.float32)
+    y_hem = int(np.flatnonzero(widths > 0).max())
+    L = max(y_hem - y_top, 1)
+    k = max(2, int(0.02 * L))
+    best, drop = None, 0.0
+    for y in range(y_top + int(0.2 * L), y_top + int(0.65 * L)):
+        above, below = widths[y - k], float(np.median(widths[y + k:y + k + max(3, int(0.06 * L))]))
+        if above > 0 and (above - below) / above >= 0.25 and above - below > drop:
+            best, drop = (y, below), above - below
+    return best
+
+
+def fused_sleeves(mask: np.ndarray, runs: np.ndarray, y_top: int, cx: float) -> list[tuple[np.ndarray, int]]:
+    """Sleeves laid along the bodice with no gap (long sleeves, puffed sleeves) in a dress's product shot: above the
+    cuffs' step, what lies beyond the bodice's width under the cuffs, on each side."""
+    step = cuff_step(runs, y_top)
+    if step is None:
+        return []
+    y_step, below = step
+    half = 0.55 * below
+    rest = np.zeros(mask.shape, np.uint8)
+    cols = np.abs(np.arange(mask.shape[1]) - cx) > half
+    rest[:y_step] = (mask[:y_step] & cols[None, :]).astype(np.uint8)
+    rest = cv2.morphologyEx(rest, cv2.MORPH_OPEN, np.ones((5, 5), np.uint8))
+    out = []
+    for side in (-1, 1):
+        part = rest.astype(bool).copy()
+        part[:, (np.arange(mask.shape[1]) - cx) * side <= 0] = False
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(part.astype(np.uint8), 8)
+        if n > 1:
+            k = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+            if stats[k, cv2.CC_STAT_AREA] > 0.01 * mask.sum():
+                out.append((labels == k, side))
+    return out if len(out) == 2 else []
 
 
 def shoulder_half(runs: np.ndarray, y_top: int, y_waist: int, waist_w: float) -> float:
@@ -185,6 +224,10 @@ def seam_bottom(sleeve: np.ndarray, corner: np.ndarray) -> np.ndarray:
     ys, xs = np.nonzero(sleeve)
     pts = np.stack([xs, ys], 1).astype(np.float32)
     seam = pts[np.abs(pts[:, 0] - corner[0]) <= 3]
+    # A sleeve laid down the bodice's side touches it to the cuff; its seam is the armhole, about as deep as the
+    # sleeve is wide.
+    depth = 1.2 * float(sleeve.sum(axis=1).max())
+    seam = seam[seam[:, 1] <= corner[1] + depth]
     return seam[np.argmax(seam[:, 1])] if len(seam) else corner + np.array([0, 0.5 * np.ptp(ys)], np.float32)
 
 

@@ -52,8 +52,73 @@ def held_in_front(lab: np.ndarray, person: Person, body: BodyFrame, zone: np.nda
         if _like_clothes_or_backdrop(lab, part, clothes, ring_lab):
             continue
         out |= part
+    out |= held_at_hands(lab, person, body, zone & ~skin)
     if out.any():
         out = _with_rim(out, lab, clothes, w)
+    return out
+
+
+def hand_zone(person: Person, w: float, shape) -> np.ndarray:
+    """Where a hand holds things: round each hand and a handle's length past it (a capsule along the forearm)."""
+    out = np.zeros(shape, np.uint8)
+    for side in ("l", "r"):
+        if not person.visible(f"{side}_wrist"):
+            continue
+        wrist = np.asarray(person.point(f"{side}_wrist"), np.float32)
+        d = np.array([0.0, 1.0], np.float32)
+        if person.visible(f"{side}_elbow"):
+            d = wrist - np.asarray(person.point(f"{side}_elbow"), np.float32)
+            d /= max(float(np.linalg.norm(d)), 1e-6)
+        cv2.line(out, tuple(int(v) for v in wrist), tuple(int(v) for v in wrist + 0.6 * w * d), 1, int(0.8 * w))
+    return out > 0
+
+
+def _worn_colours(lab: np.ndarray, body: BodyFrame, clothes: np.ndarray, hands: np.ndarray) -> list:
+    """The old clothing's colours away from the hands: on the chest and, where the hips are known, the thighs."""
+    w = body.width
+    far = clothes & ~(cv2.dilate(hands.astype(np.uint8), np.ones((int(0.3 * w) | 1,) * 2, np.uint8)) > 0)
+    hip = float((body.lh[1] + body.rh[1]) / 2) if body.lh is not None and body.rh is not None else None
+    bands = [(body.neck_y + 0.4 * w, hip if hip is not None else body.neck_y + 1.6 * w)]
+    if hip is not None:
+        bands.append((hip, hip + 0.6 * w))
+    refs = []
+    for a, b in bands:
+        band = far.copy()
+        band[:max(0, int(a))] = False
+        band[max(0, int(b)):] = False
+        if band.sum() > 100:
+            refs.append(np.median(lab[band], 0))
+    return refs
+
+
+def held_at_hands(lab: np.ndarray, person: Person, body: BodyFrame, clothes: np.ndarray) -> np.ndarray:
+    """An object with its own outline held in a hand (a clutch, a small bag): a region inside the person's outline
+    between strong edges, at the hand, no bigger than half a shoulder width squared, in none of the colours the old
+    clothing shows away from the hands."""
+    w = body.width
+    H, W = clothes.shape
+    out = np.zeros((H, W), bool)
+    hands = hand_zone(person, w, (H, W))
+    refs = _worn_colours(lab, body, clothes, hands)
+    if not refs or not (hands & clothes).any():
+        return out
+    smooth = cv2.GaussianBlur(lab.astype(np.float32), (0, 0), max(1.0, w / 160))
+    grad = np.sqrt((cv2.Sobel(smooth, cv2.CV_32F, 1, 0, ksize=3) ** 2
+                    + cv2.Sobel(smooth, cv2.CV_32F, 0, 1, ksize=3) ** 2).sum(axis=2))
+    edges = cv2.dilate((grad > 16).astype(np.uint8), np.ones((3, 3), np.uint8))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(((edges == 0) & person.mask).astype(np.uint8), connectivity=4)
+    for i in np.unique(labels[hands & clothes]):
+        area = stats[i, cv2.CC_STAT_AREA] if i else 0
+        if not 0.02 * w * w <= area <= 0.5 * w * w:
+            continue
+        region = labels == i
+        if (region & hands).sum() < 0.5 * area or (region & clothes).sum() < 0.7 * area:
+            continue
+        colour = np.median(lab[region], 0)
+        rim = (cv2.dilate(region.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0) & ~region & person.mask
+        # Unlike the clothes, and outlined: a bag's seams and shadow, not the soft edge of a fold or a faded patch.
+        if min(np.linalg.norm(colour - r) for r in refs) >= 10 and np.percentile(grad[rim], 75) >= 20:
+            out |= region
     return out
 
 
