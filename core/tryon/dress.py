@@ -171,6 +171,12 @@ def reveal(person: Person, base: np.ndarray, covered: np.ndarray, body, w: float
     return out, bare, float(to_skin.sum() / max(bare.sum(), 1))
 
 
+def waist_row(frame: BodyFrame) -> float:
+    """The row of her natural waist: two thirds of the way from the shoulders to the hip joints."""
+    shoulder_y = float(min(frame.ls[1], frame.rs[1]))
+    return shoulder_y + 0.64 * (float((frame.lh[1] + frame.rh[1]) / 2) - shoulder_y)
+
+
 def _centre_line(person: Person, frame: BodyFrame, H: int) -> np.ndarray:
     """x of the body's centre line for every row: shoulders -> hips -> knees -> ankles, held beyond the ends."""
     pts = [((frame.ls + frame.rs) / 2), ((frame.lh + frame.rh) / 2), ((frame.lk + frame.rk) / 2)]
@@ -333,11 +339,13 @@ def _trim(person: Person, alpha: np.ndarray, frame: BodyFrame) -> np.ndarray:
     w = frame.width
     centre = _centre_line(person, frame, H)
     xs = np.arange(W, dtype=np.float32)[None, :]
-    hip = (frame.lh[1] + frame.rh[1]) / 2
+    hip = waist_row(frame)  # the skirt flares from the waist down (no step where the hips start)
     above = np.arange(H)[:, None] < hip
     alpha = np.where(above & (np.abs(xs - centre[:, None]) > 0.62 * w), 0, alpha)
     alpha = np.where(above, alpha * cv2.dilate(person.mask.astype(np.uint8), np.ones((5, 5), np.uint8)), alpha)
-    outside = cv2.distanceTransform((~person.mask).astype(np.uint8), cv2.DIST_L2, 3)
+    # Measured from her body's outline, arms left out: a skirt flares the same on both sides, not out to an arm.
+    body = person.mask & ~limbs(person, w, legs=False)
+    outside = cv2.distanceTransform((~body).astype(np.uint8), cv2.DIST_L2, 3)
     reach = (np.arange(H, dtype=np.float32)[:, None] - hip) / (0.35 * w) * 0.5 * w + 2.0  # 2 px at the hips
     alpha = np.where(~above & (outside > reach), 0, alpha)
     keep = face_mask(frame, (H, W))
@@ -349,7 +357,8 @@ def _trim(person: Person, alpha: np.ndarray, frame: BodyFrame) -> np.ndarray:
 
 def _lay_on(person: Person, base: np.ndarray, base2: np.ndarray, rgb: np.ndarray, alpha: np.ndarray,
             covered: np.ndarray, frame: BodyFrame, sleeves: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """(image, soft alpha): the garment with the photo's broad light over the repainted photo."""
+    """(image, soft alpha): the garment with the photo's broad light over the repainted photo; above the waist
+    nothing outside the person changes."""
     w = frame.width
     light = low_frequency_shading(base, covered & person.mask, w) if (covered & person.mask).any() else 1.0
     light = np.where(covered & ~person.mask, 1.0, light) if isinstance(light, np.ndarray) else light
@@ -357,8 +366,7 @@ def _lay_on(person: Person, base: np.ndarray, base2: np.ndarray, rgb: np.ndarray
     shade = (np.asarray(light) * vol)[..., None]
     a = cv2.GaussianBlur(alpha.astype(np.float32), (0, 0), 0.8)[..., None]
     out = base2 * (1 - a) + np.clip(rgb * shade, 0, 1) * a
-    # Above the hips nothing outside the person changes (the bodice lies on the body; the backdrop stays the photo's).
-    hip_row = int(min(frame.lh[1], frame.rh[1]))
+    hip_row = int(waist_row(frame))
     keep = person.mask if sleeves is None else person.mask | sleeves  # a sleeve wider than the arm stays whole
     out[:hip_row] = np.where(keep[:hip_row, :, None], out[:hip_row], base[:hip_row])
     return out, a

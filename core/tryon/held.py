@@ -118,8 +118,19 @@ def held_at_hands(lab: np.ndarray, person: Person, body: BodyFrame, clothes: np.
         rim = (cv2.dilate(region.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0) & ~region & person.mask
         # Unlike the clothes, and outlined: a bag's seams and shadow, not the soft edge of a fold or a faded patch.
         if min(np.linalg.norm(colour - r) for r in refs) >= 10 and np.percentile(grad[rim], 75) >= 20:
-            out |= region
+            out |= _whole(lab, region, hands & clothes, colour, w)
     return out
+
+
+def _whole(lab: np.ndarray, region: np.ndarray, zone: np.ndarray, colour: np.ndarray, w: float) -> np.ndarray:
+    """The object's other parts in its own colour, across a faint edge: what is joined to it, near it in the zone
+    and within a few Lab units of its colour."""
+    k = int(0.25 * w) | 1
+    near = cv2.dilate(region.astype(np.uint8), np.ones((k, k), np.uint8)) > 0
+    like = (near & zone & (np.linalg.norm(lab - colour, axis=2) < 7)) | region
+    n, labels = cv2.connectedComponents(like.astype(np.uint8), connectivity=8)
+    ids = np.unique(labels[region])
+    return np.isin(labels, ids[ids > 0])
 
 
 def _like_clothes_or_backdrop(lab: np.ndarray, part: np.ndarray, clothes: np.ndarray, ring_lab) -> bool:
