@@ -15,8 +15,8 @@ from core.tryon.base import TryOnResult
 from core.tryon.body import BodyFrame
 from core.tryon.drape import face_mask
 from core.tryon.front import hands_and_forearms, in_front, person_lab, put_back
-from core.tryon.dress_parts import (flat_sleeves, leg_shapes, old_hem_at_ankles, shoulder_band, shoulder_half,
-                                    sleeve_seam, wear_sleeves)
+from core.tryon.dress_parts import (flat_sleeves, follow_shoulders, leg_shapes, old_hem_at_ankles, shoulder_band,
+                                    shoulder_half, sleeve_seam, wear_sleeves)
 from core.tryon.pixels import inner_texture, low_frequency_shading, skin_colour, volume_shading
 from core.tryon.pose import Person, TryOnInputError
 from core.tryon.reveal import lab_of, own_skin, paint_skin
@@ -194,11 +194,13 @@ def _mask_width(mask: np.ndarray, y: int, cx: float) -> float:
     return float(runs[1] - runs[0] + 1) if runs[0] >= 0 else 0.0
 
 
-def place(flat: Flat, person: Person, frame: BodyFrame, kind: str,
-          sleeved: bool = False) -> tuple[np.ndarray, np.ndarray, dict]:
+def place(flat: Flat, person: Person, frame: BodyFrame, kind: str, sleeved: bool = False,
+          top_scale: float | None = None) -> tuple[np.ndarray, np.ndarray, dict]:
     """Maps (for cv2.remap) from the person's pixels into the flat-lay: each garment row lands on a body row, its
     width scaled by one factor (so an A-line stays an A-line), centred on the body's centre line. A sleeved dress's
-    first row is its shoulder seam, set where a top's is (BodyFrame.shoulder_edges); straps sit a little lower."""
+    first row is its shoulder seam, set where a top's is (BodyFrame.shoulder_edges); straps sit a little lower.
+    With `top_scale` (the product shot's shoulders onto hers) the bodice narrows to it at the top: it hangs from her
+    shoulders, its neckline round her neck."""
     H, W = person.mask.shape
     w = frame.width
     shoulder_y = float(min(frame.ls[1], frame.rs[1]))
@@ -233,7 +235,12 @@ def place(flat: Flat, person: Person, frame: BodyFrame, kind: str,
     g_of_row = np.interp(rows, by, gy, left=-1e4, right=-1e4)
     map_y = np.repeat(g_of_row[:, None], W, axis=1)
     cols = np.arange(W, dtype=np.float32)[None, :]
-    map_x = flat.cx + (cols - centre[:, None]) / sx
+    sx_rows = np.full(H, sx, np.float32)
+    if kind == "dress" and top_scale is not None:
+        sx_rows = np.interp(rows, [by[0], b_rows[-1]], [min(top_scale, sx), sx]).astype(np.float32)
+    map_x = flat.cx + (cols - centre[:, None]) / sx_rows[:, None]
+    if kind == "dress":
+        map_y = follow_shoulders(map_y, frame, centre, top_y, waist_y, flat.y_top, flat.y_waist)
     info = {"top": float(by[0]), "waist": float(b_rows[-1]), "hem": float(hem_y), "sx": float(sx),
             "sy_bodice": float(sy_bodice)}
     return map_x.astype(np.float32), map_y.astype(np.float32), info
@@ -261,7 +268,9 @@ def wear(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str,
     base2, bare, skin_share = reveal(person, base, covered, frame, frame.width, legs_from=legs_from, torso=torso)
     out, a = _lay_on(person, base, base2, rgb, alpha, covered, frame, sleeve_on)
     # Hands, bare forearms (not under a new sleeve) and what she holds stay in front, exactly as shot.
-    out = put_back(person, out, in_front(person, frame, person_lab(person)) & ~sleeve_on)
+    # (Their outline a pixel in: the photo's rim round a forearm is the old dress, not a pale outline on the new one.)
+    front = cv2.erode((in_front(person, frame, person_lab(person)) & ~sleeve_on).astype(np.uint8), np.ones((3, 3)))
+    out = put_back(person, out, front > 0)
     # Every pixel that may differ from the photo: the garment with its soft edge, and what was repainted.
     region = covered | bare | (np.abs(out - base).max(2) > 0)
     t["compose"] = time.perf_counter() - t0
@@ -302,12 +311,14 @@ def _hang(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str
             runs = central_runs(flat.mask, flat.cx)
         sh = shoulder_half(runs, flat.y_top, flat.y_waist, flat.waist_w)
         corners = [sleeve_seam(m, side, flat.cx, sh, flat.y_top) for m, side in sleeves]
-    map_x, map_y, info = place(flat, person, frame, kind, sleeved=bool(sleeves))
+    shoulders = float(np.linalg.norm(np.subtract(*frame.shoulder_edges)))
+    map_x, map_y, info = place(flat, person, frame, kind, sleeved=bool(sleeves),
+                               top_scale=shoulders / (2 * sh) if kind == "dress" else None)
     stack = np.concatenate([tex, flat.mask[..., None].astype(np.float32)], 2)
     warped = cv2.remap(stack, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
     layers = []
     if sleeves:  # sleeves sized by the shoulders (a broad waist widens the skirt, not the sleeves)
-        s = min(info["sx"], float(np.linalg.norm(np.subtract(*frame.shoulder_edges))) / (2 * sh))
+        s = min(info["sx"], shoulders / (2 * sh))
         layers = wear_sleeves(person, frame, tex, sleeves, corners, s, s)
     return warped[..., :3], np.clip(warped[..., 3], 0, 1), info, layers
 
@@ -323,8 +334,11 @@ def _add_sleeves(person: Person, frame: BodyFrame, rgb: np.ndarray, alpha: np.nd
     for side in ("l", "r"):
         if person.visible(f"{side}_wrist"):
             cv2.circle(front, tuple(np.int32(person.point(f"{side}_wrist"))), int(0.12 * w), 1, -1)
+    # A sleeve lies on the arm: a little wider than it, never standing off it like a wing or above the shoulder.
+    k = int(0.1 * w) | 1
+    on_arm = cv2.dilate(person.mask.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
     for srgb, sa in sleeves:
-        sa = sa * (front == 0)
+        sa = sa * (front == 0) * on_arm
         rgb = rgb * (1 - sa[..., None]) + srgb * sa[..., None]
         alpha = np.maximum(alpha, sa)
         on |= sa > 0.5

@@ -213,7 +213,7 @@ def sleeve_pairs(sleeve: np.ndarray, side: int, corner: np.ndarray, path: np.nda
         n_end = -n_end
     # Worn, a wide flutter sleeve falls along the arm: its cuff no wider than its armhole (a flat-laid flare would
     # stand out from the arm like a wing).
-    reach = 0.5 * float(np.linalg.norm(top - armpit))
+    reach = 0.35 * float(np.linalg.norm(top - armpit))
     lo, hi = max(v.min() * sx, -reach), min(v.max() * sx, reach)
     dst = [top, armpit, p_mid, p_end + n_end * lo, p_end + n_end * hi]
     return np.array(src, np.float32), np.array(dst, np.float32)
@@ -259,3 +259,23 @@ def wear_sleeves(person: Person, frame: BodyFrame, tex: np.ndarray, sleeves: lis
             out = cv2.warpAffine(stack, M, (W, H), flags=cv2.INTER_LINEAR, borderValue=0)
         layers.append((out[..., :3], np.clip(out[..., 3], 0, 1)))
     return layers
+
+
+def follow_shoulders(map_y: np.ndarray, frame: BodyFrame, centre: np.ndarray, top_y: float, waist_y: float,
+                     y_top: int, y_waist: int) -> np.ndarray:
+    """A bodice's rows (cv2.remap map) with its top edge along her shoulders' slope: at the neck base about the
+    centre, at `top_y` at the shoulders' edges, stretched evenly down to the waist (a crew neck sits at the neck,
+    no old collar above it; no square corners standing above the shoulders)."""
+    H, W = map_y.shape
+    w = frame.width
+    re, le = frame.shoulder_edges
+    top_c = min(top_y, float(frame.neck_y) - 0.02 * w)
+    if top_c >= top_y - 1:
+        return map_y
+    n0, half = 0.25 * w, abs(float(le[0] - re[0])) / 2
+    d = np.abs(np.arange(W, dtype=np.float32)[None, :] - centre[:, None])
+    top = top_c + (top_y - top_c) * np.clip((d - n0) / max(half - n0, 1.0), 0, 1)
+    rows = np.arange(H, dtype=np.float32)[:, None]
+    t = (rows - top) / np.maximum(waist_y - top, 1.0)
+    bodice = np.where(t >= 0, y_top + t * (y_waist - y_top), -1e4)
+    return np.where(rows < waist_y, bodice, map_y).astype(np.float32)

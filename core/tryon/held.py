@@ -102,23 +102,35 @@ def held_at_hands(lab: np.ndarray, person: Person, body: BodyFrame, clothes: np.
     refs = _worn_colours(lab, body, clothes, hands)
     if not refs or not (hands & clothes).any():
         return out
-    smooth = cv2.GaussianBlur(lab.astype(np.float32), (0, 0), max(1.0, w / 160))
+    # Only round the hands (a region cut by the box's edge is not taken: it runs on beyond the hands).
+    ys, xs = np.nonzero(hands & clothes)
+    m = int(0.3 * w)
+    y0, y1, x0, x1 = max(0, ys.min() - m), min(H, ys.max() + m + 1), max(0, xs.min() - m), min(W, xs.max() + m + 1)
+    box = (slice(y0, y1), slice(x0, x1))
+    lab_b, hands_b, clothes_b = lab[box], hands[box], clothes[box]
+    smooth = cv2.GaussianBlur(lab_b.astype(np.float32), (0, 0), max(1.0, w / 160))
     grad = np.sqrt((cv2.Sobel(smooth, cv2.CV_32F, 1, 0, ksize=3) ** 2
                     + cv2.Sobel(smooth, cv2.CV_32F, 0, 1, ksize=3) ** 2).sum(axis=2))
     edges = cv2.dilate((grad > 16).astype(np.uint8), np.ones((3, 3), np.uint8))
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(((edges == 0) & person.mask).astype(np.uint8), connectivity=4)
-    for i in np.unique(labels[hands & clothes]):
+    inside = person.mask[box]
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(((edges == 0) & inside).astype(np.uint8), connectivity=4)
+    cut = np.zeros(n, bool)
+    for edge, at_image_edge in ((labels[0], y0 == 0), (labels[-1], y1 == H), (labels[:, 0], x0 == 0),
+                                (labels[:, -1], x1 == W)):
+        if not at_image_edge:
+            cut[edge] = True
+    for i in np.unique(labels[hands_b & clothes_b]):
         area = stats[i, cv2.CC_STAT_AREA] if i else 0
-        if not 0.02 * w * w <= area <= 0.5 * w * w:
+        if cut[i] or not 0.02 * w * w <= area <= 0.5 * w * w:
             continue
         region = labels == i
-        if (region & hands).sum() < 0.5 * area or (region & clothes).sum() < 0.7 * area:
+        if (region & hands_b).sum() < 0.5 * area or (region & clothes_b).sum() < 0.7 * area:
             continue
-        colour = np.median(lab[region], 0)
-        rim = (cv2.dilate(region.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0) & ~region & person.mask
+        colour = np.median(lab_b[region], 0)
+        rim = (cv2.dilate(region.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0) & ~region & inside
         # Unlike the clothes, and outlined: a bag's seams and shadow, not the soft edge of a fold or a faded patch.
         if min(np.linalg.norm(colour - r) for r in refs) >= 10 and np.percentile(grad[rim], 75) >= 20:
-            out |= _whole(lab, region, hands & clothes, colour, w)
+            out[box] |= _whole(lab_b, region, hands_b & clothes_b, colour, w)
     return out
 
 
