@@ -15,8 +15,8 @@ from core.tryon.base import TryOnResult
 from core.tryon.body import BodyFrame
 from core.tryon.drape import face_mask
 from core.tryon.front import hands_and_forearms, in_front, person_lab, put_back
-from core.tryon.dress_parts import (flat_sleeves, follow_shoulders, leg_shapes, old_hem_at_ankles, shoulder_band,
-                                    shoulder_half, sleeve_seam, wear_sleeves)
+from core.tryon.dress_parts import (flat_sleeves, follow_shoulders, leg_shapes, old_hem_at_ankles, past_wrists,
+                                    shoulder_band, shoulder_half, sleeve_seam, wear_sleeves)
 from core.tryon.pixels import inner_texture, low_frequency_shading, skin_colour, volume_shading
 from core.tryon.pose import Person, TryOnInputError
 from core.tryon.reveal import lab_of, own_skin, paint_skin
@@ -268,9 +268,7 @@ def wear(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str,
     base2, bare, skin_share = reveal(person, base, covered, frame, frame.width, legs_from=legs_from, torso=torso)
     out, a = _lay_on(person, base, base2, rgb, alpha, covered, frame, sleeve_on)
     # Hands, bare forearms (not under a new sleeve) and what she holds stay in front, exactly as shot.
-    # (Their outline a pixel in: the photo's rim round a forearm is the old dress, not a pale outline on the new one.)
-    front = cv2.erode((in_front(person, frame, person_lab(person)) & ~sleeve_on).astype(np.uint8), np.ones((3, 3)))
-    out = put_back(person, out, front > 0)
+    out = put_back(person, out, in_front(person, frame, person_lab(person)) & ~sleeve_on)
     # Every pixel that may differ from the photo: the garment with its soft edge, and what was repainted.
     region = covered | bare | (np.abs(out - base).max(2) > 0)
     t["compose"] = time.perf_counter() - t0
@@ -333,7 +331,8 @@ def _add_sleeves(person: Person, frame: BodyFrame, rgb: np.ndarray, alpha: np.nd
     front = face_mask(frame, alpha.shape).astype(np.uint8)
     for side in ("l", "r"):
         if person.visible(f"{side}_wrist"):
-            cv2.circle(front, tuple(np.int32(person.point(f"{side}_wrist"))), int(0.12 * w), 1, -1)
+            cv2.circle(front, tuple(np.int32(person.point(f"{side}_wrist"))), int(0.06 * w), 1, -1)
+    front |= past_wrists(person, w, alpha.shape)
     # A sleeve lies on the arm: a little wider than it, never standing off it like a wing or above the shoulder.
     k = int(0.1 * w) | 1
     on_arm = cv2.dilate(person.mask.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))

@@ -279,3 +279,20 @@ def follow_shoulders(map_y: np.ndarray, frame: BodyFrame, centre: np.ndarray, to
     t = (rows - top) / np.maximum(waist_y - top, 1.0)
     bodice = np.where(t >= 0, y_top + t * (y_waist - y_top), -1e4)
     return np.where(rows < waist_y, bodice, map_y).astype(np.float32)
+
+
+def past_wrists(person: Person, w: float, shape) -> np.ndarray:
+    """Beyond each wrist along the forearm (the hand and what it holds), near it: where no sleeve goes. A long
+    sleeve ends at the wrist, with no ring of cuff round the hand."""
+    out = np.zeros(shape, np.uint8)
+    yy, xx = np.mgrid[:shape[0], :shape[1]].astype(np.float32)
+    for side in ("l", "r"):
+        if not (person.visible(f"{side}_wrist") and person.visible(f"{side}_elbow")):
+            continue
+        wrist = np.asarray(person.point(f"{side}_wrist"), np.float32)
+        d = wrist - np.asarray(person.point(f"{side}_elbow"), np.float32)
+        d /= max(float(np.linalg.norm(d)), 1e-6)
+        along = (xx - wrist[0]) * d[0] + (yy - wrist[1]) * d[1]
+        near = (xx - wrist[0]) ** 2 + (yy - wrist[1]) ** 2 < (0.6 * w) ** 2
+        out |= ((along > -0.13 * w) & near).astype(np.uint8)
+    return out
