@@ -255,7 +255,8 @@ def wear(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str,
     # 1. the flat-lay's silhouette placed row by row on the body
     rgb, alpha, info, sleeves = _hang(person, garment_img, gmask, kind, frame)
     # 2. nothing past the shoulders' outline; the face, hands and forearms stay in front; the sleeves on the arms
-    alpha = _trim(person, alpha, frame)
+    front = in_front(person, frame, person_lab(person))  # hands, bare forearms, what she holds
+    alpha = _trim(person, alpha, frame, front)
     rgb, alpha, sleeve_on = _add_sleeves(person, frame, rgb, alpha, sleeves)
     covered = alpha > 0.5
     t["warp"] = time.perf_counter() - t0
@@ -268,7 +269,7 @@ def wear(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str,
     base2, bare, skin_share = reveal(person, base, covered, frame, frame.width, legs_from=legs_from, torso=torso)
     out, a = _lay_on(person, base, base2, rgb, alpha, covered, frame, sleeve_on)
     # Hands, bare forearms (not under a new sleeve) and what she holds stay in front, exactly as shot.
-    out = put_back(person, out, in_front(person, frame, person_lab(person)) & ~sleeve_on)
+    out = put_back(person, out, front & ~sleeve_on)
     # Every pixel that may differ from the photo: the garment with its soft edge, and what was repainted.
     region = covered | bare | (np.abs(out - base).max(2) > 0)
     t["compose"] = time.perf_counter() - t0
@@ -344,7 +345,7 @@ def _add_sleeves(person: Person, frame: BodyFrame, rgb: np.ndarray, alpha: np.nd
     return rgb, alpha, on
 
 
-def _trim(person: Person, alpha: np.ndarray, frame: BodyFrame) -> np.ndarray:
+def _trim(person: Person, alpha: np.ndarray, frame: BodyFrame, front: np.ndarray | None = None) -> np.ndarray:
     """The bodice lies on the torso: nothing past the shoulders' outline (a sleeve's stub is not a cape), and a
     skirt's flare past her outline grows from the hips down (no step where it starts); in front of the dress: the
     face, the hands and the forearms hanging beside it."""
@@ -352,12 +353,17 @@ def _trim(person: Person, alpha: np.ndarray, frame: BodyFrame) -> np.ndarray:
     w = frame.width
     centre = _centre_line(person, frame, H)
     xs = np.arange(W, dtype=np.float32)[None, :]
-    hip = waist_row(frame)  # the skirt flares from the waist down (no step where the hips start)
+    hip = (frame.lh[1] + frame.rh[1]) / 2
     above = np.arange(H)[:, None] < hip
-    alpha = np.where(above & (np.abs(xs - centre[:, None]) > 0.62 * w), 0, alpha)
+    # The bodice no wider than the shoulders; below the waist a skirt may fill her outline (no ledge at the hips).
+    bodice = np.arange(H)[:, None] < waist_row(frame)
+    alpha = np.where(bodice & (np.abs(xs - centre[:, None]) > 0.62 * w), 0, alpha)
     alpha = np.where(above, alpha * cv2.dilate(person.mask.astype(np.uint8), np.ones((5, 5), np.uint8)), alpha)
-    # Measured from her body's outline, arms left out: a skirt flares the same on both sides, not out to an arm.
+    # Measured from her body's outline, arms, hands and what they hold left out: a skirt flares the same on both
+    # sides, not out round an arm or a bag.
     body = person.mask & ~limbs(person, w, legs=False)
+    if front is not None:
+        body &= ~(cv2.dilate(front.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0)
     outside = cv2.distanceTransform((~body).astype(np.uint8), cv2.DIST_L2, 3)
     reach = (np.arange(H, dtype=np.float32)[:, None] - hip) / (0.35 * w) * 0.5 * w + 2.0  # 2 px at the hips
     alpha = np.where(~above & (outside > reach), 0, alpha)
@@ -370,8 +376,8 @@ def _trim(person: Person, alpha: np.ndarray, frame: BodyFrame) -> np.ndarray:
 
 def _lay_on(person: Person, base: np.ndarray, base2: np.ndarray, rgb: np.ndarray, alpha: np.ndarray,
             covered: np.ndarray, frame: BodyFrame, sleeves: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """(image, soft alpha): the garment with the photo's broad light over the repainted photo; above the waist
-    nothing outside the person changes."""
+    """(image, soft alpha): the garment with the photo's broad light over the repainted photo; above the hips
+    nothing outside the person changes (the bodice lies on the body; the backdrop stays the photo's)."""
     w = frame.width
     light = low_frequency_shading(base, covered & person.mask, w) if (covered & person.mask).any() else 1.0
     light = np.where(covered & ~person.mask, 1.0, light) if isinstance(light, np.ndarray) else light
@@ -379,7 +385,7 @@ def _lay_on(person: Person, base: np.ndarray, base2: np.ndarray, rgb: np.ndarray
     shade = (np.asarray(light) * vol)[..., None]
     a = cv2.GaussianBlur(alpha.astype(np.float32), (0, 0), 0.8)[..., None]
     out = base2 * (1 - a) + np.clip(rgb * shade, 0, 1) * a
-    hip_row = int(waist_row(frame))
+    hip_row = int(min(frame.lh[1], frame.rh[1]))
     keep = person.mask if sleeves is None else person.mask | sleeves  # a sleeve wider than the arm stays whole
     out[:hip_row] = np.where(keep[:hip_row, :, None], out[:hip_row], base[:hip_row])
     return out, a
