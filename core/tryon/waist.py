@@ -76,9 +76,15 @@ def central_run(mask: np.ndarray, y: int, cx: float) -> tuple[float, float] | No
 
 
 def without_arms(person: Person, frame: BodyFrame) -> np.ndarray:
-    """The person's mask less her bare arms and hands (arms hanging against the hips are not the hips' width)."""
+    """The person's mask less her bare arms and hands (arms hanging against the hips are not the hips' width; a
+    skin-coloured print beside them, not as smooth as her skin, is not her arm). Found once per try-on."""
+    return person.derived(("without_arms", float(frame.width)), lambda: _without_arms(person, frame)).copy()
+
+
+def _without_arms(person: Person, frame: BodyFrame) -> np.ndarray:
     lab = person_lab(person)
-    arms = limb_capsules(person, frame, person.mask.shape, 1.3) & own_skin(lab, person, frame)
+    skin = own_skin(lab, person, frame)
+    arms = limb_capsules(person, frame, person.mask.shape, 1.3) & skin & smooth(lab, skin, frame)
     arms = cv2.dilate((arms | hands_and_forearms(person, frame, lab)).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
     return person.mask & ~arms
 
@@ -251,6 +257,7 @@ def clear_beside(person: Person, frame: BodyFrame, out: np.ndarray, alpha: np.nd
     # Her skin where her limbs are (a dress's check in her skin's colour beside them is not her); her hands and
     # forearms as the photo shows them (the dress round them goes: hands_and_forearms puts them back after).
     keep = (skin & smooth(lab, skin, frame) & leg_shapes(person, w)) | hands_and_forearms(person, frame, lab)
+    keep |= person.mask & ~without_arms(person, frame)  # her upper arms beside a high waistband too
     gone = person.mask & rows & ~on & ~keep
     gone = cv2.morphologyEx(gone.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
     if not gone.any():

@@ -1,0 +1,146 @@
+"""Trousers keep their own cut on a real photo: the waistband at her natural waist when she wears a dress (the
+bodice reads as a top ending at the waist seam, not one cut off at the hips), the hips out to her outline (no strip
+of the old garment left between the waistband and the thighs), the legs as wide against the waistband as the
+product shot shows them (a flare or a wide leg stays), the hem over the old trousers' hem, and a soft shadow under
+a top's hem where the trousers go on under it."""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from core.tryon.body import BodyFrame
+from core.tryon.front import person_lab
+from core.tryon.pixels import quantise
+from core.tryon.pose import Person
+from core.tryon.reveal import clothing_colours
+from core.tryon.waist import central_run, without_arms
+
+
+def natural_waist(person: Person, frame: BodyFrame) -> float | None:
+    """The narrowest row of her torso (arms left out) between the ribs and the hips: where a dress's waist seam
+    sits. None when the torso does not narrow there (no waist to see)."""
+    H, W = person.mask.shape
+    w = frame.width
+    sy = float(min(frame.ls[1], frame.rs[1]))
+    hy = float(min(frame.lh[1], frame.rh[1]))
+    if hy - sy < 0.8 * w:
+        return None
+    body = without_arms(person, frame)
+    cx = float(frame.lh[0] + frame.rh[0]) / 2
+    y0, y1 = int(sy + 0.45 * (hy - sy)), int(min(H - 1, hy))
+    widths = np.full(y1 - y0 + 1, np.inf, np.float32)
+    for i, y in enumerate(range(y0, y1 + 1)):
+        run = central_run(body, y, cx)
+        if run and run[1] - run[0] < 1.5 * w:
+            widths[i] = run[1] - run[0]
+    ok = np.isfinite(widths)
+    if ok.sum() < 0.5 * len(widths):
+        return None
+    smooth = np.convolve(np.where(ok, widths, widths[ok].max()), np.ones(5) / 5, mode="same")
+    i = int(np.argmin(smooth[2:-2])) + 2
+    hips = float(np.nanmax(widths[ok][-max(3, len(widths) // 8):]))
+    if smooth[i] > 0.94 * hips or i >= len(widths) - 3:  # no waist narrower than the hips
+        return None
+    return float(y0 + i)
+
+
+def at_waist(person: Person, frame: BodyFrame, dst: np.ndarray, y: float) -> np.ndarray:
+    """The waistband's corners on her outline at her natural waist (arms left out), just outside it: the floor
+    of a hip's width that fit_lower keeps for a waist it only guesses would stand out past her waist."""
+    run = central_run(without_arms(person, frame), int(y), float(dst[0, 0] + dst[1, 0]) / 2)
+    w = frame.width
+    if not run or not 0.3 * w < run[1] - run[0] < 1.5 * w:
+        return dst
+    dst = dst.copy()
+    dst[0, 0], dst[1, 0] = run[0] - 0.03 * w, run[1] + 0.03 * w
+    return dst
+
+
+def keep_cut(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
+    """The thigh and hem corners at least as far apart, against the waistband, as on the product shot (a flare,
+    a wide leg, a bootcut keep their shape however close her ankles stand)."""
+    dst = dst.copy()
+    top = float(src[1, 0] - src[0, 0])
+    if top <= 1:
+        return dst
+    dtop = float(dst[1, 0] - dst[0, 0])
+    for i in (2, 4):
+        want = float(src[i + 1, 0] - src[i, 0]) / top * dtop
+        c = float(dst[i, 0] + dst[i + 1, 0]) / 2
+        dst[i, 0], dst[i + 1, 0] = min(dst[i, 0], c - want / 2), max(dst[i + 1, 0], c + want / 2)
+    return dst
+
+
+def hip_points(person: Person, frame: BodyFrame, gmask: np.ndarray, src: np.ndarray,
+               dst: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A pair of landmarks at her hips: the garment's outer edges at the matching height land on her outline there
+    (the old garment's, arms left out), never inside the line from the waistband to the thighs. Returns (src, dst)
+    with the two points appended, or as given where the photo does not tell."""
+    H, W = person.mask.shape
+    w = frame.width
+    y = float(max(frame.lh[1], frame.rh[1]))
+    if y - dst[0, 1] < 0.15 * w or dst[2, 1] - y < 0.15 * w or not 0 <= y < H:
+        return src, dst
+    t = (y - dst[0, 1]) / (dst[2, 1] - dst[0, 1])  # between the waistband and the thigh corners
+    sy = float(src[0, 1] + t * (src[2, 1] - src[0, 1]))
+    xs = np.flatnonzero(gmask[int(np.clip(sy, 0, gmask.shape[0] - 1))])
+    if not len(xs):
+        return src, dst
+    left = float(dst[0, 0] + t * (dst[2, 0] - dst[0, 0]))
+    right = float(dst[1, 0] + t * (dst[3, 0] - dst[1, 0]))
+    run = central_run(without_arms(person, frame), int(y), (left + right) / 2)
+    if run and run[1] - run[0] < 1.5 * w:
+        c = (left + right) / 2
+        left = max(min(left, run[0] - 0.03 * w), c - 0.75 * w)
+        right = min(max(right, run[1] + 0.03 * w), c + 0.75 * w)
+    src = np.concatenate([src, np.array([[xs.min(), sy], [xs.max(), sy]], np.float32)])
+    dst = np.concatenate([dst, np.array([[left, y], [right, y]], np.float32)])
+    return src, dst
+
+
+def old_hem(person: Person, frame: BodyFrame, dst: np.ndarray) -> float | None:
+    """The lowest row of the old trousers at her ankles (their colours, as on her thighs), within reach below the
+    ankles; None when they end above the new hem or the photo does not tell."""
+    H, W = person.mask.shape
+    w = frame.width
+    hip_y = float(min(frame.lh[1], frame.rh[1]))
+    x0, x1 = sorted((int(frame.rh[0]), int(frame.lh[0])))
+    lab = person_lab(person)
+    core = np.zeros((H, W), bool)
+    core[int(hip_y + 0.3 * w):int(min(H, hip_y + 0.7 * w)), max(0, x0):min(W, x1 + 1)] = True
+    lut = clothing_colours(lab, core & person.mask, share=0.05)
+    if lut is None:
+        return None
+    ankle = float(max(frame.la[1], frame.ra[1]))
+    a, b = int(dst[4, 1]), int(min(H, ankle + 0.3 * w))
+    c0, c1 = int(max(0, dst[4, 0])), int(min(W, dst[5, 0] + 1))
+    if b <= a or c1 - c0 < 4:
+        return None
+    old = lut[quantise(lab[a:b])] & person.mask[a:b]
+    share = old[:, c0:c1].sum(axis=1) / np.maximum(person.mask[a:b, c0:c1].sum(axis=1), 1)
+    low = np.flatnonzero(share < 0.3)
+    end = int(low[0]) if len(low) else b - a  # the first row below the new hem where they stop
+    return float(a + end) if end > 0 else None
+
+
+def waist_shadow(out: np.ndarray, painted: np.ndarray, person: Person, waist: float | None, w: float) -> np.ndarray:
+    """A soft shadow on the trousers just under what stays above the waistband (a top's hem, a bodice): they go on
+    under it instead of lying pasted against it. out: uint8, returned the same."""
+    if waist is None or not painted.any():
+        return out
+    H, W = painted.shape
+    y = int(waist)
+    if not 1 <= y < H - 2:
+        return out
+    above = person.mask[max(0, y - 3)] & ~painted[max(0, y - 3)]  # the columns where something of hers stays above
+    above = cv2.dilate(above.astype(np.uint8)[None], np.ones((1, 9), np.uint8))[0] > 0
+    depth = max(3, int(0.06 * w))
+    rows = np.arange(depth, dtype=np.float32)
+    fall = 1.0 - 0.28 * np.exp(-rows / (0.35 * depth))
+    band = np.ones((depth, W), np.float32)
+    band[:, above] = fall[:, None]
+    y1 = min(H, y + depth)
+    band = band[:y1 - y] * painted[y:y1] + (1 - painted[y:y1])
+    out = out.copy()
+    out[y:y1] = np.clip(np.rint(out[y:y1].astype(np.float32) * band[..., None]), 0, 255).astype(np.uint8)
+    return out
