@@ -16,6 +16,18 @@ from core.tryon.reveal import clothing_colours
 from core.tryon.waist import central_run, without_arms
 
 
+def outline_run(person: Person, frame: BodyFrame, y: int, cx: float) -> tuple[float, float] | None:
+    """Her outline across row y about cx, arms left out (waist.without_arms); on a side where the whole
+    silhouette reaches at most a fifth of a shoulder's width farther, that (a side panel or the arm's rim the arm
+    test took, not a whole arm beside her)."""
+    run = central_run(without_arms(person, frame), y, cx)
+    full = central_run(person.mask, y, cx)
+    if not run or not full:
+        return run
+    reach = 0.2 * frame.width
+    return (full[0] if run[0] - full[0] <= reach else run[0], full[1] if full[1] - run[1] <= reach else run[1])
+
+
 def natural_waist(person: Person, frame: BodyFrame) -> float | None:
     """The narrowest row of her torso (arms left out) between the ribs and the hips: where a dress's waist seam
     sits. None when the torso does not narrow there (no waist to see)."""
@@ -47,7 +59,7 @@ def natural_waist(person: Person, frame: BodyFrame) -> float | None:
 def at_waist(person: Person, frame: BodyFrame, dst: np.ndarray, y: float) -> np.ndarray:
     """The waistband's corners on her outline at her natural waist (arms left out), just outside it: the floor
     of a hip's width that fit_lower keeps for a waist it only guesses would stand out past her waist."""
-    run = central_run(without_arms(person, frame), int(y), float(dst[0, 0] + dst[1, 0]) / 2)
+    run = outline_run(person, frame, int(y), float(dst[0, 0] + dst[1, 0]) / 2)
     w = frame.width
     if not run or not 0.3 * w < run[1] - run[0] < 1.5 * w:
         return dst
@@ -88,7 +100,7 @@ def hip_points(person: Person, frame: BodyFrame, gmask: np.ndarray, src: np.ndar
         return src, dst
     left = float(dst[0, 0] + t * (dst[2, 0] - dst[0, 0]))
     right = float(dst[1, 0] + t * (dst[3, 0] - dst[1, 0]))
-    run = central_run(without_arms(person, frame), int(y), (left + right) / 2)
+    run = outline_run(person, frame, int(y), (left + right) / 2)
     if run and run[1] - run[0] < 1.5 * w:
         c = (left + right) / 2
         left = max(min(left, run[0] - 0.03 * w), c - 0.75 * w)
