@@ -59,7 +59,7 @@ def natural_waist(person: Person, frame: BodyFrame) -> float | None:
 def at_waist(person: Person, frame: BodyFrame, dst: np.ndarray, y: float) -> np.ndarray:
     """The waistband's corners on her outline at her natural waist (arms left out), just outside it: the floor
     of a hip's width that fit_lower keeps for a waist it only guesses would stand out past her waist."""
-    run = outline_run(person, frame, int(y), float(dst[0, 0] + dst[1, 0]) / 2)
+    run = central_run(without_arms(person, frame), int(y), float(dst[0, 0] + dst[1, 0]) / 2)
     w = frame.width
     if not run or not 0.3 * w < run[1] - run[0] < 1.5 * w:
         return dst
