@@ -89,7 +89,11 @@ class ClassicTryOn(TryOnBackend):
             src, dst = _fit_trousers(person, frame, gmask, src, dst, at, own, natural and at is not None)
         warped, alpha = self.warp(garment_img, shape if own else gmask, src, dst, person, kind)
         if kind == "lower":  # the trousers' own silhouette (a flare past the old legs' outline) is theirs too
-            cut = alpha if own else np.clip(tps_remap(shape.astype(np.float32), src, dst, person.image.size), 0, 1)
+            cut = alpha if own else None
+            if not own and lower_fit.flares(shape):
+                cut = lower_fit.flare_rows(person, np.clip(tps_remap(shape.astype(np.float32), src, dst,
+                                                                     person.image.size), 0, 1), frame.width,
+                                           float(min(frame.lk[1], frame.rk[1])))
             region = waist.extend_region(person, frame, region, at, cut)
         t["warp"] = time.perf_counter() - t0
         t0 = time.perf_counter()

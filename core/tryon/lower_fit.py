@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 
 from core.tryon.body import BodyFrame
-from core.tryon.front import person_lab
+from core.tryon.front import hands_and_forearms, person_lab
 from core.tryon.pixels import quantise
 from core.tryon.pose import Person
 from core.tryon.reveal import clothing_colours
@@ -17,15 +17,21 @@ from core.tryon.waist import central_run, without_arms
 
 
 def outline_run(person: Person, frame: BodyFrame, y: int, cx: float) -> tuple[float, float] | None:
-    """Her outline across row y about cx, arms left out (waist.without_arms); on a side where the whole
-    silhouette reaches at most a fifth of a shoulder's width farther, that (a side panel or the arm's rim the arm
-    test took, not a whole arm beside her)."""
+    """Her outline across row y about cx, arms left out (waist.without_arms); on a side where her silhouette
+    less her hands and forearms (put back in front after) reaches at most a fifth of a shoulder's width farther,
+    that (a side panel or a print the arm test took for her arm, not a whole arm beside her)."""
     run = central_run(without_arms(person, frame), y, cx)
-    full = central_run(person.mask, y, cx)
-    if not run or not full:
+    if not run:
         return run
     reach = 0.2 * frame.width
-    return (full[0] if run[0] - full[0] <= reach else run[0], full[1] if full[1] - run[1] <= reach else run[1])
+    left, right = run
+    for m in (person.mask, person.mask & ~hands_and_forearms(person, frame, person_lab(person))):
+        full = central_run(m, y, cx)
+        if full and run[0] - full[0] <= reach:
+            left = min(left, full[0])
+        if full and full[1] - run[1] <= reach:
+            right = max(right, full[1])
+    return left, right
 
 
 def natural_waist(person: Person, frame: BodyFrame) -> float | None:
@@ -110,17 +116,24 @@ def hip_points(person: Person, frame: BodyFrame, gmask: np.ndarray, src: np.ndar
     return src, dst
 
 
+def old_colours(person: Person, frame: BodyFrame) -> np.ndarray | None:
+    """The old lower garment's colours (a lookup over quantised Lab), as on her upper thighs between the hips."""
+    H, W = person.mask.shape
+    w = frame.width
+    hip_y = float(min(frame.lh[1], frame.rh[1]))
+    x0, x1 = sorted((int(frame.rh[0]), int(frame.lh[0])))
+    core = np.zeros((H, W), bool)
+    core[int(hip_y + 0.3 * w):int(min(H, hip_y + 0.7 * w)), max(0, x0):min(W, x1 + 1)] = True
+    return clothing_colours(person_lab(person), core & person.mask, share=0.05)
+
+
 def old_hem(person: Person, frame: BodyFrame, dst: np.ndarray) -> float | None:
     """The lowest row of the old trousers at her ankles (their colours, as on her thighs), within reach below the
     ankles; None when they end above the new hem or the photo does not tell."""
     H, W = person.mask.shape
     w = frame.width
-    hip_y = float(min(frame.lh[1], frame.rh[1]))
-    x0, x1 = sorted((int(frame.rh[0]), int(frame.lh[0])))
     lab = person_lab(person)
-    core = np.zeros((H, W), bool)
-    core[int(hip_y + 0.3 * w):int(min(H, hip_y + 0.7 * w)), max(0, x0):min(W, x1 + 1)] = True
-    lut = clothing_colours(lab, core & person.mask, share=0.05)
+    lut = old_colours(person, frame)
     if lut is None:
         return None
     ankle = float(max(frame.la[1], frame.ra[1]))
@@ -133,6 +146,30 @@ def old_hem(person: Person, frame: BodyFrame, dst: np.ndarray) -> float | None:
     low = np.flatnonzero(share < 0.3)
     end = int(low[0]) if len(low) else b - a  # the first row below the new hem where they stop
     return float(a + end) if end > 0 else None
+
+
+def flares(gmask: np.ndarray) -> bool:
+    """Whether the product shot's legs widen from the knees to the hem (a flare, a bootcut, a wide leg)."""
+    ys = np.flatnonzero(gmask.any(axis=1))
+    if len(ys) < 20:
+        return False
+    y0, h = int(ys.min()), int(np.ptp(ys))
+    span = [np.ptp(np.flatnonzero(gmask[y0 + int(t * h)])) for t in (0.6, 0.96)]
+    return span[0] > 0 and span[1] >= 1.08 * span[0]
+
+
+def flare_rows(person: Person, cut: np.ndarray, w: float, knee: float) -> np.ndarray | None:
+    """The trousers' own silhouette over old trousers, past her outline only on the rows where it reaches well
+    past it below the knees (a flare, a wide leg): elsewhere the margin the landmarks leave round her outline is
+    not painted. None where they would stand past it above the knees too (over tights or thin legs)."""
+    far = cv2.distanceTransform((~person.mask).astype(np.uint8), cv2.DIST_L2, 3) >= 0.12 * w
+    rows = ((cut > 0.5) & far).any(axis=1)
+    if rows[:int(max(0, knee))].any():  # looser than her legs all the way up (tights, thin legs): within them
+        return None
+    ys = np.flatnonzero(rows)
+    if len(ys):  # from a little above where the flare leaves her outline (no step at the inner legs)
+        rows[int(max(knee, ys.min() - 0.3 * w)):int(ys.max()) + 1] = True
+    return cut * (person.mask | rows[:, None])
 
 
 def waist_shadow(out: np.ndarray, painted: np.ndarray, person: Person, waist: float | None, w: float) -> np.ndarray:
@@ -156,3 +193,4 @@ def waist_shadow(out: np.ndarray, painted: np.ndarray, person: Person, waist: fl
     out = out.copy()
     out[y:y1] = np.clip(np.rint(out[y:y1].astype(np.float32) * band[..., None]), 0, 255).astype(np.uint8)
     return out
+
