@@ -86,7 +86,7 @@ class ClassicTryOn(TryOnBackend):
             at = waist.find_waist(person, frame)
             natural = at is None and own  # a dress: the trousers go up to her natural waist, its bodice the top
             at = lower_fit.natural_waist(person, frame) if natural else at
-            src, dst = _fit_trousers(person, frame, gmask, src, dst, at, own, natural and at is not None)
+            src, dst = _fit_trousers(person, frame, shape, src, dst, at, own, natural and at is not None)
         warped, alpha = self.warp(garment_img, shape if own else gmask, src, dst, person, kind)
         if kind == "lower":  # the trousers' own silhouette (a flare past the old legs' outline) is theirs too
             cut = alpha if own else None
@@ -101,6 +101,7 @@ class ClassicTryOn(TryOnBackend):
         if kind == "lower":  # what of the old garment shows beside and below the new trousers goes
             out, region = waist.hide_old(person, frame, out, alpha, region, at, own)
             out = lower_fit.waist_shadow(out, (alpha > 0.5) & region, person, at, frame.width)
+            alpha = alpha * (region | person.mask)  # off her and off the region the backdrop stays: not worn there
         t["compose"] = time.perf_counter() - t0
         names = ["garment_top_left", "garment_top_right", "garment_mid_left", "garment_mid_right", "garment_hem_left",
                  "garment_hem_right"]

@@ -92,7 +92,7 @@ def keep_cut(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
 def hip_points(person: Person, frame: BodyFrame, gmask: np.ndarray, src: np.ndarray,
                dst: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """A pair of landmarks at her hips: the garment's outer edges at the matching height land on her outline there
-    (the old garment's, arms left out), never inside the line from the waistband to the thighs. Returns (src, dst)
+    (the old garment's, arms left out), just outside it. Returns (src, dst)
     with the two points appended, or as given where the photo does not tell."""
     H, W = person.mask.shape
     w = frame.width
@@ -109,8 +109,8 @@ def hip_points(person: Person, frame: BodyFrame, gmask: np.ndarray, src: np.ndar
     run = outline_run(person, frame, int(y), (left + right) / 2)
     if run and run[1] - run[0] < 1.5 * w:
         c = (left + right) / 2
-        left = max(min(left, run[0] - 0.03 * w), c - 0.75 * w)
-        right = min(max(right, run[1] + 0.03 * w), c + 0.75 * w)
+        left = max(run[0] - 0.03 * w, c - 0.75 * w)  # just over her outline: no wider (no backdrop drawn in)
+        right = min(run[1] + 0.03 * w, c + 0.75 * w)
     src = np.concatenate([src, np.array([[xs.min(), sy], [xs.max(), sy]], np.float32)])
     dst = np.concatenate([dst, np.array([[left, y], [right, y]], np.float32)])
     return src, dst
