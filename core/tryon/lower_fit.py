@@ -91,19 +91,36 @@ def keep_cut(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
 
 def hip_points(person: Person, frame: BodyFrame, gmask: np.ndarray, src: np.ndarray,
                dst: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """A pair of landmarks at her hips: the garment's outer edges at the matching height land on her outline there
-    (the old garment's, arms left out), just outside it. Returns (src, dst)
-    with the two points appended, or as given where the photo does not tell."""
-    H, W = person.mask.shape
+    """Landmark pairs at her hips and halfway up to the waistband: the garment's outer edges at the matching
+    heights land just outside her outline there (the old garment's, arms left out), so the trousers follow the
+    curve of her hips. Returns (src, dst) with the pairs appended where the photo tells."""
     w = frame.width
-    y = float(max(frame.lh[1], frame.rh[1]))
-    if y - dst[0, 1] < 0.15 * w or dst[2, 1] - y < 0.15 * w or not 0 <= y < H:
+    hip = float(max(frame.lh[1], frame.rh[1]))
+    if hip - dst[0, 1] < 0.15 * w or dst[2, 1] - hip < 0.15 * w:
         return src, dst
+    rows = [hip] + ([(hip + float(dst[0, 1])) / 2] if hip - dst[0, 1] >= 0.5 * w else [])
+    add_s, add_d = [], []
+    for y in rows:
+        pair = _edge_pair(person, frame, gmask, src, dst, y)
+        if pair is not None:
+            add_s += pair[0]
+            add_d += pair[1]
+    if not add_s:
+        return src, dst
+    return (np.concatenate([src, np.array(add_s, np.float32)]), np.concatenate([dst, np.array(add_d, np.float32)]))
+
+
+def _edge_pair(person: Person, frame: BodyFrame, gmask: np.ndarray, src: np.ndarray, dst: np.ndarray,
+               y: float) -> tuple[list, list] | None:
+    H = person.mask.shape[0]
+    w = frame.width
+    if not 0 <= y < H:
+        return None
     t = (y - dst[0, 1]) / (dst[2, 1] - dst[0, 1])  # between the waistband and the thigh corners
     sy = float(src[0, 1] + t * (src[2, 1] - src[0, 1]))
     xs = np.flatnonzero(gmask[int(np.clip(sy, 0, gmask.shape[0] - 1))])
     if not len(xs):
-        return src, dst
+        return None
     left = float(dst[0, 0] + t * (dst[2, 0] - dst[0, 0]))
     right = float(dst[1, 0] + t * (dst[3, 0] - dst[1, 0]))
     run = outline_run(person, frame, int(y), (left + right) / 2)
@@ -111,9 +128,7 @@ def hip_points(person: Person, frame: BodyFrame, gmask: np.ndarray, src: np.ndar
         c = (left + right) / 2
         left = max(run[0] - 0.03 * w, c - 0.75 * w)  # just over her outline: no wider (no backdrop drawn in)
         right = min(run[1] + 0.03 * w, c + 0.75 * w)
-    src = np.concatenate([src, np.array([[xs.min(), sy], [xs.max(), sy]], np.float32)])
-    dst = np.concatenate([dst, np.array([[left, y], [right, y]], np.float32)])
-    return src, dst
+    return [[xs.min(), sy], [xs.max(), sy]], [[left, y], [right, y]]
 
 
 def old_colours(person: Person, frame: BodyFrame) -> np.ndarray | None:
