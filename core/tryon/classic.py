@@ -53,7 +53,7 @@ def _fit_trousers(person: Person, frame: BodyFrame, gmask: np.ndarray, src: np.n
         if hem is not None:
             dst[4:6, 1] = np.maximum(dst[4:6, 1], min(hem + 0.03 * frame.width,
                                                       float(max(frame.la[1], frame.ra[1])) + 0.3 * frame.width))
-    return lower_fit.hip_points(person, frame, gmask, src, dst)
+    return lower_fit.hip_points(person, frame, gmask, src, dst, over_trousers=not own)
 
 
 class ClassicTryOn(TryOnBackend):
@@ -101,7 +101,7 @@ class ClassicTryOn(TryOnBackend):
         if kind == "lower":  # what of the old garment shows beside and below the new trousers goes
             out, region = waist.hide_old(person, frame, out, alpha, region, at, own)
             out = lower_fit.waist_shadow(out, (alpha > 0.5) & region, person, at, frame.width)
-            alpha = alpha * (region | person.mask)  # off her and off the region the backdrop stays: not worn there
+            alpha = alpha * region  # what is worn: not the waistband above her waist, the backdrop or her hands
         t["compose"] = time.perf_counter() - t0
         names = ["garment_top_left", "garment_top_right", "garment_mid_left", "garment_mid_right", "garment_hem_left",
                  "garment_hem_right"]

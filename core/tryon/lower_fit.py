@@ -18,19 +18,18 @@ from core.tryon.waist import central_run, without_arms
 
 def outline_run(person: Person, frame: BodyFrame, y: int, cx: float) -> tuple[float, float] | None:
     """Her outline across row y about cx, arms left out (waist.without_arms); on a side where her silhouette
-    less her hands and forearms (put back in front after) reaches at most a fifth of a shoulder's width farther,
+    less her hands and forearms (put back in front after) reaches at most a tenth of a shoulder's width farther,
     that (a side panel or a print the arm test took for her arm, not a whole arm beside her)."""
     run = central_run(without_arms(person, frame), y, cx)
     if not run:
         return run
-    reach = 0.2 * frame.width
+    reach = 0.1 * frame.width
     left, right = run
-    for m in (person.mask, person.mask & ~hands_and_forearms(person, frame, person_lab(person))):
-        full = central_run(m, y, cx)
-        if full and run[0] - full[0] <= reach:
-            left = min(left, full[0])
-        if full and full[1] - run[1] <= reach:
-            right = max(right, full[1])
+    full = central_run(person.mask & ~hands_and_forearms(person, frame, person_lab(person)), y, cx)
+    if full and run[0] - full[0] <= reach:
+        left = min(left, full[0])
+    if full and full[1] - run[1] <= reach:
+        right = max(right, full[1])
     return left, right
 
 
@@ -89,11 +88,13 @@ def keep_cut(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
     return dst
 
 
-def hip_points(person: Person, frame: BodyFrame, gmask: np.ndarray, src: np.ndarray,
-               dst: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def hip_points(person: Person, frame: BodyFrame, gmask: np.ndarray, src: np.ndarray, dst: np.ndarray,
+               over_trousers: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Landmark pairs at her hips and halfway up to the waistband: the garment's outer edges at the matching
     heights land just outside her outline there (the old garment's, arms left out), so the trousers follow the
-    curve of her hips. Returns (src, dst) with the pairs appended where the photo tells."""
+    curve of her hips. Over old trousers, beside a hand hanging at that height, a side goes no farther out than
+    the waistband-to-thigh line (the outline there is the hand's; the old trousers' edge is within that line).
+    Returns (src, dst) with the pairs appended where the photo tells."""
     w = frame.width
     hip = float(max(frame.lh[1], frame.rh[1]))
     if hip - dst[0, 1] < 0.15 * w or dst[2, 1] - hip < 0.15 * w:
@@ -101,7 +102,7 @@ def hip_points(person: Person, frame: BodyFrame, gmask: np.ndarray, src: np.ndar
     rows = [hip] + ([(hip + float(dst[0, 1])) / 2] if hip - dst[0, 1] >= 0.5 * w else [])
     add_s, add_d = [], []
     for y in rows:
-        pair = _edge_pair(person, frame, gmask, src, dst, y)
+        pair = _edge_pair(person, frame, gmask, src, dst, y, over_trousers)
         if pair is not None:
             add_s += pair[0]
             add_d += pair[1]
@@ -111,7 +112,7 @@ def hip_points(person: Person, frame: BodyFrame, gmask: np.ndarray, src: np.ndar
 
 
 def _edge_pair(person: Person, frame: BodyFrame, gmask: np.ndarray, src: np.ndarray, dst: np.ndarray,
-               y: float) -> tuple[list, list] | None:
+               y: float, guard: bool) -> tuple[list, list] | None:
     H = person.mask.shape[0]
     w = frame.width
     if not 0 <= y < H:
@@ -126,9 +127,21 @@ def _edge_pair(person: Person, frame: BodyFrame, gmask: np.ndarray, src: np.ndar
     run = outline_run(person, frame, int(y), (left + right) / 2)
     if run and run[1] - run[0] < 1.5 * w:
         c = (left + right) / 2
-        left = max(run[0] - 0.03 * w, c - 0.75 * w)  # just over her outline: no wider (no backdrop drawn in)
-        right = min(run[1] + 0.03 * w, c + 0.75 * w)
+        # Just over her outline (no wider: no backdrop drawn in).
+        hand = [guard and _hand_near(person, x, y, w) for x in run]
+        left = max(run[0] - 0.03 * w, c - 0.75 * w, left if hand[0] else -np.inf)
+        right = min(run[1] + 0.03 * w, c + 0.75 * w, right if hand[1] else np.inf)
     return [[xs.min(), sy], [xs.max(), sy]], [[left, y], [right, y]]
+
+
+def _hand_near(person: Person, x: float, y: float, w: float) -> bool:
+    """Whether a wrist the pose sees lies within reach of (x, y): her hand, not her hip, may make the outline."""
+    for side in ("l", "r"):
+        if person.visible(f"{side}_wrist"):
+            wx, wy = person.point(f"{side}_wrist")
+            if abs(wy - y) < 0.25 * w and abs(wx - x) < 0.3 * w:
+                return True
+    return False
 
 
 def old_colours(person: Person, frame: BodyFrame) -> np.ndarray | None:
