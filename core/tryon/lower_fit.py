@@ -18,12 +18,12 @@ from core.tryon.waist import central_run, without_arms
 
 def outline_run(person: Person, frame: BodyFrame, y: int, cx: float) -> tuple[float, float] | None:
     """Her outline across row y about cx, arms left out (waist.without_arms); on a side where her silhouette
-    less her hands and forearms (put back in front after) reaches at most a tenth of a shoulder's width farther,
+    less her hands and forearms (put back in front after) reaches at most a fifth of a shoulder's width farther,
     that (a side panel or a print the arm test took for her arm, not a whole arm beside her)."""
     run = central_run(without_arms(person, frame), y, cx)
     if not run:
         return run
-    reach = 0.1 * frame.width
+    reach = 0.2 * frame.width
     left, right = run
     full = central_run(person.mask & ~hands_and_forearms(person, frame, person_lab(person)), y, cx)
     if full and run[0] - full[0] <= reach:
