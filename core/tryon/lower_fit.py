@@ -195,8 +195,8 @@ def flare_rows(person: Person, cut: np.ndarray, w: float, knee: float) -> np.nda
     if rows[:int(max(0, knee))].any():  # looser than her legs all the way up (tights, thin legs): within them
         return None
     ys = np.flatnonzero(rows)
-    if len(ys):  # from a little above where the flare leaves her outline (no step at the inner legs)
-        rows[int(max(knee, ys.min() - 0.3 * w)):int(ys.max()) + 1] = True
+    if len(ys):  # from above the knees down (no step where the flare leaves her outline)
+        rows[int(max(knee - 0.5 * w, 0)):int(ys.max()) + 1] = True
     return cut * (person.mask | rows[:, None])
 
 
