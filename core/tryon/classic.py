@@ -101,7 +101,7 @@ class ClassicTryOn(TryOnBackend):
         if kind == "lower":  # what of the old garment shows beside and below the new trousers goes
             out, region = waist.hide_old(person, frame, out, alpha, region, at, own)
             out = lower_fit.waist_shadow(out, (alpha > 0.5) & region, person, at, frame.width)
-            alpha = alpha * region  # what is worn: not the waistband above her waist, the backdrop or her hands
+            out, alpha = lower_fit.worn(person, out, alpha, region)  # not the waistband above her waist, the backdrop
         t["compose"] = time.perf_counter() - t0
         names = ["garment_top_left", "garment_top_right", "garment_mid_left", "garment_mid_right", "garment_hem_left",
                  "garment_hem_right"]

@@ -222,3 +222,16 @@ def waist_shadow(out: np.ndarray, painted: np.ndarray, person: Person, waist: fl
     out[y:y1] = np.clip(np.rint(out[y:y1].astype(np.float32) * band[..., None]), 0, 255).astype(np.uint8)
     return out
 
+
+
+def worn(person: Person, out: np.ndarray, alpha: np.ndarray, region: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """What is worn: the alpha inside the region, less stray threads of the waistband one or two pixels wide that
+    the region's edge leaves above her waist (the photo is put back there)."""
+    alpha = alpha * region
+    on = alpha > 0.5
+    thread = on & ~(cv2.morphologyEx(on.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0)
+    if thread.any():
+        out = out.copy()
+        out[thread] = np.asarray(person.image.convert("RGB"))[thread]
+        alpha = np.where(thread, 0.0, alpha)
+    return out, alpha
