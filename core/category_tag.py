@@ -234,8 +234,12 @@ def _upper_word(sil: dict[str, float], evidence: dict[str, float], clear: bool) 
     borne_out = clear and _SLEEVES_OF.get(best) == sleeves and upper[best] >= 0.6 * sum(upper.values())
     if sil["straps"] >= 0.5:
         return "top", 0.9  # a cami or a strappy top
-    if upper[best] >= 0.25 or (borne_out and upper[best] >= 0.1):
+    runner = max((c for c in upper if c != best), key=upper.get, default="")
+    second = upper.get(runner, 0.0)
+    # Two garment words splitting the encoder's vote (a long-sleeved tee: "jersey" or "sweatshirt"), together as
+    # strong as one clear word, name a garment of that sort rather than a plain "top"; which one stays a guess.
+    split = "top" not in (best, runner) and upper[best] + second >= 0.25 and upper[best] - second < 0.1
+    if upper[best] >= 0.25 or (borne_out and upper[best] >= 0.1) or split:
         # a near tie with another upper word (a long-sleeved tee: "jersey" or "sweatshirt") is less sure
-        second = max((p for c, p in upper.items() if c != best), default=0.0)
         return best, min(0.95, 0.5 + upper[best] - second)
     return "top", 0.8  # a top, no clearer word for it

@@ -34,11 +34,14 @@ class PreparedPhoto:
     note: str  # what was done, for the UI and the CLI
 
 
-def _plain_light(rgb: np.ndarray) -> bool:
-    """A product shot's backdrop: one plain, light, nearly neutral colour."""
+def _light_neutral(rgb: np.ndarray) -> tuple[bool, bool]:
+    """(light and neutral, plain too): a product shot's backdrop is one light, nearly neutral colour; plain where
+    it is also even (a studio's light falloff or a garment running off one edge makes it uneven, not another kind
+    of picture)."""
     bd = backdrop_of(rgb)
     L, a, b = (float(v) for v in bd.colour)
-    return not bd.busy and bd.noise < 6 and L > 215 and np.hypot(a - 128, b - 128) < 8
+    light = not bd.busy and L > 215 and np.hypot(a - 128, b - 128) < 8
+    return light, light and bd.noise < 6
 
 
 def _upright_angle(mask: np.ndarray) -> float:
@@ -88,10 +91,13 @@ def prepare_query_photo(img: Image.Image, backdrop: tuple[int, int, int] = BACKD
     if share > 0.92:
         return PreparedPhoto(img, False, 0.0, "the garment fills the photo: searched as it is")
     angle = _upright_angle(mask)
-    plain = _plain_light(rgb)
-    if plain:  # a product shot (a plain light backdrop): the catalog's own kind of picture, used as it is
-        return PreparedPhoto(img, False, 0.0, "a product shot already: searched as it is")
+    light, plain = _light_neutral(rgb)
     turn = angle if abs(angle) >= MIN_TURN else 0.0
+    # A product shot (a plain light backdrop), or an upright garment on a light neutral one: the catalog's own kind
+    # of picture, used as it is, so it is read as ingest reads a catalog shot. Cutting it out would only change it
+    # (a light garment on a light backdrop, cut out, loses what the mask missed: a white tee became its print).
+    if plain or (light and not turn):
+        return PreparedPhoto(img, False, 0.0, "a product shot already: searched as it is")
     # Cut out (a one-pixel soft edge), turn upright, crop to the garment, lay on the backdrop with the margin.
     alpha = cv2.GaussianBlur(mask.astype(np.float32), (3, 3), 0)
     if turn:

@@ -78,3 +78,18 @@ def test_a_weak_upper_word_counts_where_the_sleeves_bear_it_out_and_a_tie_is_les
     _, sure = ct.read_category(tee, {"t-shirt": 0.6})
     cat, torn = ct.read_category(tee, {"t-shirt": 0.33, "sweater": 0.31})
     assert cat == "t-shirt" and torn < sure - 0.2
+
+
+def test_two_garment_words_splitting_the_vote_name_that_garment_as_a_guess_not_a_plain_top():
+    """A long-sleeved tee in greyscale: "jersey" 0.22 and "sweatshirt" 0.19, neither a clear word alone, together
+    one; the outline's sleeves bear neither out. It is a t-shirt or a sweater (a guess), not a trusted "top"."""
+    from core.attributes import TRUST
+
+    tee = ct.outline_scores(_filled(_photo(TEE)))
+    cat, conf = ct.read_category(tee, {"t-shirt": 0.22, "sweater": 0.19})
+    assert cat == "t-shirt" and conf < TRUST
+    # the generic word in the tie, or a pair weaker than one clear word, leaves a top
+    assert ct.read_category(tee, {"t-shirt": 0.21, "top": 0.17, "sweater": 0.07})[0] == "top"
+    assert ct.read_category(tee, {"t-shirt": 0.12, "sweater": 0.1})[0] == "top"
+    # one clear word still names the garment, as before
+    assert ct.read_category(tee, {"t-shirt": 0.3, "sweater": 0.05})[0] == "t-shirt"

@@ -82,7 +82,10 @@ def test_real_short_top_over_a_longer_one_hides_the_old_top(real, garment, perso
     p = analyse_person(real("people", person))
     r = ClassicTryOn().run(p.image, real("garments", garment), "upper", person=p)
     assert r.quality.check("old_garment").value <= 0.03
-    assert r.quality.check("flat_fill").value <= 0.02
+    # The skin drawn in keeps her grain; where it still lacks the body's shading over a wide torso (flat_fill counts
+    # that since brief-skin: these pictures read as a tan slab), the check says so and the result is not shown.
+    flat = r.quality.check("flat_fill")
+    assert flat.value <= 0.02 or r.quality.verdict == "poor", r.quality.summary()
     assert r.quality.check("face_changed").value == 0.0
     # Where over a fifth of her figure had to be drawn in as skin, the result is not one to show a client.
     drawn = r.quality.check("invented_skin")

@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from core.tryon import dress, reveal, waist
+from core.tryon import dress, lower_fit, reveal, waist
 from core.tryon.base import Progress, TryOnBackend, TryOnResult
 from core.tryon.body import BodyFrame
 from core.tryon.flatlay import close_flat_lay, solid_garment  # noqa: F401  (imported from here by callers)
@@ -41,6 +41,21 @@ def compose(person: Person, warped_rgb: np.ndarray, alpha: np.ndarray, region: n
     return np.clip(np.rint(out * 255), 0, 255).astype(np.uint8)
 
 
+def _fit_trousers(person: Person, frame: BodyFrame, gmask: np.ndarray, src: np.ndarray, dst: np.ndarray,
+                  at: float | None, own: bool, natural: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Trousers' landmarks moved to this photo: waist, outline and hem (waist.fit_lower), the waistband on her
+    natural waist's outline, their own cut (lower_fit.keep_cut), the hem over the old trousers' hem, and a pair
+    at her hips."""
+    dst = waist.fit_lower(person, frame, dst, at)
+    dst = lower_fit.keep_cut(src, lower_fit.at_waist(person, frame, dst, at) if natural else dst)
+    if not own and frame.long:
+        hem = lower_fit.old_hem(person, frame, dst)
+        if hem is not None:
+            dst[4:6, 1] = np.maximum(dst[4:6, 1], min(hem + 0.03 * frame.width,
+                                                      float(max(frame.la[1], frame.ra[1])) + 0.3 * frame.width))
+    return lower_fit.hip_points(person, frame, gmask, src, dst, over_trousers=not own)
+
+
 class ClassicTryOn(TryOnBackend):
     name = "classic"
     drape_parts = True  # tops: body and sleeves placed separately (the GMM warps the whole flat-lay instead)
@@ -64,20 +79,29 @@ class ClassicTryOn(TryOnBackend):
         garment_img, gmask = close_flat_lay(garment_img, gmask)
         src = garment_landmarks(gmask, kind)
         dst = body_landmarks(frame, kind, person.image.size)
-        if kind == "lower":  # trousers sit at her waist and cover the old garment out to its outline and hem
-            at = waist.find_waist(person, frame)
-            dst = waist.fit_lower(person, frame, dst, at)
         # Over trousers the new legs take the old legs' places (the hull covers the old garment between them);
         # over a dress or a skirt the trousers keep their own two legs and what is left of it beside them goes.
         own = kind == "lower" and not waist.legs_apart(person, frame)
+        if kind == "lower":  # trousers sit at her waist and cover the old garment out to its outline and hem
+            at = waist.find_waist(person, frame)
+            natural = at is None and own  # a dress: the trousers go up to her natural waist, its bodice the top
+            at = lower_fit.natural_waist(person, frame) if natural else at
+            src, dst = _fit_trousers(person, frame, shape, src, dst, at, own, natural and at is not None)
         warped, alpha = self.warp(garment_img, shape if own else gmask, src, dst, person, kind)
-        if kind == "lower":
-            region = waist.extend_region(person, frame, region, at, alpha if own else None)
+        if kind == "lower":  # the trousers' own silhouette (a flare past the old legs' outline) is theirs too
+            cut = alpha if own else None
+            if not own and lower_fit.flares(shape):
+                cut = lower_fit.flare_rows(person, np.clip(tps_remap(shape.astype(np.float32), src, dst,
+                                                                     person.image.size), 0, 1), frame.width,
+                                           float(min(frame.lk[1], frame.rk[1])))
+            region = waist.extend_region(person, frame, region, at, cut)
         t["warp"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         out = compose(person, warped, alpha, region)
         if kind == "lower":  # what of the old garment shows beside and below the new trousers goes
             out, region = waist.hide_old(person, frame, out, alpha, region, at, own)
+            out = lower_fit.waist_shadow(out, (alpha > 0.5) & region, person, at, frame.width)
+            out, alpha = lower_fit.worn(person, out, alpha, region)  # not the waistband above her waist, the backdrop
         t["compose"] = time.perf_counter() - t0
         names = ["garment_top_left", "garment_top_right", "garment_mid_left", "garment_mid_right", "garment_hem_left",
                  "garment_hem_right"]

@@ -15,8 +15,8 @@ from core.tryon.base import TryOnResult
 from core.tryon.body import BodyFrame
 from core.tryon.drape import face_mask
 from core.tryon.front import hands_and_forearms, in_front, person_lab, put_back
-from core.tryon.dress_parts import (flat_sleeves, leg_shapes, old_hem_at_ankles, shoulder_band, shoulder_half,
-                                    sleeve_seam, wear_sleeves)
+from core.tryon.dress_parts import (flat_sleeves, follow_shoulders, leg_shapes, old_hem_at_ankles, past_wrists,
+                                    shoulder_band, shoulder_half, sleeve_seam, wear_sleeves)
 from core.tryon.pixels import inner_texture, low_frequency_shading, skin_colour, volume_shading
 from core.tryon.pose import Person, TryOnInputError
 from core.tryon.reveal import lab_of, own_skin, paint_skin
@@ -171,6 +171,12 @@ def reveal(person: Person, base: np.ndarray, covered: np.ndarray, body, w: float
     return out, bare, float(to_skin.sum() / max(bare.sum(), 1))
 
 
+def waist_row(frame: BodyFrame) -> float:
+    """The row of her natural waist: two thirds of the way from the shoulders to the hip joints."""
+    shoulder_y = float(min(frame.ls[1], frame.rs[1]))
+    return shoulder_y + 0.64 * (float((frame.lh[1] + frame.rh[1]) / 2) - shoulder_y)
+
+
 def _centre_line(person: Person, frame: BodyFrame, H: int) -> np.ndarray:
     """x of the body's centre line for every row: shoulders -> hips -> knees -> ankles, held beyond the ends."""
     pts = [((frame.ls + frame.rs) / 2), ((frame.lh + frame.rh) / 2), ((frame.lk + frame.rk) / 2)]
@@ -188,11 +194,13 @@ def _mask_width(mask: np.ndarray, y: int, cx: float) -> float:
     return float(runs[1] - runs[0] + 1) if runs[0] >= 0 else 0.0
 
 
-def place(flat: Flat, person: Person, frame: BodyFrame, kind: str,
-          sleeved: bool = False) -> tuple[np.ndarray, np.ndarray, dict]:
+def place(flat: Flat, person: Person, frame: BodyFrame, kind: str, sleeved: bool = False,
+          top_scale: float | None = None) -> tuple[np.ndarray, np.ndarray, dict]:
     """Maps (for cv2.remap) from the person's pixels into the flat-lay: each garment row lands on a body row, its
     width scaled by one factor (so an A-line stays an A-line), centred on the body's centre line. A sleeved dress's
-    first row is its shoulder seam, set where a top's is (BodyFrame.shoulder_edges); straps sit a little lower."""
+    first row is its shoulder seam, set where a top's is (BodyFrame.shoulder_edges); straps sit a little lower.
+    With `top_scale` (the product shot's shoulders onto hers) the bodice narrows to it at the top: it hangs from her
+    shoulders, its neckline round her neck."""
     H, W = person.mask.shape
     w = frame.width
     shoulder_y = float(min(frame.ls[1], frame.rs[1]))
@@ -227,7 +235,12 @@ def place(flat: Flat, person: Person, frame: BodyFrame, kind: str,
     g_of_row = np.interp(rows, by, gy, left=-1e4, right=-1e4)
     map_y = np.repeat(g_of_row[:, None], W, axis=1)
     cols = np.arange(W, dtype=np.float32)[None, :]
-    map_x = flat.cx + (cols - centre[:, None]) / sx
+    sx_rows = np.full(H, sx, np.float32)
+    if kind == "dress" and top_scale is not None:
+        sx_rows = np.interp(rows, [by[0], b_rows[-1]], [min(top_scale, sx), sx]).astype(np.float32)
+    map_x = flat.cx + (cols - centre[:, None]) / sx_rows[:, None]
+    if kind == "dress":
+        map_y = follow_shoulders(map_y, frame, centre, top_y, waist_y, flat.y_top, flat.y_waist)
     info = {"top": float(by[0]), "waist": float(b_rows[-1]), "hem": float(hem_y), "sx": float(sx),
             "sy_bodice": float(sy_bodice)}
     return map_x.astype(np.float32), map_y.astype(np.float32), info
@@ -242,7 +255,8 @@ def wear(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str,
     # 1. the flat-lay's silhouette placed row by row on the body
     rgb, alpha, info, sleeves = _hang(person, garment_img, gmask, kind, frame)
     # 2. nothing past the shoulders' outline; the face, hands and forearms stay in front; the sleeves on the arms
-    alpha = _trim(person, alpha, frame)
+    front = in_front(person, frame, person_lab(person))  # hands, bare forearms, what she holds
+    alpha = _trim(person, alpha, frame, front)
     rgb, alpha, sleeve_on = _add_sleeves(person, frame, rgb, alpha, sleeves)
     covered = alpha > 0.5
     t["warp"] = time.perf_counter() - t0
@@ -255,7 +269,7 @@ def wear(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str,
     base2, bare, skin_share = reveal(person, base, covered, frame, frame.width, legs_from=legs_from, torso=torso)
     out, a = _lay_on(person, base, base2, rgb, alpha, covered, frame, sleeve_on)
     # Hands, bare forearms (not under a new sleeve) and what she holds stay in front, exactly as shot.
-    out = put_back(person, out, in_front(person, frame, person_lab(person)) & ~sleeve_on)
+    out = put_back(person, out, front & ~sleeve_on)
     # Every pixel that may differ from the photo: the garment with its soft edge, and what was repainted.
     region = covered | bare | (np.abs(out - base).max(2) > 0)
     t["compose"] = time.perf_counter() - t0
@@ -288,16 +302,22 @@ def _hang(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str
     if kind == "dress":
         runs = central_runs(flat.mask, flat.cx)
         sleeves = flat_sleeves(flat.mask, runs, flat.y_top, flat.y_waist, flat.cx, flat.waist_w)
-        sh = shoulder_half(runs, flat.y_top, flat.y_waist, flat.waist_w)
-        corners = [sleeve_seam(m, side, flat.cx, sh, flat.y_top) for m, side in sleeves]
         for m, _ in sleeves:
             flat.mask = flat.mask & ~m
-    map_x, map_y, info = place(flat, person, frame, kind, sleeved=bool(sleeves))
+        if sleeves:  # the bodice's waist and chest measured without sleeves laid along its sides
+            bodice = measure_flat(flat.mask, kind)
+            flat.y_waist, flat.waist_w = bodice.y_waist, bodice.waist_w
+            runs = central_runs(flat.mask, flat.cx)
+        sh = shoulder_half(runs, flat.y_top, flat.y_waist, flat.waist_w)
+        corners = [sleeve_seam(m, side, flat.cx, sh, flat.y_top) for m, side in sleeves]
+    shoulders = float(np.linalg.norm(np.subtract(*frame.shoulder_edges)))
+    map_x, map_y, info = place(flat, person, frame, kind, sleeved=bool(sleeves),
+                               top_scale=shoulders / (2 * sh) if kind == "dress" else None)
     stack = np.concatenate([tex, flat.mask[..., None].astype(np.float32)], 2)
     warped = cv2.remap(stack, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
     layers = []
     if sleeves:  # sleeves sized by the shoulders (a broad waist widens the skirt, not the sleeves)
-        s = min(info["sx"], float(np.linalg.norm(np.subtract(*frame.shoulder_edges))) / (2 * sh))
+        s = min(info["sx"], shoulders / (2 * sh))
         layers = wear_sleeves(person, frame, tex, sleeves, corners, s, s)
     return warped[..., :3], np.clip(warped[..., 3], 0, 1), info, layers
 
@@ -312,16 +332,20 @@ def _add_sleeves(person: Person, frame: BodyFrame, rgb: np.ndarray, alpha: np.nd
     front = face_mask(frame, alpha.shape).astype(np.uint8)
     for side in ("l", "r"):
         if person.visible(f"{side}_wrist"):
-            cv2.circle(front, tuple(np.int32(person.point(f"{side}_wrist"))), int(0.12 * w), 1, -1)
+            cv2.circle(front, tuple(np.int32(person.point(f"{side}_wrist"))), int(0.06 * w), 1, -1)
+    front |= past_wrists(person, w, alpha.shape)
+    # A sleeve lies on the arm: a little wider than it, never standing off it like a wing or above the shoulder.
+    k = int(0.1 * w) | 1
+    on_arm = cv2.dilate(person.mask.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
     for srgb, sa in sleeves:
-        sa = sa * (front == 0)
+        sa = sa * (front == 0) * on_arm
         rgb = rgb * (1 - sa[..., None]) + srgb * sa[..., None]
         alpha = np.maximum(alpha, sa)
         on |= sa > 0.5
     return rgb, alpha, on
 
 
-def _trim(person: Person, alpha: np.ndarray, frame: BodyFrame) -> np.ndarray:
+def _trim(person: Person, alpha: np.ndarray, frame: BodyFrame, front: np.ndarray | None = None) -> np.ndarray:
     """The bodice lies on the torso: nothing past the shoulders' outline (a sleeve's stub is not a cape), and a
     skirt's flare past her outline grows from the hips down (no step where it starts); in front of the dress: the
     face, the hands and the forearms hanging beside it."""
@@ -331,9 +355,16 @@ def _trim(person: Person, alpha: np.ndarray, frame: BodyFrame) -> np.ndarray:
     xs = np.arange(W, dtype=np.float32)[None, :]
     hip = (frame.lh[1] + frame.rh[1]) / 2
     above = np.arange(H)[:, None] < hip
-    alpha = np.where(above & (np.abs(xs - centre[:, None]) > 0.62 * w), 0, alpha)
+    # The bodice no wider than the shoulders; below the waist a skirt may fill her outline (no ledge at the hips).
+    bodice = np.arange(H)[:, None] < waist_row(frame)
+    alpha = np.where(bodice & (np.abs(xs - centre[:, None]) > 0.62 * w), 0, alpha)
     alpha = np.where(above, alpha * cv2.dilate(person.mask.astype(np.uint8), np.ones((5, 5), np.uint8)), alpha)
-    outside = cv2.distanceTransform((~person.mask).astype(np.uint8), cv2.DIST_L2, 3)
+    # Measured from her body's outline, arms, hands and what they hold left out: a skirt flares the same on both
+    # sides, not out round an arm or a bag.
+    body = person.mask & ~limbs(person, w, legs=False)
+    if front is not None:
+        body &= ~(cv2.dilate(front.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0)
+    outside = cv2.distanceTransform((~body).astype(np.uint8), cv2.DIST_L2, 3)
     reach = (np.arange(H, dtype=np.float32)[:, None] - hip) / (0.35 * w) * 0.5 * w + 2.0  # 2 px at the hips
     alpha = np.where(~above & (outside > reach), 0, alpha)
     keep = face_mask(frame, (H, W))
@@ -345,7 +376,8 @@ def _trim(person: Person, alpha: np.ndarray, frame: BodyFrame) -> np.ndarray:
 
 def _lay_on(person: Person, base: np.ndarray, base2: np.ndarray, rgb: np.ndarray, alpha: np.ndarray,
             covered: np.ndarray, frame: BodyFrame, sleeves: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """(image, soft alpha): the garment with the photo's broad light over the repainted photo."""
+    """(image, soft alpha): the garment with the photo's broad light over the repainted photo; above the hips
+    nothing outside the person changes (the bodice lies on the body; the backdrop stays the photo's)."""
     w = frame.width
     light = low_frequency_shading(base, covered & person.mask, w) if (covered & person.mask).any() else 1.0
     light = np.where(covered & ~person.mask, 1.0, light) if isinstance(light, np.ndarray) else light
@@ -353,7 +385,6 @@ def _lay_on(person: Person, base: np.ndarray, base2: np.ndarray, rgb: np.ndarray
     shade = (np.asarray(light) * vol)[..., None]
     a = cv2.GaussianBlur(alpha.astype(np.float32), (0, 0), 0.8)[..., None]
     out = base2 * (1 - a) + np.clip(rgb * shade, 0, 1) * a
-    # Above the hips nothing outside the person changes (the bodice lies on the body; the backdrop stays the photo's).
     hip_row = int(min(frame.lh[1], frame.rh[1]))
     keep = person.mask if sleeves is None else person.mask | sleeves  # a sleeve wider than the arm stays whole
     out[:hip_row] = np.where(keep[:hip_row, :, None], out[:hip_row], base[:hip_row])

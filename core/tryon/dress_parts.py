@@ -107,7 +107,46 @@ def flat_sleeves(mask: np.ndarray, runs: np.ndarray, y_top: int, y_waist: int, c
                 best, area = k, stats[k, cv2.CC_STAT_AREA]
         if best:
             out.append((labels == best, side))
-    return out
+    return out or fused_sleeves(mask, runs, y_top, cx)
+
+
+def cuff_step(runs: np.ndarray, y_top: int) -> tuple[int, float] | None:
+    """(row, bodice width below it) where sleeves laid down along a dress's sides end in its product shot: going
+    down the upper body, the width drops by a quarter or more within a few rows (the cuffs) and stays narrow."""
+    widths = np.where(runs[:, 0] >= 0, runs[:, 1] - runs[:, 0] + 1, 0).astype(np.float32)
+    y_hem = int(np.flatnonzero(widths > 0).max())
+    L = max(y_hem - y_top, 1)
+    k = max(2, int(0.02 * L))
+    best, drop = None, 0.0
+    for y in range(y_top + int(0.2 * L), y_top + int(0.65 * L)):
+        above, below = widths[y - k], float(np.median(widths[y + k:y + k + max(3, int(0.06 * L))]))
+        if above > 0 and (above - below) / above >= 0.25 and above - below > drop:
+            best, drop = (y, below), above - below
+    return best
+
+
+def fused_sleeves(mask: np.ndarray, runs: np.ndarray, y_top: int, cx: float) -> list[tuple[np.ndarray, int]]:
+    """Sleeves laid along the bodice with no gap (long sleeves, puffed sleeves) in a dress's product shot: above the
+    cuffs' step, what lies beyond the bodice's width under the cuffs, on each side."""
+    step = cuff_step(runs, y_top)
+    if step is None:
+        return []
+    y_step, below = step
+    half = 0.55 * below
+    rest = np.zeros(mask.shape, np.uint8)
+    cols = np.abs(np.arange(mask.shape[1]) - cx) > half
+    rest[:y_step] = (mask[:y_step] & cols[None, :]).astype(np.uint8)
+    rest = cv2.morphologyEx(rest, cv2.MORPH_OPEN, np.ones((5, 5), np.uint8))
+    out = []
+    for side in (-1, 1):
+        part = rest.astype(bool).copy()
+        part[:, (np.arange(mask.shape[1]) - cx) * side <= 0] = False
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(part.astype(np.uint8), 8)
+        if n > 1:
+            k = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+            if stats[k, cv2.CC_STAT_AREA] > 0.01 * mask.sum():
+                out.append((labels == k, side))
+    return out if len(out) == 2 else []
 
 
 def shoulder_half(runs: np.ndarray, y_top: int, y_waist: int, waist_w: float) -> float:
@@ -174,7 +213,7 @@ def sleeve_pairs(sleeve: np.ndarray, side: int, corner: np.ndarray, path: np.nda
         n_end = -n_end
     # Worn, a wide flutter sleeve falls along the arm: its cuff no wider than its armhole (a flat-laid flare would
     # stand out from the arm like a wing).
-    reach = 0.5 * float(np.linalg.norm(top - armpit))
+    reach = 0.35 * float(np.linalg.norm(top - armpit))
     lo, hi = max(v.min() * sx, -reach), min(v.max() * sx, reach)
     dst = [top, armpit, p_mid, p_end + n_end * lo, p_end + n_end * hi]
     return np.array(src, np.float32), np.array(dst, np.float32)
@@ -185,6 +224,10 @@ def seam_bottom(sleeve: np.ndarray, corner: np.ndarray) -> np.ndarray:
     ys, xs = np.nonzero(sleeve)
     pts = np.stack([xs, ys], 1).astype(np.float32)
     seam = pts[np.abs(pts[:, 0] - corner[0]) <= 3]
+    # A sleeve laid down the bodice's side touches it to the cuff; its seam is the armhole, about as deep as the
+    # sleeve is wide.
+    depth = 1.2 * float(sleeve.sum(axis=1).max())
+    seam = seam[seam[:, 1] <= corner[1] + depth]
     return seam[np.argmax(seam[:, 1])] if len(seam) else corner + np.array([0, 0.5 * np.ptp(ys)], np.float32)
 
 
@@ -216,3 +259,40 @@ def wear_sleeves(person: Person, frame: BodyFrame, tex: np.ndarray, sleeves: lis
             out = cv2.warpAffine(stack, M, (W, H), flags=cv2.INTER_LINEAR, borderValue=0)
         layers.append((out[..., :3], np.clip(out[..., 3], 0, 1)))
     return layers
+
+
+def follow_shoulders(map_y: np.ndarray, frame: BodyFrame, centre: np.ndarray, top_y: float, waist_y: float,
+                     y_top: int, y_waist: int) -> np.ndarray:
+    """A bodice's rows (cv2.remap map) with its top edge along her shoulders' slope: at the neck base about the
+    centre, at `top_y` at the shoulders' edges, stretched evenly down to the waist (a crew neck sits at the neck,
+    no old collar above it; no square corners standing above the shoulders)."""
+    H, W = map_y.shape
+    w = frame.width
+    re, le = frame.shoulder_edges
+    top_c = min(top_y, float(frame.neck_y) - 0.02 * w)
+    if top_c >= top_y - 1:
+        return map_y
+    n0, half = 0.25 * w, abs(float(le[0] - re[0])) / 2
+    d = np.abs(np.arange(W, dtype=np.float32)[None, :] - centre[:, None])
+    top = top_c + (top_y - top_c) * np.clip((d - n0) / max(half - n0, 1.0), 0, 1)
+    rows = np.arange(H, dtype=np.float32)[:, None]
+    t = (rows - top) / np.maximum(waist_y - top, 1.0)
+    bodice = np.where(t >= 0, y_top + t * (y_waist - y_top), -1e4)
+    return np.where(rows < waist_y, bodice, map_y).astype(np.float32)
+
+
+def past_wrists(person: Person, w: float, shape) -> np.ndarray:
+    """Beyond each wrist along the forearm (the hand and what it holds), near it: where no sleeve goes. A long
+    sleeve ends at the wrist, with no ring of cuff round the hand."""
+    out = np.zeros(shape, np.uint8)
+    yy, xx = np.mgrid[:shape[0], :shape[1]].astype(np.float32)
+    for side in ("l", "r"):
+        if not (person.visible(f"{side}_wrist") and person.visible(f"{side}_elbow")):
+            continue
+        wrist = np.asarray(person.point(f"{side}_wrist"), np.float32)
+        d = wrist - np.asarray(person.point(f"{side}_elbow"), np.float32)
+        d /= max(float(np.linalg.norm(d)), 1e-6)
+        along = (xx - wrist[0]) * d[0] + (yy - wrist[1]) * d[1]
+        near = (xx - wrist[0]) ** 2 + (yy - wrist[1]) ** 2 < (0.6 * w) ** 2
+        out |= ((along > -0.13 * w) & near).astype(np.uint8)
+    return out

@@ -52,9 +52,97 @@ def held_in_front(lab: np.ndarray, person: Person, body: BodyFrame, zone: np.nda
         if _like_clothes_or_backdrop(lab, part, clothes, ring_lab):
             continue
         out |= part
+    out |= held_at_hands(lab, person, body, zone & ~skin)
     if out.any():
         out = _with_rim(out, lab, clothes, w)
     return out
+
+
+def hand_zone(person: Person, w: float, shape) -> np.ndarray:
+    """Where a hand holds things: round each hand and a handle's length past it (a capsule along the forearm)."""
+    out = np.zeros(shape, np.uint8)
+    for side in ("l", "r"):
+        if not person.visible(f"{side}_wrist"):
+            continue
+        wrist = np.asarray(person.point(f"{side}_wrist"), np.float32)
+        d = np.array([0.0, 1.0], np.float32)
+        if person.visible(f"{side}_elbow"):
+            d = wrist - np.asarray(person.point(f"{side}_elbow"), np.float32)
+            d /= max(float(np.linalg.norm(d)), 1e-6)
+        cv2.line(out, tuple(int(v) for v in wrist), tuple(int(v) for v in wrist + 0.6 * w * d), 1, int(0.8 * w))
+    return out > 0
+
+
+def _worn_colours(lab: np.ndarray, body: BodyFrame, clothes: np.ndarray, hands: np.ndarray) -> list:
+    """The old clothing's colours away from the hands: on the chest and, where the hips are known, the thighs."""
+    w = body.width
+    far = clothes & ~(cv2.dilate(hands.astype(np.uint8), np.ones((int(0.3 * w) | 1,) * 2, np.uint8)) > 0)
+    hip = float((body.lh[1] + body.rh[1]) / 2) if body.lh is not None and body.rh is not None else None
+    bands = [(body.neck_y + 0.4 * w, hip if hip is not None else body.neck_y + 1.6 * w)]
+    if hip is not None:
+        bands.append((hip, hip + 0.6 * w))
+    refs = []
+    for a, b in bands:
+        band = far.copy()
+        band[:max(0, int(a))] = False
+        band[max(0, int(b)):] = False
+        if band.sum() > 100:
+            refs.append(np.median(lab[band], 0))
+    return refs
+
+
+def held_at_hands(lab: np.ndarray, person: Person, body: BodyFrame, clothes: np.ndarray) -> np.ndarray:
+    """An object with its own outline held in a hand (a clutch, a small bag): a region inside the person's outline
+    between strong edges, at the hand, no bigger than half a shoulder width squared, in none of the colours the old
+    clothing shows away from the hands."""
+    w = body.width
+    H, W = clothes.shape
+    out = np.zeros((H, W), bool)
+    hands = hand_zone(person, w, (H, W))
+    refs = _worn_colours(lab, body, clothes, hands)
+    if not refs or not (hands & clothes).any():
+        return out
+    # Only round the hands (a region cut by the box's edge is not taken: it runs on beyond the hands).
+    ys, xs = np.nonzero(hands & clothes)
+    m = int(0.3 * w)
+    y0, y1, x0, x1 = max(0, ys.min() - m), min(H, ys.max() + m + 1), max(0, xs.min() - m), min(W, xs.max() + m + 1)
+    box = (slice(y0, y1), slice(x0, x1))
+    lab_b, hands_b, clothes_b = lab[box], hands[box], clothes[box]
+    smooth = cv2.GaussianBlur(lab_b.astype(np.float32), (0, 0), max(1.0, w / 160))
+    grad = np.sqrt((cv2.Sobel(smooth, cv2.CV_32F, 1, 0, ksize=3) ** 2
+                    + cv2.Sobel(smooth, cv2.CV_32F, 0, 1, ksize=3) ** 2).sum(axis=2))
+    edges = cv2.dilate((grad > 16).astype(np.uint8), np.ones((3, 3), np.uint8))
+    inside = person.mask[box]
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(((edges == 0) & inside).astype(np.uint8), connectivity=4)
+    cut = np.zeros(n, bool)
+    for edge, at_image_edge in ((labels[0], y0 == 0), (labels[-1], y1 == H), (labels[:, 0], x0 == 0),
+                                (labels[:, -1], x1 == W)):
+        if not at_image_edge:
+            cut[edge] = True
+    for i in np.unique(labels[hands_b & clothes_b]):
+        area = stats[i, cv2.CC_STAT_AREA] if i else 0
+        if cut[i] or not 0.02 * w * w <= area <= 0.5 * w * w:
+            continue
+        region = labels == i
+        if (region & hands_b).sum() < 0.5 * area or (region & clothes_b).sum() < 0.7 * area:
+            continue
+        colour = np.median(lab_b[region], 0)
+        rim = (cv2.dilate(region.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0) & ~region & inside
+        # Unlike the clothes, and outlined: a bag's seams and shadow, not the soft edge of a fold or a faded patch.
+        if min(np.linalg.norm(colour - r) for r in refs) >= 10 and np.percentile(grad[rim], 75) >= 20:
+            out[box] |= _whole(lab_b, region, hands_b & clothes_b, colour, w)
+    return out
+
+
+def _whole(lab: np.ndarray, region: np.ndarray, zone: np.ndarray, colour: np.ndarray, w: float) -> np.ndarray:
+    """The object's other parts in its own colour, across a faint edge: what is joined to it, near it in the zone
+    and within a few Lab units of its colour."""
+    k = int(0.25 * w) | 1
+    near = cv2.dilate(region.astype(np.uint8), np.ones((k, k), np.uint8)) > 0
+    like = (near & zone & (np.linalg.norm(lab - colour, axis=2) < 7)) | region
+    n, labels = cv2.connectedComponents(like.astype(np.uint8), connectivity=8)
+    ids = np.unique(labels[region])
+    return np.isin(labels, ids[ids > 0])
 
 
 def _like_clothes_or_backdrop(lab: np.ndarray, part: np.ndarray, clothes: np.ndarray, ring_lab) -> bool:

@@ -30,11 +30,12 @@ from core.tryon.quality_checks import (between_legs, plain_backdrop, detail_kept
                                        old_garment_left, short_sleeved, shoulder_width, skin_texture_level,
                                        sleeve_length)
 from core.tryon.quality_shape import backdrop_spikes, cuffs_low, ragged_outline, skin_tone_gap, sleeves_kept
+from core.tryon.quality_skin import own_shading_level, unshaded_mask
 
 # Limits: a result passes a check below these (shares, 0..1).
 LIMITS = {"arms_covered": 0.2, "flat_fill": 0.02, "holes": 0.01, "old_garment": 0.03, "old_edges": 0.12, "slivers": 0.004,
           "face_changed": 0.01, "hands_changed": 0.15, "detail_kept": 0.45, "skin_tone": 10.0, "spikes": 0.01,
-          "ragged": 0.01, "sleeves_kept": 0.5, "invented_skin": 0.12}
+          "ragged": 0.01, "sleeves_kept": 0.5, "invented_skin": 0.12, "skin_shading": 0.05}
 # Over this many times its limit (4 where not named) a failure alone makes a result poor.
 _SEVERE = {"skin_tone": 1.3, "spikes": 2.0, "ragged": 2.0, "invented_skin": 1.75}  # a fifth of the figure drawn in
 _AT_LEAST = ("detail_kept", "sleeves_kept")  # checks that pass at or above their limit
@@ -94,7 +95,7 @@ def assess(before, after, region: np.ndarray, garment_alpha: np.ndarray, kind: s
     # 1. the two pictures in Lab, what changed, where the new garment lies, the person's skin
     v = _compare(before, after, garment_alpha, person)
     # 2. what a client would notice, one check each
-    checks = [_flat_fill(v), _holes(v, region, kind, torso, person), _old_garment(v, region, kind, person),
+    checks = _flat_fill(v) + [_holes(v, region, kind, torso, person), _old_garment(v, region, kind, person),
               _old_edges(v, region), _slivers(v), _invented(v)]
     checks += _face_and_hands(v, person)
     checks += _arms(v, person, kind, garment_mask)
@@ -145,15 +146,27 @@ def _check(name: str, value: float, bad: str, good: str) -> Check:
     return Check(name, value, limit, passed, good if passed else bad)
 
 
-def _flat_fill(v: _Compared) -> Check:
-    """Revealed pixels (changed, not the new garment) with no texture, against the person's own skin."""
+def _flat_fill(v: _Compared) -> list[Check]:
+    """Revealed pixels (changed, not the new garment) with no texture or none of the body's broad shading, against
+    the person's own skin."""
     n_changed = max(int(v.changed.sum()), 1)
     revealed = v.changed & ~cv2.dilate(v.on.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
     ref = skin_texture_level(v.labB, v.skinB & ~v.changed & v.pmask, v.face, v.on)
-    flat = flat_fill_mask(v.labA, revealed, ref) & ~plain_backdrop(v.labB, v.labA, v.pmask)
-    share = float(flat.sum()) / n_changed
-    return _check("flat_fill", share, f"{share:.1%} of the changed area is an untextured painted block",
-                  "what the garment leaves bare keeps a real texture")
+    backdrop = plain_backdrop(v.labB, v.labA, v.pmask)
+    flat = flat_fill_mask(v.labA, revealed, ref) & ~backdrop
+    # Drawn skin with grain but none of the body's broad shading (a tan slab): flat to the eye too.
+    drawn = revealed & v.pmask & skin_like(v.labA, skin_model(v.labB, v.face, v.pmask)) & ~backdrop
+    own = v.skinB & ~v.changed & v.pmask & ~(ellipse_mask(v.on.shape, v.face) if v.face is not None else False)
+    unshaded = unshaded_mask(v.labA, drawn, own_shading_level(v.labB, own, v.width), v.width)
+    share = float((flat | unshaded).sum()) / n_changed
+    checks = [_check("flat_fill", share, f"{share:.1%} of the changed area is an untextured painted block (no grain "
+                     "or none of the body's shading)", "what the garment leaves bare keeps a real texture and shading")]
+    if drawn.sum() > 0.02 * v.width ** 2:  # skin drawn in: shaded like her body over most of it (legs, a chest band)
+        part = float(unshaded.sum()) / float(drawn.sum())
+        checks.append(_check("skin_shading", part, f"{part:.0%} of the skin drawn in is one flat tone with none of the "
+                             "body's shading (a painted block, not arms, a midriff or legs)",
+                             "the skin drawn in is shaded like her body"))
+    return checks
 
 
 def _invented(v: _Compared) -> Check:
@@ -261,6 +274,8 @@ def _shape(v: _Compared, person, kind: str, garment, garment_mask, garment_scale
 
 _ADVICE = {
     "arms_covered": "use a photo with the arms straight and a little away from the body",
+    "skin_shading": "use a photo where the person wears something close in length and sleeve to the new garment "
+                    "(less skin to draw), or the CatVTON backend on a GPU, which paints skin",
     "flat_fill": "use a photo where the person wears something close in length and sleeve to the new garment, or "
                  "the CatVTON backend on a GPU, which paints skin",
     "holes": "use a product shot on a plain backdrop with a clear edge around the garment (light garments: a "
@@ -284,7 +299,7 @@ _ADVICE = {
                      "something as bare (a tank top or a cami for a crop top or a bandeau, shorts or a short dress "
                      "under a short skirt), or the CatVTON backend on a GPU",
 }
-_NAMES = {"arms_covered": "sleeves down the arms", "flat_fill": "painted-over skin", "holes": "holes in the garment", "old_garment": "old clothing showing",
+_NAMES = {"arms_covered": "sleeves down the arms", "flat_fill": "painted-over skin", "skin_shading": "flat drawn skin", "holes": "holes in the garment", "old_garment": "old clothing showing",
           "old_edges": "old clothing at the edges", "slivers": "white slivers beside the garment",
           "face_changed": "face changed", "hands_changed": "hands covered", "detail_kept": "print smeared",
           "skin_tone": "bare skin in the wrong tone", "spikes": "backdrop slivers in the garment",
@@ -293,7 +308,7 @@ _NAMES = {"arms_covered": "sleeves down the arms", "flat_fill": "painted-over sk
 
 def _verdict(checks: list[Check], kind: str, seconds: float) -> Quality:
     weights = {"arms_covered": 30, "flat_fill": 30, "holes": 25, "old_garment": 30, "old_edges": 30, "slivers": 30, "face_changed": 40, "hands_changed": 15,
-               "detail_kept": 20, "skin_tone": 45, "spikes": 45, "ragged": 45, "sleeves_kept": 45, "invented_skin": 30}
+               "detail_kept": 20, "skin_tone": 45, "spikes": 45, "ragged": 45, "sleeves_kept": 45, "invented_skin": 30, "skin_shading": 30}
     score = 100.0
     for c in checks:
         if c.name in _AT_LEAST:

@@ -15,6 +15,7 @@ from core.tryon.body import BodyFrame
 from core.tryon.form import limb_form, seam_match
 from core.tryon.pixels import NBINS, ellipse_mask, fine_texture, quantise, skin_like, skin_model, to_lab
 from core.tryon.pose import Person
+from core.tryon.shade import body_shading, light_side
 
 
 def lab_of(rgb01: np.ndarray) -> np.ndarray:
@@ -150,7 +151,11 @@ def paint_skin(base: np.ndarray, area: np.ndarray, skin: np.ndarray, face: np.nd
     w = body.width
     near = cv2.dilate(area.astype(np.uint8), np.ones((int(0.5 * w) | 1,) * 2, np.uint8)) > 0
     tone = skin_tone(base, skin, face, near)
-    shade = photo_shading(L, area, w) * form_shading(area | (skin & near & ~face), w)
+    # Her body's form: the area with her own skin beside it as rounded cylinders, lit from the photo's light
+    # (taken from her face and neck), never one flat tone.
+    form = body_shading(area, area | (skin & near & ~face), limbs, body, w, light_side(L, skin, face | near))
+    form = form / float(np.clip(np.median(form[area]), 0.85, 1.0))  # her tone on the drawn skin's middle light
+    shade = photo_shading(L, area, w) * form
     if limbs is not None:
         shade = shade * limb_form(area, limbs, w)
     pool = skin & ~face

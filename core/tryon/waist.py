@@ -76,9 +76,15 @@ def central_run(mask: np.ndarray, y: int, cx: float) -> tuple[float, float] | No
 
 
 def without_arms(person: Person, frame: BodyFrame) -> np.ndarray:
-    """The person's mask less her bare arms and hands (arms hanging against the hips are not the hips' width)."""
+    """The person's mask less her bare arms and hands (arms hanging against the hips are not the hips' width; a
+    skin-coloured print beside them, not as smooth as her skin, is not her arm). Found once per try-on."""
+    return person.derived(("without_arms", float(frame.width)), lambda: _without_arms(person, frame)).copy()
+
+
+def _without_arms(person: Person, frame: BodyFrame) -> np.ndarray:
     lab = person_lab(person)
-    arms = limb_capsules(person, frame, person.mask.shape, 1.3) & own_skin(lab, person, frame)
+    skin = own_skin(lab, person, frame)
+    arms = limb_capsules(person, frame, person.mask.shape, 1.3) & skin & smooth(lab, skin, frame)
     arms = cv2.dilate((arms | hands_and_forearms(person, frame, lab)).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
     return person.mask & ~arms
 
@@ -251,6 +257,7 @@ def clear_beside(person: Person, frame: BodyFrame, out: np.ndarray, alpha: np.nd
     # Her skin where her limbs are (a dress's check in her skin's colour beside them is not her); her hands and
     # forearms as the photo shows them (the dress round them goes: hands_and_forearms puts them back after).
     keep = (skin & smooth(lab, skin, frame) & leg_shapes(person, w)) | hands_and_forearms(person, frame, lab)
+    keep |= skin & smooth(lab, skin, frame) & limb_capsules(person, frame, (H, W), 1.6)  # her arms beside a high waist
     gone = person.mask & rows & ~on & ~keep
     gone = cv2.morphologyEx(gone.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
     if not gone.any():
@@ -277,7 +284,15 @@ def hide_old(person: Person, frame: BodyFrame, out: np.ndarray, alpha: np.ndarra
             grown |= changed
     # Her hands, bare forearms and what she holds stay in front, exactly as shot.
     keep = in_front(person, frame, person_lab(person), below=waist)
-    return put_back(person, out, keep), region | grown
+    # Her bare arms beside the trousers (their skin, as smooth as hers), where no trouser is painted: a high
+    # waistband leaves her elbows beside it, which no clean-up takes for the old garment.
+    lab = person_lab(person)
+    skin = own_skin(lab, person, frame)
+    arms = skin & smooth(lab, skin, frame) & limb_capsules(person, frame, region.shape, 1.6)
+    arms &= ~((alpha * region) > 0.5)
+    if waist is not None:
+        arms[:max(0, int(waist))] = False
+    return put_back(person, out, keep | arms), region | grown
 
 
 def outline_rim(person: Person, out: np.ndarray, painted: np.ndarray,
