@@ -128,7 +128,7 @@ def _drop_specks(mask: np.ndarray, min_frac: float = 0.0004) -> np.ndarray:
     return keep[labels]
 
 
-def _textured(edges: np.ndarray, window: float = 0.12, density: float = 0.08) -> np.ndarray:
+def _textured(edges: np.ndarray, window: float = 0.2, density: float = 0.1) -> np.ndarray:
     """Where edges crowd (a print's repeats: stripes, chevrons, dots), not a lone seam or hem: the share of edge
     pixels in a window of `window` of the frame's side above `density`."""
     k = max(3, int(window * max(edges.shape)) | 1)

@@ -1,6 +1,7 @@
 """Sketch normalisation, the sketch-domain index, and sketch retrieval on the sample catalog."""
 import io
 
+import cv2
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
@@ -126,3 +127,28 @@ def test_cli_sketch_and_batch_sketch_key(sample_studio, tmp_path, capsys):
     assert main(["search", "--batch", str(batch), "--k", "5", "--db", db, "--encoder", "lite"]) == 0
     lines = [json.loads(x) for x in capsys.readouterr().out.strip().splitlines()]
     assert len(lines) == 2 and all(len(x) == 5 for x in lines)
+
+
+def _shirt_shot(print_lines: bool, seam: bool) -> Image.Image:
+    img = Image.new("RGB", (400, 400), (244, 242, 238))
+    d = ImageDraw.Draw(img)
+    d.rectangle((110, 60, 290, 340), fill=(40, 120, 60), outline=(20, 60, 30), width=3)
+    if print_lines:  # a chevron print: many repeats of the backdrop's colour across the garment
+        for y in range(75, 330, 22):
+            d.line([(x, y + (10 if (x // 20) % 2 else 0)) for x in range(114, 290, 20)], fill=(244, 242, 238), width=6)
+    if seam:  # a patch pocket's stitched outline
+        d.rectangle((140, 200, 260, 300), outline=(230, 200, 60), width=5)
+    return img
+
+
+def test_catalog_outline_keeps_a_pocket_but_not_a_prints_repeats():
+    """The shared garment mask covers a print's backdrop-coloured parts, so the print's edges lie inside it; they
+    are texture, not structure: a printed shot's outline is its plain twin's, while a pocket's stitching stays."""
+    plain = outline_of_product(_shirt_shot(False, False)).strokes
+    printed = outline_of_product(_shirt_shot(True, False)).strokes
+    seamed = outline_of_product(_shirt_shot(False, True)).strokes
+    assert np.mean(plain ^ printed) < 0.02, np.mean(plain ^ printed)
+    assert np.mean(seamed & ~plain) > 0.01  # the pocket is drawn
+    sample = outline_of_product(Image.open("assets/sample_catalog/images/skirt-005.jpg"))  # a chevron skirt
+    deep = cv2.erode(sample.silhouette.astype(np.uint8), np.ones((15, 15), np.uint8)).astype(bool)
+    assert np.mean(sample.strokes[deep]) < 0.01  # only the silhouette is drawn, none of the chevrons inside it
