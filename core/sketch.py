@@ -14,6 +14,7 @@ import numpy as np
 from PIL import Image
 
 from core.errors import AtelierError
+from core.images import foreground_mask
 from core.segmentation import subject_mask
 
 log = logging.getLogger(__name__)
@@ -128,14 +129,6 @@ def _drop_specks(mask: np.ndarray, min_frac: float = 0.0004) -> np.ndarray:
     return keep[labels]
 
 
-def _textured(edges: np.ndarray, window: float = 0.2, density: float = 0.1) -> np.ndarray:
-    """Where edges crowd (a print's repeats: stripes, chevrons, dots), not a lone seam or hem: the share of edge
-    pixels in a window of `window` of the frame's side above `density`."""
-    k = max(3, int(window * max(edges.shape)) | 1)
-    local = cv2.blur(edges.astype(np.float32), (k, k))
-    return local > density
-
-
 def looks_like_photo(img: Image.Image) -> bool:
     """A sketch is paper with lines; a photo has colour or large filled areas of non-paper tone."""
     small = img.convert("RGB")
@@ -193,9 +186,12 @@ def outline_of_product(img: Image.Image) -> NormalisedSketch:
     contour = (sil ^ cv2.erode(sil.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool))
     grey = np.asarray(rgb.convert("L"))
     edges = cv2.Canny(cv2.GaussianBlur(grey, (5, 5), 0), 80, 200) > 0
-    inner = _square_crop(edges & cv2.erode(mask.astype(np.uint8), np.ones((7, 7), np.uint8)).astype(bool), box)
+    # Inner edges: away from the backdrop's colour too, where the mask holds it inside the garment (a print's light
+    # ground on a light backdrop): their edges are the print's repeats, not seams.
+    solid = mask & foreground_mask(rgb)
+    inner = _square_crop(edges & cv2.erode(solid.astype(np.uint8), np.ones((7, 7), np.uint8)).astype(bool), box)
     # Inner edges count only where they are long lines (seams, hems), not texture (prints, stripes).
-    inner = _drop_specks(inner & ~_textured(inner), 0.003)
+    inner = _drop_specks(inner, 0.003)
     strokes = _skeleton_to_width(contour | inner, STROKE)
     out = Image.fromarray(np.where(strokes, 0, 255).astype(np.uint8)).convert("RGB")
     return NormalisedSketch(out, strokes, sil)
