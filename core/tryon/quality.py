@@ -96,7 +96,7 @@ def assess(before, after, region: np.ndarray, garment_alpha: np.ndarray, kind: s
     v = _compare(before, after, garment_alpha, person)
     # 2. what a client would notice, one check each
     checks = _flat_fill(v) + [_holes(v, region, kind, torso, person), _old_garment(v, region, kind, person),
-              _old_edges(v, region), _slivers(v), _invented(v)]
+              _old_edges(v, region, kind, person), _slivers(v), _invented(v)]
     checks += _face_and_hands(v, person)
     checks += _arms(v, person, kind, garment_mask)
     # 3. the garment's print and texture, worn against the product shot's
@@ -191,10 +191,10 @@ def _old_garment(v: _Compared, region: np.ndarray, kind: str, person) -> Check:
                   "cover it", "the old clothing is covered")
 
 
-def _old_edges(v: _Compared, region: np.ndarray) -> Check:
+def _old_edges(v: _Compared, region: np.ndarray, kind: str = "", person=None) -> Check:
     """Old garment strips along the new garment's sides (trousers over wider patterned trousers): a thin band, so
     measured against the band beside the garment, not the old garment's whole area."""
-    share = old_edges_left(v.labB, region, v.on, v.skinB, v.pmask, v.width, v.dE)
+    share = old_edges_left(v.labB, region, v.on, v.skinB, v.pmask, v.width, v.dE, kind, person)
     return _check("old_edges", share, f"strips of the old clothing show along the new garment's edges ({share:.0%} of "
                   "its sides)", "no old clothing along the garment's edges")
 

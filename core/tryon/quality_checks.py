@@ -7,6 +7,7 @@ import numpy as np
 from PIL import Image
 
 from core.tryon.pixels import NBINS, ellipse_mask, fine_texture, quantise, skin_like, skin_model, to_lab
+from core.tryon.quality_keep import body_top, kept_lower_colours
 
 
 def face_ellipse(person) -> tuple[float, float, float, float] | None:
@@ -101,7 +102,7 @@ def garment_holes(on: np.ndarray, region: np.ndarray, width: float, changed: np.
         ys = np.flatnonzero(on.any(axis=1))
         y0, y1 = ys.min(), ys.max()
         t = torso.copy()
-        t[:int(y0 + 0.15 * (y1 - y0))] = False
+        t[:max(int(y0 + 0.15 * (y1 - y0)), body_top(on, torso))] = False  # a halter's open shoulders: no hole
         t[int(y1 - 0.05 * (y1 - y0)):] = False
         t = cv2.erode(t.astype(np.uint8), np.ones((int(0.1 * width) | 1,) * 2, np.uint8)) > 0
     else:
@@ -170,6 +171,7 @@ def old_garment_left(labB, labA, region, on, skinB, pmask, kind, person, width, 
         if low.sum() > 200:
             lh = np.bincount(q[low], minlength=NBINS).astype(np.float32)
             main &= ~(lh / lh.sum() >= 0.12)
+        main &= ~kept_lower_colours(q, person, pmask & ~skinB, width)  # a half-body photo: her trousers at the hips
     rows = np.zeros((H, W), bool)
     rows[y0:y1 + (int(0.6 * width) if kind == "upper" else 0)] = True  # a cropped top: the old one below it
     # The new garment's span across the body: the old garment left at its sides, sleeves and hem.
@@ -197,9 +199,9 @@ def old_garment_left(labB, labA, region, on, skinB, pmask, kind, person, width, 
     return float(left.sum()) / total
 
 
-def old_edges_left(labB, region, on, skinB, pmask, width, dE) -> float:
+def old_edges_left(labB, region, on, skinB, pmask, width, dE, kind: str = "", person=None) -> float:
     """Share of a band along the new garment's sides (between its top and hem) where the old clothing's own
-    colours show unchanged."""
+    colours show unchanged (for a top, not the trousers or skirt she keeps beside its lower sleeves)."""
     H, W = on.shape
     core = cv2.erode((on & region & pmask & ~skinB).astype(np.uint8), np.ones((9, 9), np.uint8)) > 0
     ys = np.flatnonzero(on.any(axis=1))
@@ -209,6 +211,8 @@ def old_edges_left(labB, region, on, skinB, pmask, width, dE) -> float:
     hist = np.bincount(q[core], minlength=NBINS).astype(np.float32)
     hist /= hist.sum()
     main = hist >= 0.02
+    if kind == "upper":
+        main &= ~kept_lower_colours(q, person, pmask & ~skinB, width)
     y0, y1 = ys.min(), ys.max()
     k = max(3, int(0.08 * width) | 1)
     band = (cv2.dilate(on.astype(np.uint8), np.ones((1, k), np.uint8)) > 0) & ~on  # beside it, left and right
