@@ -144,7 +144,7 @@ def _shirt_shot(print_lines: bool, seam: bool) -> Image.Image:
 def test_catalog_outline_keeps_a_pocket_but_not_a_prints_repeats():
     """The shared garment mask covers a print's backdrop-coloured parts (white chevrons), so the print's edges lie
     inside it; they are the print, not structure: a printed shot's outline is its plain twin's, while a pocket's
-    stitching stays (photo -> photo on the sample catalog fell 0.783 -> 0.768 when they were drawn)."""
+    stitching stays (drawing them was part of the sample catalog's photo -> photo fall, 0.783 -> 0.768)."""
     plain = outline_of_product(_shirt_shot(False, False)).strokes
     printed = outline_of_product(_shirt_shot(True, False)).strokes
     seamed = outline_of_product(_shirt_shot(False, True)).strokes
