@@ -172,6 +172,16 @@ def normalise_sketch(img: Image.Image) -> NormalisedSketch:
     return NormalisedSketch(out, strokes, silhouette)
 
 
+def _thin_lines(grey: np.ndarray, box) -> np.ndarray:
+    """Where the photo has a line thinner than 2% of the garment's frame (a seam's stitching, a pocket's edge), darker
+    or lighter than both its sides (black-hat / top-hat), not a step between two wide areas of colour (a print)."""
+    k = max(3, int(0.02 * (box[2] - box[0]))) | 1
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (k, k))
+    g = cv2.GaussianBlur(grey, (3, 3), 0)
+    hat = np.maximum(cv2.morphologyEx(g, cv2.MORPH_BLACKHAT, kernel), cv2.morphologyEx(g, cv2.MORPH_TOPHAT, kernel))
+    return cv2.dilate((hat > 25).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+
+
 def outline_of_product(img: Image.Image) -> NormalisedSketch:
     """A catalog photo in the sketch domain: its silhouette's outline plus its strongest inner edges."""
     from core.images import analysis_view
@@ -189,7 +199,10 @@ def outline_of_product(img: Image.Image) -> NormalisedSketch:
     # Inner edges: away from the backdrop's colour too, where the mask holds it inside the garment (a print's light
     # ground on a light backdrop): their edges are the print's repeats, not seams.
     solid = mask & foreground_mask(rgb)
-    inner = _square_crop(edges & cv2.erode(solid.astype(np.uint8), np.ones((7, 7), np.uint8)).astype(bool), box)
+    # And only along thin lines (stitching, a pocket's edge): where two wide areas of colour meet (yellow chevrons
+    # on red, pink and blue stripes) the edge is a print's, not a seam.
+    inside = edges & cv2.erode(solid.astype(np.uint8), np.ones((7, 7), np.uint8)).astype(bool) & _thin_lines(grey, box)
+    inner = _square_crop(inside, box)
     # Inner edges count only where they are long lines (seams, hems), not texture (prints, stripes).
     inner = _drop_specks(inner, 0.003)
     strokes = _skeleton_to_width(contour | inner, STROKE)

@@ -153,3 +153,31 @@ def test_catalog_outline_keeps_a_pocket_but_not_a_prints_repeats():
     sample = outline_of_product(Image.open("assets/sample_catalog/images/skirt-005.jpg"))  # a chevron skirt
     deep = cv2.erode(sample.silhouette.astype(np.uint8), np.ones((15, 15), np.uint8)).astype(bool)
     assert np.mean(sample.strokes[deep]) < 0.01  # only the silhouette is drawn, none of the chevrons inside it
+
+
+def test_catalog_outline_leaves_out_a_two_colour_prints_bands_and_keeps_a_seam():
+    """A print in two colours, neither the backdrop's (yellow chevrons on red, pink and blue stripes): its bands meet
+    in steps between wide areas of colour, not in thin lines, so they are the print, not seams (drawing them kept
+    the sample catalog's photo -> photo under its figure); a top-stitched seam across the same print is still drawn."""
+    def shot(bands: bool, seam: bool) -> Image.Image:
+        img = Image.new("RGB", (400, 400), (244, 242, 238))
+        d = ImageDraw.Draw(img)
+        d.rectangle((110, 60, 290, 340), fill=(200, 30, 30))
+        if bands:
+            for y in range(72, 300, 36):
+                d.line([(x, y + (12 if (x // 24) % 2 else 0)) for x in range(122, 279, 24)], fill=(240, 200, 40),
+                       width=14)
+            for x in range(120, 262, 40):
+                d.rectangle((x, 250, x + 18, 340), fill=(60, 90, 200))
+        if seam:
+            d.rectangle((130, 120, 270, 235), outline=(250, 235, 150), width=4)  # a yoke's top-stitching
+        return img
+
+    plain = outline_of_product(shot(False, False)).strokes
+    printed = outline_of_product(shot(True, False)).strokes
+    seamed = outline_of_product(shot(True, True)).strokes
+    assert np.mean(plain ^ printed) < 0.02, np.mean(plain ^ printed)
+    assert np.mean(seamed & ~printed) > 0.005, np.mean(seamed & ~printed)  # the seam is drawn
+    sample = outline_of_product(Image.open("assets/sample_catalog/images/tshirt-005.jpg"))  # yellow-on-red chevrons
+    deep = cv2.erode(sample.silhouette.astype(np.uint8), np.ones((15, 15), np.uint8)).astype(bool)
+    assert np.mean(sample.strokes[deep]) < 0.01
