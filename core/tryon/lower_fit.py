@@ -223,13 +223,17 @@ def waist_shadow(out: np.ndarray, painted: np.ndarray, person: Person, waist: fl
     return out
 
 
-
 def worn(person: Person, out: np.ndarray, alpha: np.ndarray, region: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """What is worn: the alpha inside the region, less stray threads of the waistband one or two pixels wide that
-    the region's edge leaves above her waist (the photo is put back there)."""
+    """What is worn: the alpha inside the region, less stray threads one or two pixels wide that the region's edge
+    leaves above the waistband's first full row (the photo is put back there). Thin edges lower down stay worn."""
     alpha = alpha * region
     on = alpha > 0.5
-    thread = on & ~(cv2.morphologyEx(on.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0)
+    body = cv2.morphologyEx(on.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
+    rows = np.flatnonzero(body.any(axis=1))
+    if not len(rows):
+        return out, alpha
+    thread = on & ~body
+    thread[int(rows[0]):] = False
     if thread.any():
         out = out.copy()
         out[thread] = np.asarray(person.image.convert("RGB"))[thread]
