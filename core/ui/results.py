@@ -58,10 +58,12 @@ def saved_list(studio, ids: list[str], on_remove) -> None:
 
 
 # A result card: picture, name, price and states, one row of labelled actions, the rest in a menu. Kept compact so
-# that two rows of four fit a 1366x768 screen with a client active (testkit/ui_walk.py measures it).
+# that two rows of four fit a 1366x768 screen with a client active (testkit/ui_walk.py measures it). Streamlit pulls
+# each markdown block 1rem into the next one: in a card that hid the price line behind the buttons, so it is undone.
 CARD_CSS = """<style>
 div[class*="st-key-{key}-card-"] {{ gap: 0.35rem; padding: 0.6rem; }}
-div[class*="st-key-{key}-card-"] [data-testid="stImage"] img {{ height: 150px; object-fit: contain; }}
+div[class*="st-key-{key}-card-"] [data-testid="stImage"] img {{ height: 126px; object-fit: contain; }}
+div[class*="st-key-{key}-card-"] [data-testid="stMarkdownContainer"] {{ margin-bottom: 0; }}
 div[class*="st-key-{key}-card-"] [data-testid="stMarkdownContainer"] p {{ overflow: hidden; text-overflow: ellipsis;
   white-space: nowrap; margin-bottom: 0; }}
 div[class*="st-key-{key}-card-"] button {{ padding: 0.1rem 0.3rem; min-height: 2rem; }}
