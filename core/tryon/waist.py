@@ -150,12 +150,27 @@ def _within_outline(person: Person, frame: BodyFrame, dst: np.ndarray, i: int, y
 
 def legs_apart(person: Person, frame: BodyFrame) -> bool:
     """Whether the old lower garment has two legs (the backdrop shows between them above the knees), not a dress
-    or a skirt whose outline closes the gap."""
+    or a skirt whose outline closes the gap. Where the gap opens under a short dress's hem, the legs beside it are
+    her bare skin, not two trouser legs: that is a dress too."""
+    return person.derived(("legs_apart", float(frame.width)), lambda: _legs_apart(person, frame))
+
+
+def _legs_apart(person: Person, frame: BodyFrame) -> bool:
     H, W = person.mask.shape
+    w = frame.width
     hip_y = float(min(frame.lh[1], frame.rh[1]))
-    gap = ~person.mask[:, int(np.clip((frame.lh[0] + frame.rh[0]) / 2, 0, W - 1))]
-    apart = np.flatnonzero(gap[int(hip_y):])
-    return bool(len(apart)) and hip_y + apart[0] <= max(frame.lk[1], frame.rk[1])
+    cx = int(np.clip((frame.lh[0] + frame.rh[0]) / 2, 0, W - 1))
+    apart = np.flatnonzero(~person.mask[int(hip_y):, cx])
+    if not len(apart) or hip_y + apart[0] > max(frame.lk[1], frame.rk[1]):
+        return False
+    y = int(hip_y + apart[0])
+    legs = np.zeros((H, W), bool)  # the legs just below where the gap opens
+    legs[y:int(min(H, y + 0.25 * w)), max(0, int(cx - 0.6 * w)):int(cx + 0.6 * w)] = True
+    legs &= person.mask
+    lab = person_lab(person)
+    skin = own_skin(lab, person, frame)
+    bare = (legs & skin & smooth(lab, skin, frame)).sum() / max(int(legs.sum()), 1)
+    return bool(bare < 0.5)
 
 
 def extend_region(person: Person, frame: BodyFrame, region: np.ndarray, waist: float | None,
