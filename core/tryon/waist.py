@@ -277,6 +277,8 @@ def clear_beside(person: Person, frame: BodyFrame, out: np.ndarray, alpha: np.nd
     gone = cv2.morphologyEx(gone.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
     if not gone.any():
         return out, gone
+    # The old garment's anti-aliased edge just outside the person's outline goes with it (no faint line of it).
+    gone |= (cv2.dilate(gone.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0) & ~person.mask & ~on & rows
     return backdrop_fill(out, gone, person.mask | on), gone  # the backdrop from the backdrop, not the new trousers
 
 
