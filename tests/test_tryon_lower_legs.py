@@ -73,6 +73,16 @@ def test_trousers_over_dresses_keep_both_legs_whole():
         assert q.check("slivers").passed, (pid, gid, q.check("slivers").reason)  # was 0.027 / 0.040
 
 
+def test_bare_legs_below_the_crotch_stay_two_legs():
+    """A croquis figure in a leotard: the gap opens at the crotch over bare legs; trousers there take her legs'
+    places as before (not the dress path)."""
+    from core.tryon.croquis import FIGURES, draw_figure
+
+    for key in FIGURES:
+        p = draw_figure(key)
+        assert waist.legs_apart(p, body_frame(p, "lower")), key
+
+
 def test_close_gap_is_a_no_op_without_two_legs():
     class _P:  # only what close_gap reads before it finds no legs
         mask = np.zeros((50, 50), bool)

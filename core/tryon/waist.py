@@ -150,8 +150,9 @@ def _within_outline(person: Person, frame: BodyFrame, dst: np.ndarray, i: int, y
 
 def legs_apart(person: Person, frame: BodyFrame) -> bool:
     """Whether the old lower garment has two legs (the backdrop shows between them above the knees), not a dress
-    or a skirt whose outline closes the gap. Where the gap opens under a short dress's hem, the legs beside it are
-    her bare skin, not two trouser legs: that is a dress too."""
+    or a skirt whose outline closes the gap. Where the gap opens under a short dress's hem (below halfway from the
+    hips to the knees, lower than a crotch) and the legs beside it are her bare skin, not two trouser legs: that is
+    a dress too."""
     return person.derived(("legs_apart", float(frame.width)), lambda: _legs_apart(person, frame))
 
 
@@ -164,6 +165,8 @@ def _legs_apart(person: Person, frame: BodyFrame) -> bool:
     if not len(apart) or hip_y + apart[0] > max(frame.lk[1], frame.rk[1]):
         return False
     y = int(hip_y + apart[0])
+    if y < hip_y + 0.5 * (max(frame.lk[1], frame.rk[1]) - hip_y):
+        return True  # the crotch (bare legs below a leotard or shorts), not a dress's hem above the knees
     legs = np.zeros((H, W), bool)  # the legs just below where the gap opens
     legs[y:int(min(H, y + 0.25 * w)), max(0, int(cx - 0.6 * w)):int(cx + 0.6 * w)] = True
     legs &= person.mask
