@@ -77,7 +77,7 @@ def close_gap(person: Person, frame: BodyFrame, rgb: np.ndarray, alpha: np.ndarr
     if not len(seen):
         return rgb, alpha
     m = 0.03 * w
-    tl, tr = np.full(y1 - y0, np.nan, np.float32), np.full(y1 - y0, np.nan, np.float32)
+    hl, hr = np.full(y1 - y0, np.nan, np.float32), np.full(y1 - y0, np.nan, np.float32)
     for k in range(y1 - y0):
         legs_k = legs[y0 + k]
         if legs_k is None:
@@ -92,8 +92,32 @@ def close_gap(person: Person, frame: BodyFrame, rgb: np.ndarray, alpha: np.ndarr
         else:  # below: the last row it shows
             g0, g1 = gaps[seen[seen < k][-1]]
         c = (g0 + g1) / 2
-        tl[k], tr[k] = max(a1, min(g0 + m, c - 0.5)), min(b0, max(g1 - m, c + 0.5))
+        hl[k], hr[k] = min(g0 + m, c - 0.5), max(g1 - m, c + 0.5)
+    # A trouser leg hangs straight past her calves and ankles: the least straight-edged gap that still covers them.
+    a1 = np.array([lg[1] if lg else np.nan for lg in legs[y0:y1]], np.float32)
+    b0 = np.array([lg[2] if lg else np.nan for lg in legs[y0:y1]], np.float32)
+    tl, tr = np.maximum(a1, hull(hl, upper=True)), np.minimum(b0, hull(hr, upper=False))
     return _stretch(rgb, alpha, legs, y0, tl, tr, w)
+
+
+def hull(v: np.ndarray, upper: bool) -> np.ndarray:
+    """The least concave function above v (upper) or the greatest convex one below it, over its finite entries
+    (NaN stays NaN): straight lines between the points that stick out."""
+    k = np.flatnonzero(np.isfinite(v))
+    out = np.full(len(v), np.nan, np.float32)
+    if len(k) < 2:
+        out[k] = v[k]
+        return out
+    sign = 1.0 if upper else -1.0
+    pts: list[tuple[float, float]] = []
+    for x, y in zip(k.astype(float), sign * v[k].astype(float)):
+        while len(pts) >= 2 and ((pts[-1][0] - pts[-2][0]) * (y - pts[-2][1])
+                                 - (pts[-1][1] - pts[-2][1]) * (x - pts[-2][0])) >= 0:
+            pts.pop()
+        pts.append((x, y))
+    px, py = np.array(pts).T
+    out[k] = sign * np.interp(k, px, py)
+    return out
 
 
 def _stretch(rgb, alpha, legs, y0, tl, tr, w) -> tuple[np.ndarray, np.ndarray]:
@@ -122,7 +146,8 @@ def _stretch(rgb, alpha, legs, y0, tl, tr, w) -> tuple[np.ndarray, np.ndarray]:
             continue
         a0, l1, r0, b1 = lg
         nl, nr = l1 + max(0.0, float(dl[k])), r0 - max(0.0, float(dr[k]))
-        nl, nr = min(nl, nr - 0.5), max(nr, nl + 0.5)
+        if nr - nl < 0.5:  # the two legs meet: side by side about the middle of where each would reach
+            nl, nr = (nl + nr) / 2 - 0.25, (nl + nr) / 2 + 0.25
         if nr - nl < 0.03 * w:
             meet[y0 + k] = (nl + nr) / 2
         row = map_x[y0 + k]
@@ -133,7 +158,14 @@ def _stretch(rgb, alpha, legs, y0, tl, tr, w) -> tuple[np.ndarray, np.ndarray]:
     map_y = np.repeat(np.arange(H, dtype=np.float32)[:, None], W, axis=1)
     stack = np.concatenate([rgb, alpha[..., None]], 2).astype(np.float32)
     out = cv2.remap(stack, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
-    return out[..., :3] * crease(meet, H, W, w)[..., None], np.clip(out[..., 3], 0, 1)
+    rgb, alpha = out[..., :3], np.clip(out[..., 3], 0, 1)
+    for y in np.flatnonzero(np.isfinite(meet)):  # where the legs meet, no thread of what lay under them between
+        x0, x1 = int(meet[y]) - 1, int(meet[y]) + 3
+        if x0 >= 3 and x1 + 3 <= W:
+            thin = alpha[y, x0:x1] < 0.99
+            rgb[y, x0:x1][thin] = (rgb[y, x0 - 3] + rgb[y, x1 + 2]) / 2
+            alpha[y, x0:x1] = 1.0
+    return rgb * crease(meet, H, W, w)[..., None], alpha
 
 
 def crease(meet: np.ndarray, H: int, W: int, w: float) -> np.ndarray:
