@@ -285,6 +285,25 @@ def clear_beside(person: Person, frame: BodyFrame, out: np.ndarray, alpha: np.nd
     return backdrop_fill(out, gone, person.mask | on), gone  # the backdrop from the backdrop, not the new trousers
 
 
+def _sleeves(person: Person, frame: BodyFrame, skin: np.ndarray) -> np.ndarray:
+    """Her sleeved forearms (the capsule along elbow -> wrist, on each side whose forearm is not bare skin)."""
+    H, W = skin.shape
+    out = np.zeros((H, W), bool)
+    arms = limb_capsules(person, frame, (H, W))
+    cx = float(frame.lh[0] + frame.rh[0]) / 2
+    for side in ("l", "r"):
+        if person.visible(f"{side}_wrist") and person.visible(f"{side}_elbow") and _sleeved(person, side, skin):
+            half = np.zeros((H, W), bool)  # this arm's side of the body, out from halfway to the wrist
+            x = float(person.point(f"{side}_wrist")[0])
+            mid = int(np.clip(cx + (x - cx) / 2, 0, W))
+            if x >= cx:
+                half[:, mid:] = True
+            else:
+                half[:, :mid] = True
+            out |= arms & half
+    return out
+
+
 def hide_old(person: Person, frame: BodyFrame, out: np.ndarray, alpha: np.ndarray, region: np.ndarray,
              waist: float | None, own: bool) -> tuple[np.ndarray, np.ndarray]:
     """After the trousers are laid on (out: uint8): the old garment beside and below them (a skirt, a wider
@@ -310,6 +329,7 @@ def hide_old(person: Person, frame: BodyFrame, out: np.ndarray, alpha: np.ndarra
     skin = own_skin(lab, person, frame)
     arms = skin & smooth(lab, skin, frame) & limb_capsules(person, frame, region.shape, 1.6)
     arms &= ~((alpha * region) > 0.5)
+    arms |= _sleeves(person, frame, skin)  # a long sleeve down to the wrist stays in front
     if waist is not None:
         arms[:max(0, int(waist))] = False
     return put_back(person, out, keep | arms), region | grown
