@@ -73,6 +73,25 @@ def test_trousers_over_dresses_keep_both_legs_whole():
         assert q.check("slivers").passed, (pid, gid, q.check("slivers").reason)  # was 0.027 / 0.040
 
 
+@needs_real
+def test_a_tapered_leg_covers_her_calf():
+    """Straight jeans on a short-dress wearer (p27 + g25): no strip of her calf beside a trouser leg (124 px of
+    her unchanged skin just outside the legs, knees to hem, before lower_legs.her_outer; 0 after)."""
+    import cv2
+
+    person = analyse_person(Image.open(REAL / "people" / "p27.jpg").convert("RGB"))
+    r = ClassicTryOn().run(person.image, Image.open(REAL / "garments" / "g25.jpg").convert("RGB"), "lower",
+                           person=person)
+    f = body_frame(person, "lower")
+    on = r.garment_alpha > 0.5
+    skin = own_skin(person_lab(person), person, f)
+    same = np.abs(np.asarray(r.image).astype(int) - np.asarray(person.image).astype(int)).max(axis=2) < 6
+    band = (cv2.dilate(on.astype(np.uint8), np.ones((1, int(0.05 * f.width) | 1), np.uint8)) > 0) & ~on
+    band[:int(min(f.lk[1], f.rk[1]))] = False
+    band[int(np.flatnonzero(on.any(axis=1)).max()) - 5:] = False
+    assert (band & skin & same).sum() < 40
+
+
 def test_bare_legs_below_the_crotch_stay_two_legs():
     """A croquis figure in a leotard: the gap opens at the crotch over bare legs; trousers there take her legs'
     places as before (not the dress path)."""

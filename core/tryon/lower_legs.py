@@ -61,6 +61,30 @@ def her_gaps(person: Person, frame: BodyFrame, y0: int, y1: int) -> np.ndarray:
     return out
 
 
+def her_outer(person: Person, frame: BodyFrame, gaps: np.ndarray, y0: int) -> np.ndarray:
+    """Per row, the outer edges of her bare legs beside the gap (left, right), NaN where the photo does not show
+    her bare leg there (a dress, a shoe, a bag)."""
+    H, W = person.mask.shape
+    lab = person_lab(person)
+    skin = own_skin(lab, person, frame)
+    skin &= smooth(lab, skin, frame)
+    out = np.full((len(gaps), 2), np.nan, np.float32)
+    for k in np.flatnonzero(np.isfinite(gaps[:, 0])):
+        y = y0 + int(k)
+        if not 0 <= y < H:
+            continue
+        row, g0, g1 = person.mask[y], int(gaps[k, 0]), int(gaps[k, 1])
+        off = np.flatnonzero(~row[:max(0, g0 - 1)])
+        a = int(off[-1]) + 1 if len(off) else 0
+        off = np.flatnonzero(~row[g1 + 1:])
+        b = g1 + int(off[0]) if len(off) else W - 1
+        if skin[y, a + 2:max(a + 3, g0 - 2)].mean() > 0.6:
+            out[k, 0] = a
+        if skin[y, min(g1 + 2, b - 3):b - 2].mean() > 0.6:
+            out[k, 1] = b
+    return out
+
+
 def close_gap(person: Person, frame: BodyFrame, rgb: np.ndarray, alpha: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The warped trousers (rgb HxWx3, alpha HxW) with each leg's inner edge moved in, row by row, to her legs'
     gap (a little over her legs' inner edges), where the shot's gap is wider."""
@@ -97,7 +121,14 @@ def close_gap(person: Person, frame: BodyFrame, rgb: np.ndarray, alpha: np.ndarr
     a1 = np.array([lg[1] if lg else np.nan for lg in legs[y0:y1]], np.float32)
     b0 = np.array([lg[2] if lg else np.nan for lg in legs[y0:y1]], np.float32)
     tl, tr = np.maximum(a1, hull(hl, upper=True)), np.minimum(b0, hull(hr, upper=False))
-    return _stretch(rgb, alpha, legs, y0, tl, tr, w)
+    # Out over her bare legs' outer edges too where a tapered leg leaves a strip of her calf beside it.
+    outer = her_outer(person, frame, gaps, y0)
+    a0 = np.array([lg[0] if lg else np.nan for lg in legs[y0:y1]], np.float32)
+    b1 = np.array([lg[3] if lg else np.nan for lg in legs[y0:y1]], np.float32)
+    with np.errstate(invalid="ignore"):
+        ol = np.where((a0 - outer[:, 0] + m > 0) & (a0 - outer[:, 0] < 0.12 * w), a0 - outer[:, 0] + m, 0.0)
+        orr = np.where((outer[:, 1] - b1 + m > 0) & (outer[:, 1] - b1 < 0.12 * w), outer[:, 1] - b1 + m, 0.0)
+    return _stretch(rgb, alpha, legs, y0, tl, tr, w, (np.nan_to_num(ol), np.nan_to_num(orr)))
 
 
 def hull(v: np.ndarray, upper: bool) -> np.ndarray:
@@ -120,7 +151,7 @@ def hull(v: np.ndarray, upper: bool) -> np.ndarray:
     return out
 
 
-def _stretch(rgb, alpha, legs, y0, tl, tr, w) -> tuple[np.ndarray, np.ndarray]:
+def _stretch(rgb, alpha, legs, y0, tl, tr, w, grow=None) -> tuple[np.ndarray, np.ndarray]:
     """Each leg row stretched from its outer edge to the new inner edge (tl, tr: per row from y0, NaN: as warped);
     the new edges smoothed across rows so they run straight."""
     H, W = alpha.shape
@@ -135,7 +166,13 @@ def _stretch(rgb, alpha, legs, y0, tl, tr, w) -> tuple[np.ndarray, np.ndarray]:
     sig = max(2.0, 0.05 * w)
     dl = cv2.GaussianBlur(dl[:, None], (1, 0), sigmaX=0.1, sigmaY=sig)[:, 0]
     dr = cv2.GaussianBlur(dr[:, None], (1, 0), sigmaX=0.1, sigmaY=sig)[:, 0]
-    if max(float(dl.max()), float(dr.max())) < 1.0:
+    k = max(3, int(0.1 * w) | 1)  # the outer edges: out to the widest of her calf nearby, smoothed
+    gl, gr = (np.zeros(len(tl), np.float32),) * 2 if grow is None else grow
+    gl = cv2.GaussianBlur(cv2.dilate(gl.astype(np.float32)[:, None], np.ones((k, 1), np.uint8)), (1, 0),
+                          sigmaX=0.1, sigmaY=sig)[:, 0]
+    gr = cv2.GaussianBlur(cv2.dilate(gr.astype(np.float32)[:, None], np.ones((k, 1), np.uint8)), (1, 0),
+                          sigmaX=0.1, sigmaY=sig)[:, 0]
+    if max(float(dl.max()), float(dr.max()), float(gl.max()), float(gr.max())) < 1.0:
         return rgb, alpha
     map_x = np.tile(np.arange(W, dtype=np.float32), (H, 1))
     x = np.arange(W, dtype=np.float32)
@@ -151,10 +188,11 @@ def _stretch(rgb, alpha, legs, y0, tl, tr, w) -> tuple[np.ndarray, np.ndarray]:
         if nr - nl < 0.03 * w:
             meet[y0 + k] = (nl + nr) / 2
         row = map_x[y0 + k]
-        sel = (x >= a0) & (x <= nl)
-        row[sel] = a0 + (x[sel] - a0) * (l1 - a0) / max(nl - a0, 1.0)
-        sel = (x >= nr) & (x <= b1)
-        row[sel] = b1 - (b1 - x[sel]) * (b1 - r0) / max(b1 - nr, 1.0)
+        na0, nb1 = a0 - max(0.0, float(gl[k])), b1 + max(0.0, float(gr[k]))
+        sel = (x >= na0) & (x <= nl)
+        row[sel] = a0 + (x[sel] - na0) * (l1 - a0) / max(nl - na0, 1.0)
+        sel = (x >= nr) & (x <= nb1)
+        row[sel] = b1 - (nb1 - x[sel]) * (b1 - r0) / max(nb1 - nr, 1.0)
     map_y = np.repeat(np.arange(H, dtype=np.float32)[:, None], W, axis=1)
     stack = np.concatenate([rgb, alpha[..., None]], 2).astype(np.float32)
     out = cv2.remap(stack, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
