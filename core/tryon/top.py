@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from core.tryon import reveal, uncover
+from core.tryon import halter, reveal, uncover
 from core.tryon.arms import bare_arm, hands, layer_over_arms, sleeve_across, sleeves_past_hem
 from core.tryon.base import TryOnResult
 from core.tryon.body import BodyFrame
@@ -54,10 +54,13 @@ def wear_top(person: Person, garment_img: Image.Image, gmask: np.ndarray, torso:
     H, W = zone.shape
     # 1. the flat-lay: body and sleeves, and where its rows land
     flat = lay_out(garment_img, gmask, body)
-    # Below the new top's hem the person's own clothes stay (trousers, a skirt): the zone ends at the hem.
-    zone[int(min(H, max(0, flat.hem_y))):] = False
     # 2. the garment's body on the torso, then each sleeve along its arm
     body_rgb, body_a, fit = place_body(flat, person, body, warp)
+    corners_y = flat.hem_y  # its hem's corners; a curved hem (a shirt tail) reaches lower in the middle
+    flat = replace(flat, hem_y=halter.worn_hem(body_a, flat.hem_y, body.width))
+    # Below the new top's hem the person's own clothes stay (trousers, a skirt): the zone ends at the hem.
+    zone[int(min(H, max(0, flat.hem_y))):] = False
+    zone[int(min(H, max(0, corners_y))):] &= body_a[int(min(H, max(0, corners_y))):] > 0.5  # under it: the cloth only
     base = np.asarray(person.image, np.float32) / 255.0
     lab = reveal.lab_of(base)
     skin = reveal.own_skin(lab, person, body)
@@ -76,13 +79,13 @@ def wear_top(person: Person, garment_img: Image.Image, gmask: np.ndarray, torso:
         layers = [(body_rgb, body_a)]
     # 3. the zone grows to what the garment lies on (the shoulders' slope up to the collar), never the face
     zone |= lies_on(layers, flat.hem_y, body) & person.mask & ~face_mask(body, zone.shape)
-    if flat.parts.off_shoulder:  # nothing covers the old collar above the neck base now: it goes, her skin stays
+    if flat.parts.off_shoulder or flat.parts.halter:  # nothing covers the old collar there: it goes, skin stays
         zone |= collar_band(person, body) & ~skin
     t["warp"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     # 4. the old top's pixels the new one replaces; the hands and hair in front stay
     zone, skin, caps = zone_to_replace(person, body, zone, torso, flat.hem_y, lab, skin, lower, front)
-    zone &= ~under_hem(layers, lower, flat.hem_y - 0.2 * body.width)
+    zone &= ~under_hem(layers, lower, corners_y - 0.2 * body.width)
     if warp is None:  # a long sleeve past the hem (on a hanging arm) is worn there too, to its cuff
         zone |= sleeves_past_hem(layers[2:], flat.hem_y, person, body, skin) & ~hands(person, body, skin, ~zone)
     # 5. what it leaves bare painted from her photo, the garment laid over it
@@ -128,7 +131,7 @@ def lay_out(garment_img: Image.Image, gmask: np.ndarray, body: BodyFrame) -> Fla
     # the backdrop in the slits beside long sleeves.
     closed_img, closed = close_flat_lay(garment_img, solid, enclosed=slit_backdrop(garment_img, solid, gmask))
     lm = garment_landmarks(closed, "upper")
-    parts = garment_parts(solid, lm)
+    parts = halter.at_chest(garment_parts(solid, lm))  # a halter is worn from its chest row, not its narrow neck
     tex = inner_texture(closed_img, closed)
     src, dst, sx, sy = body_targets(parts, body)
     if sy > sx:
