@@ -12,7 +12,8 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from core.tryon import halter, reveal, uncover
+from core.tryon import cuffs, halter, reveal, side_gaps, uncover
+from core.tryon.side_gaps import enclosed
 from core.tryon.arms import bare_arm, hands, layer_over_arms, sleeve_across, sleeves_past_hem
 from core.tryon.base import TryOnResult
 from core.tryon.body import BodyFrame
@@ -69,7 +70,7 @@ def wear_top(person: Person, garment_img: Image.Image, gmask: np.ndarray, torso:
     bare_skin = skin & reveal.smooth(lab, skin, body)
     front = np.zeros((H, W), bool)
     if warp is None:
-        sleeves = place_sleeves(flat, person, body)
+        sleeves = place_sleeves(flat, person, body, {k: cuffs.old_cuff_reach(lab, skin, person, k, body) for k in (-1, 1)})
         hole = armholes(sleeves + [(body_rgb, body_a)], person, body, flat.hem_y)
         # Below the sleeves' ends her own arms, in front of the garment; above, each sleeve over the body.
         layers, front = layer_over_arms(sleeves, [s for _, s in flat.parts.sleeves], (body_rgb, body_a), person,
@@ -88,6 +89,7 @@ def wear_top(person: Person, garment_img: Image.Image, gmask: np.ndarray, torso:
     zone &= ~under_hem(layers, lower, corners_y - 0.2 * body.width)
     if warp is None:  # a long sleeve past the hem (on a hanging arm) is worn there too, to its cuff
         zone |= sleeves_past_hem(layers[2:], flat.hem_y, person, body, skin) & ~hands(person, body, skin, ~zone)
+    zone |= side_gaps.between_arm_and_body(person.mask, body_a, body, corners_y)  # the cloth hangs across the slit
     # 5. what it leaves bare painted from her photo, the garment laid over it
     out, garment_alpha = paint(person, body, zone, torso, skin, caps, layers, flat.hem_y, base, bare_skin, front)
     t["compose"] = time.perf_counter() - t0
@@ -162,9 +164,11 @@ def place_body(flat: FlatTop, person: Person, body: BodyFrame, warp: Warp | None
     return body_rgb, body_a, fit
 
 
-def place_sleeves(flat: FlatTop, person: Person, body: BodyFrame) -> list[tuple[np.ndarray, np.ndarray]]:
+def place_sleeves(flat: FlatTop, person: Person, body: BodyFrame,
+                  reach: dict | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
     """Each sleeve along its arm, bending at the elbow (a long sleeve follows the forearm, a bent arm too); without
-    the arm's joints, turned along the arm's direction."""
+    the arm's joints, turned along the arm's direction. reach: per side, how far past the wrist the old sleeve
+    ends (a long sleeve's cuff covers it)."""
     H, W = person.mask.shape
     parts = flat.parts
     re, le = worn_from(parts, body)
@@ -172,6 +176,7 @@ def place_sleeves(flat: FlatTop, person: Person, body: BodyFrame) -> list[tuple[
     for mask, side in parts.sleeves:
         corner = np.array([parts.top[0] if side < 0 else parts.top[1], parts.y_top], np.float32)
         along = sleeve_scale(person, side, body, mask, corner, flat.sy)
+        at_wrist = along != flat.sy and not short_sleeve(mask, corner, parts)
         if short_sleeve(mask, corner, parts):
             # A short sleeve by the garment's own proportions stays short on a bent or foreshortened arm.
             along = min(along, flat.sy)
@@ -179,6 +184,11 @@ def place_sleeves(flat: FlatTop, person: Person, body: BodyFrame) -> list[tuple[
         path = arm_path(person, side, body)
         if path is not None:
             path[0] = re if side < 0 else le  # an off-shoulder sleeve starts lower on the arm
+            extra = (reach or {}).get(side, 0.0) if at_wrist else 0.0
+            if extra > 0:  # the cuff down over the old sleeve's end past the wrist
+                arm = float(np.linalg.norm(np.diff(path, axis=0), axis=1).sum())
+                along *= (arm + extra) / max(arm, 1.0)
+                path[-1] += (path[-1] - path[-2]) / max(float(np.linalg.norm(path[-1] - path[-2])), 1e-6) * extra
             # A long sleeve is as wide as the arm it covers (the old sleeve's edge showed beside a narrower one).
             across = flat.sx if short_sleeve(mask, corner, parts) else sleeve_across(mask, corner, person, path, flat.sx)
             s_pts, d_pts = sleeve_points(mask, side, corner, path, along, across)
@@ -370,17 +380,6 @@ def paint(person: Person, body: BodyFrame, zone: np.ndarray, torso: np.ndarray, 
     feather = np.clip(cv2.distanceTransform((zone | ~person.mask).astype(np.uint8), cv2.DIST_L2, 3) / 2.0, 0, 1)[..., None]
     out = np.where(zone[..., None], base * (1 - feather) + canvas * feather, base)
     return out, garment_alpha
-
-
-def enclosed(area: np.ndarray, person_mask: np.ndarray) -> np.ndarray:
-    """The parts of the area that touch no backdrop: inside her outline (an old sleeve's bottom between the arm
-    and the new top) the backdrop cannot show through; that is her body."""
-    n, labels = cv2.connectedComponents(area.astype(np.uint8), connectivity=8)
-    if n <= 1:
-        return np.zeros_like(area)
-    outside = cv2.dilate((~person_mask).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
-    touching = np.unique(labels[outside & area])
-    return (labels > 0) & ~np.isin(labels, touching)
 
 
 def _result(person: Person, garment_img: Image.Image, flat: FlatTop, zone: np.ndarray, torso: np.ndarray,
