@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from core.tryon import cuffs, halter, reveal, side_gaps, uncover
+from core.tryon import cuffs, halter, reveal, uncover
 from core.tryon.side_gaps import enclosed
 from core.tryon.arms import bare_arm, hands, layer_over_arms, sleeve_across, sleeves_past_hem
 from core.tryon.base import TryOnResult
@@ -89,7 +89,6 @@ def wear_top(person: Person, garment_img: Image.Image, gmask: np.ndarray, torso:
     zone &= ~under_hem(layers, lower, corners_y - 0.2 * body.width)
     if warp is None:  # a long sleeve past the hem (on a hanging arm) is worn there too, to its cuff
         zone |= sleeves_past_hem(layers[2:], flat.hem_y, person, body, skin) & ~hands(person, body, skin, ~zone)
-    zone |= side_gaps.between_arm_and_body(person.mask, body_a, body, corners_y)  # the cloth hangs across the slit
     # 5. what it leaves bare painted from her photo, the garment laid over it
     out, garment_alpha = paint(person, body, zone, torso, skin, caps, layers, flat.hem_y, base, bare_skin, front)
     t["compose"] = time.perf_counter() - t0
