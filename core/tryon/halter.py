@@ -70,3 +70,12 @@ def worn_hem(alpha: np.ndarray, hem_y: float, width: float) -> float:
     if not len(rows):
         return hem_y
     return float(max(hem_y, min(rows[-1] + 2.0, hem_y + 0.25 * width)))
+
+
+def hip_columns(body, W: int) -> np.ndarray:
+    """(1, W) bool: the columns between the hip joints (her trousers' front below a top), none without hips."""
+    out = np.zeros((1, W), bool)
+    if body.lh is not None and body.rh is not None:
+        x0, x1 = sorted((float(body.lh[0]), float(body.rh[0])))
+        out[0, max(0, int(x0)):max(0, int(np.ceil(x1)) + 1)] = True
+    return out
