@@ -13,7 +13,6 @@ import numpy as np
 from PIL import Image
 
 from core.tryon import cuffs, halter, reveal, uncover
-from core.tryon.halter import hip_columns
 from core.tryon.side_gaps import enclosed
 from core.tryon.arms import bare_arm, hands, layer_over_arms, sleeve_across, sleeves_past_hem
 from core.tryon.base import TryOnResult
@@ -290,7 +289,7 @@ def zone_to_replace(person: Person, body: BodyFrame, zone: np.ndarray, torso: np
     zone |= uncover.old_fringe(zone, old_px & ~skin & ~fm & ~lower & person.mask, body)
     # What is left of it inside and along the zone in other colours: a logo, a collar, the shade along its seams
     # (below the new hem, between the hip joints, a light seam of her trousers' front is not the old top)
-    front_of = (np.arange(H)[:, None] >= hem_row) & hip_columns(body, W) & ~caps
+    front_of = (np.arange(H)[:, None] >= hem_row) & halter.hip_columns(body, W) & ~caps
     zone |= uncover.leftovers(zone, person.mask & ~skin & ~fm & ~lower & ~front_of, body)
     if front is not None:  # her bare arm in front of the new top stays as it is (its shadows were painted over)
         zone &= ~bare_arm(lab, front, core)
