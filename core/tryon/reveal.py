@@ -15,7 +15,7 @@ from core.tryon.body import BodyFrame
 from core.tryon.form import limb_form, seam_match
 from core.tryon.pixels import NBINS, ellipse_mask, fine_texture, quantise, skin_like, skin_model, to_lab
 from core.tryon.pose import Person
-from core.tryon.shade import body_shading, light_side
+from core.tryon.shade import body_shading, light_side, shoulder_ramp
 
 
 def lab_of(rgb01: np.ndarray) -> np.ndarray:
@@ -140,9 +140,10 @@ def skin_tone(rgb: np.ndarray, skin: np.ndarray, face: np.ndarray, near: np.ndar
 
 
 def paint_skin(base: np.ndarray, area: np.ndarray, skin: np.ndarray, face: np.ndarray, body: BodyFrame,
-               seed: int = 0, limbs: np.ndarray | None = None) -> np.ndarray:
+               seed: int = 0, limbs: np.ndarray | None = None, neck: tuple[float, float] | None = None) -> np.ndarray:
     """Base with the area painted as the person's own skin (colour, texture, light and form; `limbs`: the arms or
-    legs over the body, each rounded on its own with a contact shadow beside it)."""
+    legs over the body, each rounded on its own with a contact shadow beside it; `neck`: her neck's middle and
+    half-width, rounded on its own down to the collarbones)."""
     out = base.copy()
     if not area.any():
         return out
@@ -153,11 +154,11 @@ def paint_skin(base: np.ndarray, area: np.ndarray, skin: np.ndarray, face: np.nd
     tone = skin_tone(base, skin, face, near)
     # Her body's form: the area with her own skin beside it as rounded cylinders, lit from the photo's light
     # (taken from her face and neck), never one flat tone.
-    form = body_shading(area, area | (skin & near & ~face), limbs, body, w, light_side(L, skin, face | near))
+    form = body_shading(area, area | (skin & near & ~face), limbs, body, w, light_side(L, skin, face | near), neck)
     form = form / float(np.clip(np.median(form[area]), 0.85, 1.0))  # her tone on the drawn skin's middle light
     shade = photo_shading(L, area, w) * form
-    if limbs is not None:
-        shade = shade * limb_form(area, limbs, w)
+    if limbs is not None:  # each limb's own form, not over the shoulder (the torso's there)
+        shade = shade * (1.0 + (limb_form(area, limbs, w) - 1.0) * shoulder_ramp(body, area.shape))
     pool = skin & ~face
     if (cv2.erode(pool.astype(np.uint8), np.ones((17, 17), np.uint8)) > 0).sum() < 10:
         pool = skin  # little bare skin below the face (long sleeves, a high neck): her cheeks' grain

@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from core.tryon import reveal, uncover
+from core.tryon import anatomy, reveal, uncover
 from core.tryon.arms import bare_arm, hands, layer_over_arms, sleeve_across, sleeves_past_hem
 from core.tryon.base import TryOnResult
 from core.tryon.body import BodyFrame
@@ -21,7 +21,7 @@ from core.tryon.drape import (GarmentParts, arm_direction, arm_path, body_target
                               collar_band, off_shoulder_along)
 from core.tryon.flatlay import close_flat_lay, slit_backdrop, solid_garment
 from core.tryon.held import held_in_front
-from core.tryon.pixels import ellipse_mask, inner_texture, low_frequency_shading, quantise, volume_shading
+from core.tryon.pixels import inner_texture, low_frequency_shading, quantise, volume_shading
 from core.tryon.pose import Person
 from core.tryon.regions import torso_outline
 from core.tryon.warp import SideFit, fit_sides, garment_landmarks, tps_remap
@@ -343,7 +343,10 @@ def paint(person: Person, body: BodyFrame, zone: np.ndarray, torso: np.ndarray, 
     # Her arms are a little wider than their capsules: an old sleeve's edge there is arm, not backdrop.
     body_est = (reveal.limb_capsules(person, body, (H, W), 1.35) | uncover.body_outline(body, (H, W))) & person.mask
     # Her neck and the base of it (a crew collar above a strapless top is her skin, not backdrop)
-    body_est |= ellipse_mask((H, W), (body.neck_x, body.neck_y, 0.22 * body.width, 0.3 * body.width)) & person.mask
+    # (as wide as the neck she shows above the old collar, her shoulders' slope: core/tryon/anatomy.py)
+    neck = anatomy.neck_span(skin, body)
+    body_est |= anatomy.neck_and_shoulders(skin, body, person.mask)
+    body_est &= anatomy.shoulder_outline(body, (H, W), neck)  # above it, where the old top was: the backdrop
     if front is not None:  # her arm in front of the garment is her arm (painted backdrop, it was a white halo)
         body_est |= front & person.mask
     # Her skin to sample from: the upper body's (a beige skirt or the legs are not her arms' skin).
@@ -354,7 +357,7 @@ def paint(person: Person, body: BodyFrame, zone: np.ndarray, torso: np.ndarray, 
     near_body = cv2.dilate(body_est.astype(np.uint8), np.ones((int(0.1 * body.width) | 1,) * 2, np.uint8)) > 0
     body_est |= enclosed(bare & ~body_est, person.mask) & near_body  # not a loose top's whole width
     canvas = reveal.paint_skin(base, bare & body_est, upper_skin, face_mask(body, zone.shape), body,
-                               limbs=caps & person.mask)
+                               limbs=caps & person.mask, neck=neck)
     canvas = reveal.backdrop_fill(canvas, bare & ~body_est, person.mask)
     garment_alpha = np.zeros((H, W), np.float32)
     for rgb, a in layers:
