@@ -274,7 +274,8 @@ def zone_to_replace(person: Person, body: BodyFrame, zone: np.ndarray, torso: np
     lower[:] = uncover.lower_below_old_hem(lower, lab, skin, person.mask, torso, body)
     zone[hem_row:] = False
     zone |= _old_below_hem(person, body, torso, skin, caps, old_px, ~lower, hem_row)
-    zone |= uncover.old_fringe(zone, old_px & ~skin & ~fm & ~lower & person.mask, body)
+    zone |= uncover.old_fringe(zone, old_px & ~skin & ~fm & ~lower & person.mask, body,
+                               reveal.crown_colours(lab, person, body, skin))
     # What is left of it inside and along the zone in other colours: a logo, a collar, the shade along its seams
     zone |= uncover.leftovers(zone, person.mask & ~skin & ~fm & ~lower, body)
     if front is not None:  # her bare arm in front of the new top stays as it is (its shadows were painted over)
@@ -340,6 +341,7 @@ def paint(person: Person, body: BodyFrame, zone: np.ndarray, torso: np.ndarray, 
     vol = volume_shading(zone, body.width, body.neck_x)
     covered = np.max([a for _, a in layers], axis=0) > 0.98
     bare = zone & ~skin & ~covered
+    bare |= uncover.collar_seam(bare, zone & ~covered, body)  # an old collar's edge, not a grey line at the neck
     # Her arms are a little wider than their capsules: an old sleeve's edge there is arm, not backdrop.
     body_est = (reveal.limb_capsules(person, body, (H, W), 1.35) | uncover.body_outline(body, (H, W))) & person.mask
     # Her neck and the base of it (a crew collar above a strapless top is her skin, not backdrop)

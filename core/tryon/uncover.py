@@ -9,15 +9,22 @@ import cv2
 import numpy as np
 
 from core.tryon.body import BodyFrame
-from core.tryon.pixels import quantise
+from core.tryon.pixels import ellipse_mask, quantise
 from core.tryon.reveal import clothing_colours
 
 
-def old_fringe(zone: np.ndarray, old: np.ndarray, body: BodyFrame) -> np.ndarray:
+def old_fringe(zone: np.ndarray, old: np.ndarray, body: BodyFrame, hairlike: np.ndarray | None = None) -> np.ndarray:
     """The old top's pixels joined to the zone, grown out from it through the old top's colours up to a third of
-    the shoulders: no strip of it is left."""
+    the shoulders: no strip of it is left. Up to 0.15 of the shoulders above the neck base too (a crew or V-neck
+    tee's back and shoulder seams lie on the slope of her shoulders there; left, they framed the drawn chest in a
+    straight line). There, never in her hair's colours (`hairlike`: hair falling behind the shoulders stays)."""
     cand = old.copy()
-    cand[:max(0, int(body.neck_y))] = False
+    top = int(max(0, body.neck_y - 0.15 * body.width))
+    cand[:top] = False
+    if hairlike is not None:
+        cand[top:max(top, int(body.neck_y))] &= ~hairlike[top:max(top, int(body.neck_y))]
+    else:
+        cand[:max(0, int(body.neck_y))] = False
     grown = zone & cand
     seed = zone.astype(np.uint8)
     k = np.ones((5, 5), np.uint8)
@@ -49,6 +56,17 @@ def leftovers(zone: np.ndarray, other: np.ndarray, body: BodyFrame) -> np.ndarra
     band = cv2.dilate(zone.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1,) * 2)) > 0
     return (holes | band) & other & rows & ~zone
 
+
+
+def collar_seam(bare: np.ndarray, zone: np.ndarray, body: BodyFrame) -> np.ndarray:
+    """The zone's pixels within two of what is drawn around her neck (from 0.15 of the shoulders above the neck base
+    to the shoulder joints, never the face): an old collar's edge, half cloth and half skin, reads as skin by
+    colour; kept as it was, it left a thin grey line around the drawn neck. Drawn over, it meets her neck softly."""
+    near = (cv2.dilate(bare.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))) > 0) & zone & ~bare
+    top = int(max(0, body.neck_y - 0.15 * body.width))
+    near[:top] = False
+    near[int(max(top, max(body.ls[1], body.rs[1]))):] = False
+    return near & ~ellipse_mask(zone.shape, body.face)
 
 def old_hem_row(old: np.ndarray, torso: np.ndarray, body: BodyFrame) -> int:
     """The last row, going down from the chest, where the old top's colours still fill a third of the torso's
