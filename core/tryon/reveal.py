@@ -15,7 +15,7 @@ from core.tryon.body import BodyFrame
 from core.tryon.form import limb_form, seam_match
 from core.tryon.pixels import NBINS, ellipse_mask, fine_texture, quantise, skin_like, skin_model, to_lab
 from core.tryon.pose import Person
-from core.tryon.skinramp import colour_ramp, on_ramp
+from core.tryon.skinramp import her_ramp, on_ramp
 from core.tryon.shade import body_shading, light_side, shoulder_ramp
 
 
@@ -173,16 +173,10 @@ def paint_skin(base: np.ndarray, area: np.ndarray, skin: np.ndarray, face: np.nd
         tex = tex * float(np.clip(want / max(got, 1e-3), 1.0, 3.0))
     # Texture in lightness units (0..100) -> RGB 0..1, scaled with the tone's own lightness.
     paint = tone[None, None, :] * shade[..., None]
-    paint = on_ramp(paint, area, skin_ramp(lab, skin, face))  # her own colour in light and shadow, never grey
+    paint = on_ramp(paint, area, her_ramp(lab, skin, face))  # her own colour in light and shadow, never grey
     paint = paint + seam_match(base, paint, area, skin & ~face, w) + (tex / 100.0)[..., None]
     out[area] = np.clip(paint[area], 0, 1)
     return out
-
-
-def skin_ramp(lab: np.ndarray, skin: np.ndarray, face: np.ndarray):
-    """Her skin's colour ramp (core/tryon/skinramp.py) from her inner skin below the face, else with it."""
-    inner = cv2.erode(skin.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
-    return colour_ramp(lab, inner & ~face) or colour_ramp(lab, inner)
 
 
 def backdrop_fill(base: np.ndarray, area: np.ndarray, person_mask: np.ndarray) -> np.ndarray:
@@ -232,20 +226,6 @@ def clothing_colours(lab: np.ndarray, core: np.ndarray, share: float = 0.03) -> 
             for dx in range(3):
                 lut |= pad[dz:dz + 8, dy:dy + 6, dx:dx + 6]
     return lut.reshape(-1)
-
-
-def crown_colours(lab: np.ndarray, person: Person, body: BodyFrame, skin: np.ndarray) -> np.ndarray:
-    """The pixels in her hair's colours (those of the head's crown above the face, each a twentieth of it and the
-    neighbouring shades), wherever they are; none where the crown is not seen."""
-    H, W = skin.shape
-    cx, cy, rx, ry = body.face
-    crown = np.zeros((H, W), bool)
-    crown[int(max(0, cy - 1.6 * ry)):int(max(0, cy - 0.6 * ry)), int(max(0, cx - 1.3 * rx)):int(min(W, cx + 1.3 * rx))] = True
-    crown &= person.mask & ~skin
-    if crown.sum() < 100:
-        return np.zeros((H, W), bool)
-    lut = clothing_colours(lab, crown, share=0.05)
-    return lut[quantise(lab)] if lut is not None else np.zeros((H, W), bool)
 
 
 def in_front(lab: np.ndarray, person: Person, body: BodyFrame, zone: np.ndarray, old: np.ndarray | None,

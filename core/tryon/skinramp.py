@@ -59,3 +59,10 @@ def on_ramp(rgb01: np.ndarray, area: np.ndarray, ramp, share: float = 0.8) -> np
     m = area[y0:y1, x0:x1]
     out[y0:y1, x0:x1][m] = back[m]
     return out
+
+
+def her_ramp(lab: np.ndarray, skin: np.ndarray, face: np.ndarray):
+    """Her skin's colour ramp from her inner skin below the face, else with it (the edges against cloth or hair
+    are not her colour)."""
+    inner = cv2.erode(skin.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    return colour_ramp(lab, inner & ~face) or colour_ramp(lab, inner)

@@ -275,7 +275,7 @@ def zone_to_replace(person: Person, body: BodyFrame, zone: np.ndarray, torso: np
     zone[hem_row:] = False
     zone |= _old_below_hem(person, body, torso, skin, caps, old_px, ~lower, hem_row)
     zone |= uncover.old_fringe(zone, old_px & ~skin & ~fm & ~lower & person.mask, body,
-                               reveal.crown_colours(lab, person, body, skin))
+                               uncover.hair_colours(lab, person, body, skin))
     # What is left of it inside and along the zone in other colours: a logo, a collar, the shade along its seams
     zone |= uncover.leftovers(zone, person.mask & ~skin & ~fm & ~lower, body)
     if front is not None:  # her bare arm in front of the new top stays as it is (its shadows were painted over)
@@ -344,11 +344,9 @@ def paint(person: Person, body: BodyFrame, zone: np.ndarray, torso: np.ndarray, 
     bare |= uncover.collar_seam(bare, zone & ~covered, body)  # an old collar's edge, not a grey line at the neck
     # Her arms are a little wider than their capsules: an old sleeve's edge there is arm, not backdrop.
     body_est = (reveal.limb_capsules(person, body, (H, W), 1.35) | uncover.body_outline(body, (H, W))) & person.mask
-    # Her neck and the base of it (a crew collar above a strapless top is her skin, not backdrop)
-    # (as wide as the neck she shows above the old collar, her shoulders' slope: core/tryon/anatomy.py)
+    # Her neck as wide as she shows it, her shoulders' slope (core/tryon/anatomy.py); above that, the backdrop
     neck = anatomy.neck_span(skin, body)
-    body_est |= anatomy.neck_and_shoulders(skin, body, person.mask)
-    body_est &= anatomy.shoulder_outline(body, (H, W), neck)  # above it, where the old top was: the backdrop
+    body_est = (body_est | anatomy.neck_and_shoulders(skin, body, person.mask)) & anatomy.shoulder_outline(body, (H, W), neck)
     if front is not None:  # her arm in front of the garment is her arm (painted backdrop, it was a white halo)
         body_est |= front & person.mask
     # Her skin to sample from: the upper body's (a beige skirt or the legs are not her arms' skin).

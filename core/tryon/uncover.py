@@ -1,7 +1,7 @@
 """The rest of an old top a new one must hide, found from the zone it replaces: the old top's own colours joined
 to the zone (a loose tee's sides), and what is left inside and along the zone in other colours (a logo's letters,
-a crew collar's band, the dark shade along a sleeve's seam). Never her skin, her lower garment, her face, or
-anything above the neck base or outside her outline. Also where her old top ends, and her torso's likely outline
+a crew collar's band, the dark shade along a sleeve's seam). Never her skin, her lower garment, her face, her
+hair, or anything high above the neck base or outside her outline. Also where her old top ends, and her torso's likely outline
 under a loose top (for the skin drawn there)."""
 from __future__ import annotations
 
@@ -13,11 +13,28 @@ from core.tryon.pixels import ellipse_mask, quantise
 from core.tryon.reveal import clothing_colours
 
 
+def hair_colours(lab: np.ndarray, person, body: BodyFrame, skin: np.ndarray) -> np.ndarray:
+    """The pixels in her hair's colours (those of the head's crown above the face and beside it, each a twentieth
+    of it and the neighbouring shades), wherever they are. No hair beside the face and the crown out of the
+    photo: none (hair hanging to the shoulders shows beside the face); the crown in the photo but bare: none."""
+    H, W = skin.shape
+    cx, cy, rx, ry = body.face
+    head = np.zeros((H, W), bool)
+    head[int(max(0, cy - 1.6 * ry)):int(max(0, cy - 0.6 * ry)), int(max(0, cx - 1.3 * rx)):int(min(W, cx + 1.3 * rx))] = True
+    rows = slice(int(max(0, cy - 0.3 * ry)), int(max(0, cy + ry)))
+    for x0, x1 in ((cx - 1.8 * rx, cx - 1.05 * rx), (cx + 1.05 * rx, cx + 1.8 * rx)):
+        head[rows, int(np.clip(x0, 0, W)):int(np.clip(x1, 0, W))] = True
+    head &= person.mask & ~skin
+    lut = clothing_colours(lab, head, share=0.05) if head.sum() >= 100 else None
+    return lut[quantise(lab)] if lut is not None else np.zeros((H, W), bool)
+
+
 def old_fringe(zone: np.ndarray, old: np.ndarray, body: BodyFrame, hairlike: np.ndarray | None = None) -> np.ndarray:
     """The old top's pixels joined to the zone, grown out from it through the old top's colours up to a third of
     the shoulders: no strip of it is left. Up to 0.15 of the shoulders above the neck base too (a crew or V-neck
     tee's back and shoulder seams lie on the slope of her shoulders there; left, they framed the drawn chest in a
-    straight line). There, never in her hair's colours (`hairlike`: hair falling behind the shoulders stays)."""
+    straight line). There, never in her hair's colours (`hairlike`: hair falling behind the shoulders stays); not
+    at all without them (None: her hair cannot be told from the old top)."""
     cand = old.copy()
     top = int(max(0, body.neck_y - 0.15 * body.width))
     cand[:top] = False
