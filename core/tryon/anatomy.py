@@ -98,11 +98,11 @@ def neck_and_shoulders(skin: np.ndarray, body: BodyFrame, person_mask: np.ndarra
 
 
 def limb_cylinders(person, body: BodyFrame, shape) -> np.ndarray:
-    """The arms and legs as tapered cylinders from the pose, a touch generous (an arm's width is about 0.3 of the
-    shoulders at the top, a thigh's 0.45)."""
+    """The arms (to the hands' fingertips) and legs as tapered cylinders from the pose, a touch generous (an arm's
+    width is about 0.3 of the shoulders at the top, a thigh's 0.45)."""
     m = np.zeros(shape, np.uint8)
     w = body.width
-    chains = (((11, 13, 15), (0.17, 0.14, 0.1)), ((12, 14, 16), (0.17, 0.14, 0.1)),
+    chains = (((11, 13, 15, 19), (0.17, 0.14, 0.1, 0.1)), ((12, 14, 16, 20), (0.17, 0.14, 0.1, 0.1)),
               ((23, 25, 27), (0.26, 0.17, 0.12)), ((24, 26, 28), (0.26, 0.17, 0.12)))
     lm = person.landmarks
     for joints, radii in chains:
@@ -111,6 +111,8 @@ def limb_cylinders(person, body: BodyFrame, shape) -> np.ndarray:
             if lm[j, 2] < 0.1:
                 break
             pts.append(np.asarray(lm[j, :2], np.float32))
+        if len(pts) == 4:  # the hand: past the index finger's knuckle to the fingertips
+            pts[3] = pts[3] + 0.6 * (pts[3] - pts[2])
         for k in range(len(pts) - 1):
             a, b = pts[k], pts[k + 1]
             n = max(2, int(np.linalg.norm(b - a) / 3))

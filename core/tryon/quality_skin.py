@@ -66,10 +66,11 @@ def unshaded_mask(labA: np.ndarray, drawn_skin: np.ndarray, own_level: float | N
     return cv2.morphologyEx(flat.astype(np.uint8), cv2.MORPH_OPEN, np.ones((k, k), np.uint8)) > 0
 
 
-def body_extent(person, skin_before: np.ndarray, width: float) -> np.ndarray | None:
+def body_extent(person, skin_before: np.ndarray, width: float, with_skin: bool = True) -> np.ndarray | None:
     """Where her body can be under what the garment took away (core/tryon/anatomy.py): the neck as wide as the neck
     she shows, under the shoulders' slope, the torso from the pose (a twentieth of the shoulders generous) and the
-    arms and legs as tapered cylinders. None for a drawn figure (its bodysuit is its body) or without a pose."""
+    arms, hands and legs as tapered cylinders; `with_skin`: her skin in the photo too (a turned head's neck, a
+    hand on the hip). None for a drawn figure (its bodysuit is its body) or without a pose."""
     if person is None or getattr(person, "base_layer", None) is not None or getattr(person, "mask", None) is None:
         return None
     try:
@@ -80,7 +81,8 @@ def body_extent(person, skin_before: np.ndarray, width: float) -> np.ndarray | N
     k = max(3, int(0.1 * width) | 1)
     torso = cv2.dilate(body_outline(body, shape).astype(np.uint8), np.ones((k, k), np.uint8)) > 0
     ext = torso | limb_cylinders(person, body, shape) | neck_and_shoulders(skin_before, body, np.ones(shape, bool))
-    return ext & shoulder_outline(body, shape, neck_span(skin_before, body))
+    ext &= shoulder_outline(body, shape, neck_span(skin_before, body))
+    return ext | (cv2.dilate(skin_before.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0) if with_skin else ext
 
 
 def outside_body_mask(drawn_skin: np.ndarray, extent: np.ndarray | None, width: float) -> np.ndarray:
