@@ -130,12 +130,12 @@ def skin_tone(rgb: np.ndarray, skin: np.ndarray, face: np.ndarray, near: np.ndar
     lum_all = rgb.mean(2)
     ref = float(np.median(lum_all[skin & face])) if (skin & face).sum() > 50 else None
     # Skin seen through a sheer sleeve or in deep shadow is not her tone: at least 3/4 of her face's lightness.
-    bright = lum_all >= 0.75 * ref if ref is not None else np.ones(skin.shape, bool)
+    bright = lum_all >= 0.65 * ref if ref is not None else np.ones(skin.shape, bool)
     for pool in (skin & near & ~face & bright, skin & ~face & bright, skin):
         if pool.sum() > 150:
             px = rgb[pool]
             lum = px.mean(1)
-            keep = (lum > np.quantile(lum, 0.35)) & (lum < np.quantile(lum, 0.95))
+            keep = (lum > np.quantile(lum, 0.2)) & (lum < np.quantile(lum, 0.9))
             return np.median(px[keep] if keep.any() else px, 0).astype(np.float32)
     return np.array([0.8, 0.65, 0.55], np.float32)
 
