@@ -23,7 +23,7 @@ from core.tryon.regions import body_frame, polygon_mask, torso_outline
 
 SEED = 22
 THUMB_H = 360
-MEASURES = ("flat_fill", "skin_shading", "skin_outside", "old_garment", "old_edges", "holes", "face_changed", "hands_changed", "spikes", "ragged")
+MEASURES = ("flat_fill", "skin_shading", "old_garment", "old_edges", "holes", "face_changed", "hands_changed", "spikes", "ragged")
 
 
 def elbow_angle(person, side: str) -> float | None:

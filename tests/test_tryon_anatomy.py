@@ -2,16 +2,15 @@
 
 core/tryon/anatomy.py (her neck as wide as she shows it, her shoulders' slope), core/tryon/skinramp.py (her
 colour in light and shadow), core/tryon/uncover.py (an old collar's back and an old collar's edge go, her hair
-stays) and the quality check's "skin outside the body" (core/tryon/quality_skin.py). The real-photo tests read
-../shared/realphotos and skip cleanly where it is absent."""
+stays). The real-photo test reads ../shared/realphotos and skips cleanly where it is absent."""
 import cv2
 import numpy as np
 import pytest
 
-from core.tryon import anatomy, quality_skin, skinramp
+from core.tryon import anatomy, skinramp
 from core.tryon.body import BodyFrame, body_frame
 from core.tryon.classic import ClassicTryOn
-from core.tryon.pixels import ellipse_mask, skin_like, skin_model, to_lab
+from core.tryon.pixels import skin_like, skin_model, to_lab
 from core.tryon.pose import analyse_person
 from core.tryon.quality_checks import face_ellipse, shoulder_width
 from core.tryon.uncover import collar_seam, old_fringe
@@ -99,23 +98,6 @@ def test_an_old_collar_edge_around_the_neck_is_drawn_over():
 @pytest.fixture(scope="module")
 def backend():
     return ClassicTryOn()
-
-
-@needs_real
-@pytest.mark.parametrize("person", ["p18", "p22", "p06", "p23"])
-def test_her_own_bare_skin_lies_inside_her_body_extent(person):
-    """The body's extent from the pose alone (neck, shoulders' slope, torso, arms to the fingertips) holds her
-    real midriff and arms (p18's and p22's midriff, p06's and p23's arms), so skin drawn there is never called
-    'outside the body' (the neck, where a turned head shows more of it, is the photo's own skin in the check)."""
-    p = analyse_person(load_real("people", person))
-    lab = to_lab(np.asarray(p.image.convert("RGB")))
-    face = face_ellipse(p)
-    w = shoulder_width(p, lab.shape[1])
-    skin = skin_like(lab, skin_model(lab, face, p.mask)) & p.mask & ~ellipse_mask(lab.shape[:2], face)
-    extent = quality_skin.body_extent(p, skin | ellipse_mask(lab.shape[:2], face), w, with_skin=False)
-    assert extent is not None
-    skin[:int(body_frame(p, "upper").neck_y)] = False  # the body below the neck base
-    assert quality_skin.outside_body_mask(skin, extent, w).sum() <= 0.05 * skin.sum()
 
 
 @needs_real

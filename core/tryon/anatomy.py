@@ -2,13 +2,9 @@
 as the neck she shows above the old collar, the shoulders' slope from the neck down to the shoulder caps (the
 trapezius: steep beside the neck, flat over the shoulder), never the old garment's outline (a crew collar or a
 loose sweatshirt is wider than the neck and higher than the shoulders). Skin is drawn only under this outline;
-above it, where the old garment was, the backdrop continues.
-
-Also the body's extent a quality check compares drawn skin with (core/tryon/quality_skin.py): the neck, the
-torso from the pose and the arms and legs as tapered cylinders."""
+above it, where the old garment was, the backdrop continues."""
 from __future__ import annotations
 
-import cv2
 import numpy as np
 
 from core.tryon.body import BodyFrame
@@ -96,28 +92,3 @@ def neck_and_shoulders(skin: np.ndarray, body: BodyFrame, person_mask: np.ndarra
     cols[:, x0:x1 + 1] = True
     return m & rows & cols & person_mask
 
-
-def limb_cylinders(person, body: BodyFrame, shape) -> np.ndarray:
-    """The arms (to the hands' fingertips) and legs as tapered cylinders from the pose, a touch generous (an arm's
-    width is about 0.3 of the shoulders at the top, a thigh's 0.45)."""
-    m = np.zeros(shape, np.uint8)
-    w = body.width
-    chains = (((11, 13, 15, 19), (0.17, 0.14, 0.1, 0.1)), ((12, 14, 16, 20), (0.17, 0.14, 0.1, 0.1)),
-              ((23, 25, 27), (0.26, 0.17, 0.12)), ((24, 26, 28), (0.26, 0.17, 0.12)))
-    lm = person.landmarks
-    for joints, radii in chains:
-        pts = []
-        for j in joints:
-            if lm[j, 2] < 0.1:
-                break
-            pts.append(np.asarray(lm[j, :2], np.float32))
-        if len(pts) == 4:  # the hand: past the index finger's knuckle to the fingertips
-            pts[3] = pts[3] + 0.6 * (pts[3] - pts[2])
-        for k in range(len(pts) - 1):
-            a, b = pts[k], pts[k + 1]
-            n = max(2, int(np.linalg.norm(b - a) / 3))
-            for t in np.linspace(0, 1, n):
-                p = a + t * (b - a)
-                r = (radii[k] + t * (radii[k + 1] - radii[k])) * w
-                cv2.circle(m, (int(p[0]), int(p[1])), max(1, int(r)), 1, -1)
-    return m > 0

@@ -30,12 +30,12 @@ from core.tryon.quality_checks import (between_legs, plain_backdrop, detail_kept
                                        old_garment_left, short_sleeved, shoulder_width, skin_texture_level,
                                        sleeve_length)
 from core.tryon.quality_shape import backdrop_spikes, cuffs_low, ragged_outline, skin_tone_gap, sleeves_kept
-from core.tryon.quality_skin import body_extent, outside_body_mask, own_shading_level, unshaded_mask
+from core.tryon.quality_skin import own_shading_level, unshaded_mask
 
 # Limits: a result passes a check below these (shares, 0..1).
 LIMITS = {"arms_covered": 0.2, "flat_fill": 0.02, "holes": 0.01, "old_garment": 0.03, "old_edges": 0.12, "slivers": 0.004,
           "face_changed": 0.01, "hands_changed": 0.15, "detail_kept": 0.45, "skin_tone": 10.0, "spikes": 0.01,
-          "ragged": 0.01, "sleeves_kept": 0.5, "invented_skin": 0.12, "skin_shading": 0.05, "skin_outside": 0.1}
+          "ragged": 0.01, "sleeves_kept": 0.5, "invented_skin": 0.12, "skin_shading": 0.05}
 # Over this many times its limit (4 where not named) a failure alone makes a result poor.
 _SEVERE = {"skin_tone": 1.3, "spikes": 2.0, "ragged": 2.0, "invented_skin": 1.75}  # a fifth of the figure drawn in
 _AT_LEAST = ("detail_kept", "sleeves_kept")  # checks that pass at or above their limit
@@ -95,7 +95,7 @@ def assess(before, after, region: np.ndarray, garment_alpha: np.ndarray, kind: s
     # 1. the two pictures in Lab, what changed, where the new garment lies, the person's skin
     v = _compare(before, after, garment_alpha, person)
     # 2. what a client would notice, one check each
-    checks = _flat_fill(v, person) + [_holes(v, region, kind, torso, person), _old_garment(v, region, kind, person),
+    checks = _flat_fill(v) + [_holes(v, region, kind, torso, person), _old_garment(v, region, kind, person),
               _old_edges(v, region, kind, person), _slivers(v), _invented(v)]
     checks += _face_and_hands(v, person)
     checks += _arms(v, person, kind, garment_mask)
@@ -146,7 +146,7 @@ def _check(name: str, value: float, bad: str, good: str) -> Check:
     return Check(name, value, limit, passed, good if passed else bad)
 
 
-def _flat_fill(v: _Compared, person=None) -> list[Check]:
+def _flat_fill(v: _Compared) -> list[Check]:
     """Revealed pixels (changed, not the new garment) with no texture or none of the body's broad shading, against
     the person's own skin."""
     n_changed = max(int(v.changed.sum()), 1)
@@ -166,9 +166,6 @@ def _flat_fill(v: _Compared, person=None) -> list[Check]:
         checks.append(_check("skin_shading", part, f"{part:.0%} of the skin drawn in is one flat tone with none of the "
                              "body's shading (a painted block, not arms, a midriff or legs)",
                              "the skin drawn in is shaded like her body"))
-        out = float(outside_body_mask(drawn, body_extent(person, v.skinB, v.width), v.width).sum()) / float(drawn.sum())
-        checks.append(_check("skin_outside", out, f"{out:.0%} of the skin drawn in lies outside her body's outline (the "
-                             "old garment's outline painted as skin: a bib, a slab)", "the skin drawn in follows her body"))
     return checks
 
 
@@ -298,8 +295,6 @@ _ADVICE = {
     "ragged": "use a sharper product shot on a plain backdrop, and a straight front photo",
     "sleeves_kept": "use a photo with the arms straight and a little away from the body, or try the garment as "
                     "another kind (a dress with long sleeves as a top), or the CatVTON backend on a GPU",
-    "skin_outside": "use a photo where the person wears something close-fitting, or close in coverage to the new "
-                    "garment, or the CatVTON backend on a GPU",
     "invented_skin": "this garment shows much more skin than the photo does: use a photo of the person in "
                      "something as bare (a tank top or a cami for a crop top or a bandeau, shorts or a short dress "
                      "under a short skirt), or the CatVTON backend on a GPU",
@@ -308,14 +303,12 @@ _NAMES = {"arms_covered": "sleeves down the arms", "flat_fill": "painted-over sk
           "old_edges": "old clothing at the edges", "slivers": "white slivers beside the garment",
           "face_changed": "face changed", "hands_changed": "hands covered", "detail_kept": "print smeared",
           "skin_tone": "bare skin in the wrong tone", "spikes": "backdrop slivers in the garment",
-          "ragged": "ragged outline", "sleeves_kept": "long sleeves cut short", "invented_skin": "much skin drawn in",
-          "skin_outside": "skin drawn outside the body"}
+          "ragged": "ragged outline", "sleeves_kept": "long sleeves cut short", "invented_skin": "much skin drawn in"}
 
 
 def _verdict(checks: list[Check], kind: str, seconds: float) -> Quality:
     weights = {"arms_covered": 30, "flat_fill": 30, "holes": 25, "old_garment": 30, "old_edges": 30, "slivers": 30, "face_changed": 40, "hands_changed": 15,
-               "detail_kept": 20, "skin_tone": 45, "spikes": 45, "ragged": 45, "sleeves_kept": 45, "invented_skin": 30, "skin_shading": 30,
-               "skin_outside": 30}
+               "detail_kept": 20, "skin_tone": 45, "spikes": 45, "ragged": 45, "sleeves_kept": 45, "invented_skin": 30, "skin_shading": 30}
     score = 100.0
     for c in checks:
         if c.name in _AT_LEAST:

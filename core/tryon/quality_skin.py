@@ -11,10 +11,6 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from core.tryon.anatomy import limb_cylinders, neck_and_shoulders, neck_span, shoulder_outline
-from core.tryon.body import body_frame
-from core.tryon.uncover import body_outline
-
 _HERS = 10  # drawn skin flatter than this percentile of her own real skin's broad change is unshaded
 _LIMITS = (0.0, 30.0)  # that threshold at most this (a figure drawn in flat colour: its own skin is flat too)
 _PLAIN = 20.0  # the threshold where too little of her real skin is seen to measure it
@@ -64,32 +60,3 @@ def unshaded_mask(labA: np.ndarray, drawn_skin: np.ndarray, own_level: float | N
     flat = inner & (broad_gradient(labA[..., 0], width, drawn_skin) < thr)
     k = max(3, int(0.1 * width) | 1)
     return cv2.morphologyEx(flat.astype(np.uint8), cv2.MORPH_OPEN, np.ones((k, k), np.uint8)) > 0
-
-
-def body_extent(person, skin_before: np.ndarray, width: float, with_skin: bool = True) -> np.ndarray | None:
-    """Where her body can be under what the garment took away (core/tryon/anatomy.py): the neck as wide as the neck
-    she shows, under the shoulders' slope, the torso from the pose (a twentieth of the shoulders generous) and the
-    arms, hands and legs as tapered cylinders; `with_skin`: her skin in the photo too (a turned head's neck, a
-    hand on the hip). None for a drawn figure (its bodysuit is its body) or without a pose."""
-    if person is None or getattr(person, "base_layer", None) is not None or getattr(person, "mask", None) is None:
-        return None
-    try:
-        body = body_frame(person, "upper")
-    except Exception:  # no shoulders or face in the pose: nothing to compare with
-        return None
-    shape = skin_before.shape
-    k = max(3, int(0.1 * width) | 1)
-    torso = cv2.dilate(body_outline(body, shape).astype(np.uint8), np.ones((k, k), np.uint8)) > 0
-    ext = torso | limb_cylinders(person, body, shape) | neck_and_shoulders(skin_before, body, np.ones(shape, bool))
-    ext &= shoulder_outline(body, shape, neck_span(skin_before, body))
-    return ext | (cv2.dilate(skin_before.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0) if with_skin else ext
-
-
-def outside_body_mask(drawn_skin: np.ndarray, extent: np.ndarray | None, width: float) -> np.ndarray:
-    """Drawn skin outside her body's extent (a collar's or a loose sweatshirt's outline painted as skin), in
-    patches a tenth of the shoulders across (a seam's pixels are nothing)."""
-    if extent is None or not drawn_skin.any():
-        return np.zeros(drawn_skin.shape, bool)
-    out = drawn_skin & ~extent
-    k = max(3, int(0.08 * width) | 1)
-    return cv2.morphologyEx(out.astype(np.uint8), cv2.MORPH_OPEN, np.ones((k, k), np.uint8)) > 0
