@@ -123,3 +123,14 @@ def test_an_off_shoulder_top_on_a_tee_bares_her_shoulders_not_a_bib(backend):
     band = np.zeros(changed.shape, bool)
     band[int(body.neck_y - 0.15 * w):int(body.neck_y + 0.15 * w)] = True
     assert (lilac & band & p.mask).sum() <= 0.002 * w * w
+
+
+@needs_real
+def test_legs_under_a_dress_meet_her_ankles_in_tone(backend):
+    """g29 (a mid-calf dress) on p06 (black trousers): the calves drawn in take the middle of her nearby skin's
+    tone, not its lighter third (before: a colour difference of 15.0 to her own skin, pale legs above darker
+    ankles)."""
+    p = analyse_person(load_real("people", "p06"))
+    r = backend.run(p.image, load_real("garments", "g29"), "dress", person=p)
+    check = r.quality.check("skin_tone")
+    assert check is not None and check.passed, r.quality.summary()

@@ -129,7 +129,7 @@ def skin_tone(rgb: np.ndarray, skin: np.ndarray, face: np.ndarray, near: np.ndar
     whole visible skin outside the face, else the face; mid-tones only."""
     lum_all = rgb.mean(2)
     ref = float(np.median(lum_all[skin & face])) if (skin & face).sum() > 50 else None
-    # Skin seen through a sheer sleeve or in deep shadow is not her tone: at least 3/4 of her face's lightness.
+    # Skin seen through a sheer sleeve or in deep shadow is not her tone: at least 0.65 of her face's lightness.
     bright = lum_all >= 0.65 * ref if ref is not None else np.ones(skin.shape, bool)
     for pool in (skin & near & ~face & bright, skin & ~face & bright, skin):
         if pool.sum() > 150:
