@@ -353,8 +353,7 @@ def paint(person: Person, body: BodyFrame, zone: np.ndarray, torso: np.ndarray, 
     light = low_frequency_shading(base, zone, body.width)
     vol = volume_shading(zone, body.width, body.neck_x)
     covered = np.max([a for _, a in layers], axis=0) > 0.98
-    bare = zone & ~skin & ~covered
-    bare |= uncover.collar_seam(bare, zone & ~covered, body)  # an old collar's edge, not a grey line at the neck
+    bare = uncover.collar_seam(zone & ~skin & ~covered, zone & ~covered, body)  # an old collar's edge drawn over too
     # Her arms are a little wider than their capsules: an old sleeve's edge there is arm, not backdrop.
     body_est = (reveal.limb_capsules(person, body, (H, W), 1.35) | uncover.body_outline(body, (H, W))) & person.mask
     neck = anatomy.neck_span(skin, body)  # her neck as wide as she shows it, her shoulders' slope; above, the backdrop

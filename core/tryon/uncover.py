@@ -76,14 +76,14 @@ def leftovers(zone: np.ndarray, other: np.ndarray, body: BodyFrame) -> np.ndarra
 
 
 def collar_seam(bare: np.ndarray, zone: np.ndarray, body: BodyFrame) -> np.ndarray:
-    """The zone's pixels within two of what is drawn around her neck (from 0.15 of the shoulders above the neck base
+    """`bare` and the zone's pixels within two of it around her neck (from 0.15 of the shoulders above the neck base
     to the shoulder joints, never the face): an old collar's edge, half cloth and half skin, reads as skin by
     colour; kept as it was, it left a thin grey line around the drawn neck. Drawn over, it meets her neck softly."""
     near = (cv2.dilate(bare.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))) > 0) & zone & ~bare
     top = int(max(0, body.neck_y - 0.15 * body.width))
     near[:top] = False
     near[int(max(top, max(body.ls[1], body.rs[1]))):] = False
-    return near & ~ellipse_mask(zone.shape, body.face)
+    return bare | (near & ~ellipse_mask(zone.shape, body.face))
 
 def old_hem_row(old: np.ndarray, torso: np.ndarray, body: BodyFrame) -> int:
     """The last row, going down from the chest, where the old top's colours still fill a third of the torso's
