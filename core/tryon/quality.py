@@ -31,16 +31,16 @@ from core.tryon.quality_checks import (between_legs, plain_backdrop, detail_kept
                                        old_garment_left, short_sleeved, shoulder_width, skin_texture_level,
                                        sleeve_length)
 from core.tryon.quality_shape import backdrop_spikes, cuffs_low, ragged_outline, skin_tone_gap, sleeves_kept
-from core.tryon.quality_skin import own_shading_level, unshaded_mask
+from core.tryon.quality_skin import own_shading_level, seam_steps, unshaded_mask
 from core.tryon.quality_worn import hem_kept, old_cuff_left
 
 # Limits: a result passes a check below these (shares, 0..1).
 LIMITS = {"arms_covered": 0.2, "flat_fill": 0.02, "holes": 0.01, "old_garment": 0.03, "old_edges": 0.12, "slivers": 0.004,
           "face_changed": 0.01, "hands_changed": 0.15, "detail_kept": 0.45, "skin_tone": 10.0, "spikes": 0.01,
-          "ragged": 0.01, "sleeves_kept": 0.5, "invented_skin": 0.12, "skin_shading": 0.05, "old_cuff": 0.25,
+          "ragged": 0.01, "sleeves_kept": 0.5, "invented_skin": 0.12, "skin_shading": 0.05, "skin_seam": 0.15, "old_cuff": 0.25,
           "hem_kept": 0.3}
 # Over this many times its limit (4 where not named) a failure alone makes a result poor.
-_SEVERE = {"skin_tone": 1.3, "spikes": 2.0, "ragged": 2.0, "invented_skin": 1.75}  # a fifth of the figure drawn in
+_SEVERE = {"skin_tone": 1.3, "spikes": 2.0, "ragged": 2.0, "invented_skin": 1.75, "skin_seam": 10.0}  # a fifth of the figure drawn in
 _AT_LEAST = ("detail_kept", "sleeves_kept", "hem_kept")  # checks that pass at or above their limit
 
 
@@ -123,6 +123,7 @@ class _Compared:
     face: tuple | None
     width: float  # shoulder width
     skinB: np.ndarray  # the person's skin in the photo
+    base: np.ndarray  # a croquis figure's bodysuit (skin to the checks, not her real skin)
 
 
 def _compare(before, after, garment_alpha: np.ndarray, person) -> _Compared:
@@ -140,7 +141,8 @@ def _compare(before, after, garment_alpha: np.ndarray, person) -> _Compared:
     base = getattr(person, "base_layer", None)
     if base is not None and base.shape == skinB.shape:  # a croquis figure's bodysuit is its body, like skin
         skinB = skinB | base
-    return _Compared(labB, labA, dE, dE > 3.0, garment_alpha > 0.5, pmask, face, width, skinB)
+    base = base if base is not None and base.shape == skinB.shape else np.zeros_like(skinB)
+    return _Compared(labB, labA, dE, dE > 3.0, garment_alpha > 0.5, pmask, face, width, skinB, base)
 
 
 def _check(name: str, value: float, bad: str, good: str) -> Check:
@@ -169,6 +171,10 @@ def _flat_fill(v: _Compared) -> list[Check]:
         checks.append(_check("skin_shading", part, f"{part:.0%} of the skin drawn in is one flat tone with none of the "
                              "body's shading (a painted block, not arms, a midriff or legs)",
                              "the skin drawn in is shaded like her body"))
+    n, hard = seam_steps(v.labA, drawn, own & ~v.base, v.width)
+    if n > 0.5 * v.width:  # a drawn patch beside her real skin: it melts into it, no hard edge
+        checks.append(_check("skin_seam", hard / n, f"{hard / n:.0%} of the seam between drawn and real skin is a hard "
+                             "step (a pasted patch)", "drawn skin blends into her own skin"))
     return checks
 
 
@@ -296,6 +302,8 @@ def _ends(v: _Compared, person, kind: str, garment_mask) -> list[Check]:
 
 _ADVICE = {
     "arms_covered": "use a photo with the arms straight and a little away from the body",
+    "skin_seam": "use a photo where the person wears something close in cut to the new garment (a tank top for a "
+                 "halter or a cami), or the CatVTON backend on a GPU, which paints skin",
     "skin_shading": "use a photo where the person wears something close in length and sleeve to the new garment "
                     "(less skin to draw), or the CatVTON backend on a GPU, which paints skin",
     "flat_fill": "use a photo where the person wears something close in length and sleeve to the new garment, or "
@@ -323,7 +331,7 @@ _ADVICE = {
                      "something as bare (a tank top or a cami for a crop top or a bandeau, shorts or a short dress "
                      "under a short skirt), or the CatVTON backend on a GPU",
 }
-_NAMES = {"arms_covered": "sleeves down the arms", "flat_fill": "painted-over skin", "skin_shading": "flat drawn skin", "holes": "holes in the garment", "old_garment": "old clothing showing",
+_NAMES = {"arms_covered": "sleeves down the arms", "flat_fill": "painted-over skin", "skin_shading": "flat drawn skin", "skin_seam": "drawn patch with a hard edge", "holes": "holes in the garment", "old_garment": "old clothing showing",
           "old_edges": "old clothing at the edges", "slivers": "white slivers beside the garment",
           "face_changed": "face changed", "hands_changed": "hands covered", "detail_kept": "print smeared",
           "skin_tone": "bare skin in the wrong tone", "spikes": "backdrop slivers in the garment",
@@ -333,7 +341,7 @@ _NAMES = {"arms_covered": "sleeves down the arms", "flat_fill": "painted-over sk
 
 def _verdict(checks: list[Check], kind: str, seconds: float) -> Quality:
     weights = {"arms_covered": 30, "flat_fill": 30, "holes": 25, "old_garment": 30, "old_edges": 30, "slivers": 30, "face_changed": 40, "hands_changed": 15,
-               "detail_kept": 20, "skin_tone": 45, "spikes": 45, "ragged": 45, "sleeves_kept": 45, "invented_skin": 30, "skin_shading": 30,
+               "detail_kept": 20, "skin_tone": 45, "spikes": 45, "ragged": 45, "sleeves_kept": 45, "invented_skin": 30, "skin_shading": 30, "skin_seam": 20,
                "old_cuff": 30, "hem_kept": 30}
     score = 100.0
     for c in checks:

@@ -60,3 +60,27 @@ def unshaded_mask(labA: np.ndarray, drawn_skin: np.ndarray, own_level: float | N
     flat = inner & (broad_gradient(labA[..., 0], width, drawn_skin) < thr)
     k = max(3, int(0.1 * width) | 1)
     return cv2.morphologyEx(flat.astype(np.uint8), cv2.MORPH_OPEN, np.ones((k, k), np.uint8)) > 0
+
+
+_STEP = 8.0  # a lightness step (0..100) between drawn skin and her real skin beside it that the eye sees as an edge
+
+
+def seam_steps(labA: np.ndarray, drawn: np.ndarray, real: np.ndarray, width: float) -> tuple[int, int]:
+    """(seam pixels, those with a hard step): where drawn skin meets her own unchanged skin, the drawn side's
+    broad lightness (averaged over three hundredths of the shoulders, inside the drawn skin only) against the real
+    side's just across the seam. A patch blended into her skin changes as her skin does there; a pasted one steps."""
+    k = np.ones((3, 3), np.uint8)
+    patch = max(3, int(0.06 * width) | 1)  # a patch, not a drawn sliver along her outline or in an armpit
+    drawn = cv2.morphologyEx(drawn.astype(np.uint8), cv2.MORPH_OPEN, np.ones((patch, patch), np.uint8)) > 0
+    seam = drawn & (cv2.dilate(real.astype(np.uint8), k) > 0)
+    if seam.sum() < 10:
+        return 0, 0
+    L = labA[..., 0].astype(np.float32)
+    sigma = max(1.0, 0.03 * width)
+
+    def side_mean(m: np.ndarray) -> np.ndarray:
+        mf = m.astype(np.float32)
+        return cv2.GaussianBlur(L * mf, (0, 0), sigma) / np.maximum(cv2.GaussianBlur(mf, (0, 0), sigma), 1e-3)
+
+    step = np.abs(side_mean(drawn) - side_mean(real))
+    return int(seam.sum()), int((seam & (step > _STEP)).sum())

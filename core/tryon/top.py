@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from core.tryon import anatomy, cuffs, halter, reveal, uncover
+from core.tryon import anatomy, cuffs, halter, reveal, skin_seam, uncover
 from core.tryon.side_gaps import enclosed
 from core.tryon.arms import bare_arm, hands, layer_over_arms, sleeve_across, sleeves_past_hem
 from core.tryon.base import TryOnResult
@@ -367,8 +367,8 @@ def paint(person: Person, body: BodyFrame, zone: np.ndarray, torso: np.ndarray, 
     upper_skin[hem_row:low] = False
     near_body = cv2.dilate(body_est.astype(np.uint8), np.ones((int(0.1 * body.width) | 1,) * 2, np.uint8)) > 0
     body_est |= enclosed(bare & ~body_est, person.mask) & near_body  # not a loose top's whole width
-    canvas = reveal.paint_skin(base, bare & body_est, upper_skin, face_mask(body, zone.shape), body,
-                               limbs=caps & person.mask, neck=neck)
+    canvas = skin_seam.paint_skin_blended(base, bare & body_est, upper_skin, face_mask(body, zone.shape), body,
+                                          zone & skin, limbs=caps & person.mask, neck=neck)
     canvas = reveal.backdrop_fill(canvas, bare & ~body_est, person.mask)
     garment_alpha = np.zeros((H, W), np.float32)
     for rgb, a in layers:
