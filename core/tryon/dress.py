@@ -16,7 +16,7 @@ from core.tryon.body import BodyFrame
 from core.tryon.drape import face_mask
 from core.tryon.front import hands_and_forearms, in_front, person_lab, put_back
 from core.tryon.dress_parts import (flat_sleeves, follow_shoulders, leg_shapes, old_hem_at_ankles, past_wrists,
-                                    shoulder_band, shoulder_half, sleeve_seam, wear_sleeves)
+                                    shoulder_band, shoulder_contour, shoulder_half, sleeve_seam, wear_sleeves)
 from core.tryon.pixels import inner_texture, low_frequency_shading, skin_colour, volume_shading
 from core.tryon.pose import Person, TryOnInputError
 from core.tryon.reveal import lab_of, own_skin, paint_skin
@@ -194,6 +194,13 @@ def _mask_width(mask: np.ndarray, y: int, cx: float) -> float:
     return float(runs[1] - runs[0] + 1) if runs[0] >= 0 else 0.0
 
 
+def torso_width(person: Person, frame: BodyFrame, y: float, centre: np.ndarray, lo: float, hi: float) -> float:
+    """Her torso's width at row y (the arms' capsules left out), within lo..hi shoulder widths."""
+    yi = int(np.clip(y, 0, person.mask.shape[0] - 1))
+    body = person.mask & ~limbs(person, frame.width, legs=False)
+    return float(np.clip(_mask_width(body, yi, centre[yi]), lo * frame.width, hi * frame.width))
+
+
 def place(flat: Flat, person: Person, frame: BodyFrame, kind: str, sleeved: bool = False,
           top_scale: float | None = None) -> tuple[np.ndarray, np.ndarray, dict]:
     """Maps (for cv2.remap) from the person's pixels into the flat-lay: each garment row lands on a body row, its
@@ -207,9 +214,8 @@ def place(flat: Flat, person: Person, frame: BodyFrame, kind: str, sleeved: bool
     hip_y = float((frame.lh[1] + frame.rh[1]) / 2)
     waist_y = shoulder_y + 0.64 * (hip_y - shoulder_y)
     centre = _centre_line(person, frame, H)
-    # The body's waist: the person's outline there (arms held apart), kept within what a torso can be.
-    body_waist = float(np.clip(_mask_width(person.mask, int(waist_y), centre[int(np.clip(waist_y, 0, H - 1))]),
-                               0.62 * w, 1.15 * w))
+    # The body's waist: her torso's outline there, the arms hanging beside it left out, within what a waist can be.
+    body_waist = torso_width(person, frame, waist_y, centre, 0.62, 0.95)
     ease = 1.06 if kind == "dress" else 1.04
     sx = body_waist * ease / flat.waist_w
     if kind == "dress":
@@ -224,6 +230,9 @@ def place(flat: Flat, person: Person, frame: BodyFrame, kind: str, sleeved: bool
         b_rows = np.array([top_y], np.float32)
     sy_skirt = sx  # below the waist the garment keeps its own proportions
     hem_y = b_rows[-1] + (flat.y_hem - flat.y_waist) * sy_skirt
+    if kind == "dress":  # its length from the shoulders as the shot's (one scale: a photograph), not its waist seam
+        hem_y = max(hem_y, top_y + (flat.y_hem - flat.y_top) * sx)
+        sy_skirt = (hem_y - b_rows[-1]) / max(flat.y_hem - flat.y_waist, 1)
     if frame.ankles_seen:  # never below the ankles
         floor = float(min(frame.la[1], frame.ra[1])) - 0.02 * w
         if hem_y > floor:
@@ -240,7 +249,9 @@ def place(flat: Flat, person: Person, frame: BodyFrame, kind: str, sleeved: bool
         sx_rows = np.interp(rows, [by[0], b_rows[-1]], [min(top_scale, sx), sx]).astype(np.float32)
     map_x = flat.cx + (cols - centre[:, None]) / sx_rows[:, None]
     if kind == "dress":
-        map_y = follow_shoulders(map_y, frame, centre, top_y, waist_y, flat.y_top, flat.y_waist)
+        # Straps lie on her shoulders' own line (set-in sleeves' seams stay at the shoulders' edges, drape.py's).
+        contour = None if sleeved else shoulder_contour(person.mask, frame)
+        map_y = follow_shoulders(map_y, frame, centre, top_y, waist_y, flat.y_top, flat.y_waist, contour)
     info = {"top": float(by[0]), "waist": float(b_rows[-1]), "hem": float(hem_y), "sx": float(sx),
             "sy_bodice": float(sy_bodice)}
     return map_x.astype(np.float32), map_y.astype(np.float32), info
@@ -256,7 +267,7 @@ def wear(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str,
     rgb, alpha, info, sleeves = _hang(person, garment_img, gmask, kind, frame)
     # 2. nothing past the shoulders' outline; the face, hands and forearms stay in front; the sleeves on the arms
     front = in_front(person, frame, person_lab(person))  # hands, bare forearms, what she holds
-    alpha = _trim(person, alpha, frame, front)
+    alpha = _trim(person, alpha, frame)
     rgb, alpha, sleeve_on = _add_sleeves(person, frame, rgb, alpha, sleeves)
     covered = alpha > 0.5
     t["warp"] = time.perf_counter() - t0
@@ -311,8 +322,10 @@ def _hang(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str
         sh = shoulder_half(runs, flat.y_top, flat.y_waist, flat.waist_w)
         corners = [sleeve_seam(m, side, flat.cx, sh, flat.y_top) for m, side in sleeves]
     shoulders = float(np.linalg.norm(np.subtract(*frame.shoulder_edges)))
-    map_x, map_y, info = place(flat, person, frame, kind, sleeved=bool(sleeves),
-                               top_scale=shoulders / (2 * sh) if kind == "dress" else None)
+    top_scale = None
+    if kind == "dress":  # set-in sleeves' seams at her shoulders' edges; straps' chest on her chest, armholes kept
+        top_scale = shoulders / (2 * sh) if sleeves else _chest_scale(person, frame, sh)
+    map_x, map_y, info = place(flat, person, frame, kind, sleeved=bool(sleeves), top_scale=top_scale)
     stack = np.concatenate([tex, flat.mask[..., None].astype(np.float32)], 2)
     warped = cv2.remap(stack, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
     layers = []
@@ -320,6 +333,12 @@ def _hang(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str
         s = min(info["sx"], shoulders / (2 * sh))
         layers = wear_sleeves(person, frame, tex, sleeves, corners, s, s)
     return warped[..., :3], np.clip(warped[..., 3], 0, 1), info, layers
+
+
+def _chest_scale(person: Person, frame: BodyFrame, sh: float) -> float:
+    """Shot -> photo for a sleeveless bodice: the shot's chest onto hers under the armpits (straps on her shoulders)."""
+    y = float(min(frame.ls[1], frame.rs[1])) + 0.45 * frame.width
+    return 1.05 * torso_width(person, frame, y, _centre_line(person, frame, person.mask.shape[0]), 0.8, 1.0) / (2 * sh / 1.06)
 
 
 def _add_sleeves(person: Person, frame: BodyFrame, rgb: np.ndarray, alpha: np.ndarray,
@@ -345,28 +364,18 @@ def _add_sleeves(person: Person, frame: BodyFrame, rgb: np.ndarray, alpha: np.nd
     return rgb, alpha, on
 
 
-def _trim(person: Person, alpha: np.ndarray, frame: BodyFrame, front: np.ndarray | None = None) -> np.ndarray:
-    """The bodice lies on the torso: nothing past the shoulders' outline (a sleeve's stub is not a cape), and a
-    skirt's flare past her outline grows from the hips down (no step where it starts); in front of the dress: the
-    face, the hands and the forearms hanging beside it."""
+def _trim(person: Person, alpha: np.ndarray, frame: BodyFrame) -> np.ndarray:
+    """The bodice lies on the torso: nothing past the shoulders' outline (a sleeve's stub is not a cape); the skirt
+    keeps its own outline; in front of the dress: the face, the hands and the forearms hanging beside it."""
     H, W = person.mask.shape
     w = frame.width
     centre = _centre_line(person, frame, H)
     xs = np.arange(W, dtype=np.float32)[None, :]
-    hip = (frame.lh[1] + frame.rh[1]) / 2
-    above = np.arange(H)[:, None] < hip
-    # The bodice no wider than the shoulders; below the waist a skirt may fill her outline (no ledge at the hips).
+    # The bodice lies on her, no wider than the shoulders; below the waist the skirt keeps the shot's own outline
+    # (placed about her centre line: symmetric, no straight cut where her outline ends, no ledge at the hips).
     bodice = np.arange(H)[:, None] < waist_row(frame)
     alpha = np.where(bodice & (np.abs(xs - centre[:, None]) > 0.62 * w), 0, alpha)
-    alpha = np.where(above, alpha * cv2.dilate(person.mask.astype(np.uint8), np.ones((5, 5), np.uint8)), alpha)
-    # Measured from her body's outline, arms, hands and what they hold left out: a skirt flares the same on both
-    # sides, not out round an arm or a bag.
-    body = person.mask & ~limbs(person, w, legs=False)
-    if front is not None:
-        body &= ~(cv2.dilate(front.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0)
-    outside = cv2.distanceTransform((~body).astype(np.uint8), cv2.DIST_L2, 3)
-    reach = (np.arange(H, dtype=np.float32)[:, None] - hip) / (0.35 * w) * 0.5 * w + 2.0  # 2 px at the hips
-    alpha = np.where(~above & (outside > reach), 0, alpha)
+    alpha = np.where(bodice, alpha * cv2.dilate(person.mask.astype(np.uint8), np.ones((5, 5), np.uint8)), alpha)
     keep = face_mask(frame, (H, W))
     keep[: max(0, int(frame.neck_y - 0.05 * w))] = True
     # Her hands and bare forearms as the photo shows them (not a capsule round them: no notches in the skirt).
@@ -385,7 +394,7 @@ def _lay_on(person: Person, base: np.ndarray, base2: np.ndarray, rgb: np.ndarray
     shade = (np.asarray(light) * vol)[..., None]
     a = cv2.GaussianBlur(alpha.astype(np.float32), (0, 0), 0.8)[..., None]
     out = base2 * (1 - a) + np.clip(rgb * shade, 0, 1) * a
-    hip_row = int(min(frame.lh[1], frame.rh[1]))
+    top_row = int(waist_row(frame))  # the bodice; the skirt below keeps its own outline
     keep = person.mask if sleeves is None else person.mask | sleeves  # a sleeve wider than the arm stays whole
-    out[:hip_row] = np.where(keep[:hip_row, :, None], out[:hip_row], base[:hip_row])
+    out[:top_row] = np.where(keep[:top_row, :, None], out[:top_row], base[:top_row])
     return out, a

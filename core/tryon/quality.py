@@ -30,12 +30,13 @@ from core.tryon.quality_checks import (between_legs, plain_backdrop, detail_kept
                                        old_garment_left, short_sleeved, shoulder_width, skin_texture_level,
                                        sleeve_length)
 from core.tryon.quality_shape import backdrop_spikes, cuffs_low, ragged_outline, skin_tone_gap, sleeves_kept
+from core.tryon.quality_silhouette import silhouette_gap
 from core.tryon.quality_skin import own_shading_level, unshaded_mask
 
 # Limits: a result passes a check below these (shares, 0..1).
 LIMITS = {"arms_covered": 0.2, "flat_fill": 0.02, "holes": 0.01, "old_garment": 0.03, "old_edges": 0.12, "slivers": 0.004,
           "face_changed": 0.01, "hands_changed": 0.15, "detail_kept": 0.45, "skin_tone": 10.0, "spikes": 0.01,
-          "ragged": 0.01, "sleeves_kept": 0.5, "invented_skin": 0.12, "skin_shading": 0.05}
+          "ragged": 0.01, "sleeves_kept": 0.5, "invented_skin": 0.12, "skin_shading": 0.05, "silhouette": 0.1}
 # Over this many times its limit (4 where not named) a failure alone makes a result poor.
 _SEVERE = {"skin_tone": 1.3, "spikes": 2.0, "ragged": 2.0, "invented_skin": 1.75}  # a fifth of the figure drawn in
 _AT_LEAST = ("detail_kept", "sleeves_kept")  # checks that pass at or above their limit
@@ -263,6 +264,11 @@ def _shape(v: _Compared, person, kind: str, garment, garment_mask, garment_scale
     rough = ragged_outline(v.on, v.width)
     out.append(_check("ragged", rough, f"the garment's outline is ragged: torn edges, splinters or blobs of something "
                       f"else inside it ({rough:.1%} of its area)", "the garment's outline is clean"))
+    if kind == "dress" and garment_mask is not None:  # the skirt's outline as the shot's, not a box or a ledge
+        sil = silhouette_gap(garment_mask, v.on & (v.changed | v.pmask), person, v.width, kind)
+        if sil is not None:
+            out.append(_check("silhouette", sil[0], f"the dress does not keep the product shot's outline (boxy, a "
+                              f"straight cut or a ledge: {sil[0]:.0%} off its shape)", "the dress keeps its own outline"))
     if kind in ("upper", "dress") and garment_mask is not None:
         long = cuffs_low(garment_mask) and (sleeve_length(garment_mask) or 0.0) >= 0.8  # the cheap test first
         kept = sleeves_kept(person, v.on, v.width, long)
@@ -295,6 +301,8 @@ _ADVICE = {
     "ragged": "use a sharper product shot on a plain backdrop, and a straight front photo",
     "sleeves_kept": "use a photo with the arms straight and a little away from the body, or try the garment as "
                     "another kind (a dress with long sleeves as a top), or the CatVTON backend on a GPU",
+    "silhouette": "use a straight front photo with the arms a little away from the body, or the CatVTON backend "
+                  "on a GPU",
     "invented_skin": "this garment shows much more skin than the photo does: use a photo of the person in "
                      "something as bare (a tank top or a cami for a crop top or a bandeau, shorts or a short dress "
                      "under a short skirt), or the CatVTON backend on a GPU",
@@ -303,12 +311,13 @@ _NAMES = {"arms_covered": "sleeves down the arms", "flat_fill": "painted-over sk
           "old_edges": "old clothing at the edges", "slivers": "white slivers beside the garment",
           "face_changed": "face changed", "hands_changed": "hands covered", "detail_kept": "print smeared",
           "skin_tone": "bare skin in the wrong tone", "spikes": "backdrop slivers in the garment",
-          "ragged": "ragged outline", "sleeves_kept": "long sleeves cut short", "invented_skin": "much skin drawn in"}
+          "ragged": "ragged outline", "sleeves_kept": "long sleeves cut short", "invented_skin": "much skin drawn in",
+          "silhouette": "boxy dress outline"}
 
 
 def _verdict(checks: list[Check], kind: str, seconds: float) -> Quality:
     weights = {"arms_covered": 30, "flat_fill": 30, "holes": 25, "old_garment": 30, "old_edges": 30, "slivers": 30, "face_changed": 40, "hands_changed": 15,
-               "detail_kept": 20, "skin_tone": 45, "spikes": 45, "ragged": 45, "sleeves_kept": 45, "invented_skin": 30, "skin_shading": 30}
+               "detail_kept": 20, "skin_tone": 45, "spikes": 45, "ragged": 45, "sleeves_kept": 45, "invented_skin": 30, "skin_shading": 30, "silhouette": 40}
     score = 100.0
     for c in checks:
         if c.name in _AT_LEAST:
