@@ -16,7 +16,7 @@ from core.tryon.body import BodyFrame
 from core.tryon.drape import face_mask
 from core.tryon.front import hands_and_forearms, in_front, person_lab, put_back
 from core.tryon.dress_parts import (flat_sleeves, follow_shoulders, leg_shapes, old_hem_at_ankles, past_wrists,
-                                    shoulder_band, shoulder_contour, shoulder_half, sleeve_seam, wear_sleeves)
+                                    centre_line, shoulder_band, shoulder_contour, shoulder_half, sleeve_seam, wear_sleeves)
 from core.tryon.pixels import inner_texture, low_frequency_shading, skin_colour, volume_shading
 from core.tryon.pose import Person, TryOnInputError
 from core.tryon.reveal import lab_of, own_skin, paint_skin
@@ -177,17 +177,6 @@ def waist_row(frame: BodyFrame) -> float:
     return shoulder_y + 0.64 * (float((frame.lh[1] + frame.rh[1]) / 2) - shoulder_y)
 
 
-def _centre_line(person: Person, frame: BodyFrame, H: int) -> np.ndarray:
-    """x of the body's centre line for every row: shoulders -> hips -> knees -> ankles, held beyond the ends."""
-    pts = [((frame.ls + frame.rs) / 2), ((frame.lh + frame.rh) / 2), ((frame.lk + frame.rk) / 2)]
-    if frame.ankles_seen:
-        pts.append((frame.la + frame.ra) / 2)
-    ys = np.array([p[1] for p in pts], np.float32)
-    xs = np.array([p[0] for p in pts], np.float32)
-    order = np.argsort(ys)
-    return np.interp(np.arange(H, dtype=np.float32), ys[order], xs[order]).astype(np.float32)
-
-
 def _mask_width(mask: np.ndarray, y: int, cx: float) -> float:
     y = int(np.clip(y, 0, mask.shape[0] - 1))
     runs = central_runs(mask[y:y + 1], cx)[0]
@@ -213,7 +202,7 @@ def place(flat: Flat, person: Person, frame: BodyFrame, kind: str, sleeved: bool
     shoulder_y = float(min(frame.ls[1], frame.rs[1]))
     hip_y = float((frame.lh[1] + frame.rh[1]) / 2)
     waist_y = shoulder_y + 0.64 * (hip_y - shoulder_y)
-    centre = _centre_line(person, frame, H)
+    centre = centre_line(person, frame, H)
     # The body's waist: her torso's outline there, the arms hanging beside it left out, within what a waist can be.
     body_waist = torso_width(person, frame, waist_y, centre, 0.62, 0.95)
     ease = 1.06 if kind == "dress" else 1.04
@@ -285,7 +274,7 @@ def wear(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str,
     region = covered | bare | (np.abs(out - base).max(2) > 0)
     t["compose"] = time.perf_counter() - t0
     # 4. the result
-    centre = _centre_line(person, frame, person.mask.shape[0])
+    centre = centre_line(person, frame, person.mask.shape[0])
     lms = {f"garment_{k}": np.array([centre[int(np.clip(info[k], 0, len(centre) - 1))], info[k]])
            for k in ("top", "waist", "hem")}
     lms.update({"l_shoulder": frame.ls, "r_shoulder": frame.rs, "l_hip": frame.lh, "r_hip": frame.rh})
@@ -338,7 +327,7 @@ def _hang(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str
 def _chest_scale(person: Person, frame: BodyFrame, sh: float) -> float:
     """Shot -> photo for a sleeveless bodice: the shot's chest onto hers under the armpits (straps on her shoulders)."""
     y = float(min(frame.ls[1], frame.rs[1])) + 0.45 * frame.width
-    return 1.05 * torso_width(person, frame, y, _centre_line(person, frame, person.mask.shape[0]), 0.8, 1.0) / (2 * sh / 1.06)
+    return 1.05 * torso_width(person, frame, y, centre_line(person, frame, person.mask.shape[0]), 0.8, 1.0) / (2 * sh / 1.06)
 
 
 def _add_sleeves(person: Person, frame: BodyFrame, rgb: np.ndarray, alpha: np.ndarray,
@@ -369,7 +358,7 @@ def _trim(person: Person, alpha: np.ndarray, frame: BodyFrame) -> np.ndarray:
     keeps its own outline; in front of the dress: the face, the hands and the forearms hanging beside it."""
     H, W = person.mask.shape
     w = frame.width
-    centre = _centre_line(person, frame, H)
+    centre = centre_line(person, frame, H)
     xs = np.arange(W, dtype=np.float32)[None, :]
     # The bodice lies on her, no wider than the shoulders; below the waist the skirt keeps the shot's own outline
     # (placed about her centre line: symmetric, no straight cut where her outline ends, no ledge at the hips).

@@ -284,6 +284,17 @@ def follow_shoulders(map_y: np.ndarray, frame: BodyFrame, centre: np.ndarray, to
     return np.where(rows < waist_y, bodice, map_y).astype(np.float32)
 
 
+def centre_line(person: Person, frame: BodyFrame, H: int) -> np.ndarray:
+    """x of the body's centre line for every row: shoulders -> hips -> knees -> ankles, held beyond the ends."""
+    pts = [((frame.ls + frame.rs) / 2), ((frame.lh + frame.rh) / 2), ((frame.lk + frame.rk) / 2)]
+    if frame.ankles_seen:
+        pts.append((frame.la + frame.ra) / 2)
+    ys = np.array([p[1] for p in pts], np.float32)
+    xs = np.array([p[0] for p in pts], np.float32)
+    order = np.argsort(ys)
+    return np.interp(np.arange(H, dtype=np.float32), ys[order], xs[order]).astype(np.float32)
+
+
 def shoulder_contour(mask: np.ndarray, frame: BodyFrame) -> np.ndarray:
     """Per column, the first row of the person from a little above the neck base down (her shoulders' and arms'
     top line; the neck and the head read as that starting row); the image's height where the column is empty."""
