@@ -16,14 +16,19 @@ SAMPLES = 48  # rows of the skirt's profile, waist to hem
 
 
 def _runs(mask: np.ndarray, cx: np.ndarray) -> np.ndarray:
-    """Per row (x0, x1) of the run holding (or nearest) the centre x; -1 where the row is empty."""
-    out = np.full((mask.shape[0], 2), -1, np.int32)
-    for y in np.flatnonzero(mask.any(axis=1)):
-        xs = np.flatnonzero(mask[y])
-        runs = np.split(xs, np.flatnonzero(np.diff(xs) > 1) + 1)
-        c = cx[y]
-        best = min(runs, key=lambda r: 0 if r[0] <= c <= r[-1] else min(abs(r[0] - c), abs(r[-1] - c)))
-        out[y] = best[0], best[-1]
+    """Per row (x0, x1) of the run holding the centre x (where the centre is off the mask: the row's extent);
+    -1 where the row is empty. Whole-array passes, no per-row loop."""
+    H, W = mask.shape
+    idx = np.arange(W)[None, :]
+    c = np.clip(np.rint(cx).astype(np.int64), 0, W - 1)[:, None]
+    gap = ~mask
+    x0 = np.where(gap & (idx < c), idx, -1).max(axis=1) + 1
+    x1 = np.where(gap & (idx > c), idx, W).min(axis=1) - 1
+    inside = mask[np.arange(H), c[:, 0]]
+    any_ = mask.any(axis=1)
+    lo, hi = np.argmax(mask, axis=1), W - 1 - np.argmax(mask[:, ::-1], axis=1)
+    out = np.stack([np.where(inside, x0, lo), np.where(inside, x1, hi)], 1).astype(np.int32)
+    out[~any_] = -1
     return out
 
 
