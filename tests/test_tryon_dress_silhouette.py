@@ -11,6 +11,7 @@ from core.tryon.body import body_frame
 from core.tryon.classic import ClassicTryOn
 from core.tryon.dress import waist_row
 from core.tryon.dress_parts import centre_line, shoulder_contour
+from core.tryon.front import in_front, person_lab
 from core.tryon.pose import analyse_person
 from core.tryon.quality import LIMITS
 from core.tryon.quality_silhouette import silhouette_gap
@@ -95,9 +96,10 @@ def test_a_fit_and_flare_dress_keeps_its_flare_with_no_ledge_at_the_hips(tried, 
     person, f, r = tried(p, "g32")
     check = r.quality.check("silhouette")
     assert check is not None and check.passed, check
-    # No ledge: going down from the waist, the skirt's outline widens without a step (no row 8% wider than the row
-    # a fiftieth of a shoulder width above it).
-    shown = _shown(person, r)
+    # No ledge: going down from the waist, the skirt's outline widens without a step (on p13 a side reached 0.09 of
+    # a shoulder width further than the row a fiftieth of a shoulder width above it; now 0.02).
+    # What the dress shows, with her arms, hands and what she holds (in front of it) counted as skirt behind them.
+    shown = _shown(person, r) | in_front(person, f, person_lab(person))
     cx = centre_line(person, f, shown.shape[0])
     hip = int((f.lh[1] + f.rh[1]) / 2)
     k = max(2, int(0.02 * f.width))
@@ -107,7 +109,7 @@ def test_a_fit_and_flare_dress_keeps_its_flare_with_no_ledge_at_the_hips(tried, 
         reach.append((float(cx[y] - xs.min()), float(xs.max() - cx[y])) if len(xs) else (0.0, 0.0))
     reach = np.array(reach)
     steps = reach[k:] - reach[:-k]
-    assert steps.max() < 0.08 * f.width
+    assert steps.max() < 0.05 * f.width
     # Symmetric about her body: the two sides' reach at the hem within a tenth of the skirt's width.
     y = int(r.landmarks["garment_hem"][1]) - int(0.1 * f.width)
     xs = np.flatnonzero(shown[y])
@@ -117,8 +119,8 @@ def test_a_fit_and_flare_dress_keeps_its_flare_with_no_ledge_at_the_hips(tried, 
 
 @needs_real
 def test_a_sleeveless_bodice_lies_on_her_shoulders(tried):
-    """g32's bodice on p13 stood above her shoulders as a rectangle with square corners (its top 0.12 shoulder
-    widths over her shoulder line at the straps). Now nowhere more than 0.03 above her own shoulders' line."""
+    """g32's bodice on p13 was a rectangle wider than her shoulders (1.20 shoulder widths across at the chest) with
+    square corners standing over her shoulders' line. Now 0.91 across, its top nowhere above her shoulders' line."""
     person, f, r = tried("p13", "g32")
     a = r.garment_alpha > 0.5
     contour = shoulder_contour(person.mask, f)
@@ -132,7 +134,7 @@ def test_a_sleeveless_bodice_lies_on_her_shoulders(tried):
     # ... and the bodice is no wider than her shoulders at the chest
     y = int(min(f.ls[1], f.rs[1]) + 0.45 * f.width)
     xs = np.flatnonzero(a[y])
-    assert np.ptp(xs) < 1.15 * f.width
+    assert np.ptp(xs) < 1.05 * f.width
 
 
 @needs_real

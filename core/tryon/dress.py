@@ -206,7 +206,7 @@ def place(flat: Flat, person: Person, frame: BodyFrame, kind: str, sleeved: bool
     # The body's waist: her torso's outline there, the arms hanging beside it left out, within what a waist can be.
     body_waist = torso_width(person, frame, waist_y, centre, 0.62, 0.95)
     ease = 1.06 if kind == "dress" else 1.04
-    sx = body_waist * ease / flat.waist_w
+    sx = s_len = body_waist * ease / flat.waist_w  # its length keeps the shot's proportion to its waist
     if kind == "dress":  # ... and it goes over her hips: a straight shift is as wide there as her hips, not her waist
         hip_w = torso_width(person, frame, hip_y, centre, 0.8, 1.15)
         at_hip = int(np.clip(flat.y_waist + (hip_y - waist_y) / sx, flat.y_waist, flat.y_hem))
@@ -220,10 +220,10 @@ def place(flat: Flat, person: Person, frame: BodyFrame, kind: str, sleeved: bool
         sy_bodice = sx
         g_rows = np.array([flat.y_waist], np.float32)
         b_rows = np.array([top_y], np.float32)
-    sy_skirt = sx  # below the waist the garment keeps its own proportions
+    sy_skirt = s_len  # below the waist the garment keeps its own proportions
     hem_y = b_rows[-1] + (flat.y_hem - flat.y_waist) * sy_skirt
     if kind == "dress":  # its length from the shoulders as the shot's (one scale: a photograph), not its waist seam
-        hem_y = max(hem_y, top_y + (flat.y_hem - flat.y_top) * sx)
+        hem_y = max(hem_y, top_y + (flat.y_hem - flat.y_top) * s_len)
         sy_skirt = (hem_y - b_rows[-1]) / max(flat.y_hem - flat.y_waist, 1)
     if frame.ankles_seen:  # never below the ankles
         floor = float(min(frame.la[1], frame.ra[1])) - 0.02 * w

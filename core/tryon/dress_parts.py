@@ -285,10 +285,11 @@ def follow_shoulders(map_y: np.ndarray, frame: BodyFrame, centre: np.ndarray, to
 
 
 def centre_line(person: Person, frame: BodyFrame, H: int) -> np.ndarray:
-    """x of the body's centre line for every row: shoulders -> hips -> knees -> ankles, held beyond the ends."""
-    pts = [((frame.ls + frame.rs) / 2), ((frame.lh + frame.rh) / 2), ((frame.lk + frame.rk) / 2)]
-    if frame.ankles_seen:
-        pts.append((frame.la + frame.ra) / 2)
+    """x of the body's centre line for every row: shoulders -> hips -> knees -> ankles, held beyond the ends. Below
+    the hips it leans only half as far as the legs do (a skirt hangs from the hips, not after a foot set aside)."""
+    hip = (frame.lh + frame.rh) / 2
+    legs = [(frame.lk + frame.rk) / 2] + ([(frame.la + frame.ra) / 2] if frame.ankles_seen else [])
+    pts = [((frame.ls + frame.rs) / 2), hip] + [np.array([hip[0] + 0.5 * (p[0] - hip[0]), p[1]]) for p in legs]
     ys = np.array([p[1] for p in pts], np.float32)
     xs = np.array([p[0] for p in pts], np.float32)
     order = np.argsort(ys)
