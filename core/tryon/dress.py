@@ -236,9 +236,11 @@ def place(flat: Flat, person: Person, frame: BodyFrame, kind: str, sleeved: bool
     g_of_row = np.interp(rows, by, gy, left=-1e4, right=-1e4)
     map_y = np.repeat(g_of_row[:, None], W, axis=1)
     cols = np.arange(W, dtype=np.float32)[None, :]
-    sx_rows = np.full(H, sx, np.float32)
+    # One scale from the waist down; where her hips widen it, it grows from her waist to her hips (no step).
+    sx_rows = np.interp(rows, [b_rows[-1], max(hip_y, b_rows[-1] + 1)], [s_len, sx]).astype(np.float32)
     if kind == "dress" and top_scale is not None:
-        sx_rows = np.interp(rows, [by[0], b_rows[-1]], [min(top_scale, sx), sx]).astype(np.float32)
+        sx_rows = np.where(rows < b_rows[-1], np.interp(rows, [by[0], b_rows[-1]], [min(top_scale, s_len), s_len]),
+                           sx_rows).astype(np.float32)
     map_x = flat.cx + (cols - centre[:, None]) / sx_rows[:, None]
     if kind == "dress":
         # Straps lie on her shoulders' own line (set-in sleeves' seams stay at the shoulders' edges, drape.py's).
