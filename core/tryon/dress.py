@@ -210,7 +210,7 @@ def place(flat: Flat, person: Person, frame: BodyFrame, kind: str, sleeved: bool
     if kind == "dress":  # ... and it goes over her hips: a straight shift is as wide there as her hips, not her waist
         hip_w = torso_width(person, frame, hip_y, centre, 0.8, 1.15)
         at_hip = int(np.clip(flat.y_waist + (hip_y - waist_y) / sx, flat.y_waist, flat.y_hem))
-        sx = max(sx, 1.03 * hip_w / max(_mask_width(flat.mask, at_hip, flat.cx), 1.0))
+        sx = float(np.clip(hip_w / max(_mask_width(flat.mask, at_hip, flat.cx), 1.0), sx, 1.12 * sx))  # flare kept
         top_y = shoulder_y - (0.18 if sleeved else 0.12) * w  # the top of the shoulders
         sy_bodice = (waist_y - top_y) / max(flat.y_waist - flat.y_top, 1)
         g_rows = np.array([flat.y_top, flat.y_waist], np.float32)
