@@ -239,7 +239,7 @@ def place(flat: Flat, person: Person, frame: BodyFrame, kind: str, sleeved: bool
     # One scale from the waist down; where her hips widen it, it grows from her waist to her hips (no step).
     sx_rows = np.interp(rows, [b_rows[-1], max(hip_y, b_rows[-1] + 1)], [s_len, sx]).astype(np.float32)
     if kind == "dress" and top_scale is not None:
-        sx_rows = np.where(rows < b_rows[-1], np.interp(rows, [by[0], b_rows[-1]], [min(top_scale, s_len), s_len]),
+        sx_rows = np.where(rows < b_rows[-1], np.interp(rows, [by[0], b_rows[-1]], [top_scale, s_len]),
                            sx_rows).astype(np.float32)
     map_x = flat.cx + (cols - centre[:, None]) / sx_rows[:, None]
     if kind == "dress":
