@@ -206,11 +206,8 @@ def place(flat: Flat, person: Person, frame: BodyFrame, kind: str, sleeved: bool
     # The body's waist: her torso's outline there, the arms hanging beside it left out, within what a waist can be.
     body_waist = torso_width(person, frame, waist_y, centre, 0.62, 0.95)
     ease = 1.06 if kind == "dress" else 1.04
-    sx = s_len = body_waist * ease / flat.waist_w  # its length keeps the shot's proportion to its waist
-    if kind == "dress":  # ... and it goes over her hips: a straight shift is as wide there as her hips, not her waist
-        hip_w = torso_width(person, frame, hip_y, centre, 0.8, 1.15)
-        at_hip = int(np.clip(flat.y_waist + (hip_y - waist_y) / sx, flat.y_waist, flat.y_hem))
-        sx = float(np.clip(hip_w / max(_mask_width(flat.mask, at_hip, flat.cx), 1.0), sx, 1.12 * sx))  # flare kept
+    sx = body_waist * ease / flat.waist_w  # one scale: its width, and its length in the shot's proportion
+    if kind == "dress":
         top_y = shoulder_y - (0.18 if sleeved else 0.12) * w  # the top of the shoulders
         sy_bodice = (waist_y - top_y) / max(flat.y_waist - flat.y_top, 1)
         g_rows = np.array([flat.y_top, flat.y_waist], np.float32)
@@ -220,10 +217,10 @@ def place(flat: Flat, person: Person, frame: BodyFrame, kind: str, sleeved: bool
         sy_bodice = sx
         g_rows = np.array([flat.y_waist], np.float32)
         b_rows = np.array([top_y], np.float32)
-    sy_skirt = s_len  # below the waist the garment keeps its own proportions
+    sy_skirt = sx  # below the waist the garment keeps its own proportions
     hem_y = b_rows[-1] + (flat.y_hem - flat.y_waist) * sy_skirt
     if kind == "dress":  # its length from the shoulders as the shot's (one scale: a photograph), not its waist seam
-        hem_y = max(hem_y, top_y + (flat.y_hem - flat.y_top) * s_len)
+        hem_y = max(hem_y, top_y + (flat.y_hem - flat.y_top) * sx)
         sy_skirt = (hem_y - b_rows[-1]) / max(flat.y_hem - flat.y_waist, 1)
     if frame.ankles_seen:  # never below the ankles
         floor = float(min(frame.la[1], frame.ra[1])) - 0.02 * w
@@ -236,10 +233,9 @@ def place(flat: Flat, person: Person, frame: BodyFrame, kind: str, sleeved: bool
     g_of_row = np.interp(rows, by, gy, left=-1e4, right=-1e4)
     map_y = np.repeat(g_of_row[:, None], W, axis=1)
     cols = np.arange(W, dtype=np.float32)[None, :]
-    # One scale from the waist down; where her hips widen it, it grows from her waist to her hips (no step).
-    sx_rows = np.interp(rows, [b_rows[-1], max(hip_y, b_rows[-1] + 1)], [s_len, sx]).astype(np.float32)
+    sx_rows = np.full(H, sx, np.float32)  # one scale from the waist down: the shot's flare kept
     if kind == "dress" and top_scale is not None:
-        sx_rows = np.where(rows < b_rows[-1], np.interp(rows, [by[0], b_rows[-1]], [top_scale, s_len]),
+        sx_rows = np.where(rows < b_rows[-1], np.interp(rows, [by[0], b_rows[-1]], [top_scale, sx]),
                            sx_rows).astype(np.float32)
     map_x = flat.cx + (cols - centre[:, None]) / sx_rows[:, None]
     if kind == "dress":
