@@ -13,7 +13,7 @@ from PIL import Image
 
 from core.category_tag import (IMAGENET_EVIDENCE, narrower_share, outline_scores,  # noqa: F401 (re-exported)
                                read_category)
-from core.segmentation import subject_mask
+from core.segmentation.reading import remembered_subject_mask
 from core.vocabulary import PATTERNS
 
 # Reference colours for naming (sRGB), typical of garment photos rather than pure hues; names from core.vocabulary.
@@ -84,7 +84,7 @@ def _colour_reading(img: Image.Image) -> tuple[list[tuple[str, float]], bool, fl
     grey pixel is no evidence of pink."""
     small = _small(img)
     whole = cv2.cvtColor(np.asarray(small, np.uint8), cv2.COLOR_RGB2LAB).astype(np.float32)
-    lab = whole[subject_mask(small)]
+    lab = whole[remembered_subject_mask(small)]
     colourless = _colourless_lab(whole)
     rows = _ACHROMATIC_ROWS if colourless else np.arange(len(_NAMES))
     nearest = rows[np.argmin(((lab[:, None, :] - _LAB[rows][None]) ** 2).sum(-1), axis=1)]
@@ -110,7 +110,7 @@ def dominant_colours(img: Image.Image, min_share: float = 0.2, max_n: int = 2) -
 def _pattern_mask(small: Image.Image) -> np.ndarray:
     """The garment (the shared segmentation) less a rim proportional to its size: its outline, the shading that
     darkens towards it and the seams along it are construction, not print."""
-    garment = subject_mask(small)
+    garment = remembered_subject_mask(small)
     margin = max(4, int(round(0.045 * np.sqrt(garment.sum()))))
     disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * margin + 1, 2 * margin + 1))
     return cv2.erode(garment.astype(np.uint8), disc).astype(bool)
@@ -287,7 +287,7 @@ def _colour_of(shares: list[tuple[str, float]], colourless: bool) -> tuple[str, 
 def read_tags(img: Image.Image, evidence: dict[str, float] | None = None) -> Tags:
     """Category, colour and pattern of a product shot, each with a confidence 0..1."""
     small = _small(img, 160)
-    sil = outline_scores(subject_mask(small), np.asarray(small))
+    sil = outline_scores(remembered_subject_mask(small), np.asarray(small))
     cat, cat_conf = read_category(sil, evidence or {})
     shares, colourless, lightness = _colour_reading(img)
     colour, colour_conf = _colour_of(shares, colourless)

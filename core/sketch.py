@@ -15,7 +15,7 @@ from PIL import Image
 
 from core.errors import AtelierError
 from core.images import foreground_mask
-from core.segmentation import subject_mask
+from core.segmentation.reading import subject_mask_at
 
 log = logging.getLogger(__name__)
 
@@ -186,8 +186,10 @@ def outline_of_product(img: Image.Image) -> NormalisedSketch:
     """A catalog photo in the sketch domain: its silhouette's outline plus its strongest inner edges."""
     from core.images import analysis_view
 
-    rgb = analysis_view(img).convert("RGB")  # masks and the square crop cost what ANALYSIS_SIDE costs, at most
-    mask = subject_mask(rgb)
+    rgb = analysis_view(img).convert("RGB")  # edges and the square crop cost what ANALYSIS_SIDE costs, at most
+    # The garment as the tags read it (one segmentation per photo, shared with the encoder's colour and pattern
+    # readings at ingest), scaled to this view: the outline is blurred to HOG cells of 1/8 of its side anyway.
+    mask = subject_mask_at(img, rgb.size)
     box = _frame(mask, margin=0.08)
     if box is None:
         raise SketchError("No garment found in the image.")

@@ -10,7 +10,7 @@ from PIL import Image, ImageDraw
 from core import attributes
 from core.attributes import detect_pattern
 from core.config import SAMPLE_CATALOG_DIR
-from core.segmentation import garment_mask
+from core.segmentation import garment_mask, reading
 
 
 def _rows():
@@ -32,8 +32,9 @@ def test_pattern_accuracy_on_the_sample_catalog_beats_the_old_mask():
 def test_the_pattern_is_read_inside_the_one_garment_segmentation(monkeypatch):
     img = Image.open(SAMPLE_CATALOG_DIR / "images/shirt-006.jpg")
     seen = []
-    real = attributes.subject_mask
-    monkeypatch.setattr(attributes, "subject_mask", lambda im: seen.append(im.size) or real(im))
+    real = reading.subject_mask
+    monkeypatch.setattr(reading, "subject_mask", lambda im: seen.append(im.size) or real(im))
+    reading.forget()
     detect_pattern(img)
     assert seen, "detect_pattern must measure inside core.segmentation's garment mask"
     small = attributes._small(img, 160)

@@ -41,17 +41,17 @@ def _padding(rgb: np.ndarray, most: float = 0.06) -> tuple[int, int, int, int]:
     padding the photo to its frame): how many at the top, bottom, left and right."""
     out = []
     for lines in (rgb, rgb[::-1], rgb.transpose(1, 0, 2), rgb.transpose(1, 0, 2)[::-1]):
-        lines = lines.astype(np.float32)
         limit = max(1, int(most * len(lines)))
-        k = 0
-        while k < min(len(lines) // 3, 4 * limit) and float(lines[k].std(axis=0).max()) < 2.0:
-            k += 1
+        reach = min(len(lines) // 3, 4 * limit)
+        edge = lines[:reach].astype(np.float32)  # only the band that can be padding (one array op, not a loop)
+        flat = edge.std(axis=1).max(axis=1) < 2.0
+        k = int(np.argmin(flat)) if not flat.all() else reach  # the flat run's length from the edge
         pad = 0
         if k > 1:
-            inner = lines[k - 1].mean(axis=0)
-            while pad < min(k - 1, limit) and float(np.abs(lines[pad].mean(axis=0) - inner).max()) > 6:
-                pad += 1
-            if pad >= min(k - 1, limit) and pad == k - 1:
+            span = min(k - 1, limit)
+            differs = np.abs(edge[:span].mean(axis=1) - edge[k - 1].mean(axis=0)).max(axis=1) > 6
+            pad = int(np.argmin(differs)) if not differs.all() else span
+            if pad == span and pad == k - 1:
                 pad = 0  # the whole flat run differs: no inner backdrop to compare with
         out.append(pad)
     return tuple(out)
