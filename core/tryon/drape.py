@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from core.tryon import halter
 from core.tryon.body import BodyFrame, body_of, point_of  # noqa: F401  (body_of: imported from here by callers)
 from core.tryon.pose import Person
 
@@ -54,6 +55,7 @@ class GarmentParts:
     hem: tuple
     cx: float
     off_shoulder: bool = False  # its top row runs across the sleeves: worn below the shoulders
+    halter: bool = False  # sleeveless, its first row moved down to the chest (core/tryon/halter.py)
 
 
 def garment_parts(gmask: np.ndarray, landmarks: np.ndarray) -> GarmentParts:
@@ -179,10 +181,13 @@ def body_targets(parts: GarmentParts, body: BodyFrame, n: int = 5) -> tuple[np.n
         # proportions (a cropped tank stays cropped).
         across = (body.ls - body.rs) / max(body.width, 1e-6)
         arm = body.down * 0.45 * body.width
-        re, le = body.rs + arm - across * 0.12 * body.width, body.ls + arm + across * 0.12 * body.width
+        ease = 0.03 if parts.halter else 0.12  # a halter's chest row is its chest, not a cami's wider bust line
+        re, le = body.rs + arm - across * ease * body.width, body.ls + arm + across * ease * body.width
         sx = float(np.linalg.norm(le - re)) / gw
         # ... but a top ends by mid-thigh: a flared halter's narrow armhole row would scale it down to the knees.
         sy = min(sx, 1.25 * body.torso_len / glen)
+        if parts.halter:  # a halter top's hem at the hips, with its own curve below
+            sy = min(sy, halter.hem_cap(body, glen, float((re[1] + le[1]) / 2)))
     else:
         sx = float(np.linalg.norm(le - re)) / gw
         ratio = glen / gw / STANDARD_TOP

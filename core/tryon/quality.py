@@ -32,14 +32,16 @@ from core.tryon.quality_checks import (between_legs, plain_backdrop, detail_kept
 from core.tryon.quality_shape import backdrop_spikes, cuffs_low, ragged_outline, skin_tone_gap, sleeves_kept
 from core.tryon.quality_silhouette import silhouette_gap
 from core.tryon.quality_skin import own_shading_level, unshaded_mask
+from core.tryon.quality_worn import hem_kept, old_cuff_left
 
 # Limits: a result passes a check below these (shares, 0..1).
 LIMITS = {"arms_covered": 0.2, "flat_fill": 0.02, "holes": 0.01, "old_garment": 0.03, "old_edges": 0.12, "slivers": 0.004,
           "face_changed": 0.01, "hands_changed": 0.15, "detail_kept": 0.45, "skin_tone": 10.0, "spikes": 0.01,
-          "ragged": 0.01, "sleeves_kept": 0.5, "invented_skin": 0.12, "skin_shading": 0.05, "silhouette": 0.1}
+          "ragged": 0.01, "sleeves_kept": 0.5, "invented_skin": 0.12, "skin_shading": 0.05, "old_cuff": 0.25,
+          "hem_kept": 0.3, "silhouette": 0.1}
 # Over this many times its limit (4 where not named) a failure alone makes a result poor.
 _SEVERE = {"skin_tone": 1.3, "spikes": 2.0, "ragged": 2.0, "invented_skin": 1.75}  # a fifth of the figure drawn in
-_AT_LEAST = ("detail_kept", "sleeves_kept")  # checks that pass at or above their limit
+_AT_LEAST = ("detail_kept", "sleeves_kept", "hem_kept")  # checks that pass at or above their limit
 
 
 @dataclass
@@ -103,7 +105,7 @@ def assess(before, after, region: np.ndarray, garment_alpha: np.ndarray, kind: s
     # 3. the garment's print and texture, worn against the product shot's
     checks += _detail(v, garment, garment_mask, garment_alpha, garment_scale)
     # 4. what the eye catches at once: bare skin in a tone not hers, backdrop spikes, a ragged outline, lost sleeves
-    checks += _shape(v, person, kind, garment, garment_mask, garment_scale)
+    checks += _shape(v, person, kind, garment, garment_mask, garment_scale) + _ends(v, person, kind, garment_mask)
     # 5. a score, a verdict and what to try
     return _verdict(checks, kind, time.perf_counter() - t0)
 
@@ -278,6 +280,23 @@ def _shape(v: _Compared, person, kind: str, garment, garment_mask, garment_scale
     return out
 
 
+def _ends(v: _Compared, person, kind: str, garment_mask) -> list[Check]:
+    """A top's ends: its hem's own curve kept, no old cuff below a new long sleeve's (core/tryon/quality_worn.py)."""
+    if kind != "upper" or person is None:
+        return []
+    out = []
+    skinA = skin_like(v.labA, skin_model(v.labB, v.face, v.pmask))
+    cuff = old_cuff_left(v.labB, v.labA, v.dE, v.on, v.skinB, skinA, person, v.width)
+    if cuff is not None:
+        out.append(_check("old_cuff", cuff, f"the old sleeve's end shows below the new cuff ({cuff:.0%} of the band "
+                          "under it)", "the new cuffs hide the old sleeves"))
+    hem = hem_kept(garment_mask, v.on, person) if garment_mask is not None else None
+    if hem is not None:
+        out.append(_check("hem_kept", hem, f"the garment's curved hem was cut straight across (only {hem:.0%} of its "
+                          "curve is left): it reads as a block", "the hem keeps its own shape"))
+    return out
+
+
 _ADVICE = {
     "arms_covered": "use a photo with the arms straight and a little away from the body",
     "skin_shading": "use a photo where the person wears something close in length and sleeve to the new garment "
@@ -301,6 +320,8 @@ _ADVICE = {
     "ragged": "use a sharper product shot on a plain backdrop, and a straight front photo",
     "sleeves_kept": "use a photo with the arms straight and a little away from the body, or try the garment as "
                     "another kind (a dress with long sleeves as a top), or the CatVTON backend on a GPU",
+    "old_cuff": "use a photo with the arms straight and the wrists clear of the body, or the CatVTON backend on a GPU",
+    "hem_kept": "use a full-length or hip-length photo standing straight, or the CatVTON backend on a GPU",
     "silhouette": "use a straight front photo with the arms a little away from the body, or the CatVTON backend "
                   "on a GPU",
     "invented_skin": "this garment shows much more skin than the photo does: use a photo of the person in "
@@ -312,12 +333,13 @@ _NAMES = {"arms_covered": "sleeves down the arms", "flat_fill": "painted-over sk
           "face_changed": "face changed", "hands_changed": "hands covered", "detail_kept": "print smeared",
           "skin_tone": "bare skin in the wrong tone", "spikes": "backdrop slivers in the garment",
           "ragged": "ragged outline", "sleeves_kept": "long sleeves cut short", "invented_skin": "much skin drawn in",
-          "silhouette": "boxy dress outline"}
+          "old_cuff": "old cuff below the new one", "hem_kept": "hem cut straight", "silhouette": "boxy dress outline"}
 
 
 def _verdict(checks: list[Check], kind: str, seconds: float) -> Quality:
     weights = {"arms_covered": 30, "flat_fill": 30, "holes": 25, "old_garment": 30, "old_edges": 30, "slivers": 30, "face_changed": 40, "hands_changed": 15,
-               "detail_kept": 20, "skin_tone": 45, "spikes": 45, "ragged": 45, "sleeves_kept": 45, "invented_skin": 30, "skin_shading": 30, "silhouette": 40}
+               "detail_kept": 20, "skin_tone": 45, "spikes": 45, "ragged": 45, "sleeves_kept": 45, "invented_skin": 30, "skin_shading": 30,
+               "old_cuff": 30, "hem_kept": 30, "silhouette": 40}
     score = 100.0
     for c in checks:
         if c.name in _AT_LEAST:

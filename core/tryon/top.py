@@ -12,7 +12,8 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from core.tryon import reveal, uncover
+from core.tryon import cuffs, halter, reveal, uncover
+from core.tryon.side_gaps import enclosed
 from core.tryon.arms import bare_arm, hands, layer_over_arms, sleeve_across, sleeves_past_hem
 from core.tryon.base import TryOnResult
 from core.tryon.body import BodyFrame
@@ -54,10 +55,13 @@ def wear_top(person: Person, garment_img: Image.Image, gmask: np.ndarray, torso:
     H, W = zone.shape
     # 1. the flat-lay: body and sleeves, and where its rows land
     flat = lay_out(garment_img, gmask, body)
-    # Below the new top's hem the person's own clothes stay (trousers, a skirt): the zone ends at the hem.
-    zone[int(min(H, max(0, flat.hem_y))):] = False
     # 2. the garment's body on the torso, then each sleeve along its arm
     body_rgb, body_a, fit = place_body(flat, person, body, warp)
+    corners_y = flat.hem_y  # its hem's corners; a curved hem (a shirt tail) reaches lower in the middle
+    flat = replace(flat, hem_y=halter.worn_hem(body_a, flat.hem_y, body.width))
+    # Below the new top's hem the person's own clothes stay (trousers, a skirt): the zone ends at the hem.
+    zone[int(min(H, max(0, flat.hem_y))):] = False
+    zone[int(min(H, max(0, corners_y))):] &= body_a[int(min(H, max(0, corners_y))):] > 0.5  # under it: the cloth only
     base = np.asarray(person.image, np.float32) / 255.0
     lab = reveal.lab_of(base)
     skin = reveal.own_skin(lab, person, body)
@@ -66,7 +70,7 @@ def wear_top(person: Person, garment_img: Image.Image, gmask: np.ndarray, torso:
     bare_skin = skin & reveal.smooth(lab, skin, body)
     front = np.zeros((H, W), bool)
     if warp is None:
-        sleeves = place_sleeves(flat, person, body)
+        sleeves = place_sleeves(flat, person, body, {k: cuffs.old_cuff_reach(lab, skin, person, k, body) for k in (-1, 1)})
         hole = armholes(sleeves + [(body_rgb, body_a)], person, body, flat.hem_y)
         # Below the sleeves' ends her own arms, in front of the garment; above, each sleeve over the body.
         layers, front = layer_over_arms(sleeves, [s for _, s in flat.parts.sleeves], (body_rgb, body_a), person,
@@ -76,13 +80,13 @@ def wear_top(person: Person, garment_img: Image.Image, gmask: np.ndarray, torso:
         layers = [(body_rgb, body_a)]
     # 3. the zone grows to what the garment lies on (the shoulders' slope up to the collar), never the face
     zone |= lies_on(layers, flat.hem_y, body) & person.mask & ~face_mask(body, zone.shape)
-    if flat.parts.off_shoulder:  # nothing covers the old collar above the neck base now: it goes, her skin stays
+    if flat.parts.off_shoulder or flat.parts.halter:  # nothing covers the old collar there: it goes, skin stays
         zone |= collar_band(person, body) & ~skin
     t["warp"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     # 4. the old top's pixels the new one replaces; the hands and hair in front stay
     zone, skin, caps = zone_to_replace(person, body, zone, torso, flat.hem_y, lab, skin, lower, front)
-    zone &= ~under_hem(layers, lower, flat.hem_y - 0.2 * body.width)
+    zone &= ~under_hem(layers, lower, corners_y - 0.2 * body.width)
     if warp is None:  # a long sleeve past the hem (on a hanging arm) is worn there too, to its cuff
         zone |= sleeves_past_hem(layers[2:], flat.hem_y, person, body, skin) & ~hands(person, body, skin, ~zone)
     # 5. what it leaves bare painted from her photo, the garment laid over it
@@ -128,7 +132,7 @@ def lay_out(garment_img: Image.Image, gmask: np.ndarray, body: BodyFrame) -> Fla
     # the backdrop in the slits beside long sleeves.
     closed_img, closed = close_flat_lay(garment_img, solid, enclosed=slit_backdrop(garment_img, solid, gmask))
     lm = garment_landmarks(closed, "upper")
-    parts = garment_parts(solid, lm)
+    parts = halter.at_chest(garment_parts(solid, lm))  # a halter is worn from its chest row, not its narrow neck
     tex = inner_texture(closed_img, closed)
     src, dst, sx, sy = body_targets(parts, body)
     if sy > sx:
@@ -159,9 +163,11 @@ def place_body(flat: FlatTop, person: Person, body: BodyFrame, warp: Warp | None
     return body_rgb, body_a, fit
 
 
-def place_sleeves(flat: FlatTop, person: Person, body: BodyFrame) -> list[tuple[np.ndarray, np.ndarray]]:
+def place_sleeves(flat: FlatTop, person: Person, body: BodyFrame,
+                  reach: dict | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
     """Each sleeve along its arm, bending at the elbow (a long sleeve follows the forearm, a bent arm too); without
-    the arm's joints, turned along the arm's direction."""
+    the arm's joints, turned along the arm's direction. reach: per side, how far past the wrist the old sleeve
+    ends (a long sleeve's cuff covers it)."""
     H, W = person.mask.shape
     parts = flat.parts
     re, le = worn_from(parts, body)
@@ -169,6 +175,7 @@ def place_sleeves(flat: FlatTop, person: Person, body: BodyFrame) -> list[tuple[
     for mask, side in parts.sleeves:
         corner = np.array([parts.top[0] if side < 0 else parts.top[1], parts.y_top], np.float32)
         along = sleeve_scale(person, side, body, mask, corner, flat.sy)
+        at_wrist = along != flat.sy and not short_sleeve(mask, corner, parts)
         if short_sleeve(mask, corner, parts):
             # A short sleeve by the garment's own proportions stays short on a bent or foreshortened arm.
             along = min(along, flat.sy)
@@ -176,6 +183,11 @@ def place_sleeves(flat: FlatTop, person: Person, body: BodyFrame) -> list[tuple[
         path = arm_path(person, side, body)
         if path is not None:
             path[0] = re if side < 0 else le  # an off-shoulder sleeve starts lower on the arm
+            extra = (reach or {}).get(side, 0.0) if at_wrist else 0.0
+            if extra > 0:  # the cuff down over the old sleeve's end past the wrist
+                arm = float(np.linalg.norm(np.diff(path, axis=0), axis=1).sum())
+                along *= (arm + extra) / max(arm, 1.0)
+                path[-1] += (path[-1] - path[-2]) / max(float(np.linalg.norm(path[-1] - path[-2])), 1e-6) * extra
             # A long sleeve is as wide as the arm it covers (the old sleeve's edge showed beside a narrower one).
             across = flat.sx if short_sleeve(mask, corner, parts) else sleeve_across(mask, corner, person, path, flat.sx)
             s_pts, d_pts = sleeve_points(mask, side, corner, path, along, across)
@@ -276,7 +288,9 @@ def zone_to_replace(person: Person, body: BodyFrame, zone: np.ndarray, torso: np
     zone |= _old_below_hem(person, body, torso, skin, caps, old_px, ~lower, hem_row)
     zone |= uncover.old_fringe(zone, old_px & ~skin & ~fm & ~lower & person.mask, body)
     # What is left of it inside and along the zone in other colours: a logo, a collar, the shade along its seams
-    zone |= uncover.leftovers(zone, person.mask & ~skin & ~fm & ~lower, body)
+    # (below the new hem, between the hip joints, a light seam of her trousers' front is not the old top)
+    front_of = (np.arange(H)[:, None] >= hem_row) & halter.hip_columns(body, W) & ~caps
+    zone |= uncover.leftovers(zone, person.mask & ~skin & ~fm & ~lower & ~front_of, body)
     if front is not None:  # her bare arm in front of the new top stays as it is (its shadows were painted over)
         zone &= ~bare_arm(lab, front, core)
     # The hands stay in front (a hand on the stomach or in a pocket is not covered by the new top).
@@ -367,17 +381,6 @@ def paint(person: Person, body: BodyFrame, zone: np.ndarray, torso: np.ndarray, 
     feather = np.clip(cv2.distanceTransform((zone | ~person.mask).astype(np.uint8), cv2.DIST_L2, 3) / 2.0, 0, 1)[..., None]
     out = np.where(zone[..., None], base * (1 - feather) + canvas * feather, base)
     return out, garment_alpha
-
-
-def enclosed(area: np.ndarray, person_mask: np.ndarray) -> np.ndarray:
-    """The parts of the area that touch no backdrop: inside her outline (an old sleeve's bottom between the arm
-    and the new top) the backdrop cannot show through; that is her body."""
-    n, labels = cv2.connectedComponents(area.astype(np.uint8), connectivity=8)
-    if n <= 1:
-        return np.zeros_like(area)
-    outside = cv2.dilate((~person_mask).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
-    touching = np.unique(labels[outside & area])
-    return (labels > 0) & ~np.isin(labels, touching)
 
 
 def _result(person: Person, garment_img: Image.Image, flat: FlatTop, zone: np.ndarray, torso: np.ndarray,
