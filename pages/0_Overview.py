@@ -62,14 +62,13 @@ if profile is not None:
 status = studio.status()
 st.subheader("The catalog at a glance")
 try:
-    from streamlit.components.v1 import html as frame
-
     points = catalog_map(studio, studio.index.name, studio.store.version(studio.index.name))
     shown = len(points["x"])
     st.caption(f"{status['items']:,} pieces" + (f", {shown:,} of them drawn" if 0 < shown < status["items"] else "")
                + ". Each dot is one piece, placed so that similar pieces sit close together.")
     if shown:
-        frame(catalog_map_html(points), height=catalog_map_height(points))
+        # st.iframe (components.v1.html is deprecated): the map's names are escaped by catalog_map_html.
+        st.iframe(catalog_map_html(points), height=catalog_map_height(points))
 except Exception as exc:
     show_error(exc)
 

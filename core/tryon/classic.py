@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from core.tryon import dress, lower_fit, reveal, waist
+from core.tryon import dress, lower_fit, lower_legs, reveal, waist
 from core.tryon.base import Progress, TryOnBackend, TryOnResult
 from core.tryon.body import BodyFrame
 from core.tryon.flatlay import close_flat_lay, solid_garment  # noqa: F401  (imported from here by callers)
@@ -88,6 +88,8 @@ class ClassicTryOn(TryOnBackend):
             at = lower_fit.natural_waist(person, frame) if natural else at
             src, dst = _fit_trousers(person, frame, shape, src, dst, at, own, natural and at is not None)
         warped, alpha = self.warp(garment_img, shape if own else gmask, src, dst, person, kind)
+        if own:  # over a dress: the legs' gap no wider than hers (no strip of her leg down the inside)
+            warped, alpha = lower_legs.close_gap(person, frame, warped, alpha)
         if kind == "lower":  # the trousers' own silhouette (a flare past the old legs' outline) is theirs too
             cut = alpha if own else None
             if not own and lower_fit.flares(shape):

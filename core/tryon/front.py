@@ -65,6 +65,9 @@ def _find_hands(person: Person, frame: BodyFrame, lab: np.ndarray) -> np.ndarray
             continue
         seed = np.zeros((H, W), np.uint8)
         cv2.circle(seed, tuple(int(v) for v in wrist), max(2, int(0.06 * w)), 1, -1)
+        # A long sleeve's cuff at the wrist the pose gives: the hand starts just past it.
+        cv2.line(seed, tuple(int(v) for v in wrist), tuple(int(v) for v in wrist + d * 0.15 * w), 1,
+                 max(2, int(0.06 * w)))
         ids = np.unique(labels[(seed > 0) & part])
         ids = ids[ids > 0]
         out |= np.isin(labels, ids)

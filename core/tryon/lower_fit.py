@@ -69,7 +69,8 @@ def at_waist(person: Person, frame: BodyFrame, dst: np.ndarray, y: float) -> np.
     if not run or not 0.3 * w < run[1] - run[0] < 1.5 * w:
         return dst
     dst = dst.copy()
-    dst[0, 0], dst[1, 0] = run[0] - 0.03 * w, run[1] + 0.03 * w
+    c, half = (run[0] + run[1]) / 2, min((run[1] - run[0]) / 2, 0.5 * w)  # a loose dress's waist is not hers
+    dst[0, 0], dst[1, 0] = c - half - 0.03 * w, c + half + 0.03 * w
     return dst
 
 
@@ -129,8 +130,10 @@ def _edge_pair(person: Person, frame: BodyFrame, gmask: np.ndarray, src: np.ndar
         c = (left + right) / 2
         # Just over her outline (no wider: no backdrop drawn in).
         hand = [guard and _hand_near(person, x, y, w) for x in run]
-        left = max(run[0] - 0.03 * w, c - 0.75 * w, left if hand[0] else -np.inf)
-        right = min(run[1] + 0.03 * w, c + 0.75 * w, right if hand[1] else np.inf)
+        # Over old trousers out to their outline; over a dress no wider than hips are (a loose dress is not hers).
+        reach = 0.75 * w if guard else 0.6 * w
+        left = max(run[0] - 0.03 * w, c - reach, left if hand[0] else -np.inf)
+        right = min(run[1] + 0.03 * w, c + reach, right if hand[1] else np.inf)
     return [[xs.min(), sy], [xs.max(), sy]], [[left, y], [right, y]]
 
 

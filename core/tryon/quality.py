@@ -25,6 +25,7 @@ from PIL import Image
 from core.tryon.held import held_objects
 from core.tryon.pixels import (NBINS, ellipse_mask, fine_texture, local_std, quantise, skin_like,  # noqa: F401
                                 skin_model, to_lab)
+from core.tryon.quality_slivers import sliver_mask, sliver_place
 from core.tryon.quality_checks import (between_legs, plain_backdrop, detail_kept, face_ellipse, flat_fill_mask, garment_holes,  # noqa: F401
                                        forearms_covered, hands_mask, invented_skin, light_slivers, old_edges_left,
                                        old_garment_left, short_sleeved, shoulder_width, skin_texture_level,
@@ -99,7 +100,7 @@ def assess(before, after, region: np.ndarray, garment_alpha: np.ndarray, kind: s
     v = _compare(before, after, garment_alpha, person)
     # 2. what a client would notice, one check each
     checks = _flat_fill(v) + [_holes(v, region, kind, torso, person), _old_garment(v, region, kind, person),
-              _old_edges(v, region, kind, person), _slivers(v), _invented(v)]
+              _old_edges(v, region, kind, person), _slivers(v, kind, person), _invented(v)]
     checks += _face_and_hands(v, person)
     checks += _arms(v, person, kind, garment_mask)
     # 3. the garment's print and texture, worn against the product shot's
@@ -202,11 +203,13 @@ def _old_edges(v: _Compared, region: np.ndarray, kind: str = "", person=None) ->
                   "its sides)", "no old clothing along the garment's edges")
 
 
-def _slivers(v: _Compared) -> Check:
+def _slivers(v: _Compared, kind: str = "", person=None) -> Check:
     """Light slivers inside the person's silhouette beside the garment (between an arm and the body, at the waist,
     a band below a hem): the old garment removed and backdrop-coloured light painted in its place."""
-    share = light_slivers(v.labB, v.labA, v.on, v.pmask, v.width, v.face)
-    return _check("slivers", share, f"white slivers inside the figure beside the garment ({share:.1%} of the "
+    sl = sliver_mask(v.labB, v.labA, v.on, v.pmask, v.width, v.face, kind)
+    share = float(sl.sum()) / max(float(v.on.sum()), 1.0) if v.on.sum() >= 500 else 0.0
+    where = sliver_place(sl, v.on, person, kind) if share > LIMITS["slivers"] else "beside the garment"
+    return _check("slivers", share, f"white slivers inside the figure {where} ({share:.1%} of the "
                   "garment's area)", "no light slivers beside the garment")
 
 

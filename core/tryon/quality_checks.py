@@ -8,6 +8,7 @@ from PIL import Image
 
 from core.tryon.pixels import NBINS, ellipse_mask, fine_texture, quantise, skin_like, skin_model, to_lab
 from core.tryon.quality_keep import body_top, kept_lower_colours
+from core.tryon.quality_slivers import sliver_mask
 
 
 def face_ellipse(person) -> tuple[float, float, float, float] | None:
@@ -226,24 +227,10 @@ def old_edges_left(labB, region, on, skinB, pmask, width, dE, kind: str = "", pe
     return float(left.sum()) / float(band.sum())
 
 
-def light_slivers(labB, labA, on, pmask, width, face=None) -> float:
+def light_slivers(labB, labA, on, pmask, width, face=None, kind: str = "") -> float:
     """Pixels inside the person's silhouette, beside the new garment, that turned light and grey (backdrop-
-    coloured) where the photo had something darker: share of the garment's area."""
-    H, W = on.shape
-    if on.sum() < 500:
-        return 0.0
-    inner = cv2.erode(pmask.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
-    near = cv2.dilate(on.astype(np.uint8), np.ones((int(0.15 * width) | 1,) * 2, np.uint8)) > 0
-    core = cv2.erode(on.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
-    chroma = np.hypot(labA[..., 1], labA[..., 2])
-    light = (labA[..., 0] > 80) & (chroma < 10) & (labA[..., 0] - labB[..., 0] > 12)
-    sl = light & inner & near & ~core
-    if face is not None:
-        sl &= ~ellipse_mask((H, W), face)
-    sl = cv2.morphologyEx(sl.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
-    # A garment's own white edge (a soft outline) is not a sliver: only what lies off the garment.
-    sl &= ~(cv2.dilate(core.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
-    return float(sl.sum()) / float(on.sum())
+    coloured) where the photo had something darker: share of the garment's area (quality_slivers.sliver_mask)."""
+    return float(sliver_mask(labB, labA, on, pmask, width, face, kind).sum()) / max(float(on.sum()), 1.0)
 
 
 def detail_kept(garment: Image.Image, gmask: np.ndarray, labA: np.ndarray, alpha: np.ndarray,

@@ -15,7 +15,8 @@ from core.tryon.body import BodyFrame
 from core.tryon.form import limb_form, seam_match
 from core.tryon.pixels import NBINS, ellipse_mask, fine_texture, quantise, skin_like, skin_model, to_lab
 from core.tryon.pose import Person
-from core.tryon.shade import body_shading, light_side
+from core.tryon.skinramp import her_ramp, on_ramp
+from core.tryon.shade import body_shading, light_side, shoulder_ramp
 
 
 def lab_of(rgb01: np.ndarray) -> np.ndarray:
@@ -128,21 +129,22 @@ def skin_tone(rgb: np.ndarray, skin: np.ndarray, face: np.ndarray, near: np.ndar
     whole visible skin outside the face, else the face; mid-tones only."""
     lum_all = rgb.mean(2)
     ref = float(np.median(lum_all[skin & face])) if (skin & face).sum() > 50 else None
-    # Skin seen through a sheer sleeve or in deep shadow is not her tone: at least 3/4 of her face's lightness.
-    bright = lum_all >= 0.75 * ref if ref is not None else np.ones(skin.shape, bool)
+    # Skin seen through a sheer sleeve or in deep shadow is not her tone: at least 0.65 of her face's lightness.
+    bright = lum_all >= 0.65 * ref if ref is not None else np.ones(skin.shape, bool)
     for pool in (skin & near & ~face & bright, skin & ~face & bright, skin):
         if pool.sum() > 150:
             px = rgb[pool]
             lum = px.mean(1)
-            keep = (lum > np.quantile(lum, 0.35)) & (lum < np.quantile(lum, 0.95))
+            keep = (lum > np.quantile(lum, 0.2)) & (lum < np.quantile(lum, 0.9))
             return np.median(px[keep] if keep.any() else px, 0).astype(np.float32)
     return np.array([0.8, 0.65, 0.55], np.float32)
 
 
 def paint_skin(base: np.ndarray, area: np.ndarray, skin: np.ndarray, face: np.ndarray, body: BodyFrame,
-               seed: int = 0, limbs: np.ndarray | None = None) -> np.ndarray:
+               seed: int = 0, limbs: np.ndarray | None = None, neck: tuple[float, float] | None = None) -> np.ndarray:
     """Base with the area painted as the person's own skin (colour, texture, light and form; `limbs`: the arms or
-    legs over the body, each rounded on its own with a contact shadow beside it)."""
+    legs over the body, each rounded on its own with a contact shadow beside it; `neck`: her neck's middle and
+    half-width, rounded on its own down to the collarbones)."""
     out = base.copy()
     if not area.any():
         return out
@@ -153,11 +155,11 @@ def paint_skin(base: np.ndarray, area: np.ndarray, skin: np.ndarray, face: np.nd
     tone = skin_tone(base, skin, face, near)
     # Her body's form: the area with her own skin beside it as rounded cylinders, lit from the photo's light
     # (taken from her face and neck), never one flat tone.
-    form = body_shading(area, area | (skin & near & ~face), limbs, body, w, light_side(L, skin, face | near))
+    form = body_shading(area, area | (skin & near & ~face), limbs, body, w, light_side(L, skin, face | near), neck)
     form = form / float(np.clip(np.median(form[area]), 0.85, 1.0))  # her tone on the drawn skin's middle light
     shade = photo_shading(L, area, w) * form
-    if limbs is not None:
-        shade = shade * limb_form(area, limbs, w)
+    if limbs is not None:  # each limb's own form, not over the shoulder (the torso's there)
+        shade = shade * (1.0 + (limb_form(area, limbs, w) - 1.0) * shoulder_ramp(body, area.shape))
     pool = skin & ~face
     if (cv2.erode(pool.astype(np.uint8), np.ones((17, 17), np.uint8)) > 0).sum() < 10:
         pool = skin  # little bare skin below the face (long sleeves, a high neck): her cheeks' grain
@@ -171,6 +173,7 @@ def paint_skin(base: np.ndarray, area: np.ndarray, skin: np.ndarray, face: np.nd
         tex = tex * float(np.clip(want / max(got, 1e-3), 1.0, 3.0))
     # Texture in lightness units (0..100) -> RGB 0..1, scaled with the tone's own lightness.
     paint = tone[None, None, :] * shade[..., None]
+    paint = on_ramp(paint, area, her_ramp(lab, skin, face))  # her own colour in light and shadow, never grey
     paint = paint + seam_match(base, paint, area, skin & ~face, w) + (tex / 100.0)[..., None]
     out[area] = np.clip(paint[area], 0, 1)
     return out

@@ -9,6 +9,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from core.tryon.relief import collarbone_relief
+
 _AMBIENT = 0.68  # the darkest a surface turned fully away gets (her skin's tone times this)
 
 
@@ -111,15 +113,56 @@ def _profile(f: np.ndarray) -> np.ndarray:
             - 0.06 * np.clip((f - 0.85) / 0.35, 0, 1)).astype(np.float32)
 
 
+def neck_shading(body, shape, neck: tuple[float, float], light_x: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """(factor, weight) for her neck drawn down to the collarbones: a cylinder about the neck's middle (its sides
+    turning away, a softer ambient than a torso's: a neck is narrow and lit all round), fading into the chest
+    below the collarbones (a little above the shoulder joints). The weight is soft at the neck's sides, so its edge
+    reads as a neck turning into the shoulders, not a drawn line."""
+    H, W = shape
+    w = body.width
+    ncx, nh = neck
+    xs = np.arange(W, dtype=np.float32)[None, :]
+    ys = np.arange(H, dtype=np.float32)[:, None]
+    u = np.clip((xs - ncx) / max(1.15 * nh, 1.0), -1, 1)
+    z = np.sqrt(1.0 - u * u)
+    lz = np.sqrt(1.0 - light_x * light_x)
+    lam = np.clip((z * lz + u * light_x) / max(lz, 1e-3), 0, 1.15)
+    factor = np.broadcast_to(0.78 + 0.22 * lam, (H, W)).astype(np.float32)
+    clav = float(min(body.ls[1], body.rs[1])) - 0.08 * w
+    down = np.clip((clav - ys) / max(0.1 * w, 1.0), 0, 1)  # 1 above the collarbones, 0 on the chest
+    across = np.clip((1.35 * nh - np.abs(xs - ncx)) / max(0.25 * nh, 1.0), 0, 1)
+    weight = cv2.GaussianBlur((down * across).astype(np.float32), (0, 0), max(1.0, 0.02 * w))
+    return factor, weight
+
+
 def body_shading(area: np.ndarray, around: np.ndarray, limbs: np.ndarray | None, body, width: float,
-                 light_x: float) -> np.ndarray:
+                 light_x: float, neck: tuple[float, float] | None = None) -> np.ndarray:
     """Drawn skin's form: inside the limbs each limb as a cylinder from its own silhouette; elsewhere the torso's
     cylinder from the pose (the silhouette's own cylinder where the pose has no hips)."""
     if body is None or body.lh is None or body.rh is None:
         return cylinder_shading(around, width, light_x)
     out = torso_shading(body, area.shape, light_x)
+    neck_rows = np.arange(area.shape[0]) < int(max(0, body.neck_y))
+    if neck is not None:  # her neck down to the collarbones: a narrow cylinder of its own
+        nf, nw = neck_shading(body, area.shape, neck, light_x)
+        out = (out * (1.0 - nw) + nf * nw) * collarbone_relief(body, area.shape, neck)
+    elif (area & neck_rows[:, None]).any():  # the neck above the torso: a cylinder of its own outline
+        nf = cylinder_shading(around & neck_rows[:, None], width, light_x)
+        out[neck_rows] = nf[neck_rows]
     if limbs is not None and (limbs & area).any():
         lim = cylinder_shading(limbs & around, width, light_x)
         inside = limbs & around
-        out[inside] = lim[inside]
+        ramp = shoulder_ramp(body, area.shape)
+        out[inside] = (out * (1.0 - ramp) + lim * ramp)[inside]
     return out
+
+
+def shoulder_ramp(body, shape) -> np.ndarray:
+    """(H, 1) weight of an arm's own form against the torso's: 0 over the shoulder (the shoulder's top and cap are
+    the torso's, no disc of the arm's capsule shows there), 1 from a quarter of the shoulders below the joints."""
+    H = shape[0]
+    if body is None:
+        return np.ones((H, 1), np.float32)
+    jy = float(min(body.ls[1], body.rs[1]))
+    y = np.arange(H, dtype=np.float32)[:, None]
+    return np.clip((y - (jy - 0.05 * body.width)) / max(0.3 * body.width, 1.0), 0, 1).astype(np.float32)

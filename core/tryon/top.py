@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from core.tryon import cuffs, halter, reveal, uncover
+from core.tryon import anatomy, cuffs, halter, reveal, uncover
 from core.tryon.side_gaps import enclosed
 from core.tryon.arms import bare_arm, hands, layer_over_arms, sleeve_across, sleeves_past_hem
 from core.tryon.base import TryOnResult
@@ -22,7 +22,7 @@ from core.tryon.drape import (GarmentParts, arm_direction, arm_path, body_target
                               collar_band, off_shoulder_along)
 from core.tryon.flatlay import close_flat_lay, slit_backdrop, solid_garment
 from core.tryon.held import held_in_front
-from core.tryon.pixels import ellipse_mask, inner_texture, low_frequency_shading, quantise, volume_shading
+from core.tryon.pixels import inner_texture, low_frequency_shading, quantise, volume_shading
 from core.tryon.pose import Person
 from core.tryon.regions import torso_outline
 from core.tryon.warp import SideFit, fit_sides, garment_landmarks, tps_remap
@@ -286,7 +286,7 @@ def zone_to_replace(person: Person, body: BodyFrame, zone: np.ndarray, torso: np
     lower[:] = uncover.lower_below_old_hem(lower, lab, skin, person.mask, torso, body)
     zone[hem_row:] = False
     zone |= _old_below_hem(person, body, torso, skin, caps, old_px, ~lower, hem_row)
-    zone |= uncover.old_fringe(zone, old_px & ~skin & ~fm & ~lower & person.mask, body)
+    zone |= uncover.old_fringe(zone, old_px & ~skin & ~fm & ~lower & person.mask, body, uncover.hair_colours(lab, person, body, skin))
     # What is left of it inside and along the zone in other colours: a logo, a collar, the shade along its seams
     # (below the new hem, between the hip joints, a light seam of her trousers' front is not the old top)
     front_of = (np.arange(H)[:, None] >= hem_row) & halter.hip_columns(body, W) & ~caps
@@ -353,11 +353,11 @@ def paint(person: Person, body: BodyFrame, zone: np.ndarray, torso: np.ndarray, 
     light = low_frequency_shading(base, zone, body.width)
     vol = volume_shading(zone, body.width, body.neck_x)
     covered = np.max([a for _, a in layers], axis=0) > 0.98
-    bare = zone & ~skin & ~covered
+    bare = uncover.collar_seam(zone & ~skin & ~covered, zone & ~covered, body)  # an old collar's edge drawn over too
     # Her arms are a little wider than their capsules: an old sleeve's edge there is arm, not backdrop.
     body_est = (reveal.limb_capsules(person, body, (H, W), 1.35) | uncover.body_outline(body, (H, W))) & person.mask
-    # Her neck and the base of it (a crew collar above a strapless top is her skin, not backdrop)
-    body_est |= ellipse_mask((H, W), (body.neck_x, body.neck_y, 0.22 * body.width, 0.3 * body.width)) & person.mask
+    neck = anatomy.neck_span(skin, body)  # her neck as wide as she shows it, her shoulders' slope; above, the backdrop
+    body_est = (body_est | anatomy.neck_and_shoulders(skin, body, person.mask)) & anatomy.shoulder_outline(body, (H, W), neck)
     if front is not None:  # her arm in front of the garment is her arm (painted backdrop, it was a white halo)
         body_est |= front & person.mask
     # Her skin to sample from: the upper body's (a beige skirt or the legs are not her arms' skin).
@@ -368,7 +368,7 @@ def paint(person: Person, body: BodyFrame, zone: np.ndarray, torso: np.ndarray, 
     near_body = cv2.dilate(body_est.astype(np.uint8), np.ones((int(0.1 * body.width) | 1,) * 2, np.uint8)) > 0
     body_est |= enclosed(bare & ~body_est, person.mask) & near_body  # not a loose top's whole width
     canvas = reveal.paint_skin(base, bare & body_est, upper_skin, face_mask(body, zone.shape), body,
-                               limbs=caps & person.mask)
+                               limbs=caps & person.mask, neck=neck)
     canvas = reveal.backdrop_fill(canvas, bare & ~body_est, person.mask)
     garment_alpha = np.zeros((H, W), np.float32)
     for rgb, a in layers:

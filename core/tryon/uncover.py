@@ -1,7 +1,7 @@
 """The rest of an old top a new one must hide, found from the zone it replaces: the old top's own colours joined
 to the zone (a loose tee's sides), and what is left inside and along the zone in other colours (a logo's letters,
-a crew collar's band, the dark shade along a sleeve's seam). Never her skin, her lower garment, her face, or
-anything above the neck base or outside her outline. Also where her old top ends, and her torso's likely outline
+a crew collar's band, the dark shade along a sleeve's seam). Never her skin, her lower garment, her face, her
+hair, or anything high above the neck base or outside her outline. Also where her old top ends, and her torso's likely outline
 under a loose top (for the skin drawn there)."""
 from __future__ import annotations
 
@@ -9,15 +9,39 @@ import cv2
 import numpy as np
 
 from core.tryon.body import BodyFrame
-from core.tryon.pixels import quantise
+from core.tryon.pixels import ellipse_mask, quantise
 from core.tryon.reveal import clothing_colours
 
 
-def old_fringe(zone: np.ndarray, old: np.ndarray, body: BodyFrame) -> np.ndarray:
+def hair_colours(lab: np.ndarray, person, body: BodyFrame, skin: np.ndarray) -> np.ndarray:
+    """The pixels in her hair's colours (those of the head's crown above the face and beside it, each a twentieth
+    of it and the neighbouring shades), wherever they are. No hair beside the face and the crown out of the
+    photo: none (hair hanging to the shoulders shows beside the face); the crown in the photo but bare: none."""
+    H, W = skin.shape
+    cx, cy, rx, ry = body.face
+    head = np.zeros((H, W), bool)
+    head[int(max(0, cy - 1.6 * ry)):int(max(0, cy - 0.6 * ry)), int(max(0, cx - 1.3 * rx)):int(min(W, cx + 1.3 * rx))] = True
+    rows = slice(int(max(0, cy - 0.3 * ry)), int(max(0, cy + ry)))
+    for x0, x1 in ((cx - 1.8 * rx, cx - 1.05 * rx), (cx + 1.05 * rx, cx + 1.8 * rx)):
+        head[rows, int(np.clip(x0, 0, W)):int(np.clip(x1, 0, W))] = True
+    head &= person.mask & ~skin
+    lut = clothing_colours(lab, head, share=0.05) if head.sum() >= 100 else None
+    return lut[quantise(lab)] if lut is not None else np.zeros((H, W), bool)
+
+
+def old_fringe(zone: np.ndarray, old: np.ndarray, body: BodyFrame, hairlike: np.ndarray | None = None) -> np.ndarray:
     """The old top's pixels joined to the zone, grown out from it through the old top's colours up to a third of
-    the shoulders: no strip of it is left."""
+    the shoulders: no strip of it is left. Up to 0.15 of the shoulders above the neck base too (a crew or V-neck
+    tee's back and shoulder seams lie on the slope of her shoulders there; left, they framed the drawn chest in a
+    straight line). There, never in her hair's colours (`hairlike`: hair falling behind the shoulders stays); not
+    at all without them (None: her hair cannot be told from the old top)."""
     cand = old.copy()
-    cand[:max(0, int(body.neck_y))] = False
+    top = int(max(0, body.neck_y - 0.15 * body.width))
+    cand[:top] = False
+    if hairlike is not None:
+        cand[top:max(top, int(body.neck_y))] &= ~hairlike[top:max(top, int(body.neck_y))]
+    else:
+        cand[:max(0, int(body.neck_y))] = False
     grown = zone & cand
     seed = zone.astype(np.uint8)
     k = np.ones((5, 5), np.uint8)
@@ -49,6 +73,17 @@ def leftovers(zone: np.ndarray, other: np.ndarray, body: BodyFrame) -> np.ndarra
     band = cv2.dilate(zone.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1,) * 2)) > 0
     return (holes | band) & other & rows & ~zone
 
+
+
+def collar_seam(bare: np.ndarray, zone: np.ndarray, body: BodyFrame) -> np.ndarray:
+    """`bare` and the zone's pixels within two of it around her neck (from 0.15 of the shoulders above the neck base
+    to the shoulder joints, never the face): an old collar's edge, half cloth and half skin, reads as skin by
+    colour; kept as it was, it left a thin grey line around the drawn neck. Drawn over, it meets her neck softly."""
+    near = (cv2.dilate(bare.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))) > 0) & zone & ~bare
+    top = int(max(0, body.neck_y - 0.15 * body.width))
+    near[:top] = False
+    near[int(max(top, max(body.ls[1], body.rs[1]))):] = False
+    return bare | (near & ~ellipse_mask(zone.shape, body.face))
 
 def old_hem_row(old: np.ndarray, torso: np.ndarray, body: BodyFrame) -> int:
     """The last row, going down from the chest, where the old top's colours still fill a third of the torso's

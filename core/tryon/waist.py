@@ -150,12 +150,30 @@ def _within_outline(person: Person, frame: BodyFrame, dst: np.ndarray, i: int, y
 
 def legs_apart(person: Person, frame: BodyFrame) -> bool:
     """Whether the old lower garment has two legs (the backdrop shows between them above the knees), not a dress
-    or a skirt whose outline closes the gap."""
+    or a skirt whose outline closes the gap. Where the gap opens under a short dress's hem (below halfway from the
+    hips to the knees, lower than a crotch) and the legs beside it are her bare skin, not two trouser legs: that is
+    a dress too."""
+    return person.derived(("legs_apart", float(frame.width)), lambda: _legs_apart(person, frame))
+
+
+def _legs_apart(person: Person, frame: BodyFrame) -> bool:
     H, W = person.mask.shape
+    w = frame.width
     hip_y = float(min(frame.lh[1], frame.rh[1]))
-    gap = ~person.mask[:, int(np.clip((frame.lh[0] + frame.rh[0]) / 2, 0, W - 1))]
-    apart = np.flatnonzero(gap[int(hip_y):])
-    return bool(len(apart)) and hip_y + apart[0] <= max(frame.lk[1], frame.rk[1])
+    cx = int(np.clip((frame.lh[0] + frame.rh[0]) / 2, 0, W - 1))
+    apart = np.flatnonzero(~person.mask[int(hip_y):, cx])
+    if not len(apart) or hip_y + apart[0] > max(frame.lk[1], frame.rk[1]):
+        return False
+    y = int(hip_y + apart[0])
+    if y < hip_y + 0.5 * (max(frame.lk[1], frame.rk[1]) - hip_y):
+        return True  # the crotch (bare legs below a leotard or shorts), not a dress's hem above the knees
+    legs = np.zeros((H, W), bool)  # the legs just below where the gap opens
+    legs[y:int(min(H, y + 0.25 * w)), max(0, int(cx - 0.6 * w)):int(cx + 0.6 * w)] = True
+    legs &= person.mask
+    lab = person_lab(person)
+    skin = own_skin(lab, person, frame)
+    bare = (legs & skin & smooth(lab, skin, frame)).sum() / max(int(legs.sum()), 1)
+    return bool(bare < 0.5)
 
 
 def extend_region(person: Person, frame: BodyFrame, region: np.ndarray, waist: float | None,
@@ -262,7 +280,28 @@ def clear_beside(person: Person, frame: BodyFrame, out: np.ndarray, alpha: np.nd
     gone = cv2.morphologyEx(gone.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
     if not gone.any():
         return out, gone
+    # The old garment's anti-aliased edge just outside the person's outline goes with it (no faint line of it).
+    gone |= (cv2.dilate(gone.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0) & ~person.mask & ~on & rows
     return backdrop_fill(out, gone, person.mask | on), gone  # the backdrop from the backdrop, not the new trousers
+
+
+def _sleeves(person: Person, frame: BodyFrame, skin: np.ndarray) -> np.ndarray:
+    """Her sleeved forearms (the capsule along elbow -> wrist, on each side whose forearm is not bare skin)."""
+    H, W = skin.shape
+    out = np.zeros((H, W), bool)
+    arms = limb_capsules(person, frame, (H, W))
+    cx = float(frame.lh[0] + frame.rh[0]) / 2
+    for side in ("l", "r"):
+        if person.visible(f"{side}_wrist") and person.visible(f"{side}_elbow") and _sleeved(person, side, skin):
+            half = np.zeros((H, W), bool)  # this arm's side of the body, out from halfway to the wrist
+            x = float(person.point(f"{side}_wrist")[0])
+            mid = int(np.clip(cx + (x - cx) / 2, 0, W))
+            if x >= cx:
+                half[:, mid:] = True
+            else:
+                half[:, :mid] = True
+            out |= arms & half
+    return out
 
 
 def hide_old(person: Person, frame: BodyFrame, out: np.ndarray, alpha: np.ndarray, region: np.ndarray,
@@ -290,6 +329,7 @@ def hide_old(person: Person, frame: BodyFrame, out: np.ndarray, alpha: np.ndarra
     skin = own_skin(lab, person, frame)
     arms = skin & smooth(lab, skin, frame) & limb_capsules(person, frame, region.shape, 1.6)
     arms &= ~((alpha * region) > 0.5)
+    arms |= _sleeves(person, frame, skin)  # a long sleeve down to the wrist stays in front
     if waist is not None:
         arms[:max(0, int(waist))] = False
     return put_back(person, out, keep | arms), region | grown

@@ -1,0 +1,38 @@
+"""The relief of a bare upper chest, for skin drawn where a high top was (an off-shoulder, strapless or bandeau
+top on a person photographed in a tee): the collarbones catching the light, the soft hollow above each and the
+notch between them at the neck's base. Real skin there is never one even tone; a few hundredths of lightness
+either way, placed from the pose and her neck, make it read as a chest rather than a painted bib."""
+from __future__ import annotations
+
+import numpy as np
+
+
+def _bump(d: np.ndarray, spread: float) -> np.ndarray:
+    return np.exp(-0.5 * (d / max(spread, 1.0)) ** 2)
+
+
+def collarbone_relief(body, shape, neck: tuple[float, float]) -> np.ndarray:
+    """A factor near 1 (H, W): along each collarbone (from the notch at the neck's base out and a little up to the
+    shoulder's top) a lit ridge with a shadow just under it, above it the hollow between the collarbone and the
+    neck's side, and the notch's small shadow between the collarbones' inner ends."""
+    H, W = shape
+    w = body.width
+    ncx, nh = neck
+    jy = float(min(body.ls[1], body.rs[1]))
+    notch_y = jy - 0.05 * w
+    xs = np.arange(W, dtype=np.float32)[None, :]
+    ys = np.arange(H, dtype=np.float32)[:, None]
+    out = np.ones((H, W), np.float32)
+    for joint in (body.rs, body.ls):
+        jx = float(joint[0])
+        span = max(abs(jx - ncx), 1.0)
+        t = np.clip((xs - ncx) / (jx - ncx if abs(jx - ncx) > 1 else 1.0), 0, 1.1)  # 0 at the notch, 1 at the joint
+        line = notch_y - 0.07 * w * t ** 1.5 + 0.015 * w * np.sin(np.pi * t)  # out and up, a gentle S
+        d = ys - line
+        along = np.clip(t / 0.12, 0, 1) * np.clip((1.0 - t) / 0.25, 0, 1)  # fades at the notch and the shoulder
+        along = np.where((xs - ncx) * (jx - ncx) > 0, along, 0)
+        ridge = 0.045 * _bump(d, 0.012 * w) - 0.035 * _bump(d - 0.03 * w, 0.015 * w)
+        hollow = -0.05 * _bump(d + 0.045 * w, 0.025 * w) * np.clip((np.abs(xs - ncx) - nh) / max(0.3 * span, 1.0) + 0.5, 0, 1)
+        out += ((ridge + hollow) * along).astype(np.float32)
+    notch = -0.05 * _bump(np.hypot(xs - ncx, (ys - (notch_y - 0.025 * w)) * 1.3), 0.03 * w)
+    return (out + notch).astype(np.float32)
