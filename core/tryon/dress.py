@@ -14,6 +14,7 @@ from PIL import Image
 from core.tryon.base import TryOnResult
 from core.tryon.body import BodyFrame
 from core.tryon.drape import face_mask
+from core.tryon.dress_cover import OldCover, flat_halves, fuller, let_down, old_clothes, skin_like
 from core.tryon.front import hands_and_forearms, in_front, person_lab, put_back
 from core.tryon.dress_parts import (flat_sleeves, follow_shoulders, leg_shapes, old_hem_at_ankles, past_wrists,
                                     centre_line, shoulder_band, shoulder_contour, shoulder_half, sleeve_seam, wear_sleeves)
@@ -109,14 +110,6 @@ def limbs(person: Person, w: float, arms: bool = True, legs: bool = True) -> np.
     return (m > 0) & person.mask
 
 
-def skin_like(rgb: np.ndarray, skin: np.ndarray) -> np.ndarray:
-    """Pixels of the person's own skin tone (Lab chroma close to it, lightness within a wide band)."""
-    lab = cv2.cvtColor(np.clip(rgb * 255, 0, 255).astype(np.uint8), cv2.COLOR_RGB2LAB).astype(np.float32)
-    ref = cv2.cvtColor(np.clip(skin[None, None] * 255, 0, 255).astype(np.uint8), cv2.COLOR_RGB2LAB)[0, 0].astype(np.float32)
-    chroma = np.hypot(lab[..., 1] - ref[1], lab[..., 2] - ref[2])
-    return (chroma < 11) & (np.abs(lab[..., 0] - ref[0]) < 60)
-
-
 def reveal(person: Person, base: np.ndarray, covered: np.ndarray, body, w: float,
            legs_from: float | None = None, torso: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, float]:
     """Repaint the old clothes the new garment does not cover: limbs with skin, the rest with the backdrop.
@@ -191,12 +184,12 @@ def torso_width(person: Person, frame: BodyFrame, y: float, centre: np.ndarray, 
 
 
 def place(flat: Flat, person: Person, frame: BodyFrame, kind: str, sleeved: bool = False,
-          top_scale: float | None = None) -> tuple[np.ndarray, np.ndarray, dict]:
+          top_scale: float | None = None, cover: OldCover | None = None) -> tuple[np.ndarray, np.ndarray, dict]:
     """Maps (for cv2.remap) from the person's pixels into the flat-lay: each garment row lands on a body row, its
     width scaled by one factor (so an A-line stays an A-line), centred on the body's centre line. A sleeved dress's
     first row is its shoulder seam, set where a top's is (BodyFrame.shoulder_edges); straps sit a little lower.
     With `top_scale` (the product shot's shoulders onto hers) the bodice narrows to it at the top: it hangs from her
-    shoulders, its neckline round her neck."""
+    shoulders, its neckline round her neck. With `cover` the skirt hides her old clothes (dress_cover.py)."""
     H, W = person.mask.shape
     w = frame.width
     shoulder_y = float(min(frame.ls[1], frame.rs[1]))
@@ -227,6 +220,8 @@ def place(flat: Flat, person: Person, frame: BodyFrame, kind: str, sleeved: bool
         if hem_y > floor:
             sy_skirt *= (floor - b_rows[-1]) / max(hem_y - b_rows[-1], 1.0)
             hem_y = floor
+    if kind == "dress":
+        hem_y = let_down(hem_y, b_rows[-1], cover, floor if frame.ankles_seen else None, w)
     gy = np.append(g_rows, flat.y_hem).astype(np.float32)
     by = np.append(b_rows, hem_y).astype(np.float32)
     rows = np.arange(H, dtype=np.float32)
@@ -234,6 +229,8 @@ def place(flat: Flat, person: Person, frame: BodyFrame, kind: str, sleeved: bool
     map_y = np.repeat(g_of_row[:, None], W, axis=1)
     cols = np.arange(W, dtype=np.float32)[None, :]
     sx_rows = np.full(H, sx, np.float32)  # one scale from the waist down: the shot's flare kept
+    if kind == "dress":
+        sx_rows = fuller(sx_rows, g_of_row, flat_halves(flat.mask, flat.cx), b_rows[-1], hem_y, cover, w)
     if kind == "dress" and top_scale is not None:
         sx_rows = np.where(rows < b_rows[-1], np.interp(rows, [by[0], b_rows[-1]], [top_scale, sx]),
                            sx_rows).astype(np.float32)
@@ -315,7 +312,8 @@ def _hang(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str
     top_scale = None
     if kind == "dress":  # set-in sleeves' seams at her shoulders' edges; straps' chest on her chest, armholes kept
         top_scale = shoulders / (2 * sh) if sleeves else _chest_scale(person, frame, sh)
-    map_x, map_y, info = place(flat, person, frame, kind, sleeved=bool(sleeves), top_scale=top_scale)
+    cover = old_clothes(person, frame, waist_row(frame)) if kind == "dress" else None
+    map_x, map_y, info = place(flat, person, frame, kind, sleeved=bool(sleeves), top_scale=top_scale, cover=cover)
     stack = np.concatenate([tex, flat.mask[..., None].astype(np.float32)], 2)
     warped = cv2.remap(stack, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
     layers = []
