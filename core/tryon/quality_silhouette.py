@@ -110,6 +110,16 @@ def silhouette_gap(garment_mask: np.ndarray, shown: np.ndarray, person, width: f
     if shot is None or worn is None:
         return None
     prof, asym = worn
-    scale = float(prof @ shot) / max(float(shot @ shot), 1e-6)
-    gap = float(np.mean(np.abs(prof - scale * shot)) / max(float(prof.mean()), 1.0))
+    gap = float(np.mean(np.abs(prof - _fit(shot, prof))) / max(float(prof.mean()), 1.0))
     return gap, asym
+
+
+def _fit(shot: np.ndarray, prof: np.ndarray) -> np.ndarray:
+    """The shot's profile scaled to fit the worn one: by one factor, or by one that grows evenly towards the hem
+    (a skirt worn fuller than shot, to cover what she wore, flares more as it falls); never a step or a box."""
+    t = np.linspace(0.0, 1.0, len(shot), dtype=np.float32)
+    basis = np.stack([shot, shot * t], 1)
+    (a, b), *_ = np.linalg.lstsq(basis, prof, rcond=None)
+    if b < 0:  # a skirt is not worn narrower towards its hem than shot
+        a, b = float(prof @ shot) / max(float(shot @ shot), 1e-6), 0.0
+    return a * shot + b * shot * t
