@@ -67,6 +67,8 @@ def old_cover(person: Person, frame: BodyFrame, own: np.ndarray, front: np.ndarr
     cx = np.clip(np.round(centre).astype(int), 0, W - 1)
     k = max(1, int(0.03 * w))
     mid = np.array([clothes[y, max(0, cx[y] - k):cx[y] + k + 1].mean() > 0.6 for y in range(H)])
+    gap = max(3, int(0.2 * w)) | 1  # a trim or a sheer band across it does not end it
+    mid = cv2.morphologyEx(mid.astype(np.uint8)[:, None], cv2.MORPH_CLOSE, np.ones((gap, 1), np.uint8))[:, 0] > 0
     bottom = None
     hip_y = int((frame.lh[1] + frame.rh[1]) / 2)
     if hip_y < H and mid[hip_y]:
