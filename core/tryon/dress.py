@@ -14,9 +14,10 @@ from PIL import Image
 from core.tryon.base import TryOnResult
 from core.tryon.body import BodyFrame
 from core.tryon.drape import face_mask
+from core.tryon.dress_cover import OldCover, flat_halves, fuller, let_down, old_clothes, skin_like
 from core.tryon.front import hands_and_forearms, in_front, person_lab, put_back
 from core.tryon.dress_parts import (flat_sleeves, follow_shoulders, leg_shapes, old_hem_at_ankles, past_wrists,
-                                    shoulder_band, shoulder_half, sleeve_seam, wear_sleeves)
+                                    centre_line, shoulder_band, shoulder_contour, shoulder_half, sleeve_seam, wear_sleeves)
 from core.tryon.pixels import inner_texture, low_frequency_shading, skin_colour, volume_shading
 from core.tryon.pose import Person, TryOnInputError
 from core.tryon.reveal import lab_of, own_skin, paint_skin
@@ -109,14 +110,6 @@ def limbs(person: Person, w: float, arms: bool = True, legs: bool = True) -> np.
     return (m > 0) & person.mask
 
 
-def skin_like(rgb: np.ndarray, skin: np.ndarray) -> np.ndarray:
-    """Pixels of the person's own skin tone (Lab chroma close to it, lightness within a wide band)."""
-    lab = cv2.cvtColor(np.clip(rgb * 255, 0, 255).astype(np.uint8), cv2.COLOR_RGB2LAB).astype(np.float32)
-    ref = cv2.cvtColor(np.clip(skin[None, None] * 255, 0, 255).astype(np.uint8), cv2.COLOR_RGB2LAB)[0, 0].astype(np.float32)
-    chroma = np.hypot(lab[..., 1] - ref[1], lab[..., 2] - ref[2])
-    return (chroma < 11) & (np.abs(lab[..., 0] - ref[0]) < 60)
-
-
 def reveal(person: Person, base: np.ndarray, covered: np.ndarray, body, w: float,
            legs_from: float | None = None, torso: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, float]:
     """Repaint the old clothes the new garment does not cover: limbs with skin, the rest with the backdrop.
@@ -177,41 +170,36 @@ def waist_row(frame: BodyFrame) -> float:
     return shoulder_y + 0.64 * (float((frame.lh[1] + frame.rh[1]) / 2) - shoulder_y)
 
 
-def _centre_line(person: Person, frame: BodyFrame, H: int) -> np.ndarray:
-    """x of the body's centre line for every row: shoulders -> hips -> knees -> ankles, held beyond the ends."""
-    pts = [((frame.ls + frame.rs) / 2), ((frame.lh + frame.rh) / 2), ((frame.lk + frame.rk) / 2)]
-    if frame.ankles_seen:
-        pts.append((frame.la + frame.ra) / 2)
-    ys = np.array([p[1] for p in pts], np.float32)
-    xs = np.array([p[0] for p in pts], np.float32)
-    order = np.argsort(ys)
-    return np.interp(np.arange(H, dtype=np.float32), ys[order], xs[order]).astype(np.float32)
-
-
 def _mask_width(mask: np.ndarray, y: int, cx: float) -> float:
     y = int(np.clip(y, 0, mask.shape[0] - 1))
     runs = central_runs(mask[y:y + 1], cx)[0]
     return float(runs[1] - runs[0] + 1) if runs[0] >= 0 else 0.0
 
 
+def torso_width(person: Person, frame: BodyFrame, y: float, centre: np.ndarray, lo: float, hi: float) -> float:
+    """Her torso's width at row y (the arms' capsules left out), within lo..hi shoulder widths."""
+    yi = int(np.clip(y, 0, person.mask.shape[0] - 1))
+    body = person.mask & ~limbs(person, frame.width, legs=False)
+    return float(np.clip(_mask_width(body, yi, centre[yi]), lo * frame.width, hi * frame.width))
+
+
 def place(flat: Flat, person: Person, frame: BodyFrame, kind: str, sleeved: bool = False,
-          top_scale: float | None = None) -> tuple[np.ndarray, np.ndarray, dict]:
+          top_scale: float | None = None, cover: OldCover | None = None) -> tuple[np.ndarray, np.ndarray, dict]:
     """Maps (for cv2.remap) from the person's pixels into the flat-lay: each garment row lands on a body row, its
     width scaled by one factor (so an A-line stays an A-line), centred on the body's centre line. A sleeved dress's
     first row is its shoulder seam, set where a top's is (BodyFrame.shoulder_edges); straps sit a little lower.
     With `top_scale` (the product shot's shoulders onto hers) the bodice narrows to it at the top: it hangs from her
-    shoulders, its neckline round her neck."""
+    shoulders, its neckline round her neck. With `cover` the skirt hides her old clothes (dress_cover.py)."""
     H, W = person.mask.shape
     w = frame.width
     shoulder_y = float(min(frame.ls[1], frame.rs[1]))
     hip_y = float((frame.lh[1] + frame.rh[1]) / 2)
     waist_y = shoulder_y + 0.64 * (hip_y - shoulder_y)
-    centre = _centre_line(person, frame, H)
-    # The body's waist: the person's outline there (arms held apart), kept within what a torso can be.
-    body_waist = float(np.clip(_mask_width(person.mask, int(waist_y), centre[int(np.clip(waist_y, 0, H - 1))]),
-                               0.62 * w, 1.15 * w))
+    centre = centre_line(person, frame, H)
+    # The body's waist: her torso's outline there, the arms hanging beside it left out, within what a waist can be.
+    body_waist = torso_width(person, frame, waist_y, centre, 0.62, 0.95)
     ease = 1.06 if kind == "dress" else 1.04
-    sx = body_waist * ease / flat.waist_w
+    sx = body_waist * ease / flat.waist_w  # one scale: its width, and its length in the shot's proportion
     if kind == "dress":
         top_y = shoulder_y - (0.18 if sleeved else 0.12) * w  # the top of the shoulders
         sy_bodice = (waist_y - top_y) / max(flat.y_waist - flat.y_top, 1)
@@ -224,23 +212,33 @@ def place(flat: Flat, person: Person, frame: BodyFrame, kind: str, sleeved: bool
         b_rows = np.array([top_y], np.float32)
     sy_skirt = sx  # below the waist the garment keeps its own proportions
     hem_y = b_rows[-1] + (flat.y_hem - flat.y_waist) * sy_skirt
+    if kind == "dress":  # its length from the shoulders as the shot's (one scale: a photograph), not its waist seam
+        hem_y = max(hem_y, top_y + (flat.y_hem - flat.y_top) * sx)
+        sy_skirt = (hem_y - b_rows[-1]) / max(flat.y_hem - flat.y_waist, 1)
     if frame.ankles_seen:  # never below the ankles
         floor = float(min(frame.la[1], frame.ra[1])) - 0.02 * w
         if hem_y > floor:
             sy_skirt *= (floor - b_rows[-1]) / max(hem_y - b_rows[-1], 1.0)
             hem_y = floor
+    if kind == "dress":
+        hem_y = let_down(hem_y, b_rows[-1], cover, floor if frame.ankles_seen else None, w)
     gy = np.append(g_rows, flat.y_hem).astype(np.float32)
     by = np.append(b_rows, hem_y).astype(np.float32)
     rows = np.arange(H, dtype=np.float32)
     g_of_row = np.interp(rows, by, gy, left=-1e4, right=-1e4)
     map_y = np.repeat(g_of_row[:, None], W, axis=1)
     cols = np.arange(W, dtype=np.float32)[None, :]
-    sx_rows = np.full(H, sx, np.float32)
+    sx_rows = np.full(H, sx, np.float32)  # one scale from the waist down: the shot's flare kept
+    if kind == "dress":
+        sx_rows = fuller(sx_rows, g_of_row, flat_halves(flat.mask, flat.cx), b_rows[-1], hem_y, cover, w)
     if kind == "dress" and top_scale is not None:
-        sx_rows = np.interp(rows, [by[0], b_rows[-1]], [min(top_scale, sx), sx]).astype(np.float32)
+        sx_rows = np.where(rows < b_rows[-1], np.interp(rows, [by[0], b_rows[-1]], [top_scale, sx]),
+                           sx_rows).astype(np.float32)
     map_x = flat.cx + (cols - centre[:, None]) / sx_rows[:, None]
     if kind == "dress":
-        map_y = follow_shoulders(map_y, frame, centre, top_y, waist_y, flat.y_top, flat.y_waist)
+        # Straps lie on her shoulders' own line (set-in sleeves' seams stay at the shoulders' edges, drape.py's).
+        contour = None if sleeved else shoulder_contour(person.mask, frame)
+        map_y = follow_shoulders(map_y, frame, centre, top_y, waist_y, flat.y_top, flat.y_waist, contour)
     info = {"top": float(by[0]), "waist": float(b_rows[-1]), "hem": float(hem_y), "sx": float(sx),
             "sy_bodice": float(sy_bodice)}
     return map_x.astype(np.float32), map_y.astype(np.float32), info
@@ -256,7 +254,7 @@ def wear(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str,
     rgb, alpha, info, sleeves = _hang(person, garment_img, gmask, kind, frame)
     # 2. nothing past the shoulders' outline; the face, hands and forearms stay in front; the sleeves on the arms
     front = in_front(person, frame, person_lab(person))  # hands, bare forearms, what she holds
-    alpha = _trim(person, alpha, frame, front)
+    alpha = _trim(person, alpha, frame)
     rgb, alpha, sleeve_on = _add_sleeves(person, frame, rgb, alpha, sleeves)
     covered = alpha > 0.5
     t["warp"] = time.perf_counter() - t0
@@ -274,7 +272,7 @@ def wear(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str,
     region = covered | bare | (np.abs(out - base).max(2) > 0)
     t["compose"] = time.perf_counter() - t0
     # 4. the result
-    centre = _centre_line(person, frame, person.mask.shape[0])
+    centre = centre_line(person, frame, person.mask.shape[0])
     lms = {f"garment_{k}": np.array([centre[int(np.clip(info[k], 0, len(centre) - 1))], info[k]])
            for k in ("top", "waist", "hem")}
     lms.update({"l_shoulder": frame.ls, "r_shoulder": frame.rs, "l_hip": frame.lh, "r_hip": frame.rh})
@@ -311,8 +309,11 @@ def _hang(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str
         sh = shoulder_half(runs, flat.y_top, flat.y_waist, flat.waist_w)
         corners = [sleeve_seam(m, side, flat.cx, sh, flat.y_top) for m, side in sleeves]
     shoulders = float(np.linalg.norm(np.subtract(*frame.shoulder_edges)))
-    map_x, map_y, info = place(flat, person, frame, kind, sleeved=bool(sleeves),
-                               top_scale=shoulders / (2 * sh) if kind == "dress" else None)
+    top_scale = None
+    if kind == "dress":  # set-in sleeves' seams at her shoulders' edges; straps' chest on her chest, armholes kept
+        top_scale = shoulders / (2 * sh) if sleeves else _chest_scale(person, frame, sh)
+    cover = old_clothes(person, frame, waist_row(frame)) if kind == "dress" else None
+    map_x, map_y, info = place(flat, person, frame, kind, sleeved=bool(sleeves), top_scale=top_scale, cover=cover)
     stack = np.concatenate([tex, flat.mask[..., None].astype(np.float32)], 2)
     warped = cv2.remap(stack, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
     layers = []
@@ -320,6 +321,12 @@ def _hang(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str
         s = min(info["sx"], shoulders / (2 * sh))
         layers = wear_sleeves(person, frame, tex, sleeves, corners, s, s)
     return warped[..., :3], np.clip(warped[..., 3], 0, 1), info, layers
+
+
+def _chest_scale(person: Person, frame: BodyFrame, sh: float) -> float:
+    """Shot -> photo for a sleeveless bodice: the shot's chest onto hers under the armpits (straps on her shoulders)."""
+    y = float(min(frame.ls[1], frame.rs[1])) + 0.45 * frame.width
+    return 1.05 * torso_width(person, frame, y, centre_line(person, frame, person.mask.shape[0]), 0.8, 1.0) / (2 * sh / 1.06)
 
 
 def _add_sleeves(person: Person, frame: BodyFrame, rgb: np.ndarray, alpha: np.ndarray,
@@ -345,28 +352,18 @@ def _add_sleeves(person: Person, frame: BodyFrame, rgb: np.ndarray, alpha: np.nd
     return rgb, alpha, on
 
 
-def _trim(person: Person, alpha: np.ndarray, frame: BodyFrame, front: np.ndarray | None = None) -> np.ndarray:
-    """The bodice lies on the torso: nothing past the shoulders' outline (a sleeve's stub is not a cape), and a
-    skirt's flare past her outline grows from the hips down (no step where it starts); in front of the dress: the
-    face, the hands and the forearms hanging beside it."""
+def _trim(person: Person, alpha: np.ndarray, frame: BodyFrame) -> np.ndarray:
+    """The bodice lies on the torso: nothing past the shoulders' outline (a sleeve's stub is not a cape); the skirt
+    keeps its own outline; in front of the dress: the face, the hands and the forearms hanging beside it."""
     H, W = person.mask.shape
     w = frame.width
-    centre = _centre_line(person, frame, H)
+    centre = centre_line(person, frame, H)
     xs = np.arange(W, dtype=np.float32)[None, :]
-    hip = (frame.lh[1] + frame.rh[1]) / 2
-    above = np.arange(H)[:, None] < hip
-    # The bodice no wider than the shoulders; below the waist a skirt may fill her outline (no ledge at the hips).
+    # The bodice lies on her, no wider than the shoulders; below the waist the skirt keeps the shot's own outline
+    # (placed about her centre line: symmetric, no straight cut where her outline ends, no ledge at the hips).
     bodice = np.arange(H)[:, None] < waist_row(frame)
     alpha = np.where(bodice & (np.abs(xs - centre[:, None]) > 0.62 * w), 0, alpha)
-    alpha = np.where(above, alpha * cv2.dilate(person.mask.astype(np.uint8), np.ones((5, 5), np.uint8)), alpha)
-    # Measured from her body's outline, arms, hands and what they hold left out: a skirt flares the same on both
-    # sides, not out round an arm or a bag.
-    body = person.mask & ~limbs(person, w, legs=False)
-    if front is not None:
-        body &= ~(cv2.dilate(front.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0)
-    outside = cv2.distanceTransform((~body).astype(np.uint8), cv2.DIST_L2, 3)
-    reach = (np.arange(H, dtype=np.float32)[:, None] - hip) / (0.35 * w) * 0.5 * w + 2.0  # 2 px at the hips
-    alpha = np.where(~above & (outside > reach), 0, alpha)
+    alpha = np.where(bodice, alpha * cv2.dilate(person.mask.astype(np.uint8), np.ones((5, 5), np.uint8)), alpha)
     keep = face_mask(frame, (H, W))
     keep[: max(0, int(frame.neck_y - 0.05 * w))] = True
     # Her hands and bare forearms as the photo shows them (not a capsule round them: no notches in the skirt).
@@ -385,7 +382,7 @@ def _lay_on(person: Person, base: np.ndarray, base2: np.ndarray, rgb: np.ndarray
     shade = (np.asarray(light) * vol)[..., None]
     a = cv2.GaussianBlur(alpha.astype(np.float32), (0, 0), 0.8)[..., None]
     out = base2 * (1 - a) + np.clip(rgb * shade, 0, 1) * a
-    hip_row = int(min(frame.lh[1], frame.rh[1]))
+    top_row = int(waist_row(frame))  # the bodice; the skirt below keeps its own outline
     keep = person.mask if sleeves is None else person.mask | sleeves  # a sleeve wider than the arm stays whole
-    out[:hip_row] = np.where(keep[:hip_row, :, None], out[:hip_row], base[:hip_row])
+    out[:top_row] = np.where(keep[:top_row, :, None], out[:top_row], base[:top_row])
     return out, a

@@ -262,23 +262,47 @@ def wear_sleeves(person: Person, frame: BodyFrame, tex: np.ndarray, sleeves: lis
 
 
 def follow_shoulders(map_y: np.ndarray, frame: BodyFrame, centre: np.ndarray, top_y: float, waist_y: float,
-                     y_top: int, y_waist: int) -> np.ndarray:
+                     y_top: int, y_waist: int, contour: np.ndarray | None = None) -> np.ndarray:
     """A bodice's rows (cv2.remap map) with its top edge along her shoulders' slope: at the neck base about the
     centre, at `top_y` at the shoulders' edges, stretched evenly down to the waist (a crew neck sits at the neck,
-    no old collar above it; no square corners standing above the shoulders)."""
+    no old collar above it; no square corners standing above the shoulders). With `contour` (per column, the top
+    of her shoulders in the photo: shoulder_contour) the edge never stands above her own shoulders' line."""
     H, W = map_y.shape
     w = frame.width
     re, le = frame.shoulder_edges
     top_c = min(top_y, float(frame.neck_y) - 0.02 * w)
-    if top_c >= top_y - 1:
+    if top_c >= top_y - 1 and contour is None:
         return map_y
     n0, half = 0.25 * w, abs(float(le[0] - re[0])) / 2
     d = np.abs(np.arange(W, dtype=np.float32)[None, :] - centre[:, None])
     top = top_c + (top_y - top_c) * np.clip((d - n0) / max(half - n0, 1.0), 0, 1)
+    if contour is not None:  # sloping shoulders: the straps lie on them, a little in from their outline
+        top = np.maximum(top, np.minimum(contour[None, :] + 0.02 * w, waist_y - 0.3 * w))
     rows = np.arange(H, dtype=np.float32)[:, None]
     t = (rows - top) / np.maximum(waist_y - top, 1.0)
     bodice = np.where(t >= 0, y_top + t * (y_waist - y_top), -1e4)
     return np.where(rows < waist_y, bodice, map_y).astype(np.float32)
+
+
+def centre_line(person: Person, frame: BodyFrame, H: int) -> np.ndarray:
+    """x of the body's centre line for every row: shoulders -> hips -> knees -> ankles, held beyond the ends. Below
+    the hips it leans only half as far as the legs do (a skirt hangs from the hips, not after a foot set aside)."""
+    hip = (frame.lh + frame.rh) / 2
+    legs = [(frame.lk + frame.rk) / 2] + ([(frame.la + frame.ra) / 2] if frame.ankles_seen else [])
+    pts = [((frame.ls + frame.rs) / 2), hip] + [np.array([hip[0] + 0.5 * (p[0] - hip[0]), p[1]]) for p in legs]
+    ys = np.array([p[1] for p in pts], np.float32)
+    xs = np.array([p[0] for p in pts], np.float32)
+    order = np.argsort(ys)
+    return np.interp(np.arange(H, dtype=np.float32), ys[order], xs[order]).astype(np.float32)
+
+
+def shoulder_contour(mask: np.ndarray, frame: BodyFrame) -> np.ndarray:
+    """Per column, the first row of the person from a little above the neck base down (her shoulders' and arms'
+    top line; the neck and the head read as that starting row); the image's height where the column is empty."""
+    y0 = int(max(0, frame.neck_y - 0.1 * frame.width))
+    part = mask[y0:]
+    first = np.argmax(part, axis=0).astype(np.float32) + y0
+    return np.where(part.any(axis=0), first, float(mask.shape[0])).astype(np.float32)
 
 
 def past_wrists(person: Person, w: float, shape) -> np.ndarray:
