@@ -7,15 +7,14 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from core.tryon.body import BodyFrame, body_frame
-from core.tryon.classic import ClassicTryOn
+from core.tryon.body import BodyFrame
 from core.tryon.dress import central_runs, measure_flat, waist_row
 from core.tryon.dress_parts import cuff_step, flat_sleeves, follow_shoulders
 from core.tryon.held import held_objects
 from core.tryon.pose import analyse_person
 from core.tryon.reveal import lab_of
 
-from testkit.realphotos import REAL, needs_real
+from testkit.realphotos import REAL, dress_tried_on, needs_real
 
 
 def _drawn_dress(sleeves: bool) -> np.ndarray:
@@ -61,16 +60,7 @@ def test_the_bodice_top_follows_the_shoulders_up_to_the_neck():
 
 @pytest.fixture(scope="module")
 def tried():
-    cache = {}
-
-    def run(p: str, g: str):
-        if (p, g) not in cache:
-            person = analyse_person(Image.open(REAL / "people" / f"{p}.jpg").convert("RGB"))
-            r = ClassicTryOn().run(person.image, Image.open(REAL / "garments" / f"{g}.jpg").convert("RGB"), "dress",
-                                   person=person)
-            cache[p, g] = person, body_frame(person, "dress"), r
-        return cache[p, g]
-    return run
+    return dress_tried_on
 
 
 @needs_real

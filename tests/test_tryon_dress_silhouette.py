@@ -5,18 +5,14 @@ silhouette measure sees a boxy skirt. Drawn cases always run; real photos are sk
 import cv2
 import numpy as np
 import pytest
-from PIL import Image
 
-from core.tryon.body import body_frame
-from core.tryon.classic import ClassicTryOn
 from core.tryon.dress import waist_row
 from core.tryon.dress_parts import centre_line, shoulder_contour
 from core.tryon.front import in_front, person_lab
-from core.tryon.pose import analyse_person
 from core.tryon.quality import LIMITS
 from core.tryon.quality_silhouette import silhouette_gap
 
-from testkit.realphotos import REAL, needs_real
+from testkit.realphotos import dress_tried_on, needs_real
 
 
 class _Standing:
@@ -71,16 +67,7 @@ def test_a_hand_in_front_of_the_skirt_is_no_notch_in_its_outline():
 
 @pytest.fixture(scope="module")
 def tried():
-    cache = {}
-
-    def run(p: str, g: str):
-        if (p, g) not in cache:
-            person = analyse_person(Image.open(REAL / "people" / f"{p}.jpg").convert("RGB"))
-            r = ClassicTryOn().run(person.image, Image.open(REAL / "garments" / f"{g}.jpg").convert("RGB"), "dress",
-                                   person=person)
-            cache[p, g] = person, body_frame(person, "dress"), r
-        return cache[p, g]
-    return run
+    return dress_tried_on
 
 
 def _shown(person, r) -> np.ndarray:
