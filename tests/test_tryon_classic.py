@@ -2,6 +2,7 @@
 base without ghosting, stripes stay straight, lower garments and dresses stay in their region, the side fit."""
 import json
 
+import cv2
 import numpy as np
 import pytest
 from PIL import Image
@@ -80,9 +81,15 @@ def test_lower_body_and_dress_on_a_full_figure(kind, item):
     changed = (np.asarray(img) != np.asarray(r.image)).any(axis=2)
     assert changed.sum() > 2000
     assert not (changed & ~r.region).any()
-    # Nothing on the background, except a skirt or dress hanging across the gap between the legs below the hips.
+    # Nothing on the background, except a skirt or dress hanging across the gap between the legs below the hips,
+    # and above the hips only the skirt itself (its A-line flares out from the waist, past a narrow figure's sides)
+    # with its anti-aliased edge: never paint away from the garment.
     hangs = item.startswith(("skirt", "dress"))
-    assert not (changed & ~person.mask)[: 480 if hangs else None].any()
+    off_body = (changed & ~person.mask)[: 480 if hangs else None]
+    if hangs:
+        near = cv2.dilate((r.garment_alpha > 0.5).astype(np.uint8), np.ones((7, 7), np.uint8))[:480] > 0
+        off_body &= ~near
+    assert not off_body.any()
     covered = (r.garment_alpha > 0.5) & r.region
     assert covered.sum() / r.region.sum() >= 0.7
     ys = np.nonzero(changed)[0]
