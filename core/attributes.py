@@ -13,7 +13,7 @@ from PIL import Image
 
 from core.category_tag import (IMAGENET_EVIDENCE, narrower_share, outline_scores,  # noqa: F401 (re-exported)
                                read_category)
-from core.segmentation.reading import remembered_subject_mask
+from core.segmentation.reading import reading_view, remembered_subject_mask
 from core.vocabulary import PATTERNS
 
 # Reference colours for naming (sRGB), typical of garment photos rather than pure hues; names from core.vocabulary.
@@ -42,9 +42,8 @@ _LAB = cv2.cvtColor(np.array([list(PALETTE.values()) + [rgb for _, rgb in TINTS]
 
 
 def _small(img: Image.Image, side: int = 128) -> Image.Image:
-    img = img.convert("RGB")
-    img.thumbnail((side, side))
-    return img
+    # The segmentation's own reading view: the same pixels, so a mask segmented by one reader serves the next.
+    return reading_view(img, side)
 
 
 # A photo whose 99th-percentile chroma (a*b* distance from neutral, 8-bit LAB units) stays under this shows no hue
