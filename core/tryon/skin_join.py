@@ -47,11 +47,16 @@ def membrane(values: np.ndarray, fixed: np.ndarray, free: np.ndarray, fade_px: f
     return np.where(free[..., None], c, 0).astype(np.float32)
 
 
-def join(base: np.ndarray, painted: np.ndarray, area: np.ndarray, real: np.ndarray, width: float) -> np.ndarray:
+def join(base: np.ndarray, painted: np.ndarray, area: np.ndarray, real: np.ndarray, width: float,
+         until_row: int | None = None) -> np.ndarray:
     """painted with its broad colour over `area` carried to her real skin (`real`, outside the area) along their
-    seam, as a membrane; unchanged where the area has no seam with her skin."""
+    seam down to `until_row` (the shoulders' and neck's seams: lower, beside a hanging arm, the torso is another
+    surface with its own shade, not a continuation of the arm), as a membrane; unchanged where the area has no
+    such seam with her skin."""
     H, W = area.shape
     ring = (cv2.dilate(area.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0) & ~area & real
+    if until_row is not None:
+        ring[max(0, until_row):] = False
     if ring.sum() < 10 or not area.any():
         return painted
     ys, xs = np.nonzero(area | ring)
@@ -112,7 +117,8 @@ def own_outline(rgb: np.ndarray, zone: np.ndarray, skin: np.ndarray, person_mask
     of her skin (and its rim) along the old garment it replaces, from the chin down to the armpits (a tank's neckline and
     armholes: their light rim and contact shadow read as skin by colour and stayed as a white line around the
     drawn skin), and its edge just outside her outline beside it (two pixels, not beside her skin: a tank's strap
-    over a shoulder drawn lower left its edge hanging above it as a grey line)."""
+    over a shoulder drawn lower left its edge hanging above it as a grey line; never beside the new garment, whose
+    own edge the zone cuts)."""
     zone = zone & ~outline_mix(rgb, zone, skin, person_mask, layers)
     k5 = np.ones((5, 5), np.uint8)
     covered = np.max([a for _, a in layers], axis=0) > 0.5
@@ -124,6 +130,7 @@ def own_outline(rgb: np.ndarray, zone: np.ndarray, skin: np.ndarray, person_mask
     zone = zone | edge
     ring = (cv2.dilate((zone & person_mask).astype(np.uint8), k5) > 0) & ~person_mask & ~zone
     ring &= ~(cv2.dilate(skin.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0)
+    ring &= ~(cv2.dilate((np.max([a for _, a in layers], axis=0) > 0.01).astype(np.uint8), k5) > 0)  # not the cloth's edge
     return zone | ring
 
 
