@@ -134,10 +134,20 @@ def own_outline(rgb: np.ndarray, zone: np.ndarray, skin: np.ndarray, person_mask
     return zone | ring
 
 
-def soft_edge(skin_canvas: np.ndarray, back_canvas: np.ndarray, bare: np.ndarray, body_est: np.ndarray) -> np.ndarray:
+RIM_SHADE = 0.2  # drawn skin at her outline against the backdrop is this much darker (it turns away)
+RIM_REACH = 0.06  # ... fading over this many shoulder widths inwards
+
+
+def soft_edge(skin_canvas: np.ndarray, back_canvas: np.ndarray, bare: np.ndarray, body_est: np.ndarray,
+              width: float) -> np.ndarray:
     """Drawn skin against the backdrop drawn beside it with a smooth, anti-aliased edge (the binary outline of the
     body's estimate stepped like stairs along a shoulder's slope): both canvases cover two pixels either side of
-    the edge (`grown` for the skin, `shrunk` for the backdrop); mixed by the outline's smoothed share."""
+    the edge (`grown` for the skin, `shrunk` for the backdrop); mixed by the outline's smoothed share. The drawn
+    skin turns away towards that outline (a little darker over a few hundredths of the shoulders): a shoulder cap
+    drawn in one light up to its edge was a flat cut-out, a box, not a rounded shoulder."""
+    d = cv2.distanceTransform(np.pad(body_est.astype(np.uint8), 1, constant_values=1), cv2.DIST_L2, 3)[1:-1, 1:-1]
+    rim = (1.0 - RIM_SHADE * np.exp(-d / max(RIM_REACH * width, 1.0))).astype(np.float32)
+    skin_canvas = np.where(bare[..., None], skin_canvas * rim[..., None], skin_canvas)
     a = cv2.GaussianBlur(body_est.astype(np.float32), (0, 0), 1.2)
     a = np.clip(0.5 + (a - 0.5) * 1.6, 0, 1)[..., None]
     mixed = skin_canvas * a + back_canvas * (1 - a)

@@ -369,7 +369,7 @@ def paint(person: Person, body: BodyFrame, zone: np.ndarray, torso: np.ndarray, 
     body_est |= enclosed(bare & ~body_est, person.mask) & near_body  # not a loose top's whole width
     canvas = skin_seam.paint_skin_blended(base, bare & skin_join.grown(body_est), upper_skin, face_mask(body, zone.shape), body,
                                           zone & skin, limbs=caps & person.mask, neck=neck)
-    canvas = skin_join.soft_edge(canvas, reveal.backdrop_fill(canvas, bare & ~skin_join.shrunk(body_est), person.mask), bare, body_est)
+    canvas = skin_join.soft_edge(canvas, reveal.backdrop_fill(canvas, bare & ~skin_join.shrunk(body_est), person.mask), bare, body_est, body.width)
     garment_alpha = np.zeros((H, W), np.float32)
     for rgb, a in layers:
         a = cv2.GaussianBlur(a, (0, 0), 0.8)  # soft cloth edges
