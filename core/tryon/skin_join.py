@@ -15,6 +15,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+EDGE_ROWS = 0.35  # the old top's rim beside her skin is taken in down to this far below the shoulders (shoulders
+# and neck: lower, beside an arm, the drawn rim took a tone off hers)
 JOIN_FADE = 0.35  # far from the seam the correction fades over this many shoulder widths
 _ITERS = 160
 
@@ -114,8 +116,8 @@ def outline_mix(rgb: np.ndarray, zone: np.ndarray, skin: np.ndarray, person_mask
 def own_outline(rgb: np.ndarray, zone: np.ndarray, skin: np.ndarray, person_mask: np.ndarray, layers: list,
                 body) -> np.ndarray:
     """The zone with her own outline kept (outline_mix), and the old garment's thin edges taken in: the two pixels
-    of her skin (and its rim) along the old garment it replaces, from the chin down to the armpits (a tank's neckline and
-    armholes: their light rim and contact shadow read as skin by colour and stayed as a white line around the
+    of her skin (and its rim) along the old garment it replaces, from the chin down to the armholes' tops (a tank's
+    neckline and armholes: their light rim and contact shadow read as skin by colour and stayed as a white line around the
     drawn skin), and its edge just outside her outline beside it (two pixels, not beside her skin: a tank's strap
     over a shoulder drawn lower left its edge hanging above it as a grey line; never beside the new garment, whose
     own edge the zone cuts)."""
@@ -126,7 +128,7 @@ def own_outline(rgb: np.ndarray, zone: np.ndarray, skin: np.ndarray, person_mask
     edge = (cv2.dilate((zone & ~skin & ~covered).astype(np.uint8), k5) > 0) & beside_skin & ~zone
     y0 = int(max(0, body.face[1] + body.face[3]))
     edge[:y0] = False
-    edge[int(max(y0, max(body.ls[1], body.rs[1]) + 0.6 * body.width)):] = False
+    edge[int(max(y0, max(body.ls[1], body.rs[1]) + EDGE_ROWS * body.width)):] = False
     zone = zone | edge
     ring = (cv2.dilate((zone & person_mask).astype(np.uint8), k5) > 0) & ~person_mask & ~zone
     ring &= ~(cv2.dilate(skin.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0)
@@ -146,7 +148,11 @@ def soft_edge(skin_canvas: np.ndarray, back_canvas: np.ndarray, bare: np.ndarray
     skin turns away towards that outline (a little darker over a few hundredths of the shoulders): a shoulder cap
     drawn in one light up to its edge was a flat cut-out, a box, not a rounded shoulder."""
     d = cv2.distanceTransform(np.pad(body_est.astype(np.uint8), 1, constant_values=1), cv2.DIST_L2, 3)[1:-1, 1:-1]
-    rim = (1.0 - RIM_SHADE * np.exp(-d / max(RIM_REACH * width, 1.0))).astype(np.float32)
+    # only where the drawn skin is a surface (a shoulder cap, a neck), not a sliver beside the cloth: its depth
+    drawn = (bare & body_est).astype(np.uint8)
+    deep = cv2.dilate(cv2.distanceTransform(drawn, cv2.DIST_L2, 3), np.ones((int(0.1 * width) | 1,) * 2, np.uint8))
+    wide = np.clip((deep - RIM_REACH * width) / max(RIM_REACH * width, 1.0), 0, 1)
+    rim = (1.0 - RIM_SHADE * wide * np.exp(-d / max(RIM_REACH * width, 1.0))).astype(np.float32)
     skin_canvas = np.where(bare[..., None], skin_canvas * rim[..., None], skin_canvas)
     a = cv2.GaussianBlur(body_est.astype(np.float32), (0, 0), 1.2)
     a = np.clip(0.5 + (a - 0.5) * 1.6, 0, 1)[..., None]
