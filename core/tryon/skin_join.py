@@ -117,10 +117,8 @@ def own_outline(rgb: np.ndarray, zone: np.ndarray, skin: np.ndarray, person_mask
                 body) -> np.ndarray:
     """The zone with her own outline kept (outline_mix), and the old garment's thin edges taken in: the two pixels
     of her skin (and its rim) along the old garment it replaces, from the chin down to the armholes' tops (a tank's
-    neckline and armholes: their light rim and contact shadow read as skin by colour and stayed as a white line around the
-    drawn skin), and its edge just outside her outline beside it (two pixels, not beside her skin: a tank's strap
-    over a shoulder drawn lower left its edge hanging above it as a grey line; never beside the new garment, whose
-    own edge the zone cuts)."""
+    neckline and armholes: their light rim and contact shadow read as skin by colour and stayed as a white line
+    around the drawn skin). Nothing outside her outline (the backdrop stays the photo's)."""
     zone = zone & ~outline_mix(rgb, zone, skin, person_mask, layers)
     k5 = np.ones((5, 5), np.uint8)
     covered = np.max([a for _, a in layers], axis=0) > 0.5
@@ -129,11 +127,7 @@ def own_outline(rgb: np.ndarray, zone: np.ndarray, skin: np.ndarray, person_mask
     y0 = int(max(0, body.face[1] + body.face[3]))
     edge[:y0] = False
     edge[int(max(y0, max(body.ls[1], body.rs[1]) + EDGE_ROWS * body.width)):] = False
-    zone = zone | edge
-    ring = (cv2.dilate((zone & person_mask).astype(np.uint8), k5) > 0) & ~person_mask & ~zone
-    ring &= ~(cv2.dilate(skin.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0)
-    ring &= ~(cv2.dilate((np.max([a for _, a in layers], axis=0) > 0.01).astype(np.uint8), k5) > 0)  # not the cloth's edge
-    return zone | ring
+    return zone | edge
 
 
 RIM_SHADE = 0.2  # drawn skin at her outline against the backdrop is this much darker (it turns away)
