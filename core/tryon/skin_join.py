@@ -79,6 +79,9 @@ def join(base: np.ndarray, painted: np.ndarray, area: np.ndarray, real: np.ndarr
     free = (cv2.dilate(free.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0) & ~fixed
     corr = membrane(d_s, fixed, free | fixed, JOIN_FADE * width / s)
     corr = cv2.resize(corr, (a.shape[1], a.shape[0]), interpolation=cv2.INTER_LINEAR)
+    if until_row is not None:  # below the shoulders it fades out (the drawn chest keeps its own light there)
+        rows = np.arange(y0, y1, dtype=np.float32)[:, None, None]
+        corr *= np.clip(1.0 - (rows - until_row) / max(0.15 * width, 1.0), 0, 1)
     out = painted.copy()
     box = out[y0:y1, x0:x1]
     box[a] = np.clip(box[a] + corr[a], 0, 1)
