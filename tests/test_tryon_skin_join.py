@@ -112,6 +112,18 @@ def test_the_drawn_outline_is_anti_aliased_and_turns_away_at_its_edge():
     assert out[70, 10, 0] > out[25, 30, 0] + 0.05  # deep inside lighter than just inside the outline
 
 
+def test_her_neck_in_shadow_is_her_skin_but_a_navy_or_black_collar_is_not():
+    lab = np.zeros((10, 40, 3), np.float32)
+    lab[:, :10] = (55.0, 14.0, 20.0)  # her skin (found by colour)
+    lab[:, 10:20] = (25.0, 9.0, 13.0)  # her neck's shaded side: darker, the same hue
+    lab[:, 20:30] = (22.0, 4.0, -18.0)  # a navy collar
+    lab[:, 30:] = (12.0, 0.5, 0.5)  # a black one
+    skin = np.zeros((10, 40), bool)
+    skin[:, :10] = True
+    out = skin_join.shaded_skin(lab, skin)
+    assert out[:, 10:20].all() and not out[:, 20:].any()
+
+
 def test_the_breastbone_below_the_notch_is_not_one_even_tone():
     f = collarbone_relief(_frame(), (200, 300), (150.0, 17.0))
     below = f[58:80, 130:170]  # under the notch, between the collarbones' inner ends
