@@ -107,7 +107,7 @@ def with_clothes_edge(person: Person, body: BodyFrame) -> Person:
     k = max(3, int(0.012 * body.width) * 2 + 1)
     ring = (cv2.dilate(m, np.ones((k, k), np.uint8)) > 0) & ~person.mask
     far = (cv2.dilate(m, np.ones((3 * k, 3 * k), np.uint8)) > 0) & ~(cv2.dilate(m, np.ones((2 * k, 2 * k), np.uint8)) > 0)
-    ring[:max(0, int(body.neck_y + 0.1 * body.width))] = False
+    ring[:max(0, int(body.neck_y - 0.15 * body.width))] = False
     if not ring.any() or far.sum() < 50:
         return person
     lab = reveal.lab_of(np.asarray(person.image, np.float32) / 255.0)
