@@ -98,7 +98,7 @@ def wear_top(person: Person, garment_img: Image.Image, gmask: np.ndarray, torso:
 
 def with_clothes_edge(person: Person, body: BodyFrame) -> Person:
     """The person with the thin edge of her clothes that the segmentation left outside her outline (a pixel or two
-    along a sleeve): the ring just outside the outline, from the neck base down, that is not the backdrop's colour
+    along a sleeve): the ring just outside the outline, from the shoulders' slope down, that is not the backdrop's colour
     (the backdrop measured a little further out). Left out, a narrower new sleeve showed a thin line of the old
     one down the arm's outer side. A drawn figure's outline is exact."""
     if person.base_layer is not None:
