@@ -18,7 +18,7 @@ import numpy as np
 EDGE_ROWS = 0.35  # the old top's rim beside her skin is taken in down to this far below the shoulders (shoulders
 # and neck: lower, beside an arm, the drawn rim took a tone off hers)
 JOIN_FADE = 0.35  # far from the seam the correction fades over this many shoulder widths
-_ITERS = 160
+_ITERS = 100
 
 
 def _blur_inside(img: np.ndarray, mask: np.ndarray, sigma: float) -> np.ndarray:
@@ -39,13 +39,13 @@ def membrane(values: np.ndarray, fixed: np.ndarray, free: np.ndarray, fade_px: f
     # a first guess: the seam's values spread by a normalised blur (the solve then only refines it)
     init = _blur_inside(f, fixed, max(1.0, fade_px / 3))
     c = np.where(inside[..., None] > 0, init, f).astype(np.float32)
-    kn = np.pad(known, 1)
-    nb = kn[:-2, 1:-1] + kn[2:, 1:-1] + kn[1:-1, :-2] + kn[1:-1, 2:]
-    for _ in range(iters):
-        p = np.pad(c * known[..., None], ((1, 1), (1, 1), (0, 0)))
-        s = p[:-2, 1:-1] + p[2:, 1:-1] + p[1:-1, :-2] + p[1:-1, 2:]
-        nxt = s / (nb + lam)[..., None]
-        c = np.where(inside[..., None] > 0, nxt, f)
+    cross = np.array([[0, 1, 0], [1, 0, 1], [0, 1, 0]], np.float32)
+    nb = cv2.filter2D(known, -1, cross, borderType=cv2.BORDER_CONSTANT)
+    div = (nb + lam)[..., None]
+    ins = inside[..., None] > 0
+    for _ in range(iters):  # the neighbours' sum of the known pixels, one C pass per step
+        s = cv2.filter2D(c * known[..., None], -1, cross, borderType=cv2.BORDER_CONSTANT).reshape(c.shape)
+        c = np.where(ins, s / div, f)
     return np.where(free[..., None], c, 0).astype(np.float32)
 
 
@@ -92,7 +92,8 @@ def outline_mix(rgb: np.ndarray, zone: np.ndarray, skin: np.ndarray, person_mask
                 layers: list) -> np.ndarray:
     """The zone's pixels on her outline (within two pixels of the backdrop) beside her bare skin whose colour is a
     mix of that skin and the backdrop beside it (within 0.04 of the line between the two): her own soft edge, not
-    the old garment's (nor the photo's light rim on her outermost pixel). Never where the new garment (`layers`: (rgb, alpha) pairs) lies."""
+    the old garment's (nor the photo's light rim on her outermost pixel). Never where the new garment (`layers`:
+    (rgb, alpha) pairs) lies."""
     m = person_mask.astype(np.uint8)
     k = np.ones((3, 3), np.uint8)
     covered = np.max([a for _, a in layers], axis=0) > 0.5
@@ -102,10 +103,12 @@ def outline_mix(rgb: np.ndarray, zone: np.ndarray, skin: np.ndarray, person_mask
     if not rim.any():
         return rim
     back = ~(cv2.dilate(m, k, iterations=2) > 0)
-    sk = _blur_inside(rgb, skin, 2.0)
-    bk = _blur_inside(rgb, back, 3.0)
     ys, xs = np.nonzero(rim)
-    c, s_, b = rgb[ys, xs], sk[ys, xs], bk[ys, xs]
+    H, W = rim.shape  # the colours beside each rim pixel, worked out in the rim's box only
+    y0, y1, x0, x1 = max(0, ys.min() - 12), min(H, ys.max() + 13), max(0, xs.min() - 12), min(W, xs.max() + 13)
+    sk = _blur_inside(rgb[y0:y1, x0:x1], skin[y0:y1, x0:x1], 2.0)
+    bk = _blur_inside(rgb[y0:y1, x0:x1], back[y0:y1, x0:x1], 3.0)
+    c, s_, b = rgb[ys, xs], sk[ys - y0, xs - x0], bk[ys - y0, xs - x0]
     seg = s_ - b
     t = np.clip(((c - b) * seg).sum(1) / np.maximum((seg * seg).sum(1), 1e-6), 0, 1)
     off = np.linalg.norm(c - (b + t[:, None] * seg), axis=1)
@@ -144,13 +147,21 @@ def soft_edge(skin_canvas: np.ndarray, back_canvas: np.ndarray, bare: np.ndarray
     the edge (`grown` for the skin, `shrunk` for the backdrop); mixed by the outline's smoothed share. The drawn
     skin turns away towards that outline (a little darker over a few hundredths of the shoulders): a shoulder cap
     drawn in one light up to its edge was a flat cut-out, a box, not a rounded shoulder."""
-    d = cv2.distanceTransform(np.pad(body_est.astype(np.uint8), 1, constant_values=1), cv2.DIST_L2, 3)[1:-1, 1:-1]
-    # only where the drawn skin is a surface (a shoulder cap, a neck), not a sliver beside the cloth: its depth
-    drawn = (bare & body_est).astype(np.uint8)
-    deep = cv2.dilate(cv2.distanceTransform(drawn, cv2.DIST_L2, 3), np.ones((int(0.1 * width) | 1,) * 2, np.uint8))
-    wide = np.clip((deep - RIM_REACH * width) / max(RIM_REACH * width, 1.0), 0, 1)
-    rim = (1.0 - RIM_SHADE * wide * np.exp(-d / max(RIM_REACH * width, 1.0))).astype(np.float32)
-    skin_canvas = np.where(bare[..., None], skin_canvas * rim[..., None], skin_canvas)
+    skin_canvas = skin_canvas.copy()
+    ys, xs = np.nonzero(bare & body_est)
+    if len(ys):
+        pad = int(0.1 * width) + 4
+        H, W = bare.shape
+        y0, y1, x0, x1 = max(0, ys.min() - pad), min(H, ys.max() + pad + 1), max(0, xs.min() - pad), min(W, xs.max() + pad + 1)
+        be, b = body_est[y0:y1, x0:x1], bare[y0:y1, x0:x1]
+        d = cv2.distanceTransform(np.pad(be.astype(np.uint8), 1, constant_values=1), cv2.DIST_L2, 3)[1:-1, 1:-1]
+        # only where the drawn skin is a surface (a shoulder cap, a neck), not a sliver beside the cloth: its depth
+        drawn = (b & be).astype(np.uint8)
+        deep = cv2.dilate(cv2.distanceTransform(drawn, cv2.DIST_L2, 3), np.ones((int(0.1 * width) | 1,) * 2, np.uint8))
+        wide = np.clip((deep - RIM_REACH * width) / max(RIM_REACH * width, 1.0), 0, 1)
+        rim = (1.0 - RIM_SHADE * wide * np.exp(-d / max(RIM_REACH * width, 1.0))).astype(np.float32)
+        box = skin_canvas[y0:y1, x0:x1]
+        box[b] = box[b] * rim[b][:, None]
     a = cv2.GaussianBlur(body_est.astype(np.float32), (0, 0), 1.2)
     a = np.clip(0.5 + (a - 0.5) * 1.6, 0, 1)[..., None]
     mixed = skin_canvas * a + back_canvas * (1 - a)
@@ -165,15 +176,22 @@ def shrunk(mask: np.ndarray) -> np.ndarray:
     return cv2.erode(mask.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
 
 
-def shaded_skin(lab: np.ndarray, skin: np.ndarray) -> np.ndarray:
+def shaded_skin(lab: np.ndarray, skin: np.ndarray, within: np.ndarray | None = None) -> np.ndarray:
     """Her skin in shadow that the colour test missed (a neck's shaded side under the jaw, darker than the face it
     was measured on): her skin's hue (within 25 degrees), about its saturation, darker than its middle. Taken for
-    an old collar's cloth, a dark-skinned man's neck side was cut out down to the backdrop."""
+    an old collar's cloth, a dark-skinned man's neck side was cut out down to the backdrop. Tested `within` only."""
+    out = np.zeros_like(skin)
     if skin.sum() < 100:
-        return np.zeros_like(skin)
+        return out
     L0, a0, b0 = np.median(lab[skin], 0)
     c0 = float(np.hypot(a0, b0))
-    a, b = lab[..., 1], lab[..., 2]
+    px = lab[within] if within is not None else lab.reshape(-1, 3)
+    a, b = px[:, 1], px[:, 2]
     hue = np.abs((np.degrees(np.arctan2(b, a) - np.arctan2(b0, a0)) + 180) % 360 - 180)
     chroma = np.hypot(a, b)
-    return (hue < 25) & (chroma > 0.4 * c0) & (chroma < 1.6 * c0 + 4) & (lab[..., 0] < L0) & (lab[..., 0] > 0.15 * L0)
+    ok = (hue < 25) & (chroma > 0.4 * c0) & (chroma < 1.6 * c0 + 4) & (px[:, 0] < L0) & (px[:, 0] > 0.15 * L0)
+    if within is not None:
+        out[within] = ok
+    else:
+        out = ok.reshape(skin.shape)
+    return out

@@ -81,7 +81,7 @@ def wear_top(person: Person, garment_img: Image.Image, gmask: np.ndarray, torso:
     # 3. the zone grows to what the garment lies on (the shoulders' slope up to the collar), never the face
     zone |= lies_on(layers, flat.hem_y, body) & person.mask & ~face_mask(body, zone.shape)
     if flat.parts.off_shoulder or flat.parts.halter:  # nothing covers the old collar there: it goes, skin stays
-        zone |= collar_band(person, body) & ~skin & ~skin_join.shaded_skin(lab, skin)
+        zone |= collar_band(person, body) & ~skin & ~skin_join.shaded_skin(lab, skin, collar_band(person, body) & ~skin)
     t["warp"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     # 4. the old top's pixels the new one replaces; the hands and hair in front stay
