@@ -358,7 +358,6 @@ def paint(person: Person, body: BodyFrame, zone: np.ndarray, torso: np.ndarray, 
     body_est = (reveal.limb_capsules(person, body, (H, W), 1.35) | uncover.body_outline(body, (H, W))) & person.mask
     neck = anatomy.neck_span(skin, body)  # her neck as wide as she shows it, her shoulders' slope; above, the backdrop
     body_est = (body_est | anatomy.neck_and_shoulders(skin, body, person.mask)) & anatomy.shoulder_outline(body, (H, W), neck)
-    own_shape = bare_outline.bare_body(person, body, skin)  # round shoulders, arms as wide as hers: not an old sleeve's
     if front is not None:  # her arm in front of the garment is her arm (painted backdrop, it was a white halo)
         body_est |= front & person.mask
     # Her skin to sample from: the upper body's (a beige skirt or the legs are not her arms' skin).
@@ -367,7 +366,7 @@ def paint(person: Person, body: BodyFrame, zone: np.ndarray, torso: np.ndarray, 
     low = min(H, hem_row + int(0.1 * body.width))
     upper_skin[hem_row:low] = False
     near_body = cv2.dilate(body_est.astype(np.uint8), np.ones((int(0.1 * body.width) | 1,) * 2, np.uint8)) > 0
-    body_est = (body_est | enclosed(bare & ~body_est, person.mask) & near_body) & own_shape  # not a loose top's whole width
+    body_est = (body_est | enclosed(bare & ~body_est, person.mask) & near_body) & bare_outline.bare_body(person, body, skin)  # not a loose top's width, nor its sleeves'
     canvas = skin_seam.paint_skin_blended(base, bare & skin_join.grown(body_est), upper_skin, face_mask(body, zone.shape), body,
                                           zone & skin, limbs=caps & person.mask, neck=neck)
     canvas = skin_join.soft_edge(canvas, reveal.backdrop_fill(canvas, bare & ~skin_join.shrunk(body_est), person.mask), bare, body_est, body.width)
