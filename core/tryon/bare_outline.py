@@ -5,11 +5,13 @@ adult's proportions; those proportions where no skin shows), tapering shoulder -
 sleeve held outside this outline is the backdrop, never painted skin; the torso keeps its own outline."""
 from __future__ import annotations
 
+import cv2
 import numpy as np
 
 from core.tryon.arms import along
 from core.tryon.body import BodyFrame
 from core.tryon.pose import Person
+from core.tryon.uncover import body_outline
 
 # Arm radius in shoulder widths (joint to joint) at the shoulder joint (the deltoid's cap), the elbow and the
 # wrist, for an arm of average build; her own arm's measured width scales them within SCALE.
@@ -86,8 +88,9 @@ def bare_arms(person: Person, body: BodyFrame, skin: np.ndarray) -> tuple[np.nda
 
 
 def torso_band(body: BodyFrame, shape, missing: list[str]) -> np.ndarray:
-    """The columns her torso may fill beside the arms: between the shoulder joints down to the chest under the
-    arms (lower, the waist and hips have their own outline); a side whose arm is not seen is left open."""
+    """Where her torso may be beside the arms: between the shoulder joints down to the chest under the arms, then
+    her torso's outline (waist, hips; a touch wider) down to the hip joints, every column below them (the lower
+    garment has its own outline); a side whose arm is not seen is left open."""
     H, W = shape
     xs = np.arange(W)[None, :]
     lo, hi = sorted((float(body.rs[0]), float(body.ls[0])))
@@ -97,9 +100,13 @@ def torso_band(body: BodyFrame, shape, missing: list[str]) -> np.ndarray:
         band = band | (xs < lo if right_is_low else xs > hi)
     if "l" in missing:
         band = band | (xs > hi if right_is_low else xs < lo)
-    armpit = int(np.clip(max(body.ls[1], body.rs[1]) + 0.3 * body.torso_len, 0, H))
+    out = np.broadcast_to(band, (H, W)).copy()
     rows = np.arange(H)[:, None]
-    return np.broadcast_to(band, (H, W)) | (rows >= armpit)
+    if body.lh is None or body.rh is None:
+        return out | (rows >= int(max(body.ls[1], body.rs[1]) + 0.3 * body.torso_len))
+    k = max(3, int(0.1 * body.width) | 1)
+    torso = cv2.dilate(body_outline(body, shape).astype(np.uint8), np.ones((k, k), np.uint8)) > 0
+    return out | torso | (rows >= int(min(body.lh[1], body.rh[1])))
 
 
 def bare_body(person: Person, body: BodyFrame, skin: np.ndarray) -> np.ndarray:
