@@ -10,6 +10,7 @@ import numpy as np
 from core.tryon import halter
 from core.tryon.body import BodyFrame, body_of, point_of  # noqa: F401  (body_of: imported from here by callers)
 from core.tryon.pose import Person
+from core.tryon.straps import armhole_drop
 
 STANDARD_TOP = 1.9  # length / shoulder width of a hip-length top in a flat-lay (the catalog's t-shirts)
 OFF_SHOULDER = 0.28  # an off-shoulder top's neckline below the shoulder edges, in shoulder widths
@@ -180,8 +181,9 @@ def body_targets(parts: GarmentParts, body: BodyFrame, n: int = 5) -> tuple[np.n
         # shoulder seam; it lands at the armpits, as wide as the chest there, and the garment keeps its own
         # proportions (a cropped tank stays cropped).
         across = (body.ls - body.rs) / max(body.width, 1e-6)
-        arm = body.down * 0.45 * body.width
         ease = 0.03 if parts.halter else 0.12  # a halter's chest row is its chest, not a cami's wider bust line
+        drop = 0.45 if parts.halter else armhole_drop(parts.y_top - body_ys.min(), gw, (1 + 2 * ease) * body.width, body.width)
+        arm = body.down * drop * body.width
         re, le = body.rs + arm - across * ease * body.width, body.ls + arm + across * ease * body.width
         sx = float(np.linalg.norm(le - re)) / gw
         # ... but a top ends by mid-thigh: a flared halter's narrow armhole row would scale it down to the knees.

@@ -7,6 +7,7 @@ import numpy as np
 from PIL import Image
 
 from core.images import foreground_mask
+from core.tryon.straps import open_above_bodice
 
 
 def _enclosed_backdrop(garment_img: Image.Image, gmask: np.ndarray, min_width: int = 0) -> np.ndarray:
@@ -42,7 +43,7 @@ def close_flat_lay(garment_img: Image.Image, gmask: np.ndarray,
     known = cv2.resize(inner.astype(np.uint8), small.shape[1::-1], interpolation=cv2.INTER_NEAREST)
     filled = cv2.resize(cv2.inpaint(small, (1 - known) * 255, 3, cv2.INPAINT_TELEA), (w, h), interpolation=cv2.INTER_LINEAR)
     filled = np.where(((hull > 0) & ~inner)[..., None], filled, rgb)
-    return Image.fromarray(filled), hull > 0
+    return Image.fromarray(filled), open_above_bodice(gmask, hull > 0)  # a cami: its straps, not the hull
 
 
 def solid_garment(gmask: np.ndarray) -> np.ndarray:
