@@ -71,7 +71,7 @@ def wear_top(person: Person, garment_img: Image.Image, gmask: np.ndarray, torso:
     front = np.zeros((H, W), bool)
     if warp is None:
         sleeves = place_sleeves(flat, person, body, {k: cuffs.old_cuff_reach(lab, skin, person, k, body) for k in (-1, 1)})
-        hole = armholes(sleeves + [(body_rgb, body_a)], person, body, flat.hem_y if sleeves else body.neck_y)
+        hole = armholes(sleeves + [(body_rgb, body_a)], person, body, body.neck_y if straps.strappy(flat.gmask) else flat.hem_y)
         # Below the sleeves' ends her own arms, in front of the garment; above, each sleeve over the body.
         layers, front = layer_over_arms(sleeves, [s for _, s in flat.parts.sleeves], (body_rgb, body_a), person,
                                         body, bare_skin, lab)
