@@ -37,9 +37,9 @@ def test_tee_neck_scoop_untouched():
 def test_armhole_drop_short_straps_stay_high():
     from core.tryon.straps import armhole_drop
     # A product shot's long straps: the armholes at the armpits, as before.
-    assert armhole_drop(rise=120, gw=300, chest=124, width=100) == 0.45
+    assert armhole_drop(rise=200, gw=300, lift=0.07) == 0.45
     # A cami cut out where it is worn shows short straps: its armhole row is worn higher, not at the armpits.
-    assert armhole_drop(rise=20, gw=120, chest=124, width=100) < 0.25
+    assert armhole_drop(rise=20, gw=120, lift=0.07) < 0.25
 
 
 def test_cold_shoulder_with_sleeves_untouched():

@@ -10,7 +10,7 @@ import numpy as np
 from core.tryon import halter
 from core.tryon.body import BodyFrame, body_of, point_of  # noqa: F401  (body_of: imported from here by callers)
 from core.tryon.pose import Person
-from core.tryon.straps import armhole_drop
+from core.tryon.straps import STRAP_AT, armhole_drop
 
 STANDARD_TOP = 1.9  # length / shoulder width of a hip-length top in a flat-lay (the catalog's t-shirts)
 OFF_SHOULDER = 0.28  # an off-shoulder top's neckline below the shoulder edges, in shoulder widths
@@ -182,7 +182,8 @@ def body_targets(parts: GarmentParts, body: BodyFrame, n: int = 5) -> tuple[np.n
         # proportions (a cropped tank stays cropped).
         across = (body.ls - body.rs) / max(body.width, 1e-6)
         ease = 0.03 if parts.halter else 0.12  # a halter's chest row is its chest, not a cami's wider bust line
-        drop = 0.45 if parts.halter else armhole_drop(parts.y_top - body_ys.min(), gw, (1 + 2 * ease) * body.width, body.width)
+        lift = STRAP_AT * float((body.ls[1] + body.rs[1]) / 2 - body.neck_y) / max(body.width, 1e-6)  # tips over the line
+        drop = 0.45 if parts.halter else armhole_drop(parts.y_top - body_ys.min(), gw, lift)
         arm = body.down * drop * body.width
         re, le = body.rs + arm - across * ease * body.width, body.ls + arm + across * ease * body.width
         sx = float(np.linalg.norm(le - re)) / gw
@@ -260,8 +261,8 @@ def strap_tops(parts: GarmentParts, body: BodyFrame, y0: int) -> list:
     if len(runs) >= 2:
         left, right = runs[0], runs[-1]
         if left.mean() < parts.cx - 0.2 * gw and right.mean() > parts.cx + 0.2 * gw:
-            return [((float(left.mean()), float(y)), body.rs + (neck - body.rs) * 0.35),
-                    ((float(right.mean()), float(y)), body.ls + (neck - body.ls) * 0.35)]
+            return [((float(left.mean()), float(y)), body.rs + (neck - body.rs) * STRAP_AT),
+                    ((float(right.mean()), float(y)), body.ls + (neck - body.ls) * STRAP_AT)]
     return []
 
 

@@ -14,6 +14,7 @@ from core.images import background_colour
 
 RISE = 0.06  # the straps' top rows checked: this share of the garment's width
 NARROW = 0.12  # each strap is at most this share of the garment's width across
+STRAP_AT = 0.35  # a cami's strap tips worn this share of the way from the shoulder joint to the neck base
 FG_DIST = 28.0  # RGB distance from the backdrop that is cloth (core.images.foreground_mask's)
 
 
@@ -114,9 +115,10 @@ def _sleeves_out(solid: np.ndarray, ys: np.ndarray, xs: np.ndarray) -> bool:
     return bool(spans[:half].max() > 1.1 * np.median(spans[half:]))
 
 
-def armhole_drop(rise: float, gw: float, chest: float, width: float) -> float:
-    """How far below the shoulder line a cami's first full row (its armholes' bottom) is worn, as a share of the
-    shoulder width: where its straps put it (the straps' rise in the flat-lay at the chest's scale), at most the
-    armpits (0.45, a product shot's long straps). A cami cut out where it is worn shows only the straps' front:
-    set at the armpits, its bodice was worn a hand lower than it was, the V-neck opened down to the bust."""
-    return float(np.clip(rise * chest / max(gw, 1.0) / max(width, 1e-6), 0.15, 0.45))
+def armhole_drop(rise: float, gw: float, lift: float) -> float:
+    """How far below the shoulder line a cami's first full row is worn, as a share of the shoulder width: where its
+    straps put it, from their tips (worn `lift` shoulder widths above the shoulder line, on top of the shoulders)
+    down the straps' rise in the flat-lay, the bodice's width across the shoulders; at most the armpits (0.45, a
+    product shot's long straps hang flat). A cami cut out where it is worn shows only the straps' front: set at
+    the armpits, its bodice was worn a hand lower than it was, the V-neck opened down to the bust."""
+    return float(np.clip(rise / max(gw, 1.0) - lift, 0.15, 0.45))
