@@ -1,9 +1,11 @@
 """A cami's neckline between its thin straps stays open in the closed flat-lay (core/tryon/straps.py)."""
+import cv2
 import numpy as np
 from PIL import Image
 
 from core.tryon.flatlay import close_flat_lay
 from core.tryon.straps import strap_neck
+from testkit.realphotos import load_real, needs_real
 
 
 def _cami(h=200, w=160):
@@ -49,3 +51,90 @@ def test_cold_shoulder_with_sleeves_untouched():
     hull = m.copy()
     hull[20:120, 34:126] = True
     assert not strap_neck(m, hull).any()
+
+
+def _shot(mask, strap_value=30, wedge_value=222, wedge=0):
+    """A product shot on a light backdrop: the garment dark; `wedge` px of the backdrop's soft shadow either side
+    of each strap (what a smooth segmentation outline swallows)."""
+    img = np.full(mask.shape + (3,), 245, np.uint8)
+    img[mask] = strap_value
+    if wedge:
+        soft = (cv2.dilate(mask.astype(np.uint8), np.ones((1, 2 * wedge + 1), np.uint8)) > 0) & ~mask
+        soft[60:] = False
+        img[soft] = wedge_value
+    return Image.fromarray(img)
+
+
+def test_thin_straps_leave_the_backdrop_beside_a_strap_out():
+    from core.tryon.straps import thin_straps
+
+    m = _cami()
+    swollen = cv2.dilate(m.astype(np.uint8), np.ones((1, 9), np.uint8)) > 0  # the segmentation's wedge
+    swollen[60:] = m[60:]
+    out = thin_straps(_shot(m, wedge=4), swollen)
+    assert swollen[40].sum() >= 24  # two 12 px wedges ...
+    assert out[40].sum() <= 12  # ... back to two straps of a few px
+    assert out[40, 31] and out[40, 127]
+    assert (out[70:] == swollen[70:]).all()  # the bodice as it was
+
+
+def test_a_white_strap_on_white_is_kept_as_segmented():
+    from core.tryon.straps import thin_straps
+
+    m = _cami()
+    img = np.asarray(_shot(m)).copy()
+    img[:60][m[:60]] = 245  # the straps in the backdrop's colour: thinning by colour would lose them
+    assert (thin_straps(Image.fromarray(img), m) == m).all()
+
+
+def test_bodice_row_is_below_the_v():
+    from core.tryon.straps import bodice_row, strappy
+
+    m = _cami()
+    assert strappy(m)
+    assert 85 <= bodice_row(m) <= 120  # where the V's halves fill most of the width, not the strap tips
+    tee = np.zeros((200, 160), bool)
+    tee[20:, 20:140] = True
+    assert not strappy(tee)
+
+
+@needs_real
+def test_a_real_cami_is_worn_with_thin_straps_not_caps():
+    """The zebra cami (thin looped straps) on a woman in a white tank: above the bodice each shoulder carries a
+    strap a few px wide, not a cap as wide as the shoulder's top (main before: grey caps, 0.3 shoulder widths)."""
+    from core.tryon.classic import ClassicTryOn
+    from core.tryon.pose import analyse_person
+
+    who = analyse_person(load_real("people", "p21"))
+    r = ClassicTryOn().run(who.image, load_real("garments", "g10"), "upper", person=who)
+    w = float(np.linalg.norm(who.point("l_shoulder") - who.point("r_shoulder")))
+    y0 = int((who.point("l_shoulder")[1] + who.point("r_shoulder")[1]) / 2)
+    cx = int((who.point("l_shoulder")[0] + who.point("r_shoulder")[0]) / 2)
+    on = r.garment_alpha > 0.5
+    rows = range(y0, y0 + int(0.2 * w))
+    for side in (on[:, :cx], on[:, cx:]):
+        assert np.median([side[y].sum() for y in rows]) <= 0.09 * w  # main before: 0.12 and more
+    assert on[y0 + int(0.6 * w), cx - int(0.3 * w):cx + int(0.3 * w)].mean() > 0.9  # the bodice is there
+
+
+@needs_real
+def test_the_dress_she_wears_comes_back_with_its_straps():
+    """Her own strappy dress cut out of her photo and tried back on: the torso as it was (SSIM >= 0.75) and thin
+    straps on bare shoulders."""
+    from bench.bench_tryon_real import own_top_product_shot, torso_ssim
+    from core.tryon.classic import ClassicTryOn
+    from core.tryon.pose import analyse_person
+    from core.tryon.regions import body_frame, polygon_mask, torso_outline
+
+    who = analyse_person(load_real("people", "p09"))
+    shot, _ = own_top_product_shot(who)
+    r = ClassicTryOn().run(who.image, shot, "upper", person=who)
+    torso = polygon_mask(who.mask.shape, torso_outline(body_frame(who, "upper"))) & who.mask
+    torso = cv2.erode(torso.astype(np.uint8), np.ones((9, 9), np.uint8)) > 0
+    assert torso_ssim(np.asarray(who.image), np.asarray(r.image), torso) >= 0.75
+    w = float(np.linalg.norm(who.point("l_shoulder") - who.point("r_shoulder")))
+    y0 = int((who.point("l_shoulder")[1] + who.point("r_shoulder")[1]) / 2)
+    cx = int((who.point("l_shoulder")[0] + who.point("r_shoulder")[0]) / 2)
+    on = r.garment_alpha > 0.5
+    for side in (on[:, :cx], on[:, cx:]):
+        assert np.median([side[y].sum() for y in range(y0 - int(0.05 * w), y0 + int(0.1 * w))]) <= 0.1 * w
