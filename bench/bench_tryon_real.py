@@ -96,8 +96,8 @@ def own_top_product_shot(person) -> tuple[Image.Image, str] | None:
     cv2.drawContours(filled, cnts, -1, 1, -1)
     others = [np.median(lab[m], 0) for m in (skin & person.mask, ~person.mask) if m.sum() > 100]
     alpha = matte(arr, lab, filled > 0, f["width"], others)  # its edge settled at full resolution (bench/own_shot_matte.py)
-    out = np.rint(arr * alpha[..., None] + 255 * (1 - alpha[..., None])).astype(np.uint8)
-    filled = alpha > 0.5
+    filled = alpha > 0.5  # a crisp edge: a soft one fades a white tee into the white backdrop
+    out = np.where(filled[..., None], arr, 255).astype(np.uint8)
     ys, xs = np.nonzero(filled)
     m = 20
     crop = out[max(0, ys.min() - m):ys.max() + m, max(0, xs.min() - m):xs.max() + m]

@@ -12,7 +12,8 @@ import cv2
 import numpy as np
 
 BAND = 0.04  # half-width of the band along the coarse outline where the edge is settled, in shoulder widths
-SAME = 12.0  # Lab distance under which the garment and what lies beside it are one colour
+SAME = 15.0  # Lab distance under which the garment and what lies beside it are too alike to tell by colour
+WHITE = np.array([100.0, 0.0, 0.0], np.float32)  # the cut-out's backdrop, in Lab
 
 
 def _local_mean(lab: np.ndarray, where: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -49,7 +50,10 @@ def matte(rgb: np.ndarray, lab: np.ndarray, coarse: np.ndarray, width: float,
     t = d_o / np.maximum(d_g + d_o, 1e-3)  # 0: the colour outside, 1: the garment's
     share = np.clip((t - 0.35) / 0.3, 0, 1)
     # Where the garment meets its own colour (a dress's skirt below the cut), colour cannot tell: the coarse cut.
-    share = np.where(np.linalg.norm(g - o, axis=2) < SAME, coarse, share)
+    # Nor is a white garment's edge trimmed by colour: on the white it is set on, its outline is all its product
+    # shot's segmentation has to find it by (a trimmed one lost it).
+    alike = (np.linalg.norm(g - o, axis=2) < SAME) | (np.linalg.norm(g - WHITE, axis=2) < 2 * SAME)
+    share = np.where(alike, coarse, share)
     alpha = np.where(inner, 1.0, np.where(band, share, 0.0)).astype(np.float32)
     guide = np.ascontiguousarray(rgb, np.uint8)
     alpha = cv2.ximgproc.guidedFilter(guide, alpha, max(1, r // 2), (0.02 * 255) ** 2)

@@ -10,7 +10,7 @@ import numpy as np
 from core.tryon import halter
 from core.tryon.body import BodyFrame, body_of, point_of  # noqa: F401  (body_of: imported from here by callers)
 from core.tryon.pose import Person
-from core.tryon.straps import STRAP_AT, armhole_drop
+from core.tryon.straps import STRAP_AT, armhole_drop, both_straps_from
 
 STANDARD_TOP = 1.9  # length / shoulder width of a hip-length top in a flat-lay (the catalog's t-shirts)
 OFF_SHOULDER = 0.28  # an off-shoulder top's neckline below the shoulder edges, in shoulder widths
@@ -244,6 +244,7 @@ def strap_tops(parts: GarmentParts, body: BodyFrame, y0: int) -> list:
     the shoulders, a third of the way from the neck to the shoulder joint. Left to the armhole row's scale, a halter's
     band landed on the chest (the top started mid-chest, a painted chest above it)."""
     gw = max(parts.top[1] - parts.top[0], 1.0)
+    y0 = both_straps_from(parts.body, y0, parts.y_top)  # one strap's tip may stand higher (a tilted shoulder)
     y = int(y0 + 0.1 * (parts.y_top - y0))
     xs = np.flatnonzero(parts.body[y])
     if not len(xs):

@@ -26,11 +26,22 @@ def strappy(solid: np.ndarray) -> bool:
         return False
     y0, gw, cx = int(ys.min()), float(np.ptp(xs) + 1), float(np.median(xs))
     depth = max(3, int(RISE * gw / 2))
-    two = [_two_straps(solid[y], gw, cx) for y in range(y0, y0 + 2 * depth)]
-    if True not in two[:depth]:  # one strap's tip may stand a little higher than the other's
+    two = [_two_straps(solid[y], gw, cx) for y in range(y0, y0 + 5 * depth)]
+    if True not in two[:4 * depth]:  # one strap's tip may stand higher than the other's (a tilted shoulder)
         return False
     start = two.index(True)
     return all(two[start:start + depth]) and not _sleeves_out(solid, ys, xs)
+
+
+def both_straps_from(body: np.ndarray, y0: int, y1: int) -> int:
+    """The first row from y0 (before y1) where the flat-lay shows two separate runs, both straps, else y0: a strap
+    whose tip stands higher (a cami cut out where it is worn on a tilted shoulder) showed alone in the row its
+    tips were read from, and both tips were left to the spline (worn as wings over the shoulders)."""
+    for y in range(max(0, y0), max(y0, y1)):
+        xr = np.flatnonzero(body[y])
+        if len(xr) and (np.diff(xr) > 2).any():
+            return y
+    return y0
 
 
 def _two_straps(row: np.ndarray, gw: float, cx: float) -> bool:
