@@ -139,3 +139,28 @@ def test_the_dress_she_wears_comes_back_with_its_straps():
     for side in (on[:, :cx], on[:, cx:]):
         # over the shoulders, above the V's sides: a strap a few px wide (main before: caps of 0.25 shoulder widths)
         assert np.median([side[y].sum() for y in range(y0 - int(0.1 * w), y0 - int(0.03 * w))]) <= 0.06 * w
+
+
+def test_a_black_strap_on_a_white_top_keeps_its_colour():
+    """The flat-lay's outline is replaced by the cloth just inside it, but a thin strap far from the bodice's
+    inside is its own cloth: a black strap stayed black, not the white of the bodice."""
+    from core.tryon.pixels import inner_texture
+
+    m = _cami()
+    img = np.full(m.shape + (3,), 245, np.uint8)
+    img[m] = 235  # a white top ...
+    img[20:62, 30:34] = 20  # ... with black straps
+    img[20:62, 126:130] = 20
+    tex = inner_texture(Image.fromarray(img), m)
+    assert tex[40, 31].max() < 0.2 and tex[40, 127].max() < 0.2
+    assert tex[150, 80].min() > 0.85  # the bodice as it was
+
+
+def test_the_closed_flat_lay_keeps_a_black_strap_black():
+    m = _cami()
+    img = np.full(m.shape + (3,), 245, np.uint8)
+    img[m] = 235
+    img[20:62, 30:34] = 20
+    img[20:62, 126:130] = 20
+    filled, closed = close_flat_lay(Image.fromarray(img), m)
+    assert np.asarray(filled)[40, 31].max() < 60 and closed[40, 31]

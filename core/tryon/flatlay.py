@@ -42,7 +42,9 @@ def close_flat_lay(garment_img: Image.Image, gmask: np.ndarray,
     small = cv2.resize(rgb, (max(1, w // 2), max(1, h // 2)), interpolation=cv2.INTER_AREA)
     known = cv2.resize(inner.astype(np.uint8), small.shape[1::-1], interpolation=cv2.INTER_NEAREST)
     filled = cv2.resize(cv2.inpaint(small, (1 - known) * 255, 3, cv2.INPAINT_TELEA), (w, h), interpolation=cv2.INTER_LINEAR)
-    filled = np.where(((hull > 0) & ~inner)[..., None], filled, rgb)
+    # A thin strap far from the inside is its own cloth, not its outline (a black strap on a white top stays black).
+    strap = gmask & (cv2.distanceTransform((~inner).astype(np.uint8), cv2.DIST_L2, 3) > 6)
+    filled = np.where(((hull > 0) & ~inner & ~strap)[..., None], filled, rgb)
     return Image.fromarray(filled), open_above_bodice(gmask, hull > 0)  # a cami: its straps, not the hull
 
 
