@@ -11,7 +11,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-BAND = 0.04  # half-width of the band along the coarse outline where the edge is settled, in shoulder widths
+BAND = 0.02  # half-width of the band along the coarse outline where the edge is settled, in shoulder widths
 SAME = 15.0  # Lab distance under which the garment and what lies beside it are too alike to tell by colour
 WHITE = np.array([100.0, 0.0, 0.0], np.float32)  # the cut-out's backdrop, in Lab
 
