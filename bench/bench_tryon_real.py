@@ -95,7 +95,8 @@ def own_top_product_shot(person) -> tuple[Image.Image, str] | None:
     cnts, _ = cv2.findContours(filled, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     cv2.drawContours(filled, cnts, -1, 1, -1)
     others = [np.median(lab[m], 0) for m in (skin & person.mask, ~person.mask) if m.sum() > 100]
-    alpha = matte(arr, lab, filled > 0, f["width"], others)  # its edge settled at full resolution (bench/own_shot_matte.py)
+    straps_above = int(max(f["ls"][1], f["rs"][1]) + 0.3 * f["width"])  # over the shoulders: straps
+    alpha = matte(arr, lab, filled > 0, f["width"], others, straps_above)  # its edge settled at full resolution (bench/own_shot_matte.py)
     filled = alpha > 0.5  # a crisp edge: a soft one fades a white tee into the white backdrop
     out = np.where(filled[..., None], arr, 255).astype(np.uint8)
     ys, xs = np.nonzero(filled)

@@ -24,18 +24,25 @@ def _local_mean(lab: np.ndarray, where: np.ndarray, k: int) -> tuple[np.ndarray,
     return num / np.maximum(den, 1e-6)[..., None], den
 
 
+def _band(m8: np.ndarray, r: int) -> tuple[np.ndarray, np.ndarray]:
+    """(well inside, well outside) the mask, r px from its outline."""
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
+    return cv2.erode(m8, disc) > 0, ~(cv2.dilate(m8, disc) > 0)
+
+
 def matte(rgb: np.ndarray, lab: np.ndarray, coarse: np.ndarray, width: float,
-          others: list[np.ndarray] = ()) -> np.ndarray:
+          others: list[np.ndarray] = (), straps_above: int = 0) -> np.ndarray:
     """Alpha (float 0..1) of the garment: 1 well inside the coarse mask, 0 well outside, and along its outline the
     share of cloth by colour (nearer the garment's colour nearby than the colour just outside, or than any of
     `others`: her skin's and the backdrop's Lab colours, where an arm against her side mixes the two nearby), then
-    a guided filter on the photo."""
+    a guided filter on the photo. Above row `straps_above` (over the shoulders) the band is twice as wide: a thin
+    strap over skin came with a wedge of skin closed in beside it."""
     r = max(2, int(round(BAND * width)))
-    k = 2 * r + 1
-    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
     m8 = coarse.astype(np.uint8)
-    inner = cv2.erode(m8, disc) > 0
-    outer = ~(cv2.dilate(m8, disc) > 0)
+    inner, outer = _band(m8, r)
+    if straps_above > 0:
+        inner2, outer2 = _band(m8, 2 * r)
+        inner[:straps_above], outer[:straps_above] = inner2[:straps_above], outer2[:straps_above]
     band = ~inner & ~outer
     if not inner.any() or not outer.any():
         return coarse.astype(np.float32)
