@@ -164,3 +164,18 @@ def test_the_closed_flat_lay_keeps_a_black_strap_black():
     img[20:62, 126:130] = 20
     filled, closed = close_flat_lay(Image.fromarray(img), m)
     assert np.asarray(filled)[40, 31].max() < 60 and closed[40, 31]
+
+
+def test_a_looped_strap_is_worn_as_its_front_strap():
+    """A strap laid flat as a loop shows its front and back lines side by side: only the front one (nearer the
+    middle) is kept, one strap over each shoulder."""
+    from core.tryon.straps import thin_straps
+
+    m = _cami()
+    m[20:62, 24:28] = True  # each strap's back line, outside its front one
+    m[20:62, 132:136] = True
+    m[20:24, 24:34] = True  # joined at the loop's top
+    m[20:24, 126:136] = True
+    out = thin_straps(_shot(m), m)
+    assert out[45, 31] and out[45, 127]  # the front straps stay
+    assert not out[45, 25] and not out[45, 133]  # the back lines go

@@ -82,12 +82,27 @@ def thin_straps(garment_img: Image.Image, solid: np.ndarray) -> np.ndarray:
                 out[y, run] = d >= max(FG_DIST, 0.5 * float(d.max()))
     out[:yb] = cv2.dilate(out.astype(np.uint8), np.ones((3, 3), np.uint8))[:yb] > 0
     out &= solid
+    _front_strap(out, y0, yb, float(np.median(np.nonzero(solid)[1])), NARROW * float(np.ptp(np.nonzero(solid)[1]) + 1))
     if not all(out[y].any() for y in range(y0 + 1, yb)):
         return solid
     # Keep what joins the bodice (a speck of the backdrop's shadow is not a strap).
     n, labels = cv2.connectedComponents(out.astype(np.uint8), connectivity=8)
     keep = np.unique(labels[yb][out[yb]])
     return np.isin(labels, keep[keep > 0]) if len(keep) else solid
+
+
+def _front_strap(mask: np.ndarray, y0: int, yb: int, cx: float, thin: float) -> None:
+    """A strap laid flat shows as a loop, its front and back side by side; worn, the back one is behind the
+    shoulder (both were worn, as two lines over each shoulder). Down from the tips, while a side's row holds at most
+    two thin runs, only the one nearer the middle (the front, on the neckline's edge) stays. In place."""
+    for side in (-1, 1):
+        for y in range(y0, yb):
+            xr = np.flatnonzero(mask[y])
+            runs = [r for r in np.split(xr, np.flatnonzero(np.diff(xr) > 1) + 1) if len(r) and (r.mean() - cx) * side > 0]
+            if len(runs) > 2 or any(len(r) > thin for r in runs):
+                break
+            if len(runs) == 2:
+                mask[y, max(runs, key=lambda r: abs(r.mean() - cx))] = False
 
 
 def open_above_bodice(solid: np.ndarray, closed: np.ndarray) -> np.ndarray:
