@@ -14,7 +14,8 @@ from core.tryon.dress_parts import past_wrists, shoulder_contour
 from core.tryon.pose import Person
 
 NECK_HALF = 0.18  # half the neck's width, in shoulder widths (joint to joint)
-BAND = 0.06  # her outline may lift or drop the edge this far from the straight neck -> shoulder line (hair, a hand)
+BAND = 0.06  # her outline may drop the edge this far below the straight neck -> shoulder line (sloping shoulders)
+LIFT = 0.03  # ... and lift it this far above it (round shoulders; hair falling on a shoulder lifts it no further)
 COLLAR_UP = 0.12  # the dress's collar rises at most this far above the neck base to cover an old collar
 
 
@@ -55,7 +56,8 @@ def collar_top(person: Person, frame: BodyFrame, own: np.ndarray) -> np.ndarray:
     clothes = cv2.morphologyEx(clothes, cv2.MORPH_CLOSE, np.ones((3, 1), np.uint8))
     run = np.cumprod(clothes[::-1], axis=0)[::-1]  # 1 where clothes reach down unbroken to the band's bottom
     depth = run.sum(axis=0)
-    top = np.where(depth > 0.03 * w, y1 - depth, frame.neck_y).astype(np.float32)
+    # A collar has her neck above it; what runs on up through the band is her hair falling past the neck.
+    top = np.where((depth > 0.03 * w) & (depth < y1 - y0), y1 - depth, frame.neck_y).astype(np.float32)
     out[x0:x1] = np.minimum(top, frame.neck_y)
     return out
 
@@ -74,7 +76,7 @@ def shoulder_line(person: Person, frame: BodyFrame, seams: tuple, collar: np.nda
     kx = np.maximum.accumulate(np.array([kx[0], max(kx[1], kx[0] + 1), max(kx[2], kx[1] + 1), max(kx[3], kx[2] + 1)]))
     straight = np.interp(xs, kx, [float(re[1]), ny, ny, float(le[1])]).astype(np.float32)
     outline = shoulder_contour(person.mask, frame) + 0.015 * w
-    line = np.clip(outline, straight - BAND * w, straight + BAND * w)
+    line = np.clip(outline, straight - LIFT * w, straight + BAND * w)  # hair on a shoulder does not lift it
     neck = np.abs(xs - cx) < nh
     line = np.where(neck, straight, line)
     if collar is not None:
