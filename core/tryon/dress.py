@@ -186,14 +186,12 @@ def torso_width(person: Person, frame: BodyFrame, y: float, centre: np.ndarray, 
 
 
 def place(flat: Flat, person: Person, frame: BodyFrame, kind: str, sleeved: bool = False,
-          top_scale: float | None = None, cover: OldCover | None = None,
-          hang: tuple | None = None) -> tuple[np.ndarray, np.ndarray, dict]:
+          top_scale: float | None = None, cover: OldCover | None = None) -> tuple[np.ndarray, np.ndarray, dict]:
     """Maps (for cv2.remap) from the person's pixels into the flat-lay: each garment row lands on a body row, its
     width scaled by one factor (so an A-line stays an A-line), centred on the body's centre line. A sleeved dress's
     first row is its shoulder seam, set where a top's is (BodyFrame.shoulder_edges); straps sit a little lower.
     With `top_scale` (the product shot's shoulders onto hers) the bodice narrows to it at the top: it hangs from her
-    shoulders, its neckline round her neck. With `cover` the skirt hides her old clothes (dress_cover.py). With
-    `hang` (her shoulder line, the shot's: dress_shoulders.py) a sleeved bodice's top edge follows her shoulders."""
+    shoulders, its neckline round her neck. With `cover` the skirt hides her old clothes (dress_cover.py)."""
     H, W = person.mask.shape
     w = frame.width
     shoulder_y = float(min(frame.ls[1], frame.rs[1]))
@@ -243,8 +241,6 @@ def place(flat: Flat, person: Person, frame: BodyFrame, kind: str, sleeved: bool
         # Straps lie on her shoulders' own line (set-in sleeves' seams stay at the shoulders' edges, drape.py's).
         contour = None if sleeved else shoulder_contour(person.mask, frame)
         map_y = follow_shoulders(map_y, frame, centre, top_y, waist_y, flat.y_top, flat.y_waist, contour)
-        if hang is not None:
-            map_y = hang_bodice(map_x, map_y, hang[0], hang[1], waist_y, flat.y_waist)
     info = {"top": float(by[0]), "waist": float(b_rows[-1]), "hem": float(hem_y), "sx": float(sx),
             "sy_bodice": float(sy_bodice)}
     return map_x.astype(np.float32), map_y.astype(np.float32), info
@@ -323,9 +319,9 @@ def _hang(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str
     top_scale = None
     if kind == "dress":  # set-in sleeves' seams at her shoulders' edges; straps' chest on her chest, armholes kept
         top_scale = shoulders / (2 * sh) if sleeves else _chest_scale(person, frame, sh)
-    map_x, map_y, info = place(flat, person, frame, kind, sleeved=bool(sleeves), top_scale=top_scale, cover=cover,
-                               hang=hang)
-    if hang:
+    map_x, map_y, info = place(flat, person, frame, kind, sleeved=bool(sleeves), top_scale=top_scale, cover=cover)
+    if hang:  # the bodice's top edge along her shoulders' line, its collar up to the old one's
+        map_y = hang_bodice(map_x, map_y, hang[0], hang[1], waist_row(frame), flat.y_waist)
         info["collar"] = float(hang[0].min())
     stack = np.concatenate([tex, flat.mask[..., None].astype(np.float32)], 2)
     warped = cv2.remap(stack, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
