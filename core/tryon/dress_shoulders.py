@@ -15,13 +15,15 @@ from core.tryon.pose import Person
 
 NECK_HALF = 0.18  # half the neck's width, in shoulder widths (joint to joint)
 BAND = 0.06  # her outline may drop the edge this far below the straight neck -> shoulder line (sloping shoulders)
-LIFT = 0.03  # ... and lift it this far above it (round shoulders; hair falling on a shoulder lifts it no further)
+OVER = 0.03  # the edge lies this far over her outline (dress._trim cuts it to the outline: no sliver of the old top)
+LIFT = 0.03  # ... and never higher than this above the neck base (hair falling on a shoulder does not lift it)
 COLLAR_UP = 0.12  # the dress's collar rises at most this far above the neck base to cover an old collar
+COLLAR_HALF = NECK_HALF  # ... across the neck (beside it, hair falling past is too like a collar to tell)
 
 
 def seam_points(person: Person, frame: BodyFrame) -> tuple[np.ndarray, np.ndarray]:
     """(image left, image right): where a set-in sleeve's seam sits: a tenth of the shoulder width outside the
-    shoulder joint, inside her outline at the joint's row, just under the top of her shoulder there."""
+    shoulder joint, inside her outline at the joint's row, on the top of her shoulder there."""
     H, W = person.mask.shape
     w = frame.width
     contour = shoulder_contour(person.mask, frame)
@@ -36,7 +38,7 @@ def seam_points(person: Person, frame: BodyFrame) -> tuple[np.ndarray, np.ndarra
             outer = jx + side * (int(gap[0]) - 1 if len(gap) else len(ray) - 1)
             x = min(x, outer - 0.04 * w) if side > 0 else max(x, outer + 0.04 * w)
         xi = int(np.clip(round(x), 0, W - 1))
-        y = float(contour[xi]) + 0.015 * w if contour[xi] < H else float(fallback[1])
+        y = float(contour[xi]) if contour[xi] < H else float(fallback[1])
         y = float(np.clip(y, joint[1] - 0.22 * w, joint[1] + 0.04 * w))
         out.append(np.array([x, y], np.float32))
     return out[0], out[1]
@@ -44,39 +46,42 @@ def seam_points(person: Person, frame: BodyFrame) -> tuple[np.ndarray, np.ndarra
 
 def collar_top(person: Person, frame: BodyFrame, own: np.ndarray) -> np.ndarray:
     """Per column across the neck: the top row of her old top's collar (clothes running down without a break to just
-    under the neck base), or the neck base where there is none. `own`: her skin."""
+    under the neck base, her neck's skin above), or the neck base where there is none; beside the neck, no bound
+    (infinity). `own`: her skin."""
     H, W = own.shape
     w = frame.width
-    out = np.full(W, float(frame.neck_y), np.float32)
-    y0, y1 = int(max(0, frame.neck_y - COLLAR_UP * w)), int(min(H, frame.neck_y + 0.04 * w))
-    x0, x1 = int(max(0, frame.neck_x - NECK_HALF * w)), int(min(W, frame.neck_x + NECK_HALF * w + 1))
+    out = np.full(W, np.inf, np.float32)  # no bound beside the neck
+    y0, y1 = int(max(0, frame.neck_y - 2 * COLLAR_UP * w)), int(min(H, frame.neck_y + 0.04 * w))
+    x0, x1 = int(max(0, frame.neck_x - COLLAR_HALF * w)), int(min(W, frame.neck_x + COLLAR_HALF * w + 1))
     if y1 <= y0 + 2 or x1 <= x0:
         return out
+    out[x0:x1] = frame.neck_y
     clothes = (person.mask & ~own)[y0:y1, x0:x1].astype(np.uint8)
     clothes = cv2.morphologyEx(clothes, cv2.MORPH_CLOSE, np.ones((3, 1), np.uint8))
     run = np.cumprod(clothes[::-1], axis=0)[::-1]  # 1 where clothes reach down unbroken to the band's bottom
     depth = run.sum(axis=0)
-    # A collar has her neck above it; what runs on up through the band is her hair falling past the neck.
-    top = np.where((depth > 0.03 * w) & (depth < y1 - y0), y1 - depth, frame.neck_y).astype(np.float32)
-    out[x0:x1] = np.minimum(top, frame.neck_y)
+    # A collar has her neck's skin just above it; hair falling past the neck runs on up, or ends on the backdrop.
+    above = (own & person.mask)[y0:y1, x0:x1][np.clip(y1 - y0 - depth - 1, 0, y1 - y0 - 1), np.arange(x1 - x0)]
+    top = np.where((depth > 0.03 * w) & (depth < y1 - y0) & above, y1 - depth, frame.neck_y).astype(np.float32)
+    out[x0:x1] = np.clip(top, frame.neck_y - COLLAR_UP * w, frame.neck_y)
     return out
 
 
 def shoulder_line(person: Person, frame: BodyFrame, seams: tuple, collar: np.ndarray | None = None) -> np.ndarray:
     """Per column, the row of the dress's top edge on her: the neck base (or an old collar's top) across the neck,
-    her shoulders' outline from there out to the seams (held level beyond them), never far from the straight line
-    neck -> seam."""
+    a little over her shoulders' outline from there out to the seams (held level beyond them), never above the neck
+    base nor far below the straight line neck -> seam."""
     W = person.mask.shape[1]
     w = frame.width
     re, le = seams
     cx, ny = float(frame.neck_x), float(frame.neck_y)
     nh = NECK_HALF * w
     xs = np.arange(W, dtype=np.float32)
-    kx = [float(re[0]), min(cx - nh, float(re[0]) + 1), max(cx + nh, float(le[0]) - 1), float(le[0])]
-    kx = np.maximum.accumulate(np.array([kx[0], max(kx[1], kx[0] + 1), max(kx[2], kx[1] + 1), max(kx[3], kx[2] + 1)]))
+    kx = np.array([float(re[0]), max(cx - nh, float(re[0]) + 1), min(cx + nh, float(le[0]) - 1), float(le[0])])
+    kx = kx[0] + np.concatenate([[0.0], np.cumsum(np.maximum(np.diff(kx), 1.0))])  # increasing, for np.interp
     straight = np.interp(xs, kx, [float(re[1]), ny, ny, float(le[1])]).astype(np.float32)
-    outline = shoulder_contour(person.mask, frame) + 0.015 * w
-    line = np.clip(outline, straight - LIFT * w, straight + BAND * w)  # hair on a shoulder does not lift it
+    outline = shoulder_contour(person.mask, frame) - OVER * w  # a little over it: trimmed to her outline later
+    line = np.clip(outline, ny - LIFT * w, straight + BAND * w)  # hair on a shoulder lifts it no higher than the neck
     neck = np.abs(xs - cx) < nh
     line = np.where(neck, straight, line)
     if collar is not None:
