@@ -316,7 +316,7 @@ def _hang(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str
     cover = old_clothes(person, frame, waist_row(frame)) if kind == "dress" else None
     seams, hang = frame.shoulder_edges, None
     if sleeves:  # the seams at her shoulder points, the top edge along her shoulders (dress_shoulders.py)
-        seams, *hang = sleeved_top(person, frame, flat.mask, flat.cx, cover.own)
+        seams, *hang = sleeved_top(person, frame, flat.mask, flat.cx, sh, cover.own)
     shoulders = float(np.linalg.norm(np.subtract(*seams)))
     top_scale = None
     if kind == "dress":  # set-in sleeves' seams at her shoulders' edges; straps' chest on her chest, armholes kept

@@ -90,15 +90,20 @@ def shoulder_line(person: Person, frame: BodyFrame, seams: tuple, collar: np.nda
     return cv2.GaussianBlur(line[None, :].astype(np.float32), (k, 1), 0)[0]
 
 
-def shot_shoulder_line(mask: np.ndarray, cx: float) -> np.ndarray:
+def shot_shoulder_line(mask: np.ndarray, cx: float, half: float | None = None) -> np.ndarray:
     """Per column of the product shot, the top of its shoulders: the garment's first row, never lower than any
-    column further out on its side (a neckline's dip between the neck points is not its shoulder line)."""
+    column further out on its side (a neckline's dip between the neck points is not its shoulder line). With `half`
+    (the bodice's half-width at its shoulder seams) held level past the seams: what lies out there (a sleeve's cuff
+    left beside the skirt) is not stretched up to her shoulders."""
     H, W = mask.shape
     first = np.where(mask.any(axis=0), np.argmax(mask, axis=0), H).astype(np.float32)
     c = int(np.clip(round(cx), 0, W - 1))
     out = first.copy()
     out[:c + 1] = np.minimum.accumulate(first[:c + 1])
     out[c:] = np.minimum.accumulate(first[c:][::-1])[::-1]
+    if half is not None:
+        a, b = int(np.clip(round(cx - half), 0, W - 1)), int(np.clip(round(cx + half), 0, W - 1))
+        out[:a], out[b + 1:] = out[a], out[b]
     return out
 
 
@@ -120,13 +125,13 @@ def hang_bodice(map_x: np.ndarray, map_y: np.ndarray, line: np.ndarray, shot_top
     return out.astype(np.float32)
 
 
-def sleeved_top(person: Person, frame: BodyFrame, bodice: np.ndarray, cx: float,
+def sleeved_top(person: Person, frame: BodyFrame, bodice: np.ndarray, cx: float, half: float,
                 own: np.ndarray) -> tuple[tuple, np.ndarray, np.ndarray]:
     """(seams, her shoulder line, the shot's shoulder line) for a sleeved dress whose bodice (sleeves taken off) is
-    `bodice` in the product shot, centred at `cx`; `own`: her skin."""
+    `bodice` in the product shot, centred at `cx`, `half` wide either side at its seams; `own`: her skin."""
     seams = seam_points(person, frame)
     line = shoulder_line(person, frame, seams, collar_top(person, frame, own))
-    return seams, line, shot_shoulder_line(bodice, cx)
+    return seams, line, shot_shoulder_line(bodice, cx, half)
 
 
 def add_sleeves(person: Person, frame: BodyFrame, rgb: np.ndarray, alpha: np.ndarray,
