@@ -86,8 +86,8 @@ def test_a_sleeved_dress_hangs_from_the_persons_shoulders(p, g):
                 continue
             assert abs(top - outline) <= 0.07 * w, (x, outline, top)
     for s in seam_points(person, f):  # on the outline, not in the air above it
-        outline = shoulder_contour(person.mask, f)[int(s[0])]
-        assert 0 <= s[1] - outline <= 0.05 * w
+        outline = shoulder_contour(person.mask, f)[int(round(float(s[0])))]
+        assert abs(s[1] - outline) <= 0.03 * w
     # Hardly anything of the dress stands off the person above the armpits (a sleeve's top like a wing: 0.02-0.023
     # shoulder widths squared for g31 on p07 and p03 before, 0.004-0.006 now; a puffed sleeve stands off a slim arm
     # a little: 0.013 for g35 on p26).
