@@ -10,6 +10,7 @@ import cv2
 import numpy as np
 
 from core.tryon.relief import collarbone_relief
+from core.tryon.torso_relief import torso_relief
 
 _AMBIENT = 0.68  # the darkest a surface turned fully away gets (her skin's tone times this)
 
@@ -141,7 +142,8 @@ def body_shading(area: np.ndarray, around: np.ndarray, limbs: np.ndarray | None,
     cylinder from the pose (the silhouette's own cylinder where the pose has no hips)."""
     if body is None or body.lh is None or body.rh is None:
         return cylinder_shading(around, width, light_x)
-    out = torso_shading(body, area.shape, light_x)
+    # the torso's cylinder and, over it, the soft relief of a bare chest and belly (never one smooth slab)
+    out = torso_shading(body, area.shape, light_x) * torso_relief(body, area.shape, _torso_rows(body, area.shape[0]))
     neck_rows = np.arange(area.shape[0]) < int(max(0, body.neck_y))
     if neck is not None:  # her neck down to the collarbones: a narrow cylinder of its own
         nf, nw = neck_shading(body, area.shape, neck, light_x)
