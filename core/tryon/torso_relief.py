@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+GAIN = 1.6  # the relief's strength: a real bare torso's light changes about this much at a few hundredths of the shoulders
+
 
 def _g(d: np.ndarray, s: float) -> np.ndarray:
     return np.exp(-0.5 * (d / max(s, 1.0)) ** 2)
@@ -42,13 +44,19 @@ def torso_relief(body, shape, rows: tuple[np.ndarray, np.ndarray, int, int]) -> 
     u = np.clip(np.abs(dx) / half, 0, 1.5)
     f = (ys - top_y) / span  # 0 at the shoulder line, 1 at the hip line
     inside = np.clip((1.05 - u) / 0.15, 0, 1)  # fades out at the torso's sides (the cylinder's there)
-    rel = -0.04 * _g(dx, 0.035 * w) * _window(f, 0.22, 1.0)  # breastbone and belly's middle line
-    rel += 0.035 * _g(np.abs(dx) - 0.15 * w, 0.07 * w) * _window(f, 0.5, 0.98)  # the belly muscles either side
+    rel = -0.04 * _g(dx, 0.035 * w) * _window(f, 0.12, 1.0)  # breastbone and belly's middle line
+    rel += 0.04 * _g(np.abs(dx) - 0.12 * w, 0.05 * w) * _window(f, 0.5, 0.98)  # the belly muscles either side
+    # the chest's lower edge, from beside the breastbone out and up towards the armpit: its plane lit above it
+    pec = ys - top_y - (0.4 - 0.08 * u) * span
+    rel += (0.025 * _g(pec + 0.05 * w, 0.05 * w) - 0.03 * _g(pec - 0.015 * w, 0.025 * w)) * _g(u - 0.45, 0.25)
+    # the chest's two soft domes either side of the breastbone, their upper slopes turning up to the light
+    dome = np.hypot(np.abs(dx) - 0.24 * w, ys - top_y - 0.3 * span)
+    rel += 0.06 * _g(dome, 0.1 * w) * _window(f, 0.05, 0.5)
     arch = (0.52 + 0.2 * u ** 1.4) * span  # the ribcage's lower edge, from the breastbone out and down
     d = ys - top_y - arch
     rel += (0.025 * _g(d + 0.03 * w, 0.035 * w) - 0.045 * _g(d - 0.035 * w, 0.04 * w)) * np.clip((0.95 - u) / 0.2, 0, 1)
     navel = np.hypot(dx / (0.022 * w), (ys - top_y - 0.86 * span) / (0.03 * w))
     rel += -0.07 * np.exp(-0.5 * navel ** 2) + 0.02 * np.exp(-0.5 * ((navel - 1.6) / 0.6) ** 2) * (ys < top_y + 0.86 * span)
     rel += -0.05 * np.clip((f - 0.9) / 0.3, 0, 1) * (0.4 + 0.6 * u)  # the lower belly and the hips turning away
-    out[y0:y1] = (1.0 + rel * inside).astype(np.float32)
+    out[y0:y1] = (1.0 + GAIN * rel * inside).astype(np.float32)
     return out
