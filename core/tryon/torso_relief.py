@@ -50,8 +50,10 @@ def torso_relief(body, shape, rows: tuple[np.ndarray, np.ndarray, int, int]) -> 
     pec = ys - top_y - (0.4 - 0.08 * u) * span
     rel += (0.025 * _g(pec + 0.05 * w, 0.05 * w) - 0.03 * _g(pec - 0.015 * w, 0.025 * w)) * _g(u - 0.45, 0.25)
     # the chest's two soft domes either side of the breastbone, their upper slopes turning up to the light
-    dome = np.hypot(np.abs(dx) - 0.24 * w, ys - top_y - 0.3 * span)
-    rel += 0.06 * _g(dome, 0.1 * w) * _window(f, 0.05, 0.5)
+    dome = np.hypot(np.abs(dx) - 0.22 * w, ys - top_y - 0.24 * span)
+    rel += 0.075 * _g(dome, 0.15 * w) * _window(f, -0.1, 0.5)
+    # the soft hollow under each collarbone's outer half, where the chest meets the shoulder's front
+    rel -= 0.03 * _g(ys - top_y - 0.01 * w, 0.035 * w) * _g(np.abs(dx) - 0.3 * w, 0.1 * w)
     arch = (0.52 + 0.2 * u ** 1.4) * span  # the ribcage's lower edge, from the breastbone out and down
     d = ys - top_y - arch
     rel += (0.025 * _g(d + 0.03 * w, 0.035 * w) - 0.045 * _g(d - 0.035 * w, 0.04 * w)) * np.clip((0.95 - u) / 0.2, 0, 1)
