@@ -34,7 +34,10 @@ def print_mask(lab: np.ndarray, area: np.ndarray, width: float) -> np.ndarray:
     L = lab[..., 0].astype(np.float32)
     k = max(3, int(0.15 * width) | 1)
     local = cv2.medianBlur(np.clip(L * 2.55, 0, 255).astype(np.uint8), min(k, 255)).astype(np.float32) / 2.55
-    off_light = np.abs(L - local) > max(12.0, 0.2 * float(np.median(L[area])))
+    ref = float(np.median(L[area]))
+    # far from the cloth around it (a letter's stroke), or from the cloth's own lightness at all (a logo larger
+    # than the neighbourhood: light never changes a matte cloth by a third)
+    off_light = (np.abs(L - local) > max(12.0, 0.2 * ref)) | (np.abs(L - ref) > max(15.0, 0.33 * ref))
     out = (off_hue | off_light) & area
     return cv2.dilate(out.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
 

@@ -82,6 +82,11 @@ def _torso_rows(body, H: int) -> tuple[np.ndarray, np.ndarray, int, int]:
     return cx.astype(np.float32), hw.astype(np.float32), int(max(0, body.neck_y)), int(min(H, top[1] + fs[-1] * span))
 
 
+def torso_rows(body, H: int) -> tuple[np.ndarray, np.ndarray, int, int]:
+    """The torso's centre x and half-width for every row and the rows it spans (its cylinder's and its relief's)."""
+    return _torso_rows(body, H)
+
+
 def torso_shading(body, shape, light_x: float = 0.0) -> np.ndarray:
     """The torso as a cylinder about its centre line from the pose: lit in the middle, turning away (darker) towards
     its sides, the light's side a touch lighter, and a little less light from the chest down to the hips."""
@@ -143,7 +148,7 @@ def body_shading(area: np.ndarray, around: np.ndarray, limbs: np.ndarray | None,
     if body is None or body.lh is None or body.rh is None:
         return cylinder_shading(around, width, light_x)
     # the torso's cylinder and, over it, the soft relief of a bare chest and belly (never one smooth slab)
-    out = torso_shading(body, area.shape, light_x) * torso_relief(body, area.shape, _torso_rows(body, area.shape[0]))
+    out = torso_shading(body, area.shape, light_x) * torso_relief(body, area.shape, torso_rows(body, area.shape[0]))
     neck_rows = np.arange(area.shape[0]) < int(max(0, body.neck_y))
     if neck is not None:  # her neck down to the collarbones: a narrow cylinder of its own
         nf, nw = neck_shading(body, area.shape, neck, light_x)
