@@ -128,3 +128,54 @@ def test_the_check_still_says_most_of_the_body_was_drawn_in(backend):
     c = r.quality.check("invented_skin")
     assert c is not None and not c.passed and c.value > 0.15
     assert r.quality.verdict != "good"
+
+
+def test_the_back_of_an_old_collar_joins_the_zone_but_not_her_skin_or_hair():
+    """A red crew collar on a grey sweatshirt: its front lies in the zone, its back rises behind the neck above it.
+    The back is found in the collar's colour (and a two-pixel edge round it); her neck's skin above and her hair
+    beside it stay."""
+    from core.tryon.collar import collar_back
+
+    body = _body()
+    H, W = SHAPE
+    lab = np.zeros((H, W, 3), np.float32)
+    lab[..., 0], lab[..., 1], lab[..., 2] = 70.0, 0.0, 0.0  # grey cloth
+    yy, xx = np.mgrid[0:H, 0:W]
+    neck = (np.abs(xx - 150) < 22) & (yy < 62)
+    lab[neck] = (68.0, 14.0, 18.0)  # her neck's skin
+    ring = (np.abs(np.hypot((xx - 150) / 26.0, (yy - 52) / 14.0) - 1.0) < 0.25)
+    lab[ring] = (45.0, 60.0, 40.0)  # the red collar round the neck base
+    hair = (np.abs(xx - 110) < 6) & (yy > 20) & (yy < 60)
+    lab[hair] = (20.0, 2.0, 4.0)
+    zone = (yy >= 58) & (np.abs(xx - 150) < 100)  # the old top from just below the collar's front
+    skin = neck & ~ring
+    other = ~skin & (lab[..., 1] > 30)  # not skin, not the old top's grey
+    back = collar_back(lab, zone, other, skin, hair, body)
+    above = ring & ~zone
+    assert back[above].mean() > 0.9  # the collar's back goes
+    assert not back[hair].any()  # her hair stays
+    assert not back[skin & (yy < 30)].any()  # her neck above the collar (and its two-pixel edge) stays
+    assert not back[zone].any()  # only what the zone did not hold
+
+
+@needs_real
+def test_no_red_collar_left_round_the_neck_under_a_bandeau(backend):
+    """The grey sweatshirt's red crew collar: before, its back stayed as a red band round the drawn neck."""
+    from core.tryon.body import body_frame
+
+    p = analyse_person(load_real("people", "p08"))
+    r = backend.run(p.image, load_real("garments", "g40"), "upper", person=p)
+    b = body_frame(p, "upper")
+    before = np.asarray(p.image.convert("RGB")).astype(int)
+    after = np.asarray(r.image.convert("RGB")).astype(int)
+    y0, y1 = int(b.neck_y - 0.25 * b.width), int(b.neck_y + 0.1 * b.width)
+    x0, x1 = int(b.neck_x - 0.4 * b.width), int(b.neck_x + 0.4 * b.width)
+
+    def red(a):
+        a = a[y0:y1, x0:x1]
+        return (a[..., 0] > 120) & (a[..., 0] - a[..., 1] > 90)
+
+    off_garment = np.asarray(r.garment_alpha)[y0:y1, x0:x1] < 0.1  # the bandeau's own orange print is not the collar
+    assert red(before).sum() > 200  # the collar is there in the photo
+    left = (red(after) & off_garment).sum()
+    assert left <= 0.05 * red(before).sum(), (red(before).sum(), left)
