@@ -98,6 +98,23 @@ def test_cloth_form_does_not_trust_a_black_garment():
     assert np.allclose(cloth_form(lab, area, 150.0), 1.0)
 
 
+def test_cloth_form_reads_nothing_off_cloth_mixed_with_the_backdrop():
+    """A strip beside an arm, half a black tank's side and half the white backdrop: no one cloth's light there (read
+    off it, it lit the drawn strip into a pasted patch against her real skin)."""
+    lab, area, *_ = _sweatshirt()
+    lab[:, 120:, 0] = 12.0  # the right half black cloth
+    assert np.allclose(cloth_form(lab, area, 150.0), 1.0)
+
+
+def test_relief_eases_out_towards_her_real_skin():
+    relief = np.full((50, 50), 1.1, np.float32)
+    real = np.zeros((50, 50), bool)
+    real[:, :5] = True
+    eased = shade.relief_off_real(relief, real, 100.0)
+    assert np.allclose(eased[:, :5], 1.0) and np.allclose(eased[:, 20:], 1.1)
+    assert 1.0 < eased[25, 8] < 1.1
+
+
 @pytest.fixture(scope="module")
 def backend():
     return ClassicTryOn()

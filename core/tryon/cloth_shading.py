@@ -49,7 +49,7 @@ def cloth_form(lab: np.ndarray, area: np.ndarray, width: float) -> np.ndarray:
     H, W = area.shape
     out = np.ones((H, W), np.float32)
     ys, xs = np.nonzero(area)
-    if len(ys) < 200:
+    if len(ys) < max(200, 0.1 * width * width):  # a strip beside an arm: too little cloth to read a light off
         return out
     pad = int(0.1 * width) + 4
     y0, y1, x0, x1 = max(0, ys.min() - pad), min(H, ys.max() + pad + 1), max(0, xs.min() - pad), min(W, xs.max() + pad + 1)
@@ -62,7 +62,7 @@ def cloth_form(lab: np.ndarray, area: np.ndarray, width: float) -> np.ndarray:
         return out
     w = width / s
     known = m & ~print_mask(lab_s, m, w)
-    if known.sum() < 0.3 * m.sum():  # mostly print (an all-over pattern): no light to read off it
+    if known.sum() < 0.6 * m.sum():  # much of it print, or cloth and backdrop mixed: no one cloth's light to read
         return out
     L = lab_s[..., 0]
     Lf = np.where(known, L, _fill(L, known, max(1.0, 0.1 * w)))
