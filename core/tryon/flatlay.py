@@ -32,17 +32,43 @@ def close_flat_lay(garment_img: Image.Image, gmask: np.ndarray,
     if not ((hull > 0) & ~gmask).any():
         return garment_img, gmask
     rgb = np.asarray(garment_img.convert("RGB"))
+    hull = (hull > 0) & ~shallow_notches(hull > 0, gmask)
     # Product shots outline the garment: inpaint from inside that outline, not from its dark edge.
     # Everything else counts as unknown, so the backdrop cannot bleed into the fill.
-    inner = cv2.erode(gmask.astype(np.uint8), np.ones((9, 9), np.uint8)) > 0
-    inner &= ~(_enclosed_backdrop(garment_img, gmask) if enclosed is None else enclosed)
+    enclosed = _enclosed_backdrop(garment_img, gmask) if enclosed is None else enclosed
+    inner = (cv2.erode(gmask.astype(np.uint8), np.ones((9, 9), np.uint8)) > 0) & ~enclosed
+    # the cloth's own pixels stay but for its outline's two (a frill's scallops were an inpainted smear)
+    keep = (cv2.erode(gmask.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0) & ~enclosed
     # At half resolution (the fill is smooth anyway): 4x fewer pixels to march over.
     h, w = inner.shape
     small = cv2.resize(rgb, (max(1, w // 2), max(1, h // 2)), interpolation=cv2.INTER_AREA)
     known = cv2.resize(inner.astype(np.uint8), small.shape[1::-1], interpolation=cv2.INTER_NEAREST)
     filled = cv2.resize(cv2.inpaint(small, (1 - known) * 255, 3, cv2.INPAINT_TELEA), (w, h), interpolation=cv2.INTER_LINEAR)
-    filled = np.where(((hull > 0) & ~inner)[..., None], filled, rgb)
-    return Image.fromarray(filled), hull > 0
+    filled = np.where((hull & ~keep)[..., None], filled, rgb)
+    return Image.fromarray(filled), hull
+
+
+NOTCH = 0.03  # a gap in the outline at most this deep (of the garment's width) is a notch of its edge, not a slit
+
+
+TOP_EDGE = 0.08  # ... along its top edge: reaching this share of its height below its first row
+
+
+def shallow_notches(hull: np.ndarray, gmask: np.ndarray) -> np.ndarray:
+    """The gaps between the garment and its convex hull along its top edge that reach no deeper than NOTCH of its
+    width into the hull: the scallops of a frilled or ruffled band (an off-shoulder top's elastic), not a neckline
+    or the slit under a sleeve. Filled, a frill's edge became a straight band of inpainted smear. (Its sides and
+    hem keep the hull's closing: a ruffled hem's bites read as holes in the worn garment.)"""
+    gaps = hull & ~gmask
+    xs, ys = np.flatnonzero(gmask.any(axis=0)), np.flatnonzero(gmask.any(axis=1))
+    if not gaps.any() or not len(xs):
+        return np.zeros_like(gaps)
+    depth = cv2.distanceTransform(np.pad(hull.astype(np.uint8), 1), cv2.DIST_L2, 3)[1:-1, 1:-1]
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(gaps.astype(np.uint8), connectivity=8)
+    deepest = np.zeros(n, np.float32)
+    np.maximum.at(deepest, labels[gaps], depth[gaps])
+    ok = (deepest < NOTCH * (xs[-1] - xs[0] + 1)) & (stats[:, cv2.CC_STAT_TOP] <= ys[0] + TOP_EDGE * (ys[-1] - ys[0] + 1))
+    return gaps & ok[labels]
 
 
 def solid_garment(gmask: np.ndarray) -> np.ndarray:

@@ -1,6 +1,6 @@
 """The relief of a bare upper chest, for skin drawn where a high top was (an off-shoulder, strapless or bandeau
 top on a person photographed in a tee): the collarbones catching the light, the soft hollow above each and the
-notch between them at the neck's base. Real skin there is never one even tone; a few hundredths of lightness
+notch between them at the neck's base, the collarbones' heads and the breastbone's groove below it. Real skin there is never one even tone; a few hundredths of lightness
 either way, placed from the pose and her neck, make it read as a chest rather than a painted bib."""
 from __future__ import annotations
 
@@ -35,4 +35,14 @@ def collarbone_relief(body, shape, neck: tuple[float, float]) -> np.ndarray:
         hollow = -0.05 * _bump(d + 0.045 * w, 0.025 * w) * np.clip((np.abs(xs - ncx) - nh) / max(0.3 * span, 1.0) + 0.5, 0, 1)
         out += ((ridge + hollow) * along).astype(np.float32)
     notch = -0.05 * _bump(np.hypot(xs - ncx, (ys - (notch_y - 0.025 * w)) * 1.3), 0.03 * w)
-    return (out + notch).astype(np.float32)
+    return (out + notch + sternum_relief(xs, ys, ncx, notch_y, w)).astype(np.float32)
+
+
+def sternum_relief(xs: np.ndarray, ys: np.ndarray, ncx: float, notch_y: float, w: float) -> np.ndarray:
+    """Below the notch: the collarbones' inner heads catching the light either side of it, and the soft groove
+    down the breastbone between them, fading a third of the shoulders lower (drawn as one even tone, the upper
+    chest between the collarbones read as a flat painted block)."""
+    heads = 0.05 * _bump(np.hypot(np.abs(xs - ncx) - 0.1 * w, ys - (notch_y + 0.02 * w)), 0.045 * w)
+    below = np.clip((ys - notch_y) / max(0.04 * w, 1.0), 0, 1) * np.clip(1.0 - (ys - notch_y) / max(0.33 * w, 1.0), 0, 1)
+    groove = -0.06 * _bump(xs - ncx, 0.035 * w) * below
+    return (heads + groove).astype(np.float32)

@@ -9,9 +9,10 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from core.tryon import reveal
+from core.tryon import reveal, skin_join
 
 SEAM_REACH = 0.03  # how far past the seam the drawn skin fades out into her real skin, in shoulder widths
+JOIN_ROWS = 0.35  # its broad colour is carried from her skin along the seams down to this far below the shoulders
 
 
 def seam_band(area: np.ndarray, real: np.ndarray, width: float) -> tuple[np.ndarray, np.ndarray]:
@@ -31,9 +32,11 @@ def paint_skin_blended(base: np.ndarray, area: np.ndarray, skin: np.ndarray, fac
     if not area.any():
         return base.copy()
     band, alpha = seam_band(area, real & ~face, body.width)
+    # its broad colour carried from her real skin just past the band, all along the seam (skin_join)
+    painted = skin_join.join(base, reveal.paint_skin(base, area | band, skin, face, body, **kw), area | band,
+                             skin & ~face, body.width, int(max(body.ls[1], body.rs[1]) + JOIN_ROWS * body.width))
     if not band.any():
-        return reveal.paint_skin(base, area, skin, face, body, **kw)
-    painted = reveal.paint_skin(base, area | band, skin, face, body, **kw)
+        return painted
     a = alpha[..., None]
     out = np.where(area[..., None], painted, base)
     return np.where(band[..., None], painted * a + base * (1.0 - a), out)

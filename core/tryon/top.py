@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from core.tryon import anatomy, cuffs, halter, reveal, skin_seam, uncover
+from core.tryon import anatomy, cuffs, halter, reveal, skin_join, skin_seam, uncover
 from core.tryon.side_gaps import enclosed
 from core.tryon.arms import bare_arm, hands, layer_over_arms, sleeve_across, sleeves_past_hem
 from core.tryon.base import TryOnResult
@@ -81,12 +81,12 @@ def wear_top(person: Person, garment_img: Image.Image, gmask: np.ndarray, torso:
     # 3. the zone grows to what the garment lies on (the shoulders' slope up to the collar), never the face
     zone |= lies_on(layers, flat.hem_y, body) & person.mask & ~face_mask(body, zone.shape)
     if flat.parts.off_shoulder or flat.parts.halter:  # nothing covers the old collar there: it goes, skin stays
-        zone |= collar_band(person, body) & ~skin
+        zone |= collar_band(person, body) & ~skin & ~skin_join.shaded_skin(lab, skin, collar_band(person, body) & ~skin)
     t["warp"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     # 4. the old top's pixels the new one replaces; the hands and hair in front stay
     zone, skin, caps = zone_to_replace(person, body, zone, torso, flat.hem_y, lab, skin, lower, front)
-    zone &= ~under_hem(layers, lower, corners_y - 0.2 * body.width)
+    zone = skin_join.own_outline(base, zone & ~under_hem(layers, lower, corners_y - 0.2 * body.width), skin, person.mask, layers, body)
     if warp is None:  # a long sleeve past the hem (on a hanging arm) is worn there too, to its cuff
         zone |= sleeves_past_hem(layers[2:], flat.hem_y, person, body, skin) & ~hands(person, body, skin, ~zone)
     # 5. what it leaves bare painted from her photo, the garment laid over it
@@ -98,7 +98,7 @@ def wear_top(person: Person, garment_img: Image.Image, gmask: np.ndarray, torso:
 
 def with_clothes_edge(person: Person, body: BodyFrame) -> Person:
     """The person with the thin edge of her clothes that the segmentation left outside her outline (a pixel or two
-    along a sleeve): the ring just outside the outline, from the neck base down, that is not the backdrop's colour
+    along a sleeve): the ring just outside the outline, from the shoulders' slope down, that is not the backdrop's colour
     (the backdrop measured a little further out). Left out, a narrower new sleeve showed a thin line of the old
     one down the arm's outer side. A drawn figure's outline is exact."""
     if person.base_layer is not None:
@@ -107,7 +107,7 @@ def with_clothes_edge(person: Person, body: BodyFrame) -> Person:
     k = max(3, int(0.012 * body.width) * 2 + 1)
     ring = (cv2.dilate(m, np.ones((k, k), np.uint8)) > 0) & ~person.mask
     far = (cv2.dilate(m, np.ones((3 * k, 3 * k), np.uint8)) > 0) & ~(cv2.dilate(m, np.ones((2 * k, 2 * k), np.uint8)) > 0)
-    ring[:max(0, int(body.neck_y + 0.1 * body.width))] = False
+    ring[:max(0, int(body.neck_y - 0.15 * body.width))] = False
     if not ring.any() or far.sum() < 50:
         return person
     lab = reveal.lab_of(np.asarray(person.image, np.float32) / 255.0)
@@ -367,9 +367,9 @@ def paint(person: Person, body: BodyFrame, zone: np.ndarray, torso: np.ndarray, 
     upper_skin[hem_row:low] = False
     near_body = cv2.dilate(body_est.astype(np.uint8), np.ones((int(0.1 * body.width) | 1,) * 2, np.uint8)) > 0
     body_est |= enclosed(bare & ~body_est, person.mask) & near_body  # not a loose top's whole width
-    canvas = skin_seam.paint_skin_blended(base, bare & body_est, upper_skin, face_mask(body, zone.shape), body,
+    canvas = skin_seam.paint_skin_blended(base, bare & skin_join.grown(body_est), upper_skin, face_mask(body, zone.shape), body,
                                           zone & skin, limbs=caps & person.mask, neck=neck)
-    canvas = reveal.backdrop_fill(canvas, bare & ~body_est, person.mask)
+    canvas = skin_join.soft_edge(canvas, reveal.backdrop_fill(canvas, bare & ~skin_join.shrunk(body_est), person.mask), bare, body_est, body.width)
     garment_alpha = np.zeros((H, W), np.float32)
     for rgb, a in layers:
         a = cv2.GaussianBlur(a, (0, 0), 0.8)  # soft cloth edges
