@@ -286,7 +286,7 @@ def zone_to_replace(person: Person, body: BodyFrame, zone: np.ndarray, torso: np
     lower[:] = uncover.lower_below_old_hem(lower, lab, skin, person.mask, torso, body)
     zone[hem_row:] = False
     zone |= _old_below_hem(person, body, torso, skin, caps, old_px, ~lower, hem_row)
-    zone |= uncover.old_fringe(zone, old_px & ~skin & ~fm & ~lower & person.mask, body, uncover.hair_colours(lab, person, body, skin))
+    zone |= uncover.fringe_and_collar(zone, lab, person, body, skin, fm, old_px, lower)
     # What is left of it inside and along the zone in other colours: a logo, a collar, the shade along its seams
     # (below the new hem, between the hip joints, a light seam of her trousers' front is not the old top)
     front_of = (np.arange(H)[:, None] >= hem_row) & halter.hip_columns(body, W) & ~caps
