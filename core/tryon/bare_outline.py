@@ -133,7 +133,9 @@ def clip(body_est: np.ndarray, zone: np.ndarray, bare: np.ndarray, person: Perso
          skin: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(body, bare) with the body kept to her own shape (bare_body) and the old garment's rim beside what of it
     now goes to the backdrop added to the bare area and to the zone (in place: the replaced region) too."""
-    body_est = body_est & bare_body(person, body, skin)
+    shape = bare_body(person, body, skin)
+    ellipse = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (7, 7))  # no slits of backdrop a pixel or two wide
+    body_est = (cv2.morphologyEx((body_est & shape).astype(np.uint8), cv2.MORPH_CLOSE, ellipse) > 0) & shape
     rim = old_rim(bare & ~body_est, zone, skin, person.mask)
     zone |= rim
     return body_est, bare | rim
