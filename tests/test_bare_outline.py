@@ -58,3 +58,17 @@ def test_unseen_arm_leaves_that_side_open():
     shape = bare_outline.bare_body(person, body, np.zeros((400, 400), bool))
     assert shape[130, 330]  # no arm found: its side is not cut
     assert not shape[130, 60]
+
+
+def test_old_sleeve_rim_beside_the_backdrop_goes_too():
+    mask = np.zeros((60, 60), bool)
+    mask[10:50, 10:40] = True  # her old outline (a wide sleeve)
+    zone = mask.copy()
+    zone[:, 38:40] = False  # the sleeve's last two pixels, left out of the replaced zone
+    gone = np.zeros_like(mask)
+    gone[10:30, 30:38] = True  # what of the sleeve now goes to the backdrop
+    rim = bare_outline.old_rim(gone, zone, np.zeros_like(mask), mask)
+    assert rim[15:25, 38:40].all()  # its thin edge beside what goes
+    assert rim[15:25, 40].all()  # and its soft edge just outside her mask
+    assert not rim[40:50, 38:40].any()  # not beside what stays her body
+    assert not rim[15:25, :36].any()
