@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from core.tryon import anatomy, bare_outline, cuffs, halter, reveal, skin_join, skin_seam, straps, uncover
+from core.tryon import anatomy, bare_outline, cuffs, halter, reveal, skin_join, skin_seam, straps, uncover, waistband
 from core.tryon.side_gaps import enclosed
 from core.tryon.arms import bare_arm, hands, layer_over_arms, sleeve_across, sleeves_past_hem
 from core.tryon.base import TryOnResult
@@ -289,8 +289,11 @@ def zone_to_replace(person: Person, body: BodyFrame, zone: np.ndarray, torso: np
     zone |= uncover.fringe_and_collar(zone, lab, person, body, skin, fm, old_px, lower)
     # What is left of it inside and along the zone in other colours: a logo, a collar, the shade along its seams
     # (below the new hem, between the hip joints, a light seam of her trousers' front is not the old top)
-    front_of = (np.arange(H)[:, None] >= hem_row) & halter.hip_columns(body, W) & ~caps
+    # (only below where the old top ends: a logo's letters just under a cropped new hem are the old top)
+    end = waistband.old_top_end(old_px & person.mask & ~skin, torso & person.mask, body)
+    front_of = (np.arange(H)[:, None] >= max(hem_row, end or 0)) & halter.hip_columns(body, W) & ~caps
     zone |= uncover.leftovers(zone, person.mask & ~skin & ~fm & ~lower & ~front_of, body)
+    zone &= ~waistband.below_old_top(end, torso, body, old_px & person.mask & ~skin, caps)  # her trousers below it stay, whatever their print
     if front is not None:  # her bare arm in front of the new top stays as it is (its shadows were painted over)
         zone &= ~bare_arm(lab, front, core)
     # The hands stay in front (a hand on the stomach or in a pocket is not covered by the new top).
