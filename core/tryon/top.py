@@ -287,13 +287,11 @@ def zone_to_replace(person: Person, body: BodyFrame, zone: np.ndarray, torso: np
     zone[hem_row:] = False
     zone |= _old_below_hem(person, body, torso, skin, caps, old_px, ~lower, hem_row)
     zone |= uncover.fringe_and_collar(zone, lab, person, body, skin, fm, old_px, lower)
-    # What is left of it inside and along the zone in other colours: a logo, a collar, the shade along its seams
-    # (below the new hem, between the hip joints, a light seam of her trousers' front is not the old top)
-    # (only below where the old top ends: a logo's letters just under a cropped new hem are the old top)
+    # The rest of it in other colours (a logo, a collar, seams' shade); past the old top's end her trousers stay
     end = waistband.old_top_end(old_px & person.mask & ~skin, torso & person.mask, body)
     front_of = (np.arange(H)[:, None] >= max(hem_row, end or 0)) & halter.hip_columns(body, W) & ~caps
     zone |= uncover.leftovers(zone, person.mask & ~skin & ~fm & ~lower & ~front_of, body)
-    zone &= ~waistband.below_old_top(end, torso, body, old_px & person.mask & ~skin, caps)  # her trousers below it stay, whatever their print
+    zone &= ~waistband.below_old_top(end, torso, body, old_px & person.mask & ~skin, caps, hem_row)
     if front is not None:  # her bare arm in front of the new top stays as it is (its shadows were painted over)
         zone &= ~bare_arm(lab, front, core)
     # The hands stay in front (a hand on the stomach or in a pocket is not covered by the new top).

@@ -27,11 +27,13 @@ def old_top_end(old: np.ndarray, torso: np.ndarray, body: BodyFrame) -> int | No
     return row
 
 
-def below_old_top(end: int | None, torso: np.ndarray, body: BodyFrame, old: np.ndarray, arms: np.ndarray) -> np.ndarray:
+def below_old_top(end: int | None, torso: np.ndarray, body: BodyFrame, old: np.ndarray, arms: np.ndarray,
+                  hem_row: int = 0) -> np.ndarray:
     """Her lower garment's part the new top's zone never reaches: from just below the old top's end, her torso
     (drawn a quarter of the shoulders lower, as its hem may hang there) and the columns between her hips; the
     whole width when the old sleeves end above it (`arms`, the arms' capsules, not in the old top's colours
-    `old` just above its end: her hands in her pockets lie on the trousers, no sleeve goes there)."""
+    `old` just above its end: her hands in her pockets lie on the trousers, no sleeve goes there). Never above
+    the new top's hem row `hem_row` (a new top longer than the old one covers the trousers' top)."""
     H, W = torso.shape
     out = np.zeros((H, W), bool)
     if end is None:
@@ -45,5 +47,5 @@ def below_old_top(end: int | None, torso: np.ndarray, body: BodyFrame, old: np.n
     beside[end + 1:] = False
     long_sleeves = beside.sum() > 0 and (beside & old).sum() > 0.5 * beside.sum()
     out[:] = (low | hip_columns(body, W)) if long_sleeves else True
-    out[: min(H, end + int(MARGIN * body.width) + 1)] = False
+    out[: min(H, max(hem_row, end + int(MARGIN * body.width) + 1))] = False
     return out
