@@ -91,8 +91,12 @@ def fringe_mask(labB: np.ndarray, labA: np.ndarray, dE: np.ndarray, on: np.ndarr
     band &= _rows(on, kind, width)[:, None] & pmask & ~skinB
     if kept is not None:
         band &= ~kept
-    still = main[quantise(labA)] & off_backdrop(labB, labA, pmask, width) & (dE < 4 * UNCHANGED)
-    left = band & main[q] & ((dE < UNCHANGED) | still)
+    band &= main[q] & (dE < 4 * UNCHANGED)
+    ys, xs = np.nonzero(band & (dE >= UNCHANGED))  # changed a little: still the old garment's colours?
+    if len(ys):
+        still = main[quantise(labA[ys, xs][None])[0]] & off_backdrop(labB, labA[ys, xs][None], pmask, width)[0]
+        band[ys[~still], xs[~still]] = False
+    left = band
     n, labels, stats, _ = cv2.connectedComponentsWithStats(left.astype(np.uint8), connectivity=8)
     small = np.flatnonzero(stats[:, cv2.CC_STAT_AREA] < max(6, int(0.0005 * width ** 2)))
     return left & ~np.isin(labels, small[small > 0]) if n > 1 else left
