@@ -15,14 +15,15 @@ ENABLED = True  # off: results as they were (to measure before and after)
 
 def clear(before: np.ndarray, after: np.ndarray, alpha: np.ndarray, kind: str, person) -> np.ndarray:
     """`after` with the old garment's slivers beside the new garment filled from beyond them (never from it)."""
-    left = fringe_for(before, after, alpha, kind, person)
+    left = fringe_for(before, after, alpha, kind, person, grow=True)
     if not left.any():
         return after
     fill = cv2.dilate(left.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
-    fill &= ~(alpha > 0.5)
+    shown = (alpha > 0.5) & (np.abs(after.astype(np.int16) - before).sum(axis=2) > 6)  # the garment as painted
+    fill &= ~shown
     # The new garment next to the sliver is masked too, so the fill comes from the far side only.
     near = cv2.dilate(fill.astype(np.uint8), np.ones((9, 9), np.uint8)) > 0
-    mask = (fill | (near & (alpha > 0.5))).astype(np.uint8)
+    mask = (fill | (near & shown)).astype(np.uint8)
     ys, xs = np.nonzero(cv2.dilate(mask, np.ones((15, 15), np.uint8)))
     y0, y1, x0, x1 = ys.min(), ys.max() + 1, xs.min(), xs.max() + 1
     patch = cv2.inpaint(np.ascontiguousarray(after[y0:y1, x0:x1]), mask[y0:y1, x0:x1], 5, cv2.INPAINT_TELEA)

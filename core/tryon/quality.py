@@ -38,7 +38,7 @@ from core.tryon.quality_skin import own_shading_level, seam_steps, unshaded_mask
 from core.tryon.quality_worn import hem_kept, old_cuff_left
 
 # Limits: a result passes a check below these (shares, 0..1).
-LIMITS = {"arms_covered": 0.2, "flat_fill": 0.02, "holes": 0.01, "old_garment": 0.03, "old_edges": 0.12, "old_fringe": 0.02, "slivers": 0.004,
+LIMITS = {"arms_covered": 0.2, "flat_fill": 0.02, "holes": 0.01, "old_garment": 0.03, "old_edges": 0.12, "old_fringe": 0.03, "slivers": 0.004,
           "face_changed": 0.01, "hands_changed": 0.15, "detail_kept": 0.45, "skin_tone": 10.0, "spikes": 0.01,
           "ragged": 0.01, "sleeves_kept": 0.5, "invented_skin": 0.12, "skin_shading": 0.05, "skin_seam": 0.15, "old_cuff": 0.25,
           "hem_kept": 0.3, "silhouette": 0.1, "shoulders": 0.04}

@@ -15,6 +15,7 @@ from core.tryon.pixels import NBINS, ellipse_mask, quantise, skin_like, skin_mod
 BAND = 0.05  # the band's width, a share of the shoulders
 MAIN = 0.03  # a colour making up this share of what the new garment covers is the old garment's
 UNCHANGED = 6.0  # colour difference (Lab) under which a pixel is as the photo had it
+GROW = 0.25  # the fix clears, with the band, what of the old garment joins it up to this share of the shoulders out
 
 
 def _old_colours(q: np.ndarray, core: np.ndarray) -> np.ndarray | None:
@@ -75,10 +76,29 @@ def off_backdrop(labB: np.ndarray, labA: np.ndarray, pmask: np.ndarray, width: f
     return np.linalg.norm(labA - ref, axis=2) > 5.0
 
 
+def _beside(on: np.ndarray, shown: np.ndarray, r: int) -> np.ndarray:
+    """Within r of the garment as painted, off it (its own outline's rim, where left unpainted, included)."""
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1,) * 2)
+    rim = on & ~(cv2.erode(on.astype(np.uint8), disc) > 0)
+    return (cv2.dilate(shown.astype(np.uint8), disc) > 0) & ~shown & (~on | rim)
+
+
+def _still_old(cand: np.ndarray, labB, labA, dE, main, pmask, width: float) -> np.ndarray:
+    """cand less the pixels that changed and are no longer in the old garment's colours (or are the backdrop's)."""
+    out = cand & (dE < 4 * UNCHANGED)
+    ys, xs = np.nonzero(out & (dE >= UNCHANGED))
+    if len(ys):
+        still = main[quantise(labA[ys, xs][None])[0]] & off_backdrop(labB, labA[ys, xs][None], pmask, width)[0]
+        out[ys[~still], xs[~still]] = False
+    return out
+
+
 def fringe_mask(labB: np.ndarray, labA: np.ndarray, dE: np.ndarray, on: np.ndarray, pmask: np.ndarray,
-                skinB: np.ndarray, width: float, kind: str, kept: np.ndarray | None = None) -> np.ndarray:
-    """The old garment's pixels left in the thin band just outside the new garment (on): unchanged, or still in
-    the old garment's colours (a strap's edge blended into the skin drawn over it), not the backdrop's."""
+                skinB: np.ndarray, width: float, kind: str, kept: np.ndarray | None = None,
+                grow: bool = False) -> np.ndarray:
+    """The old garment's pixels left in the thin band just outside the new garment (on, as painted): unchanged, or
+    still in the old garment's colours (a strap's edge blended into the skin drawn over it), not the backdrop's.
+    grow: with what of it joins them up to a quarter of the shoulders out (a halter's strap up to her neck)."""
     H, W = on.shape
     if on.sum() < 500 or width <= 0:
         return np.zeros((H, W), bool)
@@ -87,19 +107,22 @@ def fringe_mask(labB: np.ndarray, labA: np.ndarray, dE: np.ndarray, on: np.ndarr
     if main is None:
         return np.zeros((H, W), bool)
     r = max(2, int(BAND * width))
-    band = (cv2.dilate(on.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1,) * 2)) > 0) & ~on
-    band &= _rows(on, kind, width)[:, None] & pmask & ~skinB
+    # The garment as painted: its outline's pixels left as the photo had them (a dress's edge where it was not
+    # laid, a strap at the shoulder) show the old garment though the garment's alpha holds them.
+    shown = on & (dE >= UNCHANGED)
+    zone = _beside(on, shown, max(r, int(GROW * width)) if grow else r)
+    zone &= _rows(on, kind, width)[:, None] & pmask & ~skinB & main[q]
     if kept is not None:
-        band &= ~kept
-    band &= main[q] & (dE < 4 * UNCHANGED)
-    ys, xs = np.nonzero(band & (dE >= UNCHANGED))  # changed a little: still the old garment's colours?
-    if len(ys):
-        still = main[quantise(labA[ys, xs][None])[0]] & off_backdrop(labB, labA[ys, xs][None], pmask, width)[0]
-        band[ys[~still], xs[~still]] = False
-    left = band
+        zone &= ~kept
+    left = _still_old(zone, labB, labA, dE, main, pmask, width)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(left.astype(np.uint8), connectivity=8)
-    small = np.flatnonzero(stats[:, cv2.CC_STAT_AREA] < max(6, int(0.0005 * width ** 2)))
-    return left & ~np.isin(labels, small[small > 0]) if n > 1 else left
+    if n <= 1:
+        return left
+    small = stats[:, cv2.CC_STAT_AREA] < max(6, int(0.0005 * width ** 2))
+    if grow:  # only what joins the thin band
+        small |= ~np.isin(np.arange(n), labels[left & _beside(on, shown, r)])
+    small[0] = False
+    return left & ~small[labels]
 
 
 def outline_length(on: np.ndarray) -> float:
@@ -114,7 +137,8 @@ def fringe_share(mask: np.ndarray, on: np.ndarray, width: float) -> float:
     return float(mask.sum()) / max(outline_length(on) * max(2, int(BAND * width)), 1.0)
 
 
-def fringe_for(before: np.ndarray, after: np.ndarray, alpha: np.ndarray, kind: str, person) -> np.ndarray:
+def fringe_for(before: np.ndarray, after: np.ndarray, alpha: np.ndarray, kind: str, person,
+               grow: bool = False) -> np.ndarray:
     """fringe_mask on two RGB pictures of the person (before the try-on and after it)."""
     from core.tryon.quality_checks import face_ellipse, shoulder_width
 
@@ -125,7 +149,7 @@ def fringe_for(before: np.ndarray, after: np.ndarray, alpha: np.ndarray, kind: s
     pmask = person.mask
     skinB = skin_like(labB, skin_model(labB, face_ellipse(person), pmask))
     kept = _kept(person, pmask.shape, width, skinB, labB)
-    return fringe_mask(labB, labA, dE, alpha > 0.5, pmask, skinB, width, kind, kept)
+    return fringe_mask(labB, labA, dE, alpha > 0.5, pmask, skinB, width, kind, kept, grow)
 
 
 def old_fringe_left(labB, labA, dE, on, pmask, skinB, width: float, kind: str, person) -> float:
