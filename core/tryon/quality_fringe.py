@@ -106,10 +106,13 @@ def fringe_mask(labB: np.ndarray, labA: np.ndarray, dE: np.ndarray, on: np.ndarr
     main = _old_colours(q, cv2.erode((on & pmask & ~skinB).astype(np.uint8), np.ones((9, 9), np.uint8)) > 0)
     if main is None:
         return np.zeros((H, W), bool)
+    shown = on & (dE >= UNCHANGED)
+    new = _old_colours(quantise(labA), cv2.erode(on.astype(np.uint8), np.ones((9, 9), np.uint8)) > 0)
+    if new is not None:  # the new garment's own colours at its edge are its own (her own top worn again)
+        main &= ~new
     r = max(2, int(BAND * width))
     # The garment as painted: its outline's pixels left as the photo had them (a dress's edge where it was not
     # laid, a strap at the shoulder) show the old garment though the garment's alpha holds them.
-    shown = on & (dE >= UNCHANGED)
     zone = _beside(on, shown, max(r, int(GROW * width)) if grow else r)
     zone &= _rows(on, kind, width)[:, None] & pmask & ~skinB & main[q]
     if kept is not None:
