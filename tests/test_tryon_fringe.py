@@ -1,6 +1,9 @@
 """The old garment left just outside the new garment's outline: measured (quality_fringe) and cleared (fringe)."""
 import numpy as np
+import pytest
+from PIL import Image
 
+from core.config import REPO_ROOT
 from core.tryon.pixels import to_lab
 from core.tryon.quality import LIMITS
 from core.tryon.quality_fringe import fringe_mask, fringe_share
@@ -38,3 +41,25 @@ def test_a_sliver_of_the_old_dress_beside_the_new_one_fails():
 
 def test_no_sliver_passes():
     assert _measure(False) < 0.005
+
+
+REAL = REPO_ROOT.parent / "shared" / "realphotos"
+
+
+@pytest.mark.skipif(not REAL.exists(), reason="needs ../shared/realphotos (evaluation photos, not shipped)")
+def test_a_halter_dress_s_slivers_beside_a_new_dress_are_seen_and_cleared(monkeypatch):
+    from core.tryon import fringe
+    from core.tryon.classic import ClassicTryOn
+    from core.tryon.pose import analyse_person
+
+    person = analyse_person(Image.open(REAL / "people" / "p13.jpg").convert("RGB"))
+    garment = Image.open(REAL / "garments" / "g32.jpg").convert("RGB")
+    monkeypatch.setattr(fringe, "ENABLED", False)
+    raw = ClassicTryOn().run(person.image, garment, "dress", person=person)
+    assert not raw.quality.check("old_fringe").passed  # her white halter's straps and side show beside the new dress
+    monkeypatch.setattr(fringe, "ENABLED", True)
+    worn = ClassicTryOn().run(person.image, garment, "dress", person=person)
+    assert worn.quality.check("old_fringe").passed
+    changed = np.abs(np.asarray(worn.image, np.int16) - np.asarray(raw.image, np.int16)).sum(axis=2) > 0
+    assert not (changed & (worn.garment_alpha > 0.5) & (np.asarray(raw.image) != np.asarray(person.image)).any(axis=2)).any()
+    assert not (changed & ~person.mask).any()  # nothing beyond her outline is touched
