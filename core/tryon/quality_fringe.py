@@ -11,6 +11,7 @@ import cv2
 import numpy as np
 
 from core.tryon.pixels import NBINS, ellipse_mask, quantise, skin_like, skin_model, to_lab
+from core.tryon.quality_keep import kept_lower_colours
 
 BAND = 0.05  # the band's width, a share of the shoulders
 MAIN = 0.03  # a colour making up this share of what the new garment covers is the old garment's
@@ -95,7 +96,7 @@ def _still_old(cand: np.ndarray, labB, labA, dE, main, pmask, width: float) -> n
 
 def fringe_mask(labB: np.ndarray, labA: np.ndarray, dE: np.ndarray, on: np.ndarray, pmask: np.ndarray,
                 skinB: np.ndarray, width: float, kind: str, kept: np.ndarray | None = None,
-                grow: bool = False) -> np.ndarray:
+                grow: bool = False, person=None) -> np.ndarray:
     """The old garment's pixels left in the thin band just outside the new garment (on, as painted): unchanged, or
     still in the old garment's colours (a strap's edge blended into the skin drawn over it), not the backdrop's.
     grow: with what of it joins them up to a quarter of the shoulders out (a halter's strap up to her neck)."""
@@ -110,6 +111,8 @@ def fringe_mask(labB: np.ndarray, labA: np.ndarray, dE: np.ndarray, on: np.ndarr
     new = _old_colours(quantise(labA), cv2.erode(on.astype(np.uint8), np.ones((9, 9), np.uint8)) > 0)
     if new is not None:  # the new garment's own colours at its edge are its own (her own top worn again)
         main &= ~new
+    if kind == "upper" and person is not None:  # her trousers or skirt, kept beside and under a new top
+        main &= ~kept_lower_colours(q, person, pmask & ~skinB, width)
     r = max(2, int(BAND * width))
     # The garment as painted: its outline's pixels left as the photo had them (a dress's edge where it was not
     # laid, a strap at the shoulder) show the old garment though the garment's alpha holds them.
@@ -152,7 +155,7 @@ def fringe_for(before: np.ndarray, after: np.ndarray, alpha: np.ndarray, kind: s
     pmask = person.mask
     skinB = skin_like(labB, skin_model(labB, face_ellipse(person), pmask))
     kept = _kept(person, pmask.shape, width, skinB, labB)
-    return fringe_mask(labB, labA, dE, alpha > 0.5, pmask, skinB, width, kind, kept, grow)
+    return fringe_mask(labB, labA, dE, alpha > 0.5, pmask, skinB, width, kind, kept, grow, person)
 
 
 def old_fringe_left(labB, labA, dE, on, pmask, skinB, width: float, kind: str, person) -> float:
@@ -163,4 +166,4 @@ def old_fringe_left(labB, labA, dE, on, pmask, skinB, width: float, kind: str, p
         kept = _kept(person, on.shape, width, skinB, labB, held=False)  # (pmask is without what she holds)
     except Exception:
         return 0.0
-    return fringe_share(fringe_mask(labB, labA, dE, on, pmask, skinB, width, kind, kept), on, width)
+    return fringe_share(fringe_mask(labB, labA, dE, on, pmask, skinB, width, kind, kept, person=person), on, width)
