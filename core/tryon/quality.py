@@ -25,7 +25,7 @@ from PIL import Image
 from core.tryon.held import held_objects
 from core.tryon.pixels import (NBINS, ellipse_mask, fine_texture, local_std, quantise, skin_like,  # noqa: F401
                                 skin_model, to_lab)
-from core.tryon.quality_fringe import old_fringe_left
+from core.tryon.quality_fringe import old_fringe
 from core.tryon.quality_slivers import sliver_mask, sliver_place
 from core.tryon.quality_checks import (between_legs, plain_backdrop, detail_kept, face_ellipse, flat_fill_mask, garment_holes,  # noqa: F401
                                        forearms_covered, hands_mask, invented_skin, light_slivers, old_edges_left,
@@ -102,7 +102,8 @@ def assess(before, after, region: np.ndarray, garment_alpha: np.ndarray, kind: s
     v = _compare(before, after, garment_alpha, person)
     # 2. what a client would notice, one check each
     checks = _flat_fill(v) + [_holes(v, region, kind, torso, person), _old_garment(v, region, kind, person),
-              _old_edges(v, region, kind, person), _slivers(v, kind, person), _invented(v), _fringe(v, kind, person)]
+              _old_edges(v, region, kind, person), _slivers(v, kind, person), _invented(v),
+              _check("old_fringe", *old_fringe(v.labB, v.labA, v.dE, v.on, v.pmask, v.skinB, v.width, kind, person))]
     checks += _face_and_hands(v, person)
     checks += _arms(v, person, kind, garment_mask)
     # 3. the garment's print and texture, worn against the product shot's
@@ -209,13 +210,6 @@ def _old_edges(v: _Compared, region: np.ndarray, kind: str = "", person=None) ->
     share = old_edges_left(v.labB, region, v.on, v.skinB, v.pmask, v.width, v.dE, kind, person)
     return _check("old_edges", share, f"strips of the old clothing show along the new garment's edges ({share:.0%} of "
                   "its sides)", "no old clothing along the garment's edges")
-
-
-def _fringe(v: _Compared, kind: str, person) -> Check:
-    """The old garment just outside the new one's outline (a strap's edge, a sliver of an old dress down her side)."""
-    share = old_fringe_left(v.labB, v.labA, v.dE, v.on, v.pmask, v.skinB, v.width, kind, person)
-    return _check("old_fringe", share, f"thin slivers of the old clothing show just outside the new garment's outline "
-                  f"({share:.1%} of its edge)", "nothing of the old clothing beside the garment's outline")
 
 
 def _slivers(v: _Compared, kind: str = "", person=None) -> Check:
@@ -331,8 +325,7 @@ _ADVICE = {
                  "the CatVTON backend on a GPU, which paints skin",
     "holes": "use a product shot on a plain backdrop with a clear edge around the garment (light garments: a "
              "grey or coloured backdrop)",
-    "old_fringe": "use a photo where the person's own garment is close-fitting or the new garment is as wide, or "
-                  "the CatVTON backend on a GPU",
+    "old_fringe": "use a photo where her own garment is close-fitting, or the CatVTON backend on a GPU",
     "old_edges": "use a photo where the person's own garment is close-fitting (leggings, slim trousers), or "
                  "the CatVTON backend on a GPU",
     "slivers": "use a photo with the arms a little away from the body, or the CatVTON backend on a GPU",

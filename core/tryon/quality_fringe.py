@@ -167,3 +167,10 @@ def old_fringe_left(labB, labA, dE, on, pmask, skinB, width: float, kind: str, p
     except Exception:
         return 0.0
     return fringe_share(fringe_mask(labB, labA, dE, on, pmask, skinB, width, kind, kept, person=person), on, width)
+
+
+def old_fringe(labB, labA, dE, on, pmask, skinB, width: float, kind: str, person) -> tuple[float, str, str]:
+    """The quality check's (value, what fails, what passes)."""
+    share = old_fringe_left(labB, labA, dE, on, pmask, skinB, width, kind, person)
+    return (share, f"slivers of the old clothing show just outside the new garment ({share:.1%} of its edge)",
+            "nothing of the old clothing beside the garment's outline")
