@@ -15,15 +15,16 @@ from core.tryon.quality_keep import kept_lower_colours
 
 BAND = 0.05  # the band's width, a share of the shoulders
 MAIN = 0.03  # a colour making up this share of what the new garment covers is the old garment's
+NEW = 0.03  # ...unless it makes up this share of the new garment (its own shades at its edge)
 UNCHANGED = 6.0  # colour difference (Lab) under which a pixel is as the photo had it
 GROW = 0.25  # the fix clears, with the band, what of the old garment joins it up to this share of the shoulders out
 
 
-def _old_colours(q: np.ndarray, core: np.ndarray) -> np.ndarray | None:
+def _old_colours(q: np.ndarray, core: np.ndarray, share: float = MAIN) -> np.ndarray | None:
     if core.sum() < 200:
         return None
     hist = np.bincount(q[core], minlength=NBINS).astype(np.float32)
-    return hist / hist.sum() >= MAIN
+    return hist / hist.sum() >= share
 
 
 def _rows(on: np.ndarray, kind: str, width: float) -> np.ndarray:
@@ -108,7 +109,7 @@ def fringe_mask(labB: np.ndarray, labA: np.ndarray, dE: np.ndarray, on: np.ndarr
     if main is None:
         return np.zeros((H, W), bool)
     shown = on & (dE >= UNCHANGED)
-    new = _old_colours(quantise(labA), cv2.erode(on.astype(np.uint8), np.ones((9, 9), np.uint8)) > 0)
+    new = _old_colours(quantise(labA), cv2.erode(on.astype(np.uint8), np.ones((9, 9), np.uint8)) > 0, NEW)
     if new is not None:  # the new garment's own colours at its edge are its own (her own top worn again)
         main &= ~new
     if kind == "upper" and person is not None:  # her trousers or skirt, kept beside and under a new top
