@@ -15,7 +15,8 @@ from core.tryon.quality_keep import kept_lower_colours
 
 BAND = 0.05  # the band's width, a share of the shoulders
 MAIN = 0.03  # a colour making up this share of what the new garment covers is the old garment's
-NEW = 0.03  # ...unless it makes up this share of the new garment (its own shades at its edge)
+NEW = 0.03  # ...unless it makes up this share of the new garment (its own colours at its edge)
+SHADE = 0.005  # a colour making up this share of the new garment is one of its shades (the garment as painted)
 UNCHANGED = 6.0  # colour difference (Lab) under which a pixel is as the photo had it
 GROW = 0.25  # the fix clears, with the band, what of the old garment joins it up to this share of the shoulders out
 
@@ -108,15 +109,19 @@ def fringe_mask(labB: np.ndarray, labA: np.ndarray, dE: np.ndarray, on: np.ndarr
     main = _old_colours(q, cv2.erode((on & pmask & ~skinB).astype(np.uint8), np.ones((9, 9), np.uint8)) > 0)
     if main is None:
         return np.zeros((H, W), bool)
-    shown = on & (dE >= UNCHANGED)
-    new = _old_colours(quantise(labA), cv2.erode(on.astype(np.uint8), np.ones((9, 9), np.uint8)) > 0, NEW)
+    qA = quantise(labA)
+    inner = cv2.erode(on.astype(np.uint8), np.ones((9, 9), np.uint8)) > 0
+    new = _old_colours(qA, inner, NEW)
+    # The garment as painted: changed, or in its own colours (a white stripe over her white tee is painted too).
+    shades = _old_colours(qA, inner, SHADE)
+    shown = on & ((dE >= UNCHANGED) | (shades[qA] if shades is not None else False))
     if new is not None:  # the new garment's own colours at its edge are its own (her own top worn again)
         main &= ~new
     if kind == "upper" and person is not None:  # her trousers or skirt, kept beside and under a new top
         main &= ~kept_lower_colours(q, person, pmask & ~skinB, width)
     r = max(2, int(BAND * width))
-    # The garment as painted: its outline's pixels left as the photo had them (a dress's edge where it was not
-    # laid, a strap at the shoulder) show the old garment though the garment's alpha holds them.
+    # Its outline's pixels left as the photo had them (a dress's edge where it was not laid, a strap at the
+    # shoulder) show the old garment though the garment's alpha holds them.
     zone = _beside(on, shown, max(r, int(GROW * width)) if grow else r)
     zone &= _rows(on, kind, width)[:, None] & pmask & ~skinB & main[q]
     if kept is not None:
