@@ -48,17 +48,17 @@ def _rows(on: np.ndarray, kind: str, width: float) -> np.ndarray:
 
 
 def _kept(person, shape, width: float, skinB: np.ndarray, labB: np.ndarray, held: bool = True) -> np.ndarray:
-    """What stays as it is by design: her hands and face, her hair, what she holds."""
+    """What stays as it is by design: her face, her hair, what she holds (her hands' skin is skin: never looked
+    at; the old print beside a hand on her hip is looked at)."""
     from core.tryon.body import body_of
     from core.tryon.held import held_objects
-    from core.tryon.quality_checks import face_ellipse, hands_mask
+    from core.tryon.quality_checks import face_ellipse
     from core.tryon.uncover import hair_colours
 
     out = held_objects(labB, person) if held else np.zeros(shape, bool)
     face = face_ellipse(person)
     if face is not None:
         out |= ellipse_mask(shape, face)
-    out |= hands_mask(person, shape, width)
     try:  # her hair falls to the shoulders (below them, the same dark colours are clothing)
         body = body_of(person)
         hair = hair_colours(labB, person, body, skinB)
