@@ -16,6 +16,13 @@ THIN = 0.05  # a sliver's half-thickness at most, a share of the shoulders
 SOURCE = 0.6  # the share of what borders it (off the new garment) that must be her skin or the backdrop
 
 
+def _hands(person, shape) -> np.ndarray:
+    """Around her hands (they, and what they hold, stay as they are)."""
+    from core.tryon.quality_checks import hands_mask, shoulder_width
+
+    return hands_mask(person, shape, shoulder_width(person, shape[1]))
+
+
 def _source(before: np.ndarray, after: np.ndarray, person) -> np.ndarray:
     """What a sliver may be filled from: her skin in the result, or the backdrop beyond her outline."""
     from core.tryon.quality_checks import face_ellipse
@@ -52,7 +59,7 @@ def clear(before: np.ndarray, after: np.ndarray, alpha: np.ndarray, kind: str, p
     shown = (alpha > 0.5) & (np.abs(after.astype(np.int16) - before).sum(axis=2) > 6)  # the garment as painted
     left = thin(left, person, _source(before, after, person), shown)
     fill = cv2.dilate(left.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
-    fill &= ~shown & person.mask  # never beyond her outline
+    fill &= ~shown & person.mask & ~_hands(person, fill.shape)  # never beyond her outline, never at her hands
     if not fill.any():
         return after
     # The new garment next to the sliver is masked too, so the fill comes from the far side only.
