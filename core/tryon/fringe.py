@@ -8,7 +8,7 @@ import numpy as np
 from PIL import Image
 
 from core.tryon.base import TryOnResult
-from core.tryon.pixels import skin_like, skin_model, to_lab
+from core.tryon.pixels import ellipse_mask, skin_like, skin_model, to_lab
 from core.tryon.quality_fringe import fringe_for
 
 ENABLED = True  # off: results as they were (to measure before and after)
@@ -17,10 +17,12 @@ SOURCE = 0.6  # the share of what borders it (off the new garment) that must be 
 
 
 def _hands(person, shape) -> np.ndarray:
-    """Around her hands (they, and what they hold, stay as they are)."""
-    from core.tryon.quality_checks import hands_mask, shoulder_width
+    """Around her hands and her face (they, and what she holds, stay as they are)."""
+    from core.tryon.quality_checks import face_ellipse, hands_mask, shoulder_width
 
-    return hands_mask(person, shape, shoulder_width(person, shape[1]))
+    out = hands_mask(person, shape, shoulder_width(person, shape[1]))
+    face = face_ellipse(person)
+    return out | ellipse_mask(shape, face) if face is not None else out
 
 
 def _source(before: np.ndarray, after: np.ndarray, person) -> np.ndarray:
@@ -59,7 +61,7 @@ def clear(before: np.ndarray, after: np.ndarray, alpha: np.ndarray, kind: str, p
     shown = (alpha > 0.5) & (np.abs(after.astype(np.int16) - before).sum(axis=2) > 6)  # the garment as painted
     left = thin(left, person, _source(before, after, person), shown)
     fill = cv2.dilate(left.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
-    fill &= ~shown & person.mask & ~_hands(person, fill.shape)  # never beyond her outline, never at her hands
+    fill &= ~shown & person.mask & ~_hands(person, fill.shape)  # never beyond her outline, her hands or face
     if not fill.any():
         return after
     # The new garment next to the sliver is masked too, so the fill comes from the far side only.
