@@ -129,25 +129,12 @@ def lower_below_old_hem(lower: np.ndarray, lab: np.ndarray, skin: np.ndarray, pe
     if lut is None:
         return lower
     old = lut[quantise(lab)] & person_mask & ~skin
-    if one_garment(old, lower, skin, person_mask, body):
+    on_person = lower & person_mask
+    if (on_person & old).sum() > 0.5 * max(on_person.sum(), 1):
         return lower
     out = lower.copy()
     out[:max(0, old_hem_row(old, torso & person_mask, body) - int(0.03 * body.width))] = False
     return out
-
-
-def one_garment(old: np.ndarray, lower: np.ndarray, skin: np.ndarray, person_mask: np.ndarray, body: BodyFrame) -> bool:
-    """Whether her old top and her lower garment are one (a dress): on her thighs, where the lower garment is
-    sampled, the old top's colours make up most of it. A white tee over trousers printed with some white is not
-    (the whole tee is in one of the trousers' colours: counting it made the two one, and the tee's logo stayed)."""
-    hip_y = float(max(body.lh[1], body.rh[1]))
-    thighs = np.zeros_like(lower)
-    thighs[int(max(0, hip_y + 0.35 * body.width)):int(max(0, hip_y + 0.85 * body.width))] = True
-    thighs &= person_mask & ~skin
-    if thighs.sum() < 200:  # the thighs are out of the photo: the whole person decides
-        on_person = lower & person_mask
-        return bool((on_person & old).sum() > 0.5 * max(on_person.sum(), 1))
-    return bool((thighs & old).sum() > 0.5 * thighs.sum())
 
 
 def body_outline(body: BodyFrame, shape) -> np.ndarray:
