@@ -287,10 +287,9 @@ def zone_to_replace(person: Person, body: BodyFrame, zone: np.ndarray, torso: np
     zone[hem_row:] = False
     zone |= _old_below_hem(person, body, torso, skin, caps, old_px, ~lower, hem_row)
     zone |= uncover.fringe_and_collar(zone, lab, person, body, skin, fm, old_px, lower)
-    # The rest of it in other colours (a logo, a collar, seams' shade); past the old top's end her trousers stay
-    end = waistband.old_top_end(old_px & person.mask & ~skin, torso & person.mask, body)
+    end = waistband.old_top_end(old_px & person.mask & ~skin, torso & person.mask, body)  # her trousers from there
     front_of = (np.arange(H)[:, None] >= max(hem_row, end or 0)) & halter.hip_columns(body, W) & ~caps
-    zone |= uncover.leftovers(zone, person.mask & ~skin & ~fm & ~lower & ~front_of, body)
+    zone |= uncover.leftovers(zone, person.mask & ~skin & ~fm & ~lower & ~front_of, body)  # a logo, a collar, seams
     zone &= ~waistband.below_old_top(end, torso, body, old_px & person.mask & ~skin, caps, hem_row)
     if front is not None:  # her bare arm in front of the new top stays as it is (its shadows were painted over)
         zone &= ~bare_arm(lab, front, core)
