@@ -270,7 +270,7 @@ def wear(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str,
     out, a = _lay_on(person, base, base2, rgb, alpha, covered, frame, sleeve_on)
     # Hands, bare forearms (not under a new sleeve) and what she holds stay in front, exactly as shot.
     # Their rim against the photo's backdrop (skin blended with it) stays behind: no light halo on the dress.
-    inner = cv2.erode(person.mask.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    inner = cv2.erode(person.mask.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
     out = put_back(person, out, front & ~sleeve_on & inner)
     # Every pixel that may differ from the photo: the garment with its soft edge, and what was repainted.
     region = covered | bare | (np.abs(out - base).max(2) > 0)
@@ -356,7 +356,7 @@ def _trim(person: Person, alpha: np.ndarray, frame: BodyFrame, collar: float | N
     keep = face_mask(frame, (H, W))
     keep[: max(0, int(min(frame.neck_y - 0.05 * w, collar if collar is not None else np.inf)))] = True
     # Her hands and bare forearms as the photo shows them (not a capsule round them: no notches in the skirt).
-    inner = cv2.erode(person.mask.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0  # not their rim of backdrop
+    inner = cv2.erode(person.mask.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0  # not their rim of backdrop
     keep |= hands_and_forearms(person, frame, person_lab(person)) & inner
     return alpha * ~keep
 

@@ -25,6 +25,16 @@ def _hands(person, shape) -> np.ndarray:
     return out | ellipse_mask(shape, face) if face is not None else out
 
 
+def _forearms(person, kind: str, before: np.ndarray) -> np.ndarray:
+    """Her hands and bare forearms as the try-on keeps them in front (core.tryon.front)."""
+    from core.tryon.front import hands_and_forearms
+    from core.tryon.regions import body_frame
+    from core.tryon.reveal import lab_of
+
+    arms = hands_and_forearms(person, body_frame(person, kind), lab_of(before.astype(np.float32) / 255.0))
+    return arms
+
+
 def _source(before: np.ndarray, after: np.ndarray, person) -> np.ndarray:
     """What a sliver may be filled from: her skin in the result, or the backdrop beyond her outline."""
     from core.tryon.quality_checks import face_ellipse
@@ -62,6 +72,7 @@ def clear(before: np.ndarray, after: np.ndarray, alpha: np.ndarray, kind: str, p
     left = thin(left, person, _source(before, after, person), shown)
     fill = cv2.dilate(left.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
     fill &= ~shown & person.mask & ~_hands(person, fill.shape)  # never beyond her outline, her hands or face
+    fill &= ~_forearms(person, kind, before)  # nor on her hands and forearms hanging beside the garment
     if not fill.any():
         return after
     # The new garment next to the sliver is masked too, so the fill comes from the far side only.
