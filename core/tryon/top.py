@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from core.tryon import anatomy, cuffs, halter, reveal, skin_join, skin_seam, uncover
+from core.tryon import anatomy, cuffs, garment_outline, halter, reveal, skin_join, skin_seam, uncover
 from core.tryon.side_gaps import enclosed
 from core.tryon.arms import bare_arm, hands, layer_over_arms, sleeve_across, sleeves_past_hem
 from core.tryon.base import TryOnResult
@@ -87,6 +87,7 @@ def wear_top(person: Person, garment_img: Image.Image, gmask: np.ndarray, torso:
     # 4. the old top's pixels the new one replaces; the hands and hair in front stay
     zone, skin, caps = zone_to_replace(person, body, zone, torso, flat.hem_y, lab, skin, lower, front)
     zone = skin_join.own_outline(base, zone & ~under_hem(layers, lower, corners_y - 0.2 * body.width), skin, person.mask, layers, body)
+    zone |= garment_outline.beyond_outline(layers, flat.parts, zone, person.mask, body) & ~face_mask(body, zone.shape)  # to its own edge
     if warp is None:  # a long sleeve past the hem (on a hanging arm) is worn there too, to its cuff
         zone |= sleeves_past_hem(layers[2:], flat.hem_y, person, body, skin) & ~hands(person, body, skin, ~zone)
     # 5. what it leaves bare painted from her photo, the garment laid over it

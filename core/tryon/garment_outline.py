@@ -1,0 +1,62 @@
+"""The new garment's own outline on the person: where the garment is wider than what she wore, it is drawn out to
+its own edge over the backdrop, not cut to her outline. Two places: the narrow gap between a hanging arm and the
+torso, which the worn garment's body and sleeve close (cut to her outline it was a bite of backdrop, often with a
+line of the old top along it), and a short sleeve standing off a bare arm (cut to the arm it showed the grey
+backdrop inside the sleeve's edge). A long sleeve is laid as wide as the arm and stays on it; a wide gap (an arm bent
+away from the body) stays open."""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from core.tryon.body import BodyFrame
+from core.tryon.drape import GarmentParts
+
+
+def is_short(sleeve: np.ndarray, corner: np.ndarray, parts: GarmentParts) -> bool:
+    """Shorter than 0.65x the garment's length along its own axis (a tee's sleeve, not a sweater's)."""
+    ys, xs = np.nonzero(sleeve)
+    length = float(np.sqrt((xs - corner[0]) ** 2 + (ys - corner[1]) ** 2).max()) if len(xs) else 0.0
+    return length < 0.65 * max(float(parts.y_hem - parts.y_top), 1.0)
+
+
+def _touching(area: np.ndarray, zone: np.ndarray) -> np.ndarray:
+    """The pieces of the area that touch the zone."""
+    n, labels = cv2.connectedComponents(area.astype(np.uint8), connectivity=8)
+    if n <= 1:
+        return np.zeros_like(area)
+    near = cv2.dilate(zone.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    touching = np.unique(labels[near & area])
+    return np.isin(labels, touching[touching > 0])
+
+
+def gaps_closed(cover: np.ndarray, zone: np.ndarray, person_mask: np.ndarray, body: BodyFrame) -> np.ndarray:
+    """The backdrop between arm and torso that the garment covers, where the whole gap is narrower than a sixth of
+    the shoulders (the garment drawn in the zone, closed, holds it all): a wider gap (an arm bent away) stays whole,
+    never its narrow ends alone."""
+    k = max(3, int(0.16 * body.width) | 1)
+    drawn = ((zone & cover) | person_mask).astype(np.uint8)  # her bare arm beside it bounds the gap too
+    closed = cv2.morphologyEx(drawn, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))) > 0
+    gaps = cover & ~person_mask & ~zone
+    n, labels = cv2.connectedComponents(gaps.astype(np.uint8), connectivity=8)
+    if n <= 1:
+        return np.zeros_like(gaps)
+    size = np.bincount(labels.ravel(), minlength=n)
+    open_ = np.bincount(labels[gaps & ~closed], minlength=n)
+    shut = (open_ <= 0.05 * size) & (np.arange(n) > 0)
+    return _touching(shut[labels], zone)
+
+
+def beyond_outline(layers: list, parts: GarmentParts, zone: np.ndarray, person_mask: np.ndarray,
+                   body: BodyFrame) -> np.ndarray:
+    """The garment's pixels off her outline that belong to its own silhouette (see the module's note), from the
+    shoulders' slope down. layers: the top's layers as worn (the armholes' fill, the body, then one per sleeve)."""
+    cover = np.max([a for _, a in layers], axis=0) > 0.5
+    out = gaps_closed(cover, zone, person_mask, body)
+    sleeves = layers[2:] if len(layers) == 2 + len(parts.sleeves) else []
+    for (_, a), (mask, side) in zip(sleeves, parts.sleeves):
+        corner = np.array([parts.top[0] if side < 0 else parts.top[1], parts.y_top], np.float32)
+        if is_short(mask, corner, parts):
+            out |= _touching((a > 0.5) & ~person_mask, zone)
+    out[:max(0, int(body.neck_y - 0.12 * body.width))] = False
+    return out
