@@ -1,0 +1,57 @@
+"""The new top drawn to its own outline where it is wider than the person (core/tryon/garment_outline.py)."""
+from types import SimpleNamespace
+
+import numpy as np
+
+from core.tryon.garment_outline import beyond_outline, gaps_closed, is_short
+
+BODY = SimpleNamespace(width=100.0, neck_y=20.0)
+
+
+def _person_with_arm(gap: int) -> np.ndarray:
+    """A torso (columns 60..140) and an arm hanging beside it (columns 40-gap..60-gap), rows 30..190."""
+    m = np.zeros((200, 200), bool)
+    m[30:190, 60:140] = True
+    m[30:190, 40 - gap:60 - gap] = True
+    m[30:45, 40 - gap:60] = True  # the shoulder joins them
+    return m
+
+
+def test_a_narrow_gap_between_arm_and_torso_is_closed_by_the_garment():
+    person = _person_with_arm(6)
+    cover = np.zeros_like(person)
+    cover[30:190, 30:145] = True  # the garment's body and sleeve cover the gap
+    zone = cover & person
+    shut = gaps_closed(cover, zone, person, BODY)
+    gap = np.zeros_like(person)
+    gap[45:190, 54:60] = True
+    assert shut[gap].mean() > 0.95  # the whole gap between arm and torso is garment
+    assert not shut[:, 145:].any() and not shut[:, :30].any()  # never past the garment
+
+
+def test_a_wide_gap_stays_open_whole():
+    person = _person_with_arm(30)  # an arm held away from the body
+    cover = np.zeros_like(person)
+    cover[30:190, 5:145] = True
+    zone = cover & person
+    assert not gaps_closed(cover, zone, person, BODY).any()  # not even its narrow ends
+
+
+def test_a_short_sleeve_stands_off_a_bare_arm_but_a_long_one_does_not():
+    person = _person_with_arm(0)
+    body_a = np.zeros((200, 200), np.float32)
+    body_a[30:150, 60:140] = 1
+    sleeve_a = np.zeros((200, 200), np.float32)
+    sleeve_a[30:80, 25:62] = 1  # wider than the arm (columns 40..60)
+    zone = (np.maximum(body_a, sleeve_a) > 0.5) & person  # the zone: the garment on her
+    flat_sleeve = np.zeros((300, 300), bool)
+    parts = SimpleNamespace(top=(100, 200), y_top=50, y_hem=250, sleeves=[(flat_sleeve, -1)])
+    hole = (np.zeros((200, 200, 3), np.float32), np.zeros((200, 200), np.float32))
+    layers = [hole, (None, body_a), (None, sleeve_a)]
+    flat_sleeve[50:100, 60:100] = True  # a tee's sleeve: shorter than 0.65 of the garment's length
+    assert is_short(flat_sleeve, np.array([100, 50.0]), parts)
+    out = beyond_outline(layers, parts, zone, person, BODY)
+    assert out[30:80, 25:40].mean() > 0.95 and not (out & person).any()
+    flat_sleeve[50:250, 20:100] = True  # a long sleeve: laid as wide as the arm, it stays on it
+    assert not is_short(flat_sleeve, np.array([100, 50.0]), parts)
+    assert not beyond_outline(layers, parts, zone, person, BODY)[:, :40].any()
