@@ -55,8 +55,7 @@ def wear_top(person: Person, garment_img: Image.Image, gmask: np.ndarray, torso:
     H, W = zone.shape
     # 1. the flat-lay: body and sleeves, and where its rows land
     flat = lay_out(garment_img, gmask, body)
-    # 2. the garment's body on the torso, then each sleeve along its arm
-    body_rgb, body_a, fit = place_body(flat, person, body, warp)
+    body_rgb, body_a, fit = place_body(flat, person, body, warp)  # 2. its body on the torso, then each sleeve on its arm
     corners_y = flat.hem_y  # its hem's corners; a curved hem (a shirt tail) reaches lower in the middle
     flat = replace(flat, hem_y=halter.worn_hem(body_a, flat.hem_y, body.width))
     # Below the new top's hem the person's own clothes stay (trousers, a skirt): the zone ends at the hem.
