@@ -15,8 +15,10 @@ from core.tryon.base import TryOnResult
 from core.tryon.body import BodyFrame
 from core.tryon.drape import face_mask
 from core.tryon.dress_cover import OldCover, flat_halves, fuller, let_down, old_clothes, skin_like
+from core.tryon.dress_edges import crisp_edges
+from core.tryon.dress_shoulders import add_sleeves, hang_bodice, sleeved_top
 from core.tryon.front import hands_and_forearms, in_front, person_lab, put_back
-from core.tryon.dress_parts import (flat_sleeves, follow_shoulders, leg_shapes, old_hem_at_ankles, past_wrists,
+from core.tryon.dress_parts import (flat_sleeves, follow_shoulders, leg_shapes, old_hem_at_ankles,
                                     centre_line, shoulder_band, shoulder_contour, shoulder_half, sleeve_seam, wear_sleeves)
 from core.tryon.pixels import inner_texture, low_frequency_shading, skin_colour, volume_shading
 from core.tryon.pose import Person, TryOnInputError
@@ -254,8 +256,8 @@ def wear(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str,
     rgb, alpha, info, sleeves = _hang(person, garment_img, gmask, kind, frame)
     # 2. nothing past the shoulders' outline; the face, hands and forearms stay in front; the sleeves on the arms
     front = in_front(person, frame, person_lab(person))  # hands, bare forearms, what she holds
-    alpha = _trim(person, alpha, frame)
-    rgb, alpha, sleeve_on = _add_sleeves(person, frame, rgb, alpha, sleeves)
+    alpha = _trim(person, alpha, frame, info.get("collar"))
+    rgb, alpha, sleeve_on = add_sleeves(person, frame, rgb, alpha, sleeves)
     covered = alpha > 0.5
     t["warp"] = time.perf_counter() - t0
     t0 = time.perf_counter()
@@ -267,7 +269,9 @@ def wear(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str,
     base2, bare, skin_share = reveal(person, base, covered, frame, frame.width, legs_from=legs_from, torso=torso)
     out, a = _lay_on(person, base, base2, rgb, alpha, covered, frame, sleeve_on)
     # Hands, bare forearms (not under a new sleeve) and what she holds stay in front, exactly as shot.
-    out = put_back(person, out, front & ~sleeve_on)
+    # Their rim against the photo's backdrop (skin blended with it) stays behind: no light halo on the dress.
+    inner = cv2.erode(person.mask.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    out = put_back(person, out, front & ~sleeve_on & inner)
     # Every pixel that may differ from the photo: the garment with its soft edge, and what was repainted.
     region = covered | bare | (np.abs(out - base).max(2) > 0)
     t["compose"] = time.perf_counter() - t0
@@ -291,6 +295,7 @@ def _hang(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str
     dress's sleeves (beside its bodice in the product shot) worn along the arms."""
     flat = measure_flat(gmask, kind)
     tex = inner_texture(garment_img, gmask)
+    tex, flat.mask = crisp_edges(garment_img, tex, flat.mask)  # no lace threads or backdrop specks at its edge
     # The product shot's outline and drop shadow stay behind: the silhouette is taken a little inside its edge.
     edge = max(2, int(round(0.006 * max(gmask.shape))))
     inner = cv2.erode(flat.mask.astype(np.uint8), np.ones((2 * edge + 1, 2 * edge + 1), np.uint8)) > 0
@@ -308,18 +313,24 @@ def _hang(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str
             runs = central_runs(flat.mask, flat.cx)
         sh = shoulder_half(runs, flat.y_top, flat.y_waist, flat.waist_w)
         corners = [sleeve_seam(m, side, flat.cx, sh, flat.y_top) for m, side in sleeves]
-    shoulders = float(np.linalg.norm(np.subtract(*frame.shoulder_edges)))
+    cover = old_clothes(person, frame, waist_row(frame)) if kind == "dress" else None
+    seams, hang = frame.shoulder_edges, None
+    if sleeves:  # the seams at her shoulder points, the top edge along her shoulders (dress_shoulders.py)
+        seams, *hang = sleeved_top(person, frame, flat.mask, flat.cx, sh, cover.own)
+    shoulders = float(np.linalg.norm(np.subtract(*seams)))
     top_scale = None
     if kind == "dress":  # set-in sleeves' seams at her shoulders' edges; straps' chest on her chest, armholes kept
         top_scale = shoulders / (2 * sh) if sleeves else _chest_scale(person, frame, sh)
-    cover = old_clothes(person, frame, waist_row(frame)) if kind == "dress" else None
     map_x, map_y, info = place(flat, person, frame, kind, sleeved=bool(sleeves), top_scale=top_scale, cover=cover)
+    if hang:  # the bodice's top edge along her shoulders' line, its collar up to the old one's
+        map_y = hang_bodice(map_x, map_y, hang[0], hang[1], waist_row(frame), flat.y_waist)
+        info["collar"] = float(hang[0].min())
     stack = np.concatenate([tex, flat.mask[..., None].astype(np.float32)], 2)
     warped = cv2.remap(stack, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
     layers = []
     if sleeves:  # sleeves sized by the shoulders (a broad waist widens the skirt, not the sleeves)
         s = min(info["sx"], shoulders / (2 * sh))
-        layers = wear_sleeves(person, frame, tex, sleeves, corners, s, s)
+        layers = wear_sleeves(person, frame, tex, sleeves, corners, s, s, edges=seams)
     return warped[..., :3], np.clip(warped[..., 3], 0, 1), info, layers
 
 
@@ -329,32 +340,10 @@ def _chest_scale(person: Person, frame: BodyFrame, sh: float) -> float:
     return 1.05 * torso_width(person, frame, y, centre_line(person, frame, person.mask.shape[0]), 0.8, 1.0) / (2 * sh / 1.06)
 
 
-def _add_sleeves(person: Person, frame: BodyFrame, rgb: np.ndarray, alpha: np.ndarray,
-                 sleeves: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The sleeve layers over the bodice, the face and the hands in front of them; also where they lie."""
-    on = np.zeros(alpha.shape, bool)
-    if not sleeves:
-        return rgb, alpha, on
-    w = frame.width
-    front = face_mask(frame, alpha.shape).astype(np.uint8)
-    for side in ("l", "r"):
-        if person.visible(f"{side}_wrist"):
-            cv2.circle(front, tuple(np.int32(person.point(f"{side}_wrist"))), int(0.06 * w), 1, -1)
-    front |= past_wrists(person, w, alpha.shape)
-    # A sleeve lies on the arm: a little wider than it, never standing off it like a wing or above the shoulder.
-    k = int(0.1 * w) | 1
-    on_arm = cv2.dilate(person.mask.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
-    for srgb, sa in sleeves:
-        sa = sa * (front == 0) * on_arm
-        rgb = rgb * (1 - sa[..., None]) + srgb * sa[..., None]
-        alpha = np.maximum(alpha, sa)
-        on |= sa > 0.5
-    return rgb, alpha, on
-
-
-def _trim(person: Person, alpha: np.ndarray, frame: BodyFrame) -> np.ndarray:
+def _trim(person: Person, alpha: np.ndarray, frame: BodyFrame, collar: float | None = None) -> np.ndarray:
     """The bodice lies on the torso: nothing past the shoulders' outline (a sleeve's stub is not a cape); the skirt
-    keeps its own outline; in front of the dress: the face, the hands and the forearms hanging beside it."""
+    keeps its own outline; in front of the dress: the face, the hands and the forearms hanging beside it, and all
+    above the neck base (above `collar`, where the dress's collar rises to cover an old one)."""
     H, W = person.mask.shape
     w = frame.width
     centre = centre_line(person, frame, H)
@@ -365,9 +354,10 @@ def _trim(person: Person, alpha: np.ndarray, frame: BodyFrame) -> np.ndarray:
     alpha = np.where(bodice & (np.abs(xs - centre[:, None]) > 0.62 * w), 0, alpha)
     alpha = np.where(bodice, alpha * cv2.dilate(person.mask.astype(np.uint8), np.ones((5, 5), np.uint8)), alpha)
     keep = face_mask(frame, (H, W))
-    keep[: max(0, int(frame.neck_y - 0.05 * w))] = True
+    keep[: max(0, int(min(frame.neck_y - 0.05 * w, collar if collar is not None else np.inf)))] = True
     # Her hands and bare forearms as the photo shows them (not a capsule round them: no notches in the skirt).
-    keep |= hands_and_forearms(person, frame, person_lab(person))
+    inner = cv2.erode(person.mask.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0  # not their rim of backdrop
+    keep |= hands_and_forearms(person, frame, person_lab(person)) & inner
     return alpha * ~keep
 
 

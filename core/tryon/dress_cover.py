@@ -28,6 +28,7 @@ class OldCover:
 
     half: np.ndarray
     skirt_bottom: float | None
+    own: np.ndarray | None = None  # her skin, as the reveal tells it (the whole photo)
 
 
 def skin_like(rgb: np.ndarray, skin: np.ndarray) -> np.ndarray:
@@ -44,7 +45,9 @@ def old_clothes(person: Person, frame: BodyFrame, waist_y: float) -> OldCover:
     lab = person_lab(person)
     own = (skin_like(base, skin_colour(person, frame)) | own_skin(lab, person, frame)) & person.mask
     centre = centre_line(person, frame, person.mask.shape[0])
-    return old_cover(person, frame, own, in_front(person, frame, lab), centre, waist_y)
+    cover = old_cover(person, frame, own, in_front(person, frame, lab), centre, waist_y)
+    cover.own = own
+    return cover
 
 
 def old_cover(person: Person, frame: BodyFrame, own: np.ndarray, front: np.ndarray, centre: np.ndarray,

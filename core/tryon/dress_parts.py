@@ -238,24 +238,26 @@ def perp_to_person(perp: np.ndarray, axis: np.ndarray, d: np.ndarray) -> np.ndar
 
 
 def wear_sleeves(person: Person, frame: BodyFrame, tex: np.ndarray, sleeves: list, corners: list,
-                 sx: float, sy: float) -> list[tuple[np.ndarray, np.ndarray]]:
+                 sx: float, sy: float, edges: tuple | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
     """Each sleeve along its arm from the shoulder's edge (rgb, alpha layers at the photo's size), bending at the
-    elbow; a long sleeve ends at the wrist, a short one keeps the dress's own proportion."""
+    elbow; a long sleeve ends at the wrist, a short one keeps the dress's own proportion. `edges`: the seams'
+    points on her (image left, right), the frame's shoulder edges by default."""
     H, W = person.mask.shape
-    re, le = frame.shoulder_edges
+    re, le = frame.shoulder_edges if edges is None else edges
     layers = []
     for (mask, side), corner in zip(sleeves, corners):
         # Its length from the middle of its seam (a deep armhole's seam is not the sleeve's length).
         along = sleeve_scale(person, side, frame, mask, (corner + seam_bottom(mask, corner)) / 2, sy)
         path = arm_path(person, side, frame)
         stack = np.concatenate([tex, mask[..., None].astype(np.float32)], 2)
+        edge = re if side < 0 else le
         if path is not None:
-            edge = re if side < 0 else le
+            path = np.concatenate([[edge], path[1:]], 0).astype(np.float32)
             armpit = edge + frame.down * 0.45 * frame.width - side * np.array([0.1 * frame.width, 0.0])
             s_pts, d_pts = sleeve_pairs(mask, side, corner, path, along, sx, armpit.astype(np.float32))
             out = tps_remap(stack, s_pts, d_pts, (W, H))
         else:
-            M = sleeve_transform(mask, side, corner, re if side < 0 else le, arm_direction(person, side, frame), sx, along)
+            M = sleeve_transform(mask, side, corner, edge, arm_direction(person, side, frame), sx, along)
             out = cv2.warpAffine(stack, M, (W, H), flags=cv2.INTER_LINEAR, borderValue=0)
         layers.append((out[..., :3], np.clip(out[..., 3], 0, 1)))
     return layers

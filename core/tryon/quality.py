@@ -31,6 +31,7 @@ from core.tryon.quality_checks import (between_legs, plain_backdrop, detail_kept
                                        old_garment_left, short_sleeved, shoulder_width, skin_texture_level,
                                        sleeve_length)
 from core.tryon.quality_shape import backdrop_spikes, cuffs_low, ragged_outline, skin_tone_gap, sleeves_kept
+from core.tryon.quality_shoulders import shoulder_gap
 from core.tryon.quality_silhouette import silhouette_gap
 from core.tryon.quality_skin import own_shading_level, seam_steps, unshaded_mask
 from core.tryon.quality_worn import hem_kept, old_cuff_left
@@ -39,7 +40,7 @@ from core.tryon.quality_worn import hem_kept, old_cuff_left
 LIMITS = {"arms_covered": 0.2, "flat_fill": 0.02, "holes": 0.01, "old_garment": 0.03, "old_edges": 0.12, "slivers": 0.004,
           "face_changed": 0.01, "hands_changed": 0.15, "detail_kept": 0.45, "skin_tone": 10.0, "spikes": 0.01,
           "ragged": 0.01, "sleeves_kept": 0.5, "invented_skin": 0.12, "skin_shading": 0.05, "skin_seam": 0.15, "old_cuff": 0.25,
-          "hem_kept": 0.3, "silhouette": 0.1}
+          "hem_kept": 0.3, "silhouette": 0.1, "shoulders": 0.04}
 # Over this many times its limit (4 where not named) a failure alone makes a result poor.
 _SEVERE = {"skin_tone": 1.3, "spikes": 2.0, "ragged": 2.0, "invented_skin": 1.75, "skin_seam": 10.0}  # a fifth of the figure drawn in
 _AT_LEAST = ("detail_kept", "sleeves_kept", "hem_kept")  # checks that pass at or above their limit
@@ -280,6 +281,12 @@ def _shape(v: _Compared, person, kind: str, garment, garment_mask, garment_scale
         if sil is not None:
             out.append(_check("silhouette", sil[0], f"the dress does not keep the product shot's outline (boxy, a "
                               f"straight cut or a ledge: {sil[0]:.0%} off its shape)", "the dress keeps its own outline"))
+    if kind == "dress" and garment_mask is not None and person is not None and sleeve_length(garment_mask):
+        gap = shoulder_gap(v.on, v.skinB, v.pmask, person, v.width)  # a sleeved dress hangs from her shoulders
+        if gap is not None:
+            out.append(_check("shoulders", gap, f"the dress does not hang from the shoulders: the old top or a band "
+                              f"painted over it shows above its top edge ({gap:.2f} shoulder widths)",
+                              "the dress hangs from the shoulders"))
     if kind in ("upper", "dress") and garment_mask is not None:
         long = cuffs_low(garment_mask) and (sleeve_length(garment_mask) or 0.0) >= 0.8  # the cheap test first
         kept = sleeves_kept(person, v.on, v.width, long)
@@ -333,6 +340,8 @@ _ADVICE = {
                     "another kind (a dress with long sleeves as a top), or the CatVTON backend on a GPU",
     "old_cuff": "use a photo with the arms straight and the wrists clear of the body, or the CatVTON backend on a GPU",
     "hem_kept": "use a full-length or hip-length photo standing straight, or the CatVTON backend on a GPU",
+    "shoulders": "use a photo where the person wears something with sleeves and a round neck, standing straight, or "
+                 "the CatVTON backend on a GPU",
     "silhouette": "use a straight front photo with the arms a little away from the body, or the CatVTON backend "
                   "on a GPU",
     "invented_skin": "this garment shows much more skin than the photo does: use a photo of the person in "
@@ -344,13 +353,14 @@ _NAMES = {"arms_covered": "sleeves down the arms", "flat_fill": "painted-over sk
           "face_changed": "face changed", "hands_changed": "hands covered", "detail_kept": "print smeared",
           "skin_tone": "bare skin in the wrong tone", "spikes": "backdrop slivers in the garment",
           "ragged": "ragged outline", "sleeves_kept": "long sleeves cut short", "invented_skin": "much skin drawn in",
-          "old_cuff": "old cuff below the new one", "hem_kept": "hem cut straight", "silhouette": "boxy dress outline"}
+          "old_cuff": "old cuff below the new one", "hem_kept": "hem cut straight", "silhouette": "boxy dress outline",
+          "shoulders": "dress off her shoulders"}
 
 
 def _verdict(checks: list[Check], kind: str, seconds: float) -> Quality:
     weights = {"arms_covered": 30, "flat_fill": 30, "holes": 25, "old_garment": 30, "old_edges": 30, "slivers": 30, "face_changed": 40, "hands_changed": 15,
                "detail_kept": 20, "skin_tone": 45, "spikes": 45, "ragged": 45, "sleeves_kept": 45, "invented_skin": 30, "skin_shading": 30, "skin_seam": 20,
-               "old_cuff": 30, "hem_kept": 30, "silhouette": 40}
+               "old_cuff": 30, "hem_kept": 30, "silhouette": 40, "shoulders": 30}
     score = 100.0
     for c in checks:
         if c.name in _AT_LEAST:
