@@ -3,7 +3,8 @@ its own edge over the backdrop, not cut to her outline. Two places: the narrow g
 torso, which the worn garment's body and sleeve close (cut to her outline it was a bite of backdrop, often with a
 line of the old top along it), and a short sleeve standing off a bare arm (cut to the arm it showed the grey
 backdrop inside the sleeve's edge). A long sleeve is laid as wide as the arm and stays on it; a wide gap (an arm bent
-away from the body) stays open."""
+away from the body) stays open. The result's person is the dressed one: her outline and the new top's (nothing else
+is painted past her outline)."""
 from __future__ import annotations
 
 import cv2

@@ -394,6 +394,6 @@ def _result(person: Person, garment_img: Image.Image, flat: FlatTop, zone: np.nd
     notes = [] if body.hips_seen else ["hips are outside the photo: the garment's length runs out of the frame"]
     warped = np.clip(sum(rgb * a[..., None] for rgb, a in layers), 0, 1) * zone[..., None]
     return TryOnResult(Image.fromarray(np.clip(np.rint(out * 255), 0, 255).astype(np.uint8)), backend, "upper",
-                       person, zone, torso, Image.fromarray((warped * 255).astype(np.uint8)), garment_alpha, lms,
-                       t, notes, side_fit=fit, garment_image=garment_img, garment_mask=flat.gmask,
+                       replace(person, mask=person.mask | zone), zone, torso, Image.fromarray((warped * 255).astype(np.uint8)),
+                       garment_alpha, lms, t, notes, side_fit=fit, garment_image=garment_img, garment_mask=flat.gmask,
                        garment_scale=flat.sx)
