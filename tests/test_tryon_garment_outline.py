@@ -5,7 +5,7 @@ import numpy as np
 
 from core.tryon.garment_outline import beyond_outline, gaps_closed, is_short
 
-BODY = SimpleNamespace(width=100.0, neck_y=20.0)
+BODY = SimpleNamespace(width=100.0, neck_y=20.0, shoulder_edges=(np.array([40.0, 25.0]), np.array([150.0, 25.0])))
 
 
 def _person_with_arm(gap: int) -> np.ndarray:
@@ -51,7 +51,8 @@ def test_a_short_sleeve_stands_off_a_bare_arm_but_a_long_one_does_not():
     flat_sleeve[50:100, 60:100] = True  # a tee's sleeve: shorter than 0.65 of the garment's length
     assert is_short(flat_sleeve, np.array([100, 50.0]), parts)
     out = beyond_outline(layers, parts, zone, person, BODY)
-    assert out[30:80, 25:40].mean() > 0.95 and not (out & person).any()
+    assert out[40:80, 25:40].mean() > 0.95 and not (out & person).any()
+    assert not out[30, 25:39].any()  # its top falls outward from her shoulder: no horn beside it
     flat_sleeve[50:250, 20:100] = True  # a long sleeve: laid as wide as the arm, it stays on it
     assert not is_short(flat_sleeve, np.array([100, 50.0]), parts)
     assert not beyond_outline(layers, parts, zone, person, BODY)[:, :40].any()

@@ -31,6 +31,20 @@ def _touching(area: np.ndarray, zone: np.ndarray) -> np.ndarray:
     return np.isin(labels, touching[touching > 0])
 
 
+def below_shoulder(on_her: np.ndarray, side: int) -> np.ndarray:
+    """Where a sleeve may stand off her arm: below the line that falls outward (side -1: image left) from the top
+    of the sleeve where it lies on her (her shoulder), at half a pixel a pixel, the garment's shoulder past hers not
+    being drawn (a sleeve turned down a hanging arm otherwise sticks its armhole's top corner up there as a horn)."""
+    ys, xs = np.nonzero(on_her)
+    if len(ys) == 0:
+        return np.zeros_like(on_her)
+    y0 = ys.min()
+    x0 = xs[ys == y0].min() if side < 0 else xs[ys == y0].max()
+    H, W = on_her.shape
+    out = np.maximum((x0 - np.arange(W)) if side < 0 else (np.arange(W) - x0), 0)
+    return np.arange(H)[:, None] >= y0 + 0.5 * out[None, :]
+
+
 def gaps_closed(cover: np.ndarray, zone: np.ndarray, person_mask: np.ndarray, body: BodyFrame) -> np.ndarray:
     """The backdrop between arm and torso that the garment covers, where the whole gap is narrower than a sixth of
     the shoulders (the garment drawn in the zone, closed, holds it all): a wider gap (an arm bent away) stays whole,
@@ -58,6 +72,7 @@ def beyond_outline(layers: list, parts: GarmentParts, zone: np.ndarray, person_m
     for (_, a), (mask, side) in zip(sleeves, parts.sleeves):
         corner = np.array([parts.top[0] if side < 0 else parts.top[1], parts.y_top], np.float32)
         if is_short(mask, corner, parts):
-            out |= _touching((a > 0.5) & ~person_mask, zone)
+            off = (a > 0.5) & ~person_mask
+            out |= _touching(off & below_shoulder((a > 0.5) & zone & person_mask, side), zone)
     out[:max(0, int(body.neck_y - 0.12 * body.width))] = False
     return out
