@@ -63,11 +63,12 @@ def gaps_closed(cover: np.ndarray, zone: np.ndarray, person_mask: np.ndarray, bo
 
 
 def beyond_outline(layers: list, parts: GarmentParts, zone: np.ndarray, person_mask: np.ndarray,
-                   body: BodyFrame) -> np.ndarray:
+                   body: BodyFrame, drawn: bool = False) -> np.ndarray:
     """The garment's pixels off her outline that belong to its own silhouette (see the module's note), from the
-    shoulders' slope down. layers: the top's layers as worn (the armholes' fill, the body, then one per sleeve)."""
+    shoulders' slope down. layers: the top's layers as worn (the armholes' fill, the body, then one per sleeve).
+    drawn: a drawn figure, whose outline is exact: the gap drawn between its arm and waist stays."""
     cover = np.max([a for _, a in layers], axis=0) > 0.5
-    out = gaps_closed(cover, zone, person_mask, body)
+    out = np.zeros_like(zone) if drawn else gaps_closed(cover, zone, person_mask, body)
     sleeves = layers[2:] if len(layers) == 2 + len(parts.sleeves) else []
     for (_, a), (mask, side) in zip(sleeves, parts.sleeves):
         corner = np.array([parts.top[0] if side < 0 else parts.top[1], parts.y_top], np.float32)
