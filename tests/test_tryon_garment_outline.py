@@ -56,3 +56,21 @@ def test_a_short_sleeve_stands_off_a_bare_arm_but_a_long_one_does_not():
     flat_sleeve[50:250, 20:100] = True  # a long sleeve: laid as wide as the arm, it stays on it
     assert not is_short(flat_sleeve, np.array([100, 50.0]), parts)
     assert not beyond_outline(layers, parts, zone, person, BODY)[:, :40].any()
+
+
+def test_a_bite_of_backdrop_enclosed_by_sleeve_and_body_is_filled_but_an_open_gap_is_not():
+    from core.tryon.garment_outline import enclosed_backdrop
+
+    person = SimpleNamespace(mask=np.zeros((200, 200), bool), base_layer=None)
+    cover = np.zeros((200, 200), bool)
+    cover[30:190, 30:52] = True  # the sleeve
+    cover[30:190, 60:140] = True  # the body
+    cover[30:60, 30:140] = True  # they meet at the armpit ...
+    cover[150:190, 30:140] = True  # ... and below the bite
+    bite = enclosed_backdrop(cover, person, BODY)
+    assert bite[60:150, 52:60].all() and bite.sum() == 90 * 8
+    cover[150:190, 52:60] = False  # open below: a gap to the rest of the backdrop
+    assert not enclosed_backdrop(cover, person, BODY).any()
+    cover[150:190, 52:60] = True
+    person.base_layer = object()  # a drawn figure's outline is exact
+    assert not enclosed_backdrop(cover, person, BODY).any()

@@ -45,6 +45,28 @@ def below_shoulder(on_her: np.ndarray, side: int) -> np.ndarray:
     return np.arange(H)[:, None] >= y0 + 0.5 * out[None, :]
 
 
+def enclosed_backdrop(cover: np.ndarray, person, body: BodyFrame) -> np.ndarray:
+    """The backdrop that the garment and her body enclose where it is narrower than a sixth of the shoulders all
+    over (a sleeve and the body that meet above and below a bite between them): the garment's armholes are filled
+    there. A gap open to the rest of the backdrop (an arm held away, a wedge under the hem) stays; so does a drawn
+    figure's (its outline is exact)."""
+    if getattr(person, "base_layer", None) is not None:
+        return np.zeros_like(cover)
+    solid = (cover | person.mask).astype(np.uint8)
+    k = max(3, int(0.16 * body.width) | 1)
+    closed = cv2.morphologyEx(solid, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))) > 0
+    free = solid == 0
+    n, labels = cv2.connectedComponents(free.astype(np.uint8), connectivity=4)
+    if n <= 1:
+        return np.zeros_like(cover)
+    size = np.bincount(labels.ravel(), minlength=n)
+    open_ = np.bincount(labels[free & ~closed], minlength=n)
+    keep = (open_ <= 0.05 * size) & (np.arange(n) > 0)
+    border = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
+    keep[border] = False
+    return keep[labels]
+
+
 def gaps_closed(cover: np.ndarray, zone: np.ndarray, person_mask: np.ndarray, body: BodyFrame) -> np.ndarray:
     """The backdrop between arm and torso that the garment covers, where the whole gap is narrower than a sixth of
     the shoulders (the garment drawn in the zone, closed, holds it all): a wider gap (an arm bent away) stays whole,

@@ -221,7 +221,7 @@ def armholes(layers: list, person: Person, body: BodyFrame, hem_y: float) -> tup
     k = max(3, int(0.16 * body.width) | 1)
     closed = cv2.morphologyEx(cover.astype(np.uint8), cv2.MORPH_CLOSE,
                               cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))) > 0
-    gap = closed & ~cover & person.mask
+    gap = (closed & ~cover & person.mask) | garment_outline.enclosed_backdrop(cover, person, body)  # a bite between them too
     gap[:max(0, int(body.neck_y))] = False
     gap[int(min(H, max(0, hem_y))):] = False
     alpha = np.zeros((H, W), np.float32)
