@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw
 
+from bench.own_shot_matte import matte
 from core.tryon import quality
 from core.tryon.pixels import NBINS, quantise, to_lab
 from core.tryon.pose import TryOnInputError, analyse_person
@@ -69,7 +70,9 @@ def own_top_product_shot(person) -> tuple[Image.Image, str] | None:
         return None
     # Allow the neighbouring bins of the main colours (shading).
     main = hist >= 0.02
-    top = main[q] & person.mask & ~skin
+    straps = _nearer_garment(lab, core, skin, person.mask) & torso
+    straps[int(max(f["ls"][1], f["rs"][1]) + 0.3 * f["width"]):] = False  # over the shoulders only: straps
+    top = (main[q] & ~skin | straps) & person.mask
     neck_y = int(min(f["ls"][1], f["rs"][1]) - 0.15 * f["width"])
     top[:max(0, neck_y)] = False
     top[int(max(f["lh"][1], f["rh"][1]) + 0.1 * f["width"]):] = False  # a top ends near the hips: no skirt
@@ -91,12 +94,28 @@ def own_top_product_shot(person) -> tuple[Image.Image, str] | None:
     filled = keep.astype(np.uint8).copy()
     cnts, _ = cv2.findContours(filled, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     cv2.drawContours(filled, cnts, -1, 1, -1)
-    filled = filled > 0
+    others = [np.median(lab[m], 0) for m in (skin & person.mask, ~person.mask) if m.sum() > 100]
+    straps_above = int(max(f["ls"][1], f["rs"][1]) + 0.3 * f["width"])  # over the shoulders: straps
+    alpha = matte(arr, lab, filled > 0, f["width"], others, straps_above)  # its edge settled at full resolution (bench/own_shot_matte.py)
+    filled = alpha > 0.5  # a crisp edge: a soft one fades a white tee into the white backdrop
     out = np.where(filled[..., None], arr, 255).astype(np.uint8)
     ys, xs = np.nonzero(filled)
     m = 20
     crop = out[max(0, ys.min() - m):ys.max() + m, max(0, xs.min() - m):xs.max() + m]
     return Image.fromarray(crop), f"{int(filled.mean() * 100)}% of the photo"
+
+
+def _nearer_garment(lab: np.ndarray, core: np.ndarray, skin: np.ndarray, person_mask: np.ndarray) -> np.ndarray:
+    """Pixels nearer (in Lab) the garment's median colour than the skin's: a thin strap over the shoulder and the
+    garment's anti-aliased outline, which the colour bins miss (a strap's mixed pixels read as skin) and whose loss
+    left strap stubs and a ragged outline in the cut-out. The caller keeps them on the torso (not an arm's shaded
+    edge)."""
+    bare = skin & person_mask & ~cv2.dilate(core.astype(np.uint8), np.ones((15, 15), np.uint8)).astype(bool)
+    if bare.sum() < 200:
+        return np.zeros(core.shape, bool)
+    g, s = np.median(lab[core], 0), np.median(lab[bare], 0)
+    d_g = np.linalg.norm(lab - g, axis=2)
+    return (d_g < np.linalg.norm(lab - s, axis=2)) & (d_g < np.linalg.norm(g - s))
 
 
 def torso_ssim(before: np.ndarray, after: np.ndarray, torso: np.ndarray) -> float:

@@ -167,3 +167,23 @@ def test_a_ragged_result_fails_with_a_reason_and_a_suggestion(grace):
     c = q.check("ragged")
     assert not c.passed and "ragged" in c.reason and q.verdict != "good"
     assert any(s.startswith("Ragged outline:") for s in q.suggestions)
+
+
+def test_ragged_outline_passes_a_camis_thin_straps():
+    """Thin straps up to the shoulders are no tear: the smoothing takes them off, but they stand free of the
+    body; splinters along a torn side do not."""
+    cami = np.zeros((300, 240), bool)
+    cami[120:280, 40:200] = True
+    for x0 in (60, 176):  # two 4 px straps, 70 rows up from the bodice
+        cami[50:121, x0:x0 + 4] = True
+    assert ragged_outline(cami, 160.0) < 0.002
+    splintered = cami.copy()
+    rng = np.random.default_rng(1)
+    for _ in range(60):  # splinters off the bodice's sides, as in the torn garment above
+        y, x = int(rng.integers(130, 260)), int(rng.choice([36, 196]))
+        splintered[y:y + 14, x:x + 3] = True
+        splintered[y + 4:y + 7, x - 3:x] = True
+    for _ in range(30):  # and blobs of something else inside it
+        y, x = int(rng.integers(130, 270)), int(rng.integers(50, 190))
+        splintered[y:y + 7, x:x + 6] = False
+    assert ragged_outline(splintered, 160.0) > quality.LIMITS["ragged"]

@@ -10,6 +10,7 @@ import numpy as np
 from core.tryon import halter
 from core.tryon.body import BodyFrame, body_of, point_of  # noqa: F401  (body_of: imported from here by callers)
 from core.tryon.pose import Person
+from core.tryon.straps import STRAP_AT, armhole_drop, both_straps_from
 
 STANDARD_TOP = 1.9  # length / shoulder width of a hip-length top in a flat-lay (the catalog's t-shirts)
 OFF_SHOULDER = 0.28  # an off-shoulder top's neckline below the shoulder edges, in shoulder widths
@@ -180,8 +181,10 @@ def body_targets(parts: GarmentParts, body: BodyFrame, n: int = 5) -> tuple[np.n
         # shoulder seam; it lands at the armpits, as wide as the chest there, and the garment keeps its own
         # proportions (a cropped tank stays cropped).
         across = (body.ls - body.rs) / max(body.width, 1e-6)
-        arm = body.down * 0.45 * body.width
         ease = 0.03 if parts.halter else 0.12  # a halter's chest row is its chest, not a cami's wider bust line
+        lift = STRAP_AT * float((body.ls[1] + body.rs[1]) / 2 - body.neck_y) / max(body.width, 1e-6)  # tips over the line
+        drop = 0.45 if parts.halter else armhole_drop(parts.y_top - body_ys.min(), gw, lift)
+        arm = body.down * drop * body.width
         re, le = body.rs + arm - across * ease * body.width, body.ls + arm + across * ease * body.width
         sx = float(np.linalg.norm(le - re)) / gw
         # ... but a top ends by mid-thigh: a flared halter's narrow armhole row would scale it down to the knees.
@@ -241,12 +244,9 @@ def strap_tops(parts: GarmentParts, body: BodyFrame, y0: int) -> list:
     the shoulders, a third of the way from the neck to the shoulder joint. Left to the armhole row's scale, a halter's
     band landed on the chest (the top started mid-chest, a painted chest above it)."""
     gw = max(parts.top[1] - parts.top[0], 1.0)
-    y = int(y0 + 0.1 * (parts.y_top - y0))
-    xs = np.flatnonzero(parts.body[y])
-    if not len(xs):
+    y, runs = _runs_at(parts, y0)
+    if not runs:
         return []
-    runs = np.split(xs, np.flatnonzero(np.diff(xs) > 2) + 1)
-    runs = [r for r in runs if len(r) >= 2]
     neck = np.array([body.neck_x, body.neck_y], np.float32)
     if len(runs) == 1 and abs(runs[0].mean() - parts.cx) < 0.15 * gw and len(runs[0]) < 0.6 * gw:
         top = neck - body.down * 0.1 * body.width
@@ -255,12 +255,22 @@ def strap_tops(parts: GarmentParts, body: BodyFrame, y0: int) -> list:
         return [((float(runs[0].mean()), float(y)), top),
                 ((float(runs[0].min()), float(y)), top - across * half),
                 ((float(runs[0].max()), float(y)), top + across * half)]
+    if len(runs) == 1 and abs(runs[0].mean() - parts.cx) >= 0.2 * gw:  # one strap's tip stands higher (a tilted
+        y, runs = _runs_at(parts, both_straps_from(parts.body, y0, parts.y_top))  # shoulder): where both show
     if len(runs) >= 2:
         left, right = runs[0], runs[-1]
         if left.mean() < parts.cx - 0.2 * gw and right.mean() > parts.cx + 0.2 * gw:
-            return [((float(left.mean()), float(y)), body.rs + (neck - body.rs) * 0.35),
-                    ((float(right.mean()), float(y)), body.ls + (neck - body.ls) * 0.35)]
+            return [((float(left.mean()), float(y)), body.rs + (neck - body.rs) * STRAP_AT),
+                    ((float(right.mean()), float(y)), body.ls + (neck - body.ls) * STRAP_AT)]
     return []
+
+
+def _runs_at(parts: GarmentParts, y0: int) -> tuple[int, list]:
+    """The row a tenth of the way from y0 down to the first full row, and the body's runs of 2 px or more on it."""
+    y = int(y0 + 0.1 * (parts.y_top - y0))
+    xs = np.flatnonzero(parts.body[y])
+    runs = np.split(xs, np.flatnonzero(np.diff(xs) > 2) + 1) if len(xs) else []
+    return y, [r for r in runs if len(r) >= 2]
 
 
 def parts_scale(parts: GarmentParts, body: BodyFrame) -> float:

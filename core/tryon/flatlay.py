@@ -7,6 +7,7 @@ import numpy as np
 from PIL import Image
 
 from core.images import foreground_mask
+from core.tryon.straps import open_above_bodice
 
 
 def _enclosed_backdrop(garment_img: Image.Image, gmask: np.ndarray, min_width: int = 0) -> np.ndarray:
@@ -44,8 +45,10 @@ def close_flat_lay(garment_img: Image.Image, gmask: np.ndarray,
     small = cv2.resize(rgb, (max(1, w // 2), max(1, h // 2)), interpolation=cv2.INTER_AREA)
     known = cv2.resize(inner.astype(np.uint8), small.shape[1::-1], interpolation=cv2.INTER_NEAREST)
     filled = cv2.resize(cv2.inpaint(small, (1 - known) * 255, 3, cv2.INPAINT_TELEA), (w, h), interpolation=cv2.INTER_LINEAR)
-    filled = np.where((hull & ~keep)[..., None], filled, rgb)
-    return Image.fromarray(filled), hull
+    # A thin strap far from the inside is its own cloth, not its outline (a black strap on a white top stays black).
+    strap = gmask & (cv2.distanceTransform((~inner).astype(np.uint8), cv2.DIST_L2, 3) > 6)
+    filled = np.where((hull & ~keep & ~strap)[..., None], filled, rgb)
+    return Image.fromarray(filled), open_above_bodice(gmask, hull)  # a cami: its straps, not the hull
 
 
 NOTCH = 0.03  # a gap in the outline at most this deep (of the garment's width) is a notch of its edge, not a slit

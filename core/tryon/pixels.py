@@ -146,11 +146,12 @@ def inner_texture(garment_img: Image.Image, gmask: np.ndarray) -> np.ndarray:
     if not ring.any() or not interior.any():
         return orig.astype(np.float32) / 255.0
     # The nearest interior pixel of every pixel (labels number the interior pixels in raster order).
-    _, labels = cv2.distanceTransformWithLabels((~interior).astype(np.uint8), cv2.DIST_L2, 5,
-                                                labelType=cv2.DIST_LABEL_PIXEL)
+    dist, labels = cv2.distanceTransformWithLabels((~interior).astype(np.uint8), cv2.DIST_L2, 5,
+                                                   labelType=cv2.DIST_LABEL_PIXEL)
     iy, ix = np.nonzero(interior)
     near = orig[iy[labels - 1], ix[labels - 1]]
     rgb = orig.copy()
+    ring &= dist <= 6  # a thin strap far from any interior keeps its own colour (a black strap on a white top)
     rgb[ring] = near[ring]
     edge = gmask & ~interior & ~ring
     if (~gmask).any() and edge.any():

@@ -113,12 +113,28 @@ def ragged_outline(on: np.ndarray, width: float) -> float:
     and the body), as the pixels where the garment differs from its outline smoothed at a twentieth of the
     shoulder width (a closing then an opening), over the garment's area. A clean garment, a fringe or a strap
     at that scale changes little; a cut-out torn at its edges changes much."""
+    on = _below_straps(on)
     if on.sum() < 500:
         return 0.0
     m, k = on.astype(np.uint8), _disc(0.06 * width)
     smooth = cv2.morphologyEx(cv2.morphologyEx(m, cv2.MORPH_CLOSE, k), cv2.MORPH_OPEN, k) > 0
     torn = cv2.morphologyEx((smooth != on).astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
     return float(torn.sum()) / float(on.sum())
+
+
+def _below_straps(on: np.ndarray) -> np.ndarray:
+    """The garment from its first full row down: a cami's straps or a halter's neck band above it (thin runs up
+    to the shoulders, a strap's loop) are no tear, though a smoothing at a twentieth of the shoulders takes them
+    off."""
+    widths = on.sum(axis=1)
+    rows = np.flatnonzero(widths)
+    if not len(rows):
+        return on
+    upper = widths[rows[0]:(rows[0] + rows[-1]) // 2 + 1]  # the upper half's widest row: its chest, not a skirt's flare
+    full = rows[0] + np.flatnonzero(upper >= 0.5 * upper.max())
+    out = on.copy()
+    out[:full[0]] = False
+    return out
 
 
 def cuffs_low(gmask: np.ndarray) -> bool:

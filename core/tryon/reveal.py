@@ -12,6 +12,7 @@ import cv2
 import numpy as np
 
 from core.tryon.body import BodyFrame
+from core.tryon.cloth_shading import cloth_form
 from core.tryon.form import limb_form, seam_match
 from core.tryon.pixels import NBINS, ellipse_mask, fine_texture, quantise, skin_like, skin_model, to_lab
 from core.tryon.pose import Person
@@ -157,7 +158,7 @@ def paint_skin(base: np.ndarray, area: np.ndarray, skin: np.ndarray, face: np.nd
     # (taken from her face and neck), never one flat tone.
     form = body_shading(area, area | (skin & near & ~face), limbs, body, w, light_side(L, skin, face | near), neck)
     form = form / float(np.clip(np.median(form[area]), 0.85, 1.0))  # her tone on the drawn skin's middle light
-    shade = photo_shading(L, area, w) * form
+    shade = photo_shading(L, area, w) * cloth_form(lab, area, w) * form  # the old garment's light at two scales
     if limbs is not None:  # each limb's own form, not over the shoulder (the torso's there)
         shade = shade * (1.0 + (limb_form(area, limbs, w) - 1.0) * shoulder_ramp(body, area.shape))
     pool = skin & ~face

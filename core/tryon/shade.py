@@ -10,6 +10,7 @@ import cv2
 import numpy as np
 
 from core.tryon.relief import collarbone_relief
+from core.tryon.torso_relief import torso_relief
 
 _AMBIENT = 0.68  # the darkest a surface turned fully away gets (her skin's tone times this)
 
@@ -81,6 +82,11 @@ def _torso_rows(body, H: int) -> tuple[np.ndarray, np.ndarray, int, int]:
     return cx.astype(np.float32), hw.astype(np.float32), int(max(0, body.neck_y)), int(min(H, top[1] + fs[-1] * span))
 
 
+def torso_rows(body, H: int) -> tuple[np.ndarray, np.ndarray, int, int]:
+    """The torso's centre x and half-width for every row and the rows it spans (its cylinder's and its relief's)."""
+    return _torso_rows(body, H)
+
+
 def torso_shading(body, shape, light_x: float = 0.0) -> np.ndarray:
     """The torso as a cylinder about its centre line from the pose: lit in the middle, turning away (darker) towards
     its sides, the light's side a touch lighter, and a little less light from the chest down to the hips."""
@@ -141,7 +147,10 @@ def body_shading(area: np.ndarray, around: np.ndarray, limbs: np.ndarray | None,
     cylinder from the pose (the silhouette's own cylinder where the pose has no hips)."""
     if body is None or body.lh is None or body.rh is None:
         return cylinder_shading(around, width, light_x)
-    out = torso_shading(body, area.shape, light_x)
+    # the torso's cylinder and, over it, the soft relief of a bare chest and belly (never one smooth slab), fading out
+    # towards her own real skin beside the drawn area (drawn skin meets hers without a step)
+    out = torso_shading(body, area.shape, light_x) * relief_off_real(
+        torso_relief(body, area.shape, torso_rows(body, area.shape[0])), around & ~area, width)
     neck_rows = np.arange(area.shape[0]) < int(max(0, body.neck_y))
     if neck is not None:  # her neck down to the collarbones: a narrow cylinder of its own
         nf, nw = neck_shading(body, area.shape, neck, light_x)
@@ -155,6 +164,14 @@ def body_shading(area: np.ndarray, around: np.ndarray, limbs: np.ndarray | None,
         ramp = shoulder_ramp(body, area.shape)
         out[inside] = (out * (1.0 - ramp) + lim * ramp)[inside]
     return out
+
+
+def relief_off_real(relief: np.ndarray, real: np.ndarray, width: float) -> np.ndarray:
+    """The relief (a factor near 1) eased to 1 within a tenth of the shoulders of her real skin."""
+    if not real.any():
+        return relief
+    d = cv2.distanceTransform((~real).astype(np.uint8), cv2.DIST_L2, 3)
+    return (1.0 + (relief - 1.0) * np.clip(d / max(0.1 * width, 1.0), 0, 1)).astype(np.float32)
 
 
 def shoulder_ramp(body, shape) -> np.ndarray:

@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from core.tryon import anatomy, cuffs, garment_outline, halter, reveal, skin_join, skin_seam, uncover
+from core.tryon import anatomy, cuffs, garment_outline, halter, reveal, skin_join, skin_seam, straps, uncover
 from core.tryon.side_gaps import enclosed
 from core.tryon.arms import bare_arm, hands, layer_over_arms, sleeve_across, sleeves_past_hem
 from core.tryon.base import TryOnResult
@@ -70,7 +70,7 @@ def wear_top(person: Person, garment_img: Image.Image, gmask: np.ndarray, torso:
     front = np.zeros((H, W), bool)
     if warp is None:
         sleeves = place_sleeves(flat, person, body, {k: cuffs.old_cuff_reach(lab, skin, person, k, body) for k in (-1, 1)})
-        hole = armholes(sleeves + [(body_rgb, body_a)], person, body, flat.hem_y)
+        hole = armholes(sleeves + [(body_rgb, body_a)], person, body, body.neck_y if straps.strappy(flat.gmask) else flat.hem_y)
         # Below the sleeves' ends her own arms, in front of the garment; above, each sleeve over the body.
         layers, front = layer_over_arms(sleeves, [s for _, s in flat.parts.sleeves], (body_rgb, body_a), person,
                                         body, bare_skin, lab)
@@ -127,7 +127,7 @@ def with_clothes_edge(person: Person, body: BodyFrame) -> Person:
 
 def lay_out(garment_img: Image.Image, gmask: np.ndarray, body: BodyFrame) -> FlatTop:
     # White stripes or a white print that the backdrop test left out are cloth.
-    solid = solid_garment(gmask)
+    solid = straps.thin_straps(garment_img, solid_garment(gmask))
     # The garment's own pixels are all known (a white tee on white is cloth, not backdrop to paint over), but for
     # the backdrop in the slits beside long sleeves.
     closed_img, closed = close_flat_lay(garment_img, solid, enclosed=slit_backdrop(garment_img, solid, gmask))
@@ -286,7 +286,7 @@ def zone_to_replace(person: Person, body: BodyFrame, zone: np.ndarray, torso: np
     lower[:] = uncover.lower_below_old_hem(lower, lab, skin, person.mask, torso, body)
     zone[hem_row:] = False
     zone |= _old_below_hem(person, body, torso, skin, caps, old_px, ~lower, hem_row)
-    zone |= uncover.old_fringe(zone, old_px & ~skin & ~fm & ~lower & person.mask, body, uncover.hair_colours(lab, person, body, skin))
+    zone |= uncover.fringe_and_collar(zone, lab, person, body, skin, fm, old_px, lower)
     # What is left of it inside and along the zone in other colours: a logo, a collar, the shade along its seams
     # (below the new hem, between the hip joints, a light seam of her trousers' front is not the old top)
     front_of = (np.arange(H)[:, None] >= hem_row) & halter.hip_columns(body, W) & ~caps

@@ -9,6 +9,7 @@ import cv2
 import numpy as np
 
 from core.tryon.body import BodyFrame
+from core.tryon.collar import collar_back
 from core.tryon.pixels import ellipse_mask, quantise
 from core.tryon.reveal import clothing_colours
 
@@ -52,6 +53,15 @@ def old_fringe(zone: np.ndarray, old: np.ndarray, body: BodyFrame, hairlike: np.
         grown |= nxt
         seed = (zone | grown).astype(np.uint8)
     return grown & ~zone
+
+
+def fringe_and_collar(zone: np.ndarray, lab: np.ndarray, person, body: BodyFrame, skin: np.ndarray, face: np.ndarray,
+                      old_px: np.ndarray, lower: np.ndarray) -> np.ndarray:
+    """The old top's fringe joined to the zone (old_fringe: through its colours, never her hair's), and then the back
+    of its crew collar rising behind her neck in the collar's own colour (core/tryon/collar.py)."""
+    hair = hair_colours(lab, person, body, skin)
+    grown = zone | old_fringe(zone, old_px & ~skin & ~face & ~lower & person.mask, body, hair)
+    return grown | collar_back(lab, grown, person.mask & ~skin & ~old_px & ~lower, skin, face | hair, body)
 
 
 def leftovers(zone: np.ndarray, other: np.ndarray, body: BodyFrame) -> np.ndarray:
