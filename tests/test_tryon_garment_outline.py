@@ -2,6 +2,9 @@
 from types import SimpleNamespace
 
 import numpy as np
+import pytest
+
+from testkit.realphotos import needs_real
 
 from core.tryon.garment_outline import beyond_outline, gaps_closed, is_short
 
@@ -74,3 +77,20 @@ def test_a_bite_of_backdrop_enclosed_by_sleeve_and_body_is_filled_but_an_open_ga
     cover[150:190, 52:60] = True
     person.base_layer = object()  # a drawn figure's outline is exact
     assert not enclosed_backdrop(cover, person, BODY).any()
+
+
+@needs_real
+@pytest.mark.parametrize("p, g", [("p01", "g02"), ("p25", "g15")])
+def test_real_tops_have_a_clean_outline_with_no_bite_between_arm_and_body(p, g):
+    """Issue 22: a striped long-sleeve had a notch of backdrop bitten between her arm and the body (ragged 0.40%);
+    a short-sleeved shirt on a man in a tank showed the backdrop inside its sleeves and at his armpits (1.22%)."""
+    from core.tryon.classic import ClassicTryOn
+    from core.tryon.pose import analyse_person
+    from testkit.realphotos import load_real
+
+    person = analyse_person(load_real("people", p))
+    r = ClassicTryOn().run(person.image, load_real("garments", g), "upper", person=person)
+    ragged = next(c for c in r.quality.checks if c.name == "ragged")
+    assert ragged.value < 0.0025
+    past = (r.garment_alpha > 0.5) & ~person.mask  # the top drawn to its own edge past her outline ...
+    assert past.any() and past.sum() < 0.2 * (r.garment_alpha > 0.5).sum()  # ... its sleeves and sides, no more
