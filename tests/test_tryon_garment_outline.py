@@ -8,7 +8,8 @@ from testkit.realphotos import needs_real
 
 from core.tryon.garment_outline import beyond_outline, gaps_closed, is_short
 
-BODY = SimpleNamespace(width=100.0, neck_y=20.0, shoulder_edges=(np.array([40.0, 25.0]), np.array([150.0, 25.0])))
+BODY = SimpleNamespace(width=100.0, neck_y=20.0, shoulder_edges=(np.array([40.0, 25.0]), np.array([150.0, 25.0])),
+                       down=np.array([0.0, 1.0]))
 
 
 def _person_with_arm(gap: int) -> np.ndarray:
@@ -53,12 +54,19 @@ def test_a_short_sleeve_stands_off_a_bare_arm_but_a_long_one_does_not():
     layers = [hole, (None, body_a), (None, sleeve_a)]
     flat_sleeve[50:100, 60:100] = True  # a tee's sleeve: shorter than 0.65 of the garment's length
     assert is_short(flat_sleeve, np.array([100, 50.0]), parts)
-    out = beyond_outline(layers, parts, zone, person, BODY)
+    lm = np.zeros((33, 3), np.float32)
+    lm[14], lm[16] = (50, 110, 1), (50, 180, 1)  # her right arm (image left) hangs straight down
+    who = SimpleNamespace(mask=person, base_layer=None, landmarks=lm)
+    out = beyond_outline(layers, parts, zone, who, BODY)
     assert out[40:80, 25:40].mean() > 0.95 and not (out & person).any()
     assert not out[30, 25:39].any()  # its top falls outward from her shoulder: no horn beside it
     flat_sleeve[50:250, 20:100] = True  # a long sleeve: laid as wide as the arm, it stays on it
     assert not is_short(flat_sleeve, np.array([100, 50.0]), parts)
-    assert not beyond_outline(layers, parts, zone, person, BODY)[:, :40].any()
+    assert not beyond_outline(layers, parts, zone, who, BODY)[:, :40].any()
+    flat_sleeve[:] = False
+    flat_sleeve[50:100, 60:100] = True
+    lm[14] = (0, 60, 1)  # an arm held out (akimbo): the short sleeve folds on it, it does not stand off
+    assert not beyond_outline(layers, parts, zone, who, BODY)[:, :40].any()
 
 
 def test_a_bite_of_backdrop_enclosed_by_sleeve_and_body_is_filled_but_an_open_gap_is_not():

@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 
 from core.tryon.body import BodyFrame
-from core.tryon.drape import GarmentParts
+from core.tryon.drape import GarmentParts, arm_path
 
 
 def is_short(sleeve: np.ndarray, corner: np.ndarray, parts: GarmentParts) -> bool:
@@ -47,9 +47,10 @@ def below_shoulder(on_her: np.ndarray, side: int) -> np.ndarray:
 
 def enclosed_backdrop(cover: np.ndarray, person, body: BodyFrame) -> np.ndarray:
     """The backdrop that the garment and her body enclose where it is narrower than a sixth of the shoulders all
-    over (a sleeve and the body that meet above and below a bite between them): the garment's armholes are filled
-    there. A gap open to the rest of the backdrop (an arm held away, a wedge under the hem) stays; so does a drawn
-    figure's (its outline is exact)."""
+    over and the garment holds two fifths of its rim or more (a sleeve and the body that meet above and below a bite
+    between them; not a pocket between her bare forearm and hip): the garment's armholes are filled there. A gap
+    open to the rest of the backdrop (an arm held away, a wedge under the hem) stays; so does a drawn figure's (its
+    outline is exact)."""
     if getattr(person, "base_layer", None) is not None:
         return np.zeros_like(cover)
     solid = (cover | person.mask).astype(np.uint8)
@@ -64,6 +65,10 @@ def enclosed_backdrop(cover: np.ndarray, person, body: BodyFrame) -> np.ndarray:
     keep = (open_ <= 0.05 * size) & (np.arange(n) > 0)
     border = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
     keep[border] = False
+    for i in np.flatnonzero(keep):  # between the garment's sleeve and body, not her bare arm and hip
+        piece = (labels == i).astype(np.uint8)
+        ring = (cv2.dilate(piece, np.ones((5, 5), np.uint8)) > 0) & (piece == 0)
+        keep[i] = cover[ring].mean() >= 0.4
     return keep[labels]
 
 
@@ -84,17 +89,27 @@ def gaps_closed(cover: np.ndarray, zone: np.ndarray, person_mask: np.ndarray, bo
     return _touching(shut[labels], zone)
 
 
-def beyond_outline(layers: list, parts: GarmentParts, zone: np.ndarray, person_mask: np.ndarray,
-                   body: BodyFrame, drawn: bool = False) -> np.ndarray:
+def hangs(person, side: int, body: BodyFrame) -> bool:
+    """Her upper arm on that side (-1 image left) hangs down beside the body (within 25 degrees of the torso's
+    line): a sleeve stands off such an arm as it does in the product shot; on a raised or akimbo arm it folds."""
+    path = arm_path(person, side, body)
+    if path is None:
+        return False
+    upper = path[1] - path[0]
+    return float(np.dot(upper, body.down)) > 0.9 * float(np.linalg.norm(upper))
+
+
+def beyond_outline(layers: list, parts: GarmentParts, zone: np.ndarray, person, body: BodyFrame) -> np.ndarray:
     """The garment's pixels off her outline that belong to its own silhouette (see the module's note), from the
     shoulders' slope down. layers: the top's layers as worn (the armholes' fill, the body, then one per sleeve).
-    drawn: a drawn figure, whose outline is exact: the gap drawn between its arm and waist stays."""
+    A drawn figure's outline is exact: the gap drawn between its arm and waist stays."""
+    person_mask, drawn = person.mask, getattr(person, "base_layer", None) is not None
     cover = np.max([a for _, a in layers], axis=0) > 0.5
     out = np.zeros_like(zone) if drawn else gaps_closed(cover, zone, person_mask, body)
     sleeves = layers[2:] if len(layers) == 2 + len(parts.sleeves) else []
     for (_, a), (mask, side) in zip(sleeves, parts.sleeves):
         corner = np.array([parts.top[0] if side < 0 else parts.top[1], parts.y_top], np.float32)
-        if is_short(mask, corner, parts):
+        if is_short(mask, corner, parts) and hangs(person, side, body):
             off = (a > 0.5) & ~person_mask
             out |= _touching(off & below_shoulder((a > 0.5) & zone & person_mask, side), zone)
     out[:max(0, int(body.neck_y - 0.12 * body.width))] = False
