@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from core.tryon import dress, lower_fit, lower_legs, reveal, waist
+from core.tryon import dress, fringe, lower_fit, lower_legs, reveal, waist
 from core.tryon.base import Progress, TryOnBackend, TryOnResult
 from core.tryon.body import BodyFrame
 from core.tryon.flatlay import close_flat_lay, solid_garment  # noqa: F401  (imported from here by callers)
@@ -71,9 +71,9 @@ class ClassicTryOn(TryOnBackend):
         region, torso, frame = region_for_garment(person, kind, gmask)
         t["masks"] = time.perf_counter() - t0
         if kind == "upper":
-            return self._wear_top(person, garment_img, gmask, torso, frame, t)
+            return fringe.cleared(self._wear_top(person, garment_img, gmask, torso, frame, t))
         if kind == "dress" or dress.is_skirt(gmask):  # dresses and skirts keep their silhouette (core/tryon/dress.py)
-            return dress.wear(person, garment_img, gmask, kind, frame, torso, t, self.name)
+            return fringe.cleared(dress.wear(person, garment_img, gmask, kind, frame, torso, t, self.name))
         t0 = time.perf_counter()
         shape = solid_garment(gmask)  # trousers keep the gap between their legs (the hull below fills it)
         garment_img, gmask = close_flat_lay(garment_img, gmask)
@@ -109,9 +109,9 @@ class ClassicTryOn(TryOnBackend):
                  "garment_hem_right"]
         lms = {n: p for n, p in zip(names, dst)}
         lms.update({"l_shoulder": frame.ls, "r_shoulder": frame.rs, "l_hip": frame.lh, "r_hip": frame.rh})
-        return TryOnResult(Image.fromarray(out), self.name, kind, person, region, torso,
-                           Image.fromarray((warped * alpha[..., None] * 255).astype(np.uint8)), alpha, lms, t, [],
-                           garment_image=garment_img, garment_mask=gmask)
+        return fringe.cleared(TryOnResult(Image.fromarray(out), self.name, kind, person, region, torso,
+                                          Image.fromarray((warped * alpha[..., None] * 255).astype(np.uint8)), alpha,
+                                          lms, t, [], garment_image=garment_img, garment_mask=gmask))
 
     def warp(self, garment_img, gmask, src, dst, person, kind):
         stack = np.concatenate([np.asarray(garment_img.convert("RGB"), np.float32) / 255.0,

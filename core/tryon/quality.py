@@ -25,6 +25,7 @@ from PIL import Image
 from core.tryon.held import held_objects
 from core.tryon.pixels import (NBINS, ellipse_mask, fine_texture, local_std, quantise, skin_like,  # noqa: F401
                                 skin_model, to_lab)
+from core.tryon.quality_fringe import old_fringe
 from core.tryon.quality_slivers import sliver_mask, sliver_place
 from core.tryon.quality_checks import (between_legs, plain_backdrop, detail_kept, face_ellipse, flat_fill_mask, garment_holes,  # noqa: F401
                                        forearms_covered, hands_mask, invented_skin, light_slivers, old_edges_left,
@@ -37,7 +38,7 @@ from core.tryon.quality_skin import own_shading_level, seam_steps, unshaded_mask
 from core.tryon.quality_worn import hem_kept, old_cuff_left
 
 # Limits: a result passes a check below these (shares, 0..1).
-LIMITS = {"arms_covered": 0.2, "flat_fill": 0.02, "holes": 0.01, "old_garment": 0.03, "old_edges": 0.12, "slivers": 0.004,
+LIMITS = {"arms_covered": 0.2, "flat_fill": 0.02, "holes": 0.01, "old_garment": 0.03, "old_edges": 0.12, "old_fringe": 0.03, "slivers": 0.004,
           "face_changed": 0.01, "hands_changed": 0.15, "detail_kept": 0.45, "skin_tone": 10.0, "spikes": 0.01,
           "ragged": 0.01, "sleeves_kept": 0.5, "invented_skin": 0.12, "skin_shading": 0.05, "skin_seam": 0.15, "old_cuff": 0.25,
           "hem_kept": 0.3, "silhouette": 0.1, "shoulders": 0.04}
@@ -101,7 +102,8 @@ def assess(before, after, region: np.ndarray, garment_alpha: np.ndarray, kind: s
     v = _compare(before, after, garment_alpha, person)
     # 2. what a client would notice, one check each
     checks = _flat_fill(v) + [_holes(v, region, kind, torso, person), _old_garment(v, region, kind, person),
-              _old_edges(v, region, kind, person), _slivers(v, kind, person), _invented(v)]
+              _old_edges(v, region, kind, person), _slivers(v, kind, person), _invented(v),
+              _check("old_fringe", *old_fringe(v.labB, v.labA, v.dE, v.on, v.pmask, v.skinB, v.width, kind, person))]
     checks += _face_and_hands(v, person)
     checks += _arms(v, person, kind, garment_mask)
     # 3. the garment's print and texture, worn against the product shot's
@@ -323,6 +325,7 @@ _ADVICE = {
                  "the CatVTON backend on a GPU, which paints skin",
     "holes": "use a product shot on a plain backdrop with a clear edge around the garment (light garments: a "
              "grey or coloured backdrop)",
+    "old_fringe": "use a photo where her own garment is close-fitting, or the CatVTON backend on a GPU",
     "old_edges": "use a photo where the person's own garment is close-fitting (leggings, slim trousers), or "
                  "the CatVTON backend on a GPU",
     "slivers": "use a photo with the arms a little away from the body, or the CatVTON backend on a GPU",
@@ -349,7 +352,7 @@ _ADVICE = {
                      "under a short skirt), or the CatVTON backend on a GPU",
 }
 _NAMES = {"arms_covered": "sleeves down the arms", "flat_fill": "painted-over skin", "skin_shading": "flat drawn skin", "skin_seam": "drawn patch with a hard edge", "holes": "holes in the garment", "old_garment": "old clothing showing",
-          "old_edges": "old clothing at the edges", "slivers": "white slivers beside the garment",
+          "old_edges": "old clothing at the edges", "old_fringe": "slivers of the old clothing beside the garment", "slivers": "white slivers beside the garment",
           "face_changed": "face changed", "hands_changed": "hands covered", "detail_kept": "print smeared",
           "skin_tone": "bare skin in the wrong tone", "spikes": "backdrop slivers in the garment",
           "ragged": "ragged outline", "sleeves_kept": "long sleeves cut short", "invented_skin": "much skin drawn in",
@@ -358,7 +361,7 @@ _NAMES = {"arms_covered": "sleeves down the arms", "flat_fill": "painted-over sk
 
 
 def _verdict(checks: list[Check], kind: str, seconds: float) -> Quality:
-    weights = {"arms_covered": 30, "flat_fill": 30, "holes": 25, "old_garment": 30, "old_edges": 30, "slivers": 30, "face_changed": 40, "hands_changed": 15,
+    weights = {"arms_covered": 30, "flat_fill": 30, "holes": 25, "old_garment": 30, "old_edges": 30, "old_fringe": 30, "slivers": 30, "face_changed": 40, "hands_changed": 15,
                "detail_kept": 20, "skin_tone": 45, "spikes": 45, "ragged": 45, "sleeves_kept": 45, "invented_skin": 30, "skin_shading": 30, "skin_seam": 20,
                "old_cuff": 30, "hem_kept": 30, "silhouette": 40, "shoulders": 30}
     score = 100.0
