@@ -118,15 +118,14 @@ def bare_body(person: Person, body: BodyFrame, skin: np.ndarray) -> np.ndarray:
 
 
 def old_rim(gone: np.ndarray, zone: np.ndarray, skin: np.ndarray, person_mask: np.ndarray) -> np.ndarray:
-    """The old garment's thin outer edge (its last pixels either side of her mask's edge, left out of the zone) beside what of
+    """The old garment's thin outer edge (its last pixels inside her mask's edge, left out of the zone) beside what of
     it goes to the backdrop: it goes too. Kept, it floated in the backdrop as a thin line around the drawn arm."""
     if not gone.any():
         return np.zeros_like(gone)
     k = np.ones((3, 3), np.uint8)
     near_gone = cv2.dilate(gone.astype(np.uint8), k, iterations=3) > 0
     near_back = cv2.dilate((~person_mask).astype(np.uint8), k, iterations=2) > 0
-    near_her = cv2.dilate(person_mask.astype(np.uint8), k, iterations=2) > 0  # its soft edge just outside her mask
-    return near_gone & near_back & near_her & ~zone & ~skin
+    return near_gone & near_back & person_mask & ~zone & ~skin
 
 
 def clip(body_est: np.ndarray, zone: np.ndarray, bare: np.ndarray, person: Person, body: BodyFrame,

@@ -61,7 +61,7 @@ def fringe_and_collar(zone: np.ndarray, lab: np.ndarray, person, body: BodyFrame
     of its crew collar rising behind her neck in the collar's own colour (core/tryon/collar.py)."""
     hair = hair_colours(lab, person, body, skin)
     grown = zone | old_fringe(zone, old_px & ~skin & ~face & ~lower & person.mask, body, hair)
-    return grown | collar_back(lab, grown, person.mask & ~skin & ~old_px & ~lower, skin, face | hair, body)
+    return grown | (collar_back(lab, grown, person.mask & ~skin & ~old_px & ~lower, skin, face | hair, body) & person.mask)
 
 
 def leftovers(zone: np.ndarray, other: np.ndarray, body: BodyFrame) -> np.ndarray:
