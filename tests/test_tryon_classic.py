@@ -89,6 +89,9 @@ def test_lower_body_and_dress_on_a_full_figure(kind, item):
     if hangs:
         near = cv2.dilate((r.garment_alpha > 0.5).astype(np.uint8), np.ones((7, 7), np.uint8))[:480] > 0
         off_body &= ~near
+    if kind == "upper":  # a top's own sleeve standing off a thin arm is the top itself (garment_outline.py), no more
+        off_body &= ~(r.garment_alpha > 0)
+        assert not (changed & ~r.person.mask).any()  # the result's person is the dressed outline
     assert not off_body.any()
     covered = (r.garment_alpha > 0.5) & r.region
     assert covered.sum() / r.region.sum() >= 0.7

@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from core.tryon import anatomy, bare_outline, cuffs, halter, reveal, skin_join, skin_seam, straps, uncover, waistband
+from core.tryon import anatomy, bare_outline, cuffs, garment_outline, halter, reveal, skin_join, skin_seam, straps, uncover, waistband
 from core.tryon.side_gaps import enclosed
 from core.tryon.arms import bare_arm, hands, layer_over_arms, sleeve_across, sleeves_past_hem
 from core.tryon.base import TryOnResult
@@ -55,8 +55,7 @@ def wear_top(person: Person, garment_img: Image.Image, gmask: np.ndarray, torso:
     H, W = zone.shape
     # 1. the flat-lay: body and sleeves, and where its rows land
     flat = lay_out(garment_img, gmask, body)
-    # 2. the garment's body on the torso, then each sleeve along its arm
-    body_rgb, body_a, fit = place_body(flat, person, body, warp)
+    body_rgb, body_a, fit = place_body(flat, person, body, warp)  # 2. its body on the torso, then each sleeve on its arm
     corners_y = flat.hem_y  # its hem's corners; a curved hem (a shirt tail) reaches lower in the middle
     flat = replace(flat, hem_y=halter.worn_hem(body_a, flat.hem_y, body.width))
     # Below the new top's hem the person's own clothes stay (trousers, a skirt): the zone ends at the hem.
@@ -87,6 +86,7 @@ def wear_top(person: Person, garment_img: Image.Image, gmask: np.ndarray, torso:
     # 4. the old top's pixels the new one replaces; the hands and hair in front stay
     zone, skin, caps = zone_to_replace(person, body, zone, torso, flat.hem_y, lab, skin, lower, front)
     zone = skin_join.own_outline(base, zone & ~under_hem(layers, lower, corners_y - 0.2 * body.width), skin, person.mask, layers, body)
+    zone |= garment_outline.beyond_outline(layers, flat.parts, zone, person, body) & ~face_mask(body, zone.shape)  # to its own edge
     if warp is None:  # a long sleeve past the hem (on a hanging arm) is worn there too, to its cuff
         zone |= sleeves_past_hem(layers[2:], flat.hem_y, person, body, skin) & ~hands(person, body, skin, ~zone)
     # 5. what it leaves bare painted from her photo, the garment laid over it
@@ -221,7 +221,7 @@ def armholes(layers: list, person: Person, body: BodyFrame, hem_y: float) -> tup
     k = max(3, int(0.16 * body.width) | 1)
     closed = cv2.morphologyEx(cover.astype(np.uint8), cv2.MORPH_CLOSE,
                               cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))) > 0
-    gap = closed & ~cover & person.mask
+    gap = (closed & ~cover & person.mask) | garment_outline.enclosed_backdrop(cover, person, body)  # a bite between them too
     gap[:max(0, int(body.neck_y))] = False
     gap[int(min(H, max(0, hem_y))):] = False
     alpha = np.zeros((H, W), np.float32)
@@ -394,6 +394,6 @@ def _result(person: Person, garment_img: Image.Image, flat: FlatTop, zone: np.nd
     notes = [] if body.hips_seen else ["hips are outside the photo: the garment's length runs out of the frame"]
     warped = np.clip(sum(rgb * a[..., None] for rgb, a in layers), 0, 1) * zone[..., None]
     return TryOnResult(Image.fromarray(np.clip(np.rint(out * 255), 0, 255).astype(np.uint8)), backend, "upper",
-                       person, zone, torso, Image.fromarray((warped * 255).astype(np.uint8)), garment_alpha, lms,
-                       t, notes, side_fit=fit, garment_image=garment_img, garment_mask=flat.gmask,
+                       replace(person, mask=person.mask | zone), zone, torso, Image.fromarray((warped * 255).astype(np.uint8)),
+                       garment_alpha, lms, t, notes, side_fit=fit, garment_image=garment_img, garment_mask=flat.gmask,
                        garment_scale=flat.sx)
