@@ -7,7 +7,7 @@ import numpy as np
 from PIL import Image
 
 from core.images import foreground_mask
-from core.tryon.straps import open_above_bodice
+from core.tryon.straps import bodice_row, open_above_bodice, strappy
 
 
 def _enclosed_backdrop(garment_img: Image.Image, gmask: np.ndarray, min_width: int = 0) -> np.ndarray:
@@ -47,6 +47,7 @@ def close_flat_lay(garment_img: Image.Image, gmask: np.ndarray,
     filled = cv2.resize(cv2.inpaint(small, (1 - known) * 255, 3, cv2.INPAINT_TELEA), (w, h), interpolation=cv2.INTER_LINEAR)
     # A thin strap far from the inside is its own cloth, not its outline (a black strap on a white top stays black).
     strap = gmask & (cv2.distanceTransform((~inner).astype(np.uint8), cv2.DIST_L2, 3) > 6)
+    strap[bodice_row(gmask) if strappy(gmask) else 0:] = False  # only a strappy top's straps (no sleeve's edge)
     filled = np.where((hull & ~keep & ~strap)[..., None], filled, rgb)
     return Image.fromarray(filled), open_above_bodice(gmask, hull)  # a cami: its straps, not the hull
 
