@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from core.tryon import dress, fringe, lower_fit, lower_legs, reveal, waist
+from core.tryon import dress, fringe, hip_strip, lower_fit, lower_legs, reveal, waist
 from core.tryon.base import Progress, TryOnBackend, TryOnResult
 from core.tryon.body import BodyFrame
 from core.tryon.flatlay import close_flat_lay, solid_garment  # noqa: F401  (imported from here by callers)
@@ -102,6 +102,9 @@ class ClassicTryOn(TryOnBackend):
         out = compose(person, warped, alpha, region)
         if kind == "lower":  # what of the old garment shows beside and below the new trousers goes
             out, region = waist.hide_old(person, frame, out, alpha, region, at, own)
+            out, closed = hip_strip.close_to_arms(person, frame, out, (alpha * region) > 0.5, at,
+                                                  lower_fit.old_colours(person, frame))
+            alpha, region = np.where(closed, 1.0, alpha), region | closed  # (the trousers go on under her arm)
             out = lower_fit.waist_shadow(out, (alpha > 0.5) & region, person, at, frame.width)
             out, alpha = lower_fit.worn(person, out, alpha, region)  # not the waistband above her waist, the backdrop
         t["compose"] = time.perf_counter() - t0
