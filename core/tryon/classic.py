@@ -103,7 +103,10 @@ class ClassicTryOn(TryOnBackend):
         if kind == "lower":  # what of the old garment shows beside and below the new trousers goes
             out, region = waist.hide_old(person, frame, out, alpha, region, at, own)
             out, closed = hip_strip.close_to_arms(person, frame, out, (alpha * region) > 0.5, at,
-                                                  lower_fit.old_colours(person, frame))
+                                                  lower_fit.old_colours(person, frame), own)
+            out, above = hip_strip.close_above(person, frame, out, (alpha * region) > 0.5, at,
+                                               lower_fit.old_colours(person, frame))
+            closed |= above
             alpha, region = np.where(closed, 1.0, alpha), region | closed  # (the trousers go on under her arm)
             out = lower_fit.waist_shadow(out, (alpha > 0.5) & region, person, at, frame.width)
             out, alpha = lower_fit.worn(person, out, alpha, region)  # not the waistband above her waist, the backdrop

@@ -15,7 +15,7 @@ from core.tryon.front import hands_and_forearms, person_lab
 from core.tryon.pixels import quantise
 from core.tryon.pose import Person
 from core.tryon.quality_fringe import off_backdrop
-from core.tryon.reveal import lab_of, limb_capsules, own_skin, smooth
+from core.tryon.reveal import backdrop_fill, clothing_colours, limb_capsules, own_skin, smooth
 
 ENABLED = True  # off: results as they were (to measure before and after)
 REACH = 0.12  # the widest strip closed, a share of the shoulders
@@ -48,12 +48,15 @@ def _tones(lab: np.ndarray, arm: np.ndarray, w: float) -> np.ndarray:
 
 
 def close_to_arms(person: Person, frame: BodyFrame, out: np.ndarray, painted: np.ndarray,
-                  waist: float | None, lut: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+                  waist: float | None, lut: np.ndarray | None, own: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """out (uint8) with the strip between the trousers (painted) and her arm closed. lut: the old garment's
-    colours (quantised Lab). Returns (image, the pixels painted now)."""
+    colours (quantised Lab). own: the trousers keep their own legs over a dress or a skirt (the clean-up draws the
+    backdrop beside them: her arm hangs free of them, the strip becomes the backdrop too). Returns (image, the
+    pixels the trousers cover now)."""
     H, W = painted.shape
     w = frame.width
     done = np.zeros((H, W), bool)
+    gone = np.zeros((H, W), bool)
     if not ENABLED or lut is None or not painted.any():
         return out, done
     lab = person_lab(person)
@@ -68,10 +71,11 @@ def close_to_arms(person: Person, frame: BodyFrame, out: np.ndarray, painted: np
     wrists = [person.point(f"{s}_wrist")[1] for s in ("l", "r") if person.visible(f"{s}_wrist")]
     bottom = int(min(ys.max(), max(wrists) + 0.4 * w)) if wrists else -1
     res = out.copy()
-    # Not the backdrop the clean-up painted where the old garment was (a gap, not a strip); a white patch of the
-    # print as shot is the old garment still.
-    changed = np.abs(out.astype(np.int16) - np.asarray(person.image.convert("RGB"), np.int16)).max(axis=2) > 24
-    shot = ~changed | off_backdrop(lab, lab_of(out.astype(np.float32) / 255.0), person.mask, w)
+    # Beside the trousers, as shot: what the clean-up drew there (the backdrop where a wider dress was) is no strip.
+    shot = np.abs(out.astype(np.int16) - np.asarray(person.image.convert("RGB"), np.int16)).max(axis=2) <= 8
+    # ...and not in the backdrop's colour (a pale dress's shaded edge reads as the gap beside her arm; a white
+    # patch of a print between two rows with the strip is closed with them below).
+    shot &= off_backdrop(lab, lab, person.mask, w)
     for side, step in ((0, 1), (1, -1)):
         found = {}
         for y in range(top, bottom + 1):
@@ -101,6 +105,10 @@ def close_to_arms(person: Person, frame: BodyFrame, out: np.ndarray, painted: np
                 continue
             if not person.mask[y, int(np.clip(edge + step * depth, 0, W - 1))]:
                 continue
+            if own:  # over a dress: the backdrop between the trousers and her arm, as beside them elsewhere
+                for k in range(1, depth + 1):
+                    gone[y, int(np.clip(edge + step * k, 0, W - 1))] = True
+                continue
             # The trousers' own cloth stretched out from their edge: the band of them as wide as the strip and the
             # soft seam (where the old print showed through: against her arm there is no seam to soften), drawn
             # twice as wide, their outer edge at her arm.
@@ -113,6 +121,9 @@ def close_to_arms(person: Person, frame: BodyFrame, out: np.ndarray, painted: np
                     break
                 res[y, x] = out[y, src] if painted[y, src] else out[y, edge - step * SEAM]
                 done[y, x] = True
+    if gone.any():
+        res = np.clip(np.rint(backdrop_fill(res.astype(np.float32) / 255.0, gone, person.mask | painted) * 255),
+                      0, 255).astype(np.uint8)
     return res, done
 
 
@@ -143,3 +154,58 @@ def _tone(px: np.ndarray, tone: np.ndarray) -> float:
 
 def _chroma(px: np.ndarray, tone: np.ndarray) -> float:
     return float(np.hypot(px[1] - tone[1], px[2] - tone[2]))
+
+
+def close_above(person: Person, frame: BodyFrame, out: np.ndarray, painted: np.ndarray, waist: float | None,
+                lut: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """out (uint8) with the old garment's rows just above the new waistband (the waist found a row or two under
+    where the old print starts) and the waistband's soft top seam (it let the old print show through: a dotted line
+    along its top) covered by the waistband, drawn up over them column by column. Only the old garment's own colours (not the top's: her top's hem stays in front).
+    Returns (image, the pixels painted now)."""
+    H, W = painted.shape
+    w = frame.width
+    done = np.zeros((H, W), bool)
+    top_lut = _top_colours(person, frame, waist) if waist is not None else None
+    if not ENABLED or lut is None or top_lut is None:
+        return out, done
+    q = quantise(person_lab(person))
+    # Not her top's colours nor her arms: the old garment (the print's light patches in the top's colours between)
+    old = ~top_lut[q] & person.mask & ~arm_pixels(person, frame)
+    t = int(waist)
+    reach = max(2, int(0.05 * w))
+    if not 0 < t - reach or t + 2 * reach + SEAM >= H:
+        return out, done
+    depth = np.zeros(W, np.int32)
+    for x in np.flatnonzero(painted[t] & painted[t + 2 * reach + SEAM]):
+        gap, k = 0, 0
+        for i in range(1, reach + 1):
+            if old[t - i, x]:
+                k, gap = i, 0
+            elif not person.mask[t - i, x] or (gap := gap + 1) > 2:
+                break
+        depth[x] = k
+    depth = np.minimum(depth, cv2.dilate(cv2.erode(depth.astype(np.float32)[None], np.ones((1, 5))), np.ones((1, 5)))[0]
+                       .astype(np.int32))  # no lone column drawn up (a thread of the print)
+    res = out.copy()
+    for x in np.flatnonzero(painted[t] & painted[t + 2 * reach + SEAM]):  # the seam too, where no old row shows
+        n = int(depth[x]) + SEAM
+        a = t + SEAM + n  # the band of the waistband under its seam, drawn twice as tall up to the old print's top
+        for i in range(n + 1, 2 * n + 1):
+            y = a - i
+            res[y, x] = out[a - i // 2, x]
+            done[y, x] = True
+    return res, done
+
+
+def _top_colours(person: Person, frame: BodyFrame, waist: float) -> np.ndarray | None:
+    """Her top's colours just above its hem (a lookup over quantised Lab; not a logo on her chest), between the
+    hips' columns."""
+    H, W = person.mask.shape
+    w = frame.width
+    x0, x1 = sorted((int(frame.rh[0]), int(frame.lh[0])))
+    y0, y1 = int(waist - 0.2 * w), int(waist - 0.07 * w)
+    if y0 < 0 or y1 - y0 < 4 or x1 - x0 < 4:
+        return None
+    core = np.zeros((H, W), bool)
+    core[y0:y1, max(0, x0):min(W, x1 + 1)] = True
+    return clothing_colours(person_lab(person), core & person.mask, share=0.05)

@@ -18,6 +18,8 @@ MAIN = 0.03  # a colour making up this share of what the new garment covers is t
 NEW = 0.03  # ...unless it makes up this share of the new garment (its own colours at its edge)
 SHADE = 0.005  # a colour making up this share of the new garment is one of its shades (the garment as painted)
 UNCHANGED = 6.0  # colour difference (Lab) under which a pixel is as the photo had it
+STRETCH = 0.5  # trousers: the stretch of one side looked at alone, a share of the shoulders...
+STRIP = 0.2  # ...its share of old garment counted at this weight (a fifth of the band's pixels over it fails)
 GROW = 0.25  # the fix clears, with the band, what of the old garment joins it up to this share of the shoulders out
 
 
@@ -149,6 +151,23 @@ def fringe_share(mask: np.ndarray, on: np.ndarray, width: float) -> float:
     return float(mask.sum()) / max(outline_length(on) * max(2, int(BAND * width)), 1.0)
 
 
+def worst_stretch(mask: np.ndarray, on: np.ndarray, width: float) -> float:
+    """The old garment's share of the band along the worst stretch (STRETCH of the shoulders long) of one side of the
+    new garment (left or right of its middle): a strip of the old print down one hip, beside her arm, however
+    short the strip is against the whole outline (a few pixels thick for a forearm's length reads at once)."""
+    xs = np.flatnonzero(on.any(axis=0))
+    if not len(xs) or not mask.any():
+        return 0.0
+    r, h = max(2, int(BAND * width)), max(8, int(STRETCH * width))
+    cx = int((xs.min() + xs.max()) // 2)
+    best = 0.0
+    for side in (mask[:, :cx], mask[:, cx:]):
+        rows = side.sum(axis=1).astype(np.float32)
+        if len(rows) >= h:
+            best = max(best, float(np.convolve(rows, np.ones(h, np.float32), mode="valid").max()) / (h * r))
+    return best
+
+
 def fringe_for(before: np.ndarray, after: np.ndarray, alpha: np.ndarray, kind: str, person,
                grow: bool = False) -> np.ndarray:
     """fringe_mask on two RGB pictures of the person (before the try-on and after it)."""
@@ -172,7 +191,11 @@ def old_fringe_left(labB, labA, dE, on, pmask, skinB, width: float, kind: str, p
         kept = _kept(person, on.shape, width, skinB, labB, held=False)  # (pmask is without what she holds)
     except Exception:
         return 0.0
-    return fringe_share(fringe_mask(labB, labA, dE, on, pmask, skinB, width, kind, kept, person=person), on, width)
+    mask = fringe_mask(labB, labA, dE, on, pmask, skinB, width, kind, kept, person=person)
+    share = fringe_share(mask, on, width)
+    if kind == "lower":  # a strip down one side of new trousers shows however long their outline is
+        share = max(share, STRIP * worst_stretch(mask, on, width))
+    return share
 
 
 def old_fringe(labB, labA, dE, on, pmask, skinB, width: float, kind: str, person) -> tuple[float, str, str]:
