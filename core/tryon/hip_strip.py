@@ -7,6 +7,8 @@ arm's edge that are not her arm's own tone, become the trousers (their own cloth
 go on under her arm. Her arm's own pixels stay exactly as shot."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import cv2
 import numpy as np
 
@@ -55,27 +57,49 @@ def close_to_arms(person: Person, frame: BodyFrame, out: np.ndarray, painted: np
     pixels the trousers cover now)."""
     H, W = painted.shape
     w = frame.width
-    done = np.zeros((H, W), bool)
-    gone = np.zeros((H, W), bool)
     if not ENABLED or lut is None or not painted.any():
-        return out, done
+        return out, np.zeros((H, W), bool)
     lab = person_lab(person)
     q = quantise(lab)
     arm = arm_pixels(person, frame)
     skin = own_skin(lab, person, frame)
     tones = _tones(lab, arm, w)
     old = lut[q] & person.mask
-    reach, gap = max(3, int(REACH * w)), max(4, int(0.15 * w))
     ys = np.flatnonzero(painted.any(axis=1))
     top = int(max(ys.min(), waist if waist is not None else 0))
     wrists = [person.point(f"{s}_wrist")[1] for s in ("l", "r") if person.visible(f"{s}_wrist")]
     bottom = int(min(ys.max(), max(wrists) + 0.4 * w)) if wrists else -1
-    res = out.copy()
     # Beside the trousers, as shot: what the clean-up drew there (the backdrop where a wider dress was) is no strip.
     shot = np.abs(out.astype(np.int16) - np.asarray(person.image.convert("RGB"), np.int16)).max(axis=2) <= 8
     # ...and not in the backdrop's colour (a pale dress's shaded edge reads as the gap beside her arm; a white
     # patch of a print between two rows with the strip is closed with them below).
     shot &= off_backdrop(lab, lab, person.mask, w)
+    return close_rows(out, painted, Scene(lab, arm, skin, old, person.mask, shot, tones), (top, bottom), w, own)
+
+
+@dataclass
+class Scene:
+    """The photo as the strip finder reads it: Lab, her arms (hands_and_forearms and bare arms), her skin, the old
+    garment's colours, her outline, what beside the trousers is as shot, and her arm's tone on each row."""
+
+    lab: np.ndarray
+    arm: np.ndarray
+    skin: np.ndarray
+    old: np.ndarray
+    pmask: np.ndarray
+    shot: np.ndarray
+    tones: np.ndarray
+
+
+def close_rows(out: np.ndarray, painted: np.ndarray, sc: Scene, rows: tuple[int, int], w: float,
+               own: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """close_to_arms on the rows given (top, bottom), the photo read into `sc`."""
+    H, W = painted.shape
+    top, bottom = rows
+    lab, arm, skin, old, tones = sc.lab, sc.arm, sc.skin, sc.old, sc.tones
+    done, gone = np.zeros((H, W), bool), np.zeros((H, W), bool)
+    reach, gap = max(3, int(REACH * w)), max(4, int(0.15 * w))
+    res = out.copy()
     for side, step in ((0, 1), (1, -1)):
         found = {}
         for y in range(top, bottom + 1):
@@ -83,7 +107,7 @@ def close_to_arms(person: Person, frame: BodyFrame, out: np.ndarray, painted: np
             if not len(xs):
                 continue
             edge = int(xs.max()) if step > 0 else int(xs.min())
-            start = _strip(y, edge, step, arm, old, skin, person.mask, shot, lab, tones[y], reach)
+            start = _strip(y, edge, step, arm, old, skin, sc.pmask, sc.shot, lab, tones[y], reach)
             if start is not None:
                 found[y] = (edge, start[0], start[1])
         # The strip out to the deepest the old garment shows on the rows around, never into her arm's own tone: the
@@ -103,7 +127,7 @@ def close_to_arms(person: Person, frame: BodyFrame, out: np.ndarray, painted: np
                 found[y] = (edge, depth)
             else:
                 continue
-            if not person.mask[y, int(np.clip(edge + step * depth, 0, W - 1))]:
+            if not sc.pmask[y, int(np.clip(edge + step * depth, 0, W - 1))]:
                 continue
             if own:  # over a dress: the backdrop between the trousers and her arm, as beside them elsewhere
                 for k in range(1, depth + 1):
@@ -122,7 +146,7 @@ def close_to_arms(person: Person, frame: BodyFrame, out: np.ndarray, painted: np
                 res[y, x] = out[y, src] if painted[y, src] else out[y, edge - step * SEAM]
                 done[y, x] = True
     if gone.any():
-        res = np.clip(np.rint(backdrop_fill(res.astype(np.float32) / 255.0, gone, person.mask | painted) * 255),
+        res = np.clip(np.rint(backdrop_fill(res.astype(np.float32) / 255.0, gone, sc.pmask | painted) * 255),
                       0, 255).astype(np.uint8)
     return res, done
 
