@@ -67,14 +67,6 @@ def test_the_backdrop_beside_her_arm_and_her_arms_own_shade_stay():
         assert np.array_equal(out, img), between
 
 
-def test_over_a_dress_the_strip_becomes_the_backdrop():
-    img, painted, sc, strip = _scene("print")
-    out, done = hip_strip.close_rows(img, painted, sc, (0, 79), 100.0, own=True)
-    assert not done.any()  # nothing painted as trousers
-    assert np.abs(out[:, 30:36].astype(int) - BACK).max() < 20
-    assert np.array_equal(out[:, 36:], img[:, 36:])
-
-
 def _trousers(strip: bool):
     """A person in white old trousers; new orange ones over them, with `strip`: a 2-pixel strip of the old ones left
     down one side for a forearm's length (60 of 550 rows)."""

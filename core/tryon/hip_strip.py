@@ -17,7 +17,7 @@ from core.tryon.front import hands_and_forearms, person_lab
 from core.tryon.pixels import quantise
 from core.tryon.pose import Person
 from core.tryon.quality_fringe import off_backdrop
-from core.tryon.reveal import backdrop_fill, clothing_colours, limb_capsules, own_skin, smooth
+from core.tryon.reveal import clothing_colours, limb_capsules, own_skin, smooth
 
 ENABLED = True  # off: results as they were (to measure before and after)
 REACH = 0.12  # the widest strip closed, a share of the shoulders
@@ -52,12 +52,12 @@ def _tones(lab: np.ndarray, arm: np.ndarray, w: float) -> np.ndarray:
 def close_to_arms(person: Person, frame: BodyFrame, out: np.ndarray, painted: np.ndarray,
                   waist: float | None, lut: np.ndarray | None, own: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """out (uint8) with the strip between the trousers (painted) and her arm closed. lut: the old garment's
-    colours (quantised Lab). own: the trousers keep their own legs over a dress or a skirt (the clean-up draws the
-    backdrop beside them: her arm hangs free of them, the strip becomes the backdrop too). Returns (image, the
-    pixels the trousers cover now)."""
+    colours (quantised Lab). own: the trousers keep their own legs over a dress or a skirt: left as they are (her
+    arm hangs free of them; the backdrop drawn into a strip beside a hand took the hand's pale rim with it).
+    Returns (image, the pixels the trousers cover now)."""
     H, W = painted.shape
     w = frame.width
-    if not ENABLED or lut is None or not painted.any():
+    if not ENABLED or own or lut is None or not painted.any():
         return out, np.zeros((H, W), bool)
     lab = person_lab(person)
     q = quantise(lab)
@@ -74,7 +74,7 @@ def close_to_arms(person: Person, frame: BodyFrame, out: np.ndarray, painted: np
     # ...and not in the backdrop's colour (a pale dress's shaded edge reads as the gap beside her arm; a white
     # patch of a print between two rows with the strip is closed with them below).
     shot &= off_backdrop(lab, lab, person.mask, w)
-    return close_rows(out, painted, Scene(lab, arm, skin, old, person.mask, shot, tones), (top, bottom), w, own)
+    return close_rows(out, painted, Scene(lab, arm, skin, old, person.mask, shot, tones), (top, bottom), w)
 
 
 @dataclass
@@ -91,13 +91,13 @@ class Scene:
     tones: np.ndarray
 
 
-def close_rows(out: np.ndarray, painted: np.ndarray, sc: Scene, rows: tuple[int, int], w: float,
-               own: bool = False) -> tuple[np.ndarray, np.ndarray]:
+def close_rows(out: np.ndarray, painted: np.ndarray, sc: Scene, rows: tuple[int, int],
+               w: float) -> tuple[np.ndarray, np.ndarray]:
     """close_to_arms on the rows given (top, bottom), the photo read into `sc`."""
     H, W = painted.shape
     top, bottom = rows
     lab, arm, skin, old, tones = sc.lab, sc.arm, sc.skin, sc.old, sc.tones
-    done, gone = np.zeros((H, W), bool), np.zeros((H, W), bool)
+    done = np.zeros((H, W), bool)
     reach, gap = max(3, int(REACH * w)), max(4, int(0.15 * w))
     res = out.copy()
     for side, step in ((0, 1), (1, -1)):
@@ -129,10 +129,6 @@ def close_rows(out: np.ndarray, painted: np.ndarray, sc: Scene, rows: tuple[int,
                 continue
             if not sc.pmask[y, int(np.clip(edge + step * depth, 0, W - 1))]:
                 continue
-            if own:  # over a dress: the backdrop between the trousers and her arm, as beside them elsewhere
-                for k in range(1, depth + 1):
-                    gone[y, int(np.clip(edge + step * k, 0, W - 1))] = True
-                continue
             # The trousers' own cloth stretched out from their edge: the band of them as wide as the strip and the
             # soft seam (where the old print showed through: against her arm there is no seam to soften), drawn
             # twice as wide, their outer edge at her arm.
@@ -145,9 +141,6 @@ def close_rows(out: np.ndarray, painted: np.ndarray, sc: Scene, rows: tuple[int,
                     break
                 res[y, x] = out[y, src] if painted[y, src] else out[y, edge - step * SEAM]
                 done[y, x] = True
-    if gone.any():
-        res = np.clip(np.rint(backdrop_fill(res.astype(np.float32) / 255.0, gone, sc.pmask | painted) * 255),
-                      0, 255).astype(np.uint8)
     return res, done
 
 
@@ -184,8 +177,9 @@ def close_above(person: Person, frame: BodyFrame, out: np.ndarray, painted: np.n
                 lut: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
     """out (uint8) with the old garment's rows just above the new waistband (the waist found a row or two under
     where the old print starts) and the waistband's soft top seam (it let the old print show through: a dotted line
-    along its top) covered by the waistband, drawn up over them column by column. Only the old garment's own colours (not the top's: her top's hem stays in front).
-    Returns (image, the pixels painted now)."""
+    along its top) covered by the waistband, drawn up over them column by column. Only what is not her top's
+    colours nor her arms (her top's hem stays in front). lut: the old garment's colours (unused where her top's
+    colours just above its hem cannot be read). Returns (image, the pixels painted now)."""
     H, W = painted.shape
     w = frame.width
     done = np.zeros((H, W), bool)
