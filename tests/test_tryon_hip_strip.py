@@ -148,3 +148,17 @@ def test_real_trousers_meet_her_forearm_and_hide_the_old_print():
     q0, q1 = res[False].quality.check("old_fringe"), res[True].quality.check("old_fringe")
     assert not q0.passed, q0.value  # the check sees the strip (was 0.0093, passed)
     assert q1.passed and q1.value < 0.5 * q0.value, (q0.value, q1.value)
+
+
+@needs_real
+def test_real_trousers_over_a_dress_leave_her_upper_arms_outline_as_shot():
+    """Striped trousers over a black dress: from the waist to the elbow the outer 4-9 pixels of her arm (outside the
+    pose's arm capsule) were taken for the dress and drawn over with the backdrop (a step in her arm's outline)."""
+    from core.tryon.classic import ClassicTryOn
+    from core.tryon.pose import analyse_person
+
+    person = analyse_person(Image.open(REAL / "people" / "p12.jpg").convert("RGB"))
+    r = ClassicTryOn().run(person.image, Image.open(REAL / "garments" / "g21.jpg").convert("RGB"), "lower",
+                           person=person)
+    changed = np.abs(np.asarray(r.image, np.int16) - np.asarray(person.image, np.int16)).max(axis=2) > 10
+    assert changed[230:285, 185:205].sum() < 20  # was 363

@@ -275,13 +275,20 @@ def clear_beside(person: Person, frame: BodyFrame, out: np.ndarray, alpha: np.nd
     # Her skin where her limbs are (a dress's check in her skin's colour beside them is not her); her hands and
     # forearms as the photo shows them (the dress round them goes: hands_and_forearms puts them back after).
     keep = (skin & smooth(lab, skin, frame) & leg_shapes(person, w)) | hands_and_forearms(person, frame, lab)
-    keep |= skin & smooth(lab, skin, frame) & limb_capsules(person, frame, (H, W), 1.6)  # her arms beside a high waist
+    bare = skin & smooth(lab, skin, frame)
+    arms = bare & limb_capsules(person, frame, (H, W), 1.6)  # her arms beside a high waist
+    for _ in range(max(1, int(0.08 * w))):  # out to their own outline where the pose's capsule falls short of it
+        arms |= (cv2.dilate(arms.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0) & bare
+    keep |= arms
+    # Her limbs' own soft outline against the backdrop (half skin, half backdrop: not the dress) stays as shot.
+    k5 = np.ones((5, 5), np.uint8)
+    keep |= (cv2.dilate(keep.astype(np.uint8), k5) > 0) & (cv2.dilate((~person.mask).astype(np.uint8), k5) > 0) & ~on
     gone = person.mask & rows & ~on & ~keep
     gone = cv2.morphologyEx(gone.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
     if not gone.any():
         return out, gone
     # The old garment's anti-aliased edge just outside the person's outline goes with it (no faint line of it).
-    gone |= (cv2.dilate(gone.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0) & ~person.mask & ~on & rows
+    gone |= (cv2.dilate(gone.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0) & ~person.mask & ~on & rows & ~keep
     return backdrop_fill(out, gone, person.mask | on), gone  # the backdrop from the backdrop, not the new trousers
 
 
