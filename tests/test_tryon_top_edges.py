@@ -15,17 +15,16 @@ W = 160.0  # shoulder width of the drawn cases
 
 
 def _torn_top(h: int = 400, w: int = 300) -> np.ndarray:
-    """A top's body (columns 60..240, rows 80..330) with a torn hem (teeth and bites of 2-6 px every few columns),
-    two notches bitten into its side and a thin strap up from its top edge."""
+    """A top's body (columns 60..240, rows 80..330) with a torn hem as a white-on-white matte tears it (bites of
+    up to 8 px every few columns where the cloth was taken for backdrop, and a few splinters hanging below), two
+    notches bitten into its side and a thin strap up from its top edge."""
     m = np.zeros((h, w), bool)
     m[80:330, 60:240] = True
     rng = np.random.default_rng(4)
     for x in range(60, 240, 3):
-        d = int(rng.integers(-6, 7))
-        if d > 0:
-            m[330:330 + d, x:x + 3] = True
-        else:
-            m[330 + d:330, x:x + 3] = False
+        m[330 - int(rng.integers(0, 9)):330, x:x + 3] = False
+    for x in (90, 140, 200):
+        m[330:336, x:x + 2] = True  # splinters
     m[150:156, 60:68] = False  # notches in its side
     m[220:224, 234:240] = False
     m[20:80, 100:104] = True  # a strap 4 px wide, 60 long

@@ -12,7 +12,8 @@ import numpy as np
 CLOSE = 0.07  # notches narrower than this share of the shoulders are closed
 OPEN = 0.045  # teeth narrower than this are taken off
 LONG = 0.2  # ... unless they run longer than this (a strap, a tie)
-HEM_RUN = 0.15  # a hem's line is the running median over this share of the shoulders ...
+HEM_RUN = 0.15  # a hem's line is the running HEM_LEVEL percentile of its edge over this share of the shoulders
+HEM_LEVEL = 80  # (its lowest rows but for a splinter: a torn matte bites up into the cloth)
 HEM_STEP = 0.05  # ... where a column's edge is off it by less than this
 
 
@@ -22,9 +23,9 @@ def _disc(k: float) -> np.ndarray:
 
 
 def even_hem(on: np.ndarray, width: float) -> np.ndarray:
-    """The garment's lowest edge as an even line: each column's last row of cloth moved to the running median of
-    its neighbours' (over HEM_RUN of the shoulders) where it differs by less than HEM_STEP of them (a torn hem's
-    teeth and bites); a wider step (a shirt tail's curve, the body's side, a slit) stays."""
+    """The garment's lowest edge as an even line: each column's last row of cloth brought down to the running
+    HEM_LEVEL percentile of its neighbours' (over HEM_RUN of the shoulders) where it is above it by less than HEM_STEP of them (a
+    torn hem's bites); a wider step (a shirt tail's curve, the body's side, a slit) stays."""
     cols = np.flatnonzero(on.any(axis=0))
     if len(cols) < 10:
         return on
@@ -33,10 +34,12 @@ def even_hem(on: np.ndarray, width: float) -> np.ndarray:
     run = max(3, int(HEM_RUN * width) | 1)
     prof = last[cols[0]:cols[-1] + 1].astype(np.float32)
     padded = np.pad(prof, run // 2, mode="edge")
-    med = np.median(np.lib.stride_tricks.sliding_window_view(padded, run), axis=1)
+    med = np.percentile(np.lib.stride_tricks.sliding_window_view(padded, run), HEM_LEVEL, axis=1)
     med = cv2.GaussianBlur(med.reshape(1, -1).astype(np.float32), (0, 0), max(1.0, 0.01 * width)).ravel()
     step = np.abs(med - prof)
-    ok = (prof >= 0) & (step < HEM_STEP * width)
+    # Bites filled; a tooth below the line stays (the opening takes the thin ones; cut back, her drawn skin grew
+    # under a bandeau's twisted edge).
+    ok = (prof >= 0) & (step < HEM_STEP * width) & (med >= prof - 0.5)
     # The corners stay: the columns near the garment's sides (the hem turns up into them).
     side = max(2, int(0.05 * len(prof)))
     ok[:side] = False
