@@ -124,10 +124,13 @@ def arms_and_sleeves(person: Person, body: BodyFrame, skin: np.ndarray,
 
 
 def layer_over_arms(sleeve_layers: list, sides: list[int], body_layer: tuple, person: Person, body: BodyFrame,
-                    skin: np.ndarray, lab: np.ndarray | None = None) -> tuple[list, np.ndarray]:
+                    skin: np.ndarray, lab: np.ndarray | None = None, not_arm=None) -> tuple[list, np.ndarray]:
     """The garment's layers, bottom to top (the body, then each sleeve on its arm), with the person's arm in front
-    of them below the sleeves' ends. Returns (layers, the arm in front)."""
+    of them below the sleeves' ends. Returns (layers, the arm in front). not_arm: front -> what of it is no arm
+    (the old top's strap beside a bare arm), which the garment covers."""
     front, under = arms_and_sleeves(person, body, skin, [(a, s) for (_, a), s in zip(sleeve_layers, sides)], lab)
+    if not_arm is not None:
+        front &= ~not_arm(front)
     body_rgb, body_a = body_layer
     layers = [(body_rgb, body_a * ~front)]
     for rgb, a in sleeve_layers:

@@ -31,7 +31,7 @@ from core.tryon.quality_checks import (between_legs, plain_backdrop, detail_kept
                                        forearms_covered, hands_mask, invented_skin, light_slivers, old_edges_left,
                                        old_garment_left, short_sleeved, shoulder_width, skin_texture_level,
                                        sleeve_length)
-from core.tryon.quality_shape import backdrop_spikes, cuffs_low, ragged_outline, skin_tone_gap, sleeves_kept
+from core.tryon.quality_shape import backdrop_spikes, cuffs_low, ragged_outline, skin_tone_gap, sleeves_kept, torn_hem
 from core.tryon.quality_shoulders import shoulder_gap
 from core.tryon.quality_silhouette import silhouette_gap
 from core.tryon.quality_skin import own_shading_level, seam_steps, unshaded_mask
@@ -41,7 +41,7 @@ from core.tryon.quality_worn import hem_kept, old_cuff_left
 LIMITS = {"arms_covered": 0.2, "flat_fill": 0.02, "holes": 0.01, "old_garment": 0.03, "old_edges": 0.12, "old_fringe": 0.03, "slivers": 0.004,
           "face_changed": 0.01, "hands_changed": 0.15, "detail_kept": 0.45, "skin_tone": 10.0, "spikes": 0.01,
           "ragged": 0.01, "sleeves_kept": 0.5, "invented_skin": 0.12, "skin_shading": 0.05, "skin_seam": 0.15, "old_cuff": 0.25,
-          "hem_kept": 0.3, "silhouette": 0.1, "shoulders": 0.04}
+          "hem_kept": 0.3, "silhouette": 0.1, "shoulders": 0.04, "torn_hem": 0.15}
 # Over this many times its limit (4 where not named) a failure alone makes a result poor.
 _SEVERE = {"skin_tone": 1.3, "spikes": 2.0, "ragged": 2.0, "invented_skin": 1.75, "skin_seam": 10.0}  # a fifth of the figure drawn in
 _AT_LEAST = ("detail_kept", "sleeves_kept", "hem_kept")  # checks that pass at or above their limit
@@ -278,6 +278,9 @@ def _shape(v: _Compared, person, kind: str, garment, garment_mask, garment_scale
     rough = ragged_outline(v.on, v.width)
     out.append(_check("ragged", rough, f"the garment's outline is ragged: torn edges, splinters or blobs of something "
                       f"else inside it ({rough:.1%} of its area)", "the garment's outline is clean"))
+    tear = torn_hem(v.on, v.width) if kind == "upper" else 0.0  # a top's hem (a skirt's flare is the dress's own)
+    out.append(_check("torn_hem", tear, f"the garment's hem is torn: its lower edge zigzags ({tear:.2f} hundredths of "
+                      "the shoulders a column)", "the hem is an even line"))
     if kind == "dress" and garment_mask is not None:  # the skirt's outline as the shot's, not a box or a ledge
         sil = silhouette_gap(garment_mask, v.on & (v.changed | v.pmask), person, v.width, kind)
         if sil is not None:
@@ -339,6 +342,7 @@ _ADVICE = {
     "spikes": "use a product shot with the sleeves held away from the body (no backdrop between sleeve and body), "
               "or a grey or coloured backdrop for light garments",
     "ragged": "use a sharper product shot on a plain backdrop, and a straight front photo",
+    "torn_hem": "use a product shot on a backdrop that contrasts with the garment (a white tee on grey)",
     "sleeves_kept": "use a photo with the arms straight and a little away from the body, or try the garment as "
                     "another kind (a dress with long sleeves as a top), or the CatVTON backend on a GPU",
     "old_cuff": "use a photo with the arms straight and the wrists clear of the body, or the CatVTON backend on a GPU",
@@ -357,13 +361,13 @@ _NAMES = {"arms_covered": "sleeves down the arms", "flat_fill": "painted-over sk
           "skin_tone": "bare skin in the wrong tone", "spikes": "backdrop slivers in the garment",
           "ragged": "ragged outline", "sleeves_kept": "long sleeves cut short", "invented_skin": "much skin drawn in",
           "old_cuff": "old cuff below the new one", "hem_kept": "hem cut straight", "silhouette": "boxy dress outline",
-          "shoulders": "dress off her shoulders"}
+          "shoulders": "dress off her shoulders", "torn_hem": "torn hem"}
 
 
 def _verdict(checks: list[Check], kind: str, seconds: float) -> Quality:
     weights = {"arms_covered": 30, "flat_fill": 30, "holes": 25, "old_garment": 30, "old_edges": 30, "old_fringe": 30, "slivers": 30, "face_changed": 40, "hands_changed": 15,
                "detail_kept": 20, "skin_tone": 45, "spikes": 45, "ragged": 45, "sleeves_kept": 45, "invented_skin": 30, "skin_shading": 30, "skin_seam": 20,
-               "old_cuff": 30, "hem_kept": 30, "silhouette": 40, "shoulders": 30}
+               "old_cuff": 30, "hem_kept": 30, "silhouette": 40, "shoulders": 30, "torn_hem": 30}
     score = 100.0
     for c in checks:
         if c.name in _AT_LEAST:

@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from core.tryon import anatomy, bare_outline, cuffs, garment_outline, halter, reveal, skin_join, skin_seam, straps, uncover, waistband
+from core.tryon import anatomy, bare_outline, cuffs, garment_outline, halter, reveal, skin_join, skin_seam, straps, top_edges, uncover, waistband
 from core.tryon.side_gaps import enclosed
 from core.tryon.arms import bare_arm, hands, layer_over_arms, sleeve_across, sleeves_past_hem
 from core.tryon.base import TryOnResult
@@ -72,8 +72,8 @@ def wear_top(person: Person, garment_img: Image.Image, gmask: np.ndarray, torso:
         sleeves = place_sleeves(flat, person, body, {k: cuffs.old_cuff_reach(lab, skin, person, k, body) for k in (-1, 1)})
         hole = armholes(sleeves + [(body_rgb, body_a)], person, body, body.neck_y if straps.strappy(flat.gmask) else flat.hem_y)
         # Below the sleeves' ends her own arms, in front of the garment; above, each sleeve over the body.
-        layers, front = layer_over_arms(sleeves, [s for _, s in flat.parts.sleeves], (body_rgb, body_a), person,
-                                        body, bare_skin, lab)
+        layers, front = layer_over_arms(sleeves, [s for _, s in flat.parts.sleeves], (body_rgb, body_a), person, body, bare_skin,
+                                        lab, lambda f: top_edges.old_beside_arm(f, lab, skin, torso & zone & ~skin, body.width))
         layers.insert(0, (hole[0], hole[1] * ~front))
     else:
         layers = [(body_rgb, body_a)]
@@ -159,7 +159,7 @@ def place_body(flat: FlatTop, person: Person, body: BodyFrame, warp: Warp | None
                                 person, "upper")
     row_y = flat.dst[:5, 1]
     fit = fit_sides(body_a, torso_outline(body), (float(row_y[0]), float(row_y[-1])), 0.15 * body.width)
-    body_rgb, body_a = fit.apply(body_rgb, body_a)
+    body_rgb, body_a = top_edges.clean_layer(*fit.apply(body_rgb, body_a), body.width, hem=True)  # no torn hem, no teeth
     return body_rgb, body_a, fit
 
 
@@ -199,7 +199,7 @@ def place_sleeves(flat: FlatTop, person: Person, body: BodyFrame,
                                  flat.sx, along)
             rgb = cv2.warpAffine(flat.tex, M, (W, H), flags=cv2.INTER_LINEAR, borderValue=0)
             a = cv2.warpAffine(mask.astype(np.float32), M, (W, H), flags=cv2.INTER_LINEAR, borderValue=0)
-        layers.append((rgb, np.clip(a, 0, 1)))
+        layers.append(top_edges.clean_layer(rgb, np.clip(a, 0, 1), body.width))
     return layers
 
 
