@@ -17,6 +17,7 @@ from core.tryon.drape import face_mask
 from core.tryon.dress_cover import OldCover, flat_halves, fuller, let_down, old_clothes, skin_like
 from core.tryon.dress_edges import crisp_edges
 from core.tryon.dress_shoulders import add_sleeves, hang_bodice, sleeved_top
+from core.tryon.held_cut import whole_held
 from core.tryon.front import hands_and_forearms, in_front, person_lab, put_back
 from core.tryon.dress_parts import (flat_sleeves, follow_shoulders, leg_shapes, old_hem_at_ankles,
                                     centre_line, shoulder_band, shoulder_contour, shoulder_half, sleeve_seam, wear_sleeves)
@@ -255,7 +256,7 @@ def wear(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str,
     # 1. the flat-lay's silhouette placed row by row on the body
     rgb, alpha, info, sleeves = _hang(person, garment_img, gmask, kind, frame)
     # 2. nothing past the shoulders' outline; the face, hands and forearms stay in front; the sleeves on the arms
-    front = in_front(person, frame, person_lab(person))  # hands, bare forearms, what she holds
+    front = _in_front(person, frame)  # hands, bare forearms, what she holds (cut along its own outline)
     alpha = _trim(person, alpha, frame, info.get("collar"))
     rgb, alpha, sleeve_on = add_sleeves(person, frame, rgb, alpha, sleeves)
     covered = alpha > 0.5
@@ -332,6 +333,12 @@ def _hang(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str
         s = min(info["sx"], shoulders / (2 * sh))
         layers = wear_sleeves(person, frame, tex, sleeves, corners, s, s, edges=seams)
     return warped[..., :3], np.clip(warped[..., 3], 0, 1), info, layers
+
+
+def _in_front(person: Person, frame: BodyFrame) -> np.ndarray:
+    lab = person_lab(person)
+    hands = hands_and_forearms(person, frame, lab)
+    return hands | whole_held(person, frame, in_front(person, frame, lab) & ~hands, hands)
 
 
 def _chest_scale(person: Person, frame: BodyFrame, sh: float) -> float:
