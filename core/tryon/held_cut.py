@@ -57,6 +57,9 @@ def _cut(img: np.ndarray, part: np.ndarray, hands: np.ndarray, pmask: np.ndarray
     hull = np.zeros(p.shape, np.uint8)
     cv2.fillPoly(hull, [cv2.convexHull(np.stack(np.nonzero(p)[::-1], 1).astype(np.int32))], 1)
     gc[(hull > 0) | p] = cv2.GC_PR_FGD
+    # What was found against her hand is surely held (the hand grips it there, whatever its colour).
+    k = int(0.08 * w) | 1
+    gc[p & (cv2.dilate(h.astype(np.uint8), np.ones((k, k), np.uint8)) > 0)] = cv2.GC_FGD
     gc[~pm & ~p] = cv2.GC_BGD  # the backdrop beside the figure is not the object
     gc[h & ~p] = cv2.GC_BGD  # nor her hand (kept on its own: not the object's colours)
     if (gc == cv2.GC_PR_FGD).sum() < 20 or (gc != cv2.GC_PR_FGD).sum() < 20:
