@@ -65,6 +65,7 @@ def _cut(img: np.ndarray, part: np.ndarray, hands: np.ndarray, pmask: np.ndarray
     if (gc == cv2.GC_PR_FGD).sum() < 20 or (gc != cv2.GC_PR_FGD).sum() < 20:
         return None
     bgd, fgd = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
+    cv2.setRNGSeed(0)  # GrabCut seeds its colour models at random: the same photo gives the same cut every time
     try:
         cv2.grabCut(np.ascontiguousarray(img[box]), gc, None, bgd, fgd, 4, cv2.GC_INIT_WITH_MASK)
     except cv2.error:

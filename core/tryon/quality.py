@@ -26,7 +26,7 @@ from core.tryon.held import held_objects
 from core.tryon.pixels import (NBINS, ellipse_mask, fine_texture, local_std, quantise, skin_like,  # noqa: F401
                                 skin_model, to_lab)
 from core.tryon.quality_fringe import old_fringe
-from core.tryon.quality_held import held_cut
+from core.tryon.quality_sleeves import dress_checks
 from core.tryon.quality_slivers import sliver_mask, sliver_place
 from core.tryon.quality_checks import (between_legs, plain_backdrop, detail_kept, face_ellipse, flat_fill_mask, garment_holes,  # noqa: F401
                                        forearms_covered, hands_mask, invented_skin, light_slivers, old_edges_left,
@@ -42,10 +42,10 @@ from core.tryon.quality_worn import hem_kept, old_cuff_left
 LIMITS = {"arms_covered": 0.2, "flat_fill": 0.02, "holes": 0.01, "old_garment": 0.03, "old_edges": 0.12, "old_fringe": 0.03, "slivers": 0.004,
           "face_changed": 0.01, "hands_changed": 0.15, "detail_kept": 0.45, "skin_tone": 10.0, "spikes": 0.01,
           "ragged": 0.01, "sleeves_kept": 0.5, "invented_skin": 0.12, "skin_shading": 0.05, "skin_seam": 0.15, "old_cuff": 0.25,
-          "hem_kept": 0.3, "silhouette": 0.1, "shoulders": 0.04, "held_cut": 0.08}
+          "hem_kept": 0.3, "silhouette": 0.1, "shoulders": 0.04, "held_cut": 0.08, "sleeve_detail": 0.9}
 # Over this many times its limit (4 where not named) a failure alone makes a result poor.
 _SEVERE = {"skin_tone": 1.3, "spikes": 2.0, "ragged": 2.0, "invented_skin": 1.75, "skin_seam": 10.0}  # a fifth of the figure drawn in
-_AT_LEAST = ("detail_kept", "sleeves_kept", "hem_kept")  # checks that pass at or above their limit
+_AT_LEAST = ("detail_kept", "sleeves_kept", "hem_kept", "sleeve_detail")  # checks that pass at or above their limit
 
 
 @dataclass
@@ -105,7 +105,7 @@ def assess(before, after, region: np.ndarray, garment_alpha: np.ndarray, kind: s
     checks = _flat_fill(v) + [_holes(v, region, kind, torso, person), _old_garment(v, region, kind, person),
               _old_edges(v, region, kind, person), _slivers(v, kind, person), _invented(v),
               _check("old_fringe", *old_fringe(v.labB, v.labA, v.dE, v.on, v.pmask, v.skinB, v.width, kind, person))]
-    checks += _face_and_hands(v, person) + ([_check("held_cut", *held_cut(v, person))] if kind == "dress" and person is not None else [])
+    checks += _face_and_hands(v, person) + [_check(*c) for c in dress_checks(v, person, kind, garment, garment_mask)]
     checks += _arms(v, person, kind, garment_mask)
     # 3. the garment's print and texture, worn against the product shot's
     checks += _detail(v, garment, garment_mask, garment_alpha, garment_scale)
@@ -333,6 +333,7 @@ _ADVICE = {
     "old_garment": "check the garment kind, or use a photo where the person wears a fitted garment, facing the "
                    "camera, arms away from the body",
     "face_changed": "use a straight front photo with the head upright", "held_cut": "use a photo with the hands and what they hold away from the body",
+    "sleeve_detail": "use a product shot with the sleeves laid out away from the body, or the CatVTON backend on a GPU",
     "hands_changed": "use a photo with the hands away from the body",
     "detail_kept": "use a flat front product shot, or the CatVTON backend on a GPU for prints",
     "skin_tone": "use a photo where the person wears something close in length and sleeve to the new garment, or the "
@@ -358,13 +359,13 @@ _NAMES = {"arms_covered": "sleeves down the arms", "flat_fill": "painted-over sk
           "skin_tone": "bare skin in the wrong tone", "spikes": "backdrop slivers in the garment",
           "ragged": "ragged outline", "sleeves_kept": "long sleeves cut short", "invented_skin": "much skin drawn in",
           "old_cuff": "old cuff below the new one", "hem_kept": "hem cut straight", "silhouette": "boxy dress outline",
-          "shoulders": "dress off her shoulders", "held_cut": "what she holds cut badly"}
+          "shoulders": "dress off her shoulders", "held_cut": "what she holds cut badly", "sleeve_detail": "sleeves smeared"}
 
 
 def _verdict(checks: list[Check], kind: str, seconds: float) -> Quality:
     weights = {"arms_covered": 30, "flat_fill": 30, "holes": 25, "old_garment": 30, "old_edges": 30, "old_fringe": 30, "slivers": 30, "face_changed": 40, "hands_changed": 15,
                "detail_kept": 20, "skin_tone": 45, "spikes": 45, "ragged": 45, "sleeves_kept": 45, "invented_skin": 30, "skin_shading": 30, "skin_seam": 20,
-               "old_cuff": 30, "hem_kept": 30, "silhouette": 40, "shoulders": 30, "held_cut": 30}
+               "old_cuff": 30, "hem_kept": 30, "silhouette": 40, "shoulders": 30, "held_cut": 30, "sleeve_detail": 20}
     score = 100.0
     for c in checks:
         if c.name in _AT_LEAST:
