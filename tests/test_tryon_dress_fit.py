@@ -91,16 +91,27 @@ def test_short_sleeves_lie_on_the_arms_not_as_wings(tried):
     assert a[:y].sum() > 0.5 * f.width ** 2  # and the dress is worn
 
 
+# Inside each object, by eye (576x768): the clutch's right panel and its end left of her hand; the bag's front.
+OBJECT = {"p06": [(slice(280, 305), slice(228, 252)), (slice(303, 327), slice(150, 173))],
+          "p13": [(slice(404, 432), slice(192, 240))]}
+
+
 @needs_real
 @pytest.mark.parametrize("p,g", [("p06", "g29"), ("p13", "g32")])
 def test_what_she_holds_in_her_hand_stays_in_front_of_the_dress(tried, p, g):
     """A clutch (p06) and a small bag (p13) held in the hand were half or wholly painted over by the dress. Found
-    (0 before), and the photo's own pixels there (4% / 0% changed)."""
+    (0 before), and the photo's own pixels there. held.py's mask runs a little into the old clothes beside the
+    object (the cami above the clutch, a piece of the cream dress beside the bag), which the dress now covers
+    (core/tryon/held_cut.py): measured 4 px inside that mask (was its whole area: 2.5% / 0.2% changed, now
+    10.2% / 18.1% there, all old clothing), and inside each object outlined by eye."""
     person, f, r = tried(p, g)
     held = held_objects(lab_of(np.asarray(person.image, np.float32) / 255.0), person)
     assert held.sum() > 0.1 * f.width ** 2
     changed = np.abs(np.asarray(r.image, np.int16) - np.asarray(person.image, np.int16)).max(2) > 24
-    assert changed[held].mean() < 0.1
+    inside = cv2.erode(held.astype(np.uint8), np.ones((9, 9), np.uint8)) > 0
+    assert changed[inside].mean() < 0.1  # 2.9% / 7.6%
+    for box in OBJECT[p]:
+        assert changed[box].mean() < 0.05
 
 
 @needs_real

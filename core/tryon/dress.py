@@ -17,6 +17,7 @@ from core.tryon.drape import face_mask
 from core.tryon.dress_cover import OldCover, flat_halves, fuller, let_down, old_clothes, skin_like
 from core.tryon.dress_edges import crisp_edges
 from core.tryon.dress_shoulders import add_sleeves, hang_bodice, sleeved_top
+from core.tryon.held_cut import whole_held
 from core.tryon.front import hands_and_forearms, in_front, person_lab, put_back
 from core.tryon.dress_parts import (flat_sleeves, follow_shoulders, leg_shapes, old_hem_at_ankles,
                                     centre_line, shoulder_band, shoulder_contour, shoulder_half, sleeve_seam, wear_sleeves)
@@ -255,7 +256,7 @@ def wear(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str,
     # 1. the flat-lay's silhouette placed row by row on the body
     rgb, alpha, info, sleeves = _hang(person, garment_img, gmask, kind, frame)
     # 2. nothing past the shoulders' outline; the face, hands and forearms stay in front; the sleeves on the arms
-    front = in_front(person, frame, person_lab(person))  # hands, bare forearms, what she holds
+    hands, held = _in_front(person, frame)  # hands, bare forearms; what she holds (cut along its own outline)
     alpha = _trim(person, alpha, frame, info.get("collar"))
     rgb, alpha, sleeve_on = add_sleeves(person, frame, rgb, alpha, sleeves)
     covered = alpha > 0.5
@@ -271,7 +272,7 @@ def wear(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str,
     # Hands, bare forearms (not under a new sleeve) and what she holds stay in front, exactly as shot.
     # Their rim against the photo's backdrop (skin blended with it) stays behind: no light halo on the dress.
     inner = cv2.erode(person.mask.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
-    out = put_back(person, out, front & ~sleeve_on & inner)
+    out = put_back(person, out, ((hands & ~sleeve_on) | held) & inner)  # a sleeve never covers what she holds
     # Every pixel that may differ from the photo: the garment with its soft edge, and what was repainted.
     region = covered | bare | (np.abs(out - base).max(2) > 0)
     t["compose"] = time.perf_counter() - t0
@@ -331,7 +332,17 @@ def _hang(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str
     if sleeves:  # sleeves sized by the shoulders (a broad waist widens the skirt, not the sleeves)
         s = min(info["sx"], shoulders / (2 * sh))
         layers = wear_sleeves(person, frame, tex, sleeves, corners, s, s, edges=seams)
-    return warped[..., :3], np.clip(warped[..., 3], 0, 1), info, layers
+    # Its outline's soft rim only beside the cloth: no faint wisp of a stretched hem row or shadow off it (a pale
+    # streak out past the hem's corner).
+    alpha = np.clip(warped[..., 3], 0, 1)
+    alpha = alpha * (cv2.dilate((alpha > 0.5).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
+    return warped[..., :3], alpha, info, layers
+
+
+def _in_front(person: Person, frame: BodyFrame) -> tuple[np.ndarray, np.ndarray]:
+    lab = person_lab(person)
+    hands = hands_and_forearms(person, frame, lab)
+    return hands, whole_held(person, frame, in_front(person, frame, lab) & ~hands, hands)
 
 
 def _chest_scale(person: Person, frame: BodyFrame, sh: float) -> float:

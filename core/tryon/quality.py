@@ -26,6 +26,7 @@ from core.tryon.held import held_objects
 from core.tryon.pixels import (NBINS, ellipse_mask, fine_texture, local_std, quantise, skin_like,  # noqa: F401
                                 skin_model, to_lab)
 from core.tryon.quality_fringe import old_fringe
+from core.tryon.quality_sleeves import dress_checks
 from core.tryon.quality_slivers import sliver_mask, sliver_place
 from core.tryon.quality_checks import (between_legs, plain_backdrop, detail_kept, face_ellipse, flat_fill_mask, garment_holes,  # noqa: F401
                                        forearms_covered, hands_mask, invented_skin, light_slivers, old_edges_left,
@@ -35,16 +36,17 @@ from core.tryon.quality_shape import backdrop_spikes, cuffs_low, ragged_outline,
 from core.tryon.quality_shoulders import shoulder_gap
 from core.tryon.quality_silhouette import silhouette_gap
 from core.tryon.quality_skin import own_shading_level, seam_steps, unshaded_mask
+from core.tryon.quality_words import ADVICE, NAMES
 from core.tryon.quality_worn import hem_kept, old_cuff_left
 
 # Limits: a result passes a check below these (shares, 0..1).
 LIMITS = {"arms_covered": 0.2, "flat_fill": 0.02, "holes": 0.01, "old_garment": 0.03, "old_edges": 0.12, "old_fringe": 0.03, "slivers": 0.004,
           "face_changed": 0.01, "hands_changed": 0.15, "detail_kept": 0.45, "skin_tone": 10.0, "spikes": 0.01,
           "ragged": 0.01, "sleeves_kept": 0.5, "invented_skin": 0.12, "skin_shading": 0.05, "skin_seam": 0.15, "old_cuff": 0.25,
-          "hem_kept": 0.3, "silhouette": 0.1, "shoulders": 0.04, "torn_hem": 0.15}
+          "hem_kept": 0.3, "silhouette": 0.1, "shoulders": 0.04, "torn_hem": 0.15, "held_cut": 0.08, "sleeve_detail": 0.9}
 # Over this many times its limit (4 where not named) a failure alone makes a result poor.
 _SEVERE = {"skin_tone": 1.3, "spikes": 2.0, "ragged": 2.0, "invented_skin": 1.75, "skin_seam": 10.0}  # a fifth of the figure drawn in
-_AT_LEAST = ("detail_kept", "sleeves_kept", "hem_kept")  # checks that pass at or above their limit
+_AT_LEAST = ("detail_kept", "sleeves_kept", "hem_kept", "sleeve_detail")  # checks that pass at or above their limit
 
 
 @dataclass
@@ -104,7 +106,7 @@ def assess(before, after, region: np.ndarray, garment_alpha: np.ndarray, kind: s
     checks = _flat_fill(v) + [_holes(v, region, kind, torso, person), _old_garment(v, region, kind, person),
               _old_edges(v, region, kind, person), _slivers(v, kind, person), _invented(v),
               _check("old_fringe", *old_fringe(v.labB, v.labA, v.dE, v.on, v.pmask, v.skinB, v.width, kind, person))]
-    checks += _face_and_hands(v, person)
+    checks += _face_and_hands(v, person) + [_check(*c) for c in dress_checks(v, person, kind, garment, garment_mask)]
     checks += _arms(v, person, kind, garment_mask)
     # 3. the garment's print and texture, worn against the product shot's
     checks += _detail(v, garment, garment_mask, garment_alpha, garment_scale)
@@ -318,56 +320,11 @@ def _ends(v: _Compared, person, kind: str, garment_mask) -> list[Check]:
     return out
 
 
-_ADVICE = {
-    "arms_covered": "use a photo with the arms straight and a little away from the body",
-    "skin_seam": "use a photo where the person wears something close in cut to the new garment (a tank top for a "
-                 "halter or a cami), or the CatVTON backend on a GPU, which paints skin",
-    "skin_shading": "use a photo where the person wears something close in length and sleeve to the new garment "
-                    "(less skin to draw), or the CatVTON backend on a GPU, which paints skin",
-    "flat_fill": "use a photo where the person wears something close in length and sleeve to the new garment, or "
-                 "the CatVTON backend on a GPU, which paints skin",
-    "holes": "use a product shot on a plain backdrop with a clear edge around the garment (light garments: a "
-             "grey or coloured backdrop)",
-    "old_fringe": "use a photo where her own garment is close-fitting, or the CatVTON backend on a GPU",
-    "old_edges": "use a photo where the person's own garment is close-fitting (leggings, slim trousers), or "
-                 "the CatVTON backend on a GPU",
-    "slivers": "use a photo with the arms a little away from the body, or the CatVTON backend on a GPU",
-    "old_garment": "check the garment kind, or use a photo where the person wears a fitted garment, facing the "
-                   "camera, arms away from the body",
-    "face_changed": "use a straight front photo with the head upright",
-    "hands_changed": "use a photo with the hands away from the body",
-    "detail_kept": "use a flat front product shot, or the CatVTON backend on a GPU for prints",
-    "skin_tone": "use a photo where the person wears something close in length and sleeve to the new garment, or the "
-                 "CatVTON backend on a GPU, which paints skin",
-    "spikes": "use a product shot with the sleeves held away from the body (no backdrop between sleeve and body), "
-              "or a grey or coloured backdrop for light garments",
-    "ragged": "use a sharper product shot on a plain backdrop, and a straight front photo",
-    "torn_hem": "use a product shot on a backdrop that contrasts with the garment (a white tee on grey)",
-    "sleeves_kept": "use a photo with the arms straight and a little away from the body, or try the garment as "
-                    "another kind (a dress with long sleeves as a top), or the CatVTON backend on a GPU",
-    "old_cuff": "use a photo with the arms straight and the wrists clear of the body, or the CatVTON backend on a GPU",
-    "hem_kept": "use a full-length or hip-length photo standing straight, or the CatVTON backend on a GPU",
-    "shoulders": "use a photo where the person wears something with sleeves and a round neck, standing straight, or "
-                 "the CatVTON backend on a GPU",
-    "silhouette": "use a straight front photo with the arms a little away from the body, or the CatVTON backend "
-                  "on a GPU",
-    "invented_skin": "this garment shows much more skin than the photo does: use a photo of the person in "
-                     "something as bare (a tank top or a cami for a crop top or a bandeau, shorts or a short dress "
-                     "under a short skirt), or the CatVTON backend on a GPU",
-}
-_NAMES = {"arms_covered": "sleeves down the arms", "flat_fill": "painted-over skin", "skin_shading": "flat drawn skin", "skin_seam": "drawn patch with a hard edge", "holes": "holes in the garment", "old_garment": "old clothing showing",
-          "old_edges": "old clothing at the edges", "old_fringe": "slivers of the old clothing beside the garment", "slivers": "white slivers beside the garment",
-          "face_changed": "face changed", "hands_changed": "hands covered", "detail_kept": "print smeared",
-          "skin_tone": "bare skin in the wrong tone", "spikes": "backdrop slivers in the garment",
-          "ragged": "ragged outline", "sleeves_kept": "long sleeves cut short", "invented_skin": "much skin drawn in",
-          "old_cuff": "old cuff below the new one", "hem_kept": "hem cut straight", "silhouette": "boxy dress outline",
-          "shoulders": "dress off her shoulders", "torn_hem": "torn hem"}
-
-
 def _verdict(checks: list[Check], kind: str, seconds: float) -> Quality:
     weights = {"arms_covered": 30, "flat_fill": 30, "holes": 25, "old_garment": 30, "old_edges": 30, "old_fringe": 30, "slivers": 30, "face_changed": 40, "hands_changed": 15,
                "detail_kept": 20, "skin_tone": 45, "spikes": 45, "ragged": 45, "sleeves_kept": 45, "invented_skin": 30, "skin_shading": 30, "skin_seam": 20,
-               "old_cuff": 30, "hem_kept": 30, "silhouette": 40, "shoulders": 30, "torn_hem": 30}
+               "old_cuff": 30, "hem_kept": 30, "silhouette": 40, "shoulders": 30, "torn_hem": 30, "held_cut": 30,
+               "sleeve_detail": 20}
     score = 100.0
     for c in checks:
         if c.name in _AT_LEAST:
@@ -386,10 +343,10 @@ def _verdict(checks: list[Check], kind: str, seconds: float) -> Quality:
         verdict, headline = "good", "Looks worn, not pasted: nothing a client would notice was found."
     else:
         verdict = "poor" if score < 60 else "check"
-        what = ", ".join(_NAMES[c.name] for c in failed)
+        what = ", ".join(NAMES[c.name] for c in failed)
         headline = (f"Not good enough to show a client: {what}." if verdict == "poor"
                     else f"Check before showing: {what}.")
-    suggestions = [f"{_NAMES[c.name].capitalize()}: {_ADVICE[c.name]}." for c in failed]
+    suggestions = [f"{NAMES[c.name].capitalize()}: {ADVICE[c.name]}." for c in failed]
     if failed:
         suggestions.append("A straight front photo (arms a little away from the body) gives the classic backend its "
                            "best results; the CatVTON backend on a GPU redraws the garment instead of placing it.")
