@@ -187,3 +187,28 @@ def test_ragged_outline_passes_a_camis_thin_straps():
         y, x = int(rng.integers(130, 270)), int(rng.integers(50, 190))
         splintered[y:y + 7, x:x + 6] = False
     assert ragged_outline(splintered, 160.0) > quality.LIMITS["ragged"]
+
+
+def test_her_bare_outline_repainted_with_a_hard_edge_is_seen_and_kept_as_shot_is_not():
+    """A bare arm's soft outline against the backdrop (a band of skin-backdrop mixes): repainted (a hard cut, a light
+    sliver standing off it: g08 on p23 was 100 'good'), the check fails; kept as the photo shows it, it passes."""
+    from core.tryon.quality_shape import outline_painted
+
+    H, Wd = 300, 300
+    yy, xx = np.mgrid[:H, :Wd]
+    skin = (xx >= 100) & (xx < 160)
+    pmask = (xx >= 97) & (xx < 163)
+    before = np.full((H, Wd, 3), 200, np.uint8)
+    before[skin] = (200, 150, 120)
+    before[pmask & ~skin] = (200, 175, 160)  # the soft edge
+    after = before.copy()
+    after[60:240, 97:100] = (200, 200, 200)  # repainted: the backdrop cut into her edge
+    after[60:240, 96] = (250, 250, 250)  # ... and a sliver of light off it
+    labB, labA = to_lab(before), to_lab(after)
+    dE = np.linalg.norm(labA - labB, axis=2)
+    on = np.zeros((H, Wd), bool)
+    on[:, 200:] = True  # the garment elsewhere
+    width = 150.0
+    bad = outline_painted(dE, skin, dE > 3.0, pmask, on, width)
+    kept = outline_painted(np.zeros((H, Wd), np.float32), skin, np.zeros((H, Wd), bool), pmask, on, width)
+    assert bad > quality.LIMITS["outline_painted"] and kept == 0.0

@@ -32,7 +32,7 @@ from core.tryon.quality_checks import (between_legs, plain_backdrop, detail_kept
                                        forearms_covered, hands_mask, invented_skin, light_slivers, old_edges_left,
                                        old_garment_left, short_sleeved, shoulder_width, skin_texture_level,
                                        sleeve_length)
-from core.tryon.quality_shape import backdrop_spikes, cuffs_low, ragged_outline, skin_tone_gap, sleeves_kept, torn_hem
+from core.tryon.quality_shape import backdrop_spikes, cuffs_low, outline_painted, ragged_outline, skin_tone_gap, sleeves_kept, torn_hem
 from core.tryon.quality_shoulders import shoulder_gap
 from core.tryon.quality_silhouette import silhouette_gap
 from core.tryon.quality_skin import own_shading_level, seam_steps, unshaded_mask
@@ -43,7 +43,8 @@ from core.tryon.quality_worn import hem_kept, old_cuff_left
 LIMITS = {"arms_covered": 0.2, "flat_fill": 0.02, "holes": 0.01, "old_garment": 0.03, "old_edges": 0.12, "old_fringe": 0.03, "slivers": 0.004,
           "face_changed": 0.01, "hands_changed": 0.15, "detail_kept": 0.45, "skin_tone": 10.0, "spikes": 0.01,
           "ragged": 0.01, "sleeves_kept": 0.5, "invented_skin": 0.12, "skin_shading": 0.05, "skin_seam": 0.15, "old_cuff": 0.25,
-          "hem_kept": 0.3, "silhouette": 0.1, "shoulders": 0.04, "torn_hem": 0.15, "held_cut": 0.08, "sleeve_detail": 0.9}
+          "hem_kept": 0.3, "silhouette": 0.1, "shoulders": 0.04, "torn_hem": 0.15, "held_cut": 0.08, "sleeve_detail": 0.9,
+          "outline_painted": 0.2}
 # Over this many times its limit (4 where not named) a failure alone makes a result poor.
 _SEVERE = {"skin_tone": 1.3, "spikes": 2.0, "ragged": 2.0, "invented_skin": 1.75, "skin_seam": 10.0}  # a fifth of the figure drawn in
 _AT_LEAST = ("detail_kept", "sleeves_kept", "hem_kept", "sleeve_detail")  # checks that pass at or above their limit
@@ -283,6 +284,10 @@ def _shape(v: _Compared, person, kind: str, garment, garment_mask, garment_scale
     tear = torn_hem(v.on, v.width) if kind == "upper" else 0.0  # a top's hem (a skirt's flare is the dress's own)
     out.append(_check("torn_hem", tear, f"the garment's hem is torn: its lower edge zigzags ({tear:.2f} hundredths of "
                       "the shoulders a column)", "the hem is an even line"))
+    if kind == "upper":  # her bare arms' and shoulders' own soft outline, not repainted with a hard edge
+        op = outline_painted(v.dE, v.skinB, v.changed, v.pmask, v.on, v.width)
+        out.append(_check("outline_painted", op, f"her bare outline was repainted with a hard edge and slivers "
+                          f"({op:.2f} of the shoulders' width)", "her bare outline is kept as shot"))
     if kind == "dress" and garment_mask is not None:  # the skirt's outline as the shot's, not a box or a ledge
         sil = silhouette_gap(garment_mask, v.on & (v.changed | v.pmask), person, v.width, kind)
         if sil is not None:
@@ -324,7 +329,7 @@ def _verdict(checks: list[Check], kind: str, seconds: float) -> Quality:
     weights = {"arms_covered": 30, "flat_fill": 30, "holes": 25, "old_garment": 30, "old_edges": 30, "old_fringe": 30, "slivers": 30, "face_changed": 40, "hands_changed": 15,
                "detail_kept": 20, "skin_tone": 45, "spikes": 45, "ragged": 45, "sleeves_kept": 45, "invented_skin": 30, "skin_shading": 30, "skin_seam": 20,
                "old_cuff": 30, "hem_kept": 30, "silhouette": 40, "shoulders": 30, "torn_hem": 30, "held_cut": 30,
-               "sleeve_detail": 20}
+               "sleeve_detail": 20, "outline_painted": 20}
     score = 100.0
     for c in checks:
         if c.name in _AT_LEAST:

@@ -197,3 +197,34 @@ def torn_hem(on: np.ndarray, width: float) -> float:
         return 0.0
     med = np.median(np.lib.stride_tricks.sliding_window_view(np.pad(prof, run // 2, mode="edge"), run), axis=1)
     return float(np.mean(np.abs(prof - med))) / (0.01 * width)
+
+
+OUTLINE_BAND = 3.5  # px: her outline's soft edge between her bare skin and the backdrop
+
+
+def outline_painted(dE: np.ndarray, skinB: np.ndarray, changed: np.ndarray, pmask: np.ndarray, on: np.ndarray,
+                    width: float) -> float:
+    """How much of her bare skin's own soft outline against the backdrop (the band of the photo's pixels within
+    OUTLINE_BAND of both her skin that stays and the backdrop, off the new garment, in pieces running an eighth of the
+    shoulders and more) the result repainted: its pixels changed clearly (colour difference over 15), per shoulder
+    width. Repainted, a bare arm's or shoulder's outline
+    is a hard, stepped cut with slivers of the photo's light rim standing off it (g08 on p23: 0.28, kept 0)."""
+    if width <= 0 or not skinB.any():
+        return 0.0
+    kept = (skinB & ~changed & pmask).astype(np.uint8)
+    d_skin = cv2.distanceTransform(1 - kept, cv2.DIST_L2, cv2.DIST_MASK_PRECISE)
+    d_back = cv2.distanceTransform(pmask.astype(np.uint8), cv2.DIST_L2, cv2.DIST_MASK_PRECISE)
+    near_on = cv2.dilate(on.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
+    band = pmask & ~skinB & (d_skin <= OUTLINE_BAND) & (d_back <= OUTLINE_BAND) & ~near_on
+    band = _long(band, 0.12 * width)
+    return float((band & (dE > 15.0)).sum()) / width
+
+
+def _long(mask: np.ndarray, span: float) -> np.ndarray:
+    """The 8-connected pieces of mask whose bounding box runs at least span pixels."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), 8)
+    if n < 2:
+        return np.zeros_like(mask)
+    keep = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]) >= span
+    keep[0] = False
+    return keep[labels]

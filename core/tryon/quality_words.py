@@ -25,6 +25,8 @@ ADVICE = {
     "spikes": "use a product shot with the sleeves held away from the body (no backdrop between sleeve and body), "
               "or a grey or coloured backdrop for light garments",
     "ragged": "use a sharper product shot on a plain backdrop, and a straight front photo",
+    "outline_painted": "use a photo where the person wears something close in cut to the new garment, or the "
+                       "CatVTON backend on a GPU",
     "torn_hem": "use a product shot on a backdrop that contrasts with the garment (a white tee on grey)",
     "sleeves_kept": "use a photo with the arms straight and a little away from the body, or try the garment as "
                     "another kind (a dress with long sleeves as a top), or the CatVTON backend on a GPU",
@@ -45,4 +47,4 @@ NAMES = {"arms_covered": "sleeves down the arms", "flat_fill": "painted-over ski
           "ragged": "ragged outline", "sleeves_kept": "long sleeves cut short", "invented_skin": "much skin drawn in",
           "old_cuff": "old cuff below the new one", "hem_kept": "hem cut straight", "silhouette": "boxy dress outline",
           "shoulders": "dress off her shoulders", "torn_hem": "torn hem", "held_cut": "what she holds cut badly",
-          "sleeve_detail": "sleeves smeared"}
+          "sleeve_detail": "sleeves smeared", "outline_painted": "bare outline repainted"}

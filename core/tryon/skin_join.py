@@ -133,7 +133,39 @@ def own_outline(rgb: np.ndarray, zone: np.ndarray, skin: np.ndarray, person_mask
     y0 = int(max(0, body.face[1] + body.face[3]))
     edge[:y0] = False
     edge[int(max(y0, max(body.ls[1], body.rs[1]) + EDGE_ROWS * body.width)):] = False
-    return zone | edge
+    return (zone | edge) & ~bare_rim(zone | edge, skin, person_mask, covered, body.width)
+
+
+RIM_BAND = 0.015  # her bare skin's soft outline: the pixels this close (in shoulder widths, at least 3 px) to both
+RIM_RUN = 0.12  # ... in pieces running at least this far along it
+
+
+def bare_rim(zone: np.ndarray, skin: np.ndarray, person_mask: np.ndarray, covered: np.ndarray,
+             width: float) -> np.ndarray:
+    """The zone's thin band between her bare skin that stays bare and the backdrop (her arm's and shoulder's
+    anti-aliased edge, the photo's light halo round it): within RIM_BAND of both, off the new garment. Repainted,
+    the outline came out hard and stepped, with slivers of the halo left standing off it (g08 on p23). The old
+    top's own edge there is wider than the band (a sleeve, a strap across the shoulder keep all but a corner)."""
+    r = max(3.0, RIM_BAND * width) + 0.5
+    bare_skin = (skin & ~covered).astype(np.uint8)
+    if not bare_skin.any() or not (zone & ~skin).any():
+        return np.zeros_like(zone)
+    d_back = cv2.distanceTransform(person_mask.astype(np.uint8), cv2.DIST_L2, cv2.DIST_MASK_PRECISE)
+    d_skin = cv2.distanceTransform(1 - bare_skin, cv2.DIST_L2, cv2.DIST_MASK_PRECISE)
+    band = zone & person_mask & ~skin & ~covered & (d_back <= r) & (d_skin <= r)
+    # Not the old top's own edge beside its cloth further in (a strap's end at the outline goes with the strap).
+    cloth = cv2.morphologyEx((zone & person_mask & ~skin & ~covered & ~band).astype(np.uint8), cv2.MORPH_OPEN,
+                             np.ones((5, 5), np.uint8))  # its cloth, not a stray pixel of the outline
+    if cloth.any():
+        band &= cv2.distanceTransform(1 - cloth, cv2.DIST_L2, cv2.DIST_MASK_PRECISE) > r
+    # Her outline runs on: a short piece is where the old top crosses it (a strap, an armhole's white edge): it goes.
+    # (its pieces a few pixels apart, where her skin test broke off along the arm, are one run)
+    joined = cv2.dilate(band.astype(np.uint8), np.ones((15, 15), np.uint8))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(joined, 8)
+    span = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]) - 14
+    keep = span >= RIM_RUN * width
+    keep[0] = False
+    return keep[labels] & band
 
 
 RIM_SHADE = 0.2  # drawn skin at her outline against the backdrop is this much darker (it turns away)
