@@ -87,8 +87,9 @@ def wear_top(person: Person, garment_img: Image.Image, gmask: np.ndarray, torso:
     zone, skin, caps = zone_to_replace(person, body, zone, torso, flat.hem_y, lab, skin, lower, front)
     zone = skin_join.own_outline(base, zone & ~under_hem(layers, lower, corners_y - 0.2 * body.width), skin, person.mask, layers, body)
     zone |= garment_outline.beyond_outline(layers, flat.parts, zone, person, body) & ~face_mask(body, zone.shape)  # to its own edge
-    if warp is None:  # a long sleeve past the hem (on a hanging arm) is worn there too, to its cuff
-        zone |= sleeves_past_hem(layers[2:], flat.hem_y, person, body, skin) & ~hands(person, body, skin, ~zone)
+    if warp is None:  # a long sleeve past the hem (on a hanging arm) is worn there too, to its cuff, over the old rim by the hand
+        layers[2:], rim = cuffs.cuff_to_hand(layers[2:], lab, skin, torso & zone & ~skin, person, body)
+        zone |= rim | sleeves_past_hem(layers[2:], flat.hem_y, person, body, skin) & ~hands(person, body, skin, ~zone)
     # 5. what it leaves bare painted from her photo, the garment laid over it
     out, garment_alpha = paint(person, body, zone, torso, skin, caps, layers, flat.hem_y, base, bare_skin, front)
     t["compose"] = time.perf_counter() - t0
@@ -242,8 +243,7 @@ def armholes(layers: list, person: Person, body: BodyFrame, hem_y: float) -> tup
 
 
 def lies_on(layers: list, hem_y: float, body: BodyFrame) -> np.ndarray:
-    """Above the neck-base line the garment still covers what it lies on (the slope of the shoulders up to the
-    collar), down to its hem."""
+    """Above the neck-base line the garment still covers what it lies on (the shoulders' slope), down to its hem."""
     out = np.max([a for _, a in layers], axis=0) > 0.5
     out[: max(0, int(body.neck_y - 0.12 * body.width))] = False
     out[int(min(out.shape[0], max(0, hem_y))):] = False
