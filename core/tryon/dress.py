@@ -16,6 +16,7 @@ from core.tryon.body import BodyFrame
 from core.tryon.drape import face_mask
 from core.tryon.dress_cover import OldCover, flat_halves, fuller, let_down, old_clothes, skin_like
 from core.tryon.dress_edges import crisp_edges
+from core.tryon.dress_rims import hands_over_dress, old_rims
 from core.tryon.dress_shoulders import add_sleeves, hang_bodice, sleeved_top
 from core.tryon.held_cut import whole_held
 from core.tryon.front import hands_and_forearms, in_front, person_lab, put_back
@@ -122,8 +123,10 @@ def reveal(person: Person, base: np.ndarray, covered: np.ndarray, body, w: float
     # Her skin: near her skin colour, or by the face's skin model (pale legs, tights in her tone stay hers).
     own = (skin_like(base, skin) | own_skin(lab_of(base), person, body)) & person.mask
     clothes = person.mask & ~own
+    rims = old_rims(lab_of(base), clothes, own, body.neck_y, w, face_mask(body, covered.shape), person.mask)
     clothes[: max(0, int(body.neck_y))] = False  # head and hair stay
     clothes &= ~face_mask(body, covered.shape)
+    clothes |= rims  # the old straps' blended edges (dress_rims.py): no ghost lines on her skin
     # Shoes and what is below the ankles stay.
     for side in ("l", "r"):
         if person.visible(f"{side}_ankle"):
@@ -136,8 +139,9 @@ def reveal(person: Person, base: np.ndarray, covered: np.ndarray, body, w: float
             cv2.circle(clothes.view(np.uint8), tuple(np.int32(person.point(f"{side}_wrist"))), int(0.16 * w), 0, -1)
     bare = clothes & ~covered
     if legs_from is not None:  # the old top stays above a skirt's waistband
-        bare[: int(legs_from)] = False
+        bare[: int(legs_from)] = rims[: int(legs_from)] = False
     bare = cv2.morphologyEx(bare.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
+    bare |= rims & ~covered & (cv2.dilate(bare.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0)  # thin: kept
     if not bare.any():
         return base, bare, 0.0
     # The arms' capsules, and the legs as legs (thigh, knee, calf, ankle), not tubes.
@@ -257,7 +261,9 @@ def wear(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str,
     rgb, alpha, info, sleeves = _hang(person, garment_img, gmask, kind, frame)
     # 2. nothing past the shoulders' outline; the face, hands and forearms stay in front; the sleeves on the arms
     hands, held = _in_front(person, frame)  # hands, bare forearms; what she holds (cut along its own outline)
-    alpha = _trim(person, alpha, frame, info.get("collar"))
+    lab = person_lab(person)  # hands and forearms without their rim blended with the old dress (no pale line)
+    hands = hands_over_dress(lab, hands, own_skin(lab, person, frame), alpha > 0.5, person.mask)
+    alpha = _trim(person, alpha, frame, info.get("collar"), hands)
     rgb, alpha, sleeve_on = add_sleeves(person, frame, rgb, alpha, sleeves)
     covered = alpha > 0.5
     t["warp"] = time.perf_counter() - t0
@@ -351,7 +357,8 @@ def _chest_scale(person: Person, frame: BodyFrame, sh: float) -> float:
     return 1.05 * torso_width(person, frame, y, centre_line(person, frame, person.mask.shape[0]), 0.8, 1.0) / (2 * sh / 1.06)
 
 
-def _trim(person: Person, alpha: np.ndarray, frame: BodyFrame, collar: float | None = None) -> np.ndarray:
+def _trim(person: Person, alpha: np.ndarray, frame: BodyFrame, collar: float | None = None,
+          hands: np.ndarray | None = None) -> np.ndarray:
     """The bodice lies on the torso: nothing past the shoulders' outline (a sleeve's stub is not a cape); the skirt
     keeps its own outline; in front of the dress: the face, the hands and the forearms hanging beside it, and all
     above the neck base (above `collar`, where the dress's collar rises to cover an old one)."""
@@ -368,7 +375,7 @@ def _trim(person: Person, alpha: np.ndarray, frame: BodyFrame, collar: float | N
     keep[: max(0, int(min(frame.neck_y - 0.05 * w, collar if collar is not None else np.inf)))] = True
     # Her hands and bare forearms as the photo shows them (not a capsule round them: no notches in the skirt).
     inner = cv2.erode(person.mask.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0  # not their rim of backdrop
-    keep |= hands_and_forearms(person, frame, person_lab(person)) & inner
+    keep |= (hands_and_forearms(person, frame, person_lab(person)) if hands is None else hands) & inner
     return alpha * ~keep
 
 

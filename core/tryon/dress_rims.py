@@ -1,0 +1,74 @@
+"""The old clothes' soft rims against her skin, for a dress (classic backend).
+
+A photo's edge between old cloth and skin is a pixel or two of both blended: a white halter strap's edge on her
+neck is a pale line a shade lighter than her skin, close enough to her tone to read as skin. Left there, the
+straps' ghost lines stay on her neck when the strap itself is repainted. Here such blended pixels go with the
+cloth they border (a pixel whose colour lies part of the way from the skin beside it to the cloth beside it); and a
+hand's or forearm's anti-aliased rim over a place the new dress covers is the dress's, not a strip of the old one."""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+
+def _local_mean(img: np.ndarray, mask: np.ndarray, r: int) -> tuple[np.ndarray, np.ndarray]:
+    """(mean of img over mask within a (2r+1) box, the mask's share there)."""
+    k = (2 * r + 1, 2 * r + 1)
+    m = mask.astype(np.float32)
+    share = cv2.blur(m, k)
+    s = cv2.blur(img * m[..., None], k)
+    return s / np.maximum(share, 1e-6)[..., None], share
+
+
+def cloth_rims(lab: np.ndarray, clothes: np.ndarray, own: np.ndarray, steps: int = 2,
+               part: float = 0.3, paler: bool = False) -> np.ndarray:
+    """Pixels of `own` (skin-like) at the edge of `clothes` whose Lab colour lies at least `part` of the way from
+    the skin next to them to the cloth next to them: the blended rim, returned as a mask (grown `steps` pixels)."""
+    lab = lab.astype(np.float32)
+    out = np.zeros(clothes.shape, bool)
+    cloth = clothes.copy()
+    skin = own & ~clothes
+    core = cv2.erode(skin.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0  # skin clear of the rim
+    s_mean, s_share = _local_mean(lab, core, 4)
+    for _ in range(steps):
+        ring = (cv2.dilate(cloth.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0) & skin & ~cloth
+        if not ring.any():
+            break
+        c_mean, c_share = _local_mean(lab, cloth & ~out, 2)
+        d = c_mean - s_mean
+        t = ((lab - s_mean) * d).sum(2) / np.maximum((d * d).sum(2), 1e-6)
+        far = np.linalg.norm(d, axis=2) > 12  # the cloth a colour clearly not her skin's
+        if paler:  # only cloth paler than her skin (a strap; not her hair)
+            far &= d[..., 0] > 10
+        shadow = (t < -0.08) & (d[..., 0] > 10)  # a pale cloth's shadow on her skin
+        new = ring & far & ((t > part) | shadow)  # blended with it, or its shadow
+        new &= (s_share > 0.05) & (c_share > 0.05)
+        if not new.any():
+            break
+        out |= new
+        cloth |= new
+    return out
+
+
+def hands_over_dress(lab: np.ndarray, hands: np.ndarray, own: np.ndarray, dress: np.ndarray,
+                     person: np.ndarray) -> np.ndarray:
+    """The hands and forearms to keep in front of the dress: their rim pixels that are paler than her skin (not
+    hers) or blended with the pale old clothes beside them, where the new dress lies, left to the dress (no pale
+    line of the old dress beside her arm; a hand's dark outline against dark clothes stays)."""
+    core = cv2.erode(hands.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    blended = cloth_rims(lab, person & ~hands, hands, steps=2, paler=True)
+    lighter = lab[..., 0] > np.median(lab[..., 0][core]) + 8 if core.any() else np.zeros_like(hands)
+    return hands & ~(~core & ((~own & lighter) | blended) & dress)
+
+
+def old_rims(lab: np.ndarray, clothes: np.ndarray, own: np.ndarray, neck_y: float, w: float,
+             face: np.ndarray, person: np.ndarray) -> np.ndarray:
+    """The blended rims on her skin of old clothes paler than her skin (a white strap's pale edge and its shadow;
+    a dark cloth's rim reads as a shadow and stays), also up her neck (a halter's straps rise above its base),
+    never the face's."""
+    rows = np.arange(clothes.shape[0])[:, None]
+    back = lab[~person].astype(np.float32)  # the backdrop inside her loose outline is not cloth
+    if len(back):
+        clothes = clothes & (np.linalg.norm(lab - np.median(back, 0), axis=2) > 6)
+    out = cloth_rims(lab, clothes, own, paler=True) & (rows >= neck_y - 0.15 * w) & ~face
+    return out & (cv2.erode(person.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0)  # not her outline's soft edge
