@@ -162,3 +162,69 @@ def test_real_trousers_over_a_dress_leave_her_upper_arms_outline_as_shot():
                            person=person)
     changed = np.abs(np.asarray(r.image, np.int16) - np.asarray(person.image, np.int16)).max(axis=2) > 10
     assert changed[230:285, 185:205].sum() < 20  # was 363
+
+
+def _over_dress(between: str):
+    """Trousers over a dress: rows 0..79, the new trousers (columns 0..29, their silhouette out to 35 under her
+    arm), her arm (36..49). Between (30..35): a beige check that reads as her skin, greyer than it ('check'), or
+    her arm's soft rim blending into a plain dark dress ('rim'). Her hand's outline took all of it (the arm test)."""
+    img, painted, sc, strip = _scene("print")
+    for y in range(80):
+        if between == "check":  # light and dark beige checks a row or two apart
+            img[y, 30:36] = (190, 170, 160) if (y // 2) % 2 else (120, 105, 100)
+        else:  # a smooth blend from the dark dress to her skin
+            for i, x in enumerate(range(30, 36)):
+                t = (i + 1) / 7
+                img[y, x] = tuple(int((1 - t) * d + t * s) for d, s in zip((30, 28, 30), SKIN))
+    lab = to_lab(img)
+    arm = np.zeros((80, 70), bool)
+    arm[:, 30:50] = True  # (a hand's outline is drawn a little wide)
+    within = np.zeros((80, 70), bool)
+    within[:, :36] = True
+    sc = hip_strip.Scene(lab, arm, arm.copy(), strip, sc.pmask, sc.shot, lab[:, 42].astype(np.float32), True, within)
+    return img, painted, sc
+
+
+def test_over_a_dress_a_beige_check_beside_her_arm_becomes_the_trousers_but_her_arms_rim_stays():
+    img, painted, sc = _over_dress("check")
+    out, done = hip_strip.close_rows(img, painted, sc, (0, 79), 100.0)
+    assert done[:, 30:34].mean() > 0.9  # the check reads as her skin (not her tone: greyer), it goes
+    assert (np.abs(out.astype(int) - img).max(axis=2)[:, 36:] == 0).all()  # her arm exactly as shot
+    img, painted, sc = _over_dress("rim")
+    out, done = hip_strip.close_rows(img, painted, sc, (0, 79), 100.0)
+    assert not done.any() and np.array_equal(out, img)  # a plain dress's blend into her arm is her arm's rim
+
+
+@needs_real
+def test_real_jeans_over_a_houndstooth_dress_hide_the_check_beside_her_hand():
+    """Pink jeans over a houndstooth sheath dress, her left hand hanging against the hip: a dotted strip of the
+    check stayed between the jeans and her forearm (x 360-370, y 300-350) as her hand's outline put it back."""
+    from core.tryon.classic import ClassicTryOn
+    from core.tryon.front import hands_and_forearms, person_lab
+    from core.tryon.pose import analyse_person
+    from core.tryon.regions import body_frame
+
+    person = analyse_person(Image.open(REAL / "people" / "p11.jpg").convert("RGB"))
+    garment = Image.open(REAL / "garments" / "g26.jpg").convert("RGB")
+    lab = person_lab(person)
+    res = {}
+    for on in (False, True):
+        hip_strip.ENABLED = on
+        try:
+            res[on] = ClassicTryOn().run(person.image, garment, "lower", person=person)
+        finally:
+            hip_strip.ENABLED = True
+    before = np.asarray(person.image, np.int16)
+    check = (lab[..., 0] < 70) & (np.hypot(lab[..., 1], lab[..., 2]) < 15)  # its grey-beige checks (her skin: 20)
+
+    def left(r):
+        same = np.abs(np.asarray(r.image, np.int16) - before).max(axis=2) <= 8
+        return int((same & check)[300:350, 360:372].sum())
+
+    n = [left(res[k]) for k in (False, True)]
+    assert n[0] > 20 and n[1] < 0.3 * n[0], n  # (27 -> 4)
+    frame = body_frame(person, "lower")
+    import cv2
+    hands = cv2.erode(hands_and_forearms(person, frame, lab).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    moved = [(np.abs(np.asarray(res[k].image, np.int16) - before).max(axis=2)[hands] > 8).mean() for k in (False, True)]
+    assert moved[1] < moved[0] + 0.01, moved  # her hands as shot (the strip was drawn over her hand's outline)
