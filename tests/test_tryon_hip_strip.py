@@ -101,13 +101,26 @@ def test_the_quality_check_sees_a_strip_down_one_side_of_trousers():
     assert _values(False) == (0.0, 0.0)
 
 
+def _without_and_with(person, garment) -> dict:
+    """The trousers tried on with hip_strip off (False) and on (True), the same photo and shot."""
+    from core.tryon.classic import ClassicTryOn
+
+    res = {}
+    for on in (False, True):
+        hip_strip.ENABLED = on
+        try:
+            res[on] = ClassicTryOn().run(person.image, garment, "lower", person=person)
+        finally:
+            hip_strip.ENABLED = True
+    return res
+
+
 @needs_real
 def test_real_trousers_meet_her_forearm_and_hide_the_old_print():
     """Navy flared trousers over geometric-print ones, her left hand hanging against the hip: a strip of the old
     print stayed between the trousers and her forearm (x 360-385, y 270-390) and a dotted line of it along the
     waistband's top (y 236-242); the quality check passed it (old_fringe 0.0093)."""
     from core.tryon import lower_fit
-    from core.tryon.classic import ClassicTryOn
     from core.tryon.front import hands_and_forearms, person_lab
     from core.tryon.pixels import quantise
     from core.tryon.pose import analyse_person
@@ -120,13 +133,7 @@ def test_real_trousers_meet_her_forearm_and_hide_the_old_print():
     lab = person_lab(person)
     # The old print's colours that are not her skin's (its maroon, grey and white triangles).
     maroon_grey = lower_fit.old_colours(person, frame)[quantise(lab)] & ~own_skin(lab, person, frame)
-    res = {}
-    for on in (False, True):
-        hip_strip.ENABLED = on
-        try:
-            res[on] = ClassicTryOn().run(person.image, garment, "lower", person=person)
-        finally:
-            hip_strip.ENABLED = True
+    res = _without_and_with(person, garment)
     before = np.asarray(person.image, np.int16)
 
     def left(r, y0, y1, x0, x1, dark=False):
@@ -199,7 +206,6 @@ def test_over_a_dress_a_beige_check_beside_her_arm_becomes_the_trousers_but_her_
 def test_real_jeans_over_a_houndstooth_dress_hide_the_check_beside_her_hand():
     """Pink jeans over a houndstooth sheath dress, her left hand hanging against the hip: a dotted strip of the
     check stayed between the jeans and her forearm (x 360-370, y 300-350) as her hand's outline put it back."""
-    from core.tryon.classic import ClassicTryOn
     from core.tryon.front import hands_and_forearms, person_lab
     from core.tryon.pose import analyse_person
     from core.tryon.regions import body_frame
@@ -207,13 +213,7 @@ def test_real_jeans_over_a_houndstooth_dress_hide_the_check_beside_her_hand():
     person = analyse_person(Image.open(REAL / "people" / "p11.jpg").convert("RGB"))
     garment = Image.open(REAL / "garments" / "g26.jpg").convert("RGB")
     lab = person_lab(person)
-    res = {}
-    for on in (False, True):
-        hip_strip.ENABLED = on
-        try:
-            res[on] = ClassicTryOn().run(person.image, garment, "lower", person=person)
-        finally:
-            hip_strip.ENABLED = True
+    res = _without_and_with(person, garment)
     before = np.asarray(person.image, np.int16)
     check = (lab[..., 0] < 70) & (np.hypot(lab[..., 1], lab[..., 2]) < 15)  # its grey-beige checks (her skin: 20)
 

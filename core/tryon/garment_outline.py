@@ -31,6 +31,18 @@ def _touching(area: np.ndarray, zone: np.ndarray) -> np.ndarray:
     return np.isin(labels, touching[touching > 0])
 
 
+def _shut(area: np.ndarray, walls: np.ndarray, body: BodyFrame, connectivity: int):
+    """area's pieces (n, labels) and which of them a closing of walls at a sixth of the shoulders all but covers
+    (at most 5% of a piece left open): gaps the garment and her body enclose, not the open backdrop."""
+    k = max(3, int(0.16 * body.width) | 1)
+    closed = cv2.morphologyEx(walls.astype(np.uint8), cv2.MORPH_CLOSE,
+                              cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))) > 0
+    n, labels = cv2.connectedComponents(area.astype(np.uint8), connectivity=connectivity)
+    size = np.bincount(labels.ravel(), minlength=n)
+    open_ = np.bincount(labels[area & ~closed], minlength=n)
+    return n, labels, (open_ <= 0.05 * size) & (np.arange(n) > 0)
+
+
 def below_shoulder(on_her: np.ndarray, side: int) -> np.ndarray:
     """Where a sleeve may stand off her arm: below the line that falls outward (side -1: image left) from the top
     of the sleeve where it lies on her (her shoulder), at half a pixel a pixel, the garment's shoulder past hers not
@@ -53,16 +65,10 @@ def enclosed_backdrop(cover: np.ndarray, person, body: BodyFrame) -> np.ndarray:
     outline is exact)."""
     if getattr(person, "base_layer", None) is not None:
         return np.zeros_like(cover)
-    solid = (cover | person.mask).astype(np.uint8)
-    k = max(3, int(0.16 * body.width) | 1)
-    closed = cv2.morphologyEx(solid, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))) > 0
-    free = solid == 0
-    n, labels = cv2.connectedComponents(free.astype(np.uint8), connectivity=4)
+    solid = (cover | person.mask) > 0
+    n, labels, keep = _shut(~solid, solid, body, connectivity=4)
     if n <= 1:
         return np.zeros_like(cover)
-    size = np.bincount(labels.ravel(), minlength=n)
-    open_ = np.bincount(labels[free & ~closed], minlength=n)
-    keep = (open_ <= 0.05 * size) & (np.arange(n) > 0)
     border = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
     keep[border] = False
     for i in np.flatnonzero(keep):  # between the garment's sleeve and body, not her bare arm and hip
@@ -76,16 +82,11 @@ def gaps_closed(cover: np.ndarray, zone: np.ndarray, person_mask: np.ndarray, bo
     """The backdrop between arm and torso that the garment covers, where the whole gap is narrower than a sixth of
     the shoulders (the garment drawn in the zone, closed, holds it all): a wider gap (an arm bent away) stays whole,
     never its narrow ends alone."""
-    k = max(3, int(0.16 * body.width) | 1)
-    drawn = ((zone & cover) | person_mask).astype(np.uint8)  # her bare arm beside it bounds the gap too
-    closed = cv2.morphologyEx(drawn, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))) > 0
+    drawn = (zone & cover) | person_mask  # her bare arm beside it bounds the gap too
     gaps = cover & ~person_mask & ~zone
-    n, labels = cv2.connectedComponents(gaps.astype(np.uint8), connectivity=8)
+    n, labels, shut = _shut(gaps, drawn, body, connectivity=8)
     if n <= 1:
         return np.zeros_like(gaps)
-    size = np.bincount(labels.ravel(), minlength=n)
-    open_ = np.bincount(labels[gaps & ~closed], minlength=n)
-    shut = (open_ <= 0.05 * size) & (np.arange(n) > 0)
     return _touching(shut[labels], zone)
 
 
