@@ -107,14 +107,18 @@ def low_frequency_shading(base: np.ndarray, zone: np.ndarray, width: float) -> n
 
 
 def volume_shading(zone: np.ndarray, width: float, centre_x: float | None = None) -> np.ndarray:
-    """Rounded form: the torso as a cylinder about its centre line (darker towards its sides), and a narrow
-    darkening along the silhouette's edge."""
-    dist = cv2.distanceTransform(np.pad(zone.astype(np.uint8), 1, constant_values=1), cv2.DIST_L2, 3)[1:-1, 1:-1]
-    edge = 0.9 + 0.1 * np.clip(dist / max(0.04 * width, 1.0), 0, 1)
+    """Rounded form: without the body's centre line, a narrow darkening along the silhouette's edge; with it
+    (a top), the torso as a cylinder about that line (darker towards its sides) and no darkening along the zone's
+    edge: a top's zone runs out along the new garment's own outline (a sleeve's, a loose side's), and a tenth darker
+    there on top of the cylinder drew a grey rim round a white tee on a light backdrop (its outline soft and dull
+    where the product shot's is crisp and white)."""
     if centre_x is None:
-        return edge
+        dist = cv2.distanceTransform(np.pad(zone.astype(np.uint8), 1, constant_values=1), cv2.DIST_L2, 3)[1:-1, 1:-1]
+        return 0.9 + 0.1 * np.clip(dist / max(0.04 * width, 1.0), 0, 1)
     x = (np.arange(zone.shape[1], dtype=np.float32) - centre_x) / max(0.9 * width, 1.0)
-    return edge * (1.0 - 0.12 * np.clip(x * x, 0, 1))[None, :]
+    # The cylinder ends at the torso's sides (0.7 of the way out): the sleeves beyond are not the torso turning away
+    # (at the full 12% a white sleeve was as grey as a light backdrop, its outline lost in it).
+    return np.broadcast_to((1.0 - 0.12 * np.clip(x * x, 0, 0.5))[None, :], zone.shape).astype(np.float32)
 
 
 def skin_colour(person: "Person", body: "BodyFrame") -> np.ndarray:
