@@ -16,6 +16,7 @@ from core.tryon.body import BodyFrame
 from core.tryon.drape import face_mask
 from core.tryon.dress_cover import OldCover, flat_halves, fuller, let_down, old_clothes, skin_like
 from core.tryon.dress_edges import crisp_edges
+from core.tryon.dress_outline import clean_outline
 from core.tryon.dress_rims import hands_over_dress, old_rims
 from core.tryon.dress_shoulders import add_sleeves, hang_bodice, sleeved_top
 from core.tryon.held_cut import whole_held
@@ -265,6 +266,7 @@ def wear(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str,
     hands = hands_over_dress(lab, hands, own_skin(lab, person, frame), alpha > 0.5, person.mask)
     alpha = _trim(person, alpha, frame, info.get("collar"), hands)
     rgb, alpha, sleeve_on = add_sleeves(person, frame, rgb, alpha, sleeves)
+    rgb = np.where(sleeve_on[..., None], clean_outline(rgb, alpha, frame.width)[0], rgb)  # their edge too
     covered = alpha > 0.5
     t["warp"] = time.perf_counter() - t0
     t0 = time.perf_counter()
@@ -342,7 +344,7 @@ def _hang(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str
     # streak out past the hem's corner).
     alpha = np.clip(warped[..., 3], 0, 1)
     alpha = alpha * (cv2.dilate((alpha > 0.5).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
-    return warped[..., :3], alpha, info, layers
+    return (*clean_outline(warped[..., :3], alpha, frame.width), info, layers)  # no teeth or pale rim (dress_outline)
 
 
 def _in_front(person: Person, frame: BodyFrame) -> tuple[np.ndarray, np.ndarray]:

@@ -43,7 +43,7 @@ from core.tryon.quality_worn import hem_kept, old_cuff_left
 LIMITS = {"arms_covered": 0.2, "flat_fill": 0.02, "holes": 0.01, "old_garment": 0.03, "old_edges": 0.12, "old_fringe": 0.03, "slivers": 0.004,
           "face_changed": 0.01, "hands_changed": 0.15, "detail_kept": 0.45, "skin_tone": 10.0, "spikes": 0.01,
           "ragged": 0.01, "sleeves_kept": 0.5, "invented_skin": 0.12, "skin_shading": 0.05, "skin_seam": 0.15, "old_cuff": 0.25,
-          "hem_kept": 0.3, "silhouette": 0.1, "shoulders": 0.04, "torn_hem": 0.15, "held_cut": 0.08, "sleeve_detail": 0.9,
+          "hem_kept": 0.3, "silhouette": 0.1, "shoulders": 0.04, "torn_hem": 0.15, "torn_edge": 0.03, "held_cut": 0.08, "sleeve_detail": 0.9,
           "outline_painted": 0.2}
 # Over this many times its limit (4 where not named) a failure alone makes a result poor.
 _SEVERE = {"skin_tone": 1.3, "spikes": 2.0, "ragged": 2.0, "invented_skin": 1.75, "skin_seam": 10.0}  # a fifth of the figure drawn in
@@ -328,7 +328,7 @@ def _ends(v: _Compared, person, kind: str, garment_mask) -> list[Check]:
 def _verdict(checks: list[Check], kind: str, seconds: float) -> Quality:
     weights = {"arms_covered": 30, "flat_fill": 30, "holes": 25, "old_garment": 30, "old_edges": 30, "old_fringe": 30, "slivers": 30, "face_changed": 40, "hands_changed": 15,
                "detail_kept": 20, "skin_tone": 45, "spikes": 45, "ragged": 45, "sleeves_kept": 45, "invented_skin": 30, "skin_shading": 30, "skin_seam": 20,
-               "old_cuff": 30, "hem_kept": 30, "silhouette": 40, "shoulders": 30, "torn_hem": 30, "held_cut": 30,
+               "old_cuff": 30, "hem_kept": 30, "silhouette": 40, "shoulders": 30, "torn_hem": 30, "torn_edge": 30, "held_cut": 30,
                "sleeve_detail": 20, "outline_painted": 20}
     score = 100.0
     for c in checks:

@@ -9,6 +9,7 @@ import cv2
 import numpy as np
 
 from core.tryon.pixels import to_lab
+from core.tryon.dress_outline import pale_rim
 from core.tryon.quality_held import held_cut
 
 
@@ -105,6 +106,9 @@ def dress_checks(v, person, kind: str, garment, gmask) -> list[tuple]:
     if kind != "dress" or person is None:
         return []
     out = [("held_cut", *held_cut(v, person))]
+    rim = pale_rim(cv2.cvtColor(np.ascontiguousarray(v.labA, np.float32), cv2.COLOR_Lab2RGB), v.on, v.width)
+    out.append(("torn_edge", rim, f"the dress's edge is torn: pale wisps of the product shot's backdrop along it "
+                f"({rim:.1%} of its edge)", "the dress's edge is clean"))
     sd = sleeve_detail(v.labA, v.on, person, v.width, garment, gmask) if garment is not None and gmask is not None \
         else None
     if sd is not None:

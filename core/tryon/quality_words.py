@@ -28,6 +28,7 @@ ADVICE = {
     "outline_painted": "use a photo where the person wears something close in cut to the new garment, or the "
                        "CatVTON backend on a GPU",
     "torn_hem": "use a product shot on a backdrop that contrasts with the garment (a white tee on grey)",
+    "torn_edge": "use a larger, sharper product shot of the dress (its edge is blown up from a small one)",
     "sleeves_kept": "use a photo with the arms straight and a little away from the body, or try the garment as "
                     "another kind (a dress with long sleeves as a top), or the CatVTON backend on a GPU",
     "old_cuff": "use a photo with the arms straight and the wrists clear of the body, or the CatVTON backend on a GPU",
@@ -46,5 +47,5 @@ NAMES = {"arms_covered": "sleeves down the arms", "flat_fill": "painted-over ski
           "skin_tone": "bare skin in the wrong tone", "spikes": "backdrop slivers in the garment",
           "ragged": "ragged outline", "sleeves_kept": "long sleeves cut short", "invented_skin": "much skin drawn in",
           "old_cuff": "old cuff below the new one", "hem_kept": "hem cut straight", "silhouette": "boxy dress outline",
-          "shoulders": "dress off her shoulders", "torn_hem": "torn hem", "held_cut": "what she holds cut badly",
+          "shoulders": "dress off her shoulders", "torn_hem": "torn hem", "torn_edge": "torn dress edge", "held_cut": "what she holds cut badly",
           "sleeve_detail": "sleeves smeared", "outline_painted": "bare outline repainted"}
