@@ -110,35 +110,3 @@ def test_close_gap_is_a_no_op_without_two_legs():
     frame = type("F", (), {"width": 20.0, "lh": np.array([30.0, 10.0]), "rh": np.array([20.0, 10.0])})()
     out_rgb, out_alpha = close_gap(_P(), frame, rgb, alpha)
     assert out_rgb is rgb and out_alpha is alpha
-
-
-def test_a_leg_hanging_on_below_the_others_hem_is_stretched_as_above_it():
-    """The left leg goes on ten rows below the right one's hem: those rows are stretched inwards as the rows above
-    them (no notch at its inner hem corner where it stopped)."""
-    from core.tryon.lower_legs import _stretch
-
-    H, W = 80, 120
-    alpha = np.zeros((H, W), np.float32)
-    alpha[5:70, 10:50] = 1.0
-    alpha[5:60, 70:110] = 1.0
-    rgb = np.dstack([alpha] * 3)
-    legs = [two_legs(alpha[y] > 0.5) for y in range(H)]
-    y0, y1 = 5, 70
-    tl = np.full(y1 - y0, np.nan, np.float32)
-    tr = np.full(y1 - y0, np.nan, np.float32)
-    tl[:55], tr[:55] = 55.0, 65.0  # each leg's inner edge 6 pixels in
-    _, out = _stretch(rgb, alpha, legs, y0, tl, tr, 100.0)
-    edge = [int(np.flatnonzero(out[y, :60] > 0.5).max()) for y in range(40, 70)]
-    assert max(edge) - min(edge) <= 1, edge  # one straight inner edge down to its own hem (was 55 -> 49)
-
-
-@needs_real
-def test_real_jeans_over_a_dress_keep_a_clean_hem():
-    """Pink jeans over a sheath dress: the right leg's inner hem corner had a notch (its edge stepped 7 pixels in at
-    the row where the other leg's hem ended: that hem's last ragged row, two specks, read as two legs)."""
-    person = analyse_person(Image.open(REAL / "people" / "p11.jpg").convert("RGB"))
-    r = ClassicTryOn().run(person.image, Image.open(REAL / "garments" / "g26.jpg").convert("RGB"), "lower",
-                           person=person)
-    on = r.garment_alpha > 0.5
-    edge = [int(np.flatnonzero(on[y, 200:290]).max()) for y in range(660, 690)]
-    assert max(abs(a - b) for a, b in zip(edge, edge[1:])) <= 3, edge

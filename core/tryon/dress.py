@@ -17,7 +17,7 @@ from core.tryon.drape import face_mask
 from core.tryon.dress_cover import OldCover, flat_halves, fuller, let_down, old_clothes, skin_like
 from core.tryon.dress_edges import crisp_edges
 from core.tryon.dress_outline import clean_outline
-from core.tryon.dress_rims import hands_over_dress, old_rims
+from core.tryon.dress_rims import old_rims
 from core.tryon.dress_shoulders import add_sleeves, hang_bodice, sleeved_top
 from core.tryon.held_cut import whole_held
 from core.tryon.front import hands_and_forearms, in_front, person_lab, put_back
@@ -262,8 +262,6 @@ def wear(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str,
     rgb, alpha, info, sleeves = _hang(person, garment_img, gmask, kind, frame)
     # 2. nothing past the shoulders' outline; the face, hands and forearms stay in front; the sleeves on the arms
     hands, held = _in_front(person, frame)  # hands, bare forearms; what she holds (cut along its own outline)
-    lab = person_lab(person)  # hands and forearms without their rim blended with the old dress (no pale line)
-    hands = hands_over_dress(lab, hands, own_skin(lab, person, frame), alpha > 0.5, person.mask)
     alpha = _trim(person, alpha, frame, info.get("collar"), hands)
     rgb, alpha, sleeve_on = add_sleeves(person, frame, rgb, alpha, sleeves)
     rgb = np.where(sleeve_on[..., None], clean_outline(rgb, alpha, frame.width)[0], rgb)  # their edge too

@@ -50,17 +50,6 @@ def cloth_rims(lab: np.ndarray, clothes: np.ndarray, own: np.ndarray, steps: int
     return out
 
 
-def hands_over_dress(lab: np.ndarray, hands: np.ndarray, own: np.ndarray, dress: np.ndarray,
-                     person: np.ndarray) -> np.ndarray:
-    """The hands and forearms to keep in front of the dress: their rim pixels that are paler than her skin (not
-    hers) or blended with the pale old clothes beside them, where the new dress lies, left to the dress (no pale
-    line of the old dress beside her arm; a hand's dark outline against dark clothes stays)."""
-    core = cv2.erode(hands.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
-    blended = cloth_rims(lab, person & ~hands, hands, steps=2, paler=True)
-    lighter = lab[..., 0] > np.median(lab[..., 0][core]) + 8 if core.any() else np.zeros_like(hands)
-    return hands & ~(~core & ((~own & lighter) | blended) & dress)
-
-
 def old_rims(lab: np.ndarray, clothes: np.ndarray, own: np.ndarray, neck_y: float, w: float,
              face: np.ndarray, person: np.ndarray) -> np.ndarray:
     """The blended rims on her skin of old clothes paler than her skin (a white strap's pale edge and its shadow;

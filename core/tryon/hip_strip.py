@@ -25,8 +25,6 @@ RUN = 4  # her arm starts where this many pixels in a row are in her arm's own t
 TONE = 10.0  # colour difference (Lab) from her arm's own tone in that row past which a pixel is not her arm
 CLEAR = 18.0  # ...or past which her arm's shaded rim is not taken for it beyond the arm test's own
 CHROMA = 12.0  # hue and saturation (a, b) this far from her arm's tone: not her skin in shade (that only darkens)
-GREY = 5.0  # ...or this much greyer (less saturated) than her arm's tone: a beige print (her skin in shade only reddens)
-TEXTURE = 4.0  # over a dress: the strip's mean lightness off its column's 5-row mean, at least (a print, not a rim)
 SEAM = 3  # the trousers' soft seam at their edge, in pixels
 
 
@@ -59,7 +57,7 @@ def close_to_arms(person: Person, frame: BodyFrame, out: np.ndarray, painted: np
     Returns (image, the pixels the trousers cover now)."""
     H, W = painted.shape
     w = frame.width
-    if not ENABLED or lut is None or not painted.any():
+    if not ENABLED or own or lut is None or not painted.any():
         return out, np.zeros((H, W), bool)
     lab = person_lab(person)
     q = quantise(lab)
@@ -73,13 +71,10 @@ def close_to_arms(person: Person, frame: BodyFrame, out: np.ndarray, painted: np
     bottom = int(min(ys.max(), max(wrists) + 0.4 * w)) if wrists else -1
     # Beside the trousers, as shot: what the clean-up drew there (the backdrop where a wider dress was) is no strip.
     shot = np.abs(out.astype(np.int16) - np.asarray(person.image.convert("RGB"), np.int16)).max(axis=2) <= 8
-    within = None
-    if own:  # their silhouette reaches her arm; what her hand's outline put back as shot in it is the strip
-        within, painted = painted, painted & ~shot
     # ...and not in the backdrop's colour (a pale dress's shaded edge reads as the gap beside her arm; a white
     # patch of a print between two rows with the strip is closed with them below).
     shot &= off_backdrop(lab, lab, person.mask, w)
-    return close_rows(out, painted, Scene(lab, arm, skin, old, person.mask, shot, tones, own, within), (top, bottom), w)
+    return close_rows(out, painted, Scene(lab, arm, skin, old, person.mask, shot, tones), (top, bottom), w)
 
 
 @dataclass
@@ -94,8 +89,6 @@ class Scene:
     pmask: np.ndarray
     shot: np.ndarray
     tones: np.ndarray
-    grey: bool = False  # (over a dress: a beige print greyer than her arm is the old garment too)
-    within: np.ndarray | None = None  # over a dress: the trousers' own silhouette, the strip never past it
 
 
 def close_rows(out: np.ndarray, painted: np.ndarray, sc: Scene, rows: tuple[int, int],
@@ -105,7 +98,6 @@ def close_rows(out: np.ndarray, painted: np.ndarray, sc: Scene, rows: tuple[int,
     top, bottom = rows
     lab, arm, skin, old, tones = sc.lab, sc.arm, sc.skin, sc.old, sc.tones
     done = np.zeros((H, W), bool)
-    dev = np.abs(lab[..., 0] - cv2.blur(lab[..., 0], (1, 5))) if sc.grey else None  # (a print's checks down her side)
     reach, gap = max(3, int(REACH * w)), max(4, int(0.15 * w))
     res = out.copy()
     for side, step in ((0, 1), (1, -1)):
@@ -114,13 +106,10 @@ def close_rows(out: np.ndarray, painted: np.ndarray, sc: Scene, rows: tuple[int,
             xs = np.flatnonzero(painted[y])
             if not len(xs):
                 continue
-            edge = _edge(xs, step, sc.grey)
-            start = _strip(y, edge, step, arm, old, skin, sc.pmask, sc.shot, lab, tones[y], reach, sc.grey,
-                           sc.within)
+            edge = int(xs.max()) if step > 0 else int(xs.min())
+            start = _strip(y, edge, step, arm, old, skin, sc.pmask, sc.shot, lab, tones[y], reach)
             if start is not None:
                 found[y] = (edge, start[0], start[1])
-        if sc.grey:  # over a dress: only a print's strip (her arm's soft rim against a plain dress is hers)
-            found = {y: v for y, v in found.items() if _textured(dev, y, v[0], step, v[1])}
         # The strip out to the deepest the old garment shows on the rows around, never into her arm's own tone: the
         # print's pink patches next to her arm read as her skin one row, as the print the next.
         found = {y: (e, max(d, min(a - 1, max(found[v][1] for v in range(y - 2, y + 3) if v in found))))
@@ -128,13 +117,16 @@ def close_rows(out: np.ndarray, painted: np.ndarray, sc: Scene, rows: tuple[int,
         for y in range(top, bottom + 1):
             # A row between two with a strip (a patch of the print as light as the backdrop, or as her skin): the
             # shallower of the two (no ragged line where the trousers go under her arm).
-            if y not in found and y - 1 in found and any(v in found for v in range(y + 1, y + gap + 1)):
+            if y in found:
+                edge, depth = found[y]
+            elif y - 1 in found and any(v in found for v in range(y + 1, y + gap + 1)):
+                xs = np.flatnonzero(painted[y])
+                edge = int(xs.max()) if step > 0 else int(xs.min())
                 after = found[min(v for v in range(y + 1, y + gap + 1) if v in found)][1]
-                found[y] = (_edge(np.flatnonzero(painted[y]), step, sc.grey), min(found[y - 1][1], after))
-        if sc.grey:  # over a dress: no lone row, none reaching past both rows around it (a tick of the trousers)
-            found = {y: (e, min([d] + [found[v][1] for v in (y - 1, y + 1) if v in found]))
-                     for y, (e, d) in found.items() if y - 1 in found or y + 1 in found}
-        for y, (edge, depth) in sorted(found.items()):
+                depth = min(found[y - 1][1], after)
+                found[y] = (edge, depth)
+            else:
+                continue
             if not sc.pmask[y, int(np.clip(edge + step * depth, 0, W - 1))]:
                 continue
             # The trousers' own cloth stretched out from their edge: the band of them as wide as the strip and the
@@ -152,15 +144,14 @@ def close_rows(out: np.ndarray, painted: np.ndarray, sc: Scene, rows: tuple[int,
     return res, done
 
 
-def _strip(y: int, edge: int, step: int, arm, old, skin, pmask, shot, lab, tone, reach: int,
-           grey: bool = False, within: np.ndarray | None = None) -> tuple[int, int] | None:
+def _strip(y: int, edge: int, step: int, arm, old, skin, pmask, shot, lab, tone, reach: int) -> tuple[int, int] | None:
     """How far past the trousers' edge on row y the old garment clearly shows (its colours, far from her arm's own
     tone: her arm's shaded rim is not it), and where her arm starts (RUN pixels in a row in her arm's tone); None
     where none does, no arm is within reach, or the backdrop lies between."""
     if np.isnan(tone[0]):
         return None
     W = pmask.shape[1]
-    last, run, met = 0, 0, False
+    last, run = 0, 0
     for k in range(1, reach + RUN + 1):
         x = edge + step * k
         if not 0 <= x < W or not pmask[y, x] or not shot[y, x]:
@@ -169,36 +160,13 @@ def _strip(y: int, edge: int, step: int, arm, old, skin, pmask, shot, lab, tone,
         run = run + 1 if d <= TONE or (arm[y, x] and d <= CLEAR) else 0  # (her arm's shaded rim)
         if run == RUN:
             return (last, k - RUN + 1) if last else None
-        if within is not None and not run and not within[y, x]:
-            return None  # past the trousers' own outline before her arm: a gap, not a strip under them
-        met |= run >= 2  # past two pixels of her arm: her hand's own shaded crease beyond is not the old garment
-        if old[y, x] and d > TONE and not met and (not skin[y, x] or _chroma(lab[y, x], tone) > CHROMA
-                                       or grey and _greyer(lab[y, x], tone) > GREY):
+        if old[y, x] and d > TONE and (not skin[y, x] or _chroma(lab[y, x], tone) > CHROMA):
             last = k
     return None
 
 
 def _tone(px: np.ndarray, tone: np.ndarray) -> float:
     return float("inf") if np.isnan(tone[0]) else float(np.linalg.norm(px - tone))
-
-
-def _edge(xs: np.ndarray, step: int, main: bool) -> int:
-    """The trousers' outer edge on a row (xs: their pixels), on the side step points to; main: the edge of their
-    widest run (over a dress, not a patch drawn between her fingers beyond it)."""
-    if main:
-        runs = np.split(xs, np.flatnonzero(np.diff(xs) > 4) + 1)  # (a few pixels of it as shot are its own)
-        xs = max(runs, key=len)
-    return int(xs.max()) if step > 0 else int(xs.min())
-
-
-def _textured(dev: np.ndarray, y: int, edge: int, step: int, depth: int) -> bool:
-    """Whether the strip's pixels on row y change from row to row like a print (not a soft rim's blend)."""
-    xs = [int(np.clip(edge + step * k, 0, dev.shape[1] - 1)) for k in range(1, depth + 1)]
-    return bool(xs) and float(dev[y, xs].mean()) >= TEXTURE
-
-
-def _greyer(px: np.ndarray, tone: np.ndarray) -> float:
-    return float(np.hypot(tone[1], tone[2]) - np.hypot(px[1], px[2]))
 
 
 def _chroma(px: np.ndarray, tone: np.ndarray) -> float:

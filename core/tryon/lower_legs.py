@@ -92,8 +92,6 @@ def close_gap(person: Person, frame: BodyFrame, rgb: np.ndarray, alpha: np.ndarr
     w = frame.width
     on = alpha > 0.5
     legs = [two_legs(on[y]) for y in range(H)]
-    # (a hem's last ragged row, two specks: not two legs, and no shift to stretch the rows above by)
-    legs = [lg if lg is None or min(lg[1] - lg[0], lg[3] - lg[2]) >= 0.05 * w else None for lg in legs]
     ys = [y for y in range(H) if legs[y] is not None and y > min(frame.lh[1], frame.rh[1])]
     if len(ys) < 10:
         return rgb, alpha
@@ -195,12 +193,6 @@ def _stretch(rgb, alpha, legs, y0, tl, tr, w, grow=None) -> tuple[np.ndarray, np
         row[sel] = a0 + (x[sel] - na0) * (l1 - a0) / max(nl - na0, 1.0)
         sel = (x >= nr) & (x <= nb1)
         row[sel] = b1 - (nb1 - x[sel]) * (b1 - r0) / max(nb1 - nr, 1.0)
-    prev = None
-    for k in idx:  # below the other leg's hem, a leg still hanging on goes on stretched as above it (no notch)
-        if legs[y0 + k] is not None:
-            prev, d = legs[y0 + k], (max(0.0, float(dl[k])), max(0.0, float(dr[k])))
-        elif prev is not None:
-            _one_leg(map_x[y0 + k], alpha[y0 + k], prev, d)
     map_y = np.repeat(np.arange(H, dtype=np.float32)[:, None], W, axis=1)
     stack = np.concatenate([rgb, alpha[..., None]], 2).astype(np.float32)
     out = cv2.remap(stack, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
@@ -212,27 +204,6 @@ def _stretch(rgb, alpha, legs, y0, tl, tr, w, grow=None) -> tuple[np.ndarray, np
             rgb[y, x0:x1][thin] = (rgb[y, x0 - 3] + rgb[y, x1 + 2]) / 2
             alpha[y, x0:x1] = 1.0
     return rgb * crease(meet, H, W, w)[..., None], alpha
-
-
-def _one_leg(row: np.ndarray, alpha_row: np.ndarray, lg: tuple[int, int, int, int], d: tuple[float, float]) -> None:
-    """A row where two legs no longer show (the other's hem ended): the run under each leg's last two-leg span
-    (lg) stretched inwards by that leg's shift d (left, right), in the row of map_x."""
-    on = np.flatnonzero(alpha_row > 0.5)
-    if not len(on):
-        return
-    x = np.arange(len(row), dtype=np.float32)
-    runs = np.split(on, np.flatnonzero(np.diff(on) > 1) + 1)
-    for side, (s0, s1) in enumerate(((lg[0], lg[1]), (lg[2], lg[3]))):
-        over = [r for r in runs if min(int(r[-1]), s1) - max(int(r[0]), s0) > 0.5 * (s1 - s0)]
-        if not over or d[side] < 1.0:
-            continue
-        r0, r1 = int(over[0][0]), int(over[0][-1])
-        if side == 0:
-            sel = (x >= r0) & (x <= r1 + d[0])
-            row[sel] = r0 + (x[sel] - r0) * (r1 - r0) / max(r1 + d[0] - r0, 1.0)
-        else:
-            sel = (x >= r0 - d[1]) & (x <= r1)
-            row[sel] = r1 - (r1 - x[sel]) * (r1 - r0) / max(r1 - r0 + d[1], 1.0)
 
 
 def crease(meet: np.ndarray, H: int, W: int, w: float) -> np.ndarray:
