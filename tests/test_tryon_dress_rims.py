@@ -25,7 +25,7 @@ def _strap(cloth: np.ndarray):
 
 def test_a_pale_straps_blended_edges_and_shadow_go_with_it():
     lab, clothes, own = _strap(WHITE)
-    rims = cloth_rims(lab, clothes, own, paler=True)
+    rims = cloth_rims(lab, clothes, own)
     assert rims[5:55, 39].all() and rims[5:55, 50].all()  # before: kept as skin, two pale ghost lines
     assert rims[5:55, 51].mean() > 0.75  # most of the shadow line beside it (noise hides a few pixels)
     assert not rims[5:55, :37].any() and not rims[5:55, 53:].any()  # her skin stays hers
@@ -33,4 +33,4 @@ def test_a_pale_straps_blended_edges_and_shadow_go_with_it():
 
 def test_a_dark_cloths_rim_is_left_alone_when_only_pale_cloth_counts():
     lab, clothes, own = _strap(BROWN)
-    assert not cloth_rims(lab, clothes, own, paler=True).any()
+    assert not cloth_rims(lab, clothes, own).any()

@@ -21,9 +21,10 @@ def _local_mean(img: np.ndarray, mask: np.ndarray, r: int) -> tuple[np.ndarray, 
 
 
 def cloth_rims(lab: np.ndarray, clothes: np.ndarray, own: np.ndarray, steps: int = 2,
-               part: float = 0.3, paler: bool = False) -> np.ndarray:
-    """Pixels of `own` (skin-like) at the edge of `clothes` whose Lab colour lies at least `part` of the way from
-    the skin next to them to the cloth next to them: the blended rim, returned as a mask (grown `steps` pixels)."""
+               part: float = 0.3) -> np.ndarray:
+    """Pixels of `own` (skin-like) at the edge of `clothes` paler than her skin (a strap; not her hair) whose Lab
+    colour lies at least `part` of the way from the skin next to them to the cloth next to them: the blended rim,
+    returned as a mask (grown `steps` pixels)."""
     lab = lab.astype(np.float32)
     out = np.zeros(clothes.shape, bool)
     cloth = clothes.copy()
@@ -37,9 +38,7 @@ def cloth_rims(lab: np.ndarray, clothes: np.ndarray, own: np.ndarray, steps: int
         c_mean, c_share = _local_mean(lab, cloth & ~out, 2)
         d = c_mean - s_mean
         t = ((lab - s_mean) * d).sum(2) / np.maximum((d * d).sum(2), 1e-6)
-        far = np.linalg.norm(d, axis=2) > 12  # the cloth a colour clearly not her skin's
-        if paler:  # only cloth paler than her skin (a strap; not her hair)
-            far &= d[..., 0] > 10
+        far = (np.linalg.norm(d, axis=2) > 12) & (d[..., 0] > 10)  # a colour clearly not her skin's, and paler
         shadow = (t < -0.08) & (d[..., 0] > 10)  # a pale cloth's shadow on her skin
         new = ring & far & ((t > part) | shadow)  # blended with it, or its shadow
         new &= (s_share > 0.05) & (c_share > 0.05)
@@ -59,5 +58,5 @@ def old_rims(lab: np.ndarray, clothes: np.ndarray, own: np.ndarray, neck_y: floa
     back = lab[~person].astype(np.float32)  # the backdrop inside her loose outline is not cloth
     if len(back):
         clothes = clothes & (np.linalg.norm(lab - np.median(back, 0), axis=2) > 6)
-    out = cloth_rims(lab, clothes, own, paler=True) & (rows >= neck_y - 0.15 * w) & ~face
+    out = cloth_rims(lab, clothes, own) & (rows >= neck_y - 0.15 * w) & ~face
     return out & (cv2.erode(person.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0)  # not her outline's soft edge
