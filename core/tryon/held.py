@@ -176,12 +176,21 @@ def _fill_holes(mask: np.ndarray) -> np.ndarray:
 
 def held_objects(lab: np.ndarray, person) -> np.ndarray:
     """What the person holds in front of the body in a photo (for the quality check: not her old clothing)."""
+    shape = lab.shape[:2]
+    if person is None or getattr(person, "mask", None) is None or person.mask.shape != shape:
+        return np.zeros(shape, bool)
+    # The same photo asks this of the same person several times (the fill, the check): worked out once per photo.
+    if not hasattr(person, "derived"):
+        return _held_objects(lab, person)
+    key = ("held_objects", shape, hash(np.ascontiguousarray(lab[::8, ::8]).tobytes()))
+    return person.derived(key, lambda: _held_objects(lab, person)).copy()
+
+
+def _held_objects(lab: np.ndarray, person) -> np.ndarray:
     from core.tryon.body import body_of
     from core.tryon.pixels import skin_like, skin_model
 
     shape = lab.shape[:2]
-    if person is None or getattr(person, "mask", None) is None or person.mask.shape != shape:
-        return np.zeros(shape, bool)
     try:
         body = body_of(person)
     except Exception:  # no shoulders found: nothing to say about what is held
