@@ -47,7 +47,11 @@ def test_real_hands_beside_the_hips_stay_in_front(p, g, kind):
     hands[:int(min(f.lh[1], f.rh[1]) - 0.3 * f.width)] = False
     assert hands.sum() > 0.05 * f.width ** 2  # both hands and forearms found
     changed = np.abs(np.asarray(r.image, np.int16) - np.asarray(person.image, np.int16)).max(2) > 8
-    assert changed[hands].mean() < 0.02
+    # The hands' own pixels: hands_and_forearms takes one pixel round them along (their anti-aliased rim, half
+    # the old cloth's colour); beside a dress's side carried out to the arm (dress_sides) that rim is the dress's.
+    own = cv2.erode(hands.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    assert changed[own].mean() < 0.02
+    assert changed[hands].mean() < 0.12  # and most of the rim too (the old cloth's half goes only beside a dress)
 
 
 @needs_real

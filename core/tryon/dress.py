@@ -18,6 +18,7 @@ from core.tryon.dress_cover import OldCover, flat_halves, fuller, let_down, old_
 from core.tryon.dress_edges import crisp_edges
 from core.tryon.dress_outline import clean_outline
 from core.tryon.dress_rims import old_rims
+from core.tryon.dress_sides import carry_out, side_gaps
 from core.tryon.dress_shoulders import add_sleeves, hang_bodice, sleeved_top
 from core.tryon.held_cut import whole_held
 from core.tryon.front import hands_and_forearms, in_front, person_lab, put_back
@@ -265,6 +266,7 @@ def wear(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str,
     alpha = _trim(person, alpha, frame, info.get("collar"), hands)
     rgb, alpha, sleeve_on = add_sleeves(person, frame, rgb, alpha, sleeves)
     rgb = np.where(sleeve_on[..., None], clean_outline(rgb, alpha, frame.width)[0], rgb)  # their edge too
+    rgb, alpha, hands = _to_arms(person, frame, rgb, alpha, hands)  # no old clothes' strip beside a hanging arm
     covered = alpha > 0.5
     t["warp"] = time.perf_counter() - t0
     t0 = time.perf_counter()
@@ -343,6 +345,22 @@ def _hang(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str
     alpha = np.clip(warped[..., 3], 0, 1)
     alpha = alpha * (cv2.dilate((alpha > 0.5).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
     return (*clean_outline(warped[..., :3], alpha, frame.width), info, layers)  # no teeth or pale rim (dress_outline)
+
+
+def _to_arms(person: Person, frame: BodyFrame, rgb: np.ndarray, alpha: np.ndarray,
+             hands: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(rgb, alpha, hands to put back): the dress's sides carried out to her hanging arms over a narrow strip of
+    old clothing (dress_sides.py), below the armpits (the armhole stays hers). Her hands and forearms stay exactly
+    as shot; their outer rim (front.py takes a pixel round them along), where it is the old cloth's and not her
+    skin, goes with the strip: a pale line of the old dress along the arm otherwise."""
+    base = np.asarray(person.image, np.float32) / 255.0
+    own = (skin_like(base, skin_colour(person, frame)) | own_skin(lab_of(base), person, frame)) & person.mask
+    rim = hands & ~(cv2.erode(hands.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0) & ~own
+    arms = (limbs(person, frame.width, legs=False) & own) | (hands & ~rim)
+    old = person.mask & ~own & ~(hands & ~rim)
+    old[: int(max(0, float(min(frame.ls[1], frame.rs[1])) + 0.45 * frame.width))] = False
+    gap = side_gaps(alpha > 0.5, arms, old, frame.width)
+    return (*carry_out(rgb, alpha, gap), hands & ~gap)
 
 
 def _in_front(person: Person, frame: BodyFrame) -> tuple[np.ndarray, np.ndarray]:

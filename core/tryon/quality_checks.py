@@ -224,7 +224,10 @@ def old_edges_left(labB, region, on, skinB, pmask, width, dE, kind: str = "", pe
         return 0.0
     left = band & main[q] & (dE < 6.0)
     left = cv2.morphologyEx(left.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
-    return float(left.sum()) / float(band.sum())
+    # Against the sides' length: where the arms, her skin or the backdrop lie along nearly all of it, a few specks
+    # of old cloth left (beside a bag she holds) are not a strip down its side.
+    sides = 2.0 * k * 0.85 * float(y1 - y0)
+    return float(left.sum()) / max(float(band.sum()), 0.25 * sides)
 
 
 def light_slivers(labB, labA, on, pmask, width, face=None, kind: str = "") -> float:
