@@ -105,7 +105,7 @@ class ClassicTryOn(TryOnBackend):
             region = waist.extend_region(person, frame, region, at, cut)
         t["warp"] = time.perf_counter() - t0
         t0 = time.perf_counter()
-        out = compose(person, warped, alpha, region, lower_slivers.protected(person, frame) if kind == "lower" else None)
+        out = compose(person, warped, alpha, region, lower_slivers.hard_seam(person, frame, at) if kind == "lower" else None)
         if kind == "lower":  # what of the old garment shows beside and below the new trousers goes
             out, region = waist.hide_old(person, frame, out, alpha, region, at, own)
             out, closed = hip_strip.close_to_arms(person, frame, out, (alpha * region) > 0.5, at,

@@ -34,14 +34,24 @@ def protected(person: Person, frame: BodyFrame) -> np.ndarray:
     return (hands_and_forearms(person, frame, lab) & skin) | limbs
 
 
-def slivers(painted: np.ndarray, pmask: np.ndarray, keep: np.ndarray, rows: tuple[int, int],
+def hard_seam(person: Person, frame: BodyFrame, waist: float | None) -> np.ndarray:
+    """Where the trousers' seam is not soft: against her hands and arms, and everywhere a little below the
+    waistband (what lies beside the legs is cleared to the backdrop or put back as shot after: a soft seam there
+    kept the old garment's colour in their last pixels, a dark line down a leg's side). The waistband's seam
+    against her top's hem stays soft."""
+    hard = protected(person, frame)
+    if waist is not None:
+        hard[int(max(0, waist + 0.1 * frame.width)):] = True
+    return hard
+
+
+def slivers(painted: np.ndarray, free: np.ndarray, keep: np.ndarray, rows: tuple[int, int],
             thin: int) -> tuple[np.ndarray, np.ndarray]:
-    """(to cloth, to backdrop): per row from rows[0] to rows[1], the runs of her (pmask, not painted, not keep)
-    at most `thin` wide that start at the trousers' edge and end at the trousers or keep (cloth), or at the
-    backdrop (backdrop)."""
+    """(to cloth, to backdrop): per row from rows[0] to rows[1], the runs of `free` (the old garment as shot:
+    her, not painted, not keep) at most `thin` wide that start at the trousers' edge and end at the trousers or
+    keep (cloth), or at anything else (the backdrop, or what a clean-up already gave to it: backdrop)."""
     H, W = painted.shape
     cloth, back = np.zeros((H, W), bool), np.zeros((H, W), bool)
-    free = pmask & ~painted & ~keep
     for y in range(max(0, rows[0]), min(H, rows[1])):
         xs = np.flatnonzero(free[y])
         if not len(xs):
@@ -96,7 +106,10 @@ def close_slivers(person: Person, frame: BodyFrame, out: np.ndarray, alpha: np.n
     w = frame.width
     top = int(max(ys.min(), waist if waist is not None else 0))
     keep = protected(person, frame)
-    cloth, back = slivers(painted, person.mask, keep, (top, int(ys.max()) + 1), max(2, int(round(THIN * w))))
+    # Only what still shows as shot: where a clean-up already gave the old garment to the backdrop, it stays so.
+    shot = np.abs(out.astype(np.int16) - np.asarray(person.image.convert("RGB"), np.int16)).max(axis=2) <= 8
+    free = person.mask & shot & ~painted & ~keep
+    cloth, back = slivers(painted, free, keep, (top, int(ys.max()) + 1), max(2, int(round(THIN * w))))
     cloth &= ~keep
     back &= ~keep
     if not (cloth.any() or back.any()):
