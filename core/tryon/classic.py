@@ -105,7 +105,9 @@ class ClassicTryOn(TryOnBackend):
             region = waist.extend_region(person, frame, region, at, cut)
         t["warp"] = time.perf_counter() - t0
         t0 = time.perf_counter()
-        out = compose(person, warped, alpha, region, lower_slivers.hard_seam(person, frame, at) if kind == "lower" else None)
+        keep = lower_slivers.protected(person, frame) if kind == "lower" else None  # her hands and limbs, as shot
+        hard = None if keep is None else lower_slivers.hard_seam(person, frame, at, keep)
+        out = compose(person, warped, alpha, region, hard)
         if kind == "lower":  # what of the old garment shows beside and below the new trousers goes
             out, region = waist.hide_old(person, frame, out, alpha, region, at, own)
             out, closed = hip_strip.close_to_arms(person, frame, out, (alpha * region) > 0.5, at,
@@ -116,7 +118,7 @@ class ClassicTryOn(TryOnBackend):
             alpha, region = np.where(closed, 1.0, alpha), region | closed  # (the trousers go on under her arm)
             out = lower_fit.waist_shadow(out, (alpha > 0.5) & region, person, at, frame.width)
             out, alpha = lower_fit.worn(person, out, alpha, region)  # not the waistband above her waist, the backdrop
-            out, alpha = lower_slivers.close_slivers(person, frame, out, alpha, at)  # no thread of the old garment
+            out, alpha = lower_slivers.close_slivers(person, frame, out, alpha, at, keep)  # no old garment's thread
             region = region | (alpha > 0.5)
         t["compose"] = time.perf_counter() - t0
         names = ["garment_top_left", "garment_top_right", "garment_mid_left", "garment_mid_right", "garment_hem_left",

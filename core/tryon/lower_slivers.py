@@ -18,7 +18,7 @@ from core.tryon.body import BodyFrame
 from core.tryon.dress_parts import leg_shapes
 from core.tryon.front import hands_and_forearms, person_lab
 from core.tryon.pose import Person
-from core.tryon.reveal import backdrop_fill, limb_capsules, own_skin, smooth
+from core.tryon.reveal import limb_capsules, own_skin, smooth
 
 ENABLED = True  # off: no slivers closed (to measure before and after)
 THIN = 0.04  # the widest sliver closed, a share of the shoulders' width
@@ -35,12 +35,12 @@ def protected(person: Person, frame: BodyFrame) -> np.ndarray:
     return (hands_and_forearms(person, frame, lab) & skin) | limbs
 
 
-def hard_seam(person: Person, frame: BodyFrame, waist: float | None) -> np.ndarray:
+def hard_seam(person: Person, frame: BodyFrame, waist: float | None, keep: np.ndarray | None = None) -> np.ndarray:
     """Where the trousers' seam is not soft: against her hands and arms, and everywhere a little below the
     waistband (what lies beside the legs is cleared to the backdrop or put back as shot after: a soft seam there
     kept the old garment's colour in their last pixels, a dark line down a leg's side). The waistband's seam
     against her top's hem stays soft."""
-    hard = protected(person, frame)
+    hard = (protected(person, frame) if keep is None else keep).copy()
     if waist is not None:
         hard[int(max(0, waist + 0.1 * frame.width)):] = True
     return hard
@@ -71,16 +71,23 @@ def slivers(painted: np.ndarray, free: np.ndarray, keep: np.ndarray, rows: tuple
     return cloth, back
 
 
-def carry(out: np.ndarray, painted: np.ndarray, cloth: np.ndarray) -> np.ndarray:
+def carry(out: np.ndarray, painted: np.ndarray, cloth: np.ndarray, back: np.ndarray | None = None) -> np.ndarray:
     """out (float 0..1) with each row's cloth runs in the trousers' colours: between two legs, the colours from
-    just inside each blended across; beside one, its cloth mirrored out from its edge (its grain carried on)."""
+    just inside each blended across; beside one, its cloth mirrored out from its edge (its grain carried on). The
+    back runs take what lies beyond them (the backdrop, or what a clean-up gave to it), mirrored in likewise."""
     H, W = painted.shape
     res = out.copy()
-    for y in np.flatnonzero(cloth.any(axis=1)):
-        xs = np.flatnonzero(cloth[y])
+    runs = cloth if back is None else cloth | back
+    for y in np.flatnonzero(runs.any(axis=1)):
+        xs = np.flatnonzero(runs[y])
         for run in np.split(xs, np.flatnonzero(np.diff(xs) > 1) + 1):
             a, b = int(run[0]), int(run[-1])
             la, rb = painted[y, a - 1], painted[y, b + 1]
+            if not cloth[y, a]:  # to the backdrop: mirrored in from the side away from the trousers
+                for i in range(b - a + 1):
+                    x, src = (b - i, b + 1 + i) if la else (a + i, a - 1 - i)
+                    res[y, x] = out[y, int(np.clip(src, 0, W - 1))]
+                continue
             ca = out[y, max(0, a - 1 - INSIDE)]
             cb = out[y, min(W - 1, b + 1 + INSIDE)]
             n = b - a + 1
@@ -95,10 +102,11 @@ def carry(out: np.ndarray, painted: np.ndarray, cloth: np.ndarray) -> np.ndarray
     return res
 
 
-def close_slivers(person: Person, frame: BodyFrame, out: np.ndarray, alpha: np.ndarray,
-                  waist: float | None) -> tuple[np.ndarray, np.ndarray]:
+def close_slivers(person: Person, frame: BodyFrame, out: np.ndarray, alpha: np.ndarray, waist: float | None,
+                  keep: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """out (uint8) with the old garment's slivers beside the worn trousers (alpha: what they cover) gone: carried
-    over by the trousers or given to the backdrop. Returns (image, alpha grown by where the trousers go now)."""
+    over by the trousers or given to the backdrop. keep: `protected` if already worked out. Returns (image,
+    alpha grown by where the trousers go now)."""
     # What the trousers show: not what was put back as shot over them (her hands, and the hand finder's rim).
     painted = (alpha > 0.5) & (out != np.asarray(person.image.convert("RGB"))).any(axis=2)
     ys = np.flatnonzero(painted.any(axis=1))
@@ -106,7 +114,7 @@ def close_slivers(person: Person, frame: BodyFrame, out: np.ndarray, alpha: np.n
         return out, alpha
     w = frame.width
     top = int(max(ys.min(), waist if waist is not None else 0))
-    keep = protected(person, frame)
+    keep = protected(person, frame) if keep is None else keep
     # Only what still shows as shot: where a clean-up already gave the old garment to the backdrop, it stays so.
     shot = np.abs(out.astype(np.int16) - np.asarray(person.image.convert("RGB"), np.int16)).max(axis=2) <= 8
     free = person.mask & shot & ~painted & ~keep
@@ -115,10 +123,7 @@ def close_slivers(person: Person, frame: BodyFrame, out: np.ndarray, alpha: np.n
     back &= ~keep
     if not (cloth.any() or back.any()):
         return out, alpha
-    img = out.astype(np.float32) / 255.0
-    res = carry(img, painted, cloth)
-    if back.any():
-        res = np.where(back[..., None], backdrop_fill(res, back, person.mask), res)
+    res = carry(out.astype(np.float32) / 255.0, painted, cloth, back)
     done = cloth | back
     out = np.where(done[..., None], np.clip(np.rint(res * 255), 0, 255), out).astype(np.uint8)
     return out, np.where(cloth, 1.0, alpha)  # (alpha stays over what was put back: the region is not cut)
