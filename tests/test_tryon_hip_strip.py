@@ -102,16 +102,18 @@ def test_the_quality_check_sees_a_strip_down_one_side_of_trousers():
 
 
 def _without_and_with(person, garment) -> dict:
-    """The trousers tried on with hip_strip off (False) and on (True), the same photo and shot."""
+    """The trousers tried on with the strip clean-ups (hip_strip and lower_slivers, which closes the slivers they
+    leave) off (False) and on (True), the same photo and shot."""
+    from core.tryon import lower_slivers
     from core.tryon.classic import ClassicTryOn
 
     res = {}
     for on in (False, True):
-        hip_strip.ENABLED = on
+        hip_strip.ENABLED = lower_slivers.ENABLED = on
         try:
             res[on] = ClassicTryOn().run(person.image, garment, "lower", person=person)
         finally:
-            hip_strip.ENABLED = True
+            hip_strip.ENABLED = lower_slivers.ENABLED = True
     return res
 
 

@@ -10,7 +10,8 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from core.tryon import dress, fringe, hip_strip, lower_fit, lower_legs, reveal, waist
+from core.tryon import dress, fringe, hip_strip, lower_fit, lower_legs, lower_slivers, reveal, waist
+from core.tryon.dress_outline import clean_outline
 from core.tryon.base import Progress, TryOnBackend, TryOnResult
 from core.tryon.body import BodyFrame
 from core.tryon.flatlay import close_flat_lay, solid_garment  # noqa: F401  (imported from here by callers)
@@ -24,9 +25,11 @@ from core.tryon.warp import body_landmarks, garment_landmarks, tps_remap
 log = logging.getLogger(__name__)
 
 
-def compose(person: Person, warped_rgb: np.ndarray, alpha: np.ndarray, region: np.ndarray) -> np.ndarray:
+def compose(person: Person, warped_rgb: np.ndarray, alpha: np.ndarray, region: np.ndarray,
+            hard: np.ndarray | None = None) -> np.ndarray:
     """Paste a warped garment inside the region only, with low-frequency shading and a soft inner seam (lower
-    garments and dresses)."""
+    garments and dresses); none against `hard` either (her hands and arms: the seam let the old garment's edge
+    against them show through, a dotted line down her side)."""
     base = np.asarray(person.image, np.float32) / 255.0
     paint = (alpha > 0.5) & region
     width = float(np.linalg.norm(person.point("l_shoulder") - person.point("r_shoulder")))
@@ -34,7 +37,8 @@ def compose(person: Person, warped_rgb: np.ndarray, alpha: np.ndarray, region: n
     garment = np.clip(warped_rgb * shade, 0, 1)
     # The seam is soft only where the garment meets what stays of the person: along the person's outline it is
     # opaque (no thin line of the old print left at the outer edge of a leg).
-    dist = cv2.distanceTransform((paint | ~person.mask).astype(np.uint8), cv2.DIST_L2, 3)
+    edge = paint | ~person.mask if hard is None else paint | ~person.mask | hard
+    dist = cv2.distanceTransform(edge.astype(np.uint8), cv2.DIST_L2, 3)
     a = (np.clip(dist / 2.5, 0, 1) * paint)[..., None]
     out = base * (1 - a) + garment * a
     out = np.where(paint[..., None], out, base)  # outside the painted area: exactly the original
@@ -88,6 +92,8 @@ class ClassicTryOn(TryOnBackend):
             at = lower_fit.natural_waist(person, frame) if natural else at
             src, dst = _fit_trousers(person, frame, shape, src, dst, at, own, natural and at is not None)
         warped, alpha = self.warp(garment_img, shape if own else gmask, src, dst, person, kind)
+        if kind == "lower":  # a smooth outline in their own cloth, not the product shot's pale backdrop rim (the
+            warped, alpha = clean_outline(warped, alpha, frame.width)  # inner legs' too, before they meet below)
         if own:  # over a dress: the legs' gap no wider than hers (no strip of her leg down the inside)
             warped, alpha = lower_legs.close_gap(person, frame, warped, alpha)
         if kind == "lower":  # the trousers' own silhouette (a flare past the old legs' outline) is theirs too
@@ -99,7 +105,9 @@ class ClassicTryOn(TryOnBackend):
             region = waist.extend_region(person, frame, region, at, cut)
         t["warp"] = time.perf_counter() - t0
         t0 = time.perf_counter()
-        out = compose(person, warped, alpha, region)
+        keep = lower_slivers.protected(person, frame) if kind == "lower" else None  # her hands and limbs, as shot
+        hard = None if keep is None else lower_slivers.hard_seam(person, frame, at, keep)
+        out = compose(person, warped, alpha, region, hard)
         if kind == "lower":  # what of the old garment shows beside and below the new trousers goes
             out, region = waist.hide_old(person, frame, out, alpha, region, at, own)
             out, closed = hip_strip.close_to_arms(person, frame, out, (alpha * region) > 0.5, at,
@@ -110,6 +118,8 @@ class ClassicTryOn(TryOnBackend):
             alpha, region = np.where(closed, 1.0, alpha), region | closed  # (the trousers go on under her arm)
             out = lower_fit.waist_shadow(out, (alpha > 0.5) & region, person, at, frame.width)
             out, alpha = lower_fit.worn(person, out, alpha, region)  # not the waistband above her waist, the backdrop
+            out, alpha = lower_slivers.close_slivers(person, frame, out, alpha, at, keep)  # no old garment's thread
+            region = region | (alpha > 0.5)
         t["compose"] = time.perf_counter() - t0
         names = ["garment_top_left", "garment_top_right", "garment_mid_left", "garment_mid_right", "garment_hem_left",
                  "garment_hem_right"]
