@@ -18,6 +18,7 @@ from core.tryon.dress_cover import OldCover, flat_halves, fuller, let_down, old_
 from core.tryon.dress_edges import crisp_edges
 from core.tryon.dress_outline import clean_outline
 from core.tryon.dress_rims import old_rims
+from core.tryon.dress_feet import feet_boxes, old_legs_in_boxes
 from core.tryon.dress_sides import carry_out, side_gaps
 from core.tryon.dress_shoulders import add_sleeves, hang_bodice, sleeved_top
 from core.tryon.held_cut import whole_held
@@ -129,13 +130,12 @@ def reveal(person: Person, base: np.ndarray, covered: np.ndarray, body, w: float
     clothes[: max(0, int(body.neck_y))] = False  # head and hair stay
     clothes &= ~face_mask(body, covered.shape)
     clothes |= rims  # the old straps' blended edges (dress_rims.py): no ghost lines on her skin
-    # Shoes and what is below the ankles stay.
-    for side in ("l", "r"):
-        if person.visible(f"{side}_ankle"):
-            ax, ay = person.point(f"{side}_ankle")
-            clothes[int(ay - 0.03 * w):, int(ax - 0.3 * w):int(ax + 0.3 * w) + 1] = False
+    # Shoes and what is below the ankles stay ...
+    feet = feet_boxes(person, w, clothes.shape)
+    clothes &= ~feet
     if body.ankles_seen and body.lk is not None:  # ... but not the old trousers' hem over them
         clothes |= old_hem_at_ankles(person, body, base, own)
+        clothes |= old_legs_in_boxes(lab_of(base), person, body, own, feet)  # nor a leg under a lifted foot's box
     for side in ("l", "r"):  # hands
         if person.visible(f"{side}_wrist"):
             cv2.circle(clothes.view(np.uint8), tuple(np.int32(person.point(f"{side}_wrist"))), int(0.16 * w), 0, -1)

@@ -1,0 +1,52 @@
+"""The old trousers' legs down to her feet under a new dress (classic backend).
+
+Under a dress the reveal keeps what lies below each ankle as shot (her shoes, the floor): a box from just above the
+ankle down, a little wider than a foot. On a walking pose the back foot is lifted: the box under its ankle reaches
+over the front leg, whose old trouser leg then stayed, a dark block with straight sides below the new hem. Here the
+old trousers' colours inside those boxes go with the old clothes where they join the old trousers above the boxes:
+shoes (in other colours, or where nearly the whole box is in those colours: black trousers and black shoes) stay."""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from core.tryon.body import BodyFrame
+from core.tryon.pixels import quantise
+from core.tryon.pose import Person
+from core.tryon.reveal import clothing_colours
+
+
+def feet_boxes(person: Person, w: float, shape) -> np.ndarray:
+    """Below each seen ankle (from 0.03 shoulder widths above it), 0.3 shoulder widths either side: her feet."""
+    boxes = np.zeros(shape, bool)
+    for side in ("l", "r"):
+        if person.visible(f"{side}_ankle"):
+            ax, ay = person.point(f"{side}_ankle")
+            boxes[max(0, int(ay - 0.03 * w)):, max(0, int(ax - 0.3 * w)):max(0, int(ax + 0.3 * w) + 1)] = True
+    return boxes
+
+
+def old_legs_in_boxes(lab: np.ndarray, person: Person, frame: BodyFrame, own: np.ndarray,
+                      boxes: np.ndarray) -> np.ndarray:
+    """Pixels inside the feet's boxes in the old trousers' colours (from her thighs) joined, through such pixels,
+    to the old trousers above the boxes. Empty where the boxes are mostly in those colours (shoes like them)."""
+    H, W = own.shape
+    out = np.zeros((H, W), bool)
+    if frame.lk is None or not boxes.any():
+        return out
+    hip_y, knee_y = float(min(frame.lh[1], frame.rh[1])), float(max(frame.lk[1], frame.rk[1]))
+    thighs = np.zeros((H, W), bool)
+    thighs[int(hip_y + 0.2 * (knee_y - hip_y)):int(knee_y)] = True
+    core = cv2.erode((thighs & person.mask & ~own).astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
+    lut = clothing_colours(lab, core, share=0.05) if core.sum() > 200 else None
+    if lut is None:
+        return out
+    old = lut[quantise(lab)] & person.mask & ~own
+    inside = old & boxes
+    if inside.sum() >= 0.6 * (boxes & person.mask).sum():
+        return out
+    n, labels = cv2.connectedComponents(old.astype(np.uint8), connectivity=8)
+    above = old & ~boxes
+    above[:int(knee_y)] = False  # joined to the old trouser legs below the knees, not to a top of the same colour
+    ids = np.unique(labels[above])
+    return inside & np.isin(labels, ids[ids > 0])
