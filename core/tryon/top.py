@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from core.tryon import anatomy, bare_outline, cuffs, garment_outline, halter, reveal, skin_join, skin_seam, straps, top_edges, uncover, waistband
+from core.tryon import anatomy, arm_side, bare_outline, cuffs, garment_outline, halter, reveal, skin_join, skin_seam, straps, top_edges, uncover, waistband
 from core.tryon.side_gaps import enclosed
 from core.tryon.arms import bare_arm, hands, layer_over_arms, sleeve_across, sleeves_past_hem
 from core.tryon.base import TryOnResult
@@ -73,7 +73,7 @@ def wear_top(person: Person, garment_img: Image.Image, gmask: np.ndarray, torso:
         hole = armholes(sleeves + [(body_rgb, body_a)], person, body, body.neck_y if straps.strappy(flat.gmask) else flat.hem_y)
         # Below the sleeves' ends her own arms, in front of the garment; above, each sleeve over the body.
         layers, front = layer_over_arms(sleeves, [s for _, s in flat.parts.sleeves], (body_rgb, body_a), person, body, bare_skin,
-                                        lab, lambda f: top_edges.old_beside_arm(f, lab, skin, torso & zone & ~skin, body.width))
+                                        lab, lambda f: arm_side.not_arm(f, lab, skin, torso & zone & ~skin, person, body, body_a > 0.5))
         layers.insert(0, (hole[0], hole[1] * ~front))
     else:
         layers = [(body_rgb, body_a)]
