@@ -14,7 +14,10 @@ from core.tryon.pose import Person
 from core.tryon.top_edges import old_beside_arm
 
 RIM = 0.06  # the rim looked at: this share of the shoulders in from the drawn arm's outline
-APART = 20.0  # Lab distance: the arm's colour and the old top's (or backdrop's) must differ by this much
+MIXED = 0.7  # an outline pixel with less of the arm's colour than this is what lay beside it
+APART = 20.0
+NEAR = 12.0  # Lab distance to the backdrop's colour under which a rim pixel is the backdrop
+MOST = 0.12  # the rim taken is at most this share of the arm in front  # Lab distance: the arm's colour and the old top's (or backdrop's) must differ by this much
 
 
 def _median(lab: np.ndarray, where: np.ndarray) -> np.ndarray | None:
@@ -28,28 +31,44 @@ def backdrop_beside(front: np.ndarray, lab: np.ndarray, person_mask: np.ndarray,
     return _median(lab, near & ~person_mask)
 
 
+def _arm_share(px: np.ndarray, arm_ref: np.ndarray, refs: list) -> np.ndarray:
+    """Per pixel, how much of it is the arm's colour rather than the nearest other (0..1, along the line between
+    the two colours): a mixed pixel at the arm's outline is about half and half."""
+    shares = []
+    for r in refs:
+        d = arm_ref - r
+        shares.append(np.clip((px - r) @ d / max(float(d @ d), 1e-6), 0, 1))
+    return np.min(shares, axis=0)
+
+
 def rim_not_arm(front: np.ndarray, lab: np.ndarray, skin: np.ndarray, old_top: np.ndarray, person: Person,
                 body: BodyFrame, behind: np.ndarray) -> np.ndarray:
     """The pixels in the rim of the arm's drawn outline (RIM in from its edge) over the new top's cloth (`behind`)
-    that are nearer the old top's colour or the backdrop's than the arm's (where they differ from it by APART; a
-    shaded rim mixed with a black top is nearer the top), joined to the outline's edge: what lay beside the arm.
-    Nothing where the arm is not mostly bare skin (an arm in an old long sleeve keeps its whole outline)."""
+    that are the backdrop's colour or nearer the old top's than the arm's (where the two differ by APART; a shaded
+    rim mixed with a black top is nearer the top), joined to the outline's edge: what lay beside the arm. Nothing
+    where the arm is not mostly bare skin (an arm in an old long sleeve keeps its whole outline), nor more than
+    MOST of the arm."""
     none = np.zeros_like(front)
     arm = front & skin
     if front.sum() < 50 or arm.sum() < 0.6 * front.sum():
         return none
     arm_ref = _median(lab, arm)
     old_core = cv2.erode(old_top.astype(np.uint8), np.ones((9, 9), np.uint8)) > 0
-    refs = [r for r in (_median(lab, old_core), backdrop_beside(front, lab, person.mask, body.width)) if r is not None]
-    refs = [r for r in refs if float(np.linalg.norm(r - arm_ref)) >= APART]
-    if arm_ref is None or not refs:
+    top_ref = _median(lab, old_core)
+    bg_ref = backdrop_beside(front, lab, person.mask, body.width)
+    if arm_ref is None:
         return none
     dist = cv2.distanceTransform(front.astype(np.uint8), cv2.DIST_L2, 3)
     cand = front & behind & (dist <= RIM * body.width)
-    px = lab[cand]
-    to_arm = np.linalg.norm(px - arm_ref, axis=1)
     other = np.zeros_like(front)
-    other[cand] = np.min([np.linalg.norm(px - r, axis=1) for r in refs], axis=0) < to_arm
+    px = lab[cand]
+    if bg_ref is not None:  # the backdrop itself (a sliver seen between arm and waist), by its own colour
+        other[cand] = np.linalg.norm(px - bg_ref, axis=1) < NEAR
+    if top_ref is not None and float(np.linalg.norm(top_ref - arm_ref)) >= APART:
+        # The old top's colour, or the outline's own pixels mixed from the arm and it (a dark rim against a black
+        # top: kept, they drew a dark line down the arm against a light new top).
+        share = _arm_share(px, arm_ref, [top_ref])
+        other[cand] |= (share < 0.5) | ((share < MIXED) & (dist[cand] <= 2.5))
     # A lone pixel of the arm's tone among them (noise, a mixed pixel) goes with them: no dotted line is left.
     other |= (cv2.morphologyEx(other.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8)) > 0) & cand
     # Joined to the outline's edge (not a shadow inside the arm): its pieces that reach the drawn edge.
@@ -60,7 +79,10 @@ def rim_not_arm(front: np.ndarray, lab: np.ndarray, skin: np.ndarray, old_top: n
     keep = np.zeros(n, bool)
     keep[np.unique(labels[edge])] = True
     keep[0] = False
-    return keep[labels]
+    out = keep[labels]
+    # A rim is a sliver of the arm's outline: much more is her arm itself in a colour near the old top's or the
+    # backdrop's (a shaded forearm on grey), which stays.
+    return out if out.sum() <= MOST * front.sum() else none
 
 
 def not_arm(front: np.ndarray, lab: np.ndarray, skin: np.ndarray, old_top: np.ndarray, person: Person,
