@@ -91,3 +91,39 @@ def not_arm(front: np.ndarray, lab: np.ndarray, skin: np.ndarray, old_top: np.nd
     lay beside the arm in its outline's rim over the new top's cloth `behind` (rim_not_arm); the new top covers both."""
     gone = old_beside_arm(front, lab, skin, old_top, body.width)
     return gone | rim_not_arm(front & ~gone, lab, skin, old_top, person, body, behind)
+
+
+def soften_seam(out: np.ndarray, base: np.ndarray, zone: np.ndarray, front: np.ndarray | None) -> np.ndarray:
+    """The new top's pixels within two of her arm in front, re-mixed: as much of the arm's colour as the photo's
+    pixel there held of it (between the arm's colour beside it and the old clothes' around it), the rest the new
+    top's. The arm is kept as shot and the zone ends on a colour test, a staircase of single pixels that read as a
+    jagged line down the arm against a light top; the photo's own soft outline is drawn instead (0..1 RGB)."""
+    if front is None:
+        return out
+    arm = front & ~zone
+    band = zone & (cv2.dilate(arm.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0)
+    if not band.any():
+        return out
+    ys, xs = np.nonzero(band)
+    y0, y1, x0, x1 = max(0, ys.min() - 6), ys.max() + 7, max(0, xs.min() - 6), xs.max() + 7
+    b, a, o = base[y0:y1, x0:x1].astype(np.float32), arm[y0:y1, x0:x1], (zone & ~band)[y0:y1, x0:x1]
+    inner = cv2.erode(a.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0  # not its own shaded, mixed rim
+    arm_c, arm_w = _local_mean(b, inner, 11)  # the arm's colour beside each pixel
+    old_c, old_w = _local_mean(b, o, 13)  # what lay beside the arm (the old clothes, past the band)
+    d = arm_c - old_c
+    n2 = (d * d).sum(2)
+    t = np.clip(((b - old_c) * d).sum(2) / np.maximum(n2, 1e-6), 0, 1)
+    # Nothing to tell apart where the arm and the old clothes are alike (skin beside skin), nor where either is
+    # not seen nearby (her outline's outer side: the backdrop, no old clothes).
+    t[(n2 < 0.12 ** 2) | (arm_w < 0.1) | (old_w < 0.1)] = 0.0
+    sub = band[y0:y1, x0:x1]
+    out = out.copy()
+    view = out[y0:y1, x0:x1]
+    view[sub] = (t[..., None] * arm_c + (1 - t[..., None]) * view)[sub]
+    return out
+
+
+def _local_mean(img: np.ndarray, where: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """(the mean colour of `where` in a k x k window, the share of the window it fills)."""
+    w = cv2.blur(where.astype(np.float32), (k, k))
+    return cv2.blur(img * where[..., None], (k, k)) / np.maximum(w, 1e-6)[..., None], w

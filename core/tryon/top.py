@@ -380,7 +380,7 @@ def paint(person: Person, body: BodyFrame, zone: np.ndarray, torso: np.ndarray, 
     # Along her outline (the backdrop beside an old sleeve) and her arm in front it is opaque: no line of the old top.
     feather = np.clip(cv2.distanceTransform((zone | ~person.mask | (front if front is not None else zone)).astype(np.uint8), cv2.DIST_L2, 3) / 2.0, 0, 1)[..., None]
     out = np.where(zone[..., None], base * (1 - feather) + canvas * feather, base)
-    return out, garment_alpha
+    return arm_side.soften_seam(out, base, zone, front), garment_alpha  # a soft edge against her arm, not a staircase
 
 
 def _result(person: Person, garment_img: Image.Image, flat: FlatTop, zone: np.ndarray, torso: np.ndarray,
