@@ -59,7 +59,11 @@ def rim_not_arm(front: np.ndarray, lab: np.ndarray, skin: np.ndarray, old_top: n
     if arm_ref is None:
         return none
     dist = cv2.distanceTransform(front.astype(np.uint8), cv2.DIST_L2, 3)
-    cand = front & behind & (dist <= RIM * body.width)
+    # Only the arm's side towards the top's body (nearer the cloth on her torso than the backdrop past her
+    # outline): its outer side against the backdrop is her outline as shot, never the garment laid under it.
+    to_torso = cv2.distanceTransform((~(behind & ~front & person.mask)).astype(np.uint8), cv2.DIST_L2, 3)
+    to_out = cv2.distanceTransform(person.mask.astype(np.uint8), cv2.DIST_L2, 3)
+    cand = front & behind & (dist <= RIM * body.width) & (to_torso < to_out)
     other = np.zeros_like(front)
     px = lab[cand]
     if bg_ref is not None:  # the backdrop itself (a sliver seen between arm and waist), by its own colour
@@ -93,15 +97,16 @@ def not_arm(front: np.ndarray, lab: np.ndarray, skin: np.ndarray, old_top: np.nd
     return gone | rim_not_arm(front & ~gone, lab, skin, old_top, person, body, behind)
 
 
-def soften_seam(out: np.ndarray, base: np.ndarray, zone: np.ndarray, front: np.ndarray | None) -> np.ndarray:
-    """The new top's pixels within two of her arm in front, re-mixed: as much of the arm's colour as the photo's
+def soften_seam(out: np.ndarray, base: np.ndarray, zone: np.ndarray, front: np.ndarray | None,
+                cloth: np.ndarray) -> np.ndarray:
+    """The new top's pixels (`cloth`) within two of her arm in front, re-mixed: as much of the arm's colour as the photo's
     pixel there held of it (between the arm's colour beside it and the old clothes' around it), the rest the new
     top's. The arm is kept as shot and the zone ends on a colour test, a staircase of single pixels that read as a
     jagged line down the arm against a light top; the photo's own soft outline is drawn instead (0..1 RGB)."""
     if front is None:
         return out
     arm = front & ~zone
-    band = zone & (cv2.dilate(arm.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0)
+    band = zone & cloth & (cv2.dilate(arm.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0)
     if not band.any():
         return out
     ys, xs = np.nonzero(band)

@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from core.tryon import anatomy, arm_side, bare_outline, cuffs, garment_outline, halter, reveal, skin_join, skin_seam, straps, top_edges, top_light, uncover, waistband
+from core.tryon import anatomy, arm_side, bare_outline, cuffs, garment_outline, halter, reveal, skin_join, skin_seam, straps, top_edges, uncover, waistband
 from core.tryon.side_gaps import enclosed
 from core.tryon.arms import bare_arm, hands, layer_over_arms, sleeve_across, sleeves_past_hem
 from core.tryon.base import TryOnResult
@@ -22,7 +22,7 @@ from core.tryon.drape import (GarmentParts, arm_direction, arm_path, body_target
                               collar_band, off_shoulder_along)
 from core.tryon.flatlay import close_flat_lay, slit_backdrop, solid_garment
 from core.tryon.held import held_in_front
-from core.tryon.pixels import inner_texture, quantise, volume_shading
+from core.tryon.pixels import inner_texture, low_frequency_shading, quantise, volume_shading
 from core.tryon.pose import Person
 from core.tryon.regions import torso_outline
 from core.tryon.warp import SideFit, fit_sides, garment_landmarks, tps_remap
@@ -350,7 +350,7 @@ def paint(person: Person, body: BodyFrame, zone: np.ndarray, torso: np.ndarray, 
     backdrop. The garment over it with the photo's broad light and a rounded form; a soft seam at the zone's edge."""
     H, W = zone.shape
     hem_row = int(min(H, max(0, hem_y)))
-    light = top_light.broad_light(base, zone, person.mask, body.width)  # not the backdrop seen through a gap
+    light = low_frequency_shading(base, zone, body.width)
     vol = volume_shading(zone, body.width, body.neck_x)
     covered = np.max([a for _, a in layers], axis=0) > 0.98
     bare = uncover.collar_seam(zone & ~skin & ~covered, zone & ~covered, body)  # an old collar's edge drawn over too
@@ -380,7 +380,7 @@ def paint(person: Person, body: BodyFrame, zone: np.ndarray, torso: np.ndarray, 
     # Along her outline (the backdrop beside an old sleeve) and her arm in front it is opaque: no line of the old top.
     feather = np.clip(cv2.distanceTransform((zone | ~person.mask | (front if front is not None else zone)).astype(np.uint8), cv2.DIST_L2, 3) / 2.0, 0, 1)[..., None]
     out = np.where(zone[..., None], base * (1 - feather) + canvas * feather, base)
-    return arm_side.soften_seam(out, base, zone, front), garment_alpha  # a soft edge against her arm, not a staircase
+    return arm_side.soften_seam(out, base, zone, front, garment_alpha > 0.5), garment_alpha  # a soft edge against her arm, not a staircase
 
 
 def _result(person: Person, garment_img: Image.Image, flat: FlatTop, zone: np.ndarray, torso: np.ndarray,
