@@ -56,8 +56,9 @@ def test_an_arm_that_is_mostly_the_old_tops_colour_keeps_its_outline():
 
 def test_a_wide_rim_is_the_arm_itself_and_stays():
     front, lab, skin, old_top, person, behind = _arm_beside_black_top()
-    lab[:, 70:90] = (25.0, 8.0, 10.0)  # its side in deep shade (nearer the black top than the lit arm) ...
-    skin[:, 70:90] = False  # ... which the skin test misses: a fifth of the arm's outline would go
+    front[:, 72:] = False  # a slim arm drawn x 36..72, ...
+    lab[:, 62:72] = (25.0, 8.0, 10.0)  # ... its side x 62..72 in deep shade (nearer the black top than the lit arm)
+    skin[:, 62:] = False  # which the skin test misses: more than a quarter of the drawn arm would go
     assert not rim_not_arm(front, lab, skin, old_top, person, _Frame(), behind).any()
 
 
@@ -107,3 +108,24 @@ def test_real_white_tee_over_a_crop_top_has_no_dark_line_beside_her_arms():
         dark_grey = (px.mean(2) < 140) & (px[..., 0] - px[..., 2] < 40)  # not her skin's shade: the old black
         assert dark_grey.sum() < 40, (x0, int(dark_grey.sum()))
     assert r.quality.verdict == "good", r.quality.summary()
+
+
+@needs_real
+def test_real_own_dress_tried_back_on_has_no_painted_arm_beside_her_arm():
+    """p09's own black strappy dress cut out of her photo and tried back on: her slim arms hang beside it, and the
+    arm's drawn outline (wider than her arm) was painted as flat skin over the dress's dark side, a wide false arm
+    (skin_seam 0.49, 'check'); the dress now runs to her arm (skin_seam 0, torso SSIM 0.80 -> 0.82)."""
+    import cv2
+
+    from bench.bench_tryon_real import own_top_product_shot, torso_ssim
+    from core.tryon.classic import ClassicTryOn
+    from core.tryon.pose import analyse_person
+    from core.tryon.regions import body_frame, polygon_mask, torso_outline
+
+    who = analyse_person(load_real("people", "p09"))
+    shot, _ = own_top_product_shot(who)
+    r = ClassicTryOn().run(who.image, shot, "upper", person=who)
+    assert r.quality.check("skin_seam").value < 0.25, r.quality.summary()
+    torso = polygon_mask(who.mask.shape, torso_outline(body_frame(who, "upper"))) & who.mask
+    torso = cv2.erode(torso.astype(np.uint8), np.ones((9, 9), np.uint8)) > 0
+    assert torso_ssim(np.asarray(who.image), np.asarray(r.image), torso) >= 0.80

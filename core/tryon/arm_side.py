@@ -15,9 +15,9 @@ from core.tryon.top_edges import old_beside_arm
 
 RIM = 0.06  # the rim looked at: this share of the shoulders in from the drawn arm's outline
 MIXED = 0.7  # an outline pixel with less of the arm's colour than this is what lay beside it
-APART = 20.0
+APART = 20.0  # Lab distance: the arm's colour and the old top's must differ by this much
 NEAR = 12.0  # Lab distance to the backdrop's colour under which a rim pixel is the backdrop
-MOST = 0.12  # the rim taken is at most this share of the arm in front  # Lab distance: the arm's colour and the old top's (or backdrop's) must differ by this much
+MOST = 0.25  # the rim taken is at most this share of the arm in front (more is the arm itself, in shade)
 
 
 def _median(lab: np.ndarray, where: np.ndarray) -> np.ndarray | None:

@@ -12,8 +12,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from core.tryon import anatomy, arm_side, bare_outline, cuffs, garment_outline, halter, reveal, skin_join, skin_seam, straps, top_edges, uncover, waistband
-from core.tryon.side_gaps import enclosed
+from core.tryon import anatomy, arm_side, bare_outline, cuffs, garment_outline, halter, reveal, shoulder_line, side_gaps, skin_join, skin_seam, straps, top_edges, uncover, waistband
 from core.tryon.arms import bare_arm, hands, layer_over_arms, sleeve_across, sleeves_past_hem
 from core.tryon.base import TryOnResult
 from core.tryon.body import BodyFrame
@@ -77,6 +76,7 @@ def wear_top(person: Person, garment_img: Image.Image, gmask: np.ndarray, torso:
         layers.insert(0, (hole[0], hole[1] * ~front))
     else:
         layers = [(body_rgb, body_a)]
+    layers = layers if flat.parts.off_shoulder or flat.parts.halter or straps.strappy(flat.gmask) else shoulder_line.lift(layers, person.mask, body)
     # 3. the zone grows to what the garment lies on (the shoulders' slope up to the collar), never the face
     zone |= lies_on(layers, flat.hem_y, body) & person.mask & ~face_mask(body, zone.shape)
     if flat.parts.off_shoulder or flat.parts.halter:  # nothing covers the old collar there: it goes, skin stays
@@ -366,7 +366,7 @@ def paint(person: Person, body: BodyFrame, zone: np.ndarray, torso: np.ndarray, 
     low = min(H, hem_row + int(0.1 * body.width))
     upper_skin[hem_row:low] = False
     near_body = cv2.dilate(body_est.astype(np.uint8), np.ones((int(0.1 * body.width) | 1,) * 2, np.uint8)) > 0
-    body_est, bare = bare_outline.clip(body_est | enclosed(bare & ~body_est, person.mask) & near_body, zone, bare, person, body, skin)  # not a loose top's width, nor its sleeves'
+    body_est, bare = bare_outline.clip(body_est | side_gaps.enclosed(bare & ~body_est, person.mask) & near_body, zone, bare, person, body, skin)  # not a loose top's width, nor its sleeves'
     canvas = skin_seam.paint_skin_blended(base, bare & skin_join.grown(body_est), upper_skin, face_mask(body, zone.shape), body,
                                           zone & skin, limbs=caps & person.mask, neck=neck)
     canvas = skin_join.soft_edge(canvas, reveal.backdrop_fill(canvas, bare & ~skin_join.shrunk(body_est), person.mask), bare, body_est, body.width)
