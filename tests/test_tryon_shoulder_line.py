@@ -40,3 +40,10 @@ def test_the_collar_and_a_wide_gap_stay():
     (rgb, a), = lift(layers, mask, _Body())
     assert (a[46:50, 75:125] == 0).all()  # by the neck (the collar's columns) nothing moves
     assert (a[30:50, 150:160] == 0).all()  # a wide gap stays
+
+
+def test_the_lifted_edge_ramps_into_the_garments_own():
+    layers, mask = _scene()
+    (rgb, a), = lift(layers, mask, _Body())
+    tops = np.argmax(a[:, 40:75] > 0.5, axis=0)
+    assert np.abs(np.diff(tops)).max() <= 1  # no step where the lift starts or ends

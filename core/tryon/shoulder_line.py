@@ -39,6 +39,9 @@ def lift(layers: list, person_mask: np.ndarray, body: BodyFrame) -> list:
     ok = has_c & has_m & (gap > 0) & (gap <= SHORT * body.width)
     if not ok.any():
         return layers
+    lift_by = ramp(np.where(ok, gap, 0), cols)
+    ok = lift_by > 0
+    top_m = top_c - lift_by
     out = [(rgb.copy(), a.copy()) for rgb, a in layers]
     for x, yc, ym in zip(cols[ok], top_c[ok], top_m[ok]):
         src = int(min(H - 1, yc + 2))  # the cloth just inside its edge
@@ -47,3 +50,15 @@ def lift(layers: list, person_mask: np.ndarray, body: BodyFrame) -> list:
         rgb[ym:yc, x] = rgb[src, x]
         a[ym:yc, x] = 1.0
     return out
+
+
+def ramp(by: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """How far each column's edge is carried up, at most a pixel more than its neighbour's (columns apart, as at
+    the collar, start again from nothing): the lifted edge runs into the garment's own at a slope, never a step."""
+    by = by.astype(int).copy()
+    for order in (range(1, len(by)), range(len(by) - 2, -1, -1)):
+        for i in order:
+            j = i - 1 if order.step == 1 else i + 1
+            near = by[j] + 1 if abs(int(cols[i]) - int(cols[j])) == 1 else 0
+            by[i] = min(by[i], near)
+    return by
