@@ -12,8 +12,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from core.tryon import anatomy, bare_outline, cuffs, garment_outline, halter, reveal, skin_join, skin_seam, straps, top_edges, uncover, waistband
-from core.tryon.side_gaps import enclosed
+from core.tryon import anatomy, arm_side, bare_outline, cuffs, garment_outline, halter, reveal, shoulder_line, side_gaps, skin_join, skin_seam, straps, top_edges, uncover, waistband
 from core.tryon.arms import bare_arm, hands, layer_over_arms, sleeve_across, sleeves_past_hem
 from core.tryon.base import TryOnResult
 from core.tryon.body import BodyFrame
@@ -73,10 +72,11 @@ def wear_top(person: Person, garment_img: Image.Image, gmask: np.ndarray, torso:
         hole = armholes(sleeves + [(body_rgb, body_a)], person, body, body.neck_y if straps.strappy(flat.gmask) else flat.hem_y)
         # Below the sleeves' ends her own arms, in front of the garment; above, each sleeve over the body.
         layers, front = layer_over_arms(sleeves, [s for _, s in flat.parts.sleeves], (body_rgb, body_a), person, body, bare_skin,
-                                        lab, lambda f: top_edges.old_beside_arm(f, lab, skin, torso & zone & ~skin, body.width))
+                                        lab, lambda f: arm_side.not_arm(f, lab, skin, torso & zone & ~skin, person, body, body_a > 0.5))
         layers.insert(0, (hole[0], hole[1] * ~front))
     else:
         layers = [(body_rgb, body_a)]
+    layers = layers if flat.parts.off_shoulder or flat.parts.halter or straps.strappy(flat.gmask) else shoulder_line.lift(layers, person.mask, body)
     # 3. the zone grows to what the garment lies on (the shoulders' slope up to the collar), never the face
     zone |= lies_on(layers, flat.hem_y, body) & person.mask & ~face_mask(body, zone.shape)
     if flat.parts.off_shoulder or flat.parts.halter:  # nothing covers the old collar there: it goes, skin stays
@@ -366,7 +366,7 @@ def paint(person: Person, body: BodyFrame, zone: np.ndarray, torso: np.ndarray, 
     low = min(H, hem_row + int(0.1 * body.width))
     upper_skin[hem_row:low] = False
     near_body = cv2.dilate(body_est.astype(np.uint8), np.ones((int(0.1 * body.width) | 1,) * 2, np.uint8)) > 0
-    body_est, bare = bare_outline.clip(body_est | enclosed(bare & ~body_est, person.mask) & near_body, zone, bare, person, body, skin)  # not a loose top's width, nor its sleeves'
+    body_est, bare = bare_outline.clip(body_est | side_gaps.enclosed(bare & ~body_est, person.mask) & near_body, zone, bare, person, body, skin)  # not a loose top's width, nor its sleeves'
     canvas = skin_seam.paint_skin_blended(base, bare & skin_join.grown(body_est), upper_skin, face_mask(body, zone.shape), body,
                                           zone & skin, limbs=caps & person.mask, neck=neck)
     canvas = skin_join.soft_edge(canvas, reveal.backdrop_fill(canvas, bare & ~skin_join.shrunk(body_est), person.mask), bare, body_est, body.width)
@@ -377,10 +377,10 @@ def paint(person: Person, body: BodyFrame, zone: np.ndarray, torso: np.ndarray, 
         garment_alpha = np.maximum(garment_alpha, a)
     garment_alpha *= zone
     # A soft seam where the zone meets what stays (neck, face, background), inside the zone only.
-    # Along her outline (the backdrop beside an old sleeve) it is opaque: no line of the old top is blended in.
-    feather = np.clip(cv2.distanceTransform((zone | ~person.mask).astype(np.uint8), cv2.DIST_L2, 3) / 2.0, 0, 1)[..., None]
+    # Along her outline (the backdrop beside an old sleeve) and her arm in front it is opaque: no line of the old top.
+    feather = np.clip(cv2.distanceTransform((zone | ~person.mask | (front if front is not None else zone)).astype(np.uint8), cv2.DIST_L2, 3) / 2.0, 0, 1)[..., None]
     out = np.where(zone[..., None], base * (1 - feather) + canvas * feather, base)
-    return out, garment_alpha
+    return arm_side.soften_seam(out, base, zone, front, garment_alpha > 0.5), garment_alpha  # a soft edge against her arm, not a staircase
 
 
 def _result(person: Person, garment_img: Image.Image, flat: FlatTop, zone: np.ndarray, torso: np.ndarray,
