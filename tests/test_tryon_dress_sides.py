@@ -81,3 +81,27 @@ def test_no_strip_of_her_white_halter_dress_between_the_new_dress_and_her_arms()
     old[: int(float(min(frame.ls[1], frame.rs[1])) + 0.45 * w)] = False
     strip = side_gaps(r.garment_alpha > 0.5, arms, old, w)
     assert strip.sum() < 0.005 * w * w, strip.sum()
+
+
+def test_the_arm_s_rim_of_old_white_cloth_takes_the_new_dress_s_colour_and_the_arm_stays():
+    """A tanned arm (cols 60..79) beside an old ivory dress; its outermost column is half arm, half ivory (the
+    photo's blend). The new dress is orange: that column becomes half arm, half orange; the arm is untouched."""
+    from core.tryon.dress_sides import remix_rim
+
+    H, W = 80, 100
+    arm_rgb, ivory, orange = np.array([0.7, 0.55, 0.45]), np.array([0.92, 0.9, 0.85]), np.array([0.95, 0.45, 0.1])
+    base = np.zeros((H, W, 3), np.float32)
+    base[:, :60] = ivory
+    base[:, 60:80] = arm_rgb
+    base[:, 60] = 0.5 * arm_rgb + 0.5 * ivory  # the blended rim
+    base[:, 80:] = ivory
+    arm = np.zeros((H, W), bool)
+    arm[:, 60:80] = True
+    covered = np.zeros((H, W), bool)
+    covered[:, :60] = True
+    old = ~arm
+    out = base.copy()
+    out[covered] = orange
+    res = remix_rim(out, base, arm, covered, old)
+    assert np.allclose(res[10:70, 60], 0.5 * arm_rgb + 0.5 * orange, atol=0.05)
+    assert np.array_equal(res[:, 61:], out[:, 61:]) and np.array_equal(res[:, :60], out[:, :60])

@@ -58,7 +58,7 @@ def test_a_halter_dress_s_slivers_beside_a_new_dress_are_seen_and_cleared(monkey
 
     # The check sees the slivers: the dress as it was before its sides reached her arms (dress_sides), no fill.
     with monkeypatch.context() as m:
-        m.setattr(dress, "_to_arms", lambda person, frame, rgb, alpha, hands: (rgb, alpha, hands))
+        m.setattr(dress, "_to_arms", lambda person, frame, rgb, alpha, hands: (rgb, alpha, hands, hands & False, hands & False))
         m.setattr(fringe, "ENABLED", False)
         seen = ClassicTryOn().run(person.image, garment, "dress", person=person)
     assert not seen.quality.check("old_fringe").passed  # her white halter's straps and side show beside the new dress

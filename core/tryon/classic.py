@@ -25,6 +25,22 @@ from core.tryon.warp import body_landmarks, garment_landmarks, tps_remap
 log = logging.getLogger(__name__)
 
 
+def _clear_old(person: Person, frame: BodyFrame, out: np.ndarray, alpha: np.ndarray, region: np.ndarray,
+               at: float | None, own: bool, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(image, alpha, region) with what of the old garment shows beside and below new trousers gone."""
+    out, region = waist.hide_old(person, frame, out, alpha, region, at, own)
+    out, closed = hip_strip.close_to_arms(person, frame, out, (alpha * region) > 0.5, at,
+                                          lower_fit.old_colours(person, frame), own)
+    out, above = hip_strip.close_above(person, frame, out, (alpha * region) > 0.5, at,
+                                       lower_fit.old_colours(person, frame))
+    closed |= above
+    alpha, region = np.where(closed, 1.0, alpha), region | closed  # (the trousers go on under her arm)
+    out = lower_fit.waist_shadow(out, (alpha > 0.5) & region, person, at, frame.width)
+    out, alpha = lower_fit.worn(person, out, alpha, region)  # not the waistband above her waist, the backdrop
+    out, alpha = lower_slivers.close_slivers(person, frame, out, alpha, at, keep)  # no old garment's thread
+    return out, alpha, region | (alpha > 0.5)
+
+
 def compose(person: Person, warped_rgb: np.ndarray, alpha: np.ndarray, region: np.ndarray,
             hard: np.ndarray | None = None) -> np.ndarray:
     """Paste a warped garment inside the region only, with low-frequency shading and a soft inner seam (lower
@@ -109,17 +125,7 @@ class ClassicTryOn(TryOnBackend):
         hard = None if keep is None else lower_slivers.hard_seam(person, frame, at, keep)
         out = compose(person, warped, alpha, region, hard)
         if kind == "lower":  # what of the old garment shows beside and below the new trousers goes
-            out, region = waist.hide_old(person, frame, out, alpha, region, at, own)
-            out, closed = hip_strip.close_to_arms(person, frame, out, (alpha * region) > 0.5, at,
-                                                  lower_fit.old_colours(person, frame), own)
-            out, above = hip_strip.close_above(person, frame, out, (alpha * region) > 0.5, at,
-                                               lower_fit.old_colours(person, frame))
-            closed |= above
-            alpha, region = np.where(closed, 1.0, alpha), region | closed  # (the trousers go on under her arm)
-            out = lower_fit.waist_shadow(out, (alpha > 0.5) & region, person, at, frame.width)
-            out, alpha = lower_fit.worn(person, out, alpha, region)  # not the waistband above her waist, the backdrop
-            out, alpha = lower_slivers.close_slivers(person, frame, out, alpha, at, keep)  # no old garment's thread
-            region = region | (alpha > 0.5)
+            out, alpha, region = _clear_old(person, frame, out, alpha, region, at, own, keep)
         t["compose"] = time.perf_counter() - t0
         names = ["garment_top_left", "garment_top_right", "garment_mid_left", "garment_mid_right", "garment_hem_left",
                  "garment_hem_right"]

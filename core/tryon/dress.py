@@ -19,7 +19,7 @@ from core.tryon.dress_edges import crisp_edges
 from core.tryon.dress_outline import clean_outline
 from core.tryon.dress_rims import old_rims
 from core.tryon.dress_feet import feet_boxes, old_legs_in_boxes
-from core.tryon.dress_sides import carry_out, side_gaps
+from core.tryon.dress_sides import limbs, remix_rim, to_arms
 from core.tryon.dress_shoulders import add_sleeves, hang_bodice, sleeved_top
 from core.tryon.held_cut import whole_held
 from core.tryon.front import hands_and_forearms, in_front, person_lab, put_back
@@ -91,30 +91,6 @@ def measure_flat(gmask: np.ndarray, kind: str) -> Flat:
     waist_w = float(max(widths[min(y_waist + 2, y1)], 1.0))
     hem_w = float(max(widths[max(y0, y1 - max(2, H // 40))], 1.0))
     return Flat(filled, y0, y_waist, y1, cx, waist_w, hem_w)
-
-
-def _capsule(mask: np.ndarray, pts: list, width: float) -> None:
-    pts = [tuple(int(round(v)) for v in p) for p in pts]
-    for a, b in zip(pts, pts[1:]):
-        cv2.line(mask, a, b, 1, max(1, int(round(width))), lineType=cv2.LINE_8)
-    for p in pts:
-        cv2.circle(mask, p, max(1, int(round(width / 2))), 1, -1)
-
-
-def limbs(person: Person, w: float, arms: bool = True, legs: bool = True) -> np.ndarray:
-    """Where the arms and legs are: capsules along the joints, trimmed to the person."""
-    m = np.zeros(person.mask.shape, np.uint8)
-    for side in ("l", "r"):
-        if arms and person.visible(f"{side}_elbow"):
-            s, e = person.point(f"{side}_shoulder"), person.point(f"{side}_elbow")
-            chain = [s + 0.3 * (e - s), e] + ([person.point(f"{side}_wrist")] if person.visible(f"{side}_wrist") else [])
-            _capsule(m, chain, 0.24 * w)
-        if legs and person.visible(f"{side}_hip") and person.visible(f"{side}_knee"):
-            h, k = person.point(f"{side}_hip"), person.point(f"{side}_knee")
-            _capsule(m, [h, k], 0.34 * w)
-            if person.visible(f"{side}_ankle"):
-                _capsule(m, [k, person.point(f"{side}_ankle")], 0.24 * w)
-    return (m > 0) & person.mask
 
 
 def reveal(person: Person, base: np.ndarray, covered: np.ndarray, body, w: float,
@@ -266,7 +242,7 @@ def wear(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str,
     alpha = _trim(person, alpha, frame, info.get("collar"), hands)
     rgb, alpha, sleeve_on = add_sleeves(person, frame, rgb, alpha, sleeves)
     rgb = np.where(sleeve_on[..., None], clean_outline(rgb, alpha, frame.width)[0], rgb)  # their edge too
-    rgb, alpha, hands = _to_arms(person, frame, rgb, alpha, hands)  # no old clothes' strip beside a hanging arm
+    rgb, alpha, hands, arm, old = _to_arms(person, frame, rgb, alpha, hands)  # no old clothes' strip by an arm
     covered = alpha > 0.5
     t["warp"] = time.perf_counter() - t0
     t0 = time.perf_counter()
@@ -281,6 +257,9 @@ def wear(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str,
     # Their rim against the photo's backdrop (skin blended with it) stays behind: no light halo on the dress.
     inner = cv2.erode(person.mask.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
     out = put_back(person, out, ((hands & ~sleeve_on) | held) & inner)  # a sleeve never covers what she holds
+    # The arm's outline: no pale line of the old dress along it (the hands' and forearms' own pixels exactly as shot).
+    core = cv2.erode(hands.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    out = remix_rim(out, base, arm & ~covered & ~held & ~core, covered, old)
     # Every pixel that may differ from the photo: the garment with its soft edge, and what was repainted.
     region = covered | bare | (np.abs(out - base).max(2) > 0)
     t["compose"] = time.perf_counter() - t0
@@ -348,19 +327,10 @@ def _hang(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str
 
 
 def _to_arms(person: Person, frame: BodyFrame, rgb: np.ndarray, alpha: np.ndarray,
-             hands: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(rgb, alpha, hands to put back): the dress's sides carried out to her hanging arms over a narrow strip of
-    old clothing (dress_sides.py), below the armpits (the armhole stays hers). Her hands and forearms stay exactly
-    as shot; their outer rim (front.py takes a pixel round them along), where it is the old cloth's and not her
-    skin, goes with the strip: a pale line of the old dress along the arm otherwise."""
+             hands: np.ndarray) -> tuple[np.ndarray, ...]:
     base = np.asarray(person.image, np.float32) / 255.0
     own = (skin_like(base, skin_colour(person, frame)) | own_skin(lab_of(base), person, frame)) & person.mask
-    rim = hands & ~(cv2.erode(hands.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0) & ~own
-    arms = (limbs(person, frame.width, legs=False) & own) | (hands & ~rim)
-    old = person.mask & ~own & ~(hands & ~rim)
-    old[: int(max(0, float(min(frame.ls[1], frame.rs[1])) + 0.45 * frame.width))] = False
-    gap = side_gaps(alpha > 0.5, arms, old, frame.width)
-    return (*carry_out(rgb, alpha, gap), hands & ~gap)
+    return to_arms(person, frame, rgb, alpha, hands, own)
 
 
 def _in_front(person: Person, frame: BodyFrame) -> tuple[np.ndarray, np.ndarray]:
