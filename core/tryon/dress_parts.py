@@ -7,6 +7,7 @@ import cv2
 import numpy as np
 
 from core.tryon.body import BodyFrame
+from core.tryon.dress_fused import fused_long_sleeves
 from core.tryon.drape import arm_direction, arm_path, sleeve_scale, sleeve_transform
 from core.tryon.pixels import quantise
 from core.tryon.pose import Person
@@ -79,10 +80,14 @@ def shoulder_band(frame: BodyFrame, top: float, shape) -> np.ndarray:
 
 
 def flat_sleeves(mask: np.ndarray, runs: np.ndarray, y_top: int, y_waist: int, cx: float,
-                 waist_w: float) -> list[tuple[np.ndarray, int]]:
+                 waist_w: float, tex: np.ndarray | None = None) -> list[tuple[np.ndarray, int]]:
     """The sleeves of a dress's product shot (image left -1, right +1): what lies outside the bodice, a shoulder's
     width about the centre down to the armpits narrowing to the waist, and beside the skirt's central run below it;
-    a piece that starts above the waist and is big enough to be a sleeve."""
+    a piece that starts above the waist and is big enough to be a sleeve. Long sleeves laid along the bodice with
+    no gap are cut at their seams, head to cuff (dress_fused; `tex`, the shot, shows the seams)."""
+    fused = fused_long_sleeves(mask, runs, y_top, y_waist, cx, cuff_step(runs, y_top), tex)
+    if fused is not None:
+        return fused[0]
     H, W = mask.shape
     body = np.zeros((H, W), bool)
     cols = np.arange(W)
