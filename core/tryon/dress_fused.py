@@ -55,21 +55,28 @@ def seam_half(tex: np.ndarray | None, mask: np.ndarray, cx: float, rows: tuple[i
     # A seam stands out down most of the rows on both sides; a busy print's edges are scattered.
     if score[best] < 0.3 * (rows[1] - rows[0]) or score[best] < 1.5 * float(np.median(score)):
         return fallback
-    return float(ds[best])
+    # A seam's shadow is a line: edges either side of it; its middle is the seam.
+    top = score >= 0.95 * score[best]
+    a, b = best, best
+    while a > 0 and top[a - 1]:
+        a -= 1
+    while b < len(ds) - 1 and top[b + 1]:
+        b += 1
+    return float(ds[a] + ds[b]) / 2
 
 
-def seam_line(mask: np.ndarray, cx: float, half: float, skirt: float, y_end: int) -> np.ndarray:
-    """Per row, the sleeves' seams' distance from the centre: `half` at the waist, a pixel and a tenth more up to
-    the shoulders (a bodice narrows to its waist: the shot's narrowest row, dress.measure_flat's waist, is this
-    waist, not the first row of a straight column), out to the skirt's half-width `skirt` at the cuffs' bottom `y_end`. The waist is put where a
-    hanging arm's sleeve is about two thirds down from its shoulder seam (the natural waist; the wrist at the hip)."""
+def seam_line(mask: np.ndarray, cx: float, half: float, y_end: int) -> np.ndarray:
+    """Per row, the sleeves' seams' distance from the centre: `half` from the waist down to the cuffs' bottom
+    `y_end` (what lies beyond is sleeve, over the skirt's flaring top), a pixel and a tenth of `half` more up to the
+    shoulders: a bodice narrows to its waist, so the shot's narrowest row (dress.measure_flat's waist) is this waist,
+    not the first row of a straight column. The waist is put where a hanging arm's sleeve is about two thirds down
+    from its head (the natural waist; the wrist at the hip)."""
     ys = np.flatnonzero(mask.any(axis=1))
     y_sh = int(ys.min()) if len(ys) else 0
     y_w = y_sh + 0.65 * (y_end - y_sh)
     y = np.arange(mask.shape[0], dtype=np.float32)
     above = half + 1.0 + 0.1 * half * np.clip((y_w - y) / max(y_w - y_sh, 1.0), 0, 1)
-    below = half + (max(skirt, half) - half) * np.clip((y - y_w) / max(y_end - y_w, 1.0), 0, 1)
-    return np.where(y < y_w, above, below).astype(np.float32)
+    return np.where(y < y_w, above, half).astype(np.float32)
 
 
 def fused_long_sleeves(mask: np.ndarray, runs: np.ndarray, y_top: int, y_waist: int, cx: float,
@@ -88,7 +95,7 @@ def fused_long_sleeves(mask: np.ndarray, runs: np.ndarray, y_top: int, y_waist: 
         return None
     y_end = cuff_bottom(runs, y_step, below)
     half = seam_half(tex, mask, cx, (int(y_top + 0.3 * (y_step - y_top)), y_step), below)
-    bound = seam_line(mask, cx, half, 0.5 * below, y_end)
+    bound = seam_line(mask, cx, half, y_end)
     cols = np.arange(mask.shape[1]) - cx
     out = []
     for side in (-1, 1):

@@ -248,7 +248,7 @@ def wear_sleeves(person: Person, frame: BodyFrame, tex: np.ndarray, sleeves: lis
     elbow; a long sleeve ends at the wrist, a short one keeps the dress's own proportion. `edges`: the seams'
     points on her (image left, right), the frame's shoulder edges by default."""
     H, W = person.mask.shape
-    re, le = frame.shoulder_edges if edges is None else edges
+    re, le = frame.shoulder_edges if edges is None else bodice_edges(person, frame, edges)
     layers = []
     for (mask, side), corner in zip(sleeves, corners):
         # Its length from the middle of its seam (a deep armhole's seam is not the sleeve's length).
@@ -266,6 +266,19 @@ def wear_sleeves(person: Person, frame: BodyFrame, tex: np.ndarray, sleeves: lis
             out = cv2.warpAffine(stack, M, (W, H), flags=cv2.INTER_LINEAR, borderValue=0)
         layers.append((out[..., :3], np.clip(out[..., 3], 0, 1)))
     return layers
+
+
+def bodice_edges(person: Person, frame: BodyFrame, seams: tuple) -> tuple[np.ndarray, np.ndarray]:
+    """Where a sleeved bodice's shoulder ends land on her: dress.place centres it on the body's centre line, as
+    wide as the seams are apart. A seam pulled in by a near outline on one side puts the seams' middle off that
+    line; the sleeves' tops go where the bodice's ends are (no wedge of bare shoulder between them on the other
+    side), moved at most a tenth of the shoulder width."""
+    re, le = (np.asarray(s, np.float32) for s in seams)
+    c = centre_line(person, frame, person.mask.shape[0])
+    y = int(np.clip(round(float(re[1] + le[1]) / 2), 0, len(c) - 1))
+    shift = float(np.clip(c[y] - (re[0] + le[0]) / 2, -0.1 * frame.width, 0.1 * frame.width))
+    move = np.array([shift, 0.0], np.float32)
+    return re + move, le + move
 
 
 def follow_shoulders(map_y: np.ndarray, frame: BodyFrame, centre: np.ndarray, top_y: float, waist_y: float,
