@@ -5,7 +5,9 @@ both sleeves together. Measured on those rows, the "bodice" swallows most of eac
 strip is worn on the arm (stretched down it, starting below the shoulder, without the sleeve's head or cuff). Here
 the bodice's width comes from the skirt's width just under the cuffs (where the sleeves end and the outline steps
 in), refined where the shot's own seam shows (a long vertical edge where the print is cut, the same distance either
-side of the centre); each sleeve is then everything beyond that line, from its head at the shoulder to its cuff."""
+side of the centre); each sleeve is then everything beyond that line, from its head at the shoulder to its cuff.
+The line narrows a little from the shoulders to a hanging arm's waist (then straight down to the cuffs), so the
+bodice left keeps its own waist where dress.measure_flat looks for it (its narrowest row)."""
 from __future__ import annotations
 
 import cv2
@@ -28,7 +30,8 @@ def cuff_bottom(runs: np.ndarray, y_step: int, below: float) -> int:
 
 def seam_half(tex: np.ndarray | None, mask: np.ndarray, cx: float, rows: tuple[int, int], below: float) -> float:
     """Half the distance between the sleeves' seams down the bodice: where the shot shows a long vertical edge at
-    the same distance either side of the centre (the print cut by the seam), else a little under half the skirt's width."""
+    the same distance either side of the centre (the print cut by the seam), else a little under half the skirt's
+    width. `tex`: the product shot (float RGB); without it, the skirt's width alone."""
     lo, hi = (int(round(f * below)) for f in SEAM_SPAN)
     fallback = 0.45 * below  # a bodice a little narrower than the skirt flaring from its waist
     if tex is None or hi <= lo or rows[1] - rows[0] < 10:
