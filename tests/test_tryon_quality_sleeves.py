@@ -77,10 +77,11 @@ def test_a_sleeveless_dress_has_no_sleeves_to_judge(shot):
 
 @needs_real
 def test_real_smeared_sleeves_are_flagged_and_kept_ones_pass():
-    for p, g, smeared in (("p06", "g29", True), ("p04", "g29", True), ("p09", "g30", False), ("p05", "g31", False)):
+    for p, g, smeared in (("p06", "g29", False), ("p04", "g29", False), ("p09", "g30", False), ("p05", "g31", False)):
         person = analyse_person(load_real("people", p))
         r = ClassicTryOn().run(person.image, load_real("garments", g), "dress", person=person)
         c = r.quality.check("sleeve_detail")
-        # g29's long sleeves, a thin strip of the shot drawn down her arms, a yellow blur: 0.83 / 0.78 (missed
-        # before: no check); g30's puffed sleeves and g31's short lace sleeves keep their print: 1.12 / 1.00.
+        # g29's long sleeves were a thin strip of the shot drawn down her arms, a yellow blur: 0.83 / 0.78, flagged;
+        # taken whole from head to cuff (dress_fused) they keep their print: 1.11 / 1.10. g30's puffed sleeves
+        # and g31's short lace sleeves keep theirs: 1.12 / 1.00. (The synthetic smear above is still flagged.)
         assert c is not None and c.passed != smeared, (p, g, c)

@@ -7,6 +7,7 @@ import cv2
 import numpy as np
 
 from core.tryon.body import BodyFrame
+from core.tryon.dress_fused import fused_long_sleeves
 from core.tryon.drape import arm_direction, arm_path, sleeve_scale, sleeve_transform
 from core.tryon.pixels import quantise
 from core.tryon.pose import Person
@@ -79,10 +80,14 @@ def shoulder_band(frame: BodyFrame, top: float, shape) -> np.ndarray:
 
 
 def flat_sleeves(mask: np.ndarray, runs: np.ndarray, y_top: int, y_waist: int, cx: float,
-                 waist_w: float) -> list[tuple[np.ndarray, int]]:
+                 waist_w: float, tex: np.ndarray | None = None) -> list[tuple[np.ndarray, int]]:
     """The sleeves of a dress's product shot (image left -1, right +1): what lies outside the bodice, a shoulder's
     width about the centre down to the armpits narrowing to the waist, and beside the skirt's central run below it;
-    a piece that starts above the waist and is big enough to be a sleeve."""
+    a piece that starts above the waist and is big enough to be a sleeve. Long sleeves laid along the bodice with
+    no gap are cut at their seams, head to cuff (dress_fused; `tex`, the shot, shows the seams)."""
+    fused = fused_long_sleeves(mask, runs, y_top, y_waist, cx, cuff_step(runs, y_top), tex)
+    if fused is not None:
+        return fused[0]
     H, W = mask.shape
     body = np.zeros((H, W), bool)
     cols = np.arange(W)
@@ -187,7 +192,7 @@ def _along(path: np.ndarray, dist: float) -> tuple[np.ndarray, np.ndarray]:
 
 
 def sleeve_pairs(sleeve: np.ndarray, side: int, corner: np.ndarray, path: np.ndarray, along: float, sx: float,
-                 armpit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                 armpit: np.ndarray, body: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Matching points (product shot, person) for a sleeve: its seam's top on the shoulder's edge, its seam's bottom
     at the armpit, its middle and its cuff's two corners along the arm (through the elbow), so a sleeve laid out at
     any angle in the shot hangs down the arm, its seam at the armhole."""
@@ -216,7 +221,49 @@ def sleeve_pairs(sleeve: np.ndarray, side: int, corner: np.ndarray, path: np.nda
     reach = 0.35 * float(np.linalg.norm(top - armpit))
     lo, hi = max(v.min() * sx, -reach), min(v.max() * sx, reach)
     dst = [top, armpit, p_mid, p_end + n_end * lo, p_end + n_end * hi]
+    # A sleeve past the elbow of an arm bent there: its middle row across the arm at the elbow, centred on it, so
+    # it keeps its width down the upper arm (five points let the print fan out into streaks between seam and
+    # elbow). A short sleeve ends above the elbow, a straight arm's sleeve hangs straight: five points hold them.
+    at_mid = np.abs(rel @ axis - 0.5 * length) <= 0.05 * length
+    if bent(arm) and length * along > 1.2 * float(np.linalg.norm(arm[1] - arm[0])) and at_mid.sum() > 4:
+        vm = rel[at_mid] @ perp
+        n_mid = np.array([-d_mid[1], d_mid[0]], np.float32)
+        if n_mid @ perp_to_person(perp, axis, d_mid) < 0:
+            n_mid = -n_mid
+        m = mid_seam + axis * 0.5 * length
+        # As wide as the sleeve, at most its armhole's reach or, where the arm is wider, the arm (`body`: her
+        # mask): a bishop sleeve billows round the elbow, never narrower than the arm under it.
+        half = min(float(vm.max() - vm.min()) / 2 * sx, max(reach, 1.1 * arm_half(body, p_mid, n_mid, 2 * reach)))
+        src[2] = m + perp * float(vm.max() + vm.min()) / 2
+        src += [m + perp * vm.min(), m + perp * vm.max()]
+        dst += [p_mid - n_mid * half, p_mid + n_mid * half]
     return np.array(src, np.float32), np.array(dst, np.float32)
+
+
+def bent(arm: np.ndarray, degrees: float = 25.0) -> bool:
+    """Whether the arm (seam, elbow, wrist) turns at the elbow by more than `degrees`."""
+    if len(arm) < 3:
+        return False
+    a, b = arm[1] - arm[0], arm[2] - arm[1]
+    cos = float(a @ b) / max(float(np.linalg.norm(a) * np.linalg.norm(b)), 1e-6)
+    return cos < float(np.cos(np.radians(degrees)))
+
+
+def arm_half(body: np.ndarray | None, p: np.ndarray, n: np.ndarray, most: float) -> float:
+    """Half her arm's width across `p` along `n` (the run of `body` through it, each way at most `most`)."""
+    if body is None:
+        return 0.0
+    H, W = body.shape
+    ts = np.arange(0.0, most, 1.0, dtype=np.float32)
+    reach = []
+    for s in (-1.0, 1.0):
+        q = np.round(p[None, :] + s * ts[:, None] * n[None, :]).astype(int)
+        ok = (q[:, 0] >= 0) & (q[:, 0] < W) & (q[:, 1] >= 0) & (q[:, 1] < H)
+        inside = np.zeros(len(ts), bool)
+        inside[ok] = body[q[ok, 1], q[ok, 0]]
+        out = np.flatnonzero(~inside)
+        reach.append(float(out[0]) if len(out) else most)
+    return sum(reach) / 2
 
 
 def seam_bottom(sleeve: np.ndarray, corner: np.ndarray) -> np.ndarray:
@@ -243,7 +290,7 @@ def wear_sleeves(person: Person, frame: BodyFrame, tex: np.ndarray, sleeves: lis
     elbow; a long sleeve ends at the wrist, a short one keeps the dress's own proportion. `edges`: the seams'
     points on her (image left, right), the frame's shoulder edges by default."""
     H, W = person.mask.shape
-    re, le = frame.shoulder_edges if edges is None else edges
+    re, le = frame.shoulder_edges if edges is None else bodice_edges(person, frame, edges)
     layers = []
     for (mask, side), corner in zip(sleeves, corners):
         # Its length from the middle of its seam (a deep armhole's seam is not the sleeve's length).
@@ -254,13 +301,27 @@ def wear_sleeves(person: Person, frame: BodyFrame, tex: np.ndarray, sleeves: lis
         if path is not None:
             path = np.concatenate([[edge], path[1:]], 0).astype(np.float32)
             armpit = edge + frame.down * 0.45 * frame.width - side * np.array([0.1 * frame.width, 0.0])
-            s_pts, d_pts = sleeve_pairs(mask, side, corner, path, along, sx, armpit.astype(np.float32))
+            s_pts, d_pts = sleeve_pairs(mask, side, corner, path, along, sx, armpit.astype(np.float32),
+                                        person.mask)
             out = tps_remap(stack, s_pts, d_pts, (W, H))
         else:
             M = sleeve_transform(mask, side, corner, edge, arm_direction(person, side, frame), sx, along)
             out = cv2.warpAffine(stack, M, (W, H), flags=cv2.INTER_LINEAR, borderValue=0)
         layers.append((out[..., :3], np.clip(out[..., 3], 0, 1)))
     return layers
+
+
+def bodice_edges(person: Person, frame: BodyFrame, seams: tuple) -> tuple[np.ndarray, np.ndarray]:
+    """Where a sleeved bodice's shoulder ends land on her: dress.place centres it on the body's centre line, as
+    wide as the seams are apart. A seam pulled in by a near outline on one side puts the seams' middle off that
+    line; the sleeves' tops go where the bodice's ends are (no wedge of bare shoulder between them on the other
+    side), moved at most a tenth of the shoulder width."""
+    re, le = (np.asarray(s, np.float32) for s in seams)
+    c = centre_line(person, frame, person.mask.shape[0])
+    y = int(np.clip(round(float(re[1] + le[1]) / 2), 0, len(c) - 1))
+    shift = float(np.clip(c[y] - (re[0] + le[0]) / 2, -0.1 * frame.width, 0.1 * frame.width))
+    move = np.array([shift, 0.0], np.float32)
+    return re + move, le + move
 
 
 def follow_shoulders(map_y: np.ndarray, frame: BodyFrame, centre: np.ndarray, top_y: float, waist_y: float,
