@@ -292,7 +292,7 @@ def _hang(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str
     sleeves = []
     if kind == "dress":
         runs = central_runs(flat.mask, flat.cx)
-        sleeves = flat_sleeves(flat.mask, runs, flat.y_top, flat.y_waist, flat.cx, flat.waist_w)
+        sleeves = flat_sleeves(flat.mask, runs, flat.y_top, flat.y_waist, flat.cx, flat.waist_w, tex=tex)
         for m, _ in sleeves:
             flat.mask = flat.mask & ~m
         if sleeves:  # the bodice's waist and chest measured without sleeves laid along its sides
