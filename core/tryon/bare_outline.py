@@ -10,6 +10,7 @@ import numpy as np
 
 from core.tryon.arms import along
 from core.tryon.body import BodyFrame
+from core.tryon.pixels import to_lab
 from core.tryon.pose import Person
 from core.tryon.uncover import body_outline
 
@@ -106,7 +107,27 @@ def torso_band(body: BodyFrame, shape, missing: list[str]) -> np.ndarray:
         return out | (rows >= int(max(body.ls[1], body.rs[1]) + 0.3 * body.torso_len))
     k = max(3, int(0.1 * body.width) | 1)
     torso = cv2.dilate(body_outline(body, shape).astype(np.uint8), np.ones((k, k), np.uint8)) > 0
+    torso &= ~outside_joints(body, shape, missing)
     return out | torso | (rows >= int(min(body.lh[1], body.rh[1])))
+
+
+CAP_DOWN = 0.1  # the torso's outline reaches out past a shoulder joint only from this far below it (shoulder widths)
+
+
+def outside_joints(body: BodyFrame, shape, missing: list[str]) -> np.ndarray:
+    """Out past each seen arm's shoulder joint, down to CAP_DOWN below it: the deltoid's round cap is the arm's
+    (bare_arms), not the torso polygon's square top corner (a tee's shoulder seam, drawn as a boxy shoulder)."""
+    H, W = shape
+    xs = np.arange(W)[None, :]
+    rows = np.arange(H)[:, None]
+    out = np.zeros((H, W), bool)
+    right_is_low = body.rs[0] <= body.ls[0]
+    for side, joint in (("r", body.rs), ("l", body.ls)):
+        if side in missing:
+            continue
+        outward = xs < joint[0] if (side == "r") == right_is_low else xs > joint[0]
+        out |= outward & (rows < joint[1] + CAP_DOWN * body.width)
+    return out
 
 
 def bare_body(person: Person, body: BodyFrame, skin: np.ndarray) -> np.ndarray:
@@ -128,6 +149,33 @@ def old_rim(gone: np.ndarray, zone: np.ndarray, skin: np.ndarray, person_mask: n
     return near_gone & near_back & person_mask & ~zone & ~skin
 
 
+OFF_BACK = 10.0  # Lab units: a pixel beside the backdrop this far off its colour is tinted by the old garment
+
+
+def outer_rim(gone: np.ndarray, person_mask: np.ndarray, lab: np.ndarray, skin: np.ndarray) -> np.ndarray:
+    """The one pixel just outside her mask beside the old garment that goes to the backdrop, where it is off the
+    backdrop's colour: the garment's anti-aliased outermost pixel (a lilac tee's on grey) that the segmentation
+    left out. Kept, it traced the old garment's outline in the backdrop as a faint coloured line above the drawn
+    shoulders (g05 on p05). Pixels already the backdrop's colour, and her bare skin's own soft outline, stay as
+    shot."""
+    ring = (cv2.dilate(gone.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0) & ~person_mask
+    ring &= ~(cv2.dilate(skin.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0)
+    if not ring.any():
+        return ring
+    ys, xs = np.nonzero(ring)
+    H, W = ring.shape
+    y0, y1, x0, x1 = max(0, ys.min() - 12), min(H, ys.max() + 13), max(0, xs.min() - 12), min(W, xs.max() + 13)
+    # the backdrop beside each ring pixel: its colour a few pixels further out, averaged over itself only
+    far = ~(cv2.dilate(person_mask[y0:y1, x0:x1].astype(np.uint8), np.ones((7, 7), np.uint8)) > 0)
+    f = far.astype(np.float32)
+    num = cv2.GaussianBlur(lab[y0:y1, x0:x1] * f[..., None], (0, 0), 3.0)
+    back = num / np.maximum(cv2.GaussianBlur(f, (0, 0), 3.0), 1e-4)[..., None]
+    off = np.linalg.norm(lab[ys, xs] - back[ys - y0, xs - x0], axis=1) > OFF_BACK
+    out = np.zeros_like(ring)
+    out[ys[off], xs[off]] = True
+    return out
+
+
 def clip(body_est: np.ndarray, zone: np.ndarray, bare: np.ndarray, person: Person, body: BodyFrame,
          skin: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(body, bare) with the body kept to her own shape (bare_body) and the old garment's rim beside what of it
@@ -135,6 +183,21 @@ def clip(body_est: np.ndarray, zone: np.ndarray, bare: np.ndarray, person: Perso
     shape = bare_body(person, body, skin)
     ellipse = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (7, 7))  # no slits of backdrop a pixel or two wide
     body_est = (cv2.morphologyEx((body_est & shape).astype(np.uint8), cv2.MORPH_CLOSE, ellipse) > 0) & shape
+    body_est &= rounded(body_est, skin & person.mask & ~zone, body.width)
     rim = old_rim(bare & ~body_est, zone, skin, person.mask)
+    rim |= outer_rim(bare & ~body_est, person.mask, to_lab(np.asarray(person.image)), skin)
     zone |= rim
     return body_est, bare | rim
+
+
+ROUND = 0.02  # the drawn outline's corners rounded over this many shoulder widths (a blur's sigma, at least 1.5 px)
+
+
+def rounded(body_est: np.ndarray, real: np.ndarray, width: float) -> np.ndarray:
+    """Her body (drawn and real skin together) with its outline's corners and steps rounded off: a body's outline is
+    smooth. The old garment's outline sat a cloth's thickness above her skin, so the drawn shoulder stepped out in a
+    notch where it met her real shoulder (a tank's strap beside his deltoid, g08 on p23), and the pixel stairs of
+    its edge showed along the shoulders' slope. Only ever takes drawn skin away (her real outline stays as shot)."""
+    both = (body_est | real).astype(np.float32)
+    soft = cv2.GaussianBlur(both, (0, 0), max(1.5, ROUND * width))
+    return (soft > 0.5) | real

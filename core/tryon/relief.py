@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import numpy as np
 
+RIDGE = 0.035  # the collarbone's lit ridge: its lightness above her tone ...
+RIDGE_WIDTH = 0.022  # ... and its width (a bump's sigma), in shoulder widths
+
 
 def _bump(d: np.ndarray, spread: float) -> np.ndarray:
     return np.exp(-0.5 * (d / max(spread, 1.0)) ** 2)
@@ -31,8 +34,10 @@ def collarbone_relief(body, shape, neck: tuple[float, float]) -> np.ndarray:
         d = ys - line
         along = np.clip(t / 0.12, 0, 1) * np.clip((1.0 - t) / 0.25, 0, 1)  # fades at the notch and the shoulder
         along = np.where((xs - ncx) * (jx - ncx) > 0, along, 0)
-        ridge = 0.045 * _bump(d, 0.012 * w) - 0.035 * _bump(d - 0.03 * w, 0.015 * w)
-        hollow = -0.05 * _bump(d + 0.045 * w, 0.025 * w) * np.clip((np.abs(xs - ncx) - nh) / max(0.3 * span, 1.0) + 0.5, 0, 1)
+        # a soft lit ridge a few hundredths of the shoulders wide (a thinner one read as a drawn line across the
+        # chest, both collarbones nearly level with each other), its soft shadow just under it
+        ridge = RIDGE * _bump(d, RIDGE_WIDTH * w) - 0.03 * _bump(d - 0.06 * w, 0.03 * w)
+        hollow = -0.05 * _bump(d + 0.065 * w, 0.03 * w) * np.clip((np.abs(xs - ncx) - nh) / max(0.3 * span, 1.0) + 0.5, 0, 1)
         out += ((ridge + hollow) * along).astype(np.float32)
     notch = -0.05 * _bump(np.hypot(xs - ncx, (ys - (notch_y - 0.025 * w)) * 1.3), 0.03 * w)
     return (out + notch + sternum_relief(xs, ys, ncx, notch_y, w)).astype(np.float32)

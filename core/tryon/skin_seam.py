@@ -10,6 +10,7 @@ import cv2
 import numpy as np
 
 from core.tryon import reveal, skin_join
+from core.tryon.arm_outline import own_arm, side_shade
 
 SEAM_REACH = 0.03  # how far past the seam the drawn skin fades out into her real skin, in shoulder widths
 JOIN_ROWS = 0.35  # its broad colour is carried from her skin along the seams down to this far below the shoulders
@@ -32,8 +33,16 @@ def paint_skin_blended(base: np.ndarray, area: np.ndarray, skin: np.ndarray, fac
     if not area.any():
         return base.copy()
     band, alpha = seam_band(area, real & ~face, body.width)
+    shade = None
+    if kw.get("limbs") is not None:  # her arm's outline where she shows it, not the capsule's (no ghost armhole)
+        caps = kw["limbs"]
+        kw["limbs"] = own_arm(caps, area | band, skin, float(body.neck_x), body.width)
+        shade = side_shade(kw["limbs"], caps & ~kw["limbs"], area | band, body.width)
+    drawn = reveal.paint_skin(base, area | band, skin, face, body, **kw)
+    if shade is not None:  # the chest's side turning away into her arm, from her arm's own outline
+        drawn = drawn * shade[..., None]
     # its broad colour carried from her real skin just past the band, all along the seam (skin_join)
-    painted = skin_join.join(base, reveal.paint_skin(base, area | band, skin, face, body, **kw), area | band,
+    painted = skin_join.join(base, drawn, area | band,
                              skin & ~face, body.width, int(max(body.ls[1], body.rs[1]) + JOIN_ROWS * body.width))
     if not band.any():
         return painted
