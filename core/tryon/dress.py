@@ -17,7 +17,7 @@ from core.tryon.drape import face_mask
 from core.tryon.dress_cover import OldCover, flat_halves, fuller, let_down, old_clothes, skin_like
 from core.tryon.dress_edges import crisp_edges
 from core.tryon.dress_outline import clean_outline
-from core.tryon.dress_rims import old_rims
+from core.tryon.dress_rims import old_rims, up_the_neck
 from core.tryon.dress_feet import feet_boxes, old_legs_in_boxes
 from core.tryon.dress_sides import limbs, remix_rim, to_arms
 from core.tryon.dress_shoulders import add_sleeves, hang_bodice, sleeved_top
@@ -103,8 +103,9 @@ def reveal(person: Person, base: np.ndarray, covered: np.ndarray, body, w: float
     own = (skin_like(base, skin) | own_skin(lab_of(base), person, body)) & person.mask
     clothes = person.mask & ~own
     rims = old_rims(lab_of(base), clothes, own, body.neck_y, w, face_mask(body, covered.shape), person.mask)
-    clothes[: max(0, int(body.neck_y))] = False  # head and hair stay
-    clothes &= ~face_mask(body, covered.shape)
+    neck = up_the_neck(lab_of(base), clothes, own, body.neck_y, w, face_mask(body, covered.shape), person.mask)
+    clothes[: max(0, int(body.neck_y))] = False  # head and hair stay (not a pale halter's straps up her neck)
+    clothes = (clothes & ~face_mask(body, covered.shape)) | neck
     clothes |= rims  # the old straps' blended edges (dress_rims.py): no ghost lines on her skin
     # Shoes and what is below the ankles stay ...
     feet = feet_boxes(person, w, clothes.shape)
@@ -127,6 +128,7 @@ def reveal(person: Person, base: np.ndarray, covered: np.ndarray, body, w: float
     limb_only = limb.copy()  # each arm and leg rounded on its own (paint_skin), not one block with the chest
     if torso is not None:  # a neckline's opening, the shoulders beside straps: the chest, in skin
         limb |= torso & person.mask
+    limb |= neck  # her neck under the old straps, in skin
     to_skin = bare & limb
     to_back = bare & ~limb
     out = base.copy()

@@ -60,3 +60,30 @@ def old_rims(lab: np.ndarray, clothes: np.ndarray, own: np.ndarray, neck_y: floa
         clothes = clothes & (np.linalg.norm(lab - np.median(back, 0), axis=2) > 6)
     out = cloth_rims(lab, clothes, own) & (rows >= neck_y - 0.15 * w) & ~face
     return out & (cv2.erode(person.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0)  # not her outline's soft edge
+
+
+def up_the_neck(lab: np.ndarray, clothes: np.ndarray, own: np.ndarray, neck_y: float, w: float,
+                face: np.ndarray, person: np.ndarray) -> np.ndarray:
+    """A pale old garment that rises above the neck's base (a white halter's straps, a light high collar): pixels
+    of `clothes` up to a third of the shoulders' width above it, paler and greyer than her skin (never hair, which
+    is darker or coloured), joined to the old clothes just below; never the face or the backdrop. Left out, a
+    halter's straps stayed on her neck as pale ghosts above the new dress."""
+    H = clothes.shape[0]
+    y0, y1 = int(max(0, neck_y - 0.33 * w)), int(np.clip(neck_y, 0, H))
+    skin = lab[own & person]
+    if y1 <= y0 or len(skin) < 50:
+        return np.zeros_like(clothes)
+    skin_l = float(np.median(skin[:, 0]))
+    chroma = np.hypot(lab[..., 1], lab[..., 2])
+    pale = (lab[..., 0] > skin_l + 8) & (chroma < 15)
+    back = lab[~person].astype(np.float32)  # the backdrop inside her loose outline beside the neck is not cloth
+    if len(back):
+        pale &= np.linalg.norm(lab - np.median(back, 0), axis=2) > 6
+    below = clothes.copy()
+    below[:y1] = False
+    below[int(min(H, neck_y + 0.3 * w)):] = False
+    cand = np.zeros_like(clothes)
+    cand[y0:y1] = (clothes & pale & ~face)[y0:y1]
+    n, labels = cv2.connectedComponents((cand | below).astype(np.uint8), connectivity=8)
+    keep = np.unique(labels[below])
+    return cand & np.isin(labels, keep[keep > 0])
