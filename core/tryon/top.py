@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from core.tryon import anatomy, arm_side, bare_outline, cuffs, garment_outline, halter, reveal, shoulder_line, side_gaps, skin_join, skin_seam, straps, top_edges, uncover, waistband
+from core.tryon import anatomy, arm_side, hem_seam, bare_outline, cuffs, garment_outline, halter, reveal, shoulder_line, side_gaps, skin_join, skin_seam, straps, top_edges, uncover, waistband
 from core.tryon.arms import bare_arm, hands, layer_over_arms, sleeve_across, sleeves_past_hem
 from core.tryon.base import TryOnResult
 from core.tryon.body import BodyFrame
@@ -91,10 +91,10 @@ def wear_top(person: Person, garment_img: Image.Image, gmask: np.ndarray, torso:
         layers[2:], rim = cuffs.cuff_to_hand(layers[2:], lab, skin, torso & zone & ~skin, person, body)
         zone |= rim | sleeves_past_hem(layers[2:], flat.hem_y, person, body, skin) & ~hands(person, body, skin, ~zone)
     # 5. what it leaves bare painted from her photo, the garment laid over it
-    out, garment_alpha = paint(person, body, zone, torso, skin, caps, layers, flat.hem_y, base, bare_skin, front)
+    out, garment_alpha = hem_seam.soften(*paint(person, body, zone, torso, skin, caps, layers, flat.hem_y, base, bare_skin, front),
+                                         base, zone, lower, person.mask, corners_y - 0.2 * body.width)  # her skirt below: no ruler line
     t["compose"] = time.perf_counter() - t0
-    # 6. the result
-    return _result(person, garment_img, flat, zone, torso, body, layers, out, garment_alpha, fit, t, backend)
+    return _result(person, garment_img, flat, zone, torso, body, layers, out, garment_alpha, fit, t, backend)  # 6. the result
 
 
 def with_clothes_edge(person: Person, body: BodyFrame) -> Person:
