@@ -86,3 +86,37 @@ def test_real_own_cami_tried_back_on_leaves_her_fingertips_bare():
         near = (yy > y) & (yy < y + 0.7 * f.width) & (np.abs(xx - x) < 0.2 * f.width)
         covered += int((near & skin & (np.abs(res - photo).max(2) > 60)).sum())
     assert covered < 40, covered
+
+
+def _cami_corner(strap_w: int = 4, h: int = 80, w: int = 120):
+    """A cami's bodice on image right: its strap (strap_w wide) from (70, 10) down to the bodice's top at row 30,
+    whose top corner stands out to x 100 above the arm in front (x 90..110 from row 40 down)."""
+    body_a = np.zeros((h, w), np.float32)
+    body_a[10:30, 70 - strap_w:70] = 1.0
+    body_a[30:, 40:100] = 1.0
+    front = np.zeros((h, w), bool)
+    front[40:, 90:110] = True
+    return body_a, front
+
+
+class _Body:
+    neck_x = 40.0
+    width = 100.0
+
+
+def test_a_cami_corner_past_the_strap_to_arm_line_goes():
+    from core.tryon.armhole import past_armhole
+    body_a, front = _cami_corner()
+    cut = past_armhole(body_a, front, _Body())
+    assert cut[30:40, 95:100].all()  # the corner beside the strap, above the arm
+    assert not cut[30:40, 40:70].any()  # the bodice inside the line stays
+    assert not cut[10:30].any()  # the strap stays
+    assert not cut[40:].any()  # below the arm's top: the arm in front already hides it
+
+
+def test_a_wide_strap_covers_the_shoulder_and_stays():
+    from core.tryon.armhole import past_armhole
+    body_a, front = _cami_corner()
+    for k in range(20):  # a tank's strap widening down over the shoulder's slope from its tip
+        body_a[10 + k, 66:70 + 2 * k] = 1.0
+    assert not past_armhole(body_a, front, _Body()).any()

@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from core.tryon import anatomy, arm_side, hem_seam, bare_outline, cuffs, garment_outline, halter, reveal, shoulder_line, side_gaps, skin_join, skin_seam, straps, top_edges, uncover, waistband
+from core.tryon import anatomy, arm_side, armhole, hem_seam, bare_outline, cuffs, garment_outline, halter, reveal, shoulder_line, side_gaps, skin_join, skin_seam, straps, top_edges, uncover, waistband
 from core.tryon.arms import bare_arm, hands, layer_over_arms, sleeve_across, sleeves_past_hem
 from core.tryon.base import TryOnResult
 from core.tryon.body import BodyFrame
@@ -73,7 +73,7 @@ def wear_top(person: Person, garment_img: Image.Image, gmask: np.ndarray, torso:
         # Below the sleeves' ends her own arms, in front of the garment; above, each sleeve over the body.
         layers, front = layer_over_arms(sleeves, [s for _, s in flat.parts.sleeves], (body_rgb, body_a), person, body, bare_skin,
                                         lab, lambda f: arm_side.not_arm(f, lab, skin, torso & zone & ~skin, person, body, body_a > 0.5))
-        layers.insert(0, (hole[0], hole[1] * ~front))
+        layers = [(hole[0], hole[1] * ~front)] + armhole.trim(layers, front, flat.parts, body, straps.strappy(flat.gmask))  # a cami's armhole
     else:
         layers = [(body_rgb, body_a)]
     layers = layers if flat.parts.off_shoulder or flat.parts.halter or straps.strappy(flat.gmask) else shoulder_line.lift(layers, person.mask, body)
