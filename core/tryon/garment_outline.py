@@ -10,6 +10,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from core.tryon import outline_halo
 from core.tryon.body import BodyFrame
 from core.tryon.drape import GarmentParts, arm_path
 
@@ -114,4 +115,7 @@ def beyond_outline(layers: list, parts: GarmentParts, zone: np.ndarray, person, 
             off = (a > 0.5) & ~person_mask
             out |= _touching(off & below_shoulder((a > 0.5) & zone & person_mask, side), zone)
     out[:max(0, int(body.neck_y - 0.12 * body.width))] = False
-    return out
+    if drawn:
+        return out
+    return out | outline_halo.halo(zone & cover & person_mask, cover, person_mask, zone, body,
+                                  outline_halo.hands_row(person, body))  # her photo's soft edge under it
