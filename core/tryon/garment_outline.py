@@ -115,7 +115,14 @@ def beyond_outline(layers: list, parts: GarmentParts, zone: np.ndarray, person, 
             off = (a > 0.5) & ~person_mask
             out |= _touching(off & below_shoulder((a > 0.5) & zone & person_mask, side), zone)
     out[:max(0, int(body.neck_y - 0.12 * body.width))] = False
-    if drawn:
+    return out
+
+
+def own_edge(layers: list, parts: GarmentParts, zone: np.ndarray, person, body: BodyFrame) -> np.ndarray:
+    """beyond_outline, and on a photo the soft edge of her outline under the garment's cloth (outline_halo)."""
+    out = beyond_outline(layers, parts, zone, person, body)
+    if getattr(person, "base_layer", None) is not None:
         return out
-    return out | outline_halo.halo(zone & cover & person_mask, cover, person_mask, zone, body,
-                                  outline_halo.hands_row(person, body))  # her photo's soft edge under it
+    cover = np.max([a for _, a in layers], axis=0) > 0.5
+    return out | outline_halo.halo(zone & cover & person.mask, cover, person.mask, zone, body,
+                                   outline_halo.hands_row(person, body))

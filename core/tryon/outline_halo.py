@@ -36,5 +36,6 @@ def halo(drawn: np.ndarray, cover: np.ndarray, person_mask: np.ndarray, zone: np
 def hands_row(person, body: BodyFrame) -> float:
     """The row a little above her higher visible wrist (her hands' fingers beside a hem: their soft edge is hers),
     else the image's bottom."""
-    ys = [person.point(f"{s}_wrist")[1] for s in ("l", "r") if person.visible(f"{s}_wrist")]
-    return float(min(ys) - 0.1 * body.width) if ys else float(person.mask.shape[0])
+    lm = getattr(person, "landmarks", None)
+    ys = [float(lm[i][1]) for i in (15, 16) if lm is not None and len(lm) > i and lm[i][2] >= 0.5]
+    return min(ys) - 0.1 * body.width if ys else float(person.mask.shape[0])

@@ -86,7 +86,7 @@ def wear_top(person: Person, garment_img: Image.Image, gmask: np.ndarray, torso:
     # 4. the old top's pixels the new one replaces; the hands and hair in front stay
     zone, skin, caps = zone_to_replace(person, body, zone, torso, flat.hem_y, lab, skin, lower, front)
     zone = skin_join.own_outline(base, zone & ~under_hem(layers, lower, corners_y - 0.2 * body.width), skin, person.mask, layers, body)
-    zone |= garment_outline.beyond_outline(layers, flat.parts, zone, person, body) & ~face_mask(body, zone.shape)  # to its own edge
+    zone |= garment_outline.own_edge(layers, flat.parts, zone, person, body) & ~face_mask(body, zone.shape)  # to its own edge
     if warp is None:  # a long sleeve past the hem (on a hanging arm) is worn there too, to its cuff, over the old rim by the hand
         layers[2:], rim = cuffs.cuff_to_hand(layers[2:], lab, skin, torso & zone & ~skin, person, body)
         zone |= rim | sleeves_past_hem(layers[2:], flat.hem_y, person, body, skin) & ~hands(person, body, skin, ~zone)
