@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 
 from core.tryon.body import BodyFrame
-from core.tryon import drape
+from core.tryon import drape, fingertips
 from core.tryon.pose import Person
 
 # Arm radius along the arm, in shoulder widths: at the shoulder edge, the elbow and the wrist (an adult's upper arm
@@ -212,5 +212,6 @@ def hands(person: Person, body: BodyFrame, skin: np.ndarray, not_old: np.ndarray
         hand = labels == 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))  # the hand, not a skin-like speck
         k = max(3, int(0.06 * body.width) | 1)
         near = cv2.dilate(hand.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))) > 0
-        out |= solid_arm(hand | (near & not_old & (disc > 0) & person.mask), (disc > 0) & person.mask, body.width)
+        hand = solid_arm(hand | (near & not_old & (disc > 0) & person.mask), (disc > 0) & person.mask, body.width)
+        out |= hand | fingertips.beyond(hand, skin, person.mask, w[:2], d, body.width)
     return out

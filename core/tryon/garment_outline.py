@@ -10,6 +10,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from core.tryon import outline_halo
 from core.tryon.body import BodyFrame
 from core.tryon.drape import GarmentParts, arm_path
 
@@ -115,3 +116,13 @@ def beyond_outline(layers: list, parts: GarmentParts, zone: np.ndarray, person, 
             out |= _touching(off & below_shoulder((a > 0.5) & zone & person_mask, side), zone)
     out[:max(0, int(body.neck_y - 0.12 * body.width))] = False
     return out
+
+
+def own_edge(layers: list, parts: GarmentParts, zone: np.ndarray, person, body: BodyFrame) -> np.ndarray:
+    """beyond_outline, and on a photo the soft edge of her outline under the garment's cloth (outline_halo)."""
+    out = beyond_outline(layers, parts, zone, person, body)
+    if getattr(person, "base_layer", None) is not None:
+        return out
+    cover = np.max([a for _, a in layers], axis=0) > 0.5
+    return out | outline_halo.halo(zone & cover & person.mask, cover, person.mask, zone, body,
+                                   outline_halo.hands_row(person, body))

@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from core.tryon import anatomy, arm_side, bare_outline, cuffs, garment_outline, halter, reveal, shoulder_line, side_gaps, skin_join, skin_seam, straps, top_edges, uncover, waistband
+from core.tryon import anatomy, arm_side, armhole, hem_seam, bare_outline, cuffs, garment_outline, halter, reveal, shoulder_line, side_gaps, skin_join, skin_seam, straps, top_edges, uncover, waistband
 from core.tryon.arms import bare_arm, hands, layer_over_arms, sleeve_across, sleeves_past_hem
 from core.tryon.base import TryOnResult
 from core.tryon.body import BodyFrame
@@ -73,7 +73,7 @@ def wear_top(person: Person, garment_img: Image.Image, gmask: np.ndarray, torso:
         # Below the sleeves' ends her own arms, in front of the garment; above, each sleeve over the body.
         layers, front = layer_over_arms(sleeves, [s for _, s in flat.parts.sleeves], (body_rgb, body_a), person, body, bare_skin,
                                         lab, lambda f: arm_side.not_arm(f, lab, skin, torso & zone & ~skin, person, body, body_a > 0.5))
-        layers.insert(0, (hole[0], hole[1] * ~front))
+        layers = [(hole[0], hole[1] * ~front)] + armhole.trim(layers, front, flat.parts, body, straps.strappy(flat.gmask))  # a cami's armhole
     else:
         layers = [(body_rgb, body_a)]
     layers = layers if flat.parts.off_shoulder or flat.parts.halter or straps.strappy(flat.gmask) else shoulder_line.lift(layers, person.mask, body)
@@ -86,15 +86,15 @@ def wear_top(person: Person, garment_img: Image.Image, gmask: np.ndarray, torso:
     # 4. the old top's pixels the new one replaces; the hands and hair in front stay
     zone, skin, caps = zone_to_replace(person, body, zone, torso, flat.hem_y, lab, skin, lower, front)
     zone = skin_join.own_outline(base, zone & ~under_hem(layers, lower, corners_y - 0.2 * body.width), skin, person.mask, layers, body)
-    zone |= garment_outline.beyond_outline(layers, flat.parts, zone, person, body) & ~face_mask(body, zone.shape)  # to its own edge
+    zone |= garment_outline.own_edge(layers, flat.parts, zone, person, body) & ~face_mask(body, zone.shape)  # to its own edge
     if warp is None:  # a long sleeve past the hem (on a hanging arm) is worn there too, to its cuff, over the old rim by the hand
         layers[2:], rim = cuffs.cuff_to_hand(layers[2:], lab, skin, torso & zone & ~skin, person, body)
         zone |= rim | sleeves_past_hem(layers[2:], flat.hem_y, person, body, skin) & ~hands(person, body, skin, ~zone)
     # 5. what it leaves bare painted from her photo, the garment laid over it
-    out, garment_alpha = paint(person, body, zone, torso, skin, caps, layers, flat.hem_y, base, bare_skin, front)
+    out, garment_alpha = hem_seam.soften(*paint(person, body, zone, torso, skin, caps, layers, flat.hem_y, base, bare_skin, front),
+                                         base, zone, lower, person.mask, corners_y - 0.2 * body.width)  # her skirt below: no ruler line
     t["compose"] = time.perf_counter() - t0
-    # 6. the result
-    return _result(person, garment_img, flat, zone, torso, body, layers, out, garment_alpha, fit, t, backend)
+    return _result(person, garment_img, flat, zone, torso, body, layers, out, garment_alpha, fit, t, backend)  # 6. the result
 
 
 def with_clothes_edge(person: Person, body: BodyFrame) -> Person:
