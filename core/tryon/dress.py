@@ -18,7 +18,7 @@ from core.tryon.dress_cover import OldCover, flat_halves, fuller, let_down, old_
 from core.tryon.dress_edges import crisp_edges
 from core.tryon.dress_outline import clean_outline
 from core.tryon.dress_rims import old_rims, up_the_neck
-from core.tryon.dress_feet import feet_boxes, old_legs_in_boxes
+from core.tryon.dress_feet import feet_boxes, old_legs_in_boxes, old_print_below_hem
 from core.tryon.dress_sides import limbs, remix_rim, to_arms
 from core.tryon.dress_shoulders import add_sleeves, hang_bodice, sleeved_top
 from core.tryon.held_cut import whole_held
@@ -113,13 +113,15 @@ def reveal(person: Person, base: np.ndarray, covered: np.ndarray, body, w: float
     if body.ankles_seen and body.lk is not None:  # ... but not the old trousers' hem over them
         clothes |= old_hem_at_ankles(person, body, base, own)
         clothes |= old_legs_in_boxes(lab_of(base), person, body, own, feet)  # nor a leg under a lifted foot's box
+    printed = old_print_below_hem(lab_of(base), person, body, own, covered, feet)  # no old print on her shins
+    clothes |= printed
     for side in ("l", "r"):  # hands
         if person.visible(f"{side}_wrist"):
             cv2.circle(clothes.view(np.uint8), tuple(np.int32(person.point(f"{side}_wrist"))), int(0.16 * w), 0, -1)
     bare = clothes & ~covered
     if legs_from is not None:  # the old top stays above a skirt's waistband
         bare[: int(legs_from)] = rims[: int(legs_from)] = False
-    bare = cv2.morphologyEx(bare.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
+    bare = (cv2.morphologyEx(bare.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0) | (printed & bare)
     bare |= rims & ~covered & (cv2.dilate(bare.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0)  # thin: kept
     if not bare.any():
         return base, bare, 0.0

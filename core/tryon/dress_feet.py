@@ -50,3 +50,25 @@ def old_legs_in_boxes(lab: np.ndarray, person: Person, frame: BodyFrame, own: np
     above[:int(knee_y)] = False  # joined to the old trouser legs below the knees, not to a top of the same colour
     ids = np.unique(labels[above])
     return inside & np.isin(labels, ids[ids > 0])
+
+
+def below_hem(covered: np.ndarray) -> np.ndarray:
+    """Pixels with none of the new garment below them in their column: under its hem (and beside it)."""
+    above = np.flipud(np.cumsum(np.flipud(covered.astype(np.int32)), axis=0)) > 0
+    return ~above
+
+
+def old_print_below_hem(lab: np.ndarray, person: Person, frame: BodyFrame, own: np.ndarray, covered: np.ndarray,
+                        feet: np.ndarray) -> np.ndarray:
+    """Her old trousers' print left under the new hem: pixels of her, below the hem and above her feet, that are not
+    smooth skin. A print holds skin-like colours (pinks, beiges) that the skin test keeps as hers, and its thin dark
+    lines fall through the clean-up: left, they were dark specks on the drawn shins and a printed cuff at each
+    ankle."""
+    from core.tryon.reveal import smooth
+
+    if frame.lk is None:
+        return np.zeros_like(covered)
+    knee_y = float(min(frame.lk[1], frame.rk[1]))
+    zone = below_hem(covered) & person.mask & ~feet
+    zone[: int(knee_y - 0.5 * frame.width)] = False  # the legs, not the arms or hands beside a short skirt's sides
+    return zone & ~(own & smooth(lab, own, frame))
