@@ -8,6 +8,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from core.tryon import shoulder_slope
 from core.tryon.arms import along
 from core.tryon.body import BodyFrame
 from core.tryon.pixels import to_lab
@@ -132,9 +133,10 @@ def outside_joints(body: BodyFrame, shape, missing: list[str]) -> np.ndarray:
 
 def bare_body(person: Person, body: BodyFrame, skin: np.ndarray) -> np.ndarray:
     """Where drawn skin may be, outside the neck and the shoulders' slope: the torso's columns and her arms'
-    own outline (round shoulders, arms as wide as hers). An old garment outside it gives way to the backdrop."""
+    own outline (round shoulders, arms as wide as hers), below the shoulders' sloping line (shoulder_slope). An old
+    garment outside it gives way to the backdrop."""
     arms, missing = bare_arms(person, body, skin)
-    return torso_band(body, skin.shape, missing) | arms
+    return (torso_band(body, skin.shape, missing) | arms) & ~shoulder_slope.above(person, body, skin)
 
 
 
@@ -149,7 +151,7 @@ def old_rim(gone: np.ndarray, zone: np.ndarray, skin: np.ndarray, person_mask: n
     return near_gone & near_back & person_mask & ~zone & ~skin
 
 
-OFF_BACK = 10.0  # Lab units: a pixel beside the backdrop this far off its colour is tinted by the old garment
+OFF_BACK = 3.0  # Lab units: a pixel beside the backdrop this far off its colour is tinted by the old garment
 
 
 def outer_rim(gone: np.ndarray, person_mask: np.ndarray, lab: np.ndarray, skin: np.ndarray) -> np.ndarray:
