@@ -17,7 +17,9 @@ NECK_MAX = 0.24
 NECK_UP = 0.02
 ACROMION_UP = 0.07
 CAP = 0.12
-BAND = 0.08  # the strip under the line where her real skin tells a bare shoulder
+LIFT_MAX = 0.25  # how far above the line her real skin still lifts it (shoulder widths) ...
+LIFT_SPREAD = 0.12  # ... and how far either side the lift carries
+BAND = 0.1  # the strip under the line where her real skin tells a bare shoulder
 BARE_SHARE = 0.4
 
 
@@ -55,11 +57,29 @@ def above(person: Person, body: BodyFrame, skin: np.ndarray) -> np.ndarray:
         sign = -1.0 if (side == "r") == right_is_low else 1.0
         xn, yn = neck_side(skin, body, sign)
         dist = sign * (cols - xn)
-        line = _line(dist, (xn, yn), joint, w)
+        line = lifted(_line(dist, (xn, yn), joint, w), skin, dist >= 0, w)
         cut = (dist >= 0)[None, :] & (rows < line[None, :])
         if not _was_bare(skin, line, dist, abs(float(joint[0]) - xn), w):
             out |= cut
     return out
+
+
+def lifted(line: np.ndarray, skin: np.ndarray, side: np.ndarray, w: float) -> np.ndarray:
+    """The line raised, smoothly, to her real skin's top where it shows above it (a bulky man's deltoid beside a
+    tank's wide strap, g08 on p23): a real shoulder standing above the drawn line left a stub of skin in the
+    backdrop. Per column the real skin's top within LIFT_MAX above the line; the lift spread LIFT_SPREAD either side
+    (the strap's columns between two pieces of real skin) and eased."""
+    H, W = skin.shape
+    rows = np.arange(H, dtype=np.float32)[:, None]
+    near = skin & side[None, :] & (rows < line[None, :]) & (rows >= line[None, :] - LIFT_MAX * w)
+    has = near.any(0)
+    if not has.any():
+        return line
+    lift = np.where(has, line - near.argmax(0), 0.0).astype(np.float32)
+    k = max(1, int(LIFT_SPREAD * w))
+    win = np.lib.stride_tricks.sliding_window_view(np.pad(lift, k), 2 * k + 1).max(1)
+    ease = np.convolve(win, np.ones(2 * k + 1, np.float32) / (2 * k + 1), mode="same")
+    return line - np.maximum(ease, lift)
 
 
 def neck_side(skin: np.ndarray, body: BodyFrame, sign: float) -> tuple[float, float]:
@@ -90,10 +110,14 @@ def neck_side(skin: np.ndarray, body: BodyFrame, sign: float) -> tuple[float, fl
 
 
 def _was_bare(skin: np.ndarray, line: np.ndarray, dist: np.ndarray, run: float, w: float) -> bool:
-    """Her real skin shows on most of the shoulder's top just under the line (from mid-slope to the shoulder
-    point): the old top left this shoulder bare."""
+    """Her real skin shows on most of the shoulder's top just under the line, on the slope (mid-slope to the
+    shoulder point) or on the deltoid's cap (the shoulder point to the arm's outer edge): the old top left this
+    shoulder bare (a tank: its strap lies on her, its outline is hers, g08 on p23)."""
     H = skin.shape[0]
     rows = np.arange(H)[:, None]
-    band = ((dist >= 0.4 * run) & (dist <= run))[None, :] & (rows >= line[None, :]) & (rows < line[None, :] + BAND * w)
-    n = int(band.sum())
-    return n > 0 and float(skin[band].sum()) / n > BARE_SHARE
+    under = (rows >= line[None, :]) & (rows < line[None, :] + BAND * w)
+    for lo, hi in ((0.4 * run, run), (run - 0.02 * w, run + CAP * w)):
+        band = ((dist >= lo) & (dist <= hi))[None, :] & under
+        if band.any() and float(skin[band].mean()) > BARE_SHARE:
+            return True
+    return False
