@@ -5,6 +5,7 @@ skin that followed it made a flat block with square corners from shoulder to sho
 this line is the backdrop; her real skin (the neck, a tank-top's bare shoulders) always stays as shot."""
 from __future__ import annotations
 
+import cv2
 import numpy as np
 
 from core.tryon.body import BodyFrame
@@ -19,6 +20,7 @@ ACROMION_UP = 0.07
 CAP = 0.12
 LIFT_MAX = 0.25  # how far above the line her real skin still lifts it (shoulder widths) ...
 LIFT_SPREAD = 0.12  # ... and how far either side the lift carries
+EDGE_UP = 0.025  # the neck outline kept ends this far above the junction (shoulder widths): below, it joins the drawn skin
 BAND = 0.1  # the strip under the line where her real skin tells a bare shoulder
 BARE_SHARE = 0.4
 
@@ -42,36 +44,40 @@ def _hanging(person: Person, side: str, joint: np.ndarray, w: float) -> bool:
     return e[2] >= 0.1 and e[1] > joint[1] + 0.3 * w
 
 
-def above(person: Person, body: BodyFrame, skin: np.ndarray) -> np.ndarray:
+def above(person: Person, body: BodyFrame, skin: np.ndarray, worn: np.ndarray | None = None) -> np.ndarray:
     """Where no skin is drawn: above each hanging arm's shoulder line, out from the neck's side, on a side whose
-    shoulder the old top covered (a tank's bare shoulder keeps its own outline, strap and all)."""
+    shoulder the old top covered (a tank's bare shoulder keeps its own outline, strap and all). The line rises to
+    her real skin, and to the new top where it lies above it (`worn`: a strap sits on the shoulder, never in the
+    air above it, g17 on p08)."""
+    support = skin if worn is None else skin | worn
     H, W = skin.shape
     w = body.width
     out = np.zeros((H, W), bool)
     rows = np.arange(H)[:, None]
     cols = np.arange(W, dtype=np.float32)
     right_is_low = body.rs[0] <= body.ls[0]
+    edge = cv2.dilate(skin.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
     for side, joint in (("r", body.rs), ("l", body.ls)):
         if not _hanging(person, side, joint, w):
             continue
         sign = -1.0 if (side == "r") == right_is_low else 1.0
         xn, yn = neck_side(skin, body, sign)
         dist = sign * (cols - xn)
-        line = lifted(_line(dist, (xn, yn), joint, w), skin, dist >= 0, w)
-        cut = (dist >= 0)[None, :] & (rows < line[None, :])
+        line = lifted(_line(dist, (xn, yn), joint, w), support, dist >= 0, yn, w)
+        cut = (dist >= 0)[None, :] & (rows < line[None, :]) & ~(edge & (rows < yn))  # her neck's soft outline stays
         if not _was_bare(skin, line, dist, abs(float(joint[0]) - xn), w):
             out |= cut
     return out
 
 
-def lifted(line: np.ndarray, skin: np.ndarray, side: np.ndarray, w: float) -> np.ndarray:
+def lifted(line: np.ndarray, skin: np.ndarray, side: np.ndarray, yn: float, w: float) -> np.ndarray:
     """The line raised, smoothly, to her real skin's top where it shows above it (a bulky man's deltoid beside a
     tank's wide strap, g08 on p23): a real shoulder standing above the drawn line left a stub of skin in the
-    backdrop. Per column the real skin's top within LIFT_MAX above the line; the lift spread LIFT_SPREAD either side
-    (the strap's columns between two pieces of real skin) and eased."""
+    backdrop. Per column the real skin's top within LIFT_MAX above the line, below the neck's junction `yn` (her
+    neck's own skin is not a shoulder); the lift spread LIFT_SPREAD either side and eased."""
     H, W = skin.shape
     rows = np.arange(H, dtype=np.float32)[:, None]
-    near = skin & side[None, :] & (rows < line[None, :]) & (rows >= line[None, :] - LIFT_MAX * w)
+    near = skin & side[None, :] & (rows < line[None, :]) & (rows >= np.maximum(line - LIFT_MAX * w, yn)[None, :])
     has = near.any(0)
     if not has.any():
         return line
@@ -106,7 +112,25 @@ def neck_side(skin: np.ndarray, body: BodyFrame, sign: float) -> tuple[float, fl
     run = int(np.clip(max(runs), NECK_HALF * w, reach)) - 1
     xn = int(np.clip(x0 + sign * run, 0, W - 1))
     col = np.flatnonzero(skin[ys, xn])
-    return float(xn), float(min(top, ys[col[0]])) if col.size else top
+    if not col.size or col[0] == 0:  # a straight neck's side, no flare: its junction is at the neck base
+        return float(xn), top
+    return float(xn), float(min(top, ys[col[0]]))
+
+
+def neck_outline(skin: np.ndarray, body: BodyFrame, mask: np.ndarray) -> np.ndarray:
+    """Her neck's soft outline against the backdrop above where it meets each shoulder (the thin band within two
+    pixels of both her real neck's skin and the backdrop): the photo's own, never repainted (drawn over or given to
+    the backdrop, the neck's edge read as cut out, g05 on p05). An old collar beside her neck is thicker: it goes."""
+    H, W = skin.shape
+    k = np.ones((5, 5), np.uint8)
+    near = (cv2.dilate(skin.astype(np.uint8), k) > 0) & (cv2.dilate((~mask).astype(np.uint8), k) > 0) & ~skin
+    rows = np.arange(H)[:, None]
+    cols = np.arange(W)[None, :]
+    out = np.zeros((H, W), bool)
+    for sign in (-1.0, 1.0):  # the neck's own side, above where it meets the shoulder (kept lower, a strand hung off it)
+        _, yn = neck_side(skin, body, sign)
+        out |= (sign * (cols - body.neck_x) >= 0) & (rows < yn - EDGE_UP * body.width)
+    return out & near
 
 
 def _was_bare(skin: np.ndarray, line: np.ndarray, dist: np.ndarray, run: float, w: float) -> bool:
