@@ -88,3 +88,13 @@ def test_neck_outline_against_the_backdrop_stays_a_collar_does_not():
     out = shoulder_slope.neck_outline(skin, body, mask)
     assert out[50, 181] and out[50, 218]  # the neck's soft edge
     assert not out[80, 150]  # the old tee's shoulder, below where the neck meets it
+
+
+def test_a_strap_of_the_new_top_above_the_line_holds_the_shoulder_up_under_it():
+    person, body, skin = _scene()
+    strap = np.zeros((400, 400), bool)
+    strap[78:110, 238:241] = True  # a cami's thin strap, its top above the sloping line
+    free = shoulder_slope.above(person, body, skin)
+    held = shoulder_slope.above(person, body, skin, strap)
+    assert free[80, 239] and not held[80, 239]  # the skin under the strap stays: the strap never floats
+    assert held[80, 160]  # the other shoulder is still cut

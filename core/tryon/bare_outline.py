@@ -193,10 +193,12 @@ def halo(gone: np.ndarray, person_mask: np.ndarray, skin: np.ndarray, above: np.
 
 
 def clip(body_est: np.ndarray, zone: np.ndarray, bare: np.ndarray, person: Person, body: BodyFrame,
-         skin: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+         skin: np.ndarray, worn: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(body, bare) with the body kept to her own shape (bare_body) and the old garment's rim beside what of it
-    now goes to the backdrop added to the bare area and to the zone (in place: the replaced region) too."""
-    top = shoulder_slope.above(person, body, skin, zone & ~bare & ~skin)  # the new top's straps hold the line up
+    now goes to the backdrop added to the bare area and to the zone (in place: the replaced region) too. `worn`:
+    where the new top lies (its alpha over a third: a thin strap's too), holding the shoulders' line up under it."""
+    held = zone & ~bare & ~skin if worn is None else (zone & ~bare & ~skin) | worn
+    top = shoulder_slope.above(person, body, skin, held)  # the new top's straps hold the line up
     shape = bare_body(person, body, skin, top)
     neck = shoulder_slope.neck_outline(skin, body, person.mask)  # her neck's soft outline stays as shot
     zone &= ~neck
