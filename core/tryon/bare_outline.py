@@ -8,7 +8,6 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from core.tryon import shoulder_slope
 from core.tryon.arms import along
 from core.tryon.body import BodyFrame
 from core.tryon.pixels import to_lab
@@ -131,14 +130,11 @@ def outside_joints(body: BodyFrame, shape, missing: list[str]) -> np.ndarray:
     return out
 
 
-def bare_body(person: Person, body: BodyFrame, skin: np.ndarray, top: np.ndarray | None = None) -> np.ndarray:
+def bare_body(person: Person, body: BodyFrame, skin: np.ndarray) -> np.ndarray:
     """Where drawn skin may be, outside the neck and the shoulders' slope: the torso's columns and her arms'
-    own outline (round shoulders, arms as wide as hers), below the shoulders' sloping line (shoulder_slope). An old
-    garment outside it gives way to the backdrop."""
+    own outline (round shoulders, arms as wide as hers). An old garment outside it gives way to the backdrop."""
     arms, missing = bare_arms(person, body, skin)
-    if top is None:
-        top = shoulder_slope.above(person, body, skin)
-    return (torso_band(body, skin.shape, missing) | arms) & ~top
+    return torso_band(body, skin.shape, missing) | arms
 
 
 
@@ -180,36 +176,16 @@ def outer_rim(gone: np.ndarray, person_mask: np.ndarray, lab: np.ndarray, skin: 
     return out
 
 
-HALO = 3  # pixels: the photo's light halo and soft edge outside an old garment's outline, this wide
-
-
-def halo(gone: np.ndarray, person_mask: np.ndarray, skin: np.ndarray, above: np.ndarray) -> np.ndarray:
-    """Above the shoulders' line (`above`, not lifted to the new top), the HALO pixels just outside her mask beside
-    the old garment that goes: the boxy tee's soft edge and the photo's light halo around it, a shade off the
-    backdrop, traced its outline as a faint line over her new sloping shoulders (g05 on p05). Away from her skin."""
-    k = np.ones((3, 3), np.uint8)
-    ring = (cv2.dilate(gone.astype(np.uint8), k, iterations=HALO) > 0) & ~person_mask & above
-    return ring & ~(cv2.dilate(skin.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0)
-
-
 def clip(body_est: np.ndarray, zone: np.ndarray, bare: np.ndarray, person: Person, body: BodyFrame,
-         skin: np.ndarray, worn: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+         skin: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(body, bare) with the body kept to her own shape (bare_body) and the old garment's rim beside what of it
-    now goes to the backdrop added to the bare area and to the zone (in place: the replaced region) too. `worn`:
-    where the new top lies (its alpha over a third: a thin strap's too), holding the shoulders' line up under it."""
-    held = zone & ~bare & ~skin if worn is None else (zone & ~bare & ~skin) | worn
-    top = shoulder_slope.above(person, body, skin, held)  # the new top's straps hold the line up
-    shape = bare_body(person, body, skin, top)
-    neck = shoulder_slope.neck_outline(skin, body, person.mask)  # her neck's soft outline stays as shot
-    zone &= ~neck
-    bare, body_est = bare & ~neck, body_est & ~neck
+    now goes to the backdrop added to the bare area and to the zone (in place: the replaced region) too."""
+    shape = bare_body(person, body, skin)
     ellipse = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (7, 7))  # no slits of backdrop a pixel or two wide
     body_est = (cv2.morphologyEx((body_est & shape).astype(np.uint8), cv2.MORPH_CLOSE, ellipse) > 0) & shape
     body_est &= rounded(body_est, skin & person.mask & ~zone, body.width)
     rim = old_rim(bare & ~body_est, zone, skin, person.mask)
     rim |= outer_rim(bare & ~body_est, person.mask, to_lab(np.asarray(person.image)), skin)
-    rim |= halo(bare & ~body_est, person.mask, skin, shoulder_slope.above(person, body, skin))
-    rim &= ~neck
     zone |= rim
     return body_est, bare | rim
 

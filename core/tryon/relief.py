@@ -49,5 +49,5 @@ def sternum_relief(xs: np.ndarray, ys: np.ndarray, ncx: float, notch_y: float, w
     chest between the collarbones read as a flat painted block)."""
     heads = 0.05 * _bump(np.hypot(np.abs(xs - ncx) - 0.1 * w, ys - (notch_y + 0.02 * w)), 0.045 * w)
     below = np.clip((ys - notch_y) / max(0.04 * w, 1.0), 0, 1) * np.clip(1.0 - (ys - notch_y) / max(0.33 * w, 1.0), 0, 1)
-    groove = -0.08 * _bump(xs - ncx, 0.035 * w) * below
+    groove = -0.06 * _bump(xs - ncx, 0.035 * w) * below
     return (heads + groove).astype(np.float32)
