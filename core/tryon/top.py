@@ -365,8 +365,7 @@ def paint(person: Person, body: BodyFrame, zone: np.ndarray, torso: np.ndarray, 
     low = min(H, hem_row + int(0.1 * body.width))
     upper_skin[hem_row:low] = False
     near_body = cv2.dilate(body_est.astype(np.uint8), np.ones((int(0.1 * body.width) | 1,) * 2, np.uint8)) > 0
-    body_est, bare = bare_outline.clip(body_est | side_gaps.enclosed(bare & ~body_est, person.mask) & near_body, zone, bare, person, body, skin,
-                                       worn=np.max([a for _, a in layers], axis=0) > 0.3)  # not a loose top's width; her shoulders under thin straps
+    body_est, bare = bare_outline.clip(body_est | side_gaps.enclosed(bare & ~body_est, person.mask) & near_body, zone, bare, person, body, skin)  # not a loose top's width, nor its sleeves'
     canvas = skin_seam.paint_skin_blended(base, bare & skin_join.grown(body_est), upper_skin, face_mask(body, zone.shape), body,
                                           zone & skin, limbs=caps & person.mask, neck=neck)
     canvas = skin_join.soft_edge(canvas, reveal.backdrop_fill(canvas, bare & ~skin_join.shrunk(body_est), person.mask), bare, body_est, body.width)
