@@ -3,30 +3,12 @@ import numpy as np
 
 from core.tryon import bare_outline
 from core.tryon.arms import along
-from core.tryon.body import BodyFrame
 
-
-class _Person:
-    def __init__(self, lm):
-        self.landmarks = lm
-
-
-def _scene():
-    lm = np.zeros((33, 3), np.float32)
-    lm[11] = (260, 100, 1)  # l shoulder (image right)
-    lm[12] = (140, 100, 1)
-    lm[13] = (275, 200, 1)
-    lm[14] = (125, 200, 1)
-    lm[15] = (280, 290, 1)
-    lm[16] = (120, 290, 1)
-    body = BodyFrame(ls=lm[11, :2].copy(), rs=lm[12, :2].copy(), width=120.0, neck_y=90.0, neck_x=200.0,
-                     down=np.array([0.0, 1.0], np.float32), torso_len=200.0, hips_seen=True, face=(200, 50, 25, 30),
-                     lh=np.array([240.0, 300.0]), rh=np.array([160.0, 300.0]))
-    return _Person(lm), body
+from testkit.bare_scene import scene
 
 
 def test_arm_scale_follows_her_bare_forearm():
-    person, body = _scene()
+    person, body = scene()
     path = bare_outline._path(person, "l", body)
     s, d = along(path, (400, 400))
     r = bare_outline._radius(path, s, body.width)
@@ -38,7 +20,7 @@ def test_arm_scale_follows_her_bare_forearm():
 
 
 def test_boxy_sleeve_outside_her_arm_is_not_body():
-    person, body = _scene()
+    person, body = scene()
     skin = np.zeros((400, 400), bool)
     shape = bare_outline.bare_body(person, body, skin)
     w = body.width
@@ -53,7 +35,7 @@ def test_boxy_sleeve_outside_her_arm_is_not_body():
 
 
 def test_unseen_arm_leaves_that_side_open():
-    person, body = _scene()
+    person, body = scene()
     person.landmarks[13, 2] = 0.0
     shape = bare_outline.bare_body(person, body, np.zeros((400, 400), bool))
     assert shape[130, 330]  # no arm found: its side is not cut

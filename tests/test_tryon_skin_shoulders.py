@@ -10,28 +10,11 @@ from core.tryon.arm_outline import own_arm
 from core.tryon.body import BodyFrame
 from core.tryon.pixels import to_lab
 
-
-class _Person:
-    def __init__(self, lm):
-        self.landmarks = lm
-
-
-def _scene():
-    lm = np.zeros((33, 3), np.float32)
-    lm[11] = (260, 100, 1)  # l shoulder (image right)
-    lm[12] = (140, 100, 1)
-    lm[13] = (275, 200, 1)
-    lm[14] = (125, 200, 1)
-    lm[15] = (280, 290, 1)
-    lm[16] = (120, 290, 1)
-    body = BodyFrame(ls=lm[11, :2].copy(), rs=lm[12, :2].copy(), width=120.0, neck_y=90.0, neck_x=200.0,
-                     down=np.array([0.0, 1.0], np.float32), torso_len=200.0, hips_seen=True, face=(200, 50, 25, 30),
-                     lh=np.array([240.0, 300.0]), rh=np.array([160.0, 300.0]))
-    return _Person(lm), body
+from testkit.bare_scene import scene
 
 
 def test_shoulder_cap_past_the_joint_is_round_not_the_torso_corner():
-    person, body = _scene()
+    person, body = scene()
     shape = bare_outline.bare_body(person, body, np.zeros((400, 400), bool))
     w = body.width
     for jx, out in ((140, -1), (260, 1)):
@@ -74,7 +57,7 @@ def test_old_garments_tinted_outermost_pixel_goes_with_it_but_backdrop_and_skin_
     assert not (rim & mask).any() and not rim[:18].any()  # one pixel just outside her mask only
 
 
-def _arm_scene():
+def _armscene():
     """An arm capsule (columns 40..80) on the image's right of the body's middle; her real arm shows in its outer
     part (columns 62..80), the drawn chest (a tank's armhole) fills the rest of it and beyond towards the middle."""
     H, W = 120, 120
@@ -88,14 +71,14 @@ def _arm_scene():
 
 
 def test_drawn_chest_beside_her_real_arm_is_not_the_arm():
-    limbs, real, area = _arm_scene()
+    limbs, real, area = _armscene()
     out = own_arm(limbs, area, real, 0.0, 120.0)
     assert not out[10:110, 40:60].any()  # the capsule's part over the drawn chest: torso (no rim line down it)
     assert out[:, 63:81].all()  # her real arm stays the arm
 
 
 def test_drawn_arm_above_her_real_forearm_stays_the_arm():
-    limbs, real, area = _arm_scene()
+    limbs, real, area = _armscene()
     real[:] = False
     real[80:, 40:81] = limbs[80:, 40:81]  # a sleeve's hem crossing the arm: her real arm below it
     area[:] = False
@@ -107,7 +90,7 @@ def test_drawn_arm_above_her_real_forearm_stays_the_arm():
 def test_the_drawn_chest_beside_her_real_arm_turns_away_into_it_smoothly():
     from core.tryon.arm_outline import side_shade
 
-    limbs, real, area = _arm_scene()
+    limbs, real, area = _armscene()
     new = own_arm(limbs, area, real, 0.0, 120.0)
     f = side_shade(new, limbs & ~new, area, 120.0)
     row = f[60, 10:62]

@@ -10,6 +10,7 @@ import cv2
 import numpy as np
 
 from core.tryon.body import BodyFrame
+from core.tryon.pixels import local_mean
 from core.tryon.pose import Person
 from core.tryon.top_edges import old_beside_arm
 
@@ -113,8 +114,8 @@ def soften_seam(out: np.ndarray, base: np.ndarray, zone: np.ndarray, front: np.n
     y0, y1, x0, x1 = max(0, ys.min() - 6), ys.max() + 7, max(0, xs.min() - 6), xs.max() + 7
     b, a, o = base[y0:y1, x0:x1].astype(np.float32), arm[y0:y1, x0:x1], (zone & ~band)[y0:y1, x0:x1]
     inner = cv2.erode(a.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0  # not its own shaded, mixed rim
-    arm_c, arm_w = _local_mean(b, inner, 11)  # the arm's colour beside each pixel
-    old_c, old_w = _local_mean(b, o, 13)  # what lay beside the arm (the old clothes, past the band)
+    arm_c, arm_w = local_mean(b, inner, 11)  # the arm's colour beside each pixel
+    old_c, old_w = local_mean(b, o, 13)  # what lay beside the arm (the old clothes, past the band)
     d = arm_c - old_c
     n2 = (d * d).sum(2)
     t = np.clip(((b - old_c) * d).sum(2) / np.maximum(n2, 1e-6), 0, 1)
@@ -126,9 +127,3 @@ def soften_seam(out: np.ndarray, base: np.ndarray, zone: np.ndarray, front: np.n
     view = out[y0:y1, x0:x1]
     view[sub] = (t[..., None] * arm_c + (1 - t[..., None]) * view)[sub]
     return out
-
-
-def _local_mean(img: np.ndarray, where: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """(the mean colour of `where` in a k x k window, the share of the window it fills)."""
-    w = cv2.blur(where.astype(np.float32), (k, k))
-    return cv2.blur(img * where[..., None], (k, k)) / np.maximum(w, 1e-6)[..., None], w

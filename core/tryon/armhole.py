@@ -13,18 +13,18 @@ from core.tryon.body import BodyFrame
 from core.tryon.drape import GarmentParts
 
 
-def _strap_edge(on: np.ndarray, side: int, neck_x: float) -> tuple[float, float] | None:
-    """The strap's outer edge at its tip on that side of the neck: (x, y) of the outermost pixel over the top
-    three rows of the bodice there (side -1: image left)."""
-    H, W = on.shape
-    half = np.zeros_like(on)
+def _top_corner(mask: np.ndarray, side: int, neck_x: float, outer: bool) -> tuple[float, float] | None:
+    """(x, y) of the mask's outermost (or innermost) pixel over its top three rows on that side of the neck
+    (side -1: image left): a strap tip's outer edge, an arm's top inner corner."""
+    half = np.zeros_like(mask)
     half[:, :int(neck_x)] = side < 0
     half[:, int(neck_x):] = side > 0
-    ys, xs = np.nonzero(on & half)
+    ys, xs = np.nonzero(mask & half)
     if len(ys) == 0:
         return None
     top = ys <= ys.min() + 2
-    return (float(xs[top].min() if side < 0 else xs[top].max()), float(ys.min()))
+    leftmost = (side < 0) == outer
+    return (float(xs[top].min() if leftmost else xs[top].max()), float(ys.min()))
 
 
 def _strap_width(on: np.ndarray, strap: tuple[float, float], side: int, drop: int) -> int:
@@ -39,18 +39,6 @@ def _strap_width(on: np.ndarray, strap: tuple[float, float], side: int, drop: in
     return len(run)
 
 
-def _arm_corner(front: np.ndarray, side: int, neck_x: float) -> tuple[float, float] | None:
-    """The arm in front's top inner corner on that side: (x, y) of its innermost pixel over its top three rows."""
-    sel = np.zeros_like(front)
-    sel[:, :int(neck_x)] = side < 0
-    sel[:, int(neck_x):] = side > 0
-    ys, xs = np.nonzero(front & sel)
-    if len(ys) == 0:
-        return None
-    top = ys <= ys.min() + 2
-    return (float(xs[top].max() if side < 0 else xs[top].min()), float(ys.min()))
-
-
 def past_armhole(body_a: np.ndarray, front: np.ndarray, body: BodyFrame) -> np.ndarray:
     """The bodice's pixels out past the line from each strap's outer edge to the arm's top inner corner, between
     their rows (nothing where either is missing, or where the arm starts above the strap)."""
@@ -59,7 +47,7 @@ def past_armhole(body_a: np.ndarray, front: np.ndarray, body: BodyFrame) -> np.n
     out = np.zeros((H, W), bool)
     yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
     for side in (-1, 1):
-        strap, arm = _strap_edge(on, side, body.neck_x), _arm_corner(front, side, body.neck_x)
+        strap, arm = _top_corner(on, side, body.neck_x, True), _top_corner(front, side, body.neck_x, False)
         if strap is None or arm is None or arm[1] - strap[1] < 3:
             continue
         if (arm[0] - strap[0]) * side <= 0:  # the arm starts inside the strap: no corner to trim

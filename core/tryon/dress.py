@@ -100,10 +100,11 @@ def reveal(person: Person, base: np.ndarray, covered: np.ndarray, body, w: float
     H, W = covered.shape
     skin = skin_colour(person, body)
     # Her skin: near her skin colour, or by the face's skin model (pale legs, tights in her tone stay hers).
-    own = (skin_like(base, skin) | own_skin(lab_of(base), person, body)) & person.mask
+    lab = lab_of(base)
+    own = (skin_like(base, skin) | own_skin(lab, person, body)) & person.mask
     clothes = person.mask & ~own
-    rims = old_rims(lab_of(base), clothes, own, body.neck_y, w, face_mask(body, covered.shape), person.mask)
-    neck = up_the_neck(lab_of(base), clothes, own, body.neck_y, w, face_mask(body, covered.shape), person.mask)
+    rims = old_rims(lab, clothes, own, body.neck_y, w, face_mask(body, covered.shape), person.mask)
+    neck = up_the_neck(lab, clothes, own, body.neck_y, w, face_mask(body, covered.shape), person.mask)
     clothes[: max(0, int(body.neck_y))] = False  # head and hair stay (not a pale halter's straps up her neck)
     clothes = (clothes & ~face_mask(body, covered.shape)) | neck
     clothes |= rims  # the old straps' blended edges (dress_rims.py): no ghost lines on her skin
@@ -112,8 +113,8 @@ def reveal(person: Person, base: np.ndarray, covered: np.ndarray, body, w: float
     clothes &= ~feet
     if body.ankles_seen and body.lk is not None:  # ... but not the old trousers' hem over them
         clothes |= old_hem_at_ankles(person, body, base, own)
-        clothes |= old_legs_in_boxes(lab_of(base), person, body, own, feet)  # nor a leg under a lifted foot's box
-    printed = old_print_below_hem(lab_of(base), person, body, own, covered, feet)  # no old print on her shins
+        clothes |= old_legs_in_boxes(lab, person, body, own, feet)  # nor a leg under a lifted foot's box
+    printed = old_print_below_hem(lab, person, body, own, covered, feet)  # no old print on her shins
     clothes |= printed
     for side in ("l", "r"):  # hands
         if person.visible(f"{side}_wrist"):
@@ -333,7 +334,7 @@ def _hang(person: Person, garment_img: Image.Image, gmask: np.ndarray, kind: str
 def _to_arms(person: Person, frame: BodyFrame, rgb: np.ndarray, alpha: np.ndarray,
              hands: np.ndarray) -> tuple[np.ndarray, ...]:
     base = np.asarray(person.image, np.float32) / 255.0
-    own = (skin_like(base, skin_colour(person, frame)) | own_skin(lab_of(base), person, frame)) & person.mask
+    own = (skin_like(base, skin_colour(person, frame)) | own_skin(person_lab(person), person, frame)) & person.mask
     return to_arms(person, frame, rgb, alpha, hands, own)
 
 

@@ -11,9 +11,8 @@ import cv2
 import numpy as np
 
 from core.tryon.body import BodyFrame
-from core.tryon.pixels import quantise
+from core.tryon.dress_parts import old_lower_colours
 from core.tryon.pose import Person
-from core.tryon.reveal import clothing_colours
 
 
 def feet_boxes(person: Person, w: float, shape) -> np.ndarray:
@@ -34,14 +33,10 @@ def old_legs_in_boxes(lab: np.ndarray, person: Person, frame: BodyFrame, own: np
     out = np.zeros((H, W), bool)
     if frame.lk is None or not boxes.any():
         return out
-    hip_y, knee_y = float(min(frame.lh[1], frame.rh[1])), float(max(frame.lk[1], frame.rk[1]))
-    thighs = np.zeros((H, W), bool)
-    thighs[int(hip_y + 0.2 * (knee_y - hip_y)):int(knee_y)] = True
-    core = cv2.erode((thighs & person.mask & ~own).astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
-    lut = clothing_colours(lab, core, share=0.05) if core.sum() > 200 else None
-    if lut is None:
+    knee_y = float(max(frame.lk[1], frame.rk[1]))
+    old = old_lower_colours(person, frame, lab, own)
+    if old is None:
         return out
-    old = lut[quantise(lab)] & person.mask & ~own
     inside = old & boxes
     if inside.sum() >= 0.6 * (boxes & person.mask).sum():
         return out

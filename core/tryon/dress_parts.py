@@ -43,21 +43,27 @@ def leg_shapes(person: Person, w: float) -> np.ndarray:
     return (m > 0) & person.mask
 
 
+def old_lower_colours(person: Person, frame: BodyFrame, lab: np.ndarray, own: np.ndarray) -> np.ndarray | None:
+    """Where the photo shows the old lower garment's colours (those of her thighs, not her skin), or None where
+    her thighs show too little of it."""
+    H, W = own.shape
+    thighs = np.zeros((H, W), bool)
+    hip_y, knee_y = float(min(frame.lh[1], frame.rh[1])), float(max(frame.lk[1], frame.rk[1]))
+    thighs[int(hip_y + 0.2 * (knee_y - hip_y)):int(knee_y)] = True
+    core = cv2.erode((thighs & person.mask & ~own).astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
+    lut = clothing_colours(lab, core, share=0.05) if core.sum() > 200 else None
+    return None if lut is None else lut[quantise(lab)] & person.mask & ~own
+
+
 def old_hem_at_ankles(person: Person, frame: BodyFrame, base: np.ndarray, own: np.ndarray) -> np.ndarray:
     """The old trousers' hem round the ankles, over the shoes' tops: the old lower garment's colours (from the
     thighs) beside the ankles. None of it where the shoes are in those colours too (black trousers, black shoes)."""
     H, W = own.shape
     w = frame.width
-    thighs = np.zeros((H, W), bool)
-    hip_y, knee_y = float(min(frame.lh[1], frame.rh[1])), float(max(frame.lk[1], frame.rk[1]))
-    thighs[int(hip_y + 0.2 * (knee_y - hip_y)):int(knee_y)] = True
-    lab = lab_of(base)
-    core = cv2.erode((thighs & person.mask & ~own).astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
-    lut = clothing_colours(lab, core, share=0.05) if core.sum() > 200 else None
+    old = old_lower_colours(person, frame, lab_of(base), own)
     out = np.zeros((H, W), bool)
-    if lut is None:
+    if old is None:
         return out
-    old = lut[quantise(lab)] & person.mask & ~own
     for side in ("l", "r"):
         if person.visible(f"{side}_ankle"):
             ax, ay = person.point(f"{side}_ankle")

@@ -10,14 +10,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-
-def _local_mean(img: np.ndarray, mask: np.ndarray, r: int) -> tuple[np.ndarray, np.ndarray]:
-    """(mean of img over mask within a (2r+1) box, the mask's share there)."""
-    k = (2 * r + 1, 2 * r + 1)
-    m = mask.astype(np.float32)
-    share = cv2.blur(m, k)
-    s = cv2.blur(img * m[..., None], k)
-    return s / np.maximum(share, 1e-6)[..., None], share
+from core.tryon.pixels import local_mean
 
 
 def cloth_rims(lab: np.ndarray, clothes: np.ndarray, own: np.ndarray, steps: int = 2,
@@ -30,12 +23,12 @@ def cloth_rims(lab: np.ndarray, clothes: np.ndarray, own: np.ndarray, steps: int
     cloth = clothes.copy()
     skin = own & ~clothes
     core = cv2.erode(skin.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0  # skin clear of the rim
-    s_mean, s_share = _local_mean(lab, core, 4)
+    s_mean, s_share = local_mean(lab, core, 9)
     for _ in range(steps):
         ring = (cv2.dilate(cloth.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0) & skin & ~cloth
         if not ring.any():
             break
-        c_mean, c_share = _local_mean(lab, cloth & ~out, 2)
+        c_mean, c_share = local_mean(lab, cloth & ~out, 5)
         d = c_mean - s_mean
         t = ((lab - s_mean) * d).sum(2) / np.maximum((d * d).sum(2), 1e-6)
         far = (np.linalg.norm(d, axis=2) > 12) & (d[..., 0] > 10)  # a colour clearly not her skin's, and paler

@@ -12,6 +12,7 @@ import cv2
 import numpy as np
 
 from core.tryon.body import BodyFrame
+from core.tryon.pixels import local_mean
 from core.tryon.pose import Person
 
 GAP = 0.09  # the widest strip (a share of the shoulders' width) carried out to the arm
@@ -69,12 +70,6 @@ def carry_out(rgb: np.ndarray, alpha: np.ndarray, gap: np.ndarray) -> tuple[np.n
     return out, a
 
 
-def _local_mean(img: np.ndarray, where: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """(the mean colour of `where` in a k x k window, the share of the window it fills)."""
-    share = cv2.blur(where.astype(np.float32), (k, k))
-    return cv2.blur(img * where[..., None], (k, k)) / np.maximum(share, 1e-6)[..., None], share
-
-
 def remix_rim(out: np.ndarray, base: np.ndarray, arm: np.ndarray, covered: np.ndarray,
               old: np.ndarray) -> np.ndarray:
     """Her arm's outline pixels against the dress (float RGB 0..1), re-mixed: the photo's pixel there held part arm,
@@ -89,9 +84,9 @@ def remix_rim(out: np.ndarray, base: np.ndarray, arm: np.ndarray, covered: np.nd
     y0, y1, x0, x1 = max(0, ys.min() - 8), ys.max() + 9, max(0, xs.min() - 8), xs.max() + 9
     b = base[y0:y1, x0:x1].astype(np.float32)
     inner = cv2.erode(arm[y0:y1, x0:x1].astype(np.uint8), np.ones((3, 3), np.uint8)) > 0  # not its mixed rim
-    arm_c, arm_w = _local_mean(b, inner, 11)
-    old_c, old_w = _local_mean(b, old[y0:y1, x0:x1], 13)
-    new_c, new_w = _local_mean(out[y0:y1, x0:x1].astype(np.float32), covered[y0:y1, x0:x1] & ~rim[y0:y1, x0:x1], 5)
+    arm_c, arm_w = local_mean(b, inner, 11)
+    old_c, old_w = local_mean(b, old[y0:y1, x0:x1], 13)
+    new_c, new_w = local_mean(out[y0:y1, x0:x1].astype(np.float32), covered[y0:y1, x0:x1] & ~rim[y0:y1, x0:x1], 5)
     d = arm_c - old_c
     n2 = (d * d).sum(2)
     t = np.clip(((b - old_c) * d).sum(2) / np.maximum(n2, 1e-6), 0, 1)

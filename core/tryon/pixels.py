@@ -32,6 +32,12 @@ def fine_texture(L: np.ndarray, k: int = 7) -> np.ndarray:
     return local_std(L - cv2.GaussianBlur(L, (0, 0), 1.5), k)
 
 
+def local_mean(img: np.ndarray, where: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """(the mean colour of `where` in a k x k window, the share of the window it fills)."""
+    share = cv2.blur(where.astype(np.float32), (k, k))
+    return cv2.blur(img * where[..., None], (k, k)) / np.maximum(share, 1e-6)[..., None], share
+
+
 def ellipse_mask(shape, face) -> np.ndarray:
     m = np.zeros(shape, np.uint8)
     cx, cy, rx, ry = face
